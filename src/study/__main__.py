@@ -1,0 +1,5 @@
+"""Allow ``python -m study``."""
+
+from study.cli import main
+
+raise SystemExit(main())

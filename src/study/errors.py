@@ -1,0 +1,23 @@
+"""Exceptions for expected bad input, reported as one line without a traceback."""
+
+from __future__ import annotations
+
+
+class StudyError(Exception):
+    """Base class for errors the CLI reports as a one-line message (exit code 2)."""
+
+
+class InputError(StudyError):
+    """The raw input cannot be read as the plans form.
+
+    The message always names the file and says what was expected.
+    """
+
+    def __init__(self, path: object, problem: str, expected: str | None = None) -> None:
+        self.path = str(path)
+        self.problem = problem
+        self.expected = expected or (
+            "the text extraction of the MHLW 包括的支援体制 plans "
+            "(UTF-8 or Shift_JIS, blocks starting with a '都道府県名' header)"
+        )
+        super().__init__(f"{self.path}: {problem}; expected {self.expected}")

@@ -1,0 +1,62 @@
+"""Text normalisation for the PDF-to-text extraction.
+
+We never apply NFKC to whole lines: it would turn ①–⑨ into digits and ``²``
+into ``2`` (so ``k m ²`` would read as a number). Instead lines are split into
+cells first and only the narrow foldings below are applied to the text a
+number is read from. The raw text is always kept next to the value.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+# Full-width ASCII (U+FF01–U+FF5E) to ASCII, ideographic space to space.
+_WIDTH_TABLE = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
+_WIDTH_TABLE[0x3000] = 0x20
+# Dash-like characters used as minus/range signs, and the wave dash.
+_WIDTH_TABLE.update({ord("－"): ord("-"), ord("〜"): ord("~"), ord("～"): ord("~")})
+
+_TAG_RE = re.compile(r"<[^>]*>")
+_RADIO_RE = re.compile(r"<input\b[^>]*type\s*=\s*[\"']?radio[^>]*>", re.IGNORECASE)
+_SPACE_RE = re.compile(r"[ \t\u00a0]+")
+
+#: Characters that mark a chosen option on the form (○ and its look-alikes).
+MARKS = "○〇◯●◎✓✔☑"
+
+
+def fold_width(text: str) -> str:
+    """Fold full-width ASCII and the ideographic space to half width; keep ①, ², ㎡."""
+    return text.translate(_WIDTH_TABLE)
+
+
+def strip_html(text: str, radio_as_mark: bool = False) -> str:
+    """Remove HTML tags and unescape entities.
+
+    With ``radio_as_mark`` an ``<input type="radio"/>`` becomes ``○`` first: the
+    PDF conversion renders a ticked option of the 実施事業 line that way.
+    """
+    if radio_as_mark:
+        text = _RADIO_RE.sub("○", text)
+    return html.unescape(_TAG_RE.sub(" ", text))
+
+
+def clean_cell(text: str) -> str:
+    """Strip tags, fold width and collapse runs of spaces."""
+    return _SPACE_RE.sub(" ", fold_width(strip_html(text))).strip()
+
+
+def compact(text: str) -> str:
+    """Remove all whitespace (labels wrap and get spaces inserted by the PDF conversion)."""
+    return re.sub(r"\s+", "", text)
+
+
+def fuzzy_label(label: str) -> str:
+    """A regex matching ``label`` with optional whitespace between its characters."""
+    return r"\s*".join(re.escape(ch) for ch in label)
+
+
+def cells(line: str) -> list[str]:
+    """Tab-separated cells of a line, cleaned, empty cells dropped."""
+    out = [clean_cell(c) for c in line.split("\t")]
+    return [c for c in out if c]
