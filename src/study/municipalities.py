@@ -73,16 +73,22 @@ def fix_place_name_typo(name: str) -> str:
     return name
 
 
+@lru_cache(maxsize=None)
+def _by_prefecture(prefecture: str | None) -> list[Place]:
+    """Prefecture rows (``None``) or the municipalities of one prefecture."""
+    if prefecture is None:
+        return [p for p in places() if not p.name]
+    return [p for p in places() if p.prefecture == prefecture and p.name]
+
+
 def match_prefecture(printed: str) -> Match:
     """Match a printed prefecture name (exact, or one-character typo)."""
-    prefs = [p for p in places() if not p.name]
-    return _match(printed, prefs, lambda p: p.prefecture)
+    return _match(printed, _by_prefecture(None), lambda p: p.prefecture)
 
 
 def match_municipality(prefecture: str, printed: str) -> Match:
     """Match a printed municipality name within its (official) prefecture."""
-    cands = [p for p in places() if p.prefecture == prefecture and p.name]
-    return _match(printed, cands, lambda p: p.name)
+    return _match(printed, _by_prefecture(prefecture), lambda p: p.name)
 
 
 def _match(printed: str, cands: list[Place], name_of) -> Match:

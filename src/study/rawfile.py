@@ -8,12 +8,14 @@ line endings; all give the same lines. Anything else raises
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from study.errors import InputError
 from study.paths import BUNDLED_RAW_SHA256, bundled_raw
 
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 #: A form header line must contain both labels somewhere in the file.
 FORM_MARKERS = ("都道府県名", "市区町村名")
 
@@ -50,7 +52,7 @@ def decode(data: bytes, path: Path) -> tuple[str, str]:
 
 def check_text(text: str, path: Path) -> None:
     """Reject decoded text that is mostly control characters (a binary file that happened to decode)."""
-    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\n\r")
+    controls = len(_CONTROL_RE.findall(text))
     if controls > max(3, len(text) // 1000):
         raise InputError(path, f"the file looks binary ({controls} control characters)")
 

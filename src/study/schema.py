@@ -167,21 +167,24 @@ def pandera_schema(table: str) -> pa.DataFrameSchema:
     unique = ["entity_id"] if table == "entities" else None
     if table == "rules":
         columns["rule"] = pa.Column("string", pa.Check.isin(sorted(RULES)), unique=True)
-    return pa.DataFrameSchema(columns, strict=True, ordered=True, unique=unique, coerce=True)
+    return pa.DataFrameSchema(columns, strict=True, ordered=True, unique=unique, coerce=False)
+
+
+_SCHEMAS = {name: pandera_schema(name) for name in TABLES}
 
 
 def entity_frame(rows: list[dict]) -> pd.DataFrame:
     """Rows -> a DataFrame with the schema's column order and nullable dtypes."""
-    df = pd.DataFrame(rows)
-    return typed(df, "entities")
+    return pd.DataFrame(rows)
 
 
 def typed(df: pd.DataFrame, table: str) -> pd.DataFrame:
     """Reorder columns to the schema and cast to nullable dtypes."""
     out = pd.DataFrame(index=range(len(df)))
     for c in TABLES[table]:
-        series = df[c.name] if c.name in df else pd.Series([None] * len(df))
-        out[c.name] = series.reset_index(drop=True).astype(object).where(series.reset_index(drop=True).notna(), None).astype(_PANDAS_DTYPE[c.type])
+        values = df[c.name].tolist() if c.name in df else [None] * len(df)
+        values = [None if v is None or (isinstance(v, float) and v != v) or v is pd.NA else v for v in values]
+        out[c.name] = pd.array(values, dtype=_PANDAS_DTYPE[c.type])
     return out
 
 
@@ -194,7 +197,7 @@ def validate_all(**tables: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """Cast and validate each table; raises pandera's SchemaError on a violation."""
     out = {}
     for name, df in tables.items():
-        out[name] = pandera_schema(name).validate(typed(df, name))
+        out[name] = _SCHEMAS[name].validate(typed(df, name), inplace=True)
     return out
 
 

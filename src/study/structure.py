@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from study.textnorm import clean_cell, compact, fuzzy_label
 
@@ -27,6 +28,8 @@ SECTION_PATTERNS: dict[str, re.Pattern[str]] = {
     "prefectural": re.compile(r"^(?:5\s*\.\s*)?都道府県事業について\s*$"),
 }
 PROJECT_SECTIONS = ("chiikiryoku", "takikan", "prefectural")
+#: Every section heading contains one of these (a cheap filter before the regexes).
+_HEADING_HINTS = ("について", "基本情報", "地域の特徴", "1-2", "１－２", "1-1", "１－１")
 
 
 @dataclass(frozen=True)
@@ -36,7 +39,7 @@ class Line:
     no: int
     text: str
 
-    @property
+    @cached_property
     def clean(self) -> str:
         """Tags stripped, width folded, cells joined by a tab."""
         return "\t".join(c for c in (clean_cell(x) for x in self.text.split("\t")) if c)
@@ -67,6 +70,8 @@ class Block:
 
 def parse_header(text: str) -> tuple[str, str] | None:
     """(prefecture, municipality) from a header line, or None if it is not one."""
+    if "名" not in text:
+        return None
     cleaned = " ".join(clean_cell(c) for c in text.split("\t"))
     m = _HEADER_RE.search(cleaned)
     if not m or not compact(cleaned).startswith("都道府県名"):
@@ -108,8 +113,8 @@ def find_sections(body: list[Line]) -> dict[str, tuple[int, int]]:
     """Index ranges ``(heading, next heading)`` of the form's sections within a block."""
     found: list[tuple[int, str]] = []
     for idx, line in enumerate(body):
-        if line.text.startswith("\t"):
-            continue  # headings start at the margin; indented text is content
+        if line.text.startswith("\t") or len(line.text) > 200 or not any(h in line.text for h in _HEADING_HINTS):
+            continue  # headings start at the margin and are short; the rest is content
         text = line.clean.replace("\t", " ").strip()
         for name, pattern in SECTION_PATTERNS.items():
             if pattern.match(text) and name not in {n for _, n in found}:
