@@ -9,44 +9,14 @@ schemas that validate the tables (:func:`validate_all`), the codebook
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pandas as pd
 import pandera.pandas as pa
 
+from study.colspec import Col
 from study.ledger import RULES
 from study.structure import PROJECT_SECTIONS
 
 _PANDAS_DTYPE = {"string": "string", "integer": "Int64", "number": "Float64", "boolean": "boolean"}
-
-
-@dataclass(frozen=True)
-class Col:
-    """A column: name, type (Frictionless: string/integer/number/boolean), labels, unit and constraints."""
-
-    name: str
-    type: str
-    label_ja: str
-    description: str
-    unit: str = ""
-    minimum: float | None = None
-    maximum: float | None = None
-    enum: tuple[str, ...] | None = None
-    pattern: str | None = None
-    required: bool = False
-
-    @property
-    def allowed(self) -> str:
-        """Human-readable allowed range for the codebook."""
-        if self.enum:
-            return " | ".join(self.enum)
-        if self.pattern:
-            return f"matches {self.pattern}"
-        if self.minimum is not None or self.maximum is not None:
-            lo = "" if self.minimum is None else f"{self.minimum:g}"
-            hi = "" if self.maximum is None else f"{self.maximum:g}"
-            return f"{lo}–{hi}"
-        return "true | false" if self.type == "boolean" else ""
 
 
 def _inst(prefix: str, label: str, what: str) -> list[Col]:
