@@ -18,7 +18,9 @@ from study.textnorm import fold_width
 TEMPLATE_RE = re.compile(r"下記例を参考|記入してください|記入のうえ|本記入を削除|例\)|例:")
 #: Words that say a value is unknown or not compiled.
 UNKNOWN_RE = re.compile(r"不明|未集計|未把握|把握していない|集計なし|データなし|不詳")
-DASH_RE = re.compile(r"^[\s\-—–―ー‐/()%‰（）]*$")
+DASH_RE = re.compile(r"^[\s\-—–―ー‐/・]*$")
+#: A bracketed unit with nothing in it, as the form prints it next to an empty cell: ``(%)``, ``(校)``, ``(k m ²)``.
+EMPTY_UNIT_RE = re.compile(r"[(（]\s*(?:%|‰|人|世帯|校|k\s*m\s*²?|km2|㎢|㎡|か所|箇所)?\s*[)）]")
 
 #: Plausible public-assistance rate of a municipality or prefecture, in ‰
 #: (Japan ≈ 16‰ in 2019; municipalities roughly 1–60‰; 0.1‰ allows the smallest villages).
@@ -71,7 +73,7 @@ def unreadable(text: str) -> Problem | None:
         return Problem("template_text", "form template text left in the field instead of a value")
     if UNKNOWN_RE.search(t):
         return Problem("stated_unknown", f"stated as unknown or not compiled: {t!r}")
-    if not t or DASH_RE.match(t):
+    if not t or DASH_RE.match(EMPTY_UNIT_RE.sub("", t)):
         return Problem("not_stated", "no value printed (empty, unit only, or a dash)")
     if read_number(t) is None:
         return Problem("non_numeric", f"free text where a number belongs: {t!r}")

@@ -76,7 +76,8 @@ def parse_header(text: str) -> tuple[str, str] | None:
     m = _HEADER_RE.search(cleaned)
     if not m or not compact(cleaned).startswith("都道府県名"):
         return None
-    return compact(m.group("pref")), compact(m.group("muni"))
+    muni = compact(m.group("muni"))
+    return compact(m.group("pref")), ("" if re.fullmatch(r"[-—–―ー‐・/／]*|なし|該当なし", muni) else muni)
 
 
 def split_blocks(lines: tuple[str, ...]) -> list[Block]:
