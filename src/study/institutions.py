@@ -92,7 +92,7 @@ def read_institutions(text: str) -> Institutions:
 
 
 def _combine(counts: list[int], explicit_none: bool, out: Institutions) -> int | None:
-    if len(counts) > 1:
+    if len(counts) > 1 and "sum_institution_series" not in out.rules:
         out.rules.append("sum_institution_series")
     if counts:
         return sum(counts)

@@ -101,6 +101,9 @@ def _match(printed: str, cands: list[Place], name_of) -> Match:
     suffixed = [p for p in cands if name_of(p)[:-1] == printed and name_of(p)[-1] in "市町村区都道府県"]
     if len(suffixed) == 1:
         return Match(suffixed[0], "add_missing_suffix")
+    if len(suffixed) > 1:
+        names = ", ".join(name_of(p) for p in suffixed)
+        return Match(None, None, f"{printed!r} lacks its suffix and fits several official names: {names}")
     near = [p for p in cands if _one_substitution(key(name_of(p)), key(printed))]
     if len(near) == 1:
         return Match(near[0], "fix_place_name_typo")

@@ -15,7 +15,6 @@ from study.textnorm import fold_width, strip_html
 
 _SPLIT_THOUSANDS_RE = re.compile(r"(?<![\d.,])(\d{1,3})((?:\s*,\s*\d{3})+)(?![\d])")
 _STRAY_DOT_RE = re.compile(r"(\d+\.\d+)\.(?!\d)")
-_NUMBER_RE = re.compile(r"(?<![\d.])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?")
 _APPROX_RE = re.compile(r"(約|およそ|概ね|おおよそ)\s*$")
 
 
@@ -62,32 +61,39 @@ def drop_approximation_qualifier(text: str) -> str:
     return text
 
 
-def prepare(text: str) -> tuple[str, tuple[str, ...]]:
-    """Fold width, strip tags, and apply the text-level number rules; return text and the rules applied."""
-    folded = fold_width(strip_html(text)).replace("，", ",").replace("、", "、")
-    applied: list[str] = []
-    for fix in (join_split_thousands, drop_stray_trailing_dot):
-        fixed = fix(folded)
-        if fixed != folded:
-            applied.append(fix.__name__)
-            folded = fixed
-    return folded, tuple(applied)
+_RAW_NUMBER_RE = re.compile(r"(?<![\d.])(\d{1,3}(?:\s*,\s*\d{3})+(?!\d)|\d+)(\.\d+)?(\.(?!\d))?")
+
+
+def prepare(text: str) -> str:
+    """Strip tags and fold width (full-width digits, commas and points to ASCII)."""
+    return fold_width(strip_html(text)).replace("，", ",")
 
 
 def read_numbers(text: str) -> list[Number]:
-    """All numbers in ``text``, in order, each with the rules applied to read it."""
-    folded, applied_any = prepare(text)
-    before = fold_width(strip_html(text))
+    """All numbers in ``text``, in order, each with the rules that were needed to read it.
+
+    The rules are decided per number: ``2, 596`` needs :func:`join_split_thousands`,
+    ``39.0.`` needs :func:`drop_stray_trailing_dot`, a preceding 約 needs
+    :func:`drop_approximation_qualifier`.
+    """
+    folded = prepare(text)
     out = []
-    for m in _NUMBER_RE.finditer(folded):
-        integer = m.group(1)
+    for m in _RAW_NUMBER_RE.finditer(folded):
+        integer = re.sub(r"\s+", "", m.group(1))
         if "," in integer and not _is_thousands(integer):
             continue
-        value = float(integer.replace(",", "") + (m.group(2) or ""))
+        rules: list[str] = []
+        if integer != m.group(1):
+            rules.append("join_split_thousands")
+        if m.group(2) and m.group(3):
+            rules.append("drop_stray_trailing_dot")
         approx = bool(_APPROX_RE.search(folded[: m.start()]))
-        applied = _rules_for_span(m.group(0), before, applied_any)
-        rules = applied + (("drop_approximation_qualifier",) if approx else ())
-        out.append(Number(value, m.group(0), m.start(), m.end(), rules, approx))
+        if approx:
+            rules.append("drop_approximation_qualifier")
+        span = integer + (m.group(2) or "")
+        end = m.end(2) if m.group(2) else m.end(1)
+        value = float(integer.replace(",", "") + (m.group(2) or ""))
+        out.append(Number(value, span, m.start(), end, tuple(rules), approx))
     return out
 
 
@@ -95,16 +101,6 @@ def read_number(text: str) -> Number | None:
     """The first number in ``text`` (see :func:`read_numbers`), or ``None``."""
     numbers = read_numbers(text)
     return numbers[0] if numbers else None
-
-
-def _rules_for_span(span: str, before: str, applied_any: tuple[str, ...]) -> tuple[str, ...]:
-    """Which of the text-level rules changed the reading of this particular number."""
-    out = []
-    if "join_split_thousands" in applied_any and "," in span and span not in before:
-        out.append("join_split_thousands")
-    if "drop_stray_trailing_dot" in applied_any and re.search(re.escape(span) + r"\.(?!\d)", before):
-        out.append("drop_stray_trailing_dot")
-    return tuple(out)
 
 
 def _is_thousands(integer: str) -> bool:
@@ -138,8 +134,8 @@ def find_unit(text: str) -> str | None:
 
 def unit_after(text: str, number: Number) -> str | None:
     """The unit printed right after ``number`` (before any further number), else anywhere in ``text``."""
-    folded, _ = prepare(text)
+    folded = prepare(text)
     tail = folded[number.end :]
-    nxt = _NUMBER_RE.search(tail)
+    nxt = _RAW_NUMBER_RE.search(tail)
     near = find_unit(tail[: nxt.start()] if nxt else tail)
     return near or find_unit(folded)

@@ -52,6 +52,9 @@ def clean(raw: RawText) -> CleanResult:
     rows, prov = [], []
     seen: dict[str, int] = {}
     for k, block in enumerate(blocks):
+        if not block.has_form_body() and k == len(blocks) - 1:
+            ledger.issue("", "_block", block.header.no, block.header.text, "the file ends in this entity's header; not included", "truncated")
+            continue
         if not block.has_form_body():
             ledger.issue("", "_block", block.header.no, block.header.text, "header without the form's 実施事業 line or 1-1 table; skipped", "orphan_header")
             continue

@@ -42,12 +42,20 @@ def decode(data: bytes, path: Path) -> tuple[str, str]:
         bom = False
     try:
         return data.decode("utf-8"), "utf-8-sig" if bom else "utf-8"
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        utf8_error = exc
+    if utf8_error.start >= len(data) - 3 and "end of data" in utf8_error.reason:
+        # a file cut inside its last multi-byte character: drop the partial character
+        return data[: utf8_error.start].decode("utf-8"), "utf-8-sig" if bom else "utf-8"
     try:
         return data.decode("cp932"), "cp932"
     except UnicodeDecodeError as exc:
-        raise InputError(path, f"the bytes are neither UTF-8 nor Shift_JIS (cp932) text (byte {exc.start})") from None
+        if exc.start == len(data) - 1:
+            return data[:-1].decode("cp932"), "cp932"
+        raise InputError(
+            path,
+            f"the bytes are neither UTF-8 (invalid at byte {utf8_error.start}) nor Shift_JIS/cp932 (invalid at byte {exc.start})",
+        ) from None
 
 
 def check_text(text: str, path: Path) -> None:

@@ -1,0 +1,368 @@
+"""One test per named cleaning rule (study.ledger.RULES), through the public readers,
+plus the same rule seen end-to-end in corrections.csv via a minimal plan text.
+
+Expected values are worked out by hand from the literal inputs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import study.pipeline  # noqa: F401  (imports every module that registers rules)
+from study.institutions import read_institutions
+from study.ledger import RULES
+from study.municipalities import match_municipality, match_prefecture
+from study.numbers import read_number
+from study.pipeline import clean_file
+from study.quantities import read_quantity, read_welfare_rate
+from study.staffing import read_staff
+
+LABEL = "生活保護受給率"
+
+
+# --- the registry ----------------------------------------------------------------------
+
+
+def test_every_rule_has_a_description():
+    assert RULES
+    for rule_id, description in RULES.items():
+        assert rule_id.isidentifier()
+        assert isinstance(description, str) and description.strip(), rule_id
+        assert len(description.split()) >= 4, (rule_id, description)
+
+
+def test_every_rule_is_tested_here():
+    assert set(PIPELINE_CASES) == set(RULES)
+
+
+# --- place names --------------------------------------------------------------------------
+
+
+def test_add_missing_suffix():
+    m = match_municipality("北海道", "京極")
+    assert m.place is not None and m.place.name == "京極町" and m.place.code == "013994"
+    assert m.rule == "add_missing_suffix"
+    p = match_prefecture("大阪")
+    assert p.place is not None and p.place.prefecture == "大阪府" and p.place.name == ""
+    assert p.rule == "add_missing_suffix"
+
+
+def test_add_missing_suffix_needs_a_single_candidate():
+    # 釧路市 and 釧路町 both fit "釧路": no guess
+    m = match_municipality("北海道", "釧路")
+    assert m.place is None and m.rule is None
+    assert "釧路" in m.reason
+
+
+def test_exact_name_needs_no_rule():
+    m = match_municipality("北海道", "釧路町")
+    assert m.place is not None and m.place.code == "016616" and m.rule is None
+
+
+def test_normalise_small_ke():
+    m = match_municipality("青森県", "鰺ケ沢町")
+    assert m.place is not None and m.place.name == "鰺ヶ沢町" and m.place.code == "023213"
+    assert m.rule == "normalise_small_ke"
+
+
+def test_fix_place_name_typo():
+    m = match_municipality("青森県", "鱒ヶ沢町")
+    assert m.place is not None and m.place.name == "鰺ヶ沢町"
+    assert m.rule == "fix_place_name_typo"
+
+
+def test_unknown_place_is_not_matched():
+    m = match_municipality("青森県", "架空町")
+    assert m.place is None and m.rule is None and m.reason
+
+
+# --- numbers ------------------------------------------------------------------------------
+
+
+def test_join_split_thousands():
+    n = read_number("2, 596 (人)")
+    assert n is not None and n.value == 2596 and n.rules == ("join_split_thousands",)
+    r = read_quantity("population", "2, 596 (人)", "municipality")
+    assert r.value == 2596 and r.rules == ["join_split_thousands"] and r.problems == []
+    # an unsplit number needs no rule; a comma before four digits is no thousands separator
+    assert read_number("2,596 (人)").rules == ()
+    assert read_number("12, 3456").value == 12
+
+
+def test_drop_stray_trailing_dot():
+    n = read_number("39.0. (%)")
+    assert n is not None and n.value == 39.0 and n.rules == ("drop_stray_trailing_dot",)
+    r = read_quantity("aging_rate_pct", "39.0. (%)", "municipality")
+    assert r.value == 39.0 and r.rules == ["drop_stray_trailing_dot"] and r.problems == []
+
+
+def test_drop_approximation_qualifier():
+    n = read_number("約 70 (%)")
+    assert n is not None and n.value == 70 and n.approx
+    assert n.rules == ("drop_approximation_qualifier",)
+    r = read_quantity("community_org_rate_pct", "約 70 (%)", "municipality")
+    assert r.value == 70 and r.rules == ["drop_approximation_qualifier"]
+    assert not read_number("70 (%)").approx
+
+
+def test_percent_to_permille():
+    r = read_welfare_rate("4.92 (%)", LABEL)
+    assert r.value == pytest.approx(49.2) and r.rules == ["percent_to_permille"] and r.problems == []
+
+
+def test_permille_is_kept():
+    r = read_welfare_rate("13.8 (‰)", LABEL)
+    assert r.value == pytest.approx(13.8) and r.rules == [] and r.problems == []
+
+
+def test_percent_sign_on_permille_value():
+    # 12.3 % would be 123 ‰ (implausible); 12.3 ‰ is plausible
+    r = read_welfare_rate("12.3 (%)", LABEL)
+    assert r.value == pytest.approx(12.3) and r.rules == ["percent_sign_on_permille_value"]
+
+
+def test_fraction_to_permille():
+    # 0.00831 % = 0.0831 ‰ and 0.00831 ‰ are implausible; the fraction 0.00831 = 8.31 ‰ is not
+    r = read_welfare_rate("0.00831 (%)", LABEL)
+    assert r.value == pytest.approx(8.31) and r.rules == ["fraction_to_permille"]
+
+
+def test_welfare_rate_with_no_plausible_reading():
+    r = read_welfare_rate("250 (%)", LABEL)
+    assert r.value is None and [p.check for p in r.problems] == ["out_of_range"]
+
+
+def test_welfare_rate_unit_in_label():
+    r = read_welfare_rate("13.8", "生活保護受給率 (‰)")
+    assert r.value == pytest.approx(13.8) and r.rules == []
+
+
+# --- institutions ----------------------------------------------------------------------------
+
+
+def test_unstated_mode_is_zero():
+    r = read_institutions("委託：11 箇所 (うち社協 2 箇所)")
+    assert (r.direct, r.outsourced, r.total) == (0, 11, 11)
+    assert r.inferred_zero == ["direct"]
+    assert r.problems == []
+    r = read_institutions("直営：1 か所")
+    assert (r.direct, r.outsourced, r.total) == (1, 0, 1)
+    assert r.inferred_zero == ["outsourced"]
+
+
+def test_both_modes_printed():
+    r = read_institutions("直営：2 か所，委託：5 か所 (社会福祉法人 釧路市社会福祉協議会 等)")
+    assert (r.direct, r.outsourced, r.total) == (2, 5, 7)
+    assert r.inferred_zero == [] and r.rules == [] and r.problems == []
+
+
+def test_explicit_none_is_not_inferred():
+    r = read_institutions("直営:なし 委託:12か所(社会福祉法人9、株式会社3)")
+    assert (r.direct, r.outsourced, r.total) == (0, 12, 12)
+    assert r.inferred_zero == []
+
+
+def test_neither_mode():
+    r = read_institutions("直営・委託なし")
+    assert (r.direct, r.outsourced, r.total) == (0, 0, 0)
+    assert r.problems == []
+
+
+def test_total_without_split():
+    r = read_institutions("283か所")
+    assert r.total == 283
+    assert r.direct is None and r.outsourced is None
+    assert [p.check for p in r.problems] == ["no_split"]
+
+
+def test_branches_are_not_added():
+    r = read_institutions("直営：2 か所，委託：5 か所 (ブランチ 3 か所)")
+    assert (r.direct, r.outsourced, r.total, r.branches) == (2, 5, 7, 3)
+
+
+def test_mode_without_count():
+    r = read_institutions("直営")
+    assert r.total is None and [p.check for p in r.problems] == ["count_missing"]
+
+
+def test_sum_institution_series():
+    r = read_institutions("市 (直営: 4 カ所、委託: 9 カ所 (社協)) 町村部 (直営: 4 カ所 (県福祉事務所))")
+    assert (r.direct, r.outsourced, r.total) == (8, 9, 17)
+    assert "sum_institution_series" in r.rules
+
+
+# --- staff ---------------------------------------------------------------------------------------
+
+
+def test_staff_sum_parts():
+    s = read_staff("常勤1人、非常勤1人")
+    assert (s.planned, s.fulltime, s.parttime) == (2, 1, 1)
+    assert s.rules == ["staff_sum_parts"]
+
+
+def test_staff_multiply_each():
+    s = read_staff("委託先:2か所各2人 直営:3人")
+    assert s.planned == 7  # 2 sites × 2 + 3
+    assert s.rules == ["staff_multiply_each"]
+    assert s.problems == []
+
+
+def test_staff_exclude_non_promoter():
+    s = read_staff("2人(正規職員1人、臨時職員1人)※ただし臨時職員は事務補助としてであり相談支援包括化推進員ではない。")
+    assert s.planned == 1
+    assert s.fulltime == 1
+    assert s.rules == ["staff_exclude_non_promoter"]
+    assert "推進員ではない" in s.notes
+
+
+def test_staff_explicitly_none():
+    s = read_staff("平成 31 年度は相談支援包括化推進員の配置は行わない。")
+    assert s.planned == 0
+    assert s.problems == [] and s.rules == []
+
+
+def test_staff_per_hub_without_each_is_ambiguous():
+    s = read_staff("2拠点に1名配置")
+    assert s.planned is None
+    assert [p.check for p in s.problems] == ["ambiguous"]
+
+
+@pytest.mark.parametrize("text, planned", [("20人", 20), ("10名", 10), ("0人", 0), ("1.4人", 1.4), ("3.5名", 3.5)])
+def test_staff_plain_count(text, planned):
+    s = read_staff(text)
+    assert s.planned == planned
+    assert s.problems == []
+
+
+def test_staff_not_stated():
+    assert [p.check for p in read_staff("").problems] == ["not_stated"]
+    s = read_staff("未定")
+    assert s.planned is None and [p.check for p in s.problems] == ["non_numeric"]
+
+
+# --- end to end: every rule is written to corrections ----------------------------------------------
+
+T = "\t"
+BASIC_DEFAULTS = {
+    "population": "3,004 (人)",
+    "households": "1,492 (世帯)",
+    "aging": "35.2 (%)",
+    "welfare": "13.8 (‰)",
+    "area": "231.49 (k m ²)",
+    "org": "81.8 (%)",
+    "elementary": "1 (校)",
+    "junior": "1 (校)",
+    "hokatsu": "直営：1 か所，委託：0 か所",
+    "konkyu": "直営：1 か所，委託：1 か所",
+    "staff": "1人",
+}
+
+
+def mini_plan(pref: str = "北海道", muni: str = "京極町", **cells: str) -> str:
+    """A one-entity plan in the layout of the raw file, with section 1-1 and section 4."""
+    c = {**BASIC_DEFAULTS, **cells}
+    return "\n".join([
+        "",
+        f"{pref} {muni}",
+        "",
+        f"都道府県名{T}{pref}{T}市区町村名{T}{muni}",
+        f"実施事業※{T}地域力強化推進事業{T}{T}多機関の協働による 包括的支援体制構築事業{T}○{T}都道府県事業",
+        "",
+        "1. 自治体の基本情報等",
+        "",
+        "1-1. 自治体の基本情報",
+        "",
+        f"人口{T}{c['population']}{T}世帯数{T}{c['households']}",
+        f"高齢化率{T}{c['aging']}{T}生活保護受給率{T}{c['welfare']}",
+        f"面積{T}{c['area']}",
+        f"地縁組織(自治会、町内会等)加入率{T}{c['org']}{T}公立小学校数{T}{c['elementary']}{T}公立中学校数{T}{c['junior']}",
+        f"地域包括支援センター{T}{c['hokatsu']}",
+        f"生活困窮者自立相談支援事業{T}{c['konkyu']}",
+        "",
+        "2. 事業を実施する上でのビジョンについて",
+        "",
+        f"本事業に取り組む目的・狙い{T}相談体制をつくる。",
+        "",
+        "4. 多機関の協働による包括的支援体制構築事業について",
+        "",
+        f"①実施主体(委託先){T}町",
+        f"②事業名{T}包括的相談支援事業",
+        f"③事業実施の必要性、体制等{T}複合課題への対応が必要である。",
+        f"④相談支援包括化推進員の配置予定人数{T}{c['staff']}",
+        "⑧事業の成果目標",
+        "相談 10 件に対応する。",
+        "",
+    ])
+
+
+# rule -> (plan arguments, entity column, expected value of that column)
+PIPELINE_CASES: dict[str, tuple[dict, str, object]] = {
+    "add_missing_suffix": ({"muni": "京極"}, "municipality", "京極町"),
+    "normalise_small_ke": ({"pref": "青森県", "muni": "鰺ケ沢町"}, "municipality", "鰺ヶ沢町"),
+    "fix_place_name_typo": ({"pref": "青森県", "muni": "鱒ヶ沢町"}, "municipality", "鰺ヶ沢町"),
+    "join_split_thousands": ({"population": "2, 596 (人)"}, "population", 2596),
+    "drop_stray_trailing_dot": ({"aging": "39.0. (%)"}, "aging_rate_pct", 39.0),
+    "drop_approximation_qualifier": ({"org": "約 70 (%)"}, "community_org_rate_pct", 70.0),
+    "percent_to_permille": ({"welfare": "1.38 (%)"}, "welfare_rate_permille", 13.8),
+    "percent_sign_on_permille_value": ({"welfare": "13.8 (%)"}, "welfare_rate_permille", 13.8),
+    "fraction_to_permille": ({"welfare": "0.00831 (%)"}, "welfare_rate_permille", 8.31),
+    "unstated_mode_is_zero": ({"hokatsu": "委託：11 箇所 (うち社協 2 箇所)"}, "hokatsu_direct", 0),
+    "sum_institution_series": (
+        {"konkyu": "市 (直営: 4 カ所、委託: 9 カ所 (社協)) 町村部 (直営: 4 カ所 (県福祉事務所))"}, "konkyu_total", 17),
+    "staff_sum_parts": ({"staff": "常勤1人、非常勤1人"}, "staff_planned", 2.0),
+    "staff_multiply_each": ({"staff": "委託先:2か所各2人 直営:3人"}, "staff_planned", 7.0),
+    "staff_exclude_non_promoter": (
+        {"staff": "2人(正規職員1人、臨時職員1人)※ただし臨時職員は事務補助としてであり相談支援包括化推進員ではない。"},
+        "staff_planned", 1.0),
+}
+
+
+def _clean(tmp_path: Path, text: str):
+    p = tmp_path / "plan.txt"
+    p.write_text(text, encoding="utf-8")
+    return clean_file(p)
+
+
+def test_mini_plan_needs_no_rule(tmp_path):
+    result = _clean(tmp_path, mini_plan())
+    assert len(result.entities) == 1
+    row = result.entities.iloc[0]
+    assert row["entity_id"] == "013994"
+    assert (row["population"], row["households"], row["welfare_rate_permille"]) == (3004, 1492, 13.8)
+    assert (row["hokatsu_direct"], row["hokatsu_outsourced"], row["konkyu_total"], row["staff_planned"]) == (1, 0, 2, 1.0)
+    assert result.corrections.empty
+    assert result.issues.empty
+
+
+@pytest.mark.parametrize("rule_id", sorted(PIPELINE_CASES))
+def test_rule_is_written_to_corrections(tmp_path, rule_id):
+    args, column, expected = PIPELINE_CASES[rule_id]
+    result = _clean(tmp_path, mini_plan(**args))
+    assert len(result.entities) == 1
+    row = result.entities.iloc[0]
+    value = row[column]
+    if isinstance(expected, float):
+        assert value == pytest.approx(expected)
+    else:
+        assert value == expected
+    corr = result.corrections
+    hits = corr[(corr["rule"] == rule_id) & (corr["field"] == column)]
+    assert len(hits) >= 1, corr
+    hit = hits.iloc[0]
+    assert hit["entity_id"] == row["entity_id"]
+    assert hit["source_line"] >= 1 and hit["raw"]
+    # the ledger names registered rules only
+    assert set(corr["rule"]) <= set(RULES)
+
+
+def test_number_rules_are_decided_per_number():
+    """Only the number that needed a rule reports it."""
+    from study.numbers import read_numbers
+
+    first, second = read_numbers("39.0 / 39.0.")
+    assert (first.rules, second.rules) == ((), ("drop_stray_trailing_dot",))
+    first, second = read_numbers("2,596 / 2, 596")
+    assert (first.value, second.value) == (2596, 2596)
+    assert (first.rules, second.rules) == ((), ("join_split_thousands",))
