@@ -21,7 +21,8 @@ def test_environment_matches_pyproject():
     wanted = dict(_split(r) for r in project["dependencies"] + project["optional-dependencies"]["test"])
     env = yaml.safe_load((ROOT / "environment.yml").read_text(encoding="utf-8"))
     conda = [d for d in env["dependencies"] if isinstance(d, str)]
-    got = dict(_split(d.replace("=", "==", 1) if re.match(r"^[\w\-]+=[^=]", d) else d) for d in conda)
+    pip = [d for block in env["dependencies"] if isinstance(block, dict) for d in block.get("pip", []) if not d.startswith("-e")]
+    got = dict(_split(d.replace("=", "==", 1) if re.match(r"^[\w\-]+=[^=]", d) else d) for d in conda + pip)
     assert got.pop("python") == "==3.11"
     got.pop("pip")
     assert got == wanted
