@@ -20,6 +20,8 @@ from study.staffing import read_staff
 from study.structure import PROJECT_SECTIONS, Block, find_item
 
 STAFF_LABEL = "相談支援包括化推進員の配置予定人数"
+#: Fallback for forms that shorten the label (``推進員の配置予定人数``, ``配置予定人数``).
+STAFF_LABEL_SHORT = "配置予定人数"
 
 
 @dataclass
@@ -136,7 +138,7 @@ def _institutions(raw, prefix: str, rec: Recorder) -> None:
 
 def _staff(block: Block, rec: Recorder, level: str) -> None:
     lines = block.section("takikan") or (block.lines + block.continuation)
-    item = find_item(lines, STAFF_LABEL)
+    item = find_item(lines, STAFF_LABEL) or find_item(lines, STAFF_LABEL_SHORT, within_first_cell=True)
     cols = ("staff_planned", "staff_fulltime", "staff_parttime", "staff_dedicated", "staff_concurrent")
     if item is None:
         expected = level == "municipality" and rec.row.get("implements_takikan")

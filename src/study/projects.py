@@ -36,10 +36,21 @@ class ProjectMarks:
 
 
 def find_marks_line(block: Block) -> Line | None:
-    """The 実施事業 line of a block (it precedes section 1)."""
-    for line in block.lines[:12]:
+    """The 実施事業 line of a block (it precedes section 1).
+
+    A line wrapped by the PDF conversion is joined with its continuation lines
+    (up to a blank line or section 1); the result keeps the first line's number.
+    """
+    lines = block.lines[:16]
+    for k, line in enumerate(lines):
         if compact(strip_html(line.text)).startswith("実施事業"):
-            return line
+            text = line.text
+            for nxt in lines[k + 1 : k + 4]:
+                head = compact(strip_html(nxt.text))
+                if not head or head.startswith("1") or "都道府県名" in head:
+                    break
+                text += "\t" + nxt.text
+            return Line(line.no, text)
     return None
 
 

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from study.textnorm import clean_cell, compact, fuzzy_label
+from study.textnorm import cells, clean_cell, compact, fuzzy_label
 
 _HEADER_RE = re.compile(
     fuzzy_label("都道府県名") + r"\s*(?P<pref>.*?)\s*" + fuzzy_label("市区町村名") + r"\s*(?P<muni>.*)$"
@@ -42,7 +42,7 @@ class Line:
     @cached_property
     def clean(self) -> str:
         """Tags stripped, width folded, cells joined by a tab."""
-        return "\t".join(c for c in (clean_cell(x) for x in self.text.split("\t")) if c)
+        return "\t".join(cells(self.text))
 
 
 @dataclass
@@ -142,18 +142,21 @@ def strip_item_number(text: str) -> str:
     return re.sub(rf"^\s*(?:[{_CIRCLED}]|\(\d+\)|\d+\s*\.)\s*", "", text)
 
 
-def find_item(lines: list[Line], label: str) -> Item | None:
+def find_item(lines: list[Line], label: str, within_first_cell: bool = False) -> Item | None:
     """Find the item whose label is ``label`` (spacing-insensitive) at the start of a line.
 
     The value is the rest of the line after the label. A label wrapped over two
     lines (``④相談支援包括化推`` / ``進員の配置予定人数``) is joined, and the
-    values from both lines are kept.
+    values from both lines are kept. With ``within_first_cell`` the label may
+    stand anywhere in the first cell (a shortened or prefixed label).
     """
     target = compact(label)
     pattern = re.compile(fuzzy_label(label))
     for k, line in enumerate(lines):
         text = strip_item_number(line.clean)
         m = pattern.match(text)
+        if m is None and within_first_cell:
+            m = pattern.search(text.partition("\t")[0])
         if m:
             return Item(line.no, _value(text[m.end() :]), line.text)
         first, _, rest = text.partition("\t")

@@ -18,6 +18,8 @@ _WIDTH_TABLE[0x3000] = 0x20
 _WIDTH_TABLE.update({ord("－"): ord("-"), ord("〜"): ord("~"), ord("～"): ord("~")})
 
 _TAG_RE = re.compile(r"<[^>]*>")
+#: Tags that delimit a table cell or a paragraph: they separate cells like a tab does.
+_CELL_TAG_RE = re.compile(r"</?(?:td|th|tr|table|tbody|thead|p|br|li|ul|ol|div)\b[^>]*>", re.IGNORECASE)
 _RADIO_RE = re.compile(r"<input\b[^>]*type\s*=\s*[\"']?radio[^>]*>", re.IGNORECASE)
 _SPACE_RE = re.compile(r"[ \t\u00a0]+")
 
@@ -56,7 +58,12 @@ def fuzzy_label(label: str) -> str:
     return r"\s*".join(re.escape(ch) for ch in label)
 
 
+def split_cells(line: str) -> list[str]:
+    """Raw cells of a line: split on tabs and on HTML cell/paragraph tags."""
+    return _CELL_TAG_RE.sub("\t", line).split("\t")
+
+
 def cells(line: str) -> list[str]:
-    """Tab-separated cells of a line, cleaned, empty cells dropped."""
-    out = [clean_cell(c) for c in line.split("\t")]
+    """Cells of a line (see :func:`split_cells`), cleaned, empty cells dropped."""
+    out = [clean_cell(c) for c in split_cells(line)]
     return [c for c in out if c]
