@@ -14,6 +14,7 @@ from study.basic_info import basic_lines, raw_fields
 from study.institutions import read_institutions
 from study.ledger import Ledger
 from study.municipalities import match_municipality, match_prefecture, municipality_type
+from study.plan_details import read_details
 from study.projects import read_marks, section_content
 from study.quantities import SPECS, Problem, check_households, read_quantity, read_welfare_rate
 from study.staffing import read_staff
@@ -75,6 +76,9 @@ def build_entity(block: Block, ledger: Ledger) -> tuple[dict, list[dict]]:
     _projects(block, rec)
     _basic(block, rec, level)
     _staff(block, rec, level)
+    details, provenance = read_details(block, rec.entity_id, ledger)
+    rec.row.update(details)
+    rec.provenance.extend(provenance)
     return rec.row, rec.provenance
 
 

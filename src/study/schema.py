@@ -14,6 +14,7 @@ import pandera.pandas as pa
 
 from study.colspec import Col
 from study.ledger import RULES
+from study.plan_details import DETAIL_COLUMNS
 from study.structure import PROJECT_SECTIONS
 
 _PANDAS_DTYPE = {"string": "string", "integer": "Int64", "number": "Float64", "boolean": "boolean"}
@@ -66,6 +67,7 @@ ENTITY_COLUMNS: tuple[Col, ...] = (
     Col("staff_dedicated", "number", "④配置予定人数(専任)", "Of the planned staff: dedicated to the role (専任), where printed", "persons", 0, 500),
     Col("staff_concurrent", "number", "④配置予定人数(兼任)", "Of the planned staff: holding the role concurrently (兼任/兼務), where printed", "persons", 0, 500),
     Col("staff_notes", "string", "④配置予定人数", "Qualifying text printed with the planned number (brackets and ※ notes)"),
+    *DETAIL_COLUMNS,
 )
 
 CORRECTION_TABLE: tuple[Col, ...] = (
