@@ -35,10 +35,11 @@ def test_every_rule_has_a_description():
 
 def test_every_rule_is_tested_here():
     """Each rule of the entity readers has a pipeline case here; the plan-detail rules
-    are tested per rule in tests/test_plan_details.py."""
+    and target rules are tested per rule in tests/test_plan_details.py and tests/test_targets.py."""
     from study.plan_details import DETAIL_RULES
+    from study.targets import TARGET_RULES
 
-    assert set(PIPELINE_CASES) == set(RULES) - set(DETAIL_RULES)
+    assert set(PIPELINE_CASES) == set(RULES) - set(DETAIL_RULES) - set(TARGET_RULES)
 
 
 # --- place names --------------------------------------------------------------------------

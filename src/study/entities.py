@@ -19,6 +19,7 @@ from study.projects import read_marks, section_content
 from study.quantities import SPECS, Problem, check_households, read_quantity, read_welfare_rate
 from study.staffing import read_staff
 from study.structure import PROJECT_SECTIONS, Block, find_item
+from study.targets import extract_targets, summarize
 
 STAFF_LABEL = "相談支援包括化推進員の配置予定人数"
 #: Fallback for forms that shorten the label (``推進員の配置予定人数``, ``配置予定人数``).
@@ -54,8 +55,8 @@ def entity_id_for(code: str | None, prefecture: str, municipality: str) -> str:
     return "x" + hashlib.sha1(f"{prefecture}/{municipality}".encode()).hexdigest()[:8]
 
 
-def build_entity(block: Block, ledger: Ledger) -> tuple[dict, list[dict]]:
-    """Read one block into an entity row and its provenance rows."""
+def build_entity(block: Block, ledger: Ledger) -> tuple[dict, list[dict], list[dict]]:
+    """Read one block into an entity row, its provenance rows and its quantified-target rows."""
     pref_match = match_prefecture(block.prefecture_raw)
     prefecture = pref_match.place.prefecture if pref_match.place else block.prefecture_raw
     level = "municipality" if block.municipality_raw else "prefecture"
@@ -79,7 +80,9 @@ def build_entity(block: Block, ledger: Ledger) -> tuple[dict, list[dict]]:
     details, provenance = read_details(block, rec.entity_id, ledger)
     rec.row.update(details)
     rec.provenance.extend(provenance)
-    return rec.row, rec.provenance
+    targets = extract_targets(block, rec.entity_id, ledger)
+    rec.row.update(summarize(targets))
+    return rec.row, rec.provenance, targets
 
 
 def _projects(block: Block, rec: Recorder) -> None:

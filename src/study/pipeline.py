@@ -14,6 +14,7 @@ from study.ledger import Ledger
 from study.rawfile import RawText, read_raw
 from study.schema import CORRECTION_COLUMNS, ISSUE_COLUMNS, PROVENANCE_COLUMNS, entity_frame, validate_all
 from study.structure import PROJECT_SECTIONS, Block, split_blocks
+from study.targets import TARGET_COLUMNS
 from study.textnorm import compact
 
 
@@ -26,6 +27,7 @@ class CleanResult:
     corrections: pd.DataFrame
     issues: pd.DataFrame
     provenance: pd.DataFrame
+    targets: pd.DataFrame
 
 
 def block_is_complete(block: Block) -> tuple[bool, str]:
@@ -49,7 +51,7 @@ def clean(raw: RawText) -> CleanResult:
     if not blocks:
         raise InputError(raw.path, "no entity block starts with a '都道府県名 … 市区町村名' header")
     ledger = Ledger()
-    rows, prov = [], []
+    rows, prov, targets = [], [], []
     seen: dict[str, int] = {}
     for k, block in enumerate(blocks):
         if not block.has_form_body() and k == len(blocks) - 1:
@@ -64,20 +66,22 @@ def clean(raw: RawText) -> CleanResult:
                 name = f"{block.prefecture_raw} {block.municipality_raw}".strip()
                 ledger.issue("", "_block", block.header.no, name, f"truncated entity block ({why}); not included", "truncated")
                 continue
-        row, p = build_entity(block, ledger)
+        row, p, t = build_entity(block, ledger)
         if row["entity_id"] in seen:
             ledger.issue(row["entity_id"], "_block", block.header.no, block.header.text, f"second form for the entity of line {seen[row['entity_id']]}; skipped", "duplicate_entity")
             continue
         seen[row["entity_id"]] = block.header.no
         rows.append(row)
         prov.extend(p)
+        targets.extend(t)
     if not rows:
         raise InputError(raw.path, "no complete entity block could be read")
     entities = entity_frame(rows)
     corrections = pd.DataFrame(ledger.correction_rows(), columns=CORRECTION_COLUMNS)
     issues = pd.DataFrame(ledger.issue_rows(), columns=ISSUE_COLUMNS)
     provenance = pd.DataFrame(prov, columns=PROVENANCE_COLUMNS)
-    tables = validate_all(entities=entities, corrections=corrections, issues=issues, provenance=provenance)
+    target_frame = pd.DataFrame(targets, columns=TARGET_COLUMNS)
+    tables = validate_all(entities=entities, corrections=corrections, issues=issues, provenance=provenance, targets=target_frame)
     return CleanResult(raw, **tables)
 
 

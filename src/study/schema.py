@@ -15,6 +15,7 @@ import pandera.pandas as pa
 from study.colspec import Col
 from study.ledger import RULES
 from study.plan_details import DETAIL_COLUMNS
+from study.targets import SUMMARY_COLUMNS, TARGET_TABLE
 from study.structure import PROJECT_SECTIONS
 
 _PANDAS_DTYPE = {"string": "string", "integer": "Int64", "number": "Float64", "boolean": "boolean"}
@@ -68,6 +69,7 @@ ENTITY_COLUMNS: tuple[Col, ...] = (
     Col("staff_concurrent", "number", "④配置予定人数(兼任)", "Of the planned staff: holding the role concurrently (兼任/兼務), where printed", "persons", 0, 500),
     Col("staff_notes", "string", "④配置予定人数", "Qualifying text printed with the planned number (brackets and ※ notes)"),
     *DETAIL_COLUMNS,
+    *SUMMARY_COLUMNS,
 )
 
 CORRECTION_TABLE: tuple[Col, ...] = (
@@ -104,6 +106,7 @@ TABLES: dict[str, tuple[Col, ...]] = {
     "corrections": CORRECTION_TABLE,
     "issues": ISSUE_TABLE,
     "provenance": PROVENANCE_TABLE,
+    "targets": TARGET_TABLE,
     "rules": RULE_TABLE,
 }
 TABLE_TITLES = {
@@ -111,6 +114,7 @@ TABLE_TITLES = {
     "corrections": "Values that differ from the print, with the rule that made them",
     "issues": "Values that could not be read or fail a plausibility check",
     "provenance": "Every entity value with its printed text and source line",
+    "targets": "One row per quantified target (事業の成果目標) of each plan",
     "rules": "The named cleaning rules",
 }
 CORRECTION_COLUMNS = [c.name for c in CORRECTION_TABLE]
