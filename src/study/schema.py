@@ -9,6 +9,7 @@ schemas that validate the tables (:func:`validate_all`), the codebook
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
@@ -128,9 +129,11 @@ def pandera_schema(table: str) -> pa.DataFrameSchema:
     columns = {}
     for c in TABLES[table]:
         checks = []
-        if c.minimum is not None:
+        if c.minimum is not None and c.maximum is not None:
+            checks.append(pa.Check.in_range(c.minimum, c.maximum))
+        elif c.minimum is not None:
             checks.append(pa.Check.ge(c.minimum))
-        if c.maximum is not None:
+        elif c.maximum is not None:
             checks.append(pa.Check.le(c.maximum))
         if c.enum:
             checks.append(pa.Check.isin(list(c.enum) + ([""] if not c.required else [])))
@@ -155,13 +158,32 @@ def entity_frame(rows: list[dict]) -> pd.DataFrame:
 
 
 def typed(df: pd.DataFrame, table: str) -> pd.DataFrame:
-    """Reorder columns to the schema and cast to nullable dtypes."""
-    out = pd.DataFrame(index=range(len(df)))
+    """Reorder columns to the schema and cast to nullable dtypes (missing columns become null)."""
+    n = len(df)
+    data = {}
     for c in TABLES[table]:
-        values = df[c.name].tolist() if c.name in df else [None] * len(df)
-        values = [None if v is None or (isinstance(v, float) and v != v) or v is pd.NA else v for v in values]
-        out[c.name] = pd.array(values, dtype=_PANDAS_DTYPE[c.type])
-    return out
+        values = df[c.name].tolist() if c.name in df else [None] * n
+        data[c.name] = _array([None if _missing(v) else v for v in values], c.type)
+    return pd.DataFrame(data, index=pd.RangeIndex(n))
+
+
+def _missing(v: object) -> bool:
+    return v is None or v is pd.NA or (isinstance(v, float) and v != v)
+
+
+def _array(values: list, kind: str) -> pd.api.extensions.ExtensionArray:
+    """Build a nullable pandas array directly from values and a mask (much faster than ``pd.array``)."""
+    mask = np.fromiter((v is None for v in values), dtype=bool, count=len(values))
+    if kind == "number":
+        data = np.fromiter((0.0 if v is None else float(v) for v in values), dtype="float64", count=len(values))
+        return pd.arrays.FloatingArray(data, mask)
+    if kind == "integer":
+        data = np.fromiter((0 if v is None else int(v) for v in values), dtype="int64", count=len(values))
+        return pd.arrays.IntegerArray(data, mask)
+    if kind == "boolean":
+        data = np.fromiter((False if v is None else bool(v) for v in values), dtype=bool, count=len(values))
+        return pd.arrays.BooleanArray(data, mask)
+    return pd.array([None if v is None else str(v) for v in values], dtype="string")
 
 
 def rules_frame() -> pd.DataFrame:
