@@ -2,7 +2,11 @@
 
 Exit codes: 0 success; 2 bad input or arguments (one-line message naming the
 file and what was expected, nothing written); 1 a table failed its schema
-validation (a bug: please report it).
+validation (a bug: please report it), or a notebook failed (``run``/``report``).
+
+Commands: ``clean`` (raw plans -> data/processed/), ``params`` (help on a
+notebook's parameters), ``run`` (one parameter set -> reports/<name>/),
+``report`` (every params/*.yaml, in parallel -> reports/ + index.html).
 """
 
 from __future__ import annotations
@@ -24,7 +28,29 @@ def build_parser() -> argparse.ArgumentParser:
     clean.add_argument("--raw", type=Path, default=None, help="raw plans text (default: the bundled data/raw/hokatsu_plans.txt, hash-checked)")
     clean.add_argument("--out", type=Path, default=None, help="output folder (default: data/processed/)")
     clean.add_argument("--quiet", action="store_true", help="print nothing on success")
+
+    prm = sub.add_parser("params", help="list the notebooks, or print one notebook's parameters with type, default and meaning")
+    prm.add_argument("notebook", nargs="?", help="notebook name, e.g. 00_data_audit (omit to list them)")
+    prm.add_argument("--cell", action="store_true", help="print the source of the notebook's parameters cell (the model's defaults)")
+
+    run = sub.add_parser("run", help="run one parameter set (params/NAME.yaml) into reports/NAME/")
+    run.add_argument("params_file", type=Path, metavar="PARAMS.yaml", help="parameter-set file, e.g. params/data_audit.yaml")
+    _run_options(run)
+    run.add_argument("--set", dest="overrides", action="append", default=[], metavar="NAME=VALUE",
+                     help="override a parameter (validated like the file), e.g. --set bootstrap_draws=200")
+
+    rep = sub.add_parser("report", help="run every params/*.yaml in parallel, skip unchanged ones, write reports/index.html")
+    _run_options(rep)
+    rep.add_argument("--jobs", type=int, default=None, metavar="N", help="parallel runs (default: number of cores)")
+    rep.add_argument("--force", action="store_true", help="re-run even the parameter sets whose inputs are unchanged")
+    rep.add_argument("--no-progress", action="store_true", help="no progress bar")
     return parser
+
+
+def _run_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--out", type=Path, default=None, metavar="DIR", help="reports folder (default: reports/); each run goes to DIR/NAME/")
+    p.add_argument("--show-code", action="store_true", help="keep the code cells in the HTML export (hidden by default)")
+    p.add_argument("--timeout", type=int, default=1800, metavar="SECONDS", help="time limit per notebook cell (default 1800)")
 
 
 def cmd_clean(args: argparse.Namespace) -> int:
@@ -52,12 +78,101 @@ def cmd_clean(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_params(args: argparse.Namespace) -> int:
+    from study.runner.params import help_text, parameters_cell
+    from study.runner.registry import get_model, notebook_names, notebook_path
+
+    if not args.notebook:
+        for name in notebook_names():
+            doc = " ".join((get_model(name).__doc__ or "").split())
+            print(f"{name}  {doc}")
+        return 0
+    name = args.notebook.removesuffix(".ipynb").rsplit("/", 1)[-1]
+    try:
+        model = get_model(name)
+    except KeyError:
+        raise StudyError(f"unknown notebook {name!r}; available notebooks: {', '.join(notebook_names())}") from None
+    if args.cell:
+        print(parameters_cell(model))
+    else:
+        print(help_text(name, model, notebook_path(name)))
+    return 0
+
+
+def _overrides(items: list[str]) -> dict:
+    from study.runner.params import parse_override
+
+    return dict(parse_override(x) for x in items)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from study.runner.data import ensure_processed
+    from study.runner.execute import cleanup_stale, display_path, execute_param_set, input_hash
+    from study.runner.params import load_param_set
+    from study.runner.report import default_out, reproduce_command
+    from study.runner.site import build_index
+
+    from study.runner import zygote
+
+    overrides = _overrides(args.overrides)
+    ps = load_param_set(args.params_file, overrides)  # validation before any kernel starts
+    out = args.out or default_out()
+    cleanup_stale(out)  # temporary folders of killed runs
+    server = zygote.start()  # pre-imports the scientific stack while the data is checked
+    try:
+        if server is not None:
+            server.preload(ps.warm_imports())
+        data = ensure_processed()
+        outcome = execute_param_set(
+            ps, out, data, command=reproduce_command(ps.path, out, args.show_code, overrides), show_code=args.show_code,
+            hash_of_inputs=input_hash(ps, data, args.show_code), timeout=args.timeout, server=server,
+        )
+    finally:
+        if server is not None:
+            server.close()
+    build_index(out, [outcome])
+    if outcome.status != "ok":
+        print(f"study run: {ps.name} failed: {outcome.message}", file=sys.stderr)
+        if outcome.partial_notebook is not None:
+            print(f"study run: partial executed notebook: {display_path(outcome.partial_notebook)}", file=sys.stderr)
+        return 1
+    from study.runner.site import format_result
+
+    print(f"study run: {ps.name} ok in {outcome.seconds:.1f} s -> {display_path(outcome.folder)}")
+    for r in outcome.results:
+        print(f"  {format_result(r)}")
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from study.runner.report import run_report
+
+    if args.jobs is not None and args.jobs < 1:
+        raise StudyError(f"--jobs {args.jobs}: expected a positive number of parallel runs")
+    from study.runner import zygote
+
+    server = zygote.start()  # pre-imports the scientific stack while the parameter sets are checked
+    try:
+        result = run_report(args.out, jobs=args.jobs, force=args.force, show_code=args.show_code,
+                            progress=not args.no_progress, server=server)
+    finally:
+        if server is not None:
+            server.close()
+    return result.exit_code
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
         if args.command == "clean":
             return cmd_clean(args)
+        if args.command == "params":
+            return cmd_params(args)
+        if args.command == "run":
+            return cmd_run(args)
+        if args.command == "report":
+            return cmd_report(args)
     except StudyError as exc:
         print(f"study {args.command}: error: {exc}", file=sys.stderr)
         return 2

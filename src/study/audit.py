@@ -1,0 +1,469 @@
+"""The data audit (notebook ``00_data_audit``): what the cleaning did, what is
+missing, and how the sample compares with national reference values.
+
+Pure functions of the cleaned tables returning DataFrames, figures and
+headline numbers; the notebook only calls them. Every random draw is seeded,
+every table sorted, every float rounded, so the same parameters give the same
+bytes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+from study.runner.models import AuditParams  # noqa: F401  (the notebook's parameters, re-exported)
+from study.runner.params import resolve_path
+
+Lang = Literal["ja", "en"]
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A national reference value."""
+
+    column: str
+    value: float
+    unit: str
+    when: str
+    when_ja: str
+    source: str
+
+
+#: National reference values for FY2019 / 2019.
+NATIONAL: dict[str, Reference] = {
+    "welfare_rate_permille": Reference(
+        "welfare_rate_permille", 16.4, "‰", "FY2019 monthly average", "2019年度の月平均",
+        "厚生労働省「被保護者調査」令和元年度 (MHLW Survey of Public Assistance Recipients, FY2019): 保護率 1.64% = 16.4‰"),
+    "aging_rate_pct": Reference(
+        "aging_rate_pct", 28.4, "%", "1 October 2019", "2019年10月1日",
+        "総務省統計局「人口推計」2019年10月1日 (Statistics Bureau population estimates, 1 Oct 2019): 65歳以上 28.4%"),
+}
+
+#: Entity columns that identify a row rather than measure something (left out of missingness).
+ID_COLUMNS = ("entity_id", "source_line", "level", "prefecture", "municipality", "municipality_raw")
+
+
+# ---------------------------------------------------------------------------
+# loading
+
+
+@dataclass(frozen=True)
+class AuditTables:
+    """The cleaned tables the audit reads."""
+
+    entities: pd.DataFrame
+    corrections: pd.DataFrame
+    issues: pd.DataFrame
+    provenance: pd.DataFrame
+    source: str
+
+
+def _read_csv(path: Path) -> pd.DataFrame:
+    df = pd.read_csv(path, dtype="string", keep_default_na=False, na_values=[""], encoding="utf-8")
+    if "source_line" in df:
+        df["source_line"] = pd.to_numeric(df["source_line"]).astype("Int64")
+    return df
+
+
+def load_tables(data_dir: Path | str | None = None, raw_path: str | Path | None = None) -> AuditTables:
+    """The cleaned tables: from ``data_dir`` (default: the runner's data folder, else
+    data/processed/), or — when ``raw_path`` is given and no folder — cleaned from that raw file now."""
+    if raw_path is not None and data_dir is None:
+        import os
+
+        from study.runner.context import ENV_DATA_DIR
+
+        if not os.environ.get(ENV_DATA_DIR):
+            from study.pipeline import clean_file
+
+            r = clean_file(resolve_path(raw_path))
+            return AuditTables(r.entities, r.corrections, r.issues, r.provenance, str(raw_path))
+    if data_dir is None:
+        from study.runner.context import data_dir as _data_dir
+
+        data_dir = _data_dir()
+    folder = Path(data_dir)
+    return AuditTables(
+        entities=pd.read_parquet(folder / "entities.parquet"),
+        corrections=_read_csv(folder / "corrections.csv"),
+        issues=_read_csv(folder / "issues.csv"),
+        provenance=_read_csv(folder / "provenance.csv"),
+        source=str(folder),
+    )
+
+
+def select_entities(entities: pd.DataFrame, include_prefectures: bool) -> pd.DataFrame:
+    """Municipality rows, plus the prefecture plans when asked; original order."""
+    if include_prefectures:
+        return entities.reset_index(drop=True)
+    return entities[entities["level"] == "municipality"].reset_index(drop=True)
+
+
+# ---------------------------------------------------------------------------
+# labels and glossary
+
+
+def _base_label(label_ja: str) -> str:
+    label = re.sub(r"^(実施事業※\s*|④|\d+\.\s*)", "", label_ja)
+    label = re.sub(r"\(.*?\)$", "", label)
+    label = re.sub(r"について$", "", label)
+    return label.strip()
+
+
+def _english_name(column: str, description: str) -> str:
+    m = re.search(r"running the (.+?) on the", description)
+    if m:
+        return m.group(1)
+    if column.startswith("has_section_"):
+        return "plan section " + description.split("section ")[1].split(" ")[0]
+    name = re.split(r",|;|:| \(| as printed| converted", description, maxsplit=1)[0].strip()
+    return name
+
+
+def entity_codebook() -> pd.DataFrame:
+    """The entity columns of :func:`study.schema.codebook` with a short label per language."""
+    from study.schema import codebook
+
+    cb = codebook()
+    cb = cb[cb["table"] == "entities"].reset_index(drop=True)
+    cb["label_en"] = [_english_name(c, d) for c, d in zip(cb["column"], cb["description_en"])]
+    cb["label_ja_short"] = [(_base_label(lj) if lj != "—" else c) for lj, c in zip(cb["label_ja"], cb["column"])]
+    return cb
+
+
+def field_labels(lang: Lang) -> dict[str, str]:
+    """Column -> label for figures: the form's Japanese label or an English name (unit added when there is one)."""
+    cb = entity_codebook()
+    out = {}
+    for _, r in cb.iterrows():
+        label = r["label_ja_short"] if lang == "ja" else r["label_en"]
+        if lang == "ja" and r["column"].endswith(("_direct", "_outsourced", "_branches")):
+            label = r["label_ja"].replace("(ブランチ・サブセンター・出張所)", "(ブランチ等)")
+        if lang == "en" and r["column"].endswith(("_direct", "_outsourced", "_total", "_branches", "_prefecture_run")):
+            label = f"{label}: {r['column'].rsplit('_', 1)[-1]}"
+        if lang == "ja" and r["column"].startswith("staff_") and r["column"] != "staff_planned":
+            label = r["label_ja"].replace("④配置予定人数", "推進員")
+        if lang == "en" and r["column"].startswith("staff_") and r["column"] != "staff_planned":
+            label = "planned staff: " + r["column"].removeprefix("staff_")
+        if lang == "ja" and r["column"].endswith("_prefecture_run"):
+            label = f"{r['label_ja']}(県が実施)"
+        if lang == "ja" and r["column"].startswith("has_section_"):
+            label = f"{r['label_ja_short']}(計画の節)"
+        out[r["column"]] = label
+    out["_block"] = "団体ブロック全体" if lang == "ja" else "whole entity block"
+    return out
+
+
+#: Columns whose Japanese terms make the glossary: the form's basic information and the terms used below.
+GLOSSARY_COLUMNS = (
+    "prefecture", "municipality", "lg_code", "implements_chiikiryoku", "implements_takikan", "implements_prefectural",
+    "population", "households", "aging_rate_pct", "welfare_rate_permille", "area_km2", "community_org_rate_pct",
+    "elementary_schools", "junior_high_schools", "hokatsu_total", "konkyu_total", "staff_planned",
+)
+
+
+def glossary() -> pd.DataFrame:
+    """The Japanese terms of the form with their English names, from the codebook
+    (one row per term, for the columns of :data:`GLOSSARY_COLUMNS` present in the schema)."""
+    cb = entity_codebook()
+    cb = cb[cb["column"].isin(GLOSSARY_COLUMNS) & (cb["label_ja"] != "—")]
+    rows, seen = [], set()
+    for _, r in cb.iterrows():
+        term = r["label_ja_short"]
+        if term in seen:
+            continue
+        seen.add(term)
+        rows.append({"term_ja": term, "english": r["label_en"], "column": r["column"], "unit": r["unit"] or ""})
+    return pd.DataFrame(rows, columns=["term_ja", "english", "column", "unit"])
+
+
+# ---------------------------------------------------------------------------
+# what the cleaning did
+
+
+def corrections_by_rule_field(corrections: pd.DataFrame, lang: Lang = "ja") -> pd.DataFrame:
+    """Number of corrected values per (rule, field), most frequent first."""
+    labels = field_labels(lang)
+    t = corrections.groupby(["rule", "field"], dropna=False).size().reset_index(name="n")
+    t["field_label"] = t["field"].map(labels).fillna(t["field"])
+    t = t.sort_values(["n", "rule", "field"], ascending=[False, True, True], kind="mergesort").reset_index(drop=True)
+    return t[["rule", "field", "field_label", "n"]]
+
+
+def issues_by_check_field(issues: pd.DataFrame, lang: Lang = "ja") -> pd.DataFrame:
+    """Number of issues per (check, field), most frequent first."""
+    labels = field_labels(lang)
+    t = issues.groupby(["check", "field"], dropna=False).size().reset_index(name="n")
+    t["field_label"] = t["field"].map(labels).fillna(t["field"])
+    t = t.sort_values(["n", "check", "field"], ascending=[False, True, True], kind="mergesort").reset_index(drop=True)
+    return t[["check", "field", "field_label", "n"]]
+
+
+def share_corrected(corrections: pd.DataFrame, provenance: pd.DataFrame) -> tuple[int, int]:
+    """(values corrected, values read): distinct (entity, field) pairs of the provenance
+    table that have at least one correction."""
+    read = provenance[["entity_id", "field"]].drop_duplicates()
+    fixed = corrections[["entity_id", "field"]].dropna().drop_duplicates()
+    k = len(read.merge(fixed, on=["entity_id", "field"], how="inner"))
+    return k, len(read)
+
+
+def wilson_interval(k: int, n: int, confidence: float = 0.95) -> tuple[float, float]:
+    """Wilson score interval of a proportion k/n."""
+    from scipy.stats import norm
+
+    if n == 0:
+        return (float("nan"), float("nan"))
+    z = float(norm.ppf(0.5 + confidence / 2))
+    p = k / n
+    denom = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / denom
+    half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
+    return (max(0.0, centre - half), min(1.0, centre + half))
+
+
+def cleaning_summary(tables: AuditTables, entities: pd.DataFrame) -> pd.DataFrame:
+    """Counts that describe the clean, one row per quantity."""
+    k, n = share_corrected(tables.corrections, tables.provenance)
+    ids = set(entities["entity_id"])
+    rows = [
+        ("entities", "団体数", len(entities)),
+        ("municipalities", "市区町村", int((entities["level"] == "municipality").sum())),
+        ("prefecture_plans", "都道府県", int((entities["level"] == "prefecture").sum())),
+        ("values_read", "読み取った値", n),
+        ("values_corrected", "修正した値", k),
+        ("corrections", "修正の記録", len(tables.corrections)),
+        ("issues", "問題の記録", len(tables.issues)),
+        ("entities_with_correction", "修正のある団体", int(tables.corrections.loc[tables.corrections["entity_id"].isin(ids), "entity_id"].nunique())),
+        ("rules_used", "使われた修正ルール", int(tables.corrections["rule"].nunique())),
+    ]
+    return pd.DataFrame(rows, columns=["quantity", "label_ja", "value"])
+
+
+# ---------------------------------------------------------------------------
+# missingness
+
+
+def missingness(entities: pd.DataFrame, lang: Lang = "ja") -> pd.DataFrame:
+    """Per measured column (schema order): n, missing count and share (%)."""
+    labels = field_labels(lang)
+    n = len(entities)
+    rows = []
+    for col in entities.columns:
+        if col in ID_COLUMNS:
+            continue
+        miss = int(entities[col].isna().sum())
+        rows.append({"column": col, "label": labels.get(col, col), "n": n, "n_missing": miss,
+                     "share_missing_pct": round(100 * miss / n, 2) if n else float("nan")})
+    out = pd.DataFrame(rows, columns=["column", "label", "n", "n_missing", "share_missing_pct"])
+    dup = out["label"].duplicated(keep=False)
+    out.loc[dup, "label"] = out.loc[dup, "column"]  # two columns with one label: show the column names
+    return out
+
+
+# ---------------------------------------------------------------------------
+# sample vs national values
+
+
+def bootstrap(values: np.ndarray, stat: Any, draws: int, seed: int | list[int], confidence: float,
+              weights: np.ndarray | None = None) -> tuple[float, float, float]:
+    """(estimate, low, high): percentile bootstrap interval of ``stat(values[, weights])``
+    over ``draws`` resamples of the rows, with a seeded generator."""
+    values = np.asarray(values, dtype=float)
+    n = len(values)
+    if n == 0:
+        return (float("nan"),) * 3
+    rng = np.random.default_rng(seed)
+    idx = rng.integers(0, n, size=(draws, n))
+    if weights is None:
+        est = float(stat(values))
+        boot = stat(values[idx], axis=1)
+    else:
+        w = np.asarray(weights, dtype=float)
+        est = float(np.sum(values * w) / np.sum(w))
+        boot = np.sum(values[idx] * w[idx], axis=1) / np.sum(w[idx], axis=1)
+    alpha = 1 - confidence
+    lo, hi = np.quantile(boot, [alpha / 2, 1 - alpha / 2])
+    return est, float(lo), float(hi)
+
+
+def reference_comparison(entities: pd.DataFrame, draws: int, seed: int, confidence: float, lang: Lang = "ja") -> pd.DataFrame:
+    """For each quantity with a national value: n, sample median and population-weighted
+    mean with bootstrap intervals, the national value, and the share of entities above it."""
+    from study.plotting import text
+
+    rows = []
+    for k, (col, ref) in enumerate(NATIONAL.items()):
+        sub = entities[[col, "population"]].dropna()
+        x = sub[col].to_numpy(dtype=float)
+        w = sub["population"].to_numpy(dtype=float)
+        med, mlo, mhi = bootstrap(x, np.median, draws, [seed, k, 0], confidence)
+        wm, wlo, whi = bootstrap(x, None, draws, [seed, k, 1], confidence, weights=w)
+        rows.append({
+            "quantity": col, "label": text(col, lang), "unit": ref.unit, "n": len(x),
+            "median": med, "median_low": mlo, "median_high": mhi,
+            "pop_weighted_mean": wm, "pop_weighted_low": wlo, "pop_weighted_high": whi,
+            "national": ref.value, "national_when": ref.when_ja if lang == "ja" else ref.when,
+            "share_above_national_pct": 100 * float(np.mean(x > ref.value)) if len(x) else float("nan"),
+            "population_covered": int(w.sum()),
+        })
+    out = pd.DataFrame(rows)
+    num = out.select_dtypes("number").columns.difference(["n", "population_covered"])
+    out[num] = out[num].round(4)
+    return out
+
+
+# ---------------------------------------------------------------------------
+# figures
+
+
+def short_label(label: str, width: int = 26) -> str:
+    """A field label short enough for an axis: notes after ※ dropped, then cut with an ellipsis."""
+    label = " ".join(str(label).split("※")[0].split())
+    return label if len(label) <= width else label[: width - 1] + "…"
+
+
+def _stacked_barh(ax: Any, table: pd.DataFrame, by: str, lang: Lang, title: str, legend_title: str, top: int) -> None:
+    import seaborn as sns
+
+    t = table.assign(label=[short_label(x) for x in table["field_label"]])
+    pivot = t.pivot_table(index="field", columns=by, values="n", aggfunc="sum", fill_value=0)
+    totals = pivot.sum(axis=1).sort_values(ascending=False, kind="mergesort")
+    pivot = pivot.loc[totals.index[:top][::-1]]  # the `top` most frequent fields, largest at the top
+    pivot = pivot.loc[:, pivot.sum(axis=0) > 0]
+    labels = t.drop_duplicates("field").set_index("field")["label"]
+    colors = sns.color_palette("tab20", n_colors=max(len(pivot.columns), 1))
+    y = np.arange(len(pivot))
+    left = np.zeros(len(pivot))
+    for color, col in zip(colors, pivot.columns):
+        ax.barh(y, pivot[col].to_numpy(), left=left, label=col, color=color)
+        left += pivot[col].to_numpy()
+    for yy, total in zip(y, left):
+        ax.text(total + 0.3, yy, f"{int(total)}", va="center", fontsize=8)
+    ax.set_yticks(y, [labels.get(f, f) for f in pivot.index])
+    ax.set_xlabel(_t("count", lang))
+    ax.set_ylabel(_t("field", lang))
+    hidden = len(totals) - len(pivot)
+    ax.set_title(title + (f"(上位 {top} 項目、他 {hidden} 項目)" if lang == "ja" and hidden > 0 else
+                          f" (top {top} fields; {hidden} more)" if hidden > 0 else ""))
+    ax.legend(title=legend_title, fontsize=7, title_fontsize=8, loc="center left", bbox_to_anchor=(1.01, 0.5),
+              ncol=1 if len(pivot.columns) <= 16 else 2)
+
+
+def _t(key: str, lang: Lang) -> str:
+    from study.plotting import text
+
+    return text(key, lang)
+
+
+def fig_cleaning(corr: pd.DataFrame, iss: pd.DataFrame, n_entities: int, lang: Lang = "ja", top: int = 15) -> Any:
+    """Bar charts: corrected values per field (stacked by rule) and issues per field (stacked by check),
+    the ``top`` most frequent fields of each."""
+    import matplotlib.pyplot as plt
+
+    n1 = min(top, corr["field"].nunique())
+    n2 = min(top, iss["field"].nunique())
+    fig, axes = plt.subplots(2, 1, figsize=(12, 0.34 * (n1 + n2) + 3.2), constrained_layout=True,
+                             gridspec_kw={"height_ratios": [max(n1, 1), max(n2, 1)]})
+    if lang == "ja":
+        t1, t2 = "修正した値: 項目×ルール", "読み取りの問題: 項目×チェック"
+        sup = f"クリーニングの記録(n = {n_entities} 団体)"
+    else:
+        t1, t2 = "Corrected values by field and rule", "Issues by field and check"
+        sup = f"What the cleaning did (n = {n_entities} entities)"
+    _stacked_barh(axes[0], corr, "rule", lang, t1, _t("rule", lang), top)
+    _stacked_barh(axes[1], iss, "check", lang, t2, _t("check", lang), top)
+    fig.suptitle(sup)
+    return fig
+
+
+def fig_missingness(miss: pd.DataFrame, lang: Lang = "ja") -> Any:
+    """Horizontal bars: share missing (%) of each column that has missing values."""
+    import matplotlib.pyplot as plt
+
+    m = miss[miss["n_missing"] > 0].sort_values(["share_missing_pct", "column"], kind="mergesort")
+    n = int(miss["n"].iloc[0]) if len(miss) else 0
+    fig, ax = plt.subplots(figsize=(10, 0.3 * max(len(m), 3) + 1.5), constrained_layout=True)
+    y = np.arange(len(m))
+    ax.barh(y, m["share_missing_pct"], color="#4c72b0")
+    for yy, (pct, k) in zip(y, zip(m["share_missing_pct"], m["n_missing"])):
+        ax.text(pct + 1, yy, f"{k}/{n}", va="center", fontsize=8)
+    ax.set_yticks(y, [short_label(x, 34) for x in m["label"]])
+    ax.set_ylim(-0.7, len(m) - 0.3)
+    ax.set_xlim(0, 112)
+    ax.set_xlabel(_t("share_missing_pct", lang))
+    ax.set_ylabel(_t("field", lang))
+    ax.set_title(f"項目別の欠損率(n = {n} 団体)" if lang == "ja" else f"Missing values by column (n = {n} entities)")
+    return fig
+
+
+def fig_reference(entities: pd.DataFrame, comparison: pd.DataFrame, seed: int, lang: Lang = "ja") -> Any:
+    """Each entity's value, the sample median with its interval, and the national value."""
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, 2, figsize=(12, 4.2), constrained_layout=True)
+    rng = np.random.default_rng([seed, 99])
+    for ax, (_, row) in zip(axes, comparison.iterrows()):
+        x = entities[row["quantity"]].dropna().to_numpy(dtype=float)
+        y = rng.uniform(-0.25, 0.25, size=len(x))
+        ax.scatter(x, y, s=18, alpha=0.6, color="#4c72b0", label=_t("entities", lang))
+        ax.errorbar([row["median"]], [0], xerr=[[row["median"] - row["median_low"]], [row["median_high"] - row["median"]]],
+                    fmt="D", color="black", capsize=6, markersize=7,
+                    label=f"{_t('median', lang)} {row['median']:.1f} [{row['median_low']:.1f}, {row['median_high']:.1f}]")
+        ax.axvline(row["national"], color="#c44e52", linestyle="--",
+                   label=f"{_t('national', lang)} {row['national']:g}{row['unit']} ({row['national_when']})")
+        ax.set_yticks([])
+        ax.set_ylim(-0.6, 0.6)
+        ax.set_xlabel(row["label"])
+        ax.set_title(f"{row['label']}, n = {int(row['n'])}")
+        ax.legend(fontsize=8, loc="upper right")
+    fig.suptitle("標本と全国値の比較" if lang == "ja" else "The sample against national reference values")
+    return fig
+
+
+# ---------------------------------------------------------------------------
+# headline numbers and the closing summary
+
+
+def headline_results(tables: AuditTables, entities: pd.DataFrame, comparison: pd.DataFrame, confidence: float) -> list[dict[str, Any]]:
+    """The audit's headline numbers, each with estimate, interval, n and a name."""
+    from study.runner.context import result
+
+    k, n = share_corrected(tables.corrections, tables.provenance)
+    lo, hi = wilson_interval(k, n, confidence)
+    pct = f"{confidence:.0%}"
+    out = [
+        result("n_entities", len(entities), n=len(entities), label="entities audited", unit="entities", method="count"),
+        result("share_values_corrected", k / n if n else None, n=n, interval=(lo, hi), unit="share",
+               label="share of values read that were corrected", method=f"Wilson {pct} interval"),
+        result("n_issues", len(tables.issues), n=len(tables.entities), label="issues logged (all entities)", unit="issues", method="count"),
+    ]
+    for _, r in comparison.iterrows():
+        short = "welfare" if r["quantity"].startswith("welfare") else "aging"
+        out.append(result(f"{short}_median", r["median"], n=int(r["n"]), interval=(r["median_low"], r["median_high"]),
+                          unit=r["unit"], reference=r["national"], label=f"sample median {r['quantity']}",
+                          method=f"percentile bootstrap {pct} interval"))
+        out.append(result(f"{short}_pop_weighted", r["pop_weighted_mean"], n=int(r["n"]),
+                          interval=(r["pop_weighted_low"], r["pop_weighted_high"]), unit=r["unit"], reference=r["national"],
+                          label=f"population-weighted {r['quantity']}", method=f"percentile bootstrap {pct} interval"))
+    return out
+
+
+def summary_text(comparison: pd.DataFrame, k: int, n: int, confidence: float) -> str:
+    """A few plain sentences on what the numbers show (English; the notebook's closing cell)."""
+    pct = f"{confidence:.0%}"
+    lines = [f"The cleaning changed {k} of {n} values read ({100 * k / n:.1f}%); every change is logged with its rule."]
+    for _, r in comparison.iterrows():
+        inside = r["median_low"] <= r["national"] <= r["median_high"]
+        rel = "consistent with" if inside else ("below" if r["median_high"] < r["national"] else "above")
+        lines.append(
+            f"{r['quantity']}: sample median {r['median']:.1f}{r['unit']} ({pct} interval {r['median_low']:.1f}–{r['median_high']:.1f}, "
+            f"n = {int(r['n'])}) is {rel} the national {r['national']:g}{r['unit']}; "
+            f"population-weighted {r['pop_weighted_mean']:.1f}{r['unit']}; {r['share_above_national_pct']:.0f}% of entities lie above it."
+        )
+    return "\n".join(lines)

@@ -1,0 +1,108 @@
+"""Executed notebook -> one self-contained HTML file that reads offline.
+
+nbconvert's ``lab`` template, with the blocks that load scripts from a CDN
+(require.js, MathJax, Mermaid, widgets) emptied; CSS and images are inlined.
+Code cells are hidden unless ``show_code``. A header states the run, its
+parameters and the one command that reproduces it.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import threading
+from pathlib import Path
+from typing import Any
+
+_IMPORT_LOCK = threading.Lock()
+
+
+def preload() -> None:
+    """Import nbconvert and jinja2 (once, under a lock: threads must not import them concurrently)."""
+    with _IMPORT_LOCK:
+        import jinja2  # noqa: F401
+        import nbconvert  # noqa: F401
+
+TEMPLATE = r"""
+{%- extends 'lab/index.html.j2' -%}
+{%- block html_head_js -%}{%- endblock html_head_js -%}
+{%- block jupyter_widgets -%}{%- endblock jupyter_widgets -%}
+{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
+{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+{%- block extra_css -%}
+<style type="text/css">{{ resources.study_css }}</style>
+{%- endblock extra_css -%}
+{%- block body_header -%}
+{{ super() }}
+{{ resources.study_header }}
+{%- endblock body_header -%}
+"""
+
+CSS = """
+.study-header { max-width: 1100px; margin: 1.5em auto 1em; padding: 0 20px 1em; border-bottom: 2px solid #ccc;
+  font-family: system-ui, "IPAexGothic", "Noto Sans CJK JP", sans-serif; }
+.study-header h1 { font-size: 1.6em; margin: 0.3em 0; }
+.study-header h2 { font-size: 1.15em; margin: 1em 0 0.3em; }
+.study-header table { border-collapse: collapse; font-size: 0.92em; }
+.study-header td, .study-header th { border: 1px solid #ccc; padding: 3px 8px; text-align: left; vertical-align: top; }
+.study-header pre { background: #f4f4f4; padding: 6px 10px; border-radius: 4px; white-space: pre-wrap; }
+.study-header .meta { color: #555; font-size: 0.9em; }
+.study-status-ok { color: #176117; font-weight: bold; }
+"""
+
+
+def _esc(x: Any) -> str:
+    return html.escape(str(x), quote=True)
+
+
+def header_html(*, title: str, description: str, run: str, notebook: str, parameters: dict[str, Any],
+                command: str, manifest: dict[str, Any], param_docs: dict[str, str]) -> str:
+    """The report header: title, parameters (with meanings), the reproducing command, provenance."""
+    rows = "".join(
+        f"<tr><th><code>{_esc(k)}</code></th><td><code>{_esc(json.dumps(v, ensure_ascii=False))}</code></td>"
+        f"<td>{_esc(param_docs.get(k, ''))}</td></tr>"
+        for k, v in parameters.items()
+    )
+    git = manifest.get("git") or {}
+    commit = git.get("commit") or "not a git checkout"
+    dirty = " (uncommitted changes)" if git.get("dirty") else ""
+    data = manifest.get("data") or {}
+    return f"""
+<header class="study-header" id="study-header">
+<p class="meta"><a href="../index.html">← all reports</a></p>
+<h1>{_esc(title)}</h1>
+<p>{_esc(description)}</p>
+<p class="meta">Run <code>{_esc(run)}</code> · notebook <code>{_esc(notebook)}.ipynb</code> ·
+started {_esc(manifest.get('started', ''))} · Python {_esc((manifest.get('versions') or {}).get('python', ''))}</p>
+<h2>Parameters</h2>
+<table class="study-params"><tr><th>name</th><th>value</th><th>meaning</th></tr>{rows}</table>
+<h2>Reproduce</h2>
+<pre><code>{_esc(command)}</code></pre>
+<p class="meta">Raw data SHA-256 <code>{_esc(data.get('raw_sha256', ''))}</code> · git <code>{_esc(commit)}</code>{_esc(dirty)} ·
+parameters hash <code>{_esc(str(manifest.get('params_hash', ''))[:16])}</code> ·
+files: <a href="{_esc(notebook)}.ipynb">notebook</a>, <a href="results.json">results.json</a>, <a href="manifest.json">manifest.json</a></p>
+</header>
+"""
+
+
+def export_html(nb: Any, out: Path, *, header: str, show_code: bool = False, lang: str = "en") -> Path:
+    """Write ``nb`` (an executed NotebookNode) as offline HTML to ``out``."""
+    preload()
+    from jinja2 import DictLoader
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(
+        template_name="lab",
+        extra_loaders=[DictLoader({"study_report.html.j2": TEMPLATE})],
+        template_file="study_report.html.j2",
+        exclude_input=not show_code,
+        exclude_input_prompt=not show_code,
+        exclude_output_prompt=True,
+        embed_images=True,
+        language_code=lang,
+    )
+    resources = {"study_header": header, "study_css": CSS,
+                 "metadata": {"name": out.stem}}
+    body, _ = exporter.from_notebook_node(nb, resources=resources)
+    out.write_text(body, encoding="utf-8")
+    return out

@@ -1,0 +1,387 @@
+"""Parameter models and parameter-set files (``params/<name>.yaml``).
+
+Every notebook declares its parameters once, as a subclass of
+:class:`NotebookParams` (strict types, unknown keys forbidden, ranges as
+``Field(ge=…, le=…)``, meanings as ``Field(description=…)``). From that one
+model come: validation of a parameter-set file before any kernel starts, the
+help printed by ``study params NOTEBOOK``, and the text of the notebook's
+``parameters`` cell (:func:`parameters_cell`, checked by a test).
+
+A parameter-set file names one notebook and its parameters::
+
+    title: Data audit
+    description: What the cleaning did, missingness, and the sample vs national values.
+    notebook: 00_data_audit
+    parameters:
+      label_language: ja
+
+or several, run one after the other into the same report folder::
+
+    notebooks:
+      - notebook: 00_data_audit
+        parameters: {label_language: en}
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+import re
+import types
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any, ClassVar, Literal
+
+import annotated_types
+import yaml
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+from pydantic.fields import FieldInfo
+from pydantic_core import PydanticCustomError
+
+from study.errors import StudyError
+from study.paths import project_root
+
+#: A parameter-set name (the file stem) becomes a folder name under reports/.
+NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+TOP_KEYS = ("title", "description", "notebook", "parameters", "notebooks")
+
+
+class ParamsError(StudyError):
+    """A parameter-set file that cannot be run (reported as one line, exit code 2)."""
+
+    def __init__(self, path: object, problem: str) -> None:
+        self.path = str(path)
+        self.problem = problem
+        super().__init__(f"{self.path}: {problem}")
+
+
+class NotebookParams(BaseModel):
+    """Base of every notebook's parameter model: strict types, no unknown keys, immutable."""
+
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True, validate_default=True)
+
+    #: Modules the kernel fork server pre-imports for this notebook (no import-time side effects
+    #: on global settings allowed: see :mod:`study.runner.zygote`). Not a parameter.
+    warm_imports: ClassVar[tuple[str, ...]] = ()
+
+
+def resolve_path(value: str | Path) -> Path:
+    """A path from a parameter: absolute, or relative to the project root."""
+    p = Path(value).expanduser()
+    return p if p.is_absolute() else project_root() / p
+
+
+def _must_exist(value: str | None) -> str | None:
+    if value is None:
+        return None
+    if not resolve_path(value).is_file():
+        raise PydanticCustomError(
+            "file_not_found", "file not found: {path} (relative paths are read from the project root {root})",
+            {"path": value, "root": str(project_root())},
+        )
+    return value
+
+
+class _ExistingFileMarker:
+    """Marks a parameter as the path of a file that must exist (shown in help)."""
+
+
+#: A path (text) to a file that must exist; relative paths are read from the project root.
+ExistingFile = Annotated[str, Field(strict=True), AfterValidator(_must_exist), _ExistingFileMarker()]
+
+
+# ---------------------------------------------------------------------------
+# describing a model: types, defaults, meanings
+
+
+def _is_existing_file(info: FieldInfo) -> bool:
+    return any(isinstance(m, _ExistingFileMarker) for m in info.metadata) or _annotation_has_marker(info.annotation)
+
+
+def _annotation_has_marker(annotation: Any) -> bool:
+    for arg in typing.get_args(annotation):
+        if typing.get_origin(arg) is Annotated and any(isinstance(m, _ExistingFileMarker) for m in arg.__metadata__):
+            return True
+    return False
+
+
+def _type_name(annotation: Any) -> str:
+    origin = typing.get_origin(annotation)
+    if origin is Annotated:
+        base = typing.get_args(annotation)[0]
+        if any(isinstance(m, _ExistingFileMarker) for m in annotation.__metadata__):
+            return "path to an existing file"
+        return _type_name(base)
+    if origin is Literal:
+        return "one of " + ", ".join(repr(a) for a in typing.get_args(annotation))
+    if origin in (typing.Union, types.UnionType):
+        args = typing.get_args(annotation)
+        names = [_type_name(a) for a in args if a is not type(None)]
+        text = " or ".join(names)
+        return f"{text} or null" if type(None) in args else text
+    if origin in (list, tuple):
+        inner = typing.get_args(annotation)
+        return f"list of {_type_name(inner[0])}" if inner else "list"
+    return {int: "integer", float: "number", bool: "true/false", str: "text", type(None): "null"}.get(
+        annotation, getattr(annotation, "__name__", str(annotation)))
+
+
+def _bounds(info: FieldInfo) -> str:
+    lo = hi = None
+    lo_op = hi_op = ""
+    for m in info.metadata:
+        if isinstance(m, annotated_types.Ge):
+            lo, lo_op = m.ge, "≤"
+        elif isinstance(m, annotated_types.Gt):
+            lo, lo_op = m.gt, "<"
+        elif isinstance(m, annotated_types.Le):
+            hi, hi_op = m.le, "≤"
+        elif isinstance(m, annotated_types.Lt):
+            hi, hi_op = m.lt, "<"
+    if lo is not None and hi is not None:
+        return f"{lo} {lo_op} x {hi_op} {hi}"
+    if lo is not None:
+        return f"x {'≥' if lo_op == '≤' else '>'} {lo}"
+    if hi is not None:
+        return f"x {'≤' if hi_op == '≤' else '<'} {hi}"
+    return ""
+
+
+def describe_type(info: FieldInfo) -> str:
+    """Human-readable type of a parameter, with its allowed range."""
+    if _is_existing_file(info):
+        text = "path to an existing file"
+        if type(None) in typing.get_args(info.annotation):
+            text += " or null"
+    else:
+        text = _type_name(info.annotation)
+    bounds = _bounds(info)
+    return f"{text}, {bounds}" if bounds else text
+
+
+@dataclass(frozen=True)
+class ParamDoc:
+    """One parameter of a model, for help and documentation."""
+
+    name: str
+    type: str
+    default: Any
+    meaning: str
+
+
+def describe(model: type[NotebookParams]) -> list[ParamDoc]:
+    """Each parameter with its type, default and meaning, in declaration order."""
+    return [
+        ParamDoc(name, describe_type(info), info.get_default(call_default_factory=True), info.description or "")
+        for name, info in model.model_fields.items()
+    ]
+
+
+def parameters_cell(model: type[NotebookParams]) -> str:
+    """The source of the notebook's ``parameters`` cell: the model's defaults, one per line."""
+    lines = [
+        "# Parameters (defaults of the model in the library; `study params NOTEBOOK` explains each).",
+        "# Set them in params/*.yaml and run with `study run`, not here.",
+    ]
+    for d in describe(model):
+        lines.append(f"{d.name} = {d.default!r}  # {d.meaning.split('. ')[0].rstrip('.')}")
+    return "\n".join(lines)
+
+
+def help_text(notebook: str, model: type[NotebookParams], notebook_file: Path | None = None) -> str:
+    """The text printed by ``study params NOTEBOOK``."""
+    doc = " ".join((model.__doc__ or "").strip().split())
+    rows = [("parameter", "type", "default", "meaning")] + [
+        (d.name, d.type, json.dumps(d.default, ensure_ascii=False), d.meaning) for d in describe(model)
+    ]
+    widths = [max(len(r[i]) for r in rows) for i in range(3)]
+    out = [f"{notebook}: {doc}" if doc else notebook]
+    if notebook_file is not None:
+        out.append(f"notebook: {notebook_file}")
+    out.append("")
+    for r in rows:
+        out.append("  ".join(c.ljust(w) for c, w in zip(r[:3], widths)) + "  " + r[3])
+    return "\n".join(out)
+
+
+# ---------------------------------------------------------------------------
+# validation messages
+
+
+def _expected(model: type[NotebookParams], name: str) -> str:
+    info = model.model_fields.get(name)
+    return describe_type(info) if info is not None else ""
+
+
+def format_errors(exc: ValidationError, model: type[NotebookParams], notebook: str) -> str:
+    """A pydantic ValidationError as one line: unknown keys list the valid ones;
+    wrong types and out-of-range values say what was expected."""
+    valid = list(model.model_fields)
+    parts = []
+    for err in exc.errors():
+        name = ".".join(str(x) for x in err["loc"]) or "parameters"
+        key = str(err["loc"][0]) if err["loc"] else ""
+        if err["type"] == "extra_forbidden":
+            close = difflib.get_close_matches(name, valid, n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            parts.append(f"unknown parameter {name!r} for notebook {notebook}{hint}; valid parameters: {', '.join(valid)}")
+        elif err["type"] == "file_not_found":
+            parts.append(f"parameter {name!r}: {err['msg']}")
+        elif err["type"] in ("model_type", "dict_type"):
+            parts.append(f"'parameters' of notebook {notebook} must be a mapping of name: value (got {type(err['input']).__name__})")
+        else:
+            msg = err["msg"][0].lower() + err["msg"][1:] if err["msg"] else "invalid"
+            got = err.get("input")
+            parts.append(f"parameter {name!r}: {msg}, got {got!r} ({type(got).__name__}); expected {_expected(model, key)}")
+    return "; ".join(parts)
+
+
+# ---------------------------------------------------------------------------
+# parameter sets
+
+
+@dataclass(frozen=True)
+class NotebookRun:
+    """One notebook of a parameter set, with its validated parameters."""
+
+    notebook: str
+    params: NotebookParams
+
+    def values(self) -> dict[str, Any]:
+        """JSON-compatible parameter values, as injected into the notebook."""
+        return self.params.model_dump(mode="json")
+
+
+@dataclass(frozen=True)
+class ParamSet:
+    """A validated parameter-set file."""
+
+    name: str
+    path: Path
+    title: str
+    description: str
+    runs: tuple[NotebookRun, ...] = field(default_factory=tuple)
+
+    def canonical(self) -> dict[str, Any]:
+        """What defines the run: title and each notebook's full parameters (defaults filled in)."""
+        return {"name": self.name, "title": self.title,
+                "notebooks": [{"notebook": r.notebook, "parameters": r.values()} for r in self.runs]}
+
+    def params_hash(self) -> str:
+        """SHA-256 of the canonical JSON of the notebooks and their full parameters."""
+        return sha256_json([{"notebook": r.notebook, "parameters": r.values()} for r in self.runs])
+
+    def warm_imports(self) -> list[str]:
+        """Modules to pre-import in the kernels of this set."""
+        return list(dict.fromkeys(m for r in self.runs for m in type(r.params).warm_imports))
+
+    def input_files(self) -> list[Path]:
+        """Files named by parameters of type :data:`ExistingFile` (their content is part of the run's inputs)."""
+        out = []
+        for r in self.runs:
+            for name, info in type(r.params).model_fields.items():
+                value = getattr(r.params, name)
+                if value is not None and _is_existing_file(info):
+                    out.append(resolve_path(value))
+        return out
+
+
+def sha256_json(obj: Any) -> str:
+    """SHA-256 of the canonical JSON text of ``obj`` (sorted keys, no spaces)."""
+    text = json.dumps(obj, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def load_param_set(path: Path | str, overrides: dict[str, Any] | None = None) -> ParamSet:
+    """Read and validate a parameter-set file; raises :class:`ParamsError` with a one-line message.
+
+    ``overrides`` (name -> value) are applied to the parameters of every notebook
+    of the set that declares them (e.g. fewer bootstrap draws in a smoke test).
+    """
+    from study.runner.registry import get_model, notebook_names
+
+    path = Path(path)
+    shown = _display(path)
+    if not path.is_file():
+        raise ParamsError(shown, "file not found; expected a parameter-set YAML file (see params/*.yaml)")
+    name = path.name.removesuffix(".yaml").removesuffix(".yml")
+    if not NAME_RE.match(name):
+        raise ParamsError(shown, f"the file name {name!r} cannot name a report folder; use letters, digits, '_', '-', '.'")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise ParamsError(shown, "not UTF-8 text; expected a YAML file") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ParamsError(shown, f"invalid YAML{where}: {problem}") from None
+    if not isinstance(data, dict):
+        raise ParamsError(shown, f"expected a mapping with keys {', '.join(TOP_KEYS)}; got {type(data).__name__}")
+    unknown = [k for k in data if k not in TOP_KEYS]
+    if unknown:
+        close = difflib.get_close_matches(str(unknown[0]), TOP_KEYS, n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        raise ParamsError(shown, f"unknown key {unknown[0]!r}{hint}; valid keys: {', '.join(TOP_KEYS)}")
+    if "notebooks" in data and ("notebook" in data or "parameters" in data):
+        raise ParamsError(shown, "give either 'notebook' + 'parameters' or a 'notebooks' list, not both")
+    if "notebooks" in data:
+        entries = data["notebooks"]
+        if not isinstance(entries, list) or not entries:
+            raise ParamsError(shown, "'notebooks' must be a non-empty list of {notebook: NAME, parameters: {...}}")
+    elif "notebook" in data:
+        entries = [{"notebook": data["notebook"], "parameters": data.get("parameters") or {}}]
+    else:
+        raise ParamsError(shown, f"no 'notebook' key; available notebooks: {', '.join(notebook_names())}")
+    runs = []
+    for entry in entries:
+        if not isinstance(entry, dict) or set(entry) - {"notebook", "parameters"} or "notebook" not in entry:
+            raise ParamsError(shown, f"each entry of 'notebooks' must be {{notebook: NAME, parameters: {{...}}}}; got {entry!r}")
+        nb = entry["notebook"]
+        nb = str(nb).removesuffix(".ipynb")
+        try:
+            model = get_model(nb)
+        except KeyError:
+            close = difflib.get_close_matches(nb, notebook_names(), n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise ParamsError(shown, f"unknown notebook {nb!r}{hint}; available notebooks: {', '.join(notebook_names())}") from None
+        values = entry.get("parameters") or {}
+        if not isinstance(values, dict):
+            raise ParamsError(shown, f"'parameters' of notebook {nb} must be a mapping of name: value (got {type(values).__name__})")
+        if overrides:
+            values = {**values, **{k: v for k, v in overrides.items() if k in model.model_fields}}
+        try:
+            params = model.model_validate(values)
+        except ValidationError as exc:
+            raise ParamsError(shown, format_errors(exc, model, nb)) from None
+        runs.append(NotebookRun(nb, params))
+    if overrides:
+        known = {k for r in runs for k in type(r.params).model_fields}
+        stray = sorted(set(overrides) - known)
+        if stray:
+            raise ParamsError(shown, f"--set {stray[0]!r}: no notebook of this set has that parameter; valid: {', '.join(sorted(known))}")
+    names = [r.notebook for r in runs]
+    if len(set(names)) != len(names):
+        raise ParamsError(shown, "a notebook appears twice; make a second parameter-set file instead")
+    title = str(data.get("title") or name)
+    return ParamSet(name=name, path=path, title=title, description=str(data.get("description") or "").strip(), runs=tuple(runs))
+
+
+def parse_override(text: str) -> tuple[str, Any]:
+    """``NAME=VALUE`` from the command line; VALUE is read as YAML (``200``, ``true``, ``en``)."""
+    if "=" not in text:
+        raise StudyError(f"--set {text!r}: expected NAME=VALUE")
+    key, value = text.split("=", 1)
+    try:
+        return key.strip(), yaml.safe_load(value)
+    except yaml.YAMLError:
+        return key.strip(), value

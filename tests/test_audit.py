@@ -1,0 +1,192 @@
+"""The audit's pure functions: tables, intervals, figures (fonts), headline numbers."""
+
+from __future__ import annotations
+
+import io
+import warnings
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from study import audit, plotting  # noqa: E402
+from study.audit import AuditTables  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def tables(bundled) -> AuditTables:
+    return AuditTables(bundled.entities, bundled.corrections, bundled.issues, bundled.provenance, "bundled")
+
+
+@pytest.fixture(scope="module")
+def munis(tables):
+    return audit.select_entities(tables.entities, include_prefectures=False)
+
+
+def test_load_tables_from_processed_equals_clean(tables):
+    from study.runner.data import ensure_processed
+
+    ensure_processed()  # what the runner does before any notebook reads data/processed
+    loaded = audit.load_tables()
+    assert len(loaded.entities) == len(tables.entities)
+    assert loaded.corrections["rule"].tolist() == tables.corrections["rule"].astype(str).tolist()
+    assert loaded.issues["source_line"].dtype == "Int64"
+
+
+def test_select_entities(tables):
+    assert len(audit.select_entities(tables.entities, True)) == len(tables.entities) == 63
+    m = audit.select_entities(tables.entities, False)
+    assert len(m) == 57 and set(m["level"]) == {"municipality"}
+
+
+def test_glossary_from_codebook():
+    g = audit.glossary()
+    assert list(g.columns) == ["term_ja", "english", "column", "unit"]
+    assert g["term_ja"].is_unique
+    terms = dict(zip(g["term_ja"], g["english"]))
+    assert terms["生活保護受給率"] == "Public-assistance rate"
+    assert terms["高齢化率"].startswith("Share of residents aged 65")
+    assert "地域包括支援センター" in terms and "相談支援包括化推進員の配置予定人数" in terms
+    assert (g["english"].str.len() > 2).all()
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_corrections_and_issues_by_field(tables, lang):
+    c = audit.corrections_by_rule_field(tables.corrections, lang)
+    i = audit.issues_by_check_field(tables.issues, lang)
+    assert c["n"].sum() == len(tables.corrections) and i["n"].sum() == len(tables.issues)
+    assert c["n"].is_monotonic_decreasing and i["n"].is_monotonic_decreasing
+    top = c.iloc[0]
+    assert (top["rule"], top["field"]) == ("percent_to_permille", "welfare_rate_permille")
+    assert top["field_label"] == ("生活保護受給率" if lang == "ja" else "Public-assistance rate")
+
+
+def test_share_corrected_and_wilson(tables):
+    k, n = audit.share_corrected(tables.corrections, tables.provenance)
+    assert 0 < k < n and n == len(tables.provenance[["entity_id", "field"]].drop_duplicates())
+    lo, hi = audit.wilson_interval(k, n, 0.95)
+    assert 0 <= lo < k / n < hi <= 1
+    lo90, hi90 = audit.wilson_interval(k, n, 0.90)
+    assert lo < lo90 < hi90 < hi
+    assert audit.wilson_interval(0, 10)[0] == 0.0
+
+
+def test_missingness(munis):
+    m = audit.missingness(munis, "en")
+    assert not set(m["column"]) & set(audit.ID_COLUMNS)
+    assert (m["n"] == 57).all() and m["share_missing_pct"].between(0, 100).all()
+    row = m.set_index("column").loc["welfare_rate_permille"]
+    assert row["n_missing"] == munis["welfare_rate_permille"].isna().sum() == 1
+
+
+def test_bootstrap_is_seeded_and_covers_estimate():
+    x = np.arange(1.0, 60.0)
+    a = audit.bootstrap(x, np.median, 500, [1, 0], 0.95)
+    assert a == audit.bootstrap(x, np.median, 500, [1, 0], 0.95)
+    assert a != audit.bootstrap(x, np.median, 500, [2, 0], 0.95)
+    est, lo, hi = a
+    assert est == 30.0 and lo <= est <= hi
+    w = np.ones_like(x)
+    est_w, lo_w, hi_w = audit.bootstrap(x, None, 500, 3, 0.95, weights=w)
+    assert est_w == pytest.approx(x.mean()) and lo_w < est_w < hi_w
+
+
+def test_reference_comparison(munis):
+    comp = audit.reference_comparison(munis, 300, 7, 0.95, "en")
+    assert list(comp["quantity"]) == ["welfare_rate_permille", "aging_rate_pct"]
+    assert list(comp["national"]) == [16.4, 28.4]
+    assert list(comp["n"]) == [56, 57]
+    assert (comp["median_low"] <= comp["median"]).all() and (comp["median"] <= comp["median_high"]).all()
+    assert comp.equals(audit.reference_comparison(munis, 300, 7, 0.95, "en"))
+
+
+def test_tables_are_byte_stable(munis, tables):
+    def csv(df):
+        buf = io.StringIO()
+        df.to_csv(buf, index=False, lineterminator="\n")
+        return buf.getvalue()
+
+    for _ in range(2):
+        out = [csv(audit.reference_comparison(munis, 200, 1, 0.9, "ja")), csv(audit.missingness(munis, "ja")),
+               csv(audit.corrections_by_rule_field(tables.corrections, "ja")), csv(audit.glossary())]
+        if _ == 0:
+            first = out
+    assert out == first
+
+
+def test_headline_results(tables, munis):
+    comp = audit.reference_comparison(munis, 200, 1, 0.95, "ja")
+    res = audit.headline_results(tables, munis, comp, 0.95)
+    names = [r["name"] for r in res]
+    assert names == ["n_entities", "share_values_corrected", "n_issues", "welfare_median", "welfare_pop_weighted",
+                     "aging_median", "aging_pop_weighted"]
+    for r in res:
+        assert {"name", "estimate", "interval", "n"} <= set(r)
+        assert isinstance(r["n"], int)
+    welfare = res[3]
+    assert welfare["reference"] == 16.4 and welfare["interval"][0] <= welfare["estimate"] <= welfare["interval"][1]
+    assert "below" in audit.summary_text(comp, 10, 100, 0.95) or "consistent" in audit.summary_text(comp, 10, 100, 0.95)
+
+
+def _render_all(tables, munis, lang, only_first=False):
+    c = audit.corrections_by_rule_field(tables.corrections, lang)
+    i = audit.issues_by_check_field(tables.issues, lang)
+    m = audit.missingness(munis, lang)
+    comp = audit.reference_comparison(munis, 200, 1, 0.95, lang)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        figs = [audit.fig_cleaning(c, i, len(munis), lang)]
+        if not only_first:
+            figs += [audit.fig_missingness(m, lang), audit.fig_reference(munis, comp, 1, lang)]
+        for f in figs:
+            f.savefig(io.BytesIO(), format="png", dpi=50)  # drawing the text is what raises the glyph warnings
+            plt.close(f)
+    return [str(w.message) for w in caught]
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_figures_have_every_glyph(tables, munis, lang):
+    import seaborn as sns
+
+    sns.set_theme()  # resets fonts: setup() must come after it
+    plotting.setup()
+    from matplotlib import font_manager
+
+    font = font_manager.findfont(font_manager.FontProperties(family=matplotlib.rcParams["font.family"]))
+    assert font.endswith("ipaexg.ttf") and font == plotting.font_path()
+    messages = _render_all(tables, munis, lang)
+    glyphs = [m for m in messages if "missing from font" in m or "Glyph" in m]
+    assert not glyphs, glyphs
+
+
+def test_glyph_check_can_fail(tables, munis):
+    """The same check sees the warnings when the Japanese font is not set (sns.set_theme() after setup)."""
+    import seaborn as sns
+
+    plotting.setup()
+    sns.set_theme()  # the wrong order: back to DejaVu Sans, which has no kana or kanji
+    try:
+        messages = _render_all(tables, munis, "ja", only_first=True)
+    finally:
+        plotting.setup()
+    assert any("missing from font" in m for m in messages)
+
+
+def test_save_figure_png_and_svg(tmp_path):
+    plotting.setup()
+    fig, ax = plt.subplots()
+    ax.set_xlabel(plotting.text("welfare_rate_permille", "ja"))
+    paths = plotting.save_figure(fig, tmp_path / "f")
+    assert [p.name for p in paths] == ["f.png", "f.svg"]
+    svg1 = paths[1].read_bytes()
+    plotting.save_figure(fig, tmp_path / "g")
+    assert (tmp_path / "g.svg").read_bytes() == svg1  # no dates, stable ids
+    assert b"<dc:date>" not in svg1
+    plt.close(fig)
+    with pytest.raises(ValueError):
+        plotting.text("count", "fr")
+    assert plotting.text("count", "en") == "count (values)"
