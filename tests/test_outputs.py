@@ -85,3 +85,20 @@ def test_bundled_file_hash_is_checked(tmp_path, monkeypatch):
         assert "SHA-256" in str(exc) and "hokatsu_plans.txt" in str(exc)
     else:
         raise AssertionError("a modified bundled file was accepted")
+
+
+def test_constraint_violation_names_column_row_and_value(bundled):
+    """A value outside its codebook range is rejected by the schema with a precise message."""
+    import pytest
+
+    from study.errors import ValidationError
+    from study.schema import validate_all
+
+    broken = bundled.entities.copy()
+    broken.loc[3, "aging_rate_pct"] = 150.0
+    with pytest.raises(ValidationError, match=r"entities\.aging_rate_pct row 3: value 150\.0 is outside the allowed 0–100"):
+        validate_all(entities=broken)
+    broken = bundled.entities.copy()
+    broken.loc[0, "level"] = "city"
+    with pytest.raises(ValidationError, match=r"entities\.level row 0"):
+        validate_all(entities=broken)

@@ -56,12 +56,13 @@ def _run_options(p: argparse.ArgumentParser) -> None:
 def cmd_clean(args: argparse.Namespace) -> int:
     import pandera.errors
 
+    from study.errors import ValidationError
     from study.outputs import write_outputs
     from study.pipeline import clean_file
 
     try:
         result = clean_file(args.raw)
-    except (pandera.errors.SchemaError, pandera.errors.SchemaErrors) as exc:
+    except (pandera.errors.SchemaError, pandera.errors.SchemaErrors, ValidationError) as exc:
         first = str(exc).strip().splitlines()[0]
         print(f"study clean: output failed schema validation: {first}", file=sys.stderr)
         return 1

@@ -21,3 +21,7 @@ class InputError(StudyError):
             "(UTF-8 or Shift_JIS, blocks starting with a '都道府県名' header)"
         )
         super().__init__(f"{self.path}: {problem}; expected {self.expected}")
+
+
+class ValidationError(Exception):
+    """A cleaned table breaks its schema (a bug in the cleaning rules, not bad input): exit code 1."""

@@ -8,7 +8,7 @@ value that cannot be read, or fails a plausibility check, gets an
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Callable, TypeVar
 
 F = TypeVar("F", bound=Callable)
@@ -73,10 +73,10 @@ class Ledger:
         self.issues.append(Issue(entity_id, fld, line, raw, reason, check))
 
     def correction_rows(self) -> list[dict]:
-        return [asdict(c) for c in self.corrections]
+        return [c.__dict__.copy() for c in self.corrections]
 
     def issue_rows(self) -> list[dict]:
-        return [asdict(i) for i in self.issues]
+        return [i.__dict__.copy() for i in self.issues]
 
 
 def _fmt(value: object) -> str:

@@ -14,6 +14,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from study.colspec import Col
+from study.errors import ValidationError
 from study.ledger import RULES
 from study.plan_details import DETAIL_COLUMNS
 from study.targets import SUMMARY_COLUMNS, TARGET_TABLE
@@ -125,28 +126,50 @@ assert set(PROJECT_SECTIONS) == {"chiikiryoku", "takikan", "prefectural"}
 
 
 def pandera_schema(table: str) -> pa.DataFrameSchema:
-    """The pandera schema of a table, built from :data:`TABLES`."""
-    columns = {}
-    for c in TABLES[table]:
-        checks = []
-        if c.minimum is not None and c.maximum is not None:
-            checks.append(pa.Check.in_range(c.minimum, c.maximum))
-        elif c.minimum is not None:
-            checks.append(pa.Check.ge(c.minimum))
-        elif c.maximum is not None:
-            checks.append(pa.Check.le(c.maximum))
-        if c.enum:
-            checks.append(pa.Check.isin(list(c.enum) + ([""] if not c.required else [])))
-        if c.pattern:
-            checks.append(pa.Check.str_matches(c.pattern))
-        columns[c.name] = pa.Column(
-            _PANDAS_DTYPE[c.type], checks=checks, nullable=not c.required, required=True,
-            title=c.label_ja, description=c.description, metadata={"unit": c.unit},
+    """The pandera schema of a table, built from :data:`TABLES`.
+
+    Each column declares its dtype, nullability and labels; the value
+    constraints of all columns (range, enum, pattern) are one vectorised
+    table-level check (:func:`constraint_mask`); :func:`validate_all` names the
+    failing column, row and value. This keeps validation of the ~70-column entity table fast
+    (pandera's per-column checks on nullable dtypes cost ~1 ms each).
+    """
+    cols = TABLES[table]
+    columns = {
+        c.name: pa.Column(
+            _PANDAS_DTYPE[c.type], nullable=not c.required, required=True,
+            title=c.label_ja, description=c.description, metadata={"unit": c.unit, "allowed": c.allowed},
         )
-    unique = ["entity_id"] if table == "entities" else None
-    if table == "rules":
-        columns["rule"] = pa.Column("string", pa.Check.isin(sorted(RULES)), unique=True)
-    return pa.DataFrameSchema(columns, strict=True, ordered=True, unique=unique, coerce=False)
+        for c in cols
+    }
+    unique = ["entity_id"] if table == "entities" else ["rule"] if table == "rules" else None
+    check = pa.Check(lambda df: bool(constraint_mask(df, table).to_numpy().all()), name="column_constraints",
+                     error="values outside the codebook's allowed range, enum or pattern")
+    return pa.DataFrameSchema(columns, checks=[check], strict=True, ordered=True, unique=unique, coerce=False)
+
+
+def constraint_mask(df: pd.DataFrame, table: str) -> pd.DataFrame:
+    """True where a value satisfies its column's constraints (nulls pass; nullability is checked per column)."""
+    out = {}
+    for c in TABLES[table]:
+        series = df[c.name]
+        ok = np.ones(len(df), dtype=bool)
+        if c.minimum is not None or c.maximum is not None:
+            v = series.to_numpy(dtype="float64", na_value=np.nan)
+            with np.errstate(invalid="ignore"):
+                inside = np.ones(len(df), dtype=bool)
+                if c.minimum is not None:
+                    inside &= v >= c.minimum
+                if c.maximum is not None:
+                    inside &= v <= c.maximum
+            ok = np.isnan(v) | inside
+        allowed = c.enum or (tuple(sorted(RULES)) if (table, c.name) == ("rules", "rule") else None)
+        if allowed:
+            ok = ok & (series.isna() | series.isin(list(allowed) + [""])).to_numpy(dtype=bool)
+        if c.pattern:
+            ok = ok & (series.isna() | series.str.match(c.pattern)).to_numpy(dtype=bool, na_value=True)
+        out[c.name] = ok
+    return pd.DataFrame(out, index=df.index)
 
 
 _SCHEMAS = {name: pandera_schema(name) for name in TABLES}
@@ -192,11 +215,32 @@ def rules_frame() -> pd.DataFrame:
 
 
 def validate_all(**tables: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """Cast and validate each table; raises pandera's SchemaError on a violation."""
+    """Cast and validate each table with its pandera schema.
+
+    Raises pandera's ``SchemaError`` for a dtype, nullability or uniqueness
+    failure, and :class:`~study.errors.ValidationError` naming the column, row
+    and value when a value breaks its column's constraints.
+    """
     out = {}
     for name, df in tables.items():
-        out[name] = _SCHEMAS[name].validate(typed(df, name), inplace=True)
+        frame = typed(df, name)
+        try:
+            out[name] = _SCHEMAS[name].validate(frame, inplace=True)
+        except pa.errors.SchemaError as exc:
+            if "column_constraints" not in str(exc):
+                raise
+            raise ValidationError(_describe_violation(frame, name)) from None
     return out
+
+
+def _describe_violation(frame: pd.DataFrame, table: str) -> str:
+    mask = constraint_mask(frame, table)
+    col = next(c for c in mask.columns if not mask[c].all())
+    row = int(np.flatnonzero(~mask[col].to_numpy())[0])
+    allowed = next(c.allowed for c in TABLES[table] if c.name == col)
+    value = frame[col].iloc[row]
+    value = value.item() if hasattr(value, "item") else value
+    return f"{table}.{col} row {row}: value {value!r} is outside the allowed {allowed}"
 
 
 def codebook() -> pd.DataFrame:

@@ -27,9 +27,12 @@ _SPACE_RE = re.compile(r"[ \t\u00a0]+")
 MARKS = "○〇◯●◎✓✔☑"
 
 
+_WIDE_RE = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(_WIDTH_TABLE)) + "]")
+
+
 def fold_width(text: str) -> str:
     """Fold full-width ASCII and the ideographic space to half width; keep ①, ², ㎡."""
-    return text.translate(_WIDTH_TABLE)
+    return text.translate(_WIDTH_TABLE) if _WIDE_RE.search(text) else text
 
 
 def strip_html(text: str, radio_as_mark: bool = False) -> str:
@@ -40,7 +43,9 @@ def strip_html(text: str, radio_as_mark: bool = False) -> str:
     """
     if radio_as_mark:
         text = _RADIO_RE.sub("○", text)
-    return html.unescape(_TAG_RE.sub(" ", text))
+    if "<" in text:
+        text = _TAG_RE.sub(" ", text)
+    return html.unescape(text) if "&" in text else text
 
 
 def clean_cell(text: str) -> str:
