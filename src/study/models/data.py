@@ -1,0 +1,244 @@
+"""The municipal analysis frame: one row per plan, with documented exclusions and transforms.
+
+:func:`analysis_frame` turns the cleaned entity table (``entities.csv`` /
+``clean_file().entities``) into the frame every model reads. What it does,
+in order:
+
+1. **Level.** Municipal plans only (``level == "municipality"``) unless
+   ``include_prefectures=True``; prefecture rows (都道府県事業) run a different
+   project and have no 推進員 count, so they are left out by default.
+2. **Types.** Nullable integer / float / boolean columns become ``float64``
+   with ``NaN`` for missing (booleans: 1.0 / 0.0 / NaN); strings stay strings.
+   All entity columns are kept, so columns added upstream later (target
+   counts, ``implementer_type_takikan``…) pass through unchanged.
+3. **Welfare reading** (``welfare=``): ``"corrected"`` keeps the cleaned
+   ``welfare_rate_permille``; ``"printed"`` undoes the two unit corrections that
+   change a printed number's meaning (rules ``percent_sign_on_permille_value``
+   and ``fraction_to_permille``) and reads the printed % value ×10 instead,
+   recovered from the ``raw`` text of the corrections rows of field
+   ``welfare_rate_permille`` (needs ``corrections=``). Rows converted by plain
+   ``percent_to_permille`` read the same either way.
+4. **Staffing measure** (``staffing=``) in column ``staff``:
+   ``"as_printed"`` is ``staff_planned`` (fractional FTE such as 3.5 and 1.4
+   kept); ``"headcount"`` is ``ceil(staff_planned)`` -- a fractional FTE means
+   at least one more person works part of the time, so the ceiling is the
+   smallest head count consistent with the printed figure (3.5 -> 4, 1.4 -> 2);
+   ``"exclude_fractional"`` keeps ``staff_planned`` but drops plans whose figure
+   is not a whole number.
+5. **Derived columns** (NaN where an input is missing): ``name`` (municipality,
+   or prefecture for prefecture rows), ``log_pop = log(population)``,
+   ``older_pop = population × aging_rate_pct / 100``, ``log_older``,
+   ``density = population / area_km2``, ``log_density``,
+   ``hokatsu_per_10k_older = hokatsu_total / older_pop × 10,000`` (and its log),
+   ``hokatsu_outsourced_share = hokatsu_outsourced / hokatsu_total`` (when the
+   split is known and the total > 0), ``konkyu_per_100k``, ``staff_per_100k``,
+   ``staff_fractional`` (1.0 when staff_planned is not whole),
+   ``zero_staff`` (1.0 when staff_planned == 0) and ``hub_plan`` (1.0 for a plan
+   in ``hub_plans``, see :data:`HUB_PLANS`).
+6. **Exclusions**, each logged in ``AnalysisFrame.excluded`` with a reason:
+   ``exclude_zero_staff`` (plans placing no 推進員), ``exclude_hub_plans``
+   (plans naming one 推進員 per centre or hub), fractional figures under
+   ``"exclude_fractional"``, and rows missing a ``require``\\ d column.
+
+Hub plans. A few plans designate existing staff at each centre / partner
+agency as 推進員 instead of placing dedicated coordinators, so their count
+tracks the number of sites rather than staffing effort (世田谷区 28 = one per
+地域包括支援センター; 盛岡市 20 = 1 dedicated + 19 concurrent; 豊島区 20 spread
+over the agencies listed in item ⑥; 江戸川区 9 = one per なごみの家). The models
+handle them in two ways: the ``hub_plan`` flag can enter a model as a
+covariate, and ``exclude_hub_plans=True`` drops them (the specification
+curve crosses both). ``hub_plans=`` overrides the default registry.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+STAFFING_MEASURES = ("as_printed", "headcount", "exclude_fractional")
+WELFARE_READINGS = ("corrected", "printed")
+#: Correction rules whose printed number is *not* the % reading the 'printed' variant uses.
+WELFARE_UNIT_RULES = ("percent_sign_on_permille_value", "fraction_to_permille")
+
+
+@dataclass(frozen=True)
+class HubPlan:
+    """A plan that places one 推進員 per centre or hub (see module doc)."""
+
+    entity_id: str
+    name: str
+    staff_planned: float
+    evidence: str
+
+
+#: Default registry of hub plans, keyed by entity_id (checked against the data by the tests).
+HUB_PLANS: dict[str, HubPlan] = {
+    p.entity_id: p
+    for p in (
+        HubPlan("131121", "世田谷区", 28, "④ 28人(各地域包括支援センターの既存業務に追加して…): one per 地域包括支援センター (28 centres)"),
+        HubPlan("032018", "盛岡市", 20, "④ 20人(専任1名, 兼任19人): one dedicated plus 19 staff of partner agencies holding the role concurrently"),
+        HubPlan("131164", "豊島区", 20, "④ 20人 placed in the agencies listed in ⑥ (社協 CSW, 高齢者総合相談センター, 保健所, 窓口…)"),
+        HubPlan("131237", "江戸川区", 9, "④ 9人(各なごみの家1名): one per なごみの家 hub"),
+    )
+}
+
+
+@dataclass(frozen=True)
+class AnalysisFrame:
+    """The analysis frame (``data``), the rows left out with their reasons, and the options used."""
+
+    data: pd.DataFrame
+    excluded: pd.DataFrame
+    options: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def n(self) -> int:
+        """Rows in the analysis frame."""
+        return len(self.data)
+
+
+def _to_plain(df: pd.DataFrame) -> pd.DataFrame:
+    out = {}
+    for c in df.columns:
+        s = df[c]
+        if pd.api.types.is_bool_dtype(s.dtype) or str(s.dtype) == "boolean":
+            out[c] = s.astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+        elif pd.api.types.is_numeric_dtype(s.dtype):
+            out[c] = pd.to_numeric(s).astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+        else:
+            out[c] = s.astype(object).where(s.notna(), None).to_numpy()
+    return pd.DataFrame(out, index=df.index)
+
+
+_NUM = re.compile(r"\d+(?:\.\d+)?")
+
+
+def printed_welfare_permille(corrections: pd.DataFrame) -> dict[str, float]:
+    """Welfare rate per entity as the 'printed' reading: printed number × 10 (read as %),
+    for the rows whose correction was a unit-meaning change (:data:`WELFARE_UNIT_RULES`)."""
+    rows = corrections[(corrections["field"] == "welfare_rate_permille") & corrections["rule"].isin(WELFARE_UNIT_RULES)]
+    out: dict[str, float] = {}
+    for eid, raw in zip(rows["entity_id"], rows["raw"]):
+        m = _NUM.search(unicodedata.normalize("NFKC", str(raw)))
+        if m is None:
+            raise ValueError(f"no number in the printed welfare rate {raw!r} of {eid}")
+        out[str(eid)] = float(m.group()) * 10.0
+    return out
+
+
+def _safe_log(x: pd.Series) -> pd.Series:
+    return np.log(x.where(x > 0))
+
+
+def analysis_frame(
+    entities: pd.DataFrame,
+    corrections: pd.DataFrame | None = None,
+    *,
+    include_prefectures: bool = False,
+    staffing: str = "as_printed",
+    welfare: str = "corrected",
+    exclude_zero_staff: bool = False,
+    exclude_hub_plans: bool = False,
+    hub_plans: Iterable[str] | None = None,
+    require: Sequence[str] = ("staff", "population"),
+) -> AnalysisFrame:
+    """Build the analysis frame from the entity table (see the module doc for every step).
+
+    ``require`` lists columns that must be non-missing (default: the staffing
+    measure and population, i.e. the staffing models' sample; pass
+    ``("population",)`` for all plans). Row order follows ``entities``.
+    """
+    if staffing not in STAFFING_MEASURES:
+        raise ValueError(f"staffing must be one of {STAFFING_MEASURES}, not {staffing!r}")
+    if welfare not in WELFARE_READINGS:
+        raise ValueError(f"welfare must be one of {WELFARE_READINGS}, not {welfare!r}")
+    hubs = set(HUB_PLANS) if hub_plans is None else {str(h) for h in hub_plans}
+    df = _to_plain(entities.reset_index(drop=True))
+    df["entity_id"] = df["entity_id"].astype(str)
+
+    if welfare == "printed":
+        if corrections is None:
+            raise ValueError("welfare='printed' needs the corrections table (corrections=)")
+        printed = printed_welfare_permille(corrections)
+        df["welfare_rate_permille"] = [printed.get(e, v) for e, v in zip(df["entity_id"], df["welfare_rate_permille"])]
+    df["welfare_unit_corrected"] = (
+        df["entity_id"].isin(printed_welfare_permille(corrections)).astype(float) if corrections is not None else np.nan
+    )
+
+    has_muni = df["municipality"].notna() & (df["municipality"].astype(str).str.strip() != "")
+    muni = df["municipality"].where(has_muni, df["prefecture"])
+    df.insert(df.columns.get_loc("municipality") + 1, "name", muni)
+    pop = df["population"]
+    df["log_pop"] = _safe_log(pop)
+    df["older_pop"] = pop * df["aging_rate_pct"] / 100.0
+    df["log_older"] = _safe_log(df["older_pop"])
+    df["density"] = pop / df["area_km2"].where(df["area_km2"] > 0)
+    df["log_density"] = _safe_log(df["density"])
+    df["hokatsu_per_10k_older"] = df["hokatsu_total"] / df["older_pop"] * 1e4
+    df["log_hokatsu_per_10k_older"] = _safe_log(df["hokatsu_per_10k_older"])
+    split = df["hokatsu_direct"].notna() & df["hokatsu_outsourced"].notna() & (df["hokatsu_total"] > 0)
+    df["hokatsu_outsourced_share"] = (df["hokatsu_outsourced"] / df["hokatsu_total"]).where(split)
+    df["konkyu_per_100k"] = df["konkyu_total"] / pop * 1e5
+
+    sp = df["staff_planned"]
+    frac = sp.notna() & (np.abs(sp - np.round(sp)) > 1e-9)
+    df["staff_fractional"] = frac.astype(float).where(sp.notna())
+    df["staff"] = np.ceil(sp - 1e-9) if staffing == "headcount" else sp
+    df["staff_per_100k"] = df["staff"] / pop * 1e5
+    df["zero_staff"] = (sp == 0).astype(float).where(sp.notna())
+    df["hub_plan"] = df["entity_id"].isin(hubs).astype(float)
+
+    reasons: list[tuple[int, str]] = []
+    keep = pd.Series(True, index=df.index)
+
+    def drop(mask: pd.Series, reason: str) -> None:
+        nonlocal keep
+        hit = mask & keep
+        reasons.extend((i, reason) for i in df.index[hit])
+        keep &= ~mask
+
+    if not include_prefectures:
+        drop(df["level"] != "municipality", "prefecture plan (include_prefectures=False)")
+    if exclude_zero_staff:
+        drop(df["zero_staff"] == 1.0, "places no 推進員 (exclude_zero_staff)")
+    if exclude_hub_plans:
+        drop(df["hub_plan"] == 1.0, "one 推進員 per centre or hub (exclude_hub_plans)")
+    if staffing == "exclude_fractional":
+        drop(frac, "fractional FTE (staffing='exclude_fractional')")
+    for col in require:
+        if col not in df.columns:
+            raise KeyError(f"required column {col!r} not in the frame")
+        drop(df[col].isna(), f"{col} missing")
+
+    excluded = pd.DataFrame(
+        [(df.at[i, "entity_id"], df.at[i, "name"], df.at[i, "level"], r) for i, r in reasons],
+        columns=["entity_id", "name", "level", "reason"],
+    )
+    data = df[keep].reset_index(drop=True)
+    options = dict(
+        include_prefectures=include_prefectures, staffing=staffing, welfare=welfare,
+        exclude_zero_staff=exclude_zero_staff, exclude_hub_plans=exclude_hub_plans,
+        hub_plans=sorted(hubs), require=list(require),
+    )
+    return AnalysisFrame(data=data, excluded=excluded, options=options)
+
+
+def from_clean(result: Any = None, **kwargs: Any) -> AnalysisFrame:
+    """:func:`analysis_frame` of a :class:`study.pipeline.CleanResult` (default: clean the bundled file)."""
+    if result is None:
+        from study.pipeline import clean_file
+
+        result = clean_file()
+    return analysis_frame(result.entities, result.corrections, **kwargs)
+
+
+def headcount(fte: float) -> float:
+    """The head count implied by a printed FTE figure: its ceiling (NaN stays NaN)."""
+    return fte if math.isnan(fte) else float(math.ceil(fte - 1e-9))

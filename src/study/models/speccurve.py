@@ -1,0 +1,186 @@
+"""Specification curve for count models (question 6), with a permutation null curve.
+
+The PyPI specification-curve package only fits OLS; this module crosses the
+choices the staffing models depend on and fits each count model:
+
+* **staffing measure** -- ``as_printed`` / ``headcount`` (ceil of FTE) /
+  ``exclude_fractional`` (see :mod:`study.models.data`);
+* **welfare reading** -- ``corrected`` / ``printed`` (unit corrections off);
+  only varied in covariate sets that contain ``welfare_rate_permille``
+  (elsewhere the column reads ``n/a``);
+* **exclusions** -- ``none`` / ``zero_staff`` (the plan placing no 推進員) /
+  ``hub_plans`` (one 推進員 per centre or hub) / ``zero_and_hub``;
+* **covariate set** -- named lists of covariates added to the focal term
+  (:data:`COVARIATE_SETS`);
+* **family** -- ``poisson_ql`` / ``negbin``.
+
+Each specification gives the focal estimate with its model-based interval
+(QL: t with n−p df; NB2: Wald z at the ML α; the kernels of
+:mod:`study.models.kernels`, equal to the statsmodels fits). The result is
+ranked by estimate. The *null curve* (Simonsohn, Simmons & Nelson 2020)
+imposes H0: β_focal = ``null`` in every specification at once: each draw
+permutes the plans by one random key per entity_id (the same permutation
+in every specification, restricted to its rows), moves the focal
+covariate's residuals given the other covariates accordingly (the
+regressor-residual permutation of :mod:`study.models.resample`) with
+``null × focal`` in the offset, refits, and sorts the estimates; the
+quantiles of the sorted curves per rank form the band. Summary: number of
+specifications, median estimate, share with the same sign as the median
+(relative to ``null``), share whose interval excludes zero and share whose
+interval excludes ``null``, and the permutation p-values of the median
+estimate and of the share of significant same-sign specifications.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from study.models import kernels
+from study.models.data import STAFFING_MEASURES, WELFARE_READINGS, analysis_frame
+from study.models.design import design
+from study.models.resample import KERNEL_FAMILIES, _kernel_fit
+from study.models.results import as_rng
+
+#: Named covariate sets (the focal term is always added).
+COVARIATE_SETS: dict[str, tuple[str, ...]] = {
+    "population": (),
+    "need": ("aging_rate_pct", "welfare_rate_permille"),
+    "need_density": ("aging_rate_pct", "welfare_rate_permille", "log_density"),
+    "institutions": ("log_hokatsu_per_10k_older",),
+}
+EXCLUSIONS: dict[str, tuple[bool, bool]] = {
+    "none": (False, False),
+    "zero_staff": (True, False),
+    "hub_plans": (False, True),
+    "zero_and_hub": (True, True),
+}
+FAMILIES = ("poisson_ql", "negbin")
+
+
+@dataclass(frozen=True)
+class SpecCurve:
+    """``specs``: one row per specification, ranked (``name, estimate, ci_low, ci_high, n, rank,
+    staffing, welfare, exclusion, covariates, family, se, significant``); ``null_curve``: per rank
+    the null quantiles (``null_low, null_median, null_high``); ``summary``: one row."""
+
+    specs: pd.DataFrame
+    null_curve: pd.DataFrame
+    summary: pd.DataFrame
+    focal: str
+    null: float
+    null_draws: np.ndarray = field(repr=False, metadata={"json": False})
+
+
+def _uses_welfare(cov: Sequence[str]) -> bool:
+    return "welfare_rate_permille" in cov
+
+
+def specification_grid(
+    staffing: Sequence[str] = STAFFING_MEASURES, welfare: Sequence[str] = WELFARE_READINGS,
+    exclusions: Sequence[str] = tuple(EXCLUSIONS), covariate_sets: Mapping[str, Sequence[str]] | None = None,
+    families: Sequence[str] = FAMILIES, focal: str = "log_pop",
+) -> pd.DataFrame:
+    """The crossed specifications (welfare reading only varied where welfare is a covariate)."""
+    sets = dict(COVARIATE_SETS if covariate_sets is None else covariate_sets)
+    rows = []
+    for st, ex, (cname, cov), fam in itertools.product(staffing, exclusions, sets.items(), families):
+        cov = tuple(c for c in cov if c != focal)
+        for wf in (welfare if _uses_welfare((focal, *cov)) else ("n/a",)):
+            rows.append(dict(staffing=st, welfare=wf, exclusion=ex, covariates=cname, terms=" + ".join((focal, *cov)), family=fam))
+    return pd.DataFrame(rows)
+
+
+def specification_curve(
+    entities: pd.DataFrame, corrections: pd.DataFrame, *, focal: str = "log_pop", y: str = "staff",
+    null: float = 0.0, staffing: Sequence[str] = STAFFING_MEASURES, welfare: Sequence[str] = WELFARE_READINGS,
+    exclusions: Sequence[str] = tuple(EXCLUSIONS), covariate_sets: Mapping[str, Sequence[str]] | None = None,
+    families: Sequence[str] = FAMILIES, level: float = 0.95, n_perm: int = 500, seed: int = 0,
+    null_level: float = 0.95, hub_plans: Sequence[str] | None = None,
+) -> SpecCurve:
+    """Fit every specification of :func:`specification_grid` and the permutation null curve (module doc).
+
+    ``hub_plans`` overrides the registry of hub plans (see :mod:`study.models.data`)."""
+    sets = dict(COVARIATE_SETS if covariate_sets is None else covariate_sets)
+    grid = specification_grid(staffing, welfare, exclusions, sets, families, focal)
+    rng = as_rng(seed)
+    all_ids = entities["entity_id"].astype(str).to_numpy()
+    keys = {eid: rng.random(n_perm) for eid in all_ids}  # one key per entity and draw
+    frames: dict[tuple, pd.DataFrame] = {}
+    rows, null_est, null_sig = [], [], []
+    for spec in grid.itertuples(index=False):
+        wf = spec.welfare if spec.welfare != "n/a" else "corrected"
+        fkey = (spec.staffing, wf, spec.exclusion)
+        if fkey not in frames:
+            z, h = EXCLUSIONS[spec.exclusion]
+            frames[fkey] = analysis_frame(entities, corrections, staffing=spec.staffing, welfare=wf,
+                                          exclude_zero_staff=z, exclude_hub_plans=h, hub_plans=hub_plans).data
+        cov = [c for c in sets[spec.covariates] if c != focal]
+        d = design(frames[fkey], y, [focal, *cov])
+        j = d.col(focal)
+        fam = spec.family
+        off = np.zeros(d.n) + null * d.X[:, j]
+        fit = _kernel_fit(fam, d.X, d.y, offset=off)
+        se = np.atleast_1d(kernels.wald_se(KERNEL_FAMILIES[fam], d.X, d.y, fit, offset=off))[j]
+        est = float(np.atleast_1d(fit.beta)[j]) + null
+        dfree = d.n - d.X.shape[1]
+        q = stats.t.ppf(0.5 + level / 2, dfree) if fam == "poisson_ql" else stats.norm.ppf(0.5 + level / 2)
+        rows.append(dict(name=f"{spec.family}|{spec.staffing}|{spec.welfare}|{spec.exclusion}|{spec.covariates}",
+                         estimate=est, ci_low=est - q * se, ci_high=est + q * se, n=d.n, se=float(se),
+                         **spec._asdict()))
+        if n_perm:
+            Z = np.delete(d.X, j, axis=1)
+            g, *_ = np.linalg.lstsq(Z, d.X[:, j], rcond=None)
+            fx, rx = Z @ g, d.X[:, j] - Z @ g
+            K = np.vstack([keys[e] for e in d.entity_id]).T  # (n_perm, n)
+            perms = np.argsort(K, axis=1)
+            Xb = np.repeat(d.X[None], n_perm, axis=0)
+            Xb[:, :, j] = fx[None, :] + rx[perms]
+            pf = _kernel_fit(fam, Xb, d.y, offset=off)
+            pse = kernels.wald_se(KERNEL_FAMILIES[fam], Xb, d.y, pf, offset=off)[:, j]
+            b = pf.beta[:, j]
+            null_est.append(b + null)
+            null_sig.append(np.abs(b / pse) > q)
+    specs = pd.DataFrame(rows)
+    specs["significant"] = (specs["ci_low"] > 0) | (specs["ci_high"] < 0)
+    specs["excludes_null"] = (specs["ci_low"] > null) | (specs["ci_high"] < null)
+    order = np.argsort(specs["estimate"].to_numpy(), kind="stable")
+    specs = specs.iloc[order].reset_index(drop=True)
+    specs.insert(5, "rank", np.arange(1, len(specs) + 1))
+    est = specs["estimate"].to_numpy()
+    med = float(np.median(est))
+    sign = np.sign(med - null) if med != null else 1.0
+    summary = dict(
+        name=f"speccurve:{focal}", estimate=med, ci_low=float(est.min()), ci_high=float(est.max()),
+        n=int(specs["n"].max()), n_specs=len(specs), n_min=int(specs["n"].min()), null=null,
+        share_same_sign=float(np.mean(np.sign(est - null) == sign)),
+        share_same_sign_zero=float(np.mean(np.sign(est) == np.sign(med))),
+        share_excluding_zero=float(specs["significant"].mean()),
+        share_excluding_null=float(specs["excludes_null"].mean()),
+    )
+    null_curve = pd.DataFrame({"rank": np.arange(1, len(specs) + 1)})
+    draws = np.empty((0, len(specs)))
+    if n_perm:
+        E = np.column_stack(null_est)[:, order]  # (n_perm, specs)
+        S = np.column_stack(null_sig)[:, order]
+        Ed = E - null
+        a = (1 - null_level) / 2
+        sorted_E = np.sort(E, axis=1)
+        null_curve["null_low"] = np.nanquantile(sorted_E, a, axis=0)
+        null_curve["null_median"] = np.nanquantile(sorted_E, 0.5, axis=0)
+        null_curve["null_high"] = np.nanquantile(sorted_E, 1 - a, axis=0)
+        null_curve["estimate"] = est
+        obs_sig_same = float(np.mean(specs["excludes_null"] & (np.sign(est - null) == sign)))
+        perm_med = np.nanmedian(Ed, axis=1) * sign
+        perm_share = np.mean(S & (np.sign(Ed) == sign), axis=1)
+        summary["p_median"] = float((1 + np.sum(perm_med >= (med - null) * sign - 1e-12)) / (1 + n_perm))
+        summary["p_share_significant"] = float((1 + np.sum(perm_share >= obs_sig_same - 1e-12)) / (1 + n_perm))
+        summary["n_perm"] = n_perm
+        draws = E
+    return SpecCurve(specs=specs, null_curve=null_curve, summary=pd.DataFrame([summary]), focal=focal, null=null,
+                     null_draws=draws)
