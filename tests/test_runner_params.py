@@ -138,7 +138,8 @@ def test_cli_params(capsys):
     assert capsys.readouterr().out.strip() == parameters_cell(AuditParams)
     assert main(["params", "nope"]) == 2
     err = capsys.readouterr().err
-    assert err.strip() == "study params: error: unknown notebook 'nope'; available notebooks: 00_data_audit"
+    assert err.strip().startswith("study params: error: unknown notebook 'nope'; available notebooks: 00_data_audit")
+    assert "\n" not in err.strip()
 
 
 def test_cli_run_rejects_bad_params_before_any_kernel(tmp_path, capsys):

@@ -20,10 +20,14 @@ from conftest import ROOT
 from study.cli import main
 from study.runner import registry
 from study.runner.execute import cleanup_stale
-from study.runner.params import NotebookParams
+from study.runner.params import NotebookParams, load_param_set
 from study.runner.report import run_report
 
 PARAMS = sorted((ROOT / "params").glob("*.yaml"))
+#: notebooks run by each parameter set
+RUNS = {p.stem: [r.notebook for r in load_param_set(p).runs] for p in PARAMS}
+#: the parameter sets of the data audit (its outputs are checked in detail below)
+AUDIT = [p for p in PARAMS if RUNS[p.stem] == ["00_data_audit"]]
 FIGURES = ("cleaning_by_field", "missingness", "sample_vs_national")
 TABLES = ("glossary", "cleaning_summary", "corrections_by_rule_field", "issues_by_check_field", "missingness", "reference_comparison")
 
@@ -46,11 +50,25 @@ def test_every_params_file_runs(report):
 
 
 @pytest.mark.parametrize("name", [p.stem for p in PARAMS])
+def test_every_report_folder(report, name):
+    out, _, _ = report
+    folder = out / name
+    expected = sorted([f"{nb}.{ext}" for nb in RUNS[name] for ext in ("html", "ipynb")] +
+                      ["figures", "manifest.json", "results.json", "tables"])
+    assert sorted(p.name for p in folder.iterdir()) == expected
+    assert list((folder / "figures").glob("*.png")) and list((folder / "tables").glob("*.csv"))
+    results = json.loads((folder / "results.json").read_text(encoding="utf-8"))
+    assert results["run"] == name and results["results"]
+    for r in results["results"]:
+        assert {"name", "estimate", "interval", "n"} <= set(r) and r["n"] is not None
+    m = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    assert m["status"] == "ok" and m["run"] == name and set(m["parameters"]) == set(RUNS[name])
+
+
+@pytest.mark.parametrize("name", [p.stem for p in AUDIT])
 def test_report_folder(report, name):
     out, _, _ = report
     folder = out / name
-    assert sorted(p.name for p in folder.iterdir()) == ["00_data_audit.html", "00_data_audit.ipynb", "figures", "manifest.json",
-                                                        "results.json", "tables"]
     for f in FIGURES:
         assert (folder / "figures" / f"{f}.png").read_bytes()[:4] == b"\x89PNG"
         assert b"<svg" in (folder / "figures" / f"{f}.svg").read_bytes()[:500]
@@ -79,8 +97,8 @@ def test_report_folder(report, name):
 
 def test_executed_notebook_has_no_glyph_warnings_or_errors(report):
     out, _, _ = report
-    for p in PARAMS:
-        nb = nbformat.read(out / p.stem / "00_data_audit.ipynb", as_version=4)
+    for p, nb_name in [(p, nb) for p in PARAMS for nb in RUNS[p.stem]]:
+        nb = nbformat.read(out / p.stem / f"{nb_name}.ipynb", as_version=4)
         for cell in nb.cells:
             for o in cell.get("outputs", []):
                 assert o.get("output_type") != "error"
@@ -107,7 +125,8 @@ def test_index(report):
     out, _, _ = report
     index = (out / "index.html").read_text(encoding="utf-8")
     for p in PARAMS:
-        assert f'href="{p.stem}/00_data_audit.html"' in index
+        for nb in RUNS[p.stem]:
+            assert f'href="{p.stem}/{nb}.html"' in index
     assert index.count('<td class="ok">ok') == len(PARAMS)
     assert "welfare_rate_permille" in index and "(n = 56)" in index
     assert "<script" not in index

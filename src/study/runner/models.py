@@ -30,3 +30,82 @@ class AuditParams(NotebookParams):
     confidence: float = Field(0.95, ge=0.5, le=0.999, description="Confidence level of the intervals.")
 
     warm_imports = ("scipy.stats", "seaborn", "pyarrow.parquet", "study.schema", "study.audit", "study.plotting")
+
+
+Family = Literal["poisson_ql", "negbin"]
+StaffingCovariate = Literal["hub_plan", "aging_rate_pct", "welfare_rate_permille", "log_density", "log_hokatsu_per_10k_older"]
+
+
+class StaffingParams(NotebookParams):
+    """Staffing: how planned 推進員 scale with population (Q1), aging and welfare given population (Q2), institutions (Q3)."""
+
+    label_language: Lang = Field("ja", description="Language of figure labels: 'ja' (Japanese) or 'en' (English).")
+    family: Family = Field("poisson_ql", description="Count model of the influence diagnostics, hub handling and Q2: 'poisson_ql' (Poisson quasi-likelihood) or 'negbin' (NB2, alpha by ML). Q1 reports both.")
+    covariates: list[StaffingCovariate] = Field([], description="Covariates added to log population in Q1 (none for the headline; 'hub_plan' flags the 4 hub plans). Q2 always adds the aging and public-assistance rates.")
+    staffing_measure: Literal["as_printed", "headcount", "exclude_fractional"] = Field("as_printed", description="Outcome: planned 推進員 as printed (fractional FTE kept), rounded up to a head count, or plans with fractional figures dropped.")
+    exclude_hub_plans: bool = Field(False, description="Drop the 4 hub plans (one 推進員 per centre or hub: 世田谷区, 盛岡市, 豊島区, 江戸川区). Kept (and shown) by default; 'hub_plan' in covariates flags them instead.")
+    include_prefectures: bool = Field(False, description="Also use the 6 prefecture plans where they have the numbers (they have no 推進員 count, so Q1 and Q2 are unchanged).")
+    bootstrap_draws: int = Field(2000, ge=100, le=100_000, description="Pairs-bootstrap resamples behind the BCa and percentile intervals.")
+    permutations: int = Field(4999, ge=99, le=100_000, description="Permutations behind the Q2 permutation p-values.")
+    seed: int = Field(20190401, ge=0, le=2**32 - 1, description="Seed of every random draw. Fixed, so the same parameters give the same numbers.")
+    confidence: float = Field(0.95, ge=0.5, le=0.999, description="Confidence level of the intervals.")
+
+    warm_imports = ("scipy.stats", "statsmodels.api", "seaborn", "pyarrow.parquet", "study.models", "study.analysis", "study.plotting")
+
+
+TargetCovariate = Literal["aging_rate_pct", "welfare_rate_permille", "log_density", "log_hokatsu_per_10k_older", "staff_per_100k"]
+
+
+class TargetsParams(NotebookParams):
+    """Measurable targets (Q4): how many quantified targets the plans set, which are outcomes, and what predicts them."""
+
+    label_language: Lang = Field("ja", description="Language of figure labels: 'ja' (Japanese) or 'en' (English).")
+    family: Family = Field("negbin", description="Count model of the number of quantified targets: 'negbin' (NB2, alpha by ML) or 'poisson_ql'.")
+    count_covariates: list[TargetCovariate] = Field([], description="Covariates added to log population in the count model of the number of targets.")
+    outcome_covariates: list[TargetCovariate] = Field(["aging_rate_pct", "welfare_rate_permille"], description="Covariates added to log population in the Firth logistic model of having an outcome target (the baseline is population only).")
+    cv_method: Literal["repeated", "loo"] = Field("repeated", description="Cross-validation of the AUC: repeated stratified 5-fold (20 repeats) or leave-one-out (pessimistic when there is little signal).")
+    exclude_hub_plans: bool = Field(False, description="Drop the 4 hub plans (one 推進員 per centre or hub).")
+    include_prefectures: bool = Field(False, description="Also use the 6 prefecture plans (their targets are prefecture-wide).")
+    bootstrap_draws: int = Field(2000, ge=100, le=100_000, description="Bootstrap resamples behind the interval of the median consultation rate.")
+    seed: int = Field(20190401, ge=0, le=2**32 - 1, description="Seed of every random draw (bootstrap, CV splits).")
+    confidence: float = Field(0.95, ge=0.5, le=0.999, description="Confidence level of the intervals.")
+
+    warm_imports = ("scipy.stats", "statsmodels.api", "sklearn.model_selection", "seaborn", "pyarrow.parquet", "study.models",
+                    "study.analysis", "study.plotting")
+
+
+Feature = Literal["log_pop", "aging_rate_pct", "welfare_rate_permille", "log_density", "log_hokatsu_per_10k_older", "hokatsu_outsourced_share"]
+
+
+class TypologyParams(NotebookParams):
+    """Typology (Q5): clusters of municipalities on standardised structure, and staffing and targets across them."""
+
+    label_language: Lang = Field("ja", description="Language of figure labels: 'ja' (Japanese) or 'en' (English).")
+    features: list[Feature] = Field(["log_pop", "aging_rate_pct", "welfare_rate_permille", "log_density", "log_hokatsu_per_10k_older", "hokatsu_outsourced_share"], min_length=2, description="Structural features clustered (standardised; missing values imputed by the median).")
+    method: Literal["kmeans", "ward"] = Field("kmeans", description="Clustering: k-means (50 starts) or Ward hierarchical clustering.")
+    k: int | None = Field(None, ge=2, le=8, description="Number of clusters; None chooses it (from 2 to 6) by silhouette among those whose bootstrap stability (mean adjusted Rand index) reaches 0.6.")
+    stability_draws: int = Field(100, ge=20, le=2000, description="Bootstrap resamples behind the stability of each k.")
+    exclude_hub_plans: bool = Field(False, description="Drop the 4 hub plans (one 推進員 per centre or hub).")
+    include_prefectures: bool = Field(False, description="Also cluster the 6 prefecture plans (prefecture-wide figures).")
+    bootstrap_draws: int = Field(2000, ge=100, le=100_000, description="Bootstrap resamples behind the interval of each cluster mean.")
+    permutations: int = Field(4999, ge=99, le=100_000, description="Permutations behind the test of no difference between clusters.")
+    seed: int = Field(20190401, ge=0, le=2**32 - 1, description="Seed of every random draw (clustering starts, bootstrap, permutations).")
+
+    warm_imports = ("scipy.stats", "sklearn.cluster", "sklearn.decomposition", "seaborn", "pyarrow.parquet", "study.models",
+                    "study.analysis", "study.plotting")
+
+
+class RobustnessParams(NotebookParams):
+    """Robustness (Q6): the specification curve of the staffing elasticity with a permutation null curve."""
+
+    label_language: Lang = Field("ja", description="Language of figure labels: 'ja' (Japanese) or 'en' (English).")
+    families: list[Family] = Field(["poisson_ql"], min_length=1, description="Count models crossed. Poisson QL by default (NB2 estimates are close, see 10_staffing, and its permutation refits are slow).")
+    staffing_measures: list[Literal["as_printed", "headcount", "exclude_fractional"]] = Field(["as_printed", "headcount", "exclude_fractional"], min_length=1, description="Staffing measures crossed: as printed, rounded up to a head count, fractional figures dropped.")
+    welfare_readings: list[Literal["corrected", "printed"]] = Field(["corrected", "printed"], min_length=1, description="Readings of the public-assistance rate crossed (only where it is a covariate).")
+    exclusions: list[Literal["none", "zero_staff", "hub_plans", "zero_and_hub"]] = Field(["none", "zero_staff", "hub_plans", "zero_and_hub"], min_length=1, description="Exclusions crossed: none, the plan placing no 推進員, the 4 hub plans, both.")
+    covariate_sets: list[Literal["population", "need", "need_density", "institutions"]] = Field(["population", "need", "need_density", "institutions"], min_length=1, description="Covariate sets crossed (log population always in): none, aging + public assistance, plus log density, log centres per 10,000 older residents.")
+    permutations: int = Field(1000, ge=0, le=20_000, description="Permutations behind the null curve (0: no null curve).")
+    seed: int = Field(20190401, ge=0, le=2**32 - 1, description="Seed of the permutations.")
+    confidence: float = Field(0.95, ge=0.5, le=0.999, description="Confidence level of each specification's interval.")
+
+    warm_imports = ("scipy.stats", "statsmodels.api", "seaborn", "pyarrow.parquet", "study.models", "study.analysis", "study.plotting")

@@ -19,6 +19,10 @@ from study.paths import project_root
 #: notebook name (file stem in notebooks/) -> "module:Model" of its parameters.
 NOTEBOOKS: dict[str, str] = {
     "00_data_audit": "study.runner.models:AuditParams",
+    "10_staffing": "study.runner.models:StaffingParams",
+    "20_targets": "study.runner.models:TargetsParams",
+    "30_typology": "study.runner.models:TypologyParams",
+    "40_robustness": "study.runner.models:RobustnessParams",
 }
 
 #: Extra notebooks registered at run time (tests; other packages): name -> (model, notebook file).

@@ -1,0 +1,325 @@
+"""study.analysis: the glue of the analysis notebooks (tables with n, figures, headline numbers)."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from study import analysis
+from study.models import HUB_PLANS
+
+
+@pytest.fixture(scope="module")
+def tables():
+    return analysis.load_tables()
+
+
+@pytest.fixture(scope="module")
+def staffing(tables):
+    p = analysis.defaults("10_staffing", {"bootstrap_draws": 200, "permutations": 199})
+    return analysis.staffing(tables, p)
+
+
+def test_text_and_languages():
+    assert analysis.text("population", "en").startswith("population (")
+    assert "人" in analysis.text("population", "ja")
+    assert analysis.text("rr_aging_rate_pct", "en") == "aging rate (per 10 percentage points)"
+    assert analysis.text("aging_rate_pct", "en") == "aging rate, share aged 65+ (%)"  # from study.plotting
+    assert analysis.text("count", "ja") == "件数(件)"  # falls back to study.plotting
+    with pytest.raises(ValueError):
+        analysis.text("population", "fr")
+
+
+def test_glossary_from_codebook():
+    g = analysis.glossary(["staff_planned", "aging_rate_pct"])
+    assert list(g.columns) == ["term_ja", "english", "column", "unit"]
+    assert g.loc[1, "term_ja"] == "高齢化率" and g.loc[1, "unit"] == "%"
+    with pytest.raises(KeyError):
+        analysis.glossary(["not_a_column"])
+
+
+def test_load_frame_and_exclusions(tables):
+    af = analysis.load_frame(tables)
+    assert af.n == 49 and af.data["level"].eq("municipality").all()
+    ex = analysis.exclusions_table(af)
+    assert set(ex["n_analysed"]) == {49} and ex["n_excluded"].sum() == len(af.excluded)
+    no_hubs = analysis.load_frame(tables, exclude_hub_plans=True)
+    assert no_hubs.n == 45 and not set(no_hubs.data["entity_id"]) & set(HUB_PLANS)
+    assert analysis.load_frame(tables, require=("population",)).n == 57
+
+
+def test_rounded_keeps_nan_and_ints():
+    df = analysis.rounded(pd.DataFrame({"a": [1.23456789, np.nan], "b": [1, 2]}))
+    assert df["a"].iloc[0] == 1.23457 and np.isnan(df["a"].iloc[1]) and df["b"].tolist() == [1, 2]
+
+
+def test_staffing_covariates():
+    assert analysis.staffing_covariates([], False) == []
+    assert analysis.staffing_covariates(["log_pop", "aging_rate_pct"], True) == ["aging_rate_pct", "hub_plan"]
+
+
+def test_staffing_tables(staffing):
+    s = staffing
+    assert list(s.scale["name"]) == ["poisson_ql:wald", "poisson_ql:bca", "negbin:wald", "negbin:bca"]
+    assert (s.scale["n"] == 49).all() and (s.scale["ci_low"] < s.scale["estimate"]).all()
+    assert (s.scale["estimate"] < s.scale["ci_high"]).all() and (s.scale["p_beta_lt_1"] < 0.01).all()
+    assert 0.2 < s.scale["estimate"].iloc[0] < 0.3
+    assert set(s.overdispersion["name"]) == {"pearson_dispersion", "cameron_trivedi", "lr_alpha"}
+    assert s.influence["cooks_d"].is_monotonic_decreasing and s.influence["name"].iloc[0] == "世田谷区"
+    assert s.influence["hub_plan"].iloc[0] and s.influence["hub_plan"].sum() == 4
+    assert list(s.hubs["handling"]) == ["as_is", "flagged", "excluded"] and list(s.hubs["n"]) == [49, 49, 45]
+    assert list(s.need["name"]) == ["aging_rate_pct", "welfare_rate_permille"] and (s.need["n"] == 49).all()
+    assert (s.need["rr_low"] <= s.need["rate_ratio"]).all() and (s.need["per"] == 10).all()
+    assert list(s.medians["name"]) == list(analysis.Q3_COLUMNS) and (s.medians["n"] > 40).all()
+    assert s.implementers["estimate"].sum() == pytest.approx(1.0) and s.implementers["estimate"].is_monotonic_decreasing
+
+
+def test_staffing_options(tables):
+    p = analysis.defaults("10_staffing", {"bootstrap_draws": 100, "permutations": 99, "exclude_hub_plans": True,
+                                          "family": "negbin", "covariates": ["log_density"]})
+    s = analysis.staffing(tables, p)
+    assert s.frame.n == 45 and s.hubs.empty and s.covariates == ["log_density"]
+    assert s.scale["covariates"].iloc[0] == "log_pop + log_density"
+    assert "log_density" in s.need["covariates"].iloc[0]
+    flagged = analysis.staffing(tables, analysis.defaults("10_staffing", {"bootstrap_draws": 100, "permutations": 99,
+                                                                        "covariates": ["hub_plan"]}))
+    assert flagged.frame.n == 49 and flagged.covariates == ["hub_plan"]
+    assert flagged.scale["covariates"].iloc[0] == "log_pop + hub_plan" and len(flagged.hubs) == 3
+
+
+def test_staffing_results_and_text(staffing):
+    res = analysis.staffing_results(staffing)
+    names = [r["name"] for r in res]
+    assert len(names) == len(set(names))
+    by = {r["name"]: r for r in res}
+    assert by["beta_poisson_ql_bca"]["n"] == 49 and by["beta_poisson_ql_bca"]["reference"] == 1.0
+    assert by["beta_hubs_excluded"]["n"] == 45
+    assert all(r["n"] is not None for r in res)
+    lo, hi = by["rate_ratio_aging_rate_pct_per10"]["interval"]
+    assert lo <= by["rate_ratio_aging_rate_pct_per10"]["estimate"] <= hi
+    txt = analysis.staffing_text(staffing)
+    assert txt.startswith("Q1. With n = 49 plans") and "Q2." in txt and "Q3." in txt and "Hub plans" in txt
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_staffing_figures(staffing, lang):
+    import matplotlib.pyplot as plt
+
+    s = staffing
+    f1 = analysis.fig_scale(s.frame.data, s.scale, lang)
+    ax = f1.axes[0]
+    assert ax.get_xlabel() == analysis.text("population", lang) and "n = 49" in ax.get_title()
+    assert any("n = 4" in t.get_text() for t in ax.get_legend().get_texts())
+    f2 = analysis.fig_forest(s.scale, lang, analysis.text("elasticity", lang), 1.0, "ref", analysis.scale_labels(s.scale, lang))
+    assert all("(n = 49)" in t.get_text() for t in f2.axes[0].get_yticklabels())
+    f3 = analysis.fig_influence(s.influence, float(s.influence_summary["estimate"].iloc[0]), lang)
+    assert f3.axes[0].get_xlabel() == analysis.text("cooks_d", lang) and "n = 49" in f3._suptitle.get_text()
+    for f in (f1, f2, f3):
+        plt.close(f)
+
+
+def test_notebook_params_validates():
+    ns = {"family": "negbin", "seed": 3, "unrelated": 1}
+    p = analysis.notebook_params("10_staffing", ns)
+    assert p["family"] == "negbin" and p["seed"] == 3 and p["bootstrap_draws"] == 2000 and "unrelated" not in p
+    with pytest.raises(Exception):
+        analysis.notebook_params("10_staffing", {"family": "ols"})
+
+
+def test_close():
+    assert analysis.close({"a": [1.0, None]}, {"a": [1.0 + 1e-9, None]})
+    assert not analysis.close({"a": [1.0]}, {"a": [1.1]})
+    assert not analysis.close([1], [1, 2])
+    assert not analysis.close({"a": 1}, {"b": 1})
+
+
+def test_headline_matches_staffing_results(tables):
+    p = {"bootstrap_draws": 200, "permutations": 199}
+    a = analysis.headline("10_staffing", p)
+    b = analysis.staffing_results(analysis.staffing(tables, analysis.defaults("10_staffing", p)))
+    assert a == b
+    with pytest.raises(KeyError):
+        analysis.headline("00_data_audit")
+
+
+# --- 20_targets ----------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def targets(tables):
+    return analysis.targets(tables, analysis.defaults("20_targets", {"bootstrap_draws": 200}))
+
+
+def test_target_shares_by_hand(tables):
+    frame = pd.DataFrame({"entity_id": ["1", "2", "3", "4"], "n_quantified_targets": [0, 2, 1, 3],
+                          "has_outcome_target": [0.0, 1.0, 0.0, 1.0], "implements_takikan": [1.0, 1.0, 0.0, 1.0]})
+    tg = pd.DataFrame({"entity_id": ["2", "2", "4", "3"], "project": ["takikan", "chiikiryoku", "chiikiryoku", "takikan"],
+                       "target_group": ["outcome", "activity", "outcome", "outcome"],
+                       "kind": ["consultations", "meetings", "cases_plans", "consultations"]})
+    s = analysis.target_shares(frame, tg).set_index("name")
+    assert s.loc["any_quantified_target", "count"] == 3 and s.loc["any_quantified_target", "n"] == 4
+    assert s.loc["takikan_any_target", "n"] == 3 and s.loc["takikan_any_target", "count"] == 1  # plan 3 does not run it
+    assert s.loc["takikan_any_target", "reference"] == analysis.NATIONAL_SHARE_WITH_TARGET
+    assert s.loc["consultation_target", "count"] == 2
+    assert (s["ci_low"] <= s["estimate"]).all() and (s["estimate"] <= s["ci_high"]).all()
+    c = analysis.target_counts(frame)
+    assert c["plans"].sum() == 4 and set(c["n"]) == {4}
+
+
+def test_targets_tables(targets):
+    t = targets
+    s = t.shares.set_index("name")
+    assert s.loc["any_quantified_target", "n"] == 57 and s.loc["any_quantified_target", "estimate"] > 0.8
+    assert s.loc["takikan_any_target", "n"] == 51 and s.loc["takikan_any_target", "ci_low"] > analysis.NATIONAL_SHARE_WITH_TARGET
+    assert s.loc["outcome_target", "estimate"] < s.loc["any_quantified_target", "estimate"]
+    assert t.counts["plans"].sum() == 57 and t.kinds["targets"].is_monotonic_decreasing
+    assert list(t.count_model["name"]) == ["log_pop"] and t.count_model["per"].iloc[0] == "doubling"
+    assert t.count_model["rate_ratio"].iloc[0] == pytest.approx(2 ** t.count_model["estimate"].iloc[0])
+    assert list(t.outcome_model["name"]) == ["log_pop", "aging_rate_pct", "welfare_rate_permille"]
+    assert (t.outcome_model["or_low"] < t.outcome_model["odds_ratio"]).all() and (t.outcome_model["n_events"] == 31).all()
+    assert list(t.auc["name"]) == ["model", "baseline", "difference"]
+    assert (t.consultations["rate"] > 0).all() and t.consultations["rate"].is_monotonic_increasing
+    assert t.consultation_median["n"].iloc[0] == len(t.consultations)
+
+
+def test_targets_results_and_text(targets):
+    res = analysis.targets_results(targets)
+    by = {r["name"]: r for r in res}
+    assert len(by) == len(res) and all(r["n"] for r in res)
+    assert by["share_takikan_any_target"]["reference"] == 0.2 and by["share_outcome_target"]["reference"] is None
+    assert by["outcome_target_auc_model"]["n"] == 56
+    txt = analysis.targets_text(targets)
+    assert txt.startswith("Q4.") and "about 20% nationally" in txt and "outcome target" in txt
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_targets_figures(targets, lang):
+    import matplotlib.pyplot as plt
+
+    f1 = analysis.fig_target_counts(targets.counts, lang)
+    assert f1.axes[0].get_xlabel() == analysis.text("n_targets", lang) and "n = 57" in f1.axes[0].get_title()
+    f2 = analysis.fig_target_shares(targets.shares, lang)
+    assert f2.axes[0].get_xlim() == (0, 100) and any("(n = 51)" in t.get_text() for t in f2.axes[0].get_yticklabels())
+    f3 = analysis.fig_consultations(targets.consultations, lang)
+    assert f3.axes[0].get_xscale() == "log" and f"n = {len(targets.consultations)}" in f3.axes[0].get_title()
+    for f in (f1, f2, f3):
+        plt.close(f)
+
+
+def test_targets_options(tables):
+    p = analysis.defaults("20_targets", {"bootstrap_draws": 100, "family": "poisson_ql", "count_covariates": ["aging_rate_pct"],
+                                         "exclude_hub_plans": True, "cv_method": "loo"})
+    t = analysis.targets(tables, p)
+    assert t.frame.n == 53 and list(t.count_model["name"]) == ["log_pop", "aging_rate_pct"]
+    assert t.count_model["per"].tolist() == ["doubling", "unit"] and (t.auc["method"] == "loo").all()
+
+
+# --- 30_typology ----------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def typ(tables):
+    return analysis.typology(tables, analysis.defaults("30_typology", {"stability_draws": 20, "bootstrap_draws": 200,
+                                                                       "permutations": 199}))
+
+
+def test_typology_tables(typ):
+    r = typ
+    assert r.frame.n == 57 and r.k_chosen and r.k in r.choice["k"].tolist()
+    assert r.choice["k"].tolist() == list(range(2, analysis.MAX_K + 1)) and (r.choice["n"] == 57).all()
+    assert r.profile["n"].sum() == 57 and r.profile["share"].sum() == pytest.approx(1.0)
+    assert set(r.comparisons["outcome"]) == set(analysis.Q5_OUTCOMES)
+    assert (r.comparisons["ci_low"] <= r.comparisons["estimate"]).all()
+    assert r.comparisons.loc[r.comparisons["outcome"] == "staff_per_100k", "n"].sum() == 49
+    assert list(r.tests["n_perm"]) == [199] * 3 and (r.tests["p_value"] > 0).all()
+    # clusters are numbered from the smallest places
+    assert r.profile["population"].is_monotonic_increasing
+
+
+def test_typology_fixed_k_and_results(tables, typ):
+    r = analysis.typology(tables, analysis.defaults("30_typology", {"k": 3, "method": "ward", "stability_draws": 20,
+                                                                     "bootstrap_draws": 100, "permutations": 99}))
+    assert r.k == 3 and not r.k_chosen and len(r.profile) == 3
+    res = analysis.typology_results(typ)
+    by = {x["name"]: x for x in res}
+    assert by["k"]["estimate"] == typ.k and by["stability_ari"]["interval"][0] <= by["stability_ari"]["estimate"]
+    assert by["p_perm_staff_per_100k"]["n"] == 49 and len(by) == len(res)
+    txt = analysis.typology_text(typ)
+    assert txt.startswith(f"Q5. k = {typ.k} clusters (chosen") and "permutation p" in txt
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_typology_figures(typ, lang):
+    import matplotlib.pyplot as plt
+
+    f1 = analysis.fig_choose_k(typ.choice, typ.k, lang)
+    assert f1.axes[0].get_xlabel() == analysis.text("k", lang) and "n = 57" in f1._suptitle.get_text()
+    f2 = analysis.fig_pca_map(typ, lang)
+    assert f2.axes[0].get_xlabel().startswith("PC1") and "n = 57" in f2.axes[0].get_title()
+    f3 = analysis.fig_cluster_outcomes(typ, lang)
+    assert len(f3.axes) == 3 and all("(n = " in t.get_text() for t in f3.axes[0].get_xticklabels())
+    assert f3.axes[0].get_ylabel() == analysis.text("staff_per_100k", lang)
+    for f in (f1, f2, f3):
+        plt.close(f)
+
+
+# --- 40_robustness ----------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def spec(tables):
+    return analysis.robustness(tables, analysis.defaults("40_robustness", {"permutations": 50,
+                                                                           "covariate_sets": ["population", "need"]}))
+
+
+def test_robustness_curve(spec):
+    sp = spec.specs
+    assert len(sp) == 3 * 4 * (1 + 2)  # staffing × exclusions × (population + need × 2 welfare readings)
+    assert sp["estimate"].is_monotonic_increasing and sp["rank"].tolist() == list(range(1, len(sp) + 1))
+    assert set(sp["family"]) == {"poisson_ql"} and sp["n"].between(40, 49).all()
+    assert {"null_low", "null_median", "null_high"} <= set(spec.null_curve.columns)
+    cs = analysis.choice_summary(spec)
+    assert set(cs["choice"]) == set(analysis.SPEC_CHOICES)
+    for choice, g in cs.groupby("choice"):
+        assert g["n_specs"].sum() == len(sp), choice
+
+
+def test_robustness_results_and_text(spec, tables):
+    res = analysis.robustness_results(spec)
+    by = {r["name"]: r for r in res}
+    s = spec.summary.iloc[0]
+    assert by["spec_median_beta"]["estimate"] == pytest.approx(s["estimate"], rel=1e-5)
+    assert by["spec_n_specs"]["estimate"] == len(spec.specs) and 0 <= by["spec_share_excluding_zero"]["estimate"] <= 1
+    assert "spec_p_median" in by
+    txt = analysis.robustness_text(spec)
+    assert txt.startswith(f"Q6. Over {len(spec.specs)} specifications") and "null curve" in txt and "By exclusion" in txt
+    none = analysis.robustness(tables, analysis.defaults("40_robustness", {"permutations": 0, "staffing_measures": ["as_printed"],
+                                                                           "exclusions": ["none"], "covariate_sets": ["population"]}))
+    assert len(none.specs) == 1 and "spec_p_median" not in {r["name"] for r in analysis.robustness_results(none)}
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_robustness_figure(spec, lang):
+    import matplotlib.pyplot as plt
+
+    fig = analysis.fig_spec_curve(spec, lang)
+    top, bottom = fig.axes
+    assert top.get_ylabel() == analysis.text("elasticity_short", lang) and bottom.get_xlabel() == analysis.text("rank", lang)
+    assert "n = " in top.get_title() and len(bottom.get_yticklabels()) >= 10
+    plt.close(fig)
+
+
+def test_forest_log_axis_has_plain_tick_labels(targets):
+    import matplotlib.pyplot as plt
+
+    fig = analysis.fig_forest(targets.outcome_model, "en", "odds ratio", 1.0, "", log=True, est="odds_ratio", lo="or_low",
+                              hi="or_high")
+    fig.canvas.draw()
+    labels = [t.get_text() for t in fig.axes[0].get_xticklabels() if t.get_text()]
+    assert "1" in labels and not any("times" in s or "^" in s for s in labels)
+    plt.close(fig)

@@ -1,0 +1,41 @@
+"""Golden snapshot: the headline numbers of every parameter set, recomputed by the library functions the
+notebooks call (not by running the notebooks), equal to tests/golden/results.json to 1e-6.
+
+When a change of data or method moves a headline number on purpose, update the snapshot deliberately:
+``python -m study.analysis --update-golden`` (or ``python scripts/update_golden.py``), and review the diff.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import ROOT
+from study import analysis
+
+GOLDEN = ROOT / "tests" / "golden" / "results.json"
+
+
+@pytest.fixture(scope="module")
+def current():
+    return analysis.params_headlines(ROOT / "params")
+
+
+@pytest.fixture(scope="module")
+def golden():
+    return json.loads(GOLDEN.read_text(encoding="utf-8"))
+
+
+def test_every_analysis_params_file_has_a_snapshot(current, golden):
+    assert set(current) == set(golden), "params files changed: run `python -m study.analysis --update-golden`"
+    assert current, "no analysis parameter sets found"
+
+
+@pytest.mark.parametrize("name", sorted(json.loads(GOLDEN.read_text(encoding="utf-8"))))
+def test_headline_numbers_match_golden(current, golden, name):
+    for notebook, expected in golden[name].items():
+        got = current[name][notebook]
+        assert [r["name"] for r in got] == [r["name"] for r in expected], f"{name}/{notebook}: result names changed"
+        for g, e in zip(got, expected):
+            assert analysis.close(g, e, 1e-6), f"{name}/{notebook}/{e['name']}: {g} != golden {e}"
