@@ -36,69 +36,12 @@ from study.models import (
     tabulate,
 )
 from study.models.data import AnalysisFrame, analysis_frame
+from study.plotting import text as plotting_text
 
 Lang = str
 
-#: Labels (with units) of the analysis figures and tables, by language.
-TEXTS: dict[str, dict[str, str]] = {
-    "population": {"ja": "人口(人, 対数目盛)", "en": "population (residents, log scale)"},
-    "staff": {"ja": "相談支援包括化推進員の配置予定人数(人)", "en": "planned coordinators (persons)"},
-    "plan": {"ja": "計画", "en": "plan"},
-    "hub": {"ja": "拠点ごとに推進員を置く計画", "en": "hub plans (one coordinator per centre/hub)"},
-    "other_plans": {"ja": "その他の計画", "en": "other plans"},
-    "poisson_ql": {"ja": "ポアソン準尤度", "en": "Poisson QL"},
-    "negbin": {"ja": "負の二項(αは最尤)", "en": "negative binomial (ML α)"},
-    "wald": {"ja": "モデルに基づく区間", "en": "model-based interval"},
-    "bca": {"ja": "BCaブートストラップ区間", "en": "BCa bootstrap interval"},
-    "elasticity": {"ja": "弾力性 β(人口1%増あたりの推進員の増加率, %)", "en": "elasticity β (% more coordinators per 1% more residents)"},
-    "cooks_d": {"ja": "クックの距離(無次元)", "en": "Cook's distance (unitless)"},
-    "loo": {"ja": "1計画を除いたときの β", "en": "β with the plan left out"},
-    "cutoff": {"ja": "目安 4/n", "en": "cut-off 4/n"},
-    "full": {"ja": "全計画での β", "en": "β, all plans"},
-    "rate_ratio": {"ja": "率比(10ポイント増あたり, 倍)", "en": "rate ratio per 10 points (×)"},
-    "rr_aging_rate_pct": {"ja": "高齢化率(10ポイントあたり)", "en": "aging rate (per 10 percentage points)"},
-    "rr_welfare_rate_permille": {"ja": "生活保護受給率(10‰あたり)", "en": "public-assistance rate (per 10‰)"},
-    "no_effect": {"ja": "関連なし(率比1)", "en": "no association (ratio 1)"},
-    "proportional": {"ja": "比例(β=1)", "en": "proportional (β = 1)"},
-    "n_targets": {"ja": "数値化された成果目標の数(件)", "en": "quantified targets per plan (targets)"},
-    "plans": {"ja": "計画数(件)", "en": "plans (count)"},
-    "share_plans": {"ja": "計画の割合(%)", "en": "share of plans (%)"},
-    "national_takikan": {"ja": "全国: 多機関協働事業で数値目標あり 約20%", "en": "national: ~20% set a number (多機関協働事業)"},
-    "consult_rate": {"ja": "年間相談件数の目標(人口千人あたり, 件, 対数目盛)", "en": "annual consultation target (per 1,000 residents, log scale)"},
-    "any_quantified_target": {"ja": "数値目標が1つ以上", "en": "any quantified target"},
-    "outcome_target": {"ja": "成果(アウトカム)目標あり", "en": "an outcome target"},
-    "takikan_any_target": {"ja": "多機関協働事業に数値目標", "en": "a number for the 多機関協働事業"},
-    "takikan_outcome_target": {"ja": "多機関協働事業に成果目標", "en": "an outcome target for the 多機関協働事業"},
-    "consultation_target": {"ja": "相談件数の目標", "en": "a consultation-count target"},
-    "odds_ratio": {"ja": "オッズ比(1単位あたり, 倍, 対数目盛)", "en": "odds ratio per unit (×, log scale)"},
-    "log_pop": {"ja": "人口(対数)", "en": "log population"},
-    "estimate_ci": {"ja": "推定値と95%区間(青: 0を含まない)", "en": "estimate and 95% interval (blue: excludes 0)"},
-    "null_band": {"ja": "並べ替え帰無曲線(β=0), 95%帯", "en": "permutation null curve (β = 0), 95% band"},
-    "elasticity_short": {"ja": "人口弾力性 β(無次元)", "en": "population elasticity β (unitless)"},
-    "specs": {"ja": "通りの仕様", "en": "specifications"},
-    "rank": {"ja": "仕様の順位(推定値の小さい順)", "en": "specification rank (by estimate)"},
-    "k": {"ja": "クラスター数 k", "en": "number of clusters k"},
-    "silhouette": {"ja": "平均シルエット幅(−1〜1)", "en": "mean silhouette (−1 to 1)"},
-    "stability": {"ja": "安定性(調整ランド指数, 0〜1)", "en": "stability (adjusted Rand index, 0 to 1)"},
-    "cluster": {"ja": "クラスター", "en": "cluster"},
-    "staff_per_100k": {"ja": "推進員(人口10万人あたり, 人)", "en": "coordinators per 100,000 residents (persons)"},
-    "n_quantified_targets": {"ja": "数値目標の数(件)", "en": "quantified targets (count)"},
-    "has_outcome_target": {"ja": "成果目標のある割合(0〜1)", "en": "share with an outcome target (0 to 1)"},
-    "log_density": {"ja": "人口密度(対数)", "en": "log density"},
-    "log_hokatsu_per_10k_older": {"ja": "包括センター/高齢者1万人(対数)", "en": "log centres per 10k older"},
-    "hokatsu_outsourced_share": {"ja": "包括センター委託割合", "en": "outsourced share of centres"},
-}
-
-
-def text(key: str, lang: Lang) -> str:
-    """A label in ``lang`` ('ja' or 'en'); falls back to :func:`study.plotting.text`."""
-    if lang not in ("ja", "en"):
-        raise ValueError(f"label language must be 'ja' or 'en', got {lang!r}")
-    if key in TEXTS:
-        return TEXTS[key][lang]
-    from study.plotting import text as _text
-
-    return _text(key, lang)
+#: Labels (with units) of every figure live in one table, :data:`study.plotting.TEXTS`; this is the same lookup.
+text = plotting_text
 
 
 # ---------------------------------------------------------------------------
