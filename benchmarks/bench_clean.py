@@ -12,7 +12,7 @@ import statistics
 import time
 import tracemalloc
 
-from study.pipeline import clean_file
+from study.clean.pipeline import clean_file
 
 GOAL_SECONDS = 0.3
 

@@ -78,7 +78,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--jobs", type=int, default=None, help="passed to study report (default: its own, = cores)")
     args = parser.parse_args()
-    from study.runner.data import ensure_processed
+    from study.runner.processed import ensure_processed
     from study.runner.report import discover
 
     ensure_processed()  # both sides read fresh data/processed/

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from study.pipeline import CleanResult, clean_file
+from study.clean.pipeline import CleanResult, clean_file
 
 ROOT = Path(__file__).resolve().parents[1]
 RAW = ROOT / "data" / "raw" / "hokatsu_plans.txt"

@@ -1,4 +1,4 @@
-"""study.analysis: the glue of the analysis notebooks (tables with n, figures, headline numbers)."""
+"""study.analysis.questions: the glue of the analysis notebooks (tables with n, figures, headline numbers)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from study import analysis
+from study.analysis import questions as analysis
 from study.models import HUB_PLANS
 
 
@@ -29,8 +29,8 @@ def test_text_and_languages():
     assert analysis.text("population", "en").startswith("population (")
     assert "人" in analysis.text("population", "ja")
     assert analysis.text("rr_aging_rate_pct", "en") == "aging rate (per 10 percentage points)"
-    assert analysis.text("aging_rate_pct", "en") == "aging rate, share aged 65+ (%)"  # from study.plotting
-    assert analysis.text("count", "ja") == "件数(件)"  # falls back to study.plotting
+    assert analysis.text("aging_rate_pct", "en") == "aging rate, share aged 65+ (%)"  # from study.analysis.plotting
+    assert analysis.text("count", "ja") == "件数(件)"  # falls back to study.analysis.plotting
     with pytest.raises(ValueError):
         analysis.text("population", "fr")
 

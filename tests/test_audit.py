@@ -13,8 +13,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from study import audit, plotting  # noqa: E402
-from study.audit import AuditTables  # noqa: E402
+from study.analysis import audit, plotting  # noqa: E402
+from study.analysis.audit import AuditTables  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +28,7 @@ def munis(tables):
 
 
 def test_load_tables_from_processed_equals_clean(tables):
-    from study.runner.data import ensure_processed
+    from study.runner.processed import ensure_processed
 
     ensure_processed()  # what the runner does before any notebook reads data/processed
     loaded = audit.load_tables()

@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 from study.errors import InputError
-from study.pipeline import clean_file
+from study.clean.pipeline import clean_file
 
 RAW = Path(__file__).parents[1] / "data" / "raw" / "hokatsu_plans.txt"
 HEADER = "都道府県名"

@@ -2,7 +2,7 @@
 notebooks call (not by running the notebooks), equal to tests/golden/results.json to 1e-6.
 
 When a change of data or method moves a headline number on purpose, update the snapshot deliberately:
-``python -m study.analysis --update-golden`` (or ``python scripts/update_golden.py``), and review the diff.
+``python -m study.analysis.questions --update-golden`` (or ``python scripts/update_golden.py``), and review the diff.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import json
 import pytest
 
 from conftest import ROOT
-from study import analysis
+from study.analysis import questions as analysis
 
 GOLDEN = ROOT / "tests" / "golden" / "results.json"
 
@@ -28,7 +28,7 @@ def golden():
 
 
 def test_every_analysis_params_file_has_a_snapshot(current, golden):
-    assert set(current) == set(golden), "params files changed: run `python -m study.analysis --update-golden`"
+    assert set(current) == set(golden), "params files changed: run `python -m study.analysis.questions --update-golden`"
     assert current, "no analysis parameter sets found"
 
 

@@ -98,7 +98,7 @@ def test_firth_bootstrap():
 
 def test_target_models_run_on_the_clean_data(bundled):
     from study.models.count import poisson_ql
-    from study.models.data import analysis_frame
+    from study.models.frame import analysis_frame
 
     f = analysis_frame(bundled.entities, bundled.corrections, require=("population", "has_outcome_target")).data
     assert len(f) == 57 and set(f["has_outcome_target"].unique()) == {0.0, 1.0}

@@ -13,7 +13,7 @@ import statsmodels.api as sm
 
 from study.models import kernels
 from study.models.count import elasticity, fit_count, negbin_ml, overdispersion, poisson_ql
-from study.models.data import analysis_frame
+from study.models.frame import analysis_frame
 from study.models.reference import REFERENCE_COLUMNS, reference_data
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

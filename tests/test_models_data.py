@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from study.models.data import HUB_PLANS, analysis_frame, from_clean, headcount, printed_welfare_permille
+from study.models.frame import HUB_PLANS, analysis_frame, from_clean, headcount, printed_welfare_permille
 
 
 @pytest.fixture(scope="module")

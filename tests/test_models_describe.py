@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from study.models.data import analysis_frame
+from study.models.frame import analysis_frame
 from study.models.describe import consultation_rate, hub_sensitivity, summarise, tabulate, wilson
 
 

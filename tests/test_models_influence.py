@@ -7,7 +7,7 @@ import pytest
 import statsmodels.api as sm
 
 from study.models.count import fit_count
-from study.models.data import analysis_frame
+from study.models.frame import analysis_frame
 from study.models.influence import influence, influence_summary
 
 

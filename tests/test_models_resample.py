@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from study.models.data import analysis_frame
+from study.models.frame import analysis_frame
 from study.models.resample import (
     bca_interval,
     bootstrap_count,

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from study.models.count import fit_count
-from study.models.data import analysis_frame
+from study.models.frame import analysis_frame
 from study.models.speccurve import specification_curve, specification_grid
 
 

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from study.models.data import analysis_frame
+from study.models.frame import analysis_frame
 from study.models.typology import FEATURES, best_k, choose_k, compare_clusters, fit_typology, structure_matrix
 
 

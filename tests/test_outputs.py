@@ -9,8 +9,8 @@ import sys
 import pandas as pd
 
 from conftest import ROOT
-from study.outputs import OUTPUT_FILES, write_outputs
-from study.schema import TABLES, codebook
+from study.clean.outputs import OUTPUT_FILES, write_outputs
+from study.clean.schema import TABLES, codebook
 
 PROCESSED = ROOT / "data" / "processed"
 
@@ -71,7 +71,7 @@ def test_bundled_file_hash_is_checked(tmp_path, monkeypatch):
     import shutil
 
     from study.errors import InputError
-    from study.rawfile import read_raw
+    from study.clean.rawfile import read_raw
 
     fake_root = tmp_path / "root"
     (fake_root / "data" / "raw").mkdir(parents=True)
@@ -92,7 +92,7 @@ def test_constraint_violation_names_column_row_and_value(bundled):
     import pytest
 
     from study.errors import ValidationError
-    from study.schema import validate_all
+    from study.clean.schema import validate_all
 
     broken = bundled.entities.copy()
     broken.loc[3, "aging_rate_pct"] = 150.0

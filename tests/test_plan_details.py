@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from study.ledger import RULES, Ledger
-from study.plan_details import (
+from study.clean.ledger import RULES, Ledger
+from study.clean.fields.plan_details import (
     DETAIL_COLUMNS,
     DETAIL_RULES,
     IMPLEMENTER_TYPES,
@@ -21,8 +21,8 @@ from study.plan_details import (
     read_frequency,
     read_implementer,
 )
-from study.rawfile import read_raw
-from study.structure import split_blocks
+from study.clean.rawfile import read_raw
+from study.clean.structure import split_blocks
 
 
 # =============================================================================

@@ -13,9 +13,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from study.numbers import find_unit, read_number, read_numbers, unit_after
-from study.quantities import read_quantity, read_welfare_rate
-from study.staffing import read_staff
+from study.clean.numbers import find_unit, read_number, read_numbers, unit_after
+from study.clean.fields.quantities import read_quantity, read_welfare_rate
+from study.clean.fields.staffing import read_staff
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

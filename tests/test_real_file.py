@@ -172,7 +172,7 @@ def test_values_are_traceable(bundled):
 
 
 def test_every_correction_names_a_registered_rule(bundled):
-    from study.ledger import RULES
+    from study.clean.ledger import RULES
 
     assert set(bundled.corrections["rule"]) <= set(RULES)
     assert bundled.corrections["raw"].str.len().gt(0).all()

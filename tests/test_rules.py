@@ -1,4 +1,4 @@
-"""One test per named cleaning rule (study.ledger.RULES), through the public readers,
+"""One test per named cleaning rule (study.clean.ledger.RULES), through the public readers,
 plus the same rule seen end-to-end in corrections.csv via a minimal plan text.
 
 Expected values are worked out by hand from the literal inputs.
@@ -10,14 +10,14 @@ from pathlib import Path
 
 import pytest
 
-import study.pipeline  # noqa: F401  (imports every module that registers rules)
-from study.institutions import read_institutions
-from study.ledger import RULES
-from study.municipalities import match_municipality, match_prefecture
-from study.numbers import read_number
-from study.pipeline import clean_file
-from study.quantities import read_quantity, read_welfare_rate
-from study.staffing import read_staff
+import study.clean.pipeline  # noqa: F401  (imports every module that registers rules)
+from study.clean.fields.institutions import read_institutions
+from study.clean.ledger import RULES
+from study.clean.municipalities import match_municipality, match_prefecture
+from study.clean.numbers import read_number
+from study.clean.pipeline import clean_file
+from study.clean.fields.quantities import read_quantity, read_welfare_rate
+from study.clean.fields.staffing import read_staff
 
 LABEL = "生活保護受給率"
 
@@ -36,8 +36,8 @@ def test_every_rule_has_a_description():
 def test_every_rule_is_tested_here():
     """Each rule of the entity readers has a pipeline case here; the plan-detail rules
     and target rules are tested per rule in tests/test_plan_details.py and tests/test_targets.py."""
-    from study.plan_details import DETAIL_RULES
-    from study.targets import TARGET_RULES
+    from study.clean.fields.plan_details import DETAIL_RULES
+    from study.clean.fields.targets import TARGET_RULES
 
     assert set(PIPELINE_CASES) == set(RULES) - set(DETAIL_RULES) - set(TARGET_RULES)
 
@@ -339,7 +339,7 @@ def test_mini_plan_needs_no_rule(tmp_path):
     assert (row["hokatsu_direct"], row["hokatsu_outsourced"], row["konkyu_total"], row["staff_planned"]) == (1, 0, 2, 1.0)
     assert result.corrections.empty
     # the mini plan has no ⑤/⑦ items: only the plan-detail readers may report them as not stated
-    from study.plan_details import DETAIL_COLUMNS
+    from study.clean.fields.plan_details import DETAIL_COLUMNS
 
     detail = {c.name for c in DETAIL_COLUMNS}
     assert set(result.issues["field"]) <= detail, result.issues
@@ -368,7 +368,7 @@ def test_rule_is_written_to_corrections(tmp_path, rule_id):
 
 def test_number_rules_are_decided_per_number():
     """Only the number that needed a rule reports it."""
-    from study.numbers import read_numbers
+    from study.clean.numbers import read_numbers
 
     first, second = read_numbers("39.0 / 39.0.")
     assert (first.rules, second.rules) == ((), ("drop_stray_trailing_dot",))

@@ -11,7 +11,7 @@ import pytest
 from pydantic import Field
 
 from study.runner import registry, zygote
-from study.runner.data import ensure_processed
+from study.runner.processed import ensure_processed
 from study.runner.execute import execute_param_set
 from study.runner.params import NotebookParams, load_param_set
 

@@ -11,7 +11,7 @@ import pytest
 
 from conftest import ROOT
 from study.cli import main
-from study.runner.models import AuditParams
+from study.parameters import AuditParams
 from study.runner.params import ParamsError, describe, help_text, load_param_set, parameters_cell
 from study.runner.registry import NOTEBOOKS, get_model, notebook_names, notebook_path
 

@@ -6,9 +6,9 @@ import random
 
 import pytest
 
-from study.basic_info import raw_fields
-from study.projects import read_marks
-from study.structure import Block, Line, find_item, split_blocks
+from study.clean.fields.basic_info import raw_fields
+from study.clean.fields.projects import read_marks
+from study.clean.structure import Block, Line, find_item, split_blocks
 
 BASIC_ROWS = [
     "人口\t3,004 (人)\t世帯数\t1,492 (世帯)",

@@ -15,17 +15,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from study.ledger import RULES, Ledger
-from study.rawfile import read_raw
-from study.structure import split_blocks
-from study.textnorm import fold_width
+from study.clean.ledger import RULES, Ledger
+from study.clean.rawfile import read_raw
+from study.clean.structure import split_blocks
+from study.clean.textnorm import fold_width
 
 
 def T():
     """The module under test (imported on first use, see the module docstring)."""
-    import study.targets
+    import study.clean.fields.targets
 
-    return study.targets
+    return study.clean.fields.targets
 
 
 @pytest.fixture(scope="module")

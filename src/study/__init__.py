@@ -2,7 +2,7 @@
 
 The library half turns the raw text extraction of the Ministry of Health,
 Labour and Welfare compilation into tidy, validated tables with provenance
-(:mod:`study.pipeline`), and the ``study`` command line runs it
+(:mod:`study.clean.pipeline`), and the ``study`` command line runs it
 (:mod:`study.cli`).
 """
 

@@ -57,8 +57,8 @@ def cmd_clean(args: argparse.Namespace) -> int:
     import pandera.errors
 
     from study.errors import ValidationError
-    from study.outputs import write_outputs
-    from study.pipeline import clean_file
+    from study.clean.outputs import write_outputs
+    from study.clean.pipeline import clean_file
 
     try:
         result = clean_file(args.raw)
@@ -107,7 +107,7 @@ def _overrides(items: list[str]) -> dict:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from study.runner.data import ensure_processed
+    from study.runner.processed import ensure_processed
     from study.runner.execute import cleanup_stale, display_path, execute_param_set, input_hash
     from study.runner.params import load_param_set
     from study.runner.report import default_out, reproduce_command

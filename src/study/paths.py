@@ -35,4 +35,4 @@ def processed_dir() -> Path:
 
 def reference_dir() -> Path:
     """Folder of reference tables shipped inside the package."""
-    return Path(__file__).resolve().parent / "reference"
+    return Path(__file__).resolve().parent / "clean" / "reference"

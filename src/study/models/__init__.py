@@ -2,7 +2,7 @@
 
 Modules (each small, each with a simulation test in ``tests/test_models_*.py``):
 
-* :mod:`~study.models.data` -- the municipal analysis frame (exclusions, staffing
+* :mod:`~study.models.frame` -- the municipal analysis frame (exclusions, staffing
   measure, welfare reading, hub-plan flag, derived columns).
 * :mod:`~study.models.count` -- Poisson quasi-likelihood and NB2 (α by ML) fits,
   elasticity with the test of β < 1, overdispersion tests (Q1);
@@ -24,7 +24,7 @@ ci_high, n``; everything random takes a ``seed`` (numpy Generator).
 
 from study.models.binary import FirthLogisticRegression, cv_auc, firth_bootstrap, firth_logistic
 from study.models.count import CountFit, elasticity, fit_count, negbin_ml, overdispersion, poisson_ql
-from study.models.data import HUB_PLANS, AnalysisFrame, analysis_frame, from_clean
+from study.models.frame import HUB_PLANS, AnalysisFrame, analysis_frame, from_clean
 from study.models.headline import staffing_elasticity
 from study.models.describe import consultation_rate, hub_sensitivity, summarise, tabulate
 from study.models.influence import influence, influence_summary

@@ -8,7 +8,7 @@
   1,000 residents from a targets table (``targets.csv``: ``entity_id, kind,
   annual_value``), summed over a plan's consultation targets.
 * :func:`hub_sensitivity` -- the focal coefficient of a count model with
-  hub plans (one 推進員 per centre/hub, see :mod:`study.models.data`) kept,
+  hub plans (one 推進員 per centre/hub, see :mod:`study.models.frame`) kept,
   flagged by a ``hub_plan`` covariate, or excluded.
 """
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from study.models.data import AnalysisFrame, from_clean
+from study.models.frame import AnalysisFrame, from_clean
 
 #: Columns of the extract, in order.
 REFERENCE_COLUMNS = ["entity_id", "name", "staff", "population", "aging_rate_pct", "welfare_rate_permille"]

@@ -4,7 +4,7 @@ The PyPI specification-curve package only fits OLS; this module crosses the
 choices the staffing models depend on and fits each count model:
 
 * **staffing measure** -- ``as_printed`` / ``headcount`` (ceil of FTE) /
-  ``exclude_fractional`` (see :mod:`study.models.data`);
+  ``exclude_fractional`` (see :mod:`study.models.frame`);
 * **welfare reading** -- ``corrected`` / ``printed`` (unit corrections off);
   only varied in covariate sets that contain ``welfare_rate_permille``
   (elsewhere the column reads ``n/a``);
@@ -42,7 +42,7 @@ import pandas as pd
 from scipy import stats
 
 from study.models import kernels
-from study.models.data import STAFFING_MEASURES, WELFARE_READINGS, analysis_frame
+from study.models.frame import STAFFING_MEASURES, WELFARE_READINGS, analysis_frame
 from study.models.design import design
 from study.models.resample import KERNEL_FAMILIES, _kernel_fit
 from study.models.results import as_rng
@@ -105,7 +105,7 @@ def specification_curve(
 ) -> SpecCurve:
     """Fit every specification of :func:`specification_grid` and the permutation null curve (module doc).
 
-    ``hub_plans`` overrides the registry of hub plans (see :mod:`study.models.data`)."""
+    ``hub_plans`` overrides the registry of hub plans (see :mod:`study.models.frame`)."""
     sets = dict(COVARIATE_SETS if covariate_sets is None else covariate_sets)
     grid = specification_grid(staffing, welfare, exclusions, sets, families, focal)
     rng = as_rng(seed)

@@ -8,12 +8,12 @@ the notebook's ``parameters`` cell holds that model's defaults.
 Modules (each small, importable on its own):
 
 - :mod:`~study.runner.params` — the base parameter model, parameter-set files, validation messages, help;
-- :mod:`~study.runner.models` — the parameter model of each notebook (light: pydantic only);
+- :mod:`~study.parameters` — the parameter model of each notebook (light: pydantic only);
 - :mod:`~study.runner.registry` — notebook name -> parameter model;
 - :mod:`~study.runner.kernel` — a private kernelspec pinned to this interpreter;
 - :mod:`~study.runner.zygote` — a fork server: the scientific stack imported once, a fresh kernel forked per notebook;
 - :mod:`~study.runner.context` — what a notebook calls to save figures, tables and headline results;
-- :mod:`~study.runner.data` — the cleaned data, produced or verified fresh before any kernel starts;
+- :mod:`~study.runner.processed` — the cleaned data, produced or verified fresh before any kernel starts;
 - :mod:`~study.runner.manifest` — hashes, versions, git state, ``manifest.json``;
 - :mod:`~study.runner.execute` — one parameter set -> ``reports/<name>/``, all or nothing;
 - :mod:`~study.runner.htmlexport` — executed notebook -> offline HTML with a header;

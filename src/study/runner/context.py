@@ -56,7 +56,7 @@ def _folder(sub: str) -> Path | None:
 
 def save_figure(fig: Any, name: str) -> list[Path]:
     """Save a figure as ``figures/<name>.png`` and ``.svg`` (nothing outside the runner)."""
-    from study.plotting import save_figure as _save
+    from study.analysis.plotting import save_figure as _save
 
     folder = _folder("figures")
     return [] if folder is None else _save(fig, folder / name)

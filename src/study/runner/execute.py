@@ -23,7 +23,7 @@ from typing import Any
 
 from study.paths import project_root
 from study.runner import context
-from study.runner.data import DataState, clean_into, code_hash, file_sha256
+from study.runner.processed import DataState, clean_into, code_hash, file_sha256
 from study.runner.manifest import git_state, now, read_json, versions, write_json
 from study.runner.params import ParamSet, describe, resolve_path, sha256_json
 from study.runner.registry import get_model, notebook_path

@@ -41,6 +41,7 @@ from pydantic.fields import FieldInfo
 from pydantic_core import PydanticCustomError
 
 from study.errors import StudyError
+from study.parameters import ExistingFile, NotebookParams, ExistingFileMarker, resolve_path
 from study.paths import project_root
 
 #: A parameter-set name (the file stem) becomes a folder name under reports/.
@@ -57,52 +58,17 @@ class ParamsError(StudyError):
         super().__init__(f"{self.path}: {problem}")
 
 
-class NotebookParams(BaseModel):
-    """Base of every notebook's parameter model: strict types, no unknown keys, immutable."""
-
-    model_config = ConfigDict(strict=True, extra="forbid", frozen=True, validate_default=True)
-
-    #: Modules the kernel fork server pre-imports for this notebook (no import-time side effects
-    #: on global settings allowed: see :mod:`study.runner.zygote`). Not a parameter.
-    warm_imports: ClassVar[tuple[str, ...]] = ()
-
-
-def resolve_path(value: str | Path) -> Path:
-    """A path from a parameter: absolute, or relative to the project root."""
-    p = Path(value).expanduser()
-    return p if p.is_absolute() else project_root() / p
-
-
-def _must_exist(value: str | None) -> str | None:
-    if value is None:
-        return None
-    if not resolve_path(value).is_file():
-        raise PydanticCustomError(
-            "file_not_found", "file not found: {path} (relative paths are read from the project root {root})",
-            {"path": value, "root": str(project_root())},
-        )
-    return value
-
-
-class _ExistingFileMarker:
-    """Marks a parameter as the path of a file that must exist (shown in help)."""
-
-
-#: A path (text) to a file that must exist; relative paths are read from the project root.
-ExistingFile = Annotated[str, Field(strict=True), AfterValidator(_must_exist), _ExistingFileMarker()]
-
-
 # ---------------------------------------------------------------------------
 # describing a model: types, defaults, meanings
 
 
 def _is_existing_file(info: FieldInfo) -> bool:
-    return any(isinstance(m, _ExistingFileMarker) for m in info.metadata) or _annotation_has_marker(info.annotation)
+    return any(isinstance(m, ExistingFileMarker) for m in info.metadata) or _annotation_has_marker(info.annotation)
 
 
 def _annotation_has_marker(annotation: Any) -> bool:
     for arg in typing.get_args(annotation):
-        if typing.get_origin(arg) is Annotated and any(isinstance(m, _ExistingFileMarker) for m in arg.__metadata__):
+        if typing.get_origin(arg) is Annotated and any(isinstance(m, ExistingFileMarker) for m in arg.__metadata__):
             return True
     return False
 
@@ -111,7 +77,7 @@ def _type_name(annotation: Any) -> str:
     origin = typing.get_origin(annotation)
     if origin is Annotated:
         base = typing.get_args(annotation)[0]
-        if any(isinstance(m, _ExistingFileMarker) for m in annotation.__metadata__):
+        if any(isinstance(m, ExistingFileMarker) for m in annotation.__metadata__):
             return "path to an existing file"
         return _type_name(base)
     if origin is Literal:

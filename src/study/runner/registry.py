@@ -1,7 +1,7 @@
 """Which notebooks exist, and the parameter model of each.
 
 To add a notebook: write its parameter model (a subclass of
-:class:`study.runner.params.NotebookParams`) in :mod:`study.runner.models`, add one line to :data:`NOTEBOOKS`, put the notebook in
+:class:`study.runner.params.NotebookParams`) in :mod:`study.parameters`, add one line to :data:`NOTEBOOKS`, put the notebook in
 ``notebooks/<name>.ipynb`` (its ``parameters`` cell = ``study params NAME --cell``)
 and a parameter set in ``params/``. See docs/adding_a_parameter_set.md.
 
@@ -18,11 +18,11 @@ from study.paths import project_root
 
 #: notebook name (file stem in notebooks/) -> "module:Model" of its parameters.
 NOTEBOOKS: dict[str, str] = {
-    "00_data_audit": "study.runner.models:AuditParams",
-    "10_staffing": "study.runner.models:StaffingParams",
-    "20_targets": "study.runner.models:TargetsParams",
-    "30_typology": "study.runner.models:TypologyParams",
-    "40_robustness": "study.runner.models:RobustnessParams",
+    "00_data_audit": "study.parameters:AuditParams",
+    "10_staffing": "study.parameters:StaffingParams",
+    "20_targets": "study.parameters:TargetsParams",
+    "30_typology": "study.parameters:TypologyParams",
+    "40_robustness": "study.parameters:RobustnessParams",
 }
 
 #: Extra notebooks registered at run time (tests; other packages): name -> (model, notebook file).

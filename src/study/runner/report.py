@@ -24,7 +24,7 @@ from typing import Any, TextIO
 from study.errors import StudyError
 from study.paths import project_root
 from study.runner import zygote
-from study.runner.data import DataState, ensure_processed
+from study.runner.processed import DataState, ensure_processed
 from study.runner.execute import RunOutcome, cleanup_stale, display_path, execute_param_set, input_hash
 from study.runner.manifest import git_state, read_json
 from study.runner.params import ParamSet, load_param_set

@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from study.ledger import register_rule, rule
-from study.numbers import Number, find_unit, read_number, unit_after
-from study.textnorm import fold_width
+from study.clean.ledger import register_rule, rule
+from study.clean.numbers import Number, find_unit, read_number, unit_after
+from study.clean.textnorm import fold_width
 
 #: Form instructions left in a cell instead of a value.
 TEMPLATE_RE = re.compile(r"下記例を参考|記入してください|記入のうえ|本記入を削除|例\)|例:")

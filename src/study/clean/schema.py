@@ -13,12 +13,12 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from study.colspec import Col
+from study.clean.colspec import Col
 from study.errors import ValidationError
-from study.ledger import RULES
-from study.plan_details import DETAIL_COLUMNS
-from study.targets import SUMMARY_COLUMNS, TARGET_TABLE
-from study.structure import PROJECT_SECTIONS
+from study.clean.ledger import RULES
+from study.clean.fields.plan_details import DETAIL_COLUMNS
+from study.clean.fields.targets import SUMMARY_COLUMNS, TARGET_TABLE
+from study.clean.structure import PROJECT_SECTIONS
 
 _PANDAS_DTYPE = {"string": "string", "integer": "Int64", "number": "Float64", "boolean": "boolean"}
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from study.ledger import rule
-from study.quantities import TEMPLATE_RE, Problem
-from study.textnorm import fold_width, strip_html
+from study.clean.ledger import rule
+from study.clean.fields.quantities import TEMPLATE_RE, Problem
+from study.clean.textnorm import fold_width, strip_html
 
 _N = r"(\d+(?:\.\d+)?)"
 _PERSON = r"\s*(?:人|名)"

@@ -7,15 +7,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from study.basic_info import basic_lines, raw_fields
-from study.entities import build_entity
+from study.clean.fields.basic_info import basic_lines, raw_fields
+from study.clean.entities import build_entity
 from study.errors import InputError
-from study.ledger import Ledger
-from study.rawfile import RawText, read_raw
-from study.schema import CORRECTION_COLUMNS, ISSUE_COLUMNS, PROVENANCE_COLUMNS, entity_frame, validate_all
-from study.structure import PROJECT_SECTIONS, Block, split_blocks
-from study.targets import TARGET_COLUMNS
-from study.textnorm import compact
+from study.clean.ledger import Ledger
+from study.clean.rawfile import RawText, read_raw
+from study.clean.schema import CORRECTION_COLUMNS, ISSUE_COLUMNS, PROVENANCE_COLUMNS, entity_frame, validate_all
+from study.clean.structure import PROJECT_SECTIONS, Block, split_blocks
+from study.clean.fields.targets import TARGET_COLUMNS
+from study.clean.textnorm import compact
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,7 @@ def block_is_complete(block: Block) -> tuple[bool, str]:
 
 
 def clean(raw: RawText) -> CleanResult:
-    """Clean a decoded raw file into validated tables (see :mod:`study.schema`)."""
+    """Clean a decoded raw file into validated tables (see :mod:`study.clean.schema`)."""
     blocks = split_blocks(raw.lines)
     if not blocks:
         raise InputError(raw.path, "no entity block starts with a '都道府県名 … 市区町村名' header")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from study.structure import Block, Line
+from study.clean.structure import Block, Line
 
 _START = r"(?:^|(?<=\t))[ ]*"
 

@@ -1,4 +1,4 @@
-"""Column specifications shared by every table definition (see :mod:`study.schema`)."""
+"""Column specifications shared by every table definition (see :mod:`study.clean.schema`)."""
 
 from __future__ import annotations
 

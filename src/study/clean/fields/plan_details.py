@@ -80,11 +80,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from study.colspec import Col
-from study.ledger import RULES, Ledger, register_rule
-from study.quantities import Problem
-from study.structure import Block, Line, strip_item_number
-from study.textnorm import clean_cell, compact, fold_width, fuzzy_label, strip_html
+from study.clean.colspec import Col
+from study.clean.ledger import RULES, Ledger, register_rule
+from study.clean.fields.quantities import Problem
+from study.clean.structure import Block, Line, strip_item_number
+from study.clean.textnorm import clean_cell, compact, fold_width, fuzzy_label, strip_html
 
 # =============================================================================
 # Columns
@@ -159,7 +159,7 @@ DETAIL_COLUMNS: tuple[Col, ...] = tuple(_meeting_cols() + _implementer_cols() + 
 # =============================================================================
 
 #: This module's named rules (rule id -> description), registered in
-#: :data:`study.ledger.RULES` at import like every other rule.
+#: :data:`study.clean.ledger.RULES` at import like every other rule.
 DETAIL_RULES: dict[str, str] = {}
 
 

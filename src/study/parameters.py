@@ -10,11 +10,48 @@ Field descriptions are the parameters' meanings (shown by ``study params``);
 
 from __future__ import annotations
 
-from typing import Literal
+from pathlib import Path
+from typing import Annotated, ClassVar, Literal
 
-from pydantic import Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic_core import PydanticCustomError
 
-from study.runner.params import ExistingFile, NotebookParams
+from study.paths import project_root
+
+
+class NotebookParams(BaseModel):
+    """Base of every notebook's parameter model: strict types, no unknown keys, immutable."""
+
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True, validate_default=True)
+
+    #: Modules the kernel fork server pre-imports for this notebook (no import-time side effects
+    #: on global settings allowed: see :mod:`study.runner.zygote`). Not a parameter.
+    warm_imports: ClassVar[tuple[str, ...]] = ()
+
+
+def resolve_path(value: str | Path) -> Path:
+    """A path from a parameter: absolute, or relative to the project root."""
+    p = Path(value).expanduser()
+    return p if p.is_absolute() else project_root() / p
+
+
+def _must_exist(value: str | None) -> str | None:
+    if value is None:
+        return None
+    if not resolve_path(value).is_file():
+        raise PydanticCustomError(
+            "file_not_found", "file not found: {path} (relative paths are read from the project root {root})",
+            {"path": value, "root": str(project_root())},
+        )
+    return value
+
+
+class ExistingFileMarker:
+    """Marks a parameter as the path of a file that must exist (shown in help)."""
+
+
+#: A path (text) to a file that must exist; relative paths are read from the project root.
+ExistingFile = Annotated[str, Field(strict=True), AfterValidator(_must_exist), ExistingFileMarker()]
 
 Lang = Literal["ja", "en"]
 
@@ -29,7 +66,7 @@ class AuditParams(NotebookParams):
     seed: int = Field(20190401, ge=0, le=2**32 - 1, description="Seed of the bootstrap. Fixed, so the same parameters give the same intervals.")
     confidence: float = Field(0.95, ge=0.5, le=0.999, description="Confidence level of the intervals.")
 
-    warm_imports = ("scipy.stats", "seaborn", "pyarrow.parquet", "study.schema", "study.audit", "study.plotting")
+    warm_imports = ("scipy.stats", "seaborn", "pyarrow.parquet", "study.clean.schema", "study.analysis.audit", "study.analysis.plotting")
 
 
 Family = Literal["poisson_ql", "negbin"]
@@ -50,7 +87,7 @@ class StaffingParams(NotebookParams):
     seed: int = Field(20190401, ge=0, le=2**32 - 1, description="Seed of every random draw. Fixed, so the same parameters give the same numbers.")
     confidence: float = Field(0.95, ge=0.5, le=0.999, description="Confidence level of the intervals.")
 
-    warm_imports = ("scipy.stats", "statsmodels.api", "seaborn", "pyarrow.parquet", "study.models", "study.analysis", "study.plotting")
+    warm_imports = ("scipy.stats", "statsmodels.api", "seaborn", "pyarrow.parquet", "study.models", "study.analysis.questions", "study.analysis.plotting")
 
 
 TargetCovariate = Literal["aging_rate_pct", "welfare_rate_permille", "log_density", "log_hokatsu_per_10k_older", "staff_per_100k"]
@@ -71,7 +108,7 @@ class TargetsParams(NotebookParams):
     confidence: float = Field(0.95, ge=0.5, le=0.999, description="Confidence level of the intervals.")
 
     warm_imports = ("scipy.stats", "statsmodels.api", "sklearn.model_selection", "seaborn", "pyarrow.parquet", "study.models",
-                    "study.analysis", "study.plotting")
+                    "study.analysis.questions", "study.analysis.plotting")
 
 
 Feature = Literal["log_pop", "aging_rate_pct", "welfare_rate_permille", "log_density", "log_hokatsu_per_10k_older", "hokatsu_outsourced_share"]
@@ -92,7 +129,7 @@ class TypologyParams(NotebookParams):
     seed: int = Field(20190401, ge=0, le=2**32 - 1, description="Seed of every random draw (clustering starts, bootstrap, permutations).")
 
     warm_imports = ("scipy.stats", "sklearn.cluster", "sklearn.decomposition", "seaborn", "pyarrow.parquet", "study.models",
-                    "study.analysis", "study.plotting")
+                    "study.analysis.questions", "study.analysis.plotting")
 
 
 class RobustnessParams(NotebookParams):
@@ -108,4 +145,4 @@ class RobustnessParams(NotebookParams):
     seed: int = Field(20190401, ge=0, le=2**32 - 1, description="Seed of the permutations.")
     confidence: float = Field(0.95, ge=0.5, le=0.999, description="Confidence level of each specification's interval.")
 
-    warm_imports = ("scipy.stats", "statsmodels.api", "seaborn", "pyarrow.parquet", "study.models", "study.analysis", "study.plotting")
+    warm_imports = ("scipy.stats", "statsmodels.api", "seaborn", "pyarrow.parquet", "study.models", "study.analysis.questions", "study.analysis.plotting")

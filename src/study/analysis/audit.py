@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-from study.runner.models import AuditParams  # noqa: F401  (the notebook's parameters, re-exported)
+from study.parameters import AuditParams  # noqa: F401  (the notebook's parameters, re-exported)
 from study.runner.params import resolve_path
 
 Lang = Literal["ja", "en"]
@@ -79,7 +79,7 @@ def load_tables(data_dir: Path | str | None = None, raw_path: str | Path | None 
         from study.runner.context import ENV_DATA_DIR
 
         if not os.environ.get(ENV_DATA_DIR):
-            from study.pipeline import clean_file
+            from study.clean.pipeline import clean_file
 
             r = clean_file(resolve_path(raw_path))
             return AuditTables(r.entities, r.corrections, r.issues, r.provenance, str(raw_path))
@@ -126,8 +126,8 @@ def _english_name(column: str, description: str) -> str:
 
 
 def entity_codebook() -> pd.DataFrame:
-    """The entity columns of :func:`study.schema.codebook` with a short label per language."""
-    from study.schema import codebook
+    """The entity columns of :func:`study.clean.schema.codebook` with a short label per language."""
+    from study.clean.schema import codebook
 
     cb = codebook()
     cb = cb[cb["table"] == "entities"].reset_index(drop=True)
@@ -295,7 +295,7 @@ def bootstrap(values: np.ndarray, stat: Any, draws: int, seed: int | list[int], 
 def reference_comparison(entities: pd.DataFrame, draws: int, seed: int, confidence: float, lang: Lang = "ja") -> pd.DataFrame:
     """For each quantity with a national value: n, sample median and population-weighted
     mean with bootstrap intervals, the national value, and the share of entities above it."""
-    from study.plotting import text
+    from study.analysis.plotting import text
 
     rows = []
     for k, (col, ref) in enumerate(NATIONAL.items()):
@@ -356,7 +356,7 @@ def _stacked_barh(ax: Any, table: pd.DataFrame, by: str, lang: Lang, title: str,
 
 
 def _t(key: str, lang: Lang) -> str:
-    from study.plotting import text
+    from study.analysis.plotting import text
 
     return text(key, lang)
 

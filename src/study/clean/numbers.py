@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from study.ledger import rule
-from study.textnorm import fold_width, strip_html
+from study.clean.ledger import rule
+from study.clean.textnorm import fold_width, strip_html
 
 _SPLIT_THOUSANDS_RE = re.compile(r"(?<![\d.,])(\d{1,3})((?:\s*,\s*\d{3})+)(?![\d])")
 _STRAY_DOT_RE = re.compile(r"(\d+\.\d+)\.(?!\d)")

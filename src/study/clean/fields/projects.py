@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from study.structure import PROJECT_SECTIONS, Block, Line, find_item
-from study.textnorm import MARKS, compact, strip_html
+from study.clean.structure import PROJECT_SECTIONS, Block, Line, find_item
+from study.clean.textnorm import MARKS, compact, strip_html
 
 #: Project key -> label regex on the compacted 実施事業 line.
 PROJECT_LABELS: dict[str, str] = {

@@ -231,9 +231,9 @@ def analysis_frame(
 
 
 def from_clean(result: Any = None, **kwargs: Any) -> AnalysisFrame:
-    """:func:`analysis_frame` of a :class:`study.pipeline.CleanResult` (default: clean the bundled file)."""
+    """:func:`analysis_frame` of a :class:`study.clean.pipeline.CleanResult` (default: clean the bundled file)."""
     if result is None:
-        from study.pipeline import clean_file
+        from study.clean.pipeline import clean_file
 
         result = clean_file()
     return analysis_frame(result.entities, result.corrections, **kwargs)

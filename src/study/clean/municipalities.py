@@ -13,7 +13,7 @@ import csv
 from dataclasses import dataclass
 from functools import lru_cache
 
-from study.ledger import rule
+from study.clean.ledger import rule
 from study.paths import reference_dir
 
 #: The 20 designated cities (政令指定都市) in FY2019 (地方自治法第252条の19).

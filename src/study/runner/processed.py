@@ -5,7 +5,7 @@ It is fresh when it was written by the current cleaning code from the current
 raw file. The runner keeps a stamp (``reports/.state/processed.json``: the
 raw file's SHA-256, a hash of the cleaning code, and the SHA-256 of every
 processed file); when any of the three differs, it cleans again (atomically,
-through :func:`study.outputs.write_outputs`) and writes a new stamp.
+through :func:`study.clean.outputs.write_outputs`) and writes a new stamp.
 
 A parameter set that names its own raw file (a parameter of type
 :data:`~study.runner.params.ExistingFile` called ``raw_path``) is cleaned into
@@ -23,7 +23,7 @@ from pathlib import Path
 from study.paths import bundled_raw, processed_dir, project_root
 
 #: Modules of the package that do not take part in the clean (a change to them does not make data stale).
-NOT_CLEANING = ("runner/", "audit.py", "plotting.py", "cli.py", "__main__.py", "models/")
+NOT_CLEANING = ("runner/", "analysis/", "parameters.py", "cli.py", "__main__.py", "models/")
 
 
 def file_sha256(path: Path) -> str:
@@ -109,8 +109,8 @@ def ensure_processed(folder: Path | None = None, stamp: Path | None = None) -> D
             old = {}
         if old.get("key") == key and old.get("files") == files:
             return DataState(folder, raw, raw_sha, files, regenerated=False)
-    from study.outputs import write_outputs
-    from study.pipeline import clean_file
+    from study.clean.outputs import write_outputs
+    from study.clean.pipeline import clean_file
 
     result = clean_file(None)  # the bundled file, checked against its recorded SHA-256
     write_outputs(result, folder)
@@ -124,8 +124,8 @@ def ensure_processed(folder: Path | None = None, stamp: Path | None = None) -> D
 
 def clean_into(raw_path: Path, folder: Path) -> DataState:
     """Clean a given raw file into ``folder`` (a run's own data). Raises ``InputError`` on bad input."""
-    from study.outputs import write_outputs
-    from study.pipeline import clean_file
+    from study.clean.outputs import write_outputs
+    from study.clean.pipeline import clean_file
 
     result = clean_file(raw_path)
     write_outputs(result, folder)

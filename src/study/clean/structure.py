@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from study.textnorm import cells, clean_cell, compact, fuzzy_label
+from study.clean.textnorm import cells, clean_cell, compact, fuzzy_label
 
 _HEADER_RE = re.compile(
     fuzzy_label("都道府県名") + r"\s*(?P<pref>.*?)\s*" + fuzzy_label("市区町村名") + r"\s*(?P<muni>.*)$"

@@ -9,7 +9,7 @@ Every number is computed by :mod:`study.models`; this module arranges it.
 :func:`headline` recomputes a notebook's headline numbers from its parameters
 without running the notebook (same functions, same arguments); the golden test
 (``tests/test_golden.py``) compares it with ``tests/golden/results.json``.
-Update that snapshot deliberately with ``python -m study.analysis --update-golden``.
+Update that snapshot deliberately with ``python -m study.analysis.questions --update-golden``.
 """
 
 from __future__ import annotations
@@ -35,12 +35,12 @@ from study.models import (
     summarise,
     tabulate,
 )
-from study.models.data import AnalysisFrame, analysis_frame
-from study.plotting import text as plotting_text
+from study.models.frame import AnalysisFrame, analysis_frame
+from study.analysis.plotting import text as plotting_text
 
 Lang = str
 
-#: Labels (with units) of every figure live in one table, :data:`study.plotting.TEXTS`; this is the same lookup.
+#: Labels (with units) of every figure live in one table, :data:`study.analysis.plotting.TEXTS`; this is the same lookup.
 text = plotting_text
 
 
@@ -61,7 +61,7 @@ class Tables:
 def load_tables(data_dir: Path | str | None = None) -> Tables:
     """The cleaned entities, corrections and targets from ``data_dir`` (default: the runner's data
     folder, else data/processed/)."""
-    from study.audit import _read_csv, load_tables as _load
+    from study.analysis.audit import _read_csv, load_tables as _load
 
     t = _load(data_dir)
     return Tables(t.entities, t.corrections, _read_csv(Path(t.source) / "targets.csv"), t.source)
@@ -78,8 +78,8 @@ def load_frame(
 
 
 def glossary(columns: Sequence[str]) -> pd.DataFrame:
-    """Japanese term, English name and unit of ``columns`` from the codebook (:func:`study.schema.codebook`)."""
-    from study.audit import entity_codebook
+    """Japanese term, English name and unit of ``columns`` from the codebook (:func:`study.clean.schema.codebook`)."""
+    from study.analysis.audit import entity_codebook
 
     cb = entity_codebook().set_index("column")
     rows = []
@@ -860,7 +860,7 @@ def robustness_text(sc: Any) -> str:
 # ---------------------------------------------------------------------------
 # headline numbers without running the notebooks, and the golden snapshot
 
-GOLDEN = Path(__file__).resolve().parents[2] / "tests" / "golden" / "results.json"
+GOLDEN = Path(__file__).resolve().parents[3] / "tests" / "golden" / "results.json"
 
 
 def defaults(notebook: str, parameters: Mapping[str, Any] | None = None) -> dict[str, Any]:
@@ -940,7 +940,7 @@ def update_golden(path: Path | str = GOLDEN) -> Path:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m study.analysis", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m study.analysis.questions", description=__doc__.split("\n\n")[0])
     parser.add_argument("--update-golden", action="store_true", help="rewrite tests/golden/results.json")
     args = parser.parse_args(argv)
     if args.update_golden:

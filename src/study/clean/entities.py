@@ -10,16 +10,16 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
-from study.basic_info import basic_lines, raw_fields
-from study.institutions import read_institutions
-from study.ledger import Ledger
-from study.municipalities import match_municipality, match_prefecture, municipality_type
-from study.plan_details import read_details
-from study.projects import read_marks, section_content
-from study.quantities import SPECS, Problem, check_households, read_quantity, read_welfare_rate
-from study.staffing import read_staff
-from study.structure import PROJECT_SECTIONS, Block, find_item
-from study.targets import extract_targets, summarize
+from study.clean.fields.basic_info import basic_lines, raw_fields
+from study.clean.fields.institutions import read_institutions
+from study.clean.ledger import Ledger
+from study.clean.municipalities import match_municipality, match_prefecture, municipality_type
+from study.clean.fields.plan_details import read_details
+from study.clean.fields.projects import read_marks, section_content
+from study.clean.fields.quantities import SPECS, Problem, check_households, read_quantity, read_welfare_rate
+from study.clean.fields.staffing import read_staff
+from study.clean.structure import PROJECT_SECTIONS, Block, find_item
+from study.clean.fields.targets import extract_targets, summarize
 
 STAFF_LABEL = "相談支援包括化推進員の配置予定人数"
 #: Fallback for forms that shorten the label (``推進員の配置予定人数``, ``配置予定人数``).

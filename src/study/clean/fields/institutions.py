@@ -12,9 +12,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from study.ledger import rule
-from study.quantities import TEMPLATE_RE, Problem
-from study.textnorm import fold_width, strip_html
+from study.clean.ledger import rule
+from study.clean.fields.quantities import TEMPLATE_RE, Problem
+from study.clean.textnorm import fold_width, strip_html
 
 COUNTER = r"(?:か所|箇所|ヶ所|ケ所|カ所|ヵ所|個所|ヶ所|ヵ所|か所)"
 _NUM = r"(\d+)"

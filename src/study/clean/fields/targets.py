@@ -42,7 +42,7 @@ A range (``2～3名``) gives ``value`` = its lower end, the least the plan
 commits to. Every reading that is not the printed figure is a named rule
 logged in the ledger: :func:`annualise_per_month`, :func:`annualise_per_week`,
 :func:`multiply_factors`, :func:`multiply_each`, :func:`count_unit_after_period`
-and :func:`study.numbers.join_split_thousands`.
+and :func:`study.clean.numbers.join_split_thousands`.
 
 Public API: :data:`TARGET_TABLE`, :func:`extract_targets`, :func:`summarize`,
 :data:`SUMMARY_COLUMNS`; and the readers :func:`target_texts`,
@@ -57,11 +57,11 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import NamedTuple
 
-from study.colspec import Col
-from study.ledger import RULES, Ledger, register_rule, rule
-from study.numbers import join_split_thousands
-from study.structure import PROJECT_SECTIONS, Block, Line, find_sections
-from study.textnorm import fold_width, strip_html
+from study.clean.colspec import Col
+from study.clean.ledger import RULES, Ledger, register_rule, rule
+from study.clean.numbers import join_split_thousands
+from study.clean.structure import PROJECT_SECTIONS, Block, Line, find_sections
+from study.clean.textnorm import fold_width, strip_html
 
 # --- table specs -------------------------------------------------------------
 
@@ -157,8 +157,8 @@ def count_unit_after_period(value: float) -> float:
     return value
 
 
-#: This module's named rules (rule id -> description), registered in :data:`study.ledger.RULES` at
-#: import like every other rule. (``join_split_thousands`` is :mod:`study.numbers`'.)
+#: This module's named rules (rule id -> description), registered in :data:`study.clean.ledger.RULES` at
+#: import like every other rule. (``join_split_thousands`` is :mod:`study.clean.numbers`'.)
 TARGET_RULES: dict[str, str] = {
     f.__name__: RULES[f.__name__]
     for f in (annualise_per_month, annualise_per_week, multiply_factors, multiply_each, count_unit_after_period)
@@ -219,7 +219,7 @@ _CELL_SPACE_RE = re.compile(r"[ \t\u00a0]+")
 
 
 def _clean(text: str) -> str:
-    """:func:`study.textnorm.clean_cell`, skipping the steps that would not change the text (faster)."""
+    """:func:`study.clean.textnorm.clean_cell`, skipping the steps that would not change the text (faster)."""
     if "<" in text or "&" in text:
         text = strip_html(text)
     if _FOLD_NEEDED_RE.search(text):
@@ -939,7 +939,7 @@ _SPLIT_THOUSANDS_RE = re.compile(r"(?<![\d.,])\d{1,3}(?:\s*,\s*\d{3})+(?!\d)")
 
 def joined_text(tt: TargetText) -> Joined:
     """Join the cells of a target item; ``1, 200`` (a space after a thousands comma) is read as
-    1,200 (rule :func:`study.numbers.join_split_thousands`)."""
+    1,200 (rule :func:`study.clean.numbers.join_split_thousands`)."""
     parts: list[str] = []
     starts: list[int] = []
     lines: list[int] = []

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from study.pipeline import CleanResult
-from study.schema import codebook, datapackage, rules_frame
+from study.clean.pipeline import CleanResult
+from study.clean.schema import codebook, datapackage, rules_frame
 
 #: Files written by ``study clean``, in order.
 OUTPUT_FILES = (
