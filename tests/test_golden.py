@@ -2,7 +2,7 @@
 notebooks call (not by running the notebooks), equal to tests/golden/results.json to 1e-6.
 
 When a change of data or method moves a headline number on purpose, update the snapshot deliberately:
-``python -m study.analysis.questions --update-golden`` (or ``python scripts/update_golden.py``), and review the diff.
+``python scripts/update_golden.py``, and review the diff.
 """
 
 from __future__ import annotations
@@ -12,14 +12,12 @@ import json
 import pytest
 
 from conftest import ROOT
-from study.analysis import questions as analysis
-
-GOLDEN = ROOT / "tests" / "golden" / "results.json"
+from snapshot import GOLDEN, close, params_headlines
 
 
 @pytest.fixture(scope="module")
 def current():
-    return analysis.params_headlines(ROOT / "params")
+    return params_headlines(ROOT / "params")
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +26,7 @@ def golden():
 
 
 def test_every_analysis_params_file_has_a_snapshot(current, golden):
-    assert set(current) == set(golden), "params files changed: run `python -m study.analysis.questions --update-golden`"
+    assert set(current) == set(golden), "params files changed: run `python scripts/update_golden.py`"
     assert current, "no analysis parameter sets found"
 
 
@@ -38,4 +36,11 @@ def test_headline_numbers_match_golden(current, golden, name):
         got = current[name][notebook]
         assert [r["name"] for r in got] == [r["name"] for r in expected], f"{name}/{notebook}: result names changed"
         for g, e in zip(got, expected):
-            assert analysis.close(g, e, 1e-6), f"{name}/{notebook}/{e['name']}: {g} != golden {e}"
+            assert close(g, e, 1e-6), f"{name}/{notebook}/{e['name']}: {g} != golden {e}"
+
+
+def test_close():
+    assert close({"a": [1.0, None]}, {"a": [1.0 + 1e-9, None]})
+    assert not close({"a": [1.0]}, {"a": [1.1]})
+    assert not close([1], [1, 2])
+    assert not close({"a": 1}, {"b": 1})

@@ -16,6 +16,8 @@ from typing import Annotated, ClassVar, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
+from study.covariates import SPEC_SET_NAMES
+from study.covariates import names as covariate_names
 from study.paths import project_root
 
 
@@ -70,7 +72,8 @@ class AuditParams(NotebookParams):
 
 
 Family = Literal["poisson_ql", "negbin"]
-StaffingCovariate = Literal["hub_plan", "aging_rate_pct", "welfare_rate_permille", "log_density", "log_hokatsu_per_10k_older"]
+#: Covariates of each notebook, from the covariate table (:mod:`study.covariates`, column ``roles``).
+StaffingCovariate = Literal[covariate_names("staffing")]  # type: ignore[valid-type]
 
 
 class StaffingParams(NotebookParams):
@@ -87,10 +90,11 @@ class StaffingParams(NotebookParams):
     seed: int = Field(20190401, ge=0, le=2**32 - 1, description="Seed of every random draw. Fixed, so the same parameters give the same numbers.")
     confidence: float = Field(0.95, ge=0.5, le=0.999, description="Confidence level of the intervals.")
 
-    warm_imports = ("scipy.stats", "statsmodels.api", "seaborn", "pyarrow.parquet", "study.models", "study.analysis.questions", "study.analysis.plotting")
+    warm_imports = ("scipy.stats", "statsmodels.api", "seaborn", "pyarrow.parquet", "study.models", "study.analysis.staffing", "study.analysis.plotting")
 
 
-TargetCovariate = Literal["aging_rate_pct", "welfare_rate_permille", "log_density", "log_hokatsu_per_10k_older", "staff_per_100k"]
+#: Covariates of the targets models.
+TargetCovariate = Literal[covariate_names("targets")]  # type: ignore[valid-type]
 
 
 class TargetsParams(NotebookParams):
@@ -108,17 +112,17 @@ class TargetsParams(NotebookParams):
     confidence: float = Field(0.95, ge=0.5, le=0.999, description="Confidence level of the intervals.")
 
     warm_imports = ("scipy.stats", "statsmodels.api", "sklearn.model_selection", "seaborn", "pyarrow.parquet", "study.models",
-                    "study.analysis.questions", "study.analysis.plotting")
+                    "study.analysis.targets", "study.analysis.plotting")
 
 
-Feature = Literal["log_pop", "aging_rate_pct", "welfare_rate_permille", "log_density", "log_hokatsu_per_10k_older", "hokatsu_outsourced_share"]
+Feature = Literal[covariate_names("typology")]  # type: ignore[valid-type]
 
 
 class TypologyParams(NotebookParams):
     """Typology (Q5): clusters of municipalities on standardised structure, and staffing and targets across them."""
 
     label_language: Lang = Field("ja", description="Language of figure labels: 'ja' (Japanese) or 'en' (English).")
-    features: list[Feature] = Field(["log_pop", "aging_rate_pct", "welfare_rate_permille", "log_density", "log_hokatsu_per_10k_older", "hokatsu_outsourced_share"], min_length=2, description="Structural features clustered (standardised; missing values imputed by the median).")
+    features: list[Feature] = Field(list(covariate_names("typology")), min_length=2, description="Structural features clustered (standardised; missing values imputed by the median).")
     method: Literal["kmeans", "ward"] = Field("kmeans", description="Clustering: k-means (50 starts) or Ward hierarchical clustering.")
     k: int | None = Field(None, ge=2, le=8, description="Number of clusters; None chooses it (from 2 to 6) by silhouette among those whose bootstrap stability (mean adjusted Rand index) reaches 0.6.")
     stability_draws: int = Field(100, ge=20, le=2000, description="Bootstrap resamples behind the stability of each k.")
@@ -129,7 +133,11 @@ class TypologyParams(NotebookParams):
     seed: int = Field(20190401, ge=0, le=2**32 - 1, description="Seed of every random draw (clustering starts, bootstrap, permutations).")
 
     warm_imports = ("scipy.stats", "sklearn.cluster", "sklearn.decomposition", "seaborn", "pyarrow.parquet", "study.models",
-                    "study.analysis.questions", "study.analysis.plotting")
+                    "study.analysis.typology", "study.analysis.plotting")
+
+
+#: Named covariate sets of the specification curve (:func:`study.covariates.spec_sets`).
+CovariateSet = Literal[SPEC_SET_NAMES]  # type: ignore[valid-type]
 
 
 class RobustnessParams(NotebookParams):
@@ -140,9 +148,9 @@ class RobustnessParams(NotebookParams):
     staffing_measures: list[Literal["as_printed", "headcount", "exclude_fractional"]] = Field(["as_printed", "headcount", "exclude_fractional"], min_length=1, description="Staffing measures crossed: as printed, rounded up to a head count, fractional figures dropped.")
     welfare_readings: list[Literal["corrected", "printed"]] = Field(["corrected", "printed"], min_length=1, description="Readings of the public-assistance rate crossed (only where it is a covariate).")
     exclusions: list[Literal["none", "zero_staff", "hub_plans", "zero_and_hub"]] = Field(["none", "zero_staff", "hub_plans", "zero_and_hub"], min_length=1, description="Exclusions crossed: none, the plan placing no 推進員, the 4 hub plans, both.")
-    covariate_sets: list[Literal["population", "need", "need_density", "institutions"]] = Field(["population", "need", "need_density", "institutions"], min_length=1, description="Covariate sets crossed (log population always in): none, aging + public assistance, plus log density, log centres per 10,000 older residents.")
+    covariate_sets: list[CovariateSet] = Field(list(SPEC_SET_NAMES), min_length=1, description="Covariate sets crossed (log population always in): none, aging + public assistance, plus log density, log centres per 10,000 older residents.")
     permutations: int = Field(1000, ge=0, le=20_000, description="Permutations behind the null curve (0: no null curve).")
     seed: int = Field(20190401, ge=0, le=2**32 - 1, description="Seed of the permutations.")
     confidence: float = Field(0.95, ge=0.5, le=0.999, description="Confidence level of each specification's interval.")
 
-    warm_imports = ("scipy.stats", "statsmodels.api", "seaborn", "pyarrow.parquet", "study.models", "study.analysis.questions", "study.analysis.plotting")
+    warm_imports = ("scipy.stats", "statsmodels.api", "seaborn", "pyarrow.parquet", "study.models", "study.analysis.robustness", "study.analysis.plotting")

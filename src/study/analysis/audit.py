@@ -9,17 +9,26 @@ bytes.
 
 from __future__ import annotations
 
-import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-from study.parameters import AuditParams  # noqa: F401  (the notebook's parameters, re-exported)
-from study.runner.params import resolve_path
 
-Lang = Literal["ja", "en"]
+from study.analysis.codebook import entity_codebook, field_labels
+from study.analysis.plotting import text
+from study.analysis.tables import read_csv
+from study.models.results import HeadlineResult, headline_result
+from study.parameters import AuditParams  # noqa: F401  (the notebook's parameters, re-exported)
+from study.parameters import Lang, resolve_path
+from study.paths import processed_dir
+
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 
 @dataclass(frozen=True)
@@ -63,36 +72,35 @@ class AuditTables:
     source: str
 
 
-def _read_csv(path: Path) -> pd.DataFrame:
-    df = pd.read_csv(path, dtype="string", keep_default_na=False, na_values=[""], encoding="utf-8")
-    if "source_line" in df:
-        df["source_line"] = pd.to_numeric(df["source_line"]).astype("Int64")
-    return df
-
-
 def load_tables(data_dir: Path | str | None = None, raw_path: str | Path | None = None) -> AuditTables:
-    """The cleaned tables: from ``data_dir`` (default: the runner's data folder, else
-    data/processed/), or — when ``raw_path`` is given and no folder — cleaned from that raw file now."""
+    """The cleaned tables the audit reads.
+
+    Parameters
+    ----------
+    data_dir : pathlib.Path or str, optional
+        Folder of the cleaned tables (under the runner: the folder it prepared, cleaned from
+        ``raw_path`` when one is set).
+    raw_path : pathlib.Path or str, optional
+        A raw plans text, relative to the project root or absolute; when no ``data_dir`` is given,
+        it is cleaned now (:func:`study.clean.pipeline.clean_file`).
+
+    Returns
+    -------
+    AuditTables
+        Entities, corrections, issues and provenance, and where they came from. With neither
+        argument: the tables of :func:`study.paths.processed_dir`.
+    """
     if raw_path is not None and data_dir is None:
-        import os
+        from study.clean.pipeline import clean_file
 
-        from study.runner.context import ENV_DATA_DIR
-
-        if not os.environ.get(ENV_DATA_DIR):
-            from study.clean.pipeline import clean_file
-
-            r = clean_file(resolve_path(raw_path))
-            return AuditTables(r.entities, r.corrections, r.issues, r.provenance, str(raw_path))
-    if data_dir is None:
-        from study.runner.context import data_dir as _data_dir
-
-        data_dir = _data_dir()
-    folder = Path(data_dir)
+        r = clean_file(resolve_path(raw_path))
+        return AuditTables(r.entities, r.corrections, r.issues, r.provenance, str(raw_path))
+    folder = Path(data_dir) if data_dir is not None else processed_dir()
     return AuditTables(
         entities=pd.read_parquet(folder / "entities.parquet"),
-        corrections=_read_csv(folder / "corrections.csv"),
-        issues=_read_csv(folder / "issues.csv"),
-        provenance=_read_csv(folder / "provenance.csv"),
+        corrections=read_csv(folder / "corrections.csv"),
+        issues=read_csv(folder / "issues.csv"),
+        provenance=read_csv(folder / "provenance.csv"),
         source=str(folder),
     )
 
@@ -106,57 +114,6 @@ def select_entities(entities: pd.DataFrame, include_prefectures: bool) -> pd.Dat
 
 # ---------------------------------------------------------------------------
 # labels and glossary
-
-
-def _base_label(label_ja: str) -> str:
-    label = re.sub(r"^(実施事業※\s*|④|\d+\.\s*)", "", label_ja)
-    label = re.sub(r"\(.*?\)$", "", label)
-    label = re.sub(r"について$", "", label)
-    return label.strip()
-
-
-def _english_name(column: str, description: str) -> str:
-    m = re.search(r"running the (.+?) on the", description)
-    if m:
-        return m.group(1)
-    if column.startswith("has_section_"):
-        return "plan section " + description.split("section ")[1].split(" ")[0]
-    name = re.split(r",|;|:| \(| as printed| converted", description, maxsplit=1)[0].strip()
-    return name
-
-
-def entity_codebook() -> pd.DataFrame:
-    """The entity columns of :func:`study.clean.schema.codebook` with a short label per language."""
-    from study.clean.schema import codebook
-
-    cb = codebook()
-    cb = cb[cb["table"] == "entities"].reset_index(drop=True)
-    cb["label_en"] = [_english_name(c, d) for c, d in zip(cb["column"], cb["description_en"])]
-    cb["label_ja_short"] = [(_base_label(lj) if lj != "—" else c) for lj, c in zip(cb["label_ja"], cb["column"])]
-    return cb
-
-
-def field_labels(lang: Lang) -> dict[str, str]:
-    """Column -> label for figures: the form's Japanese label or an English name (unit added when there is one)."""
-    cb = entity_codebook()
-    out = {}
-    for _, r in cb.iterrows():
-        label = r["label_ja_short"] if lang == "ja" else r["label_en"]
-        if lang == "ja" and r["column"].endswith(("_direct", "_outsourced", "_branches")):
-            label = r["label_ja"].replace("(ブランチ・サブセンター・出張所)", "(ブランチ等)")
-        if lang == "en" and r["column"].endswith(("_direct", "_outsourced", "_total", "_branches", "_prefecture_run")):
-            label = f"{label}: {r['column'].rsplit('_', 1)[-1]}"
-        if lang == "ja" and r["column"].startswith("staff_") and r["column"] != "staff_planned":
-            label = r["label_ja"].replace("④配置予定人数", "推進員")
-        if lang == "en" and r["column"].startswith("staff_") and r["column"] != "staff_planned":
-            label = "planned staff: " + r["column"].removeprefix("staff_")
-        if lang == "ja" and r["column"].endswith("_prefecture_run"):
-            label = f"{r['label_ja']}(県が実施)"
-        if lang == "ja" and r["column"].startswith("has_section_"):
-            label = f"{r['label_ja_short']}(計画の節)"
-        out[r["column"]] = label
-    out["_block"] = "団体ブロック全体" if lang == "ja" else "whole entity block"
-    return out
 
 
 #: Columns whose Japanese terms make the glossary: the form's basic information and the terms used below.
@@ -270,7 +227,7 @@ def missingness(entities: pd.DataFrame, lang: Lang = "ja") -> pd.DataFrame:
 # sample vs national values
 
 
-def bootstrap(values: np.ndarray, stat: Any, draws: int, seed: int | list[int], confidence: float,
+def bootstrap(values: np.ndarray, stat: Callable[..., Any] | None, draws: int, seed: int | list[int], confidence: float,
               weights: np.ndarray | None = None) -> tuple[float, float, float]:
     """(estimate, low, high): percentile bootstrap interval of ``stat(values[, weights])``
     over ``draws`` resamples of the rows, with a seeded generator."""
@@ -295,8 +252,6 @@ def bootstrap(values: np.ndarray, stat: Any, draws: int, seed: int | list[int], 
 def reference_comparison(entities: pd.DataFrame, draws: int, seed: int, confidence: float, lang: Lang = "ja") -> pd.DataFrame:
     """For each quantity with a national value: n, sample median and population-weighted
     mean with bootstrap intervals, the national value, and the share of entities above it."""
-    from study.analysis.plotting import text
-
     rows = []
     for k, (col, ref) in enumerate(NATIONAL.items()):
         sub = entities[[col, "population"]].dropna()
@@ -328,7 +283,7 @@ def short_label(label: str, width: int = 26) -> str:
     return label if len(label) <= width else label[: width - 1] + "…"
 
 
-def _stacked_barh(ax: Any, table: pd.DataFrame, by: str, lang: Lang, title: str, legend_title: str, top: int) -> None:
+def _stacked_barh(ax: Axes, table: pd.DataFrame, by: str, lang: Lang, title: str, legend_title: str, top: int) -> None:
     import seaborn as sns
 
     t = table.assign(label=[short_label(x) for x in table["field_label"]])
@@ -346,8 +301,8 @@ def _stacked_barh(ax: Any, table: pd.DataFrame, by: str, lang: Lang, title: str,
     for yy, total in zip(y, left):
         ax.text(total + 0.3, yy, f"{int(total)}", va="center", fontsize=8)
     ax.set_yticks(y, [labels.get(f, f) for f in pivot.index])
-    ax.set_xlabel(_t("count", lang))
-    ax.set_ylabel(_t("field", lang))
+    ax.set_xlabel(text("count", lang))
+    ax.set_ylabel(text("field", lang))
     hidden = len(totals) - len(pivot)
     ax.set_title(title + (f"(上位 {top} 項目、他 {hidden} 項目)" if lang == "ja" and hidden > 0 else
                           f" (top {top} fields; {hidden} more)" if hidden > 0 else ""))
@@ -355,13 +310,7 @@ def _stacked_barh(ax: Any, table: pd.DataFrame, by: str, lang: Lang, title: str,
               ncol=1 if len(pivot.columns) <= 16 else 2)
 
 
-def _t(key: str, lang: Lang) -> str:
-    from study.analysis.plotting import text
-
-    return text(key, lang)
-
-
-def fig_cleaning(corr: pd.DataFrame, iss: pd.DataFrame, n_entities: int, lang: Lang = "ja", top: int = 15) -> Any:
+def fig_cleaning(corr: pd.DataFrame, iss: pd.DataFrame, n_entities: int, lang: Lang = "ja", top: int = 15) -> Figure:
     """Bar charts: corrected values per field (stacked by rule) and issues per field (stacked by check),
     the ``top`` most frequent fields of each."""
     import matplotlib.pyplot as plt
@@ -376,13 +325,13 @@ def fig_cleaning(corr: pd.DataFrame, iss: pd.DataFrame, n_entities: int, lang: L
     else:
         t1, t2 = "Corrected values by field and rule", "Issues by field and check"
         sup = f"What the cleaning did (n = {n_entities} entities)"
-    _stacked_barh(axes[0], corr, "rule", lang, t1, _t("rule", lang), top)
-    _stacked_barh(axes[1], iss, "check", lang, t2, _t("check", lang), top)
+    _stacked_barh(axes[0], corr, "rule", lang, t1, text("rule", lang), top)
+    _stacked_barh(axes[1], iss, "check", lang, t2, text("check", lang), top)
     fig.suptitle(sup)
     return fig
 
 
-def fig_missingness(miss: pd.DataFrame, lang: Lang = "ja") -> Any:
+def fig_missingness(miss: pd.DataFrame, lang: Lang = "ja") -> Figure:
     """Horizontal bars: share missing (%) of each column that has missing values."""
     import matplotlib.pyplot as plt
 
@@ -396,13 +345,13 @@ def fig_missingness(miss: pd.DataFrame, lang: Lang = "ja") -> Any:
     ax.set_yticks(y, [short_label(x, 34) for x in m["label"]])
     ax.set_ylim(-0.7, len(m) - 0.3)
     ax.set_xlim(0, 112)
-    ax.set_xlabel(_t("share_missing_pct", lang))
-    ax.set_ylabel(_t("field", lang))
+    ax.set_xlabel(text("share_missing_pct", lang))
+    ax.set_ylabel(text("field", lang))
     ax.set_title(f"項目別の欠損率(n = {n} 団体)" if lang == "ja" else f"Missing values by column (n = {n} entities)")
     return fig
 
 
-def fig_reference(entities: pd.DataFrame, comparison: pd.DataFrame, seed: int, lang: Lang = "ja") -> Any:
+def fig_reference(entities: pd.DataFrame, comparison: pd.DataFrame, seed: int, lang: Lang = "ja") -> Figure:
     """Each entity's value, the sample median with its interval, and the national value."""
     import matplotlib.pyplot as plt
 
@@ -411,12 +360,12 @@ def fig_reference(entities: pd.DataFrame, comparison: pd.DataFrame, seed: int, l
     for ax, (_, row) in zip(axes, comparison.iterrows()):
         x = entities[row["quantity"]].dropna().to_numpy(dtype=float)
         y = rng.uniform(-0.25, 0.25, size=len(x))
-        ax.scatter(x, y, s=18, alpha=0.6, color="#4c72b0", label=_t("entities", lang))
+        ax.scatter(x, y, s=18, alpha=0.6, color="#4c72b0", label=text("entities", lang))
         ax.errorbar([row["median"]], [0], xerr=[[row["median"] - row["median_low"]], [row["median_high"] - row["median"]]],
                     fmt="D", color="black", capsize=6, markersize=7,
-                    label=f"{_t('median', lang)} {row['median']:.1f} [{row['median_low']:.1f}, {row['median_high']:.1f}]")
+                    label=f"{text('median', lang)} {row['median']:.1f} [{row['median_low']:.1f}, {row['median_high']:.1f}]")
         ax.axvline(row["national"], color="#c44e52", linestyle="--",
-                   label=f"{_t('national', lang)} {row['national']:g}{row['unit']} ({row['national_when']})")
+                   label=f"{text('national', lang)} {row['national']:g}{row['unit']} ({row['national_when']})")
         ax.set_yticks([])
         ax.set_ylim(-0.6, 0.6)
         ax.set_xlabel(row["label"])
@@ -430,9 +379,28 @@ def fig_reference(entities: pd.DataFrame, comparison: pd.DataFrame, seed: int, l
 # headline numbers and the closing summary
 
 
-def headline_results(tables: AuditTables, entities: pd.DataFrame, comparison: pd.DataFrame, confidence: float) -> list[dict[str, Any]]:
-    """The audit's headline numbers, each with estimate, interval, n and a name."""
-    from study.runner.context import result
+def headline_results(tables: AuditTables, entities: pd.DataFrame, comparison: pd.DataFrame, confidence: float
+                     ) -> list[HeadlineResult]:
+    """The audit's headline numbers, each with estimate, interval, n and a name.
+
+    Parameters
+    ----------
+    tables : AuditTables
+        The cleaned tables (issues are counted over all entities).
+    entities : pandas.DataFrame
+        The audited entities (:func:`select_entities`).
+    comparison : pandas.DataFrame
+        :func:`reference_comparison` of ``entities``.
+    confidence : float
+        Confidence level of the Wilson interval of the share corrected.
+
+    Returns
+    -------
+    list of HeadlineResult
+        Entities audited, share of values corrected (share), issues logged, and the sample median
+        and population-weighted mean of each reference quantity (its unit: % or ‰).
+    """
+    result = headline_result
 
     k, n = share_corrected(tables.corrections, tables.provenance)
     lo, hi = wilson_interval(k, n, confidence)

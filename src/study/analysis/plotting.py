@@ -13,19 +13,21 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from study.covariates import labels as covariate_labels
+
 #: Font shipped by matplotlib-fontja; DejaVu Sans (bundled with matplotlib) covers what it lacks.
 FONT_FAMILY = ["IPAexGothic", "DejaVu Sans"]
 LANGUAGES = ("ja", "en")
 
-#: Axis and legend texts with their units, by language.
+#: Axis and legend texts with their units, by language (covariates: from :mod:`study.covariates`).
 TEXTS: dict[str, dict[str, str]] = {
+    # covariates: labels from the covariate table (study.covariates)
+    **covariate_labels(),
     "count": {"ja": "件数(件)", "en": "count (values)"},
     "share_missing_pct": {"ja": "欠損率(%)", "en": "share missing (%)"},
     "field": {"ja": "項目", "en": "field"},
     "rule": {"ja": "修正ルール", "en": "correction rule"},
     "check": {"ja": "問題の種類", "en": "check"},
-    "welfare_rate_permille": {"ja": "生活保護受給率(‰)", "en": "public-assistance rate (‰)"},
-    "aging_rate_pct": {"ja": "高齢化率(%)", "en": "aging rate, share aged 65+ (%)"},
     "national": {"ja": "全国値", "en": "national"},
     "median": {"ja": "標本の中央値", "en": "sample median"},
     "ci": {"ja": "95%信頼区間", "en": "95% interval"},
@@ -61,7 +63,6 @@ TEXTS: dict[str, dict[str, str]] = {
     "takikan_outcome_target": {"ja": "多機関協働事業に成果目標", "en": "an outcome target for the 多機関協働事業"},
     "consultation_target": {"ja": "相談件数の目標", "en": "a consultation-count target"},
     "odds_ratio": {"ja": "オッズ比(1単位あたり, 倍, 対数目盛)", "en": "odds ratio per unit (×, log scale)"},
-    "log_pop": {"ja": "人口(対数)", "en": "log population"},
     "estimate_ci": {"ja": "推定値と95%区間(青: 0を含まない)", "en": "estimate and 95% interval (blue: excludes 0)"},
     "null_band": {"ja": "並べ替え帰無曲線(β=0), 95%帯", "en": "permutation null curve (β = 0), 95% band"},
     "elasticity_short": {"ja": "人口弾力性 β(無次元)", "en": "population elasticity β (unitless)"},
@@ -71,12 +72,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "silhouette": {"ja": "平均シルエット幅(−1〜1)", "en": "mean silhouette (−1 to 1)"},
     "stability": {"ja": "安定性(調整ランド指数, 0〜1)", "en": "stability (adjusted Rand index, 0 to 1)"},
     "cluster": {"ja": "クラスター", "en": "cluster"},
-    "staff_per_100k": {"ja": "推進員(人口10万人あたり, 人)", "en": "coordinators per 100,000 residents (persons)"},
     "n_quantified_targets": {"ja": "数値目標の数(件)", "en": "quantified targets (count)"},
     "has_outcome_target": {"ja": "成果目標のある割合(0〜1)", "en": "share with an outcome target (0 to 1)"},
-    "log_density": {"ja": "人口密度(対数)", "en": "log density"},
-    "log_hokatsu_per_10k_older": {"ja": "包括センター/高齢者1万人(対数)", "en": "log centres per 10k older"},
-    "hokatsu_outsourced_share": {"ja": "包括センター委託割合", "en": "outsourced share of centres"},
 }
 
 

@@ -254,7 +254,7 @@ def firth_bootstrap(frame: pd.DataFrame, y: str, covariates: Sequence[str] = ("l
                     seed: int | np.random.Generator | None = 0, level: float = 0.95, method: str = "bca") -> Any:
     """Pairs bootstrap (BCa) of the Firth coefficients; returns a
     :class:`~study.models.resample.BootstrapResult`."""
-    from study.models.resample import _summarise, bootstrap_weights, jackknife_weights, BootstrapResult
+    from study.models.resample import summarise_draws, bootstrap_weights, jackknife_weights, BootstrapResult
 
     d = design(frame, y, covariates)
     rng = as_rng(seed)
@@ -263,6 +263,6 @@ def firth_bootstrap(frame: pd.DataFrame, y: str, covariates: Sequence[str] = ("l
     boot = kernels.firth_logistic(d.X, d.y, W)
     jack = kernels.firth_logistic(d.X, d.y, jackknife_weights(d.n)) if method == "bca" else None
     jk = jack.beta if jack is not None else np.full((d.n, len(d.names)), np.nan)
-    table = _summarise(d.names, full.beta, boot.beta, jk, d.n, level, method, extra={"family": "firth"})
+    table = summarise_draws(d.names, full.beta, boot.beta, jk, d.n, level, method, extra={"family": "firth"})
     return BootstrapResult(table=table, draws=pd.DataFrame(boot.beta, columns=d.names),
                            jackknife=pd.DataFrame(jk, columns=d.names), seed=seed if isinstance(seed, int) else None)

@@ -130,7 +130,34 @@ class BootstrapResult:
         return self.table.set_index("name").loc[name]
 
 
-def _summarise(names, estimate, draws, jack, n, level, method, extra=None) -> pd.DataFrame:
+def summarise_draws(names, estimate, draws, jack, n, level, method, extra=None) -> pd.DataFrame:
+    """One row per coefficient: the estimate with its bootstrap interval and the draws' spread.
+
+    Parameters
+    ----------
+    names : sequence of str
+        Coefficient names, one per column of ``draws``.
+    estimate : numpy.ndarray
+        Full-sample estimates (length p), in the coefficients' units.
+    draws : numpy.ndarray
+        Bootstrap estimates (B × p); non-finite entries are failed refits.
+    jack : numpy.ndarray or None
+        Leave-one-out estimates (n × p), needed by ``method="bca"`` (acceleration).
+    n : int
+        Number of observations (plans) behind the estimates.
+    level : float
+        Confidence level of the intervals (e.g. 0.95).
+    method : {"bca", "percentile"}
+        Interval type.
+    extra : dict, optional
+        Constant columns added to every row (e.g. ``{"family": "negbin"}``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``name, estimate, ci_low, ci_high, n`` then ``se_boot, bias, n_boot, n_failed, method, level,
+        z0, acceleration`` and the ``extra`` columns.
+    """
     rows = []
     for j, name in enumerate(names):
         d = draws[:, j]
@@ -152,7 +179,27 @@ def _summarise(names, estimate, draws, jack, n, level, method, extra=None) -> pd
     return out[RESULT_COLUMNS + [c for c in out.columns if c not in RESULT_COLUMNS]]
 
 
-def _kernel_fit(family: str, X, y, w=None, offset=None) -> kernels.BatchFit:
+def kernel_fit(family: str, X, y, w=None, offset=None) -> kernels.BatchFit:
+    """Fit one model per weight row with the batched kernels of :mod:`study.models.kernels`.
+
+    Parameters
+    ----------
+    family : {"poisson_ql", "poisson", "negbin", "ols"}
+        Model family (Poisson IRLS for ``poisson_ql``/``poisson``, NB2 with α by ML, least squares).
+    X : numpy.ndarray
+        Design matrix (n × p).
+    y : numpy.ndarray
+        Outcome (length n; counts for the count families).
+    w : numpy.ndarray, optional
+        Case weights (B × n; bootstrap counts or jackknife 0/1); ``None`` fits once with unit weights.
+    offset : numpy.ndarray, optional
+        Offset on the linear-predictor scale (length n).
+
+    Returns
+    -------
+    study.models.kernels.BatchFit
+        Coefficients (B × p) and the fit's by-products.
+    """
     if family in ("poisson_ql", "poisson"):
         return kernels.poisson_irls(X, y, w, offset)
     if family == "negbin":
@@ -167,14 +214,14 @@ def bootstrap_design(d: Design, family: str, n_boot: int = 2000, seed: int | np.
                      return_alpha: bool = False) -> BootstrapResult:
     """Pairs bootstrap of a count / linear model on a prepared :class:`Design` (see :func:`bootstrap_count`)."""
     rng = as_rng(seed)
-    full = _kernel_fit(family, d.X, d.y, offset=d.offset)
+    full = kernel_fit(family, d.X, d.y, offset=d.offset)
     est = np.atleast_1d(full.beta)
     names = list(d.names)
     W = bootstrap_weights(d.n, n_boot, rng, strata)
-    boot = _kernel_fit(family, d.X, d.y, W, d.offset)
+    boot = kernel_fit(family, d.X, d.y, W, d.offset)
     draws = boot.beta
     if method == "bca":
-        jack = _kernel_fit(family, d.X, d.y, jackknife_weights(d.n), d.offset)
+        jack = kernel_fit(family, d.X, d.y, jackknife_weights(d.n), d.offset)
         jk, jk_alpha = jack.beta, jack.alpha
     else:  # the jackknife only feeds the BCa acceleration
         jk, jk_alpha = np.full((d.n, len(names)), np.nan), np.full(d.n, np.nan)
@@ -183,7 +230,7 @@ def bootstrap_design(d: Design, family: str, n_boot: int = 2000, seed: int | np.
         est = np.r_[est, full.alpha]
         draws = np.column_stack([draws, boot.alpha])
         jk = np.column_stack([jk, jk_alpha])
-    table = _summarise(names, est, draws, jk, d.n, level, method, extra={"family": family})
+    table = summarise_draws(names, est, draws, jk, d.n, level, method, extra={"family": family})
     return BootstrapResult(
         table=table, draws=pd.DataFrame(draws, columns=names), jackknife=pd.DataFrame(jk, columns=names),
         seed=seed if isinstance(seed, int) else None,
@@ -248,7 +295,7 @@ def pairs_bootstrap(
 
     draws = collect([rng.integers(0, n, n) for _ in range(n_boot)])
     jk = collect([np.delete(np.arange(n), i) for i in range(n)]) if method == "bca" else np.full((n, k), np.nan)
-    table = _summarise(list(names), est, draws, jk, n, level, method)
+    table = summarise_draws(list(names), est, draws, jk, n, level, method)
     return BootstrapResult(table=table, draws=pd.DataFrame(draws, columns=list(names)),
                            jackknife=pd.DataFrame(jk, columns=list(names)), seed=seed if isinstance(seed, int) else None)
 
@@ -275,7 +322,7 @@ class PermutationResult:
 
 
 def _wald_t(family: str, X, y, w, offset, col: int):
-    fit = _kernel_fit(family, X, y, w, offset)
+    fit = kernel_fit(family, X, y, w, offset)
     se = kernels.wald_se(KERNEL_FAMILIES[family], X, y, fit, w, offset)
     beta = np.atleast_2d(fit.beta)
     se = np.atleast_2d(se)
@@ -361,7 +408,7 @@ def conditional_association(
     d = design(frame, y, covs)
     rng = as_rng(seed)
     boot = bootstrap_design(d, family, n_boot, rng, level, "bca")
-    fit = _kernel_fit(family, d.X, d.y, offset=d.offset)
+    fit = kernel_fit(family, d.X, d.y, offset=d.offset)
     se = np.atleast_1d(kernels.wald_se(KERNEL_FAMILIES[family], d.X, d.y, fit, offset=d.offset))
     rows = []
     for f in foci:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass, field, fields, is_dataclass
-from typing import Any
+from typing import Any, NotRequired, TypedDict
 
 import numpy as np
 import pandas as pd
@@ -106,3 +106,110 @@ def as_rng(seed: int | np.random.Generator | None) -> np.random.Generator:
     if isinstance(seed, np.random.Generator):
         return seed
     return np.random.default_rng(seed)
+
+
+# ---------------------------------------------------------------------------
+# headline numbers (results.json)
+
+#: Significant digits kept for numbers in a headline result (results.json).
+DIGITS = 6
+
+
+class HeadlineResult(TypedDict):
+    """One headline number as written to ``results.json`` (keys in this order).
+
+    ``estimate``, ``interval`` and ``reference`` are rounded to :data:`DIGITS` significant digits
+    (NaN -> None); ``notebook`` is added by the runner's context when the result is recorded.
+    """
+
+    name: str
+    label: str
+    estimate: float | int | None
+    interval: list[float | int | None] | None
+    n: int | None
+    unit: str
+    method: str
+    reference: float | int | None
+    notebook: NotRequired[str]
+
+
+def round_number(x: object) -> object:
+    """A number rounded for ``results.json``.
+
+    Parameters
+    ----------
+    x : object
+        A number (Python or numpy), ``None``, or anything else.
+
+    Returns
+    -------
+    object
+        ``None`` for ``None`` and NaN; bools and Python ints unchanged; whole non-float numbers
+        (e.g. numpy integers) as ``int``; other numbers as ``float`` with :data:`DIGITS` significant
+        digits; values that are not numbers unchanged.
+    """
+    if x is None:
+        return None
+    if isinstance(x, bool):
+        return x
+    if isinstance(x, int):
+        return x
+    try:
+        f = float(x)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return x
+    if math.isnan(f):
+        return None
+    if f == int(f) and abs(f) < 1e15 and not isinstance(x, float):
+        return int(f)
+    return float(f"{f:.{DIGITS}g}")
+
+
+def headline_result(
+    name: str,
+    estimate: object,
+    *,
+    n: int | None,
+    interval: tuple[object, object] | None = None,
+    label: str = "",
+    unit: str = "",
+    method: str = "",
+    reference: object = None,
+) -> HeadlineResult:
+    """One headline number: its name, estimate, interval (or null), n, and how to read it.
+
+    Parameters
+    ----------
+    name : str
+        Unique name of the result within a parameter set (e.g. ``"beta_poisson_ql_bca"``).
+    estimate : number or None
+        The estimate, in ``unit``.
+    n : int or None
+        Number of units (plans, entities…) behind the estimate.
+    interval : (low, high), optional
+        Interval of the estimate, in ``unit``; ``None`` when there is none.
+    label : str
+        Plain-language description.
+    unit : str
+        Unit of the estimate (``"elasticity"``, ``"share"``, ``"p"``, ``"%"``…).
+    method : str
+        How the estimate or its interval was made.
+    reference : number, optional
+        A value to read the estimate against (e.g. 1.0 for β, a national value).
+
+    Returns
+    -------
+    HeadlineResult
+        The record, numbers rounded by :func:`round_number` (without the ``notebook`` key).
+    """
+    rounded = None if interval is None else [round_number(interval[0]), round_number(interval[1])]
+    return {
+        "name": name,
+        "label": label,
+        "estimate": round_number(estimate),  # type: ignore[typeddict-item]
+        "interval": rounded,  # type: ignore[typeddict-item]
+        "n": None if n is None else int(n),
+        "unit": unit,
+        "method": method,
+        "reference": round_number(reference),  # type: ignore[typeddict-item]
+    }

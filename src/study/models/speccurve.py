@@ -41,19 +41,17 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from study.covariates import spec_sets as covariate_spec_sets
 from study.models import kernels
 from study.models.frame import STAFFING_MEASURES, WELFARE_READINGS, analysis_frame
 from study.models.design import design
-from study.models.resample import KERNEL_FAMILIES, _kernel_fit
+from study.models.resample import KERNEL_FAMILIES, kernel_fit
 from study.models.results import as_rng
 
-#: Named covariate sets (the focal term is always added).
-COVARIATE_SETS: dict[str, tuple[str, ...]] = {
-    "population": (),
-    "need": ("aging_rate_pct", "welfare_rate_permille"),
-    "need_density": ("aging_rate_pct", "welfare_rate_permille", "log_density"),
-    "institutions": ("log_hokatsu_per_10k_older",),
-}
+#: Named covariate sets (the focal term is always added), from the covariate table (:mod:`study.covariates`,
+#: column ``spec_sets``): population (), need (aging, public assistance), need_density (+ log density),
+#: institutions (log centres per 10,000 older residents).
+COVARIATE_SETS: dict[str, tuple[str, ...]] = covariate_spec_sets()
 EXCLUSIONS: dict[str, tuple[bool, bool]] = {
     "none": (False, False),
     "zero_staff": (True, False),
@@ -125,7 +123,7 @@ def specification_curve(
         j = d.col(focal)
         fam = spec.family
         off = np.zeros(d.n) + null * d.X[:, j]
-        fit = _kernel_fit(fam, d.X, d.y, offset=off)
+        fit = kernel_fit(fam, d.X, d.y, offset=off)
         se = np.atleast_1d(kernels.wald_se(KERNEL_FAMILIES[fam], d.X, d.y, fit, offset=off))[j]
         est = float(np.atleast_1d(fit.beta)[j]) + null
         dfree = d.n - d.X.shape[1]
@@ -141,7 +139,7 @@ def specification_curve(
             perms = np.argsort(K, axis=1)
             Xb = np.repeat(d.X[None], n_perm, axis=0)
             Xb[:, :, j] = fx[None, :] + rx[perms]
-            pf = _kernel_fit(fam, Xb, d.y, offset=off)
+            pf = kernel_fit(fam, Xb, d.y, offset=off)
             pse = kernels.wald_se(KERNEL_FAMILIES[fam], Xb, d.y, pf, offset=off)[:, j]
             b = pf.beta[:, j]
             null_est.append(b + null)

@@ -35,11 +35,12 @@ from sklearn.metrics import adjusted_rand_score, silhouette_score
 from sklearn.preprocessing import StandardScaler
 
 from study.models.design import numeric
+from study.covariates import names as covariate_names
 from study.models.resample import percentile_interval
 from study.models.results import RESULT_COLUMNS, as_rng
 
-FEATURES = ("log_pop", "aging_rate_pct", "welfare_rate_permille", "log_density", "log_hokatsu_per_10k_older",
-            "hokatsu_outsourced_share")
+#: Default structural features: the covariates with the role ``typology`` in :mod:`study.covariates`.
+FEATURES = covariate_names("typology")
 METHODS = ("kmeans", "ward")
 
 

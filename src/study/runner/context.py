@@ -12,18 +12,21 @@ row order, ``results.json`` with rounded numbers and no timestamps.
 from __future__ import annotations
 
 import json
-import math
 import os
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from study.paths import processed_dir
+
+if TYPE_CHECKING:  # the runner imports this module: keep pandas and the models out of its import time
+    import pandas as pd
+
+    from study.models.results import HeadlineResult
 
 ENV_RUN_DIR = "STUDY_RUN_DIR"
 ENV_DATA_DIR = "STUDY_DATA_DIR"
 ENV_NOTEBOOK = "STUDY_NOTEBOOK"
-#: Significant digits kept for numbers in results.json.
-DIGITS = 6
 #: Scratch folder (inside the run folder) where each notebook's results are collected.
 RESULTS_SCRATCH = ".results"
 
@@ -38,6 +41,13 @@ def data_dir() -> Path:
     """Folder of the cleaned tables the notebook reads (verified fresh by the runner)."""
     value = os.environ.get(ENV_DATA_DIR)
     return Path(value) if value else processed_dir()
+
+
+def runner_data_dir() -> Path | None:
+    """The cleaned-data folder the runner prepared, or ``None`` outside the runner (the data audit
+    then cleans its ``raw_path`` itself when one is given)."""
+    value = os.environ.get(ENV_DATA_DIR)
+    return Path(value) if value else None
 
 
 def notebook_name() -> str:
@@ -72,24 +82,6 @@ def save_table(df: Any, name: str) -> Path | None:
     return path
 
 
-def _round(x: Any) -> Any:
-    if x is None:
-        return None
-    if isinstance(x, bool):
-        return x
-    if isinstance(x, int):
-        return x
-    try:
-        f = float(x)
-    except (TypeError, ValueError):
-        return x
-    if math.isnan(f):
-        return None
-    if f == int(f) and abs(f) < 1e15 and not isinstance(x, float):
-        return int(f)
-    return float(f"{f:.{DIGITS}g}")
-
-
 def result(
     name: str,
     estimate: Any,
@@ -100,27 +92,32 @@ def result(
     unit: str = "",
     method: str = "",
     reference: Any = None,
-) -> dict[str, Any]:
-    """One headline number: its name, estimate, interval (or null), n, and how to read it."""
-    if interval is not None:
-        lo, hi = interval
-        interval = [_round(lo), _round(hi)]
-    return {
-        "name": name,
-        "label": label,
-        "estimate": _round(estimate),
-        "interval": interval,
-        "n": None if n is None else int(n),
-        "unit": unit,
-        "method": method,
-        "reference": _round(reference),
-        "notebook": notebook_name(),
-    }
+) -> HeadlineResult:
+    """One headline number of the running notebook (:func:`study.models.results.headline_result`
+    with the ``notebook`` key set); see there for the parameters."""
+    from study.models.results import headline_result
+
+    record = headline_result(name, estimate, n=n, interval=interval, label=label, unit=unit, method=method,
+                             reference=reference)
+    record["notebook"] = notebook_name()
+    return record
 
 
-def record_results(results: list[dict[str, Any]]) -> Path | None:
-    """Record the notebook's headline numbers (see :func:`result`); the runner gathers them
-    into ``results.json``. Returns the scratch file, or ``None`` outside the runner."""
+def record_results(results: Sequence[HeadlineResult]) -> Path | None:
+    """Record the notebook's headline numbers; the runner gathers them into ``results.json``.
+
+    Parameters
+    ----------
+    results : sequence of HeadlineResult
+        Records made by :func:`study.models.results.headline_result` (or :func:`result`); the
+        ``notebook`` key is set to the running notebook where it is missing.
+
+    Returns
+    -------
+    pathlib.Path or None
+        The scratch file, or ``None`` outside the runner.
+    """
+    results = [{**r, "notebook": r.get("notebook", notebook_name())} for r in results]  # type: ignore[misc]
     names = [r["name"] for r in results]
     if len(set(names)) != len(names):
         raise ValueError(f"duplicate result names: {names}")
@@ -130,3 +127,45 @@ def record_results(results: list[dict[str, Any]]) -> Path | None:
     path = folder / f"{notebook_name()}.json"
     path.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return path
+
+
+def publish(
+    name: str,
+    table: pd.DataFrame | None = None,
+    *,
+    figure: Any = None,
+    figure_name: str | None = None,
+    round_table: bool = True,
+) -> pd.DataFrame | None:
+    """Round a table, save it, save and show a figure: the block every notebook cell repeats.
+
+    Parameters
+    ----------
+    name : str
+        Name of the table (``tables/<name>.csv``) and, unless ``figure_name`` is given, of the figure
+        (``figures/<name>.png`` and ``.svg``).
+    table : pandas.DataFrame, optional
+        The table; unless ``round_table`` is false, float columns are rounded to 6 significant
+        digits (:func:`study.analysis.tables.rounded`) before it is saved.
+    figure : matplotlib.figure.Figure, optional
+        A figure to save (under the runner) and show once in the notebook (then closed).
+    figure_name : str, optional
+        File name of the figure when it differs from ``name``.
+    round_table : bool
+        Round the table's floats (true) or save it as it is (false: tables rounded by the analysis).
+
+    Returns
+    -------
+    pandas.DataFrame or None
+        The table as saved (rounded), for display; ``None`` when there is no table.
+    """
+    from study.analysis.plotting import show
+    from study.analysis.tables import rounded
+
+    out = None
+    if table is not None:
+        out = rounded(table) if round_table else table
+        save_table(out, name)
+    if figure is not None:
+        show(figure, save_figure(figure, figure_name or name))
+    return out

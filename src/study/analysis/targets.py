@@ -1,0 +1,436 @@
+"""Question 4 (notebook ``20_targets``): do the plans set measurable targets, which are outcomes, and
+what predicts them.
+
+:func:`analyse_targets` takes the notebook's parameters (:class:`study.parameters.TargetsParams`) and
+returns :class:`TargetsResults`; every number comes from :mod:`study.models`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+import numpy as np
+import pandas as pd
+
+from study.analysis.figures import fig_forest, new_figure
+from study.analysis.plotting import text
+from study.analysis.tables import Tables, load_frame
+from study.models import fit_count, summarise
+from study.models.frame import AnalysisFrame
+from study.models.results import HeadlineResult, headline_result
+from study.parameters import Family, Lang, TargetsParams
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+#: The national comparison: in the MOF 2024 survey of the later 多機関協働事業 (重層的支援体制整備事業),
+#: about 80% of municipalities set no quantitative target, i.e. about 20% set one.
+NATIONAL_SHARE_WITH_TARGET = 0.20
+NATIONAL_SOURCE = "MOF 2024 survey: about 80% of municipalities set no quantitative target for the 多機関協働事業"
+
+
+def target_shares(frame: pd.DataFrame, targets: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
+    """Shares of plans that state targets, with Wilson intervals.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The analysis frame's data (``n_quantified_targets``, ``has_outcome_target``, ``implements_takikan``).
+    targets : pandas.DataFrame
+        The cleaned targets table (one row per target).
+    level : float
+        Confidence level of the Wilson intervals (:func:`study.models.describe.wilson`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Rows ``any_quantified_target``, ``outcome_target``, ``takikan_any_target`` (among plans running
+        the 多機関協働事業: the national figure's counterpart), ``takikan_outcome_target``,
+        ``consultation_target``: share (0 to 1) with its interval, ``n`` (plans), ``count`` (plans
+        with the target) and ``reference`` (the national share where one exists, else NaN).
+    """
+    from study.models.describe import wilson
+
+    ids = frame["entity_id"].astype(str)
+    tg = targets.assign(entity_id=targets["entity_id"].astype(str))
+    tak = tg[tg["project"] == "takikan"]
+    runs_tak = frame["implements_takikan"].to_numpy(float) == 1.0
+    rows = []
+
+    def add(name: str, hit: np.ndarray, base: np.ndarray, ref: float = np.nan) -> None:
+        k, n = int((hit & base).sum()), int(base.sum())
+        lo, hi = wilson(k, n, level)
+        rows.append(dict(name=name, estimate=k / n if n else np.nan, ci_low=lo, ci_high=hi, n=n, count=k, reference=ref))
+
+    allp = np.ones(len(frame), bool)
+    add("any_quantified_target", frame["n_quantified_targets"].to_numpy(float) > 0, allp)
+    add("outcome_target", frame["has_outcome_target"].to_numpy(float) == 1.0, allp)
+    add("takikan_any_target", ids.isin(set(tak["entity_id"])).to_numpy(), runs_tak, NATIONAL_SHARE_WITH_TARGET)
+    add("takikan_outcome_target", ids.isin(set(tak.loc[tak["target_group"] == "outcome", "entity_id"])).to_numpy(), runs_tak)
+    add("consultation_target", ids.isin(set(tg.loc[tg["kind"] == "consultations", "entity_id"])).to_numpy(), allp)
+    return pd.DataFrame(rows)
+
+
+def target_counts(frame: pd.DataFrame) -> pd.DataFrame:
+    """How many plans state 0, 1, 2… quantified targets.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The analysis frame's data.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``n_quantified_targets`` (targets), ``plans`` (plans stating that many) and ``n`` (plans).
+    """
+    v = frame["n_quantified_targets"].dropna().astype(int)
+    c = v.value_counts().sort_index()
+    return pd.DataFrame({"n_quantified_targets": c.index, "plans": c.to_numpy(), "n": int(v.size)})
+
+
+def target_kinds(frame: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFrame:
+    """Targets by kind and group (outcome / activity) over the plans in ``frame``.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The analysis frame's data.
+    targets : pandas.DataFrame
+        The cleaned targets table.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``kind, target_group, targets`` (count), ``plans`` (plans stating one) and ``n`` (plans), most
+        frequent first.
+    """
+    tg = targets[targets["entity_id"].astype(str).isin(set(frame["entity_id"].astype(str)))]
+    g = tg.groupby(["kind", "target_group"]).agg(targets=("entity_id", "size"), plans=("entity_id", "nunique")).reset_index()
+    g["n"] = len(frame)
+    return g.sort_values(["targets", "kind", "target_group"], ascending=[False, True, True]).reset_index(drop=True)
+
+
+def q4_count_model(frame: pd.DataFrame, family: Family, covariates: Sequence[str], level: float = 0.95) -> pd.DataFrame:
+    """Number of quantified targets ~ log population + ``covariates`` (:func:`study.models.fit_count`).
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The analysis frame's data.
+    family : {"poisson_ql", "negbin"}
+        Count model.
+    covariates : sequence of str
+        Covariates added to log population.
+    level : float
+        Confidence level of the intervals.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per term (no constant): coefficient with interval, ``n`` (plans), and the rate ratio
+        (×) with its interval per unit of the covariate (``log_pop``: per doubling of the population).
+    """
+    fit = fit_count(frame, family, "n_quantified_targets", ["log_pop", *[c for c in covariates if c != "log_pop"]], level=level)
+    table = fit.params[["name", "estimate", "ci_low", "ci_high", "n", "se", "p_value"]].copy()
+    table = table[table["name"] != "const"].reset_index(drop=True)
+    step = np.where(table["name"] == "log_pop", np.log(2.0), 1.0)
+    table["per"] = np.where(table["name"] == "log_pop", "doubling", "unit")
+    table["rate_ratio"], table["rr_low"], table["rr_high"] = (np.exp(step * table[c]) for c in ("estimate", "ci_low", "ci_high"))
+    table["family"], table["alpha"], table["dispersion"] = family, fit.alpha, fit.dispersion
+    return table
+
+
+def q4_outcome_model(frame: pd.DataFrame, covariates: Sequence[str], level: float = 0.95,
+                     cv: Literal["repeated", "loo"] = "repeated", seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``has_outcome_target`` ~ ``covariates`` by Firth logistic regression, and its cross-validated AUC.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The analysis frame's data.
+    covariates : sequence of str
+        Terms of the model (log population included by the caller).
+    level : float
+        Confidence level of the profile intervals and the AUC intervals.
+    cv : {"repeated", "loo"}
+        Cross-validation: repeated stratified 5-fold or leave-one-out.
+    seed : int
+        Seed of the CV splits.
+
+    Returns
+    -------
+    odds : pandas.DataFrame
+        One row per term: coefficient with profile interval, ``n`` (plans), odds ratio per unit (×)
+        with interval, ``n_events`` (plans with an outcome target) (:func:`study.models.firth_logistic`).
+    auc : pandas.DataFrame
+        Rows ``model``, ``baseline`` (population only) and ``difference``: cross-validated AUC
+        (0 to 1) with DeLong intervals (:func:`study.models.cv_auc`).
+    """
+    from study.models import cv_auc, firth_logistic
+
+    cov = list(covariates)
+    fit = firth_logistic(frame, "has_outcome_target", cov, level)
+    table = fit.params[fit.params["name"] != "const"].reset_index(drop=True)
+    table = table[["name", "estimate", "ci_low", "ci_high", "n", "p_value", "odds_ratio", "or_low", "or_high"]].assign(
+        n_events=fit.n_events)
+    auc = cv_auc(frame, "has_outcome_target", cov, ("log_pop",), method=cv, seed=seed, level=level)
+    return table, auc
+
+
+def q4_consultations(frame: pd.DataFrame, targets: pd.DataFrame, n_boot: int = 2000, seed: int = 0, level: float = 0.95
+                     ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Annual consultation target per 1,000 residents where a plan gives one, and its median.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The analysis frame's data.
+    targets : pandas.DataFrame
+        The cleaned targets table.
+    n_boot : int
+        Bootstrap resamples behind the interval of the median.
+    seed : int
+        Seed of the bootstrap.
+    level : float
+        Confidence level.
+
+    Returns
+    -------
+    per_plan : pandas.DataFrame
+        One row per plan giving an annualisable consultation target: ``rate`` (consultations per year
+        per 1,000 residents), smallest first (:func:`study.models.consultation_rate`).
+    median : pandas.DataFrame
+        The median rate with a percentile bootstrap interval (:func:`study.models.summarise`);
+        empty when fewer than 3 plans give one.
+    """
+    from study.models import consultation_rate
+
+    per_plan = consultation_rate(frame, targets, per=1000.0)
+    per_plan = per_plan.sort_values(["rate", "entity_id"]).reset_index(drop=True)
+    med = summarise(per_plan, ["rate"], "median", n_boot, seed, level) if len(per_plan) >= 3 else pd.DataFrame()
+    return per_plan, med
+
+
+@dataclass(frozen=True)
+class TargetsResults:
+    """Every table of the targets notebook.
+
+    Attributes
+    ----------
+    frame : study.models.AnalysisFrame
+        Plans with a population and a target count.
+    family : {"poisson_ql", "negbin"}
+        Count model of the number of targets.
+    shares : pandas.DataFrame
+        :func:`target_shares`.
+    counts, kinds : pandas.DataFrame
+        :func:`target_counts`, :func:`target_kinds`.
+    count_model : pandas.DataFrame
+        :func:`q4_count_model`.
+    outcome_model, auc : pandas.DataFrame
+        :func:`q4_outcome_model`.
+    consultations, consultation_median : pandas.DataFrame
+        :func:`q4_consultations`.
+    level : float
+        Confidence level of the intervals.
+    """
+
+    frame: AnalysisFrame
+    family: Family
+    shares: pd.DataFrame
+    counts: pd.DataFrame
+    kinds: pd.DataFrame
+    count_model: pd.DataFrame
+    outcome_model: pd.DataFrame
+    auc: pd.DataFrame
+    consultations: pd.DataFrame
+    consultation_median: pd.DataFrame
+    level: float = 0.95
+
+
+def analyse_targets(tables: Tables, params: TargetsParams) -> TargetsResults:
+    """All of the targets notebook's tables.
+
+    Parameters
+    ----------
+    tables : Tables
+        The cleaned tables (:func:`study.analysis.tables.load_tables`).
+    params : study.parameters.TargetsParams
+        The notebook's parameters.
+
+    Returns
+    -------
+    TargetsResults
+        Q4 tables, each with ``n``.
+    """
+    frame = load_frame(tables, include_prefectures=params.include_prefectures, exclude_hub_plans=params.exclude_hub_plans,
+                       require=("population", "n_quantified_targets"))
+    level, seed = params.confidence, params.seed
+    tg = tables.targets
+    count_model = q4_count_model(frame.data, params.family, params.count_covariates, level)
+    odds, auc = q4_outcome_model(frame.data, ["log_pop", *[c for c in params.outcome_covariates if c != "log_pop"]], level,
+                                 params.cv_method, seed)
+    per_plan, med = q4_consultations(frame.data, tg, params.bootstrap_draws, seed, level)
+    return TargetsResults(frame, params.family, target_shares(frame.data, tg, level), target_counts(frame.data),
+                          target_kinds(frame.data, tg), count_model, odds, auc, per_plan, med, level)
+
+
+def targets_headline(results: TargetsResults) -> list[HeadlineResult]:
+    """The targets notebook's headline numbers.
+
+    Parameters
+    ----------
+    results : TargetsResults
+        :func:`analyse_targets`.
+
+    Returns
+    -------
+    list of HeadlineResult
+        Shares of plans (share), median number of targets, rate ratio per doubling of population (×),
+        Firth odds ratios (×), cross-validated AUCs and the median consultation target (per 1,000
+        residents per year).
+    """
+    result = headline_result
+    out = []
+    for _, row in results.shares.iterrows():
+        out.append(result(f"share_{row['name']}", row["estimate"], n=row["n"], interval=(row["ci_low"], row["ci_high"]),
+                          unit="share", label=f"share of plans: {row['name']}", method="wilson",
+                          reference=None if not np.isfinite(row["reference"]) else row["reference"]))
+    out.append(result("median_quantified_targets", float(results.frame.data["n_quantified_targets"].median()),
+                      n=results.frame.n, label="median number of quantified targets per plan", unit="targets"))
+    lp = results.count_model.set_index("name").loc["log_pop"]
+    out.append(result("targets_rate_ratio_per_doubling", lp["rate_ratio"], n=lp["n"], interval=(lp["rr_low"], lp["rr_high"]),
+                      label=f"rate ratio of the number of targets per doubling of population ({results.family})", unit="ratio",
+                      reference=1.0))
+    for _, row in results.outcome_model.iterrows():
+        out.append(result(f"outcome_target_or_{row['name']}", row["odds_ratio"], n=row["n"], interval=(row["or_low"], row["or_high"]),
+                          label=f"Firth odds ratio of an outcome target per unit of {row['name']}", unit="odds ratio",
+                          method="profile penalised likelihood", reference=1.0))
+    auc = results.auc.set_index("name")
+    for nm in ("model", "baseline", "difference"):
+        out.append(result(f"outcome_target_auc_{nm}", auc.loc[nm, "estimate"], n=auc.loc[nm, "n"],
+                          interval=(auc.loc[nm, "ci_low"], auc.loc[nm, "ci_high"]), unit="AUC",
+                          label=f"cross-validated AUC ({nm}: {auc.loc[nm, 'terms']})",
+                          method=f"{auc.loc[nm, 'method']} CV, DeLong"))
+    if len(results.consultation_median):
+        med = results.consultation_median.iloc[0]
+        out.append(result("consultations_per_1000_median", med["estimate"], n=med["n"], interval=(med["ci_low"], med["ci_high"]),
+                          label="median annual consultation target per 1,000 residents (plans giving one)",
+                          unit="per 1,000 residents per year", method="percentile bootstrap"))
+    return out
+
+
+def fig_target_counts(counts: pd.DataFrame, lang: Lang = "ja") -> Figure:
+    """Bar chart: plans by number of quantified targets.
+
+    Parameters
+    ----------
+    counts : pandas.DataFrame
+        :func:`target_counts`.
+    lang : {"ja", "en"}
+        Label language.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Plans (count) per number of targets.
+    """
+    fig, ax = new_figure(7, 4)
+    ax.bar(counts["n_quantified_targets"], counts["plans"], color="#4c72b0")
+    ax.set_xlabel(text("n_targets", lang))
+    ax.set_ylabel(text("plans", lang))
+    ax.set_title(f"n = {int(counts['n'].iloc[0])}")
+    return fig
+
+
+def fig_target_shares(shares: pd.DataFrame, lang: Lang = "ja") -> Figure:
+    """Shares of plans with each kind of target, with the national ~20% reference.
+
+    Parameters
+    ----------
+    shares : pandas.DataFrame
+        :func:`target_shares` (shares 0 to 1; drawn in %).
+    lang : {"ja", "en"}
+        Label language.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        A forest plot of the shares (%) with Wilson intervals.
+    """
+    pct = shares.assign(estimate=100 * shares["estimate"], ci_low=100 * shares["ci_low"], ci_high=100 * shares["ci_high"])
+    fig = fig_forest(pct, lang, text("share_plans", lang), 100 * NATIONAL_SHARE_WITH_TARGET, text("national_takikan", lang),
+                     [text(n, lang) for n in pct["name"]])
+    fig.axes[0].set_xlim(0, 100)
+    return fig
+
+
+def fig_consultations(per_plan: pd.DataFrame, lang: Lang = "ja") -> Figure:
+    """Annual consultation target per 1,000 residents, one dot per plan giving one (log scale).
+
+    Parameters
+    ----------
+    per_plan : pandas.DataFrame
+        :func:`q4_consultations` per-plan table.
+    lang : {"ja", "en"}
+        Label language.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One row per plan.
+    """
+    fig, ax = new_figure(7, 0.28 * len(per_plan) + 1.5)
+    ypos = np.arange(len(per_plan))
+    ax.scatter(per_plan["rate"], ypos, color="#4c72b0")
+    ax.set_yticks(ypos, per_plan["name"].astype(str))
+    ax.set_xscale("log")
+    ax.set_xlabel(text("consult_rate", lang))
+    ax.set_title(f"n = {len(per_plan)}")
+    return fig
+
+
+def targets_text(results: TargetsResults) -> str:
+    """Plain-language summary of the target results.
+
+    Parameters
+    ----------
+    results : TargetsResults
+        :func:`analyse_targets`.
+
+    Returns
+    -------
+    str
+        A few English lines.
+    """
+    shares = results.shares.set_index("name")
+    auc = results.auc.set_index("name")
+    lp = results.count_model.set_index("name").loc["log_pop"]
+
+    def pct(nm: str) -> str:
+        row = shares.loc[nm]
+        return f"{100 * row['estimate']:.0f}% ({100 * row['ci_low']:.0f}–{100 * row['ci_high']:.0f}%, n = {int(row['n'])})"
+
+    lines = [
+        f"Q4. {pct('any_quantified_target')} of the plans state at least one quantified target; the median plan states "
+        f"{results.frame.data['n_quantified_targets'].median():.0f}. For the 多機関協働事業 itself, {pct('takikan_any_target')} of the "
+        f"plans running it state a number there, against about {100 * NATIONAL_SHARE_WITH_TARGET:.0f}% nationally for the later "
+        f"事業 ({NATIONAL_SOURCE}).",
+        f"    But a number is not an outcome: {pct('outcome_target')} state an outcome target (activity counts such as "
+        f"meetings held are the rest), and {pct('takikan_outcome_target')} an outcome target for the 多機関協働事業.",
+        f"    Larger places state more targets? Rate ratio per doubling of population {lp['rate_ratio']:.2f} "
+        f"({lp['rr_low']:.2f} to {lp['rr_high']:.2f}).",
+        f"    Predicting an outcome target: cross-validated AUC {auc.loc['model', 'estimate']:.2f} "
+        f"({auc.loc['model', 'ci_low']:.2f} to {auc.loc['model', 'ci_high']:.2f}) against {auc.loc['baseline', 'estimate']:.2f} for "
+        f"population alone (difference {auc.loc['difference', 'estimate']:+.2f}, {auc.loc['difference', 'ci_low']:.2f} to "
+        f"{auc.loc['difference', 'ci_high']:.2f}); 0.5 is a coin toss.",
+    ]
+    if len(results.consultation_median):
+        med = results.consultation_median.iloc[0]
+        lines.append(f"    Where a consultation target is given (n = {int(med['n'])}), the median is {med['estimate']:.1f} consultations "
+                     f"a year per 1,000 residents ({med['ci_low']:.1f} to {med['ci_high']:.1f}), ranging from {med['min']:.2f} to "
+                     f"{med['max']:.1f}.")
+    return "\n".join(lines)

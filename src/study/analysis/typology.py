@@ -1,0 +1,279 @@
+"""Question 5 (notebook ``30_typology``): clusters of municipalities on standardised structure, and
+staffing and targets across them.
+
+:func:`analyse_typology` takes the notebook's parameters (:class:`study.parameters.TypologyParams`) and
+returns :class:`TypologyResults`; every number comes from :mod:`study.models`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from study.analysis.figures import new_figure
+from study.analysis.plotting import text
+from study.analysis.tables import Tables, load_frame
+from study.models.frame import AnalysisFrame
+from study.models.results import HeadlineResult, headline_result
+from study.models.typology import Typology
+from study.parameters import Lang, TypologyParams
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+#: Outcomes compared across clusters: planned staff per 100,000 residents, target-setting.
+Q5_OUTCOMES = ("staff_per_100k", "n_quantified_targets", "has_outcome_target")
+#: k tried (2…MAX_K) and the stability a k must reach to be chosen (mean ARI).
+MAX_K, MIN_STABILITY = 6, 0.6
+#: Confidence level of the cluster means' intervals.
+LEVEL = 0.95
+
+
+@dataclass(frozen=True)
+class TypologyResults:
+    """Every table of the typology notebook.
+
+    Attributes
+    ----------
+    frame : study.models.AnalysisFrame
+        Plans with a population.
+    choice : pandas.DataFrame
+        Silhouette and bootstrap stability (mean ARI with its range) per k.
+    k : int
+        Number of clusters.
+    k_chosen : bool
+        Whether k was chosen (true) or set by the parameters.
+    typology : study.models.Typology
+        Assignments with the PCA map, loadings, explained variance, silhouette.
+    profile : pandas.DataFrame
+        Cluster sizes (``n``, ``share``) and feature means on the original scale.
+    comparisons : pandas.DataFrame
+        Mean of each outcome per cluster with a percentile bootstrap interval.
+    tests : pandas.DataFrame
+        Permutation test of no difference between clusters, per outcome.
+    level : float
+        Confidence level of the intervals.
+    """
+
+    frame: AnalysisFrame
+    choice: pd.DataFrame
+    k: int
+    k_chosen: bool
+    typology: Typology
+    profile: pd.DataFrame
+    comparisons: pd.DataFrame
+    tests: pd.DataFrame
+    level: float = LEVEL
+
+
+def analyse_typology(tables: Tables, params: TypologyParams) -> TypologyResults:
+    """Choose k, cluster, map, and compare the outcomes across clusters.
+
+    k by silhouette and stability (:func:`study.models.choose_k` / :func:`~study.models.best_k`), the
+    clusters and PCA map (:func:`study.models.fit_typology`), and the outcomes compared across clusters
+    with permutation tests (:func:`study.models.compare_clusters`).
+
+    Parameters
+    ----------
+    tables : Tables
+        The cleaned tables (:func:`study.analysis.tables.load_tables`).
+    params : study.parameters.TypologyParams
+        The notebook's parameters.
+
+    Returns
+    -------
+    TypologyResults
+        Q5 tables, each with ``n``.
+    """
+    from study.models import best_k, choose_k, compare_clusters, fit_typology, structure_matrix
+
+    frame = load_frame(tables, include_prefectures=params.include_prefectures, exclude_hub_plans=params.exclude_hub_plans,
+                       require=("population",))
+    feats = tuple(params.features)
+    level, seed = LEVEL, params.seed
+    matrix = structure_matrix(frame.data, feats)
+    choice = choose_k(matrix.Z, tuple(range(2, MAX_K + 1)), params.stability_draws, seed, params.method, level)
+    k = params.k if params.k is not None else best_k(choice, MIN_STABILITY)
+    typ = fit_typology(frame.data, k, feats, params.method, seed)
+    prof = typ.profile.copy()
+    prof.insert(1, "share", prof["n"] / prof["n"].sum())
+    comps, tests = [], []
+    for j, outcome in enumerate(Q5_OUTCOMES):
+        tab, test = compare_clusters(frame.data, typ.assignments, outcome, params.permutations, params.bootstrap_draws,
+                                     seed + j, "kruskal", level)
+        comps.append(tab)
+        tests.append(test)
+    return TypologyResults(frame, choice, k, params.k is None, typ, prof, pd.concat(comps, ignore_index=True),
+                           pd.DataFrame(tests), level)
+
+
+def typology_headline(results: TypologyResults) -> list[HeadlineResult]:
+    """The typology notebook's headline numbers.
+
+    Parameters
+    ----------
+    results : TypologyResults
+        :func:`analyse_typology`.
+
+    Returns
+    -------
+    list of HeadlineResult
+        k (clusters), silhouette, stability (ARI), variance explained by PC1–PC2 (share), each
+        outcome's mean per cluster and the permutation p per outcome.
+    """
+    result = headline_result
+    ck = results.choice.set_index("k").loc[results.k]
+    n = results.frame.n
+    out = [
+        result("k", results.k, n=n,
+               label="number of clusters" + (" (chosen by silhouette and stability)" if results.k_chosen else " (set)"),
+               unit="clusters"),
+        result("silhouette", results.typology.silhouette, n=n, label=f"mean silhouette at k = {results.k}", unit="silhouette"),
+        result("stability_ari", ck["estimate"], n=n, interval=(ck["ci_low"], ck["ci_high"]),
+               label=f"bootstrap stability at k = {results.k} (mean adjusted Rand index)", unit="ARI", method="bootstrap"),
+        result("pca_explained_2", float(sum(results.typology.explained)), n=n, label="variance explained by PC1 and PC2",
+               unit="share"),
+    ]
+    for _, row in results.comparisons.iterrows():
+        out.append(result(f"{row['outcome']}_cluster{int(row['cluster'])}", row["estimate"], n=row["n"],
+                          interval=(row["ci_low"], row["ci_high"]), label=f"mean {row['outcome']} in cluster {int(row['cluster'])}",
+                          method="percentile bootstrap"))
+    for _, row in results.tests.iterrows():
+        out.append(result(f"p_perm_{row['name'].split(':', 1)[1]}", row["p_value"], n=row["n"],
+                          label=f"permutation p of no difference between clusters ({row['name']})", unit="p",
+                          method=f"{int(row['n_perm'])} permutations"))
+    return out
+
+
+def fig_choose_k(choice: pd.DataFrame, k: int, lang: Lang = "ja") -> Figure:
+    """Silhouette and bootstrap stability (mean ARI with its range) by k; the chosen k marked.
+
+    Parameters
+    ----------
+    choice : pandas.DataFrame
+        :attr:`TypologyResults.choice`.
+    k : int
+        The k used (marked).
+    lang : {"ja", "en"}
+        Label language.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Two panels: silhouette (−1 to 1) and stability (ARI, 0 to 1) against k.
+    """
+    import matplotlib.pyplot as plt
+
+    fig, (a1, a2) = plt.subplots(1, 2, figsize=(9, 3.8), layout="constrained")
+    a1.plot(choice["k"], choice["silhouette"], "o-", color="#4c72b0")
+    a2.errorbar(choice["k"], choice["estimate"], yerr=[choice["estimate"] - choice["ci_low"], choice["ci_high"] - choice["estimate"]],
+                fmt="o-", color="#55a868", capsize=4)
+    for ax, lab in ((a1, "silhouette"), (a2, "stability")):
+        ax.axvline(k, color="#c44e52", ls="--", lw=1)
+        ax.set_xlabel(text("k", lang))
+        ax.set_ylabel(text(lab, lang))
+        ax.set_xticks(choice["k"])
+    fig.suptitle(f"n = {int(choice['n'].iloc[0])}; k = {k}", fontsize=10)
+    return fig
+
+
+def fig_pca_map(results: TypologyResults, lang: Lang = "ja", label_top: int = 8) -> Figure:
+    """The plans on the first two principal components, coloured by cluster, with the loadings as arrows.
+
+    Parameters
+    ----------
+    results : TypologyResults
+        :func:`analyse_typology`.
+    lang : {"ja", "en"}
+        Label language.
+    label_top : int
+        Plans named (those farthest from the centre).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        PC1 against PC2 (z-scores), with the share of variance of each.
+    """
+    fig, ax = new_figure(8, 6)
+    a = results.typology.assignments
+    for c in sorted(a["cluster"].unique()):
+        m = a["cluster"] == c
+        ax.scatter(a.loc[m, "PC1"], a.loc[m, "PC2"], s=30, label=f"{text('cluster', lang)} {c} (n = {int(m.sum())})")
+    big = a.assign(d=a["PC1"] ** 2 + a["PC2"] ** 2).nlargest(label_top, "d")
+    for _, row in big.iterrows():
+        ax.annotate(str(row["name"]), (row["PC1"], row["PC2"]), xytext=(4, 3), textcoords="offset points", fontsize=7)
+    scale = 0.9 * float(np.abs(a[["PC1", "PC2"]]).max().min())
+    for feat, (l1, l2) in results.typology.loadings.iterrows():
+        ax.annotate("", (scale * l1, scale * l2), (0, 0), arrowprops=dict(arrowstyle="->", color="gray"))
+        ax.text(scale * l1 * 1.08, scale * l2 * 1.08, text(feat, lang), fontsize=7, color="dimgray", ha="center")
+    ev = results.typology.explained
+    for i, setter in enumerate((ax.set_xlabel, ax.set_ylabel)):
+        setter(f"PC{i + 1}(分散の{100 * ev[i]:.0f}%, zスコア)" if lang == "ja" else f"PC{i + 1} ({100 * ev[i]:.0f}% of variance; z-scores)")
+    ax.set_title(f"n = {len(a)}")
+    ax.legend(fontsize=8)
+    return fig
+
+
+def fig_cluster_outcomes(results: TypologyResults, lang: Lang = "ja") -> Figure:
+    """Each outcome's mean by cluster with its bootstrap interval and the permutation p.
+
+    Parameters
+    ----------
+    results : TypologyResults
+        :func:`analyse_typology`.
+    lang : {"ja", "en"}
+        Label language.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One panel per outcome (in its unit), clusters on the x axis with their n.
+    """
+    import matplotlib.pyplot as plt
+
+    outcomes = list(dict.fromkeys(results.comparisons["outcome"]))
+    fig, axes = plt.subplots(1, len(outcomes), figsize=(3.4 * len(outcomes), 3.6), layout="constrained")
+    tests = results.tests.set_index("name")
+    for ax, outcome in zip(np.atleast_1d(axes), outcomes):
+        rows = results.comparisons[results.comparisons["outcome"] == outcome]
+        x = rows["cluster"].to_numpy()
+        e = rows["estimate"].to_numpy()
+        ax.errorbar(x, e, yerr=[e - rows["ci_low"].to_numpy(), rows["ci_high"].to_numpy() - e], fmt="o", capsize=4, color="#4c72b0")
+        ax.set_xticks(x, [f"{c}\n(n = {int(n)})" for c, n in zip(x, rows["n"])])
+        ax.set_xlabel(text("cluster", lang))
+        ax.set_ylabel(text(outcome, lang))
+        ax.set_title(f"p = {tests.loc[f'kruskal:{outcome}', 'p_value']:.3g}", fontsize=9)
+    return fig
+
+
+def typology_text(results: TypologyResults) -> str:
+    """Plain-language summary of the typology.
+
+    Parameters
+    ----------
+    results : TypologyResults
+        :func:`analyse_typology`.
+
+    Returns
+    -------
+    str
+        A few English lines.
+    """
+    ck = results.choice.set_index("k").loc[results.k]
+    prof = results.profile.set_index("cluster")
+    sizes = ", ".join(f"cluster {c}: n = {int(prof.loc[c, 'n'])}, mean population {prof.loc[c, 'population']:,.0f}"
+                      for c in prof.index)
+    lines = [f"Q5. k = {results.k} clusters ({'chosen' if results.k_chosen else 'set'}; silhouette "
+             f"{results.typology.silhouette:.2f}, bootstrap stability ARI {ck['estimate']:.2f}, range {ck['ci_low']:.2f}–"
+             f"{ck['ci_high']:.2f}; n = {results.frame.n}). {sizes}.",
+             f"    PC1 and PC2 explain {100 * sum(results.typology.explained):.0f}% of the variance of the standardised features."]
+    for _, test in results.tests.iterrows():
+        outcome = test["name"].split(":", 1)[1]
+        rows = results.comparisons[results.comparisons["outcome"] == outcome]
+        means = "; ".join(f"cluster {int(x['cluster'])} {x['estimate']:.2f} ({x['ci_low']:.2f}–{x['ci_high']:.2f})"
+                          for _, x in rows.iterrows())
+        lines.append(f"    {outcome}: {means}; permutation p = {test['p_value']:.3g} (n = {int(test['n'])}).")
+    return "\n".join(lines)
