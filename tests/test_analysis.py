@@ -1,4 +1,5 @@
-"""study.analysis.questions: the glue of the analysis notebooks (tables with n, figures, headline numbers)."""
+"""study.analysis: the question modules of the analysis notebooks (tables with n, figures, headline numbers),
+the shared tables, glossary and figure helpers, and the question registry."""
 
 from __future__ import annotations
 
@@ -10,57 +11,65 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from study.analysis import questions as analysis
+from study.analysis import registry
+from study.analysis import robustness as q_robustness
+from study.analysis import staffing as q_staffing
+from study.analysis import targets as q_targets
+from study.analysis import typology as q_typology
+from study.analysis.codebook import glossary
+from study.analysis.figures import fig_forest
+from study.analysis.plotting import text
+from study.analysis.tables import exclusions_table, load_frame, load_tables, rounded
 from study.models import HUB_PLANS
 
 
 @pytest.fixture(scope="module")
 def tables():
-    return analysis.load_tables()
+    return load_tables()
 
 
 @pytest.fixture(scope="module")
 def staffing(tables):
-    p = analysis.defaults("10_staffing", {"bootstrap_draws": 200, "permutations": 199})
-    return analysis.staffing(tables, p)
+    p = registry.parameters("10_staffing", {"bootstrap_draws": 200, "permutations": 199})
+    return q_staffing.analyse_staffing(tables, p)
 
 
 def test_text_and_languages():
-    assert analysis.text("population", "en").startswith("population (")
-    assert "人" in analysis.text("population", "ja")
-    assert analysis.text("rr_aging_rate_pct", "en") == "aging rate (per 10 percentage points)"
-    assert analysis.text("aging_rate_pct", "en") == "aging rate, share aged 65+ (%)"  # from study.analysis.plotting
-    assert analysis.text("count", "ja") == "件数(件)"  # falls back to study.analysis.plotting
+    assert text("population", "en").startswith("population (")
+    assert "人" in text("population", "ja")
+    assert text("rr_aging_rate_pct", "en") == "aging rate (per 10 percentage points)"
+    assert text("aging_rate_pct", "en") == "aging rate, share aged 65+ (%)"  # from study.analysis.plotting
+    assert text("count", "ja") == "件数(件)"  # falls back to study.analysis.plotting
     with pytest.raises(ValueError):
-        analysis.text("population", "fr")
+        text("population", "fr")
 
 
 def test_glossary_from_codebook():
-    g = analysis.glossary(["staff_planned", "aging_rate_pct"])
+    g = glossary(["staff_planned", "aging_rate_pct"])
     assert list(g.columns) == ["term_ja", "english", "column", "unit"]
     assert g.loc[1, "term_ja"] == "高齢化率" and g.loc[1, "unit"] == "%"
     with pytest.raises(KeyError):
-        analysis.glossary(["not_a_column"])
+        glossary(["not_a_column"])
 
 
 def test_load_frame_and_exclusions(tables):
-    af = analysis.load_frame(tables)
+    af = load_frame(tables)
     assert af.n == 49 and af.data["level"].eq("municipality").all()
-    ex = analysis.exclusions_table(af)
+    ex = exclusions_table(af)
     assert set(ex["n_analysed"]) == {49} and ex["n_excluded"].sum() == len(af.excluded)
-    no_hubs = analysis.load_frame(tables, exclude_hub_plans=True)
+    no_hubs = load_frame(tables, exclude_hub_plans=True)
     assert no_hubs.n == 45 and not set(no_hubs.data["entity_id"]) & set(HUB_PLANS)
-    assert analysis.load_frame(tables, require=("population",)).n == 57
+    assert load_frame(tables, require=("population",)).n == 57
 
 
 def test_rounded_keeps_nan_and_ints():
-    df = analysis.rounded(pd.DataFrame({"a": [1.23456789, np.nan], "b": [1, 2]}))
+    df = rounded(pd.DataFrame({"a": [1.23456789, np.nan], "b": [1, 2]}))
     assert df["a"].iloc[0] == 1.23457 and np.isnan(df["a"].iloc[1]) and df["b"].tolist() == [1, 2]
 
 
 def test_staffing_covariates():
-    assert analysis.staffing_covariates([], False) == []
-    assert analysis.staffing_covariates(["log_pop", "aging_rate_pct"], True) == ["aging_rate_pct", "hub_plan"]
+    assert q_staffing.staffing_covariates([], False) == []
+    assert q_staffing.staffing_covariates(["log_pop", "aging_rate_pct"], True) == ["aging_rate_pct", "hub_plan"]
 
 
 def test_staffing_tables(staffing):
@@ -75,25 +84,25 @@ def test_staffing_tables(staffing):
     assert list(s.hubs["handling"]) == ["as_is", "flagged", "excluded"] and list(s.hubs["n"]) == [49, 49, 45]
     assert list(s.need["name"]) == ["aging_rate_pct", "welfare_rate_permille"] and (s.need["n"] == 49).all()
     assert (s.need["rr_low"] <= s.need["rate_ratio"]).all() and (s.need["per"] == 10).all()
-    assert list(s.medians["name"]) == list(analysis.Q3_COLUMNS) and (s.medians["n"] > 40).all()
+    assert list(s.medians["name"]) == list(q_staffing.Q3_COLUMNS) and (s.medians["n"] > 40).all()
     assert s.implementers["estimate"].sum() == pytest.approx(1.0) and s.implementers["estimate"].is_monotonic_decreasing
 
 
 def test_staffing_options(tables):
-    p = analysis.defaults("10_staffing", {"bootstrap_draws": 100, "permutations": 99, "exclude_hub_plans": True,
+    p = registry.parameters("10_staffing", {"bootstrap_draws": 100, "permutations": 99, "exclude_hub_plans": True,
                                           "family": "negbin", "covariates": ["log_density"]})
-    s = analysis.staffing(tables, p)
+    s = q_staffing.analyse_staffing(tables, p)
     assert s.frame.n == 45 and s.hubs.empty and s.covariates == ["log_density"]
     assert s.scale["covariates"].iloc[0] == "log_pop + log_density"
     assert "log_density" in s.need["covariates"].iloc[0]
-    flagged = analysis.staffing(tables, analysis.defaults("10_staffing", {"bootstrap_draws": 100, "permutations": 99,
+    flagged = q_staffing.analyse_staffing(tables, registry.parameters("10_staffing", {"bootstrap_draws": 100, "permutations": 99,
                                                                         "covariates": ["hub_plan"]}))
     assert flagged.frame.n == 49 and flagged.covariates == ["hub_plan"]
     assert flagged.scale["covariates"].iloc[0] == "log_pop + hub_plan" and len(flagged.hubs) == 3
 
 
 def test_staffing_results_and_text(staffing):
-    res = analysis.staffing_results(staffing)
+    res = q_staffing.staffing_headline(staffing)
     names = [r["name"] for r in res]
     assert len(names) == len(set(names))
     by = {r["name"]: r for r in res}
@@ -102,7 +111,7 @@ def test_staffing_results_and_text(staffing):
     assert all(r["n"] is not None for r in res)
     lo, hi = by["rate_ratio_aging_rate_pct_per10"]["interval"]
     assert lo <= by["rate_ratio_aging_rate_pct_per10"]["estimate"] <= hi
-    txt = analysis.staffing_text(staffing)
+    txt = q_staffing.staffing_text(staffing)
     assert txt.startswith("Q1. With n = 49 plans") and "Q2." in txt and "Q3." in txt and "Hub plans" in txt
 
 
@@ -111,40 +120,33 @@ def test_staffing_figures(staffing, lang):
     import matplotlib.pyplot as plt
 
     s = staffing
-    f1 = analysis.fig_scale(s.frame.data, s.scale, lang)
+    f1 = q_staffing.fig_scale(s.frame.data, s.scale, lang)
     ax = f1.axes[0]
-    assert ax.get_xlabel() == analysis.text("population", lang) and "n = 49" in ax.get_title()
+    assert ax.get_xlabel() == text("population", lang) and "n = 49" in ax.get_title()
     assert any("n = 4" in t.get_text() for t in ax.get_legend().get_texts())
-    f2 = analysis.fig_forest(s.scale, lang, analysis.text("elasticity", lang), 1.0, "ref", analysis.scale_labels(s.scale, lang))
+    f2 = fig_forest(s.scale, lang, text("elasticity", lang), 1.0, "ref", q_staffing.scale_labels(s.scale, lang))
     assert all("(n = 49)" in t.get_text() for t in f2.axes[0].get_yticklabels())
-    f3 = analysis.fig_influence(s.influence, float(s.influence_summary["estimate"].iloc[0]), lang)
-    assert f3.axes[0].get_xlabel() == analysis.text("cooks_d", lang) and "n = 49" in f3._suptitle.get_text()
+    f3 = q_staffing.fig_influence(s.influence, float(s.influence_summary["estimate"].iloc[0]), lang)
+    assert f3.axes[0].get_xlabel() == text("cooks_d", lang) and "n = 49" in f3._suptitle.get_text()
     for f in (f1, f2, f3):
         plt.close(f)
 
 
 def test_notebook_params_validates():
     ns = {"family": "negbin", "seed": 3, "unrelated": 1}
-    p = analysis.notebook_params("10_staffing", ns)
-    assert p["family"] == "negbin" and p["seed"] == 3 and p["bootstrap_draws"] == 2000 and "unrelated" not in p
+    p = registry.notebook_params("10_staffing", ns)
+    assert p.family == "negbin" and p.seed == 3 and p.bootstrap_draws == 2000 and not hasattr(p, "unrelated")
     with pytest.raises(Exception):
-        analysis.notebook_params("10_staffing", {"family": "ols"})
-
-
-def test_close():
-    assert analysis.close({"a": [1.0, None]}, {"a": [1.0 + 1e-9, None]})
-    assert not analysis.close({"a": [1.0]}, {"a": [1.1]})
-    assert not analysis.close([1], [1, 2])
-    assert not analysis.close({"a": 1}, {"b": 1})
+        registry.notebook_params("10_staffing", {"family": "ols"})
 
 
 def test_headline_matches_staffing_results(tables):
     p = {"bootstrap_draws": 200, "permutations": 199}
-    a = analysis.headline("10_staffing", p)
-    b = analysis.staffing_results(analysis.staffing(tables, analysis.defaults("10_staffing", p)))
+    a = registry.headline("10_staffing", p)
+    b = q_staffing.staffing_headline(q_staffing.analyse_staffing(tables, registry.parameters("10_staffing", p)))
     assert a == b
     with pytest.raises(KeyError):
-        analysis.headline("00_data_audit")
+        registry.headline("00_data_audit")
 
 
 # --- 20_targets ----------------------------------------------------------------
@@ -152,7 +154,7 @@ def test_headline_matches_staffing_results(tables):
 
 @pytest.fixture(scope="module")
 def targets(tables):
-    return analysis.targets(tables, analysis.defaults("20_targets", {"bootstrap_draws": 200}))
+    return q_targets.analyse_targets(tables, registry.parameters("20_targets", {"bootstrap_draws": 200}))
 
 
 def test_target_shares_by_hand(tables):
@@ -161,13 +163,13 @@ def test_target_shares_by_hand(tables):
     tg = pd.DataFrame({"entity_id": ["2", "2", "4", "3"], "project": ["takikan", "chiikiryoku", "chiikiryoku", "takikan"],
                        "target_group": ["outcome", "activity", "outcome", "outcome"],
                        "kind": ["consultations", "meetings", "cases_plans", "consultations"]})
-    s = analysis.target_shares(frame, tg).set_index("name")
+    s = q_targets.target_shares(frame, tg).set_index("name")
     assert s.loc["any_quantified_target", "count"] == 3 and s.loc["any_quantified_target", "n"] == 4
     assert s.loc["takikan_any_target", "n"] == 3 and s.loc["takikan_any_target", "count"] == 1  # plan 3 does not run it
-    assert s.loc["takikan_any_target", "reference"] == analysis.NATIONAL_SHARE_WITH_TARGET
+    assert s.loc["takikan_any_target", "reference"] == q_targets.NATIONAL_SHARE_WITH_TARGET
     assert s.loc["consultation_target", "count"] == 2
     assert (s["ci_low"] <= s["estimate"]).all() and (s["estimate"] <= s["ci_high"]).all()
-    c = analysis.target_counts(frame)
+    c = q_targets.target_counts(frame)
     assert c["plans"].sum() == 4 and set(c["n"]) == {4}
 
 
@@ -175,7 +177,7 @@ def test_targets_tables(targets):
     t = targets
     s = t.shares.set_index("name")
     assert s.loc["any_quantified_target", "n"] == 57 and s.loc["any_quantified_target", "estimate"] > 0.8
-    assert s.loc["takikan_any_target", "n"] == 51 and s.loc["takikan_any_target", "ci_low"] > analysis.NATIONAL_SHARE_WITH_TARGET
+    assert s.loc["takikan_any_target", "n"] == 51 and s.loc["takikan_any_target", "ci_low"] > q_targets.NATIONAL_SHARE_WITH_TARGET
     assert s.loc["outcome_target", "estimate"] < s.loc["any_quantified_target", "estimate"]
     assert t.counts["plans"].sum() == 57 and t.kinds["targets"].is_monotonic_decreasing
     assert list(t.count_model["name"]) == ["log_pop"] and t.count_model["per"].iloc[0] == "doubling"
@@ -188,12 +190,12 @@ def test_targets_tables(targets):
 
 
 def test_targets_results_and_text(targets):
-    res = analysis.targets_results(targets)
+    res = q_targets.targets_headline(targets)
     by = {r["name"]: r for r in res}
     assert len(by) == len(res) and all(r["n"] for r in res)
     assert by["share_takikan_any_target"]["reference"] == 0.2 and by["share_outcome_target"]["reference"] is None
     assert by["outcome_target_auc_model"]["n"] == 56
-    txt = analysis.targets_text(targets)
+    txt = q_targets.targets_text(targets)
     assert txt.startswith("Q4.") and "about 20% nationally" in txt and "outcome target" in txt
 
 
@@ -201,20 +203,20 @@ def test_targets_results_and_text(targets):
 def test_targets_figures(targets, lang):
     import matplotlib.pyplot as plt
 
-    f1 = analysis.fig_target_counts(targets.counts, lang)
-    assert f1.axes[0].get_xlabel() == analysis.text("n_targets", lang) and "n = 57" in f1.axes[0].get_title()
-    f2 = analysis.fig_target_shares(targets.shares, lang)
+    f1 = q_targets.fig_target_counts(targets.counts, lang)
+    assert f1.axes[0].get_xlabel() == text("n_targets", lang) and "n = 57" in f1.axes[0].get_title()
+    f2 = q_targets.fig_target_shares(targets.shares, lang)
     assert f2.axes[0].get_xlim() == (0, 100) and any("(n = 51)" in t.get_text() for t in f2.axes[0].get_yticklabels())
-    f3 = analysis.fig_consultations(targets.consultations, lang)
+    f3 = q_targets.fig_consultations(targets.consultations, lang)
     assert f3.axes[0].get_xscale() == "log" and f"n = {len(targets.consultations)}" in f3.axes[0].get_title()
     for f in (f1, f2, f3):
         plt.close(f)
 
 
 def test_targets_options(tables):
-    p = analysis.defaults("20_targets", {"bootstrap_draws": 100, "family": "poisson_ql", "count_covariates": ["aging_rate_pct"],
+    p = registry.parameters("20_targets", {"bootstrap_draws": 100, "family": "poisson_ql", "count_covariates": ["aging_rate_pct"],
                                          "exclude_hub_plans": True, "cv_method": "loo"})
-    t = analysis.targets(tables, p)
+    t = q_targets.analyse_targets(tables, p)
     assert t.frame.n == 53 and list(t.count_model["name"]) == ["log_pop", "aging_rate_pct"]
     assert t.count_model["per"].tolist() == ["doubling", "unit"] and (t.auc["method"] == "loo").all()
 
@@ -224,16 +226,16 @@ def test_targets_options(tables):
 
 @pytest.fixture(scope="module")
 def typ(tables):
-    return analysis.typology(tables, analysis.defaults("30_typology", {"stability_draws": 20, "bootstrap_draws": 200,
+    return q_typology.analyse_typology(tables, registry.parameters("30_typology", {"stability_draws": 20, "bootstrap_draws": 200,
                                                                        "permutations": 199}))
 
 
 def test_typology_tables(typ):
     r = typ
     assert r.frame.n == 57 and r.k_chosen and r.k in r.choice["k"].tolist()
-    assert r.choice["k"].tolist() == list(range(2, analysis.MAX_K + 1)) and (r.choice["n"] == 57).all()
+    assert r.choice["k"].tolist() == list(range(2, q_typology.MAX_K + 1)) and (r.choice["n"] == 57).all()
     assert r.profile["n"].sum() == 57 and r.profile["share"].sum() == pytest.approx(1.0)
-    assert set(r.comparisons["outcome"]) == set(analysis.Q5_OUTCOMES)
+    assert set(r.comparisons["outcome"]) == set(q_typology.Q5_OUTCOMES)
     assert (r.comparisons["ci_low"] <= r.comparisons["estimate"]).all()
     assert r.comparisons.loc[r.comparisons["outcome"] == "staff_per_100k", "n"].sum() == 49
     assert list(r.tests["n_perm"]) == [199] * 3 and (r.tests["p_value"] > 0).all()
@@ -242,14 +244,14 @@ def test_typology_tables(typ):
 
 
 def test_typology_fixed_k_and_results(tables, typ):
-    r = analysis.typology(tables, analysis.defaults("30_typology", {"k": 3, "method": "ward", "stability_draws": 20,
+    r = q_typology.analyse_typology(tables, registry.parameters("30_typology", {"k": 3, "method": "ward", "stability_draws": 20,
                                                                      "bootstrap_draws": 100, "permutations": 99}))
     assert r.k == 3 and not r.k_chosen and len(r.profile) == 3
-    res = analysis.typology_results(typ)
+    res = q_typology.typology_headline(typ)
     by = {x["name"]: x for x in res}
     assert by["k"]["estimate"] == typ.k and by["stability_ari"]["interval"][0] <= by["stability_ari"]["estimate"]
     assert by["p_perm_staff_per_100k"]["n"] == 49 and len(by) == len(res)
-    txt = analysis.typology_text(typ)
+    txt = q_typology.typology_text(typ)
     assert txt.startswith(f"Q5. k = {typ.k} clusters (chosen") and "permutation p" in txt
 
 
@@ -257,13 +259,13 @@ def test_typology_fixed_k_and_results(tables, typ):
 def test_typology_figures(typ, lang):
     import matplotlib.pyplot as plt
 
-    f1 = analysis.fig_choose_k(typ.choice, typ.k, lang)
-    assert f1.axes[0].get_xlabel() == analysis.text("k", lang) and "n = 57" in f1._suptitle.get_text()
-    f2 = analysis.fig_pca_map(typ, lang)
+    f1 = q_typology.fig_choose_k(typ.choice, typ.k, lang)
+    assert f1.axes[0].get_xlabel() == text("k", lang) and "n = 57" in f1._suptitle.get_text()
+    f2 = q_typology.fig_pca_map(typ, lang)
     assert f2.axes[0].get_xlabel().startswith("PC1") and "n = 57" in f2.axes[0].get_title()
-    f3 = analysis.fig_cluster_outcomes(typ, lang)
+    f3 = q_typology.fig_cluster_outcomes(typ, lang)
     assert len(f3.axes) == 3 and all("(n = " in t.get_text() for t in f3.axes[0].get_xticklabels())
-    assert f3.axes[0].get_ylabel() == analysis.text("staff_per_100k", lang)
+    assert f3.axes[0].get_ylabel() == text("staff_per_100k", lang)
     for f in (f1, f2, f3):
         plt.close(f)
 
@@ -273,7 +275,7 @@ def test_typology_figures(typ, lang):
 
 @pytest.fixture(scope="module")
 def spec(tables):
-    return analysis.robustness(tables, analysis.defaults("40_robustness", {"permutations": 50,
+    return q_robustness.analyse_robustness(tables, registry.parameters("40_robustness", {"permutations": 50,
                                                                            "covariate_sets": ["population", "need"]}))
 
 
@@ -283,33 +285,33 @@ def test_robustness_curve(spec):
     assert sp["estimate"].is_monotonic_increasing and sp["rank"].tolist() == list(range(1, len(sp) + 1))
     assert set(sp["family"]) == {"poisson_ql"} and sp["n"].between(40, 49).all()
     assert {"null_low", "null_median", "null_high"} <= set(spec.null_curve.columns)
-    cs = analysis.choice_summary(spec)
-    assert set(cs["choice"]) == set(analysis.SPEC_CHOICES)
+    cs = q_robustness.choice_summary(spec)
+    assert set(cs["choice"]) == set(q_robustness.SPEC_CHOICES)
     for choice, g in cs.groupby("choice"):
         assert g["n_specs"].sum() == len(sp), choice
 
 
 def test_robustness_results_and_text(spec, tables):
-    res = analysis.robustness_results(spec)
+    res = q_robustness.robustness_headline(spec)
     by = {r["name"]: r for r in res}
     s = spec.summary.iloc[0]
     assert by["spec_median_beta"]["estimate"] == pytest.approx(s["estimate"], rel=1e-5)
     assert by["spec_n_specs"]["estimate"] == len(spec.specs) and 0 <= by["spec_share_excluding_zero"]["estimate"] <= 1
     assert "spec_p_median" in by
-    txt = analysis.robustness_text(spec)
+    txt = q_robustness.robustness_text(spec)
     assert txt.startswith(f"Q6. Over {len(spec.specs)} specifications") and "null curve" in txt and "By exclusion" in txt
-    none = analysis.robustness(tables, analysis.defaults("40_robustness", {"permutations": 0, "staffing_measures": ["as_printed"],
+    none = q_robustness.analyse_robustness(tables, registry.parameters("40_robustness", {"permutations": 0, "staffing_measures": ["as_printed"],
                                                                            "exclusions": ["none"], "covariate_sets": ["population"]}))
-    assert len(none.specs) == 1 and "spec_p_median" not in {r["name"] for r in analysis.robustness_results(none)}
+    assert len(none.specs) == 1 and "spec_p_median" not in {r["name"] for r in q_robustness.robustness_headline(none)}
 
 
 @pytest.mark.parametrize("lang", ["ja", "en"])
 def test_robustness_figure(spec, lang):
     import matplotlib.pyplot as plt
 
-    fig = analysis.fig_spec_curve(spec, lang)
+    fig = q_robustness.fig_spec_curve(spec, lang)
     top, bottom = fig.axes
-    assert top.get_ylabel() == analysis.text("elasticity_short", lang) and bottom.get_xlabel() == analysis.text("rank", lang)
+    assert top.get_ylabel() == text("elasticity_short", lang) and bottom.get_xlabel() == text("rank", lang)
     assert "n = " in top.get_title() and len(bottom.get_yticklabels()) >= 10
     plt.close(fig)
 
@@ -317,9 +319,73 @@ def test_robustness_figure(spec, lang):
 def test_forest_log_axis_has_plain_tick_labels(targets):
     import matplotlib.pyplot as plt
 
-    fig = analysis.fig_forest(targets.outcome_model, "en", "odds ratio", 1.0, "", log=True, est="odds_ratio", lo="or_low",
+    fig = fig_forest(targets.outcome_model, "en", "odds ratio", 1.0, "", log=True, est="odds_ratio", lo="or_low",
                               hi="or_high")
     fig.canvas.draw()
     labels = [t.get_text() for t in fig.axes[0].get_xticklabels() if t.get_text()]
     assert "1" in labels and not any("times" in s or "^" in s for s in labels)
     plt.close(fig)
+
+
+# --- registry, layers, the notebook helper -------------------------------------------
+
+
+def test_registry_matches_the_runner():
+    from study.runner.registry import get_model
+
+    for name, q in registry.QUESTIONS.items():
+        assert get_model(name) is q.params, name
+        assert q.notebook == name
+    with pytest.raises(KeyError):
+        registry.parameters("00_data_audit")
+
+
+def test_analysis_never_imports_the_runner():
+    import ast
+    from pathlib import Path
+
+    import study.analysis
+
+    for path in Path(study.analysis.__file__).parent.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                     else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            assert not any(n.startswith(("study.runner", "study.cli")) for n in names), f"{path.name} imports {names}"
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("study."):
+                assert not any(a.name.startswith("_") for a in node.names), f"{path.name}: private import {node.module}"
+
+
+def test_publish_rounds_saves_and_shows(tmp_path, monkeypatch):
+    import matplotlib.pyplot as plt
+
+    from study.runner import context
+
+    shown = []
+    monkeypatch.setattr("study.analysis.plotting.show", lambda fig, saved=None: shown.append(saved))
+    monkeypatch.setenv(context.ENV_RUN_DIR, str(tmp_path))
+    df = pd.DataFrame({"name": ["a"], "estimate": [1.23456789]})
+    fig, _ = plt.subplots()
+    out = context.publish("t1", df, figure=fig, figure_name="f1")
+    assert out["estimate"].iloc[0] == 1.23457 and df["estimate"].iloc[0] == 1.23456789  # the input is not changed
+    assert (tmp_path / "tables" / "t1.csv").read_text(encoding="utf-8") == "name,estimate\na,1.23457\n"
+    assert {p.name for p in (tmp_path / "figures").iterdir()} == {"f1.png", "f1.svg"}
+    assert [p.name for p in shown[0]] == ["f1.png", "f1.svg"]
+    assert context.publish("t2", df, round_table=False) is df
+    assert (tmp_path / "tables" / "t2.csv").read_text(encoding="utf-8") == "name,estimate\na,1.23456789\n"
+    assert context.publish("f2", figure=plt.figure()) is None and (tmp_path / "figures" / "f2.png").is_file()
+    plt.close("all")
+
+
+def test_recorded_results_name_their_notebook(tmp_path, monkeypatch):
+    import json
+
+    from study.runner import context
+
+    monkeypatch.setenv(context.ENV_RUN_DIR, str(tmp_path))
+    monkeypatch.setenv(context.ENV_NOTEBOOK, "10_staffing")
+    rec = q_staffing.headline_result("x", 0.1234567891, n=3, interval=(0.1, 0.2), unit="share")
+    assert list(rec) == ["name", "label", "estimate", "interval", "n", "unit", "method", "reference"]
+    path = context.record_results([rec])
+    (got,) = json.loads(path.read_text(encoding="utf-8"))
+    assert list(got) == [*rec, "notebook"] and got["notebook"] == "10_staffing" and got["estimate"] == 0.123457
+    assert context.result("x", 1, n=1) == {**q_staffing.headline_result("x", 1, n=1), "notebook": "10_staffing"}
