@@ -15,6 +15,7 @@ import pytest  # noqa: E402
 
 from study.analysis import audit, plotting  # noqa: E402
 from study.analysis.audit import AuditTables  # noqa: E402
+from study.models.describe import wilson  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -68,11 +69,11 @@ def test_corrections_and_issues_by_field(tables, lang):
 def test_share_corrected_and_wilson(tables):
     k, n = audit.share_corrected(tables.corrections, tables.provenance)
     assert 0 < k < n and n == len(tables.provenance[["entity_id", "field"]].drop_duplicates())
-    lo, hi = audit.wilson_interval(k, n, 0.95)
+    lo, hi = wilson(k, n, 0.95)
     assert 0 <= lo < k / n < hi <= 1
-    lo90, hi90 = audit.wilson_interval(k, n, 0.90)
+    lo90, hi90 = wilson(k, n, 0.90)
     assert lo < lo90 < hi90 < hi
-    assert audit.wilson_interval(0, 10)[0] == 0.0
+    assert wilson(0, 10)[0] == 0.0
 
 
 def test_missingness(munis):

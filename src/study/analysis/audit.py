@@ -20,6 +20,7 @@ import pandas as pd
 from study.analysis.codebook import entity_codebook, field_labels
 from study.analysis.plotting import text
 from study.analysis.tables import read_csv
+from study.models.describe import wilson
 from study.models.results import HeadlineResult, headline_result
 from study.parameters import AuditParams  # noqa: F401  (the notebook's parameters, re-exported)
 from study.parameters import Lang, resolve_path
@@ -33,7 +34,21 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Reference:
-    """A national reference value."""
+    """A national reference value.
+
+    Attributes
+    ----------
+    column : str
+        Entity column it is compared with.
+    value : float
+        The national value, in ``unit``.
+    unit : str
+        ``"%"`` or ``"‰"``.
+    when, when_ja : str
+        Reference date, in English and Japanese.
+    source : str
+        Where the value is published.
+    """
 
     column: str
     value: float
@@ -63,7 +78,18 @@ ID_COLUMNS = ("entity_id", "source_line", "level", "prefecture", "municipality",
 
 @dataclass(frozen=True)
 class AuditTables:
-    """The cleaned tables the audit reads."""
+    """The cleaned tables the audit reads.
+
+    Attributes
+    ----------
+    entities : pandas.DataFrame
+        One row per entity (plan).
+    corrections, issues, provenance : pandas.DataFrame
+        The cleaning's logs: corrected values, values it could not read or that fail a check, and
+        where each value was read.
+    source : str
+        The folder read, or the raw file cleaned.
+    """
 
     entities: pd.DataFrame
     corrections: pd.DataFrame
@@ -106,7 +132,20 @@ def load_tables(data_dir: Path | str | None = None, raw_path: str | Path | None 
 
 
 def select_entities(entities: pd.DataFrame, include_prefectures: bool) -> pd.DataFrame:
-    """Municipality rows, plus the prefecture plans when asked; original order."""
+    """The entities audited.
+
+    Parameters
+    ----------
+    entities : pandas.DataFrame
+        The entity table.
+    include_prefectures : bool
+        Keep the prefecture plans too.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Municipality rows (plus prefecture rows when asked), in the original order.
+    """
     if include_prefectures:
         return entities.reset_index(drop=True)
     return entities[entities["level"] == "municipality"].reset_index(drop=True)
@@ -125,8 +164,14 @@ GLOSSARY_COLUMNS = (
 
 
 def glossary() -> pd.DataFrame:
-    """The Japanese terms of the form with their English names, from the codebook
-    (one row per term, for the columns of :data:`GLOSSARY_COLUMNS` present in the schema)."""
+    """The Japanese terms of the form with their English names, from the codebook.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``term_ja, english, column, unit``: one row per term, for the columns of
+        :data:`GLOSSARY_COLUMNS` present in the schema, in codebook order.
+    """
     cb = entity_codebook()
     cb = cb[cb["column"].isin(GLOSSARY_COLUMNS) & (cb["label_ja"] != "—")]
     rows, seen = [], set()
@@ -143,49 +188,104 @@ def glossary() -> pd.DataFrame:
 # what the cleaning did
 
 
-def corrections_by_rule_field(corrections: pd.DataFrame, lang: Lang = "ja") -> pd.DataFrame:
-    """Number of corrected values per (rule, field), most frequent first."""
+def counts_by_field(table: pd.DataFrame, by: str, lang: Lang = "ja") -> pd.DataFrame:
+    """Number of rows of a cleaning log per (``by``, field), most frequent first.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        A log with columns ``by`` and ``field`` (the corrections or the issues).
+    by : str
+        The grouping column: ``"rule"`` (corrections) or ``"check"`` (issues).
+    lang : {"ja", "en"}
+        Language of the field labels.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``<by>, field, field_label, n`` (rows of the log), by n descending, then ``by`` and field.
+    """
     labels = field_labels(lang)
-    t = corrections.groupby(["rule", "field"], dropna=False).size().reset_index(name="n")
-    t["field_label"] = t["field"].map(labels).fillna(t["field"])
-    t = t.sort_values(["n", "rule", "field"], ascending=[False, True, True], kind="mergesort").reset_index(drop=True)
-    return t[["rule", "field", "field_label", "n"]]
+    counts = table.groupby([by, "field"], dropna=False).size().reset_index(name="n")
+    counts["field_label"] = counts["field"].map(labels).fillna(counts["field"])
+    counts = counts.sort_values(["n", by, "field"], ascending=[False, True, True], kind="mergesort").reset_index(drop=True)
+    return counts[[by, "field", "field_label", "n"]]
+
+
+def corrections_by_rule_field(corrections: pd.DataFrame, lang: Lang = "ja") -> pd.DataFrame:
+    """Number of corrected values per (rule, field), most frequent first (:func:`counts_by_field`).
+
+    Parameters
+    ----------
+    corrections : pandas.DataFrame
+        The corrections log.
+    lang : {"ja", "en"}
+        Language of the field labels.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``rule, field, field_label, n`` (corrections).
+    """
+    return counts_by_field(corrections, "rule", lang)
 
 
 def issues_by_check_field(issues: pd.DataFrame, lang: Lang = "ja") -> pd.DataFrame:
-    """Number of issues per (check, field), most frequent first."""
-    labels = field_labels(lang)
-    t = issues.groupby(["check", "field"], dropna=False).size().reset_index(name="n")
-    t["field_label"] = t["field"].map(labels).fillna(t["field"])
-    t = t.sort_values(["n", "check", "field"], ascending=[False, True, True], kind="mergesort").reset_index(drop=True)
-    return t[["check", "field", "field_label", "n"]]
+    """Number of issues per (check, field), most frequent first (:func:`counts_by_field`).
+
+    Parameters
+    ----------
+    issues : pandas.DataFrame
+        The issues log.
+    lang : {"ja", "en"}
+        Language of the field labels.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``check, field, field_label, n`` (issues).
+    """
+    return counts_by_field(issues, "check", lang)
 
 
 def share_corrected(corrections: pd.DataFrame, provenance: pd.DataFrame) -> tuple[int, int]:
-    """(values corrected, values read): distinct (entity, field) pairs of the provenance
-    table that have at least one correction."""
+    """How many of the values read were corrected.
+
+    Parameters
+    ----------
+    corrections : pandas.DataFrame
+        The corrections log.
+    provenance : pandas.DataFrame
+        The provenance log (one row per value read).
+
+    Returns
+    -------
+    (int, int)
+        Values corrected and values read: distinct (entity, field) pairs of the provenance table,
+        and those of them with at least one correction.
+    """
     read = provenance[["entity_id", "field"]].drop_duplicates()
     fixed = corrections[["entity_id", "field"]].dropna().drop_duplicates()
     k = len(read.merge(fixed, on=["entity_id", "field"], how="inner"))
     return k, len(read)
 
 
-def wilson_interval(k: int, n: int, confidence: float = 0.95) -> tuple[float, float]:
-    """Wilson score interval of a proportion k/n."""
-    from scipy.stats import norm
-
-    if n == 0:
-        return (float("nan"), float("nan"))
-    z = float(norm.ppf(0.5 + confidence / 2))
-    p = k / n
-    denom = 1 + z * z / n
-    centre = (p + z * z / (2 * n)) / denom
-    half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
-    return (max(0.0, centre - half), min(1.0, centre + half))
-
-
 def cleaning_summary(tables: AuditTables, entities: pd.DataFrame) -> pd.DataFrame:
-    """Counts that describe the clean, one row per quantity."""
+    """Counts that describe the clean, one row per quantity.
+
+    Parameters
+    ----------
+    tables : AuditTables
+        The cleaned tables.
+    entities : pandas.DataFrame
+        The audited entities (:func:`select_entities`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``quantity, label_ja, value``: entities, municipalities, prefecture plans, values read and
+        corrected, corrections and issues logged, entities with a correction, rules used (counts).
+    """
     k, n = share_corrected(tables.corrections, tables.provenance)
     ids = set(entities["entity_id"])
     rows = [
@@ -207,7 +307,21 @@ def cleaning_summary(tables: AuditTables, entities: pd.DataFrame) -> pd.DataFram
 
 
 def missingness(entities: pd.DataFrame, lang: Lang = "ja") -> pd.DataFrame:
-    """Per measured column (schema order): n, missing count and share (%)."""
+    """Missing values per measured column.
+
+    Parameters
+    ----------
+    entities : pandas.DataFrame
+        The audited entities (identifier columns, :data:`ID_COLUMNS`, are left out).
+    lang : {"ja", "en"}
+        Language of the labels.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``column, label, n`` (entities), ``n_missing`` and ``share_missing_pct`` (%, 2 decimals),
+        in schema order.
+    """
     labels = field_labels(lang)
     n = len(entities)
     rows = []
@@ -229,8 +343,29 @@ def missingness(entities: pd.DataFrame, lang: Lang = "ja") -> pd.DataFrame:
 
 def bootstrap(values: np.ndarray, stat: Callable[..., Any] | None, draws: int, seed: int | list[int], confidence: float,
               weights: np.ndarray | None = None) -> tuple[float, float, float]:
-    """(estimate, low, high): percentile bootstrap interval of ``stat(values[, weights])``
-    over ``draws`` resamples of the rows, with a seeded generator."""
+    """Percentile bootstrap interval of a statistic over resamples of the rows.
+
+    Parameters
+    ----------
+    values : numpy.ndarray
+        The values (one per entity), in their unit.
+    stat : callable or None
+        ``stat(array, axis=...)`` (e.g. :func:`numpy.median`); ``None`` with ``weights`` for the
+        weighted mean.
+    draws : int
+        Resamples.
+    seed : int or list of int
+        Seed of the generator (:func:`numpy.random.default_rng`).
+    confidence : float
+        Confidence level of the interval.
+    weights : numpy.ndarray, optional
+        Weights of a weighted mean (e.g. population, residents).
+
+    Returns
+    -------
+    (float, float, float)
+        Estimate, low and high, in the unit of ``values`` (NaN for no values).
+    """
     values = np.asarray(values, dtype=float)
     n = len(values)
     if n == 0:
@@ -250,8 +385,28 @@ def bootstrap(values: np.ndarray, stat: Callable[..., Any] | None, draws: int, s
 
 
 def reference_comparison(entities: pd.DataFrame, draws: int, seed: int, confidence: float, lang: Lang = "ja") -> pd.DataFrame:
-    """For each quantity with a national value: n, sample median and population-weighted
-    mean with bootstrap intervals, the national value, and the share of entities above it."""
+    """The sample against the national reference values (:data:`NATIONAL`).
+
+    Parameters
+    ----------
+    entities : pandas.DataFrame
+        The audited entities.
+    draws : int
+        Bootstrap resamples behind each interval.
+    seed : int
+        Seed of the bootstrap.
+    confidence : float
+        Confidence level of the intervals.
+    lang : {"ja", "en"}
+        Language of the labels and reference dates.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per quantity: ``n`` (entities), the sample median and the population-weighted mean
+        with percentile bootstrap intervals and the national value (in the quantity's unit, % or ‰),
+        the share of entities above it (%) and the population covered (residents); rounded to 4 decimals.
+    """
     rows = []
     for k, (col, ref) in enumerate(NATIONAL.items()):
         sub = entities[[col, "population"]].dropna()
@@ -278,7 +433,20 @@ def reference_comparison(entities: pd.DataFrame, draws: int, seed: int, confiden
 
 
 def short_label(label: str, width: int = 26) -> str:
-    """A field label short enough for an axis: notes after ※ dropped, then cut with an ellipsis."""
+    """A field label short enough for an axis.
+
+    Parameters
+    ----------
+    label : str
+        A field label.
+    width : int
+        Characters kept at most.
+
+    Returns
+    -------
+    str
+        The label without the notes after ※ and with collapsed spaces, cut with an ellipsis.
+    """
     label = " ".join(str(label).split("※")[0].split())
     return label if len(label) <= width else label[: width - 1] + "…"
 
@@ -311,8 +479,26 @@ def _stacked_barh(ax: Axes, table: pd.DataFrame, by: str, lang: Lang, title: str
 
 
 def fig_cleaning(corr: pd.DataFrame, iss: pd.DataFrame, n_entities: int, lang: Lang = "ja", top: int = 15) -> Figure:
-    """Bar charts: corrected values per field (stacked by rule) and issues per field (stacked by check),
-    the ``top`` most frequent fields of each."""
+    """Bar charts of what the cleaning did.
+
+    Parameters
+    ----------
+    corr : pandas.DataFrame
+        :func:`corrections_by_rule_field`.
+    iss : pandas.DataFrame
+        :func:`issues_by_check_field`.
+    n_entities : int
+        Entities cleaned (shown in the title).
+    lang : {"ja", "en"}
+        Label language.
+    top : int
+        Fields shown per panel (the most frequent).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Corrected values per field stacked by rule, and issues per field stacked by check (counts).
+    """
     import matplotlib.pyplot as plt
 
     n1 = min(top, corr["field"].nunique())
@@ -332,7 +518,20 @@ def fig_cleaning(corr: pd.DataFrame, iss: pd.DataFrame, n_entities: int, lang: L
 
 
 def fig_missingness(miss: pd.DataFrame, lang: Lang = "ja") -> Figure:
-    """Horizontal bars: share missing (%) of each column that has missing values."""
+    """Share missing of each column that has missing values.
+
+    Parameters
+    ----------
+    miss : pandas.DataFrame
+        :func:`missingness`.
+    lang : {"ja", "en"}
+        Label language.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Horizontal bars (%), each with its count of missing / n.
+    """
     import matplotlib.pyplot as plt
 
     m = miss[miss["n_missing"] > 0].sort_values(["share_missing_pct", "column"], kind="mergesort")
@@ -352,7 +551,24 @@ def fig_missingness(miss: pd.DataFrame, lang: Lang = "ja") -> Figure:
 
 
 def fig_reference(entities: pd.DataFrame, comparison: pd.DataFrame, seed: int, lang: Lang = "ja") -> Figure:
-    """Each entity's value, the sample median with its interval, and the national value."""
+    """Each entity's value, the sample median with its interval, and the national value.
+
+    Parameters
+    ----------
+    entities : pandas.DataFrame
+        The audited entities.
+    comparison : pandas.DataFrame
+        :func:`reference_comparison`.
+    seed : int
+        Seed of the vertical jitter.
+    lang : {"ja", "en"}
+        Label language.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One panel per reference quantity (its unit, % or ‰, on the x axis).
+    """
     import matplotlib.pyplot as plt
 
     fig, axes = plt.subplots(1, 2, figsize=(12, 4.2), constrained_layout=True)
@@ -403,7 +619,7 @@ def headline_results(tables: AuditTables, entities: pd.DataFrame, comparison: pd
     result = headline_result
 
     k, n = share_corrected(tables.corrections, tables.provenance)
-    lo, hi = wilson_interval(k, n, confidence)
+    lo, hi = wilson(k, n, confidence)
     pct = f"{confidence:.0%}"
     out = [
         result("n_entities", len(entities), n=len(entities), label="entities audited", unit="entities", method="count"),
@@ -423,7 +639,22 @@ def headline_results(tables: AuditTables, entities: pd.DataFrame, comparison: pd
 
 
 def summary_text(comparison: pd.DataFrame, k: int, n: int, confidence: float) -> str:
-    """A few plain sentences on what the numbers show (English; the notebook's closing cell)."""
+    """A few plain sentences on what the numbers show (English; the notebook's closing cell).
+
+    Parameters
+    ----------
+    comparison : pandas.DataFrame
+        :func:`reference_comparison`.
+    k, n : int
+        Values corrected and values read (:func:`share_corrected`).
+    confidence : float
+        Confidence level of the intervals (quoted).
+
+    Returns
+    -------
+    str
+        One line on the clean and one per reference quantity.
+    """
     pct = f"{confidence:.0%}"
     lines = [f"The cleaning changed {k} of {n} values read ({100 * k / n:.1f}%); every change is logged with its rule."]
     for _, r in comparison.iterrows():

@@ -82,23 +82,13 @@ def save_table(df: Any, name: str) -> Path | None:
     return path
 
 
-def result(
-    name: str,
-    estimate: Any,
-    *,
-    n: int | None,
-    interval: tuple[Any, Any] | None = None,
-    label: str = "",
-    unit: str = "",
-    method: str = "",
-    reference: Any = None,
-) -> HeadlineResult:
-    """One headline number of the running notebook (:func:`study.models.results.headline_result`
-    with the ``notebook`` key set); see there for the parameters."""
+def result(name: str, estimate: object, **fields: Any) -> HeadlineResult:
+    """One headline number of the running notebook: :func:`study.models.results.headline_result`
+    (same parameters: ``n`` required, ``interval``, ``label``, ``unit``, ``method``, ``reference``)
+    with the ``notebook`` key set."""
     from study.models.results import headline_result
 
-    record = headline_result(name, estimate, n=n, interval=interval, label=label, unit=unit, method=method,
-                             reference=reference)
+    record = headline_result(name, estimate, **fields)
     record["notebook"] = notebook_name()
     return record
 
