@@ -78,14 +78,40 @@ TEXTS: dict[str, dict[str, str]] = {
 
 
 def text(key: str, lang: str) -> str:
-    """A label in ``lang`` ('ja' or 'en'); unknown keys are returned as they are."""
+    """A figure label from :data:`TEXTS`.
+
+    Parameters
+    ----------
+    key : str
+        Label key (a covariate name, an axis name…).
+    lang : {"ja", "en"}
+        Language.
+
+    Returns
+    -------
+    str
+        The label with its unit; unknown keys are returned as they are.
+
+    Raises
+    ------
+    ValueError
+        If ``lang`` is not one of :data:`LANGUAGES`.
+    """
     if lang not in LANGUAGES:
         raise ValueError(f"label language must be one of {LANGUAGES}, got {lang!r}")
     return TEXTS.get(key, {}).get(lang, key)
 
 
 def setup(style: str = "whitegrid", context: str = "notebook") -> None:
-    """Seaborn theme, then the Japanese font (after the theme, which resets fonts), stable SVG ids."""
+    """Seaborn theme, then the Japanese font (after the theme, which resets fonts), stable SVG ids.
+
+    Parameters
+    ----------
+    style : str
+        Seaborn style.
+    context : str
+        Seaborn context (scale of fonts and lines).
+    """
     import matplotlib as mpl
     import matplotlib_fontja
     import seaborn as sns
@@ -109,14 +135,33 @@ def setup(style: str = "whitegrid", context: str = "notebook") -> None:
 
 
 def font_path() -> str:
-    """Path of the bundled Japanese font file."""
+    """Path of the bundled Japanese font file.
+
+    Returns
+    -------
+    str
+        The IPAexGothic file shipped by ``matplotlib-fontja``.
+    """
     import matplotlib_fontja
 
     return matplotlib_fontja.get_font_ttf_path()
 
 
 def save_figure(fig: Any, stem: Path | str) -> list[Path]:
-    """Write ``<stem>.png`` and ``<stem>.svg``; returns both paths."""
+    """Write a figure as PNG and SVG with fixed metadata (byte-stable files).
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        The figure.
+    stem : pathlib.Path or str
+        Path without suffix; its folder is created.
+
+    Returns
+    -------
+    list of pathlib.Path
+        ``<stem>.png`` and ``<stem>.svg``.
+    """
     stem = Path(stem)
     stem.parent.mkdir(parents=True, exist_ok=True)
     png, svg = stem.with_suffix(".png"), stem.with_suffix(".svg")
@@ -137,8 +182,14 @@ def save_figure(fig: Any, stem: Path | str) -> list[Path]:
 def show(fig: Any, saved: list[Path] | None = None) -> None:
     """Display a figure once in the notebook and close it (so the inline backend does not show it twice).
 
-    When the figure was already saved (``saved``: the paths from ``save_figure``), the saved
-    PNG is shown instead of drawing the figure a third time."""
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        The figure.
+    saved : list of pathlib.Path, optional
+        The paths from :func:`save_figure`: when the PNG exists it is shown instead of drawing
+        the figure a third time.
+    """
     import matplotlib.pyplot as plt
     from IPython.display import Image, display
 
