@@ -32,7 +32,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "median": {"ja": "標本の中央値", "en": "sample median"},
     "ci": {"ja": "95%信頼区間", "en": "95% interval"},
     "entities": {"ja": "団体", "en": "entities"},
-    # analysis notebooks (study.analysis.questions)
+    # analysis notebooks (study.analysis.staffing, targets, typology, robustness)
     "population": {"ja": "人口(人, 対数目盛)", "en": "population (residents, log scale)"},
     "staff": {"ja": "相談支援包括化推進員の配置予定人数(人)", "en": "planned coordinators (persons)"},
     "plan": {"ja": "計画", "en": "plan"},

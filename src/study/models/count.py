@@ -107,7 +107,27 @@ def poisson_ql(
     frame: pd.DataFrame, y: str = "staff", covariates: Sequence[str] = ("log_pop",),
     offset: str | None = None, level: float = 0.95,
 ) -> CountFit:
-    """Poisson quasi-likelihood fit of ``y`` on ``covariates`` (complete cases; see module doc)."""
+    """Poisson quasi-likelihood fit of ``y`` on ``covariates`` (complete cases; see module doc).
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The analysis frame's data (rows with a missing ``y``, covariate or offset are dropped).
+    y : str
+        Count outcome (e.g. ``staff``, persons).
+    covariates : sequence of str
+        Terms of the model (a constant is added).
+    offset : str, optional
+        Column added to the linear predictor with coefficient 1 (log scale).
+    level : float
+        Confidence level of the model-based intervals.
+
+    Returns
+    -------
+    CountFit
+        Coefficients (``params``: ``name, estimate, ci_low, ci_high, n, se, p_value``, log-rate units),
+        fitted means, α (NB2) or dispersion φ (QL), and the data used.
+    """
     d = design(frame, y, covariates, offset)
     res = sm.GLM(d.y, d.X, family=sm.families.Poisson(), offset=d.offset).fit(scale="X2", tol=1e-12)
     df = int(res.df_resid)
@@ -130,7 +150,27 @@ def negbin_ml(
     frame: pd.DataFrame, y: str = "staff", covariates: Sequence[str] = ("log_pop",),
     offset: str | None = None, level: float = 0.95,
 ) -> CountFit:
-    """NB2 fit with α by maximum likelihood (complete cases; see module doc)."""
+    """NB2 fit with α by maximum likelihood (complete cases; see module doc).
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The analysis frame's data (rows with a missing ``y``, covariate or offset are dropped).
+    y : str
+        Count outcome (e.g. ``staff``, persons).
+    covariates : sequence of str
+        Terms of the model (a constant is added).
+    offset : str, optional
+        Column added to the linear predictor with coefficient 1 (log scale).
+    level : float
+        Confidence level of the model-based intervals.
+
+    Returns
+    -------
+    CountFit
+        Coefficients (``params``: ``name, estimate, ci_low, ci_high, n, se, p_value``, log-rate units),
+        fitted means, α (NB2) or dispersion φ (QL), and the data used.
+    """
     d = design(frame, y, covariates, offset)
     k = kernels.nb2_ml(d.X, d.y, offset=d.offset)
     if not k.converged:
@@ -171,7 +211,22 @@ def negbin_ml(
 
 def fit_count(frame: pd.DataFrame, family: str, y: str = "staff", covariates: Sequence[str] = ("log_pop",),
               offset: str | None = None, level: float = 0.95) -> CountFit:
-    """Dispatch to :func:`poisson_ql` (``"poisson_ql"``) or :func:`negbin_ml` (``"negbin"``)."""
+    """Dispatch to :func:`poisson_ql` (``"poisson_ql"``) or :func:`negbin_ml` (``"negbin"``).
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The analysis frame's data.
+    family : {"poisson_ql", "negbin"}
+        Count model.
+    y, covariates, offset, level
+        As in :func:`poisson_ql`.
+
+    Returns
+    -------
+    CountFit
+        The fit.
+    """
     if family == "poisson_ql":
         return poisson_ql(frame, y, covariates, offset, level)
     if family == "negbin":
@@ -182,10 +237,22 @@ def fit_count(frame: pd.DataFrame, family: str, y: str = "staff", covariates: Se
 def elasticity(fit: CountFit, term: str = "log_pop", null: float = 1.0) -> Estimate:
     """The coefficient of ``term`` as an elasticity, with the test of β < ``null``.
 
-    ``p_value`` is one-sided for H1: β < null (t with n−p df for Poisson QL,
-    z for NB); ``extra`` has the two-sided p against ``null``, whether the
-    interval lies wholly below ``null`` and the multiplicative effect of
-    doubling the population, 2^β.
+    Parameters
+    ----------
+    fit : CountFit
+        A count fit whose ``term`` is a log (e.g. log population).
+    term : str
+        The log covariate.
+    null : float
+        The value tested (1: proportional scaling).
+
+    Returns
+    -------
+    Estimate
+        β (unitless: % change of the outcome per 1% change of the covariate) with the fit's interval.
+        ``p_value`` is one-sided for H1: β < null (t with n−p df for Poisson QL, z for NB); ``extra`` has
+        the two-sided p against ``null``, whether the interval lies wholly below ``null`` and the
+        multiplicative effect of doubling the population, 2^β.
     """
     c = fit.coef(term)
     t = (c.estimate - null) / c.se
@@ -213,7 +280,18 @@ def overdispersion(
     * ``lr_alpha``: NB2 vs Poisson likelihood ratio; estimate is the ML α with
       its Wald-on-log interval; p = ½ P(χ²₁ ≥ LR) (α = 0 is on the boundary).
 
-    Columns: ``name, estimate, ci_low, ci_high, n, statistic, df, p_value``.
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The analysis frame's data.
+    y, covariates, offset, level
+        As in :func:`poisson_ql`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``name, estimate, ci_low, ci_high, n, statistic, df, p_value`` (φ is a ratio, 1 under
+        Poisson; α is the NB2 variance parameter, unitless).
     """
     pq = poisson_ql(frame, y, covariates, offset, level)
     nb = negbin_ml(frame, y, covariates, offset, level)

@@ -35,9 +35,28 @@ def summarise(
 ) -> pd.DataFrame:
     """Per column: ``stat`` (median or mean) over non-missing rows with a bootstrap interval.
 
-    ``method``: ``"percentile"`` (default; the jackknife behind BCa is
-    unreliable for a median) or ``"bca"``. Columns: ``name, estimate, ci_low,
-    ci_high, n, q1, q3, min, max, mean, stat, method``.
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The analysis frame's data.
+    columns : sequence of str
+        Columns summarised (each in its own unit).
+    stat : {"median", "mean"}
+        The statistic.
+    n_boot : int
+        Bootstrap resamples.
+    seed : int
+        Seed of the bootstrap.
+    level : float
+        Confidence level.
+    method : {"percentile", "bca"}
+        Interval: percentile (default; the jackknife behind BCa is unreliable for a median) or BCa.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``name, estimate, ci_low, ci_high, n, q1, q3, min, max, mean, stat, method``, one row per
+        column, in the column's unit (``n``: rows with a value).
     """
     if stat not in ("median", "mean"):
         raise ValueError("stat must be 'median' or 'mean'")
@@ -63,7 +82,22 @@ def summarise(
 
 
 def wilson(k: int, n: int, level: float = 0.95) -> tuple[float, float]:
-    """Wilson score interval of a proportion k/n."""
+    """Wilson score interval of a proportion k/n.
+
+    Parameters
+    ----------
+    k : int
+        Successes.
+    n : int
+        Trials.
+    level : float
+        Confidence level.
+
+    Returns
+    -------
+    (float, float)
+        Low and high (shares, 0 to 1); NaN for n = 0.
+    """
     if n == 0:
         return (np.nan, np.nan)
     z = stats.norm.ppf(0.5 + level / 2)
@@ -74,9 +108,25 @@ def wilson(k: int, n: int, level: float = 0.95) -> tuple[float, float]:
 
 
 def tabulate(frame: pd.DataFrame, column: str, level: float = 0.95, dropna: bool = True) -> pd.DataFrame:
-    """Shares of each level of ``column`` with Wilson intervals (``n`` = rows with a value).
+    """Shares of each level of ``column`` with Wilson intervals.
 
-    Columns: ``name, estimate, ci_low, ci_high, n, count, column``."""
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The analysis frame's data.
+    column : str
+        A categorical column.
+    level : float
+        Confidence level of the Wilson intervals (:func:`wilson`).
+    dropna : bool
+        Leave out missing values (else they count as level ``(missing)``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``name, estimate, ci_low, ci_high, n, count, column``: one row per level, share (0 to 1)
+        with its interval, ``n`` = rows with a value, ``count`` = rows at that level.
+    """
     s = frame[column]
     s = s.astype(object).where(s.notna(), None)
     if not dropna:
@@ -96,10 +146,29 @@ def consultation_rate(
 ) -> pd.DataFrame:
     """Annual consultation target per ``per`` residents, one row per plan that states one.
 
-    Sums ``value`` over the plan's rows of ``targets`` (``CleanResult.targets``)
-    with ``kind == kind``, a non-missing value and, if given, ``project`` in
-    ``projects``; returns ``entity_id, name, population, annual_target,
-    n_targets, rate`` (plans without such a target are left out).
+    Sums ``value`` over the plan's rows of ``targets`` with ``kind == kind``, a non-missing value
+    and, if given, ``project`` in ``projects``; plans without such a target are left out.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The analysis frame's data (``entity_id``, ``name``, ``population`` in residents).
+    targets : pandas.DataFrame
+        The cleaned targets table (``CleanResult.targets``).
+    kind : str
+        Target kind counted.
+    value : str
+        Column of the annualised value (consultations per year).
+    per : float
+        Residents the rate is expressed per (e.g. 1,000).
+    projects : sequence of str, optional
+        Projects counted (default: all).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``entity_id, name, population, annual_target, n_targets, rate`` (consultations per year per
+        ``per`` residents).
     """
     t = targets.assign(_v=pd.to_numeric(targets[value]).astype("Float64").to_numpy(dtype=float, na_value=np.nan))
     keep = (t["kind"] == kind) & t["_v"].notna()
@@ -119,8 +188,30 @@ def hub_sensitivity(
     frame: pd.DataFrame, y: str = "staff", covariates: Sequence[str] = ("log_pop",), term: str = "log_pop",
     family: str = "poisson_ql", flag: str = "hub_plan",
 ) -> pd.DataFrame:
-    """The ``term`` coefficient with hub plans kept (``as_is``), flagged (``flag`` added as a
-    covariate: the hub plans get their own level) or excluded (rows with ``flag == 1`` dropped)."""
+    """The ``term`` coefficient with hub plans kept, flagged or excluded.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The analysis frame's data (hub plans included, ``flag`` column 0/1).
+    y : str
+        Count outcome.
+    covariates : sequence of str
+        Terms of the model (``term`` among them).
+    term : str
+        The coefficient reported.
+    family : {"poisson_ql", "negbin"}
+        Count model.
+    flag : str
+        The hub-plan indicator.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per ``handling``: ``as_is`` (kept), ``flagged`` (``flag`` added as a covariate: the
+        hub plans get their own level) and ``excluded`` (rows with ``flag == 1`` dropped), each with
+        the coefficient and its model-based interval (``term``'s units) and ``n`` (plans).
+    """
     rows = []
     specs = [
         ("as_is", frame, list(covariates)),

@@ -21,12 +21,34 @@ def staffing_elasticity(
     frame: pd.DataFrame, y: str = "staff", term: str = "log_pop", covariates: Sequence[str] = (),
     n_boot: int = 2000, seed: int = 0, level: float = 0.95, null: float = 1.0,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """``(elasticities, overdispersion)``.
+    """Question 1 in one table: the elasticity of ``y`` on ``term`` under both count families.
 
-    ``elasticities``: rows ``{family}:{wald|bca}`` with ``name, estimate, ci_low,
-    ci_high, n, se, p_value`` (one-sided, β < ``null``), ``method``, ``alpha``
-    (NB2) and ``dispersion`` (QL). ``covariates`` are added to ``term``
-    (none for the headline). ``overdispersion``: :func:`study.models.count.overdispersion`.
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The analysis frame's data.
+    y : str
+        Count outcome (planned staff, persons).
+    term : str
+        The log covariate (log population).
+    covariates : sequence of str
+        Covariates added to ``term`` (none for the headline).
+    n_boot : int
+        Pairs-bootstrap resamples behind the BCa intervals.
+    seed : int
+        Seed of the bootstrap.
+    level : float
+        Confidence level.
+    null : float
+        The value of the one-sided test β < null.
+
+    Returns
+    -------
+    elasticities : pandas.DataFrame
+        Rows ``{family}:{wald|bca}`` with ``name, estimate, ci_low, ci_high, n, se, p_value``
+        (one-sided, β < ``null``), ``method``, ``alpha`` (NB2) and ``dispersion`` (QL); β is unitless.
+    overdispersion : pandas.DataFrame
+        :func:`study.models.count.overdispersion`.
     """
     covs = [term, *[c for c in covariates if c != term]]
     rows = []

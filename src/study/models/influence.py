@@ -25,9 +25,21 @@ from study.models.results import RESULT_COLUMNS
 def influence(fit: CountFit, term: str = "log_pop", names: pd.Series | None = None) -> pd.DataFrame:
     """Per-observation diagnostics of ``fit`` for ``term`` (see module doc).
 
-    Columns: ``entity_id, name, y, fitted, hat, pearson_resid, cooks_d,
-    dfbeta, dfbetas, loo_estimate, loo_delta, cooks_flag`` (cooks_d > 4/n),
-    sorted as the fit's rows. ``names`` maps entity_id to a display name.
+    Parameters
+    ----------
+    fit : CountFit
+        A count fit.
+    term : str
+        The coefficient whose influence is measured.
+    names : pandas.Series, optional
+        entity_id -> display name.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``entity_id, name, y, fitted, hat, pearson_resid, cooks_d, dfbeta, dfbetas, loo_estimate,
+        loo_delta, cooks_flag`` (cooks_d > 4/n), in the fit's row order; ``dfbeta``, ``loo_estimate``
+        and ``loo_delta`` are in ``term``'s units, Cook's distance and DFBETAS are unitless.
     """
     d = fit.design
     j = d.col(term)
@@ -62,9 +74,24 @@ def influence(fit: CountFit, term: str = "log_pop", names: pd.Series | None = No
 
 
 def influence_summary(fit: CountFit, table: pd.DataFrame, term: str = "log_pop") -> pd.DataFrame:
-    """One row: the full-sample estimate of ``term`` with the leave-one-out range as
-    ``ci_low``/``ci_high`` (not a confidence interval), the plan whose removal moves it
-    most, the largest Cook's distance and the number of plans over 4/n."""
+    """One row summarising the influence on ``term``.
+
+    Parameters
+    ----------
+    fit : CountFit
+        The fit.
+    table : pandas.DataFrame
+        :func:`influence` of the fit.
+    term : str
+        The coefficient.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The full-sample estimate of ``term`` with the leave-one-out range as ``ci_low``/``ci_high``
+        (not a confidence interval), the plan whose removal moves it most (``most_influential``), the
+        largest Cook's distance and the number of plans over 4/n (``n_cooks_over_4_n``).
+    """
     full = float(fit.params.set_index("name").loc[term, "estimate"])
     k = int(np.nanargmax(np.abs(table["loo_delta"].to_numpy())))
     c = int(np.nanargmax(table["cooks_d"].to_numpy()))
