@@ -87,7 +87,27 @@ def firth_logistic(
     frame: pd.DataFrame, y: str, covariates: Sequence[str] = ("log_pop",), level: float = 0.95,
     profile: bool = True,
 ) -> FirthFit:
-    """Firth logistic regression of the 0/1 column ``y`` (complete cases; see module doc)."""
+    """Firth logistic regression of the 0/1 column ``y`` (complete cases; see module doc).
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The analysis frame's data.
+    y : str
+        A 0/1 outcome (e.g. ``has_outcome_target``).
+    covariates : sequence of str
+        Terms (a constant is added).
+    level : float
+        Confidence level.
+    profile : bool
+        Profile penalised-likelihood intervals (else Wald).
+
+    Returns
+    -------
+    FirthFit
+        ``params``: ``name, estimate, ci_low, ci_high, n, p_value, odds_ratio, or_low, or_high``
+        (coefficients in log-odds per unit of the covariate, odds ratios ×), and ``n_events``.
+    """
     d = design(frame, y, covariates)
     if not set(np.unique(d.y)) <= {0.0, 1.0}:
         raise ValueError(f"{y!r} must be 0/1")
@@ -154,8 +174,22 @@ def _midrank(x: np.ndarray) -> np.ndarray:
 
 
 def delong(y: np.ndarray, scores: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-    """AUCs of several score vectors on the same 0/1 ``y`` and their DeLong covariance matrix
-    (DeLong, DeLong & Clarke-Pearson 1988; midrank form of Sun & Xu 2014)."""
+    """AUCs of several score vectors on the same 0/1 ``y`` and their DeLong covariance matrix.
+
+    DeLong, DeLong & Clarke-Pearson 1988; midrank form of Sun & Xu 2014.
+
+    Parameters
+    ----------
+    y : numpy.ndarray
+        0/1 outcome.
+    scores : sequence of numpy.ndarray
+        Scores (higher = more likely 1), each of the length of ``y``.
+
+    Returns
+    -------
+    (numpy.ndarray, numpy.ndarray)
+        The AUCs (0 to 1), and their covariance matrix (k × k).
+    """
     y = np.asarray(y).astype(bool)
     pos, neg = np.flatnonzero(y), np.flatnonzero(~y)
     m, n = len(pos), len(neg)
@@ -193,13 +227,35 @@ def cv_auc(
 ) -> pd.DataFrame:
     """Cross-validated AUC of ``y ~ covariates`` and of ``y ~ baseline``, and their difference.
 
-    Both models are fitted on the same complete cases. ``method``: ``"loo"``
-    (leave-one-out) or ``"repeated"`` (``n_repeats`` × stratified
-    ``n_splits``-fold, seeded). ``model``: ``"firth"`` (default) or
-    ``"logistic"`` (scikit-learn's unpenalised LogisticRegression). Rows
-    ``model``, ``baseline``, ``difference``: ``name, estimate, ci_low, ci_high,
-    n, n_events, method, repeats_low, repeats_high`` (2.5/97.5% of the
-    per-repeat AUCs, for repeated CV).
+    Both models are fitted on the same complete cases.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The analysis frame's data.
+    y : str
+        A 0/1 outcome.
+    covariates : sequence of str
+        Terms of the model.
+    baseline : sequence of str
+        Terms of the baseline model.
+    method : {"loo", "repeated"}
+        Leave-one-out, or ``n_repeats`` × stratified ``n_splits``-fold (seeded).
+    n_splits, n_repeats : int
+        Folds and repeats of repeated CV.
+    seed : int or None
+        Seed of the splits.
+    level : float
+        Confidence level of the DeLong intervals.
+    model : {"firth", "logistic"}
+        Firth (default) or scikit-learn's unpenalised LogisticRegression.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Rows ``model``, ``baseline``, ``difference``: ``name, estimate, ci_low, ci_high, n, n_events,
+        method, repeats_low, repeats_high`` (AUC 0 to 1; repeats: 2.5/97.5% of the per-repeat AUCs,
+        for repeated CV).
     """
     cols = list(dict.fromkeys([*covariates, *baseline]))
     d = design(frame, y, cols)
@@ -252,8 +308,30 @@ def cv_auc(
 
 def firth_bootstrap(frame: pd.DataFrame, y: str, covariates: Sequence[str] = ("log_pop",), n_boot: int = 2000,
                     seed: int | np.random.Generator | None = 0, level: float = 0.95, method: str = "bca") -> Any:
-    """Pairs bootstrap (BCa) of the Firth coefficients; returns a
-    :class:`~study.models.resample.BootstrapResult`."""
+    """Pairs bootstrap (BCa) of the Firth coefficients.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The analysis frame's data.
+    y : str
+        A 0/1 outcome.
+    covariates : sequence of str
+        Terms.
+    n_boot : int
+        Resamples.
+    seed : int or numpy.random.Generator or None
+        Seed of the draws.
+    level : float
+        Confidence level.
+    method : {"bca", "percentile"}
+        Interval.
+
+    Returns
+    -------
+    study.models.resample.BootstrapResult
+        One row per coefficient (log-odds per unit of the covariate), with the draws.
+    """
     from study.models.resample import summarise_draws, bootstrap_weights, jackknife_weights, BootstrapResult
 
     d = design(frame, y, covariates)

@@ -56,7 +56,20 @@ PERM_METHODS = ("regressor_residuals", "freedman_lane", "raw")
 
 
 def percentile_interval(draws: np.ndarray, level: float = 0.95) -> tuple[float, float]:
-    """Percentile interval of bootstrap draws (NaN draws ignored)."""
+    """Percentile interval of bootstrap draws (NaN draws ignored).
+
+    Parameters
+    ----------
+    draws : numpy.ndarray
+        Bootstrap estimates, in the statistic's unit.
+    level : float
+        Confidence level.
+
+    Returns
+    -------
+    (float, float)
+        The (1−level)/2 and (1+level)/2 quantiles of the finite draws (NaN when there are none).
+    """
     d = np.asarray(draws, float)
     d = d[np.isfinite(d)]
     if d.size == 0:
@@ -67,11 +80,26 @@ def percentile_interval(draws: np.ndarray, level: float = 0.95) -> tuple[float, 
 
 
 def bca_interval(estimate: float, draws: np.ndarray, jackknife: np.ndarray, level: float = 0.95) -> tuple[float, float, float, float]:
-    """BCa interval ``(low, high, z0, acceleration)`` from bootstrap draws and jackknife values.
+    """BCa interval from bootstrap draws and jackknife values.
 
     z₀ = Φ⁻¹(share of draws < estimate, ties counted half); acceleration
     a = Σ(θ̄−θᵢ)³ / (6 [Σ(θ̄−θᵢ)²]^{3/2}) over the leave-one-out values θᵢ.
-    Returns NaN bounds when z₀ is infinite (all draws on one side).
+
+    Parameters
+    ----------
+    estimate : float
+        Full-sample estimate.
+    draws : numpy.ndarray
+        Bootstrap estimates (same unit).
+    jackknife : numpy.ndarray
+        Leave-one-out estimates (same unit).
+    level : float
+        Confidence level.
+
+    Returns
+    -------
+    (float, float, float, float)
+        ``(low, high, z0, acceleration)``; NaN bounds when z₀ is infinite (all draws on one side).
     """
     d = np.asarray(draws, float)
     d = d[np.isfinite(d)]
@@ -96,7 +124,24 @@ def bca_interval(estimate: float, draws: np.ndarray, jackknife: np.ndarray, leve
 
 
 def bootstrap_weights(n: int, n_boot: int, rng: np.random.Generator, strata: np.ndarray | None = None) -> np.ndarray:
-    """Multinomial frequency weights (n_boot, n) of a pairs bootstrap (resampling within strata if given)."""
+    """Multinomial frequency weights of a pairs bootstrap.
+
+    Parameters
+    ----------
+    n : int
+        Observations.
+    n_boot : int
+        Resamples.
+    rng : numpy.random.Generator
+        The generator.
+    strata : numpy.ndarray, optional
+        Stratum of each observation (length n): resample within strata.
+
+    Returns
+    -------
+    numpy.ndarray
+        (n_boot, n) counts; each row sums to n (and to each stratum's size within it).
+    """
     if strata is None:
         return rng.multinomial(n, np.full(n, 1.0 / n), size=n_boot).astype(float)
     w = np.zeros((n_boot, n))
@@ -108,7 +153,18 @@ def bootstrap_weights(n: int, n_boot: int, rng: np.random.Generator, strata: np.
 
 
 def jackknife_weights(n: int) -> np.ndarray:
-    """Leave-one-out frequency weights (n, n)."""
+    """Leave-one-out frequency weights.
+
+    Parameters
+    ----------
+    n : int
+        Observations.
+
+    Returns
+    -------
+    numpy.ndarray
+        (n, n): row i has 0 at i and 1 elsewhere.
+    """
     return 1.0 - np.eye(n)
 
 
@@ -212,7 +268,32 @@ def kernel_fit(family: str, X, y, w=None, offset=None) -> kernels.BatchFit:
 def bootstrap_design(d: Design, family: str, n_boot: int = 2000, seed: int | np.random.Generator | None = 0,
                      level: float = 0.95, method: str = "bca", strata: np.ndarray | None = None,
                      return_alpha: bool = False) -> BootstrapResult:
-    """Pairs bootstrap of a count / linear model on a prepared :class:`Design` (see :func:`bootstrap_count`)."""
+    """Pairs bootstrap of a count / linear model on a prepared :class:`Design` (see :func:`bootstrap_count`).
+
+    Parameters
+    ----------
+    d : Design
+        Outcome, design matrix and offset (:func:`study.models.design.design`).
+    family : {"poisson_ql", "negbin", "ols"}
+        Model.
+    n_boot : int
+        Resamples.
+    seed : int or numpy.random.Generator or None
+        Seed (or generator) of the draws.
+    level : float
+        Confidence level.
+    method : {"bca", "percentile"}
+        Interval.
+    strata : numpy.ndarray, optional
+        Stratum of each row (resample within strata).
+    return_alpha : bool
+        Add a row for the NB2 α.
+
+    Returns
+    -------
+    BootstrapResult
+        ``table`` (one row per coefficient, :func:`summarise_draws`), the draws and the jackknife.
+    """
     rng = as_rng(seed)
     full = kernel_fit(family, d.X, d.y, offset=d.offset)
     est = np.atleast_1d(full.beta)
@@ -244,9 +325,35 @@ def bootstrap_count(
 ) -> BootstrapResult:
     """Pairs bootstrap (BCa by default) of every coefficient of a count model.
 
-    ``family``: ``"poisson_ql"`` (= Poisson point estimates), ``"negbin"``
-    (NB2, α re-estimated by ML in every resample; α gets a row too) or
-    ``"ols"``. ``strata``: a column to resample within (e.g. a flag).
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The analysis frame's data (complete cases used).
+    y : str
+        Outcome (a count, persons or targets).
+    covariates : sequence of str
+        Terms of the model.
+    family : {"poisson_ql", "negbin", "ols"}
+        ``"poisson_ql"`` (= Poisson point estimates), ``"negbin"`` (NB2, α re-estimated by ML in
+        every resample; α gets a row too) or ``"ols"``.
+    offset : str, optional
+        Offset column (log scale).
+    n_boot : int
+        Resamples.
+    seed : int or numpy.random.Generator or None
+        Seed (or generator) of the draws.
+    level : float
+        Confidence level.
+    method : {"bca", "percentile"}
+        Interval.
+    strata : str, optional
+        A column to resample within (e.g. a flag).
+
+    Returns
+    -------
+    BootstrapResult
+        ``table``: ``name, estimate, ci_low, ci_high, n, se_boot, bias, n_boot, n_failed, method,
+        level, z0, acceleration, family`` (coefficients in log-rate units), with the draws.
     """
     d = design(frame, y, covariates, offset)
     st = None
@@ -262,10 +369,31 @@ def pairs_bootstrap(
 ) -> BootstrapResult:
     """Generic pairs bootstrap of any statistic of the frame's rows (BCa by default).
 
-    ``statistic(frame)`` returns a number, a sequence or a Series (its index
-    names the rows of the table). Resamples on which it raises or returns
-    NaN count as failed. Slower than :func:`bootstrap_count` (one call per
-    draw); use it for summaries (medians, shares, cluster contrasts…).
+    Slower than :func:`bootstrap_count` (one call per draw); use it for summaries (medians, shares,
+    cluster contrasts…).
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Rows resampled.
+    statistic : callable
+        ``statistic(frame)`` returns a number, a sequence or a Series (its index names the rows of
+        the table). Resamples on which it raises or returns NaN count as failed.
+    n_boot : int
+        Resamples.
+    seed : int or numpy.random.Generator or None
+        Seed (or generator) of the draws.
+    level : float
+        Confidence level.
+    method : {"bca", "percentile"}
+        Interval.
+    names : sequence of str, optional
+        Names of the statistic's values (default: the Series index, ``statistic`` or ``statistic_0``…).
+
+    Returns
+    -------
+    BootstrapResult
+        One table row per value of the statistic (its unit), with the draws.
     """
     rng = as_rng(seed)
     frame = frame.reset_index(drop=True)
@@ -332,7 +460,32 @@ def _wald_t(family: str, X, y, w, offset, col: int):
 def permutation_design(d: Design, focal: str, family: str = "poisson_ql", method: str = "regressor_residuals",
                        n_perm: int = 4999, seed: int | np.random.Generator | None = 0, null: float = 0.0,
                        batch: int = 1000) -> PermutationResult:
-    """Permutation test of ``focal`` on a prepared :class:`Design` (see :func:`permutation_test`)."""
+    """Permutation test of ``focal`` on a prepared :class:`Design` (see :func:`permutation_test`).
+
+    Parameters
+    ----------
+    d : Design
+        Outcome, design matrix and offset.
+    focal : str
+        The tested term.
+    family : {"poisson_ql", "negbin", "ols"}
+        Model.
+    method : {"regressor_residuals", "freedman_lane", "raw"}
+        What is permuted.
+    n_perm : int
+        Permutations.
+    seed : int or numpy.random.Generator or None
+        Seed (or generator) of the draws.
+    null : float
+        The value of β_focal under H0 (its units).
+    batch : int
+        Permutations fitted at once (memory).
+
+    Returns
+    -------
+    PermutationResult
+        Observed statistic, the permutation p-value (two-sided, (1 + #extreme) / (1 + n_perm)) and the draws.
+    """
     if method not in PERM_METHODS:
         raise ValueError(f"method must be one of {PERM_METHODS}, not {method!r}")
     if family not in KERNEL_FAMILIES:
@@ -382,7 +535,36 @@ def permutation_test(
     family: str = "poisson_ql", method: str = "regressor_residuals", n_perm: int = 4999,
     seed: int | np.random.Generator | None = 0, null: float = 0.0, offset: str | None = None,
 ) -> PermutationResult:
-    """Permutation p-value for β_focal = ``null`` in ``y ~ focal + covariates`` (see module doc)."""
+    """Permutation p-value for β_focal = ``null`` in ``y ~ focal + covariates`` (see module doc).
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The analysis frame's data.
+    focal : str
+        The tested covariate.
+    covariates : sequence of str
+        The other terms.
+    y : str
+        Outcome.
+    family : {"poisson_ql", "negbin", "ols"}
+        Model.
+    method : {"regressor_residuals", "freedman_lane", "raw"}
+        What is permuted.
+    n_perm : int
+        Permutations.
+    seed : int or numpy.random.Generator or None
+        Seed (or generator) of the draws.
+    null : float
+        β_focal under H0 (``focal``'s units).
+    offset : str, optional
+        Offset column (log scale).
+
+    Returns
+    -------
+    PermutationResult
+        Observed statistic, p-value and the permutation draws.
+    """
     cov = [c for c in covariates if c != focal]
     d = design(frame, y, [focal, *cov], offset)
     return permutation_design(d, focal, family, method, n_perm, seed, null)
@@ -396,12 +578,41 @@ def conditional_association(
 ) -> pd.DataFrame:
     """Question 2: each focal covariate's association with ``y`` given ``adjust`` and the other foci.
 
-    One model ``y ~ adjust + foci``; per focal covariate: the coefficient,
-    its pairs-bootstrap BCa interval (``n_boot`` draws), the permutation p
-    (``n_perm``, ``perm_method``) and the model-based Wald p, plus the rate
-    ratio per ``per[focal]`` units (default 1) with its interval. Columns:
-    ``name, estimate, ci_low, ci_high, n, p_perm, p_wald, rate_ratio,
-    rr_low, rr_high, per, family, n_boot, n_perm, n_failed_boot``.
+    One model ``y ~ adjust + foci``; per focal covariate: the coefficient, its pairs-bootstrap BCa
+    interval, the permutation p and the model-based Wald p, plus the rate ratio per ``per[focal]``
+    units with its interval.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The analysis frame's data.
+    foci : sequence of str
+        Focal covariates (e.g. the aging rate, %, and the public-assistance rate, ‰).
+    adjust : sequence of str
+        Adjustment terms (log population).
+    y : str
+        Count outcome.
+    family : {"poisson_ql", "negbin"}
+        Model.
+    n_boot : int
+        Bootstrap resamples.
+    n_perm : int
+        Permutations.
+    seed : int
+        Seed of the bootstrap and the permutations.
+    level : float
+        Confidence level.
+    perm_method : {"regressor_residuals", "freedman_lane", "raw"}
+        What is permuted.
+    per : dict of str to float, optional
+        Step of each focal covariate's rate ratio, in its unit (default 1).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``name, estimate, ci_low, ci_high, n, p_perm, p_wald, rate_ratio, rr_low, rr_high, per, family,
+        n_boot, n_perm, n_failed_boot``: coefficients per unit of the focal covariate (log-rate), rate
+        ratios (×) per ``per`` units.
     """
     per = per or {}
     covs = list(dict.fromkeys([*adjust, *foci]))
@@ -431,10 +642,23 @@ def conditional_association(
 def bootstrap_elasticity(boot: BootstrapResult, term: str = "log_pop", null: float = 1.0) -> Estimate:
     """The elasticity with its bootstrap interval and a bootstrap one-sided test of β < ``null``.
 
-    ``p_value`` = (1 + #{draws ≥ null}) / (1 + valid draws): small when the
-    resampled elasticities stay below ``null``. Use it next to
-    :func:`study.models.count.elasticity` when the variance function of the
-    model is in doubt (the QL t interval assumes Var ∝ μ).
+    Use it next to :func:`study.models.count.elasticity` when the variance function of the model is
+    in doubt (the QL t interval assumes Var ∝ μ).
+
+    Parameters
+    ----------
+    boot : BootstrapResult
+        A bootstrap of the count model (:func:`bootstrap_count`).
+    term : str
+        The log covariate.
+    null : float
+        The value tested.
+
+    Returns
+    -------
+    Estimate
+        β (unitless) with the bootstrap interval; ``p_value`` = (1 + #{draws ≥ null}) / (1 + valid
+        draws): small when the resampled elasticities stay below ``null``.
     """
     r = boot.row(term)
     d = boot.draws[term].to_numpy()
