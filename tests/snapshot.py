@@ -21,6 +21,8 @@ TESTS = Path(__file__).resolve().parent
 GOLDEN = TESTS / "golden" / "results.json"
 #: Small fixture files of the tests.
 FIXTURES = TESTS / "fixtures"
+#: The analysis extract R fits (``python -m study.models.reference`` writes it; ``scripts/r_reference.R`` reads it).
+R_REFERENCE_DATA = FIXTURES / "r_reference_data.csv"
 
 Compact = dict[str, object]
 

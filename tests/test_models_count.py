@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import warnings
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -14,9 +13,9 @@ import statsmodels.api as sm
 from study.models import kernels
 from study.models.count import elasticity, fit_count, negbin_ml, overdispersion, poisson_ql
 from study.models.frame import analysis_frame
+from snapshot import FIXTURES, R_REFERENCE_DATA
 from study.models.reference import REFERENCE_COLUMNS, reference_data
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
 NEED = ["log_pop", "aging_rate_pct", "welfare_rate_permille"]
 
 
@@ -32,7 +31,7 @@ def rref():
 
 @pytest.fixture(scope="module")
 def rdata():
-    return pd.read_csv(FIXTURES / "r_reference_data.csv", dtype={"entity_id": str}, encoding="utf-8")
+    return pd.read_csv(R_REFERENCE_DATA, dtype={"entity_id": str}, encoding="utf-8")
 
 
 # --- the R reference -----------------------------------------------------------

@@ -31,7 +31,20 @@ class Design:
 
 
 def numeric(frame: pd.DataFrame, col: str) -> np.ndarray:
-    """A column as float64 with NaN for missing (booleans -> 1/0)."""
+    """A column as float64 with NaN for missing.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Any frame.
+    col : str
+        Column (numbers or booleans).
+
+    Returns
+    -------
+    numpy.ndarray
+        float64 values (booleans -> 1/0), NaN where missing.
+    """
     s = frame[col]
     if str(s.dtype) in ("boolean", "bool"):
         s = s.astype("Float64")
@@ -42,7 +55,26 @@ def design(
     frame: pd.DataFrame, y: str, covariates: Sequence[str] = (), offset: str | None = None,
     intercept: bool = True,
 ) -> Design:
-    """Complete-case design for ``y ~ covariates (+ offset)``; rows with any missing value are dropped."""
+    """Complete-case design for ``y ~ covariates (+ offset)``; rows with any missing value are dropped.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The analysis frame's data.
+    y : str
+        Outcome.
+    covariates : sequence of str
+        Terms.
+    offset : str, optional
+        Offset column (log scale).
+    intercept : bool
+        Add a constant column ``const``.
+
+    Returns
+    -------
+    Design
+        ``y``, ``X`` (n × p), ``offset``, the term names and the ids of the rows kept.
+    """
     covariates = list(covariates)
     for c in [y, *covariates, *([offset] if offset else [])]:
         if c not in frame.columns:
@@ -64,8 +96,24 @@ def design(
 
 
 def dummies(frame: pd.DataFrame, col: str, reference: str | None = None, prefix: str | None = None) -> pd.DataFrame:
-    """0/1 indicator columns of a categorical column (missing stays missing), dropping ``reference``
-    (default: the most frequent level); returns the frame with the new columns added."""
+    """0/1 indicator columns of a categorical column (missing stays missing).
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Any frame.
+    col : str
+        A categorical column.
+    reference : str, optional
+        Level left out (default: the most frequent level).
+    prefix : str, optional
+        Prefix of the new columns (default ``col``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The frame with the new columns added.
+    """
     s = frame[col].astype(object).where(frame[col].notna(), None)
     levels = s.dropna().value_counts()
     if levels.empty:

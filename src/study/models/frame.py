@@ -121,8 +121,24 @@ _NUM = re.compile(r"\d+(?:\.\d+)?")
 
 
 def printed_welfare_permille(corrections: pd.DataFrame) -> dict[str, float]:
-    """Welfare rate per entity as the 'printed' reading: printed number × 10 (read as %),
-    for the rows whose correction was a unit-meaning change (:data:`WELFARE_UNIT_RULES`)."""
+    """Welfare rate per entity as the 'printed' reading.
+
+    Parameters
+    ----------
+    corrections : pandas.DataFrame
+        The corrections log.
+
+    Returns
+    -------
+    dict of str to float
+        entity_id -> the printed number × 10 (read as %, in ‰), for the rows whose correction of
+        ``welfare_rate_permille`` was a unit-meaning change (:data:`WELFARE_UNIT_RULES`).
+
+    Raises
+    ------
+    ValueError
+        If a printed value holds no number.
+    """
     rows = corrections[(corrections["field"] == "welfare_rate_permille") & corrections["rule"].isin(WELFARE_UNIT_RULES)]
     out: dict[str, float] = {}
     for eid, raw in zip(rows["entity_id"], rows["raw"]):
@@ -151,9 +167,33 @@ def analysis_frame(
 ) -> AnalysisFrame:
     """Build the analysis frame from the entity table (see the module doc for every step).
 
-    ``require`` lists columns that must be non-missing (default: the staffing
-    measure and population, i.e. the staffing models' sample; pass
-    ``("population",)`` for all plans). Row order follows ``entities``.
+    Parameters
+    ----------
+    entities : pandas.DataFrame
+        The cleaned entity table.
+    corrections : pandas.DataFrame, optional
+        The corrections log (needed by ``welfare="printed"``; sets ``welfare_unit_corrected``).
+    include_prefectures : bool
+        Keep the prefecture plans.
+    staffing : {"as_printed", "headcount", "exclude_fractional"}
+        Staffing measure of column ``staff`` (persons).
+    welfare : {"corrected", "printed"}
+        Reading of ``welfare_rate_permille`` (‰).
+    exclude_zero_staff : bool
+        Drop plans placing no 推進員.
+    exclude_hub_plans : bool
+        Drop the hub plans.
+    hub_plans : iterable of str, optional
+        entity_ids of the hub plans (default :data:`HUB_PLANS`).
+    require : sequence of str
+        Columns that must be non-missing (default: the staffing measure and population, i.e. the
+        staffing models' sample; pass ``("population",)`` for all plans).
+
+    Returns
+    -------
+    AnalysisFrame
+        ``data`` (one row per plan, in the order of ``entities``, with the derived columns of the
+        covariate table :mod:`study.covariates`), ``excluded`` (with reasons) and ``options``.
     """
     if staffing not in STAFFING_MEASURES:
         raise ValueError(f"staffing must be one of {STAFFING_MEASURES}, not {staffing!r}")
@@ -231,7 +271,19 @@ def analysis_frame(
 
 
 def from_clean(result: Any = None, **kwargs: Any) -> AnalysisFrame:
-    """:func:`analysis_frame` of a :class:`study.clean.pipeline.CleanResult` (default: clean the bundled file)."""
+    """:func:`analysis_frame` of a clean result.
+
+    Parameters
+    ----------
+    result : study.clean.pipeline.CleanResult, optional
+        A clean (default: clean the bundled file).
+    **kwargs
+        Options of :func:`analysis_frame`.
+
+    Returns
+    -------
+    AnalysisFrame
+    """
     if result is None:
         from study.clean.pipeline import clean_file
 
@@ -240,5 +292,16 @@ def from_clean(result: Any = None, **kwargs: Any) -> AnalysisFrame:
 
 
 def headcount(fte: float) -> float:
-    """The head count implied by a printed FTE figure: its ceiling (NaN stays NaN)."""
+    """The head count implied by a printed FTE figure.
+
+    Parameters
+    ----------
+    fte : float
+        Planned staff as printed (full-time equivalents).
+
+    Returns
+    -------
+    float
+        Its ceiling (persons; NaN stays NaN).
+    """
     return fte if math.isnan(fte) else float(math.ceil(fte - 1e-9))

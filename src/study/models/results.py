@@ -69,8 +69,17 @@ def _clean(obj: Any) -> Any:
 def to_records(obj: Any) -> Any:
     """Turn an Estimate, a dataclass, a DataFrame or a list of them into JSON-ready data.
 
-    Dataclass fields marked ``metadata={"json": False}`` (statsmodels results,
-    raw draws) are left out; NaN becomes None."""
+    Parameters
+    ----------
+    obj : object
+        An :class:`Estimate`, a dataclass, a DataFrame or Series, a dict, a list or a number.
+
+    Returns
+    -------
+    object
+        Dicts, lists and plain numbers: dataclass fields marked ``metadata={"json": False}``
+        (statsmodels results, raw draws) are left out; NaN becomes None.
+    """
     if isinstance(obj, pd.DataFrame):
         return _clean(obj.to_dict(orient="records"))
     if isinstance(obj, pd.Series):
@@ -89,7 +98,18 @@ def to_records(obj: Any) -> Any:
 
 
 def estimates_frame(estimates: list[Estimate]) -> pd.DataFrame:
-    """Rows of estimates as a DataFrame (``RESULT_COLUMNS`` first)."""
+    """Rows of estimates as a DataFrame.
+
+    Parameters
+    ----------
+    estimates : list of Estimate
+        The estimates.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`RESULT_COLUMNS` first, then the other fields and the ``extra`` numbers.
+    """
     rows = []
     for e in estimates:
         d = asdict(e)
@@ -102,7 +122,17 @@ def estimates_frame(estimates: list[Estimate]) -> pd.DataFrame:
 
 
 def as_rng(seed: int | np.random.Generator | None) -> np.random.Generator:
-    """A numpy Generator from a seed (or the Generator itself)."""
+    """A numpy Generator from a seed (or the Generator itself).
+
+    Parameters
+    ----------
+    seed : int or numpy.random.Generator or None
+        A seed, or a generator (returned as it is).
+
+    Returns
+    -------
+    numpy.random.Generator
+    """
     if isinstance(seed, np.random.Generator):
         return seed
     return np.random.default_rng(seed)

@@ -84,7 +84,29 @@ def specification_grid(
     exclusions: Sequence[str] = tuple(EXCLUSIONS), covariate_sets: Mapping[str, Sequence[str]] | None = None,
     families: Sequence[str] = FAMILIES, focal: str = "log_pop",
 ) -> pd.DataFrame:
-    """The crossed specifications (welfare reading only varied where welfare is a covariate)."""
+    """The crossed specifications (welfare reading only varied where welfare is a covariate).
+
+    Parameters
+    ----------
+    staffing : sequence of str
+        Staffing measures (:data:`study.models.frame.STAFFING_MEASURES`).
+    welfare : sequence of str
+        Readings of the public-assistance rate.
+    exclusions : sequence of str
+        Keys of :data:`EXCLUSIONS`.
+    covariate_sets : mapping of str to sequence of str, optional
+        Named covariate sets (default :data:`COVARIATE_SETS`, from :mod:`study.covariates`).
+    families : sequence of str
+        Count models.
+    focal : str
+        The focal term (added to every set).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per specification: ``staffing, welfare`` (``n/a`` where welfare is not a covariate),
+        ``exclusion, covariates, family`` and the covariate list.
+    """
     sets = dict(COVARIATE_SETS if covariate_sets is None else covariate_sets)
     rows = []
     for st, ex, (cname, cov), fam in itertools.product(staffing, exclusions, sets.items(), families):
@@ -103,7 +125,36 @@ def specification_curve(
 ) -> SpecCurve:
     """Fit every specification of :func:`specification_grid` and the permutation null curve (module doc).
 
-    ``hub_plans`` overrides the registry of hub plans (see :mod:`study.models.frame`)."""
+    Parameters
+    ----------
+    entities : pandas.DataFrame
+        The cleaned entity table.
+    corrections : pandas.DataFrame
+        The corrections log (for the printed welfare reading).
+    focal : str
+        The focal term (log population).
+    y : str
+        Count outcome (planned staff, persons).
+    null : float
+        β imposed by the null curve (unitless).
+    staffing, welfare, exclusions, covariate_sets, families
+        The choices crossed (:func:`specification_grid`).
+    level : float
+        Confidence level of each specification's model-based interval.
+    n_perm : int
+        Permutations behind the null curve (0: none).
+    seed : int
+        Seed of the permutations.
+    null_level : float
+        Coverage of the null band.
+    hub_plans : sequence of str, optional
+        Overrides the registry of hub plans (see :mod:`study.models.frame`).
+
+    Returns
+    -------
+    SpecCurve
+        ``specs`` (ranked β with intervals and ``n``, plans), ``null_curve`` and a one-row ``summary``.
+    """
     sets = dict(COVARIATE_SETS if covariate_sets is None else covariate_sets)
     grid = specification_grid(staffing, welfare, exclusions, sets, families, focal)
     rng = as_rng(seed)

@@ -57,8 +57,22 @@ class StructureMatrix:
 
 
 def structure_matrix(frame: pd.DataFrame, features: Sequence[str] = FEATURES, impute: str = "median") -> StructureMatrix:
-    """Standardise ``features``; ``impute="median"`` fills missing cells with the column median,
-    ``"drop"`` drops rows with any missing feature."""
+    """Standardise the structural features.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The analysis frame's data.
+    features : sequence of str
+        Feature columns (default :data:`FEATURES`, from :mod:`study.covariates`).
+    impute : {"median", "drop"}
+        ``"median"`` fills missing cells with the column median, ``"drop"`` drops rows with any missing feature.
+
+    Returns
+    -------
+    StructureMatrix
+        ``Z`` (n × f z-scores), the raw values (original units), which cells were imputed, and row ids.
+    """
     raw = pd.DataFrame({c: numeric(frame, c) for c in features}, index=frame.index)
     miss = raw.isna()
     keep = np.ones(len(raw), bool)
@@ -100,7 +114,26 @@ def _one_thread(func):
 
 
 def cluster(Z: np.ndarray, k: int, method: str = "kmeans", seed: int = 0, n_init: int = 50) -> tuple[np.ndarray, np.ndarray]:
-    """Labels (0..k-1) and centroids of a k-means (``n_init`` starts) or Ward clustering."""
+    """Labels and centroids of a k-means or Ward clustering.
+
+    Parameters
+    ----------
+    Z : numpy.ndarray
+        Standardised features (n × f).
+    k : int
+        Clusters.
+    method : {"kmeans", "ward"}
+        Clustering.
+    seed : int
+        Seed of the k-means starts.
+    n_init : int
+        k-means starts.
+
+    Returns
+    -------
+    (numpy.ndarray, numpy.ndarray)
+        Labels (0..k-1, length n) and centroids (k × f, z-scores).
+    """
     if method == "kmeans":
         km = KMeans(n_clusters=k, n_init=n_init, random_state=seed).fit(Z)
         return km.labels_, km.cluster_centers_
@@ -121,9 +154,29 @@ def choose_k(
 ) -> pd.DataFrame:
     """Silhouette and bootstrap stability per k (see module doc).
 
-    Columns: ``name`` (``k=…``), ``estimate`` (mean ARI), ``ci_low``/``ci_high``
-    (percentile range of the ARIs), ``n``, ``k``, ``silhouette``, ``min_cluster_size``.
     Resample refits use 10 k-means starts (the full-data fit 50).
+
+    Parameters
+    ----------
+    Z : numpy.ndarray
+        Standardised features (n × f).
+    ks : sequence of int
+        Numbers of clusters tried.
+    n_boot : int
+        Bootstrap resamples behind the stability.
+    seed : int
+        Seed.
+    method : {"kmeans", "ward"}
+        Clustering.
+    level : float
+        Coverage of the percentile range of the ARIs.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per k: ``name`` (``k=…``), ``estimate`` (mean adjusted Rand index, 0 to 1),
+        ``ci_low``/``ci_high`` (percentile range of the ARIs), ``n`` (plans), ``k``, ``silhouette``
+        (−1 to 1), ``min_cluster_size`` (plans).
     """
     rng = as_rng(seed)
     n = len(Z)
@@ -146,7 +199,20 @@ def choose_k(
 
 
 def best_k(table: pd.DataFrame, min_stability: float = 0.6) -> int:
-    """Highest silhouette among k with mean ARI ≥ ``min_stability``; else the most stable k."""
+    """Highest silhouette among k with mean ARI ≥ ``min_stability``; else the most stable k.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        :func:`choose_k`.
+    min_stability : float
+        Mean adjusted Rand index a k must reach (0 to 1).
+
+    Returns
+    -------
+    int
+        The chosen number of clusters.
+    """
     ok = table[table["estimate"] >= min_stability]
     if len(ok):
         return int(ok.sort_values(["silhouette", "k"], ascending=[False, True]).iloc[0]["k"])
@@ -175,7 +241,31 @@ def fit_typology(
     frame: pd.DataFrame, k: int, features: Sequence[str] = FEATURES, method: str = "kmeans", seed: int = 0,
     impute: str = "median", profile_columns: Sequence[str] = ("population", "staff_per_100k"),
 ) -> Typology:
-    """Cluster into ``k`` types, order the clusters by mean log population, and map them (see module doc)."""
+    """Cluster into ``k`` types, order the clusters by mean log population, and map them (see module doc).
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The analysis frame's data.
+    k : int
+        Clusters.
+    features : sequence of str
+        Feature columns (standardised).
+    method : {"kmeans", "ward"}
+        Clustering.
+    seed : int
+        Seed.
+    impute : {"median", "drop"}
+        Missing feature values (:func:`structure_matrix`).
+    profile_columns : sequence of str
+        Columns averaged per cluster in the profile, besides the features (original units).
+
+    Returns
+    -------
+    Typology
+        Assignments (cluster, PC1, PC2 per plan), PCA loadings and explained variance (shares),
+        silhouette, the profile (cluster sizes and means) and the centres.
+    """
     sm_ = structure_matrix(frame, features, impute)
     lab, cen = cluster(sm_.Z, k, method, seed)
     order_key = sm_.raw[features[0]].groupby(lab).mean().sort_values()
@@ -234,9 +324,35 @@ def compare_clusters(
     frame: pd.DataFrame, assignments: pd.DataFrame, outcome: str, n_perm: int = 4999, n_boot: int = 2000,
     seed: int = 0, stat: str = "kruskal", level: float = 0.95,
 ) -> tuple[pd.DataFrame, dict]:
-    """``outcome`` by cluster: a table (one row per cluster: ``name, estimate`` = mean,
-    ``ci_low, ci_high`` percentile bootstrap, ``n, median``) and the permutation test
-    ``{"statistic", "p_value", "n", "n_perm", "stat"}`` of no difference between clusters."""
+    """An outcome by cluster, and the permutation test of no difference between clusters.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The analysis frame's data.
+    assignments : pandas.DataFrame
+        ``entity_id, cluster`` (:attr:`Typology.assignments`).
+    outcome : str
+        Outcome column (its unit).
+    n_perm : int
+        Permutations of the cluster labels.
+    n_boot : int
+        Bootstrap resamples behind each cluster mean.
+    seed : int
+        Seed.
+    stat : {"kruskal", "F"}
+        Test statistic (Kruskal–Wallis H or one-way ANOVA F).
+    level : float
+        Confidence level.
+
+    Returns
+    -------
+    table : pandas.DataFrame
+        One row per cluster: ``name, estimate`` (mean, outcome's unit), ``ci_low, ci_high``
+        (percentile bootstrap), ``n`` (plans with a value), ``median``.
+    test : dict
+        ``{"name": "<stat>:<outcome>", "statistic", "p_value", "n", "n_perm", "stat"}``.
+    """
     rng = as_rng(seed)
     m = frame[["entity_id"]].assign(_y=numeric(frame, outcome))
     m["entity_id"] = m["entity_id"].astype(str)
