@@ -144,7 +144,24 @@ def _out(x, squeeze):
 
 
 def ols(X, y, w=None, offset=None) -> BatchFit:
-    """Weighted least squares of ``y - offset`` on ``X`` per batch; ``loglik`` is the Gaussian one at the ML σ²."""
+    """Weighted least squares of ``y - offset`` on ``X`` per batch.
+
+    Parameters
+    ----------
+    X : numpy.ndarray
+        Design, (n, p) or (B, n, p).
+    y : numpy.ndarray
+        Outcome, (n,) or (B, n).
+    w : numpy.ndarray, optional
+        Frequency weights, (n,) or (B, n) (bootstrap counts, jackknife 0/1); default 1.
+    offset : numpy.ndarray, optional
+        Offset on the linear-predictor scale, (n,) or (B, n); default 0.
+
+    Returns
+    -------
+    BatchFit
+        ``beta`` (B, p) in the units of ``y`` per unit of each column; ``loglik`` is the Gaussian one at the ML σ².
+    """
     Xb, yb, wb, ob, sq = _broadcast(X, y, w, offset)
     beta, ok = _solve(_xtwx(wb, Xb), _xtwz(wb, yb - ob, Xb))
     r = yb - _eta(Xb, np.nan_to_num(beta), ob)
@@ -159,7 +176,22 @@ def ols(X, y, w=None, offset=None) -> BatchFit:
 
 
 def poisson_loglik(y: np.ndarray, mu: np.ndarray, w: np.ndarray) -> np.ndarray:
-    """Weighted Poisson log-likelihood, continuous form (lgamma(y+1)) for non-integer y."""
+    """Weighted Poisson log-likelihood, continuous form (lgamma(y+1)) for non-integer y.
+
+    Parameters
+    ----------
+    y : numpy.ndarray
+        Outcome (counts or fractional FTE).
+    mu : numpy.ndarray
+        Fitted means (same shape).
+    w : numpy.ndarray
+        Frequency weights (same shape).
+
+    Returns
+    -------
+    numpy.ndarray
+        One log-likelihood per batch row (nats).
+    """
     with np.errstate(divide="ignore", invalid="ignore"):
         ll = np.where(y > 0, y * np.log(mu), 0.0) - mu - gammaln(y + 1)
     return np.sum(w * ll, axis=-1)
@@ -196,7 +228,28 @@ def _poisson_core(Xb, yb, wb, ob, tol, maxiter):
 
 
 def poisson_irls(X, y, w=None, offset=None, tol: float = 1e-10, maxiter: int = 100) -> BatchFit:
-    """Poisson log-link IRLS per batch (see module doc)."""
+    """Poisson log-link IRLS per batch (see module doc).
+
+    Parameters
+    ----------
+    X : numpy.ndarray
+        Design, (n, p) or (B, n, p).
+    y : numpy.ndarray
+        Outcome, (n,) or (B, n).
+    w : numpy.ndarray, optional
+        Frequency weights, (n,) or (B, n) (bootstrap counts, jackknife 0/1); default 1.
+    offset : numpy.ndarray, optional
+        Offset on the linear-predictor scale, (n,) or (B, n); default 0.
+    tol : float
+        Convergence tolerance on the coefficients.
+    maxiter : int
+        Iterations at the most.
+
+    Returns
+    -------
+    BatchFit
+        ``beta`` (B, p, log-rate units), ``converged``, ``loglik``.
+    """
     Xb, yb, wb, ob, sq = _broadcast(X, y, w, offset)
     beta, conv, mu, it = _poisson_core(Xb, yb, wb, ob, tol, maxiter)
     ll = np.where(conv, poisson_loglik(yb, mu, wb), np.nan)
@@ -209,8 +262,25 @@ def poisson_irls(X, y, w=None, offset=None, tol: float = 1e-10, maxiter: int = 1
 def nb2_loglik(y: np.ndarray, mu: np.ndarray, theta: np.ndarray, w: np.ndarray, const: bool = True) -> np.ndarray:
     """Weighted NB2 log-likelihood (θ = 1/α, one per batch row), continuous in y.
 
-    ``const=False`` leaves out −Σ lgamma(y+1), which does not depend on the
-    parameters (used inside line searches)."""
+    Parameters
+    ----------
+    y : numpy.ndarray
+        Outcome.
+    mu : numpy.ndarray
+        Fitted means.
+    theta : numpy.ndarray
+        θ = 1/α per batch row.
+    w : numpy.ndarray
+        Frequency weights.
+    const : bool
+        Include −Σ lgamma(y+1); ``False`` leaves it out (it does not depend on the parameters;
+        used inside line searches).
+
+    Returns
+    -------
+    numpy.ndarray
+        One log-likelihood per batch row (nats).
+    """
     th = np.asarray(theta, float)[..., None]
     with np.errstate(divide="ignore", invalid="ignore"):
         # lgamma(y+θ) − lgamma(θ) = lgamma(y) − lbeta(θ, y) and θ log(θ/(θ+μ)) = −θ log1p(μ/θ):
@@ -380,10 +450,31 @@ def _nb2_theta_steps(Xa, ya, wa, oa, beta, lt, iters, tol=1e-8):
 def nb2_ml(X, y, w=None, offset=None, tol: float = 1e-10, maxiter: int = 200, sweeps: int = 2) -> BatchFit:
     """NB2 with α by maximum likelihood per batch (see module doc).
 
-    From the Poisson fit and the moment start θ₀ = n / Σ(y/μ − 1)² (as
-    MASS::theta.ml), ``sweeps`` alternating sweeps (Fisher scoring for β | θ,
-    Newton for log θ | β, each to convergence with step halving), then joint
-    Newton on (β, log θ) with step halving until the step and gradient vanish.
+    From the Poisson fit and the moment start θ₀ = n / Σ(y/μ − 1)² (as MASS::theta.ml), ``sweeps``
+    alternating sweeps (Fisher scoring for β | θ, Newton for log θ | β, each to convergence with step
+    halving), then joint Newton on (β, log θ) with step halving until the step and gradient vanish.
+
+    Parameters
+    ----------
+    X : numpy.ndarray
+        Design, (n, p) or (B, n, p).
+    y : numpy.ndarray
+        Outcome, (n,) or (B, n).
+    w : numpy.ndarray, optional
+        Frequency weights, (n,) or (B, n) (bootstrap counts, jackknife 0/1); default 1.
+    offset : numpy.ndarray, optional
+        Offset on the linear-predictor scale, (n,) or (B, n); default 0.
+    tol : float
+        Convergence tolerance.
+    maxiter : int
+        Iterations at the most.
+    sweeps : int
+        Alternating sweeps before the joint Newton steps.
+
+    Returns
+    -------
+    BatchFit
+        ``beta`` (B, p, log-rate units), ``alpha`` (B,), ``converged``, ``loglik``.
     """
     Xb, yb, wb, ob, sq = _broadcast(X, y, w, offset)
     B, n, p = Xb.shape
@@ -431,10 +522,29 @@ def nb2_ml(X, y, w=None, offset=None, tol: float = 1e-10, maxiter: int = 200, sw
 def wald_se(family: str, X, y, fit: BatchFit, w=None, offset=None) -> np.ndarray:
     """Model-based standard errors for a batch fit.
 
-    ``poisson_ql``: φ (X'WX)⁻¹ with φ = Pearson X² / (n − p) (weights count as
-    rows); ``poisson``: (X'WX)⁻¹; ``nb2``: β block of the expected information
-    at the ML α, W = μ/(1+αμ) (what MASS::glm.nb reports); ``ols``: σ̂² (X'X)⁻¹
-    with σ̂² = RSS / (n − p).
+    ``poisson_ql``: φ (X'WX)⁻¹ with φ = Pearson X² / (n − p) (weights count as rows); ``poisson``:
+    (X'WX)⁻¹; ``nb2``: β block of the expected information at the ML α, W = μ/(1+αμ) (what
+    MASS::glm.nb reports); ``ols``: σ̂² (X'X)⁻¹ with σ̂² = RSS / (n − p).
+
+    Parameters
+    ----------
+    family : {"poisson_ql", "poisson", "nb2", "ols"}
+        Model of the fit.
+    X : numpy.ndarray
+        Design, (n, p) or (B, n, p).
+    y : numpy.ndarray
+        Outcome, (n,) or (B, n).
+    fit : BatchFit
+        The fit.
+    w : numpy.ndarray, optional
+        Frequency weights, (n,) or (B, n) (bootstrap counts, jackknife 0/1); default 1.
+    offset : numpy.ndarray, optional
+        Offset on the linear-predictor scale, (n,) or (B, n); default 0.
+
+    Returns
+    -------
+    numpy.ndarray
+        (B, p) standard errors, in the coefficients' units.
     """
     Xb, yb, wb, ob, sq = _broadcast(X, y, w, offset)
     beta = np.atleast_2d(fit.beta)
@@ -469,7 +579,26 @@ def wald_se(family: str, X, y, fit: BatchFit, w=None, offset=None) -> np.ndarray
 
 
 def firth_penalised_loglik(X: np.ndarray, y: np.ndarray, beta: np.ndarray, w: np.ndarray, offset: np.ndarray) -> float:
-    """ℓ(β) + ½ log|X'WX| for one data set (frequency weights ``w``)."""
+    """ℓ(β) + ½ log|X'WX| for one data set.
+
+    Parameters
+    ----------
+    X : numpy.ndarray
+        Design (n, p).
+    y : numpy.ndarray
+        0/1 outcome (n,).
+    beta : numpy.ndarray
+        Coefficients (p,), log-odds units.
+    w : numpy.ndarray
+        Frequency weights (n,).
+    offset : numpy.ndarray
+        Offset (n,).
+
+    Returns
+    -------
+    float
+        The penalised log-likelihood (nats).
+    """
     eta = X @ beta + offset
     pr = expit(eta)
     ll = np.sum(w * (y * eta - np.logaddexp(0, eta)))
@@ -578,10 +707,32 @@ def firth_logistic(X, y, w=None, offset=None, fixed: dict[int, float] | None = N
                    tol: float = 1e-10, maxiter: int = 200, start=None) -> BatchFit:
     """Firth-penalised logistic regression per batch replicate.
 
-    Batched Newton when nothing is fixed; a per-replicate loop otherwise.
-    ``fixed`` holds coefficients pinned at a value (index -> value) for the
-    profile penalised-likelihood intervals; the penalty keeps the full
+    Batched Newton when nothing is fixed; a per-replicate loop otherwise. The penalty keeps the full
     information matrix, as logistf does.
+
+    Parameters
+    ----------
+    X : numpy.ndarray
+        Design, (n, p) or (B, n, p).
+    y : numpy.ndarray
+        Outcome, (n,) or (B, n).
+    w : numpy.ndarray, optional
+        Frequency weights, (n,) or (B, n) (bootstrap counts, jackknife 0/1); default 1.
+    offset : numpy.ndarray, optional
+        Offset on the linear-predictor scale, (n,) or (B, n); default 0.
+    fixed : dict of int to float, optional
+        Coefficients pinned at a value (index -> value), for the profile penalised-likelihood intervals.
+    tol : float
+        Convergence tolerance.
+    maxiter : int
+        Iterations at the most.
+    start : numpy.ndarray, optional
+        Starting coefficients.
+
+    Returns
+    -------
+    BatchFit
+        ``beta`` (B, p, log-odds units), ``converged``, penalised ``loglik``.
     """
     Xb, yb, wb, ob, sq = _broadcast(X, y, w, offset)
     B, n, p = Xb.shape
