@@ -11,9 +11,12 @@ goes through :func:`save_figure`, which writes PNG and SVG with fixed metadata
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from study.covariates import labels as covariate_labels
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 #: Font shipped by matplotlib-fontja; DejaVu Sans (bundled with matplotlib) covers what it lacks.
 FONT_FAMILY = ["IPAexGothic", "DejaVu Sans"]
@@ -147,7 +150,7 @@ def font_path() -> str:
     return matplotlib_fontja.get_font_ttf_path()
 
 
-def save_figure(fig: Any, stem: Path | str) -> list[Path]:
+def save_figure(fig: Figure, stem: Path | str) -> list[Path]:
     """Write a figure as PNG and SVG with fixed metadata (byte-stable files).
 
     Parameters
@@ -179,7 +182,7 @@ def save_figure(fig: Any, stem: Path | str) -> list[Path]:
     return [png, svg]
 
 
-def show(fig: Any, saved: list[Path] | None = None) -> None:
+def show(fig: Figure, saved: list[Path] | None = None) -> None:
     """Display a figure once in the notebook and close it (so the inline backend does not show it twice).
 
     Parameters
