@@ -154,22 +154,13 @@ def negbin_ml(
 
     Parameters
     ----------
-    frame : pandas.DataFrame
-        The analysis frame's data (rows with a missing ``y``, covariate or offset are dropped).
-    y : str
-        Count outcome (e.g. ``staff``, persons).
-    covariates : sequence of str
-        Terms of the model (a constant is added).
-    offset : str, optional
-        Column added to the linear predictor with coefficient 1 (log scale).
-    level : float
-        Confidence level of the model-based intervals.
+    frame, y, covariates, offset, level
+        As in :func:`poisson_ql`.
 
     Returns
     -------
     CountFit
-        Coefficients (``params``: ``name, estimate, ci_low, ci_high, n, se, p_value``, log-rate units),
-        fitted means, α (NB2) or dispersion φ (QL), and the data used.
+        As :func:`poisson_ql`, with the ML α (NB2 variance μ + αμ², unitless) and its interval.
     """
     d = design(frame, y, covariates, offset)
     k = kernels.nb2_ml(d.X, d.y, offset=d.offset)

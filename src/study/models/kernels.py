@@ -232,14 +232,8 @@ def poisson_irls(X, y, w=None, offset=None, tol: float = 1e-10, maxiter: int = 1
 
     Parameters
     ----------
-    X : numpy.ndarray
-        Design, (n, p) or (B, n, p).
-    y : numpy.ndarray
-        Outcome, (n,) or (B, n).
-    w : numpy.ndarray, optional
-        Frequency weights, (n,) or (B, n) (bootstrap counts, jackknife 0/1); default 1.
-    offset : numpy.ndarray, optional
-        Offset on the linear-predictor scale, (n,) or (B, n); default 0.
+    X, y, w, offset : numpy.ndarray
+        Design, outcome, frequency weights and offset, as in :func:`ols` (optional leading batch axis).
     tol : float
         Convergence tolerance on the coefficients.
     maxiter : int
@@ -456,14 +450,8 @@ def nb2_ml(X, y, w=None, offset=None, tol: float = 1e-10, maxiter: int = 200, sw
 
     Parameters
     ----------
-    X : numpy.ndarray
-        Design, (n, p) or (B, n, p).
-    y : numpy.ndarray
-        Outcome, (n,) or (B, n).
-    w : numpy.ndarray, optional
-        Frequency weights, (n,) or (B, n) (bootstrap counts, jackknife 0/1); default 1.
-    offset : numpy.ndarray, optional
-        Offset on the linear-predictor scale, (n,) or (B, n); default 0.
+    X, y, w, offset : numpy.ndarray
+        Design, outcome, frequency weights and offset, as in :func:`ols` (optional leading batch axis).
     tol : float
         Convergence tolerance.
     maxiter : int
@@ -530,16 +518,12 @@ def wald_se(family: str, X, y, fit: BatchFit, w=None, offset=None) -> np.ndarray
     ----------
     family : {"poisson_ql", "poisson", "nb2", "ols"}
         Model of the fit.
-    X : numpy.ndarray
-        Design, (n, p) or (B, n, p).
-    y : numpy.ndarray
-        Outcome, (n,) or (B, n).
+    X, y : numpy.ndarray
+        Design and outcome, as in :func:`ols`.
     fit : BatchFit
         The fit.
-    w : numpy.ndarray, optional
-        Frequency weights, (n,) or (B, n) (bootstrap counts, jackknife 0/1); default 1.
-    offset : numpy.ndarray, optional
-        Offset on the linear-predictor scale, (n,) or (B, n); default 0.
+    w, offset : numpy.ndarray, optional
+        Frequency weights and offset, as in :func:`ols`.
 
     Returns
     -------
@@ -712,14 +696,8 @@ def firth_logistic(X, y, w=None, offset=None, fixed: dict[int, float] | None = N
 
     Parameters
     ----------
-    X : numpy.ndarray
-        Design, (n, p) or (B, n, p).
-    y : numpy.ndarray
-        Outcome, (n,) or (B, n).
-    w : numpy.ndarray, optional
-        Frequency weights, (n,) or (B, n) (bootstrap counts, jackknife 0/1); default 1.
-    offset : numpy.ndarray, optional
-        Offset on the linear-predictor scale, (n,) or (B, n); default 0.
+    X, y, w, offset : numpy.ndarray
+        Design, outcome, frequency weights and offset, as in :func:`ols` (optional leading batch axis).
     fixed : dict of int to float, optional
         Coefficients pinned at a value (index -> value), for the profile penalised-likelihood intervals.
     tol : float
