@@ -1,4 +1,4 @@
-"""One test per named cleaning rule (study.clean.ledger.RULES), through the public readers,
+"""One test per named cleaning rule (study.clean.rules.RULE_ROWS), through the public readers,
 plus the same rule seen end-to-end in corrections.csv via a minimal plan text.
 
 Expected values are worked out by hand from the literal inputs.
@@ -10,9 +10,8 @@ from pathlib import Path
 
 import pytest
 
-import study.clean.pipeline  # noqa: F401  (imports every module that registers rules)
 from study.clean.fields.institutions import read_institutions
-from study.clean.ledger import RULES
+from study.clean.rules import RULE_BY_ID, RULE_ROWS, RULES, rule_rows, rules_markdown
 from study.clean.municipalities import match_municipality, match_prefecture
 from study.clean.numbers import read_number
 from study.clean.pipeline import clean_file
@@ -25,21 +24,49 @@ LABEL = "生活保護受給率"
 # --- the registry ----------------------------------------------------------------------
 
 
-def test_every_rule_has_a_description():
-    assert RULES
-    for rule_id, description in RULES.items():
-        assert rule_id.isidentifier()
-        assert isinstance(description, str) and description.strip(), rule_id
-        assert len(description.split()) >= 4, (rule_id, description)
+def test_every_rule_has_a_description_field_and_example():
+    assert len(RULE_ROWS) == 30
+    for r in RULE_ROWS:
+        assert r.id.isidentifier()
+        assert len(r.description.split()) >= 4, r
+        assert r.field and r.example and "→" in r.example, r
+        assert r.reader in ("municipalities", "numbers", "quantities", "institutions", "staffing", "targets", "plan_details")
+
+
+def test_rule_constants_are_the_ids():
+    assert RULES.join_split_thousands == "join_split_thousands"
+    assert [str(r) for r in RULES] == [r.id for r in RULE_ROWS]
+    with pytest.raises(AttributeError):
+        RULES.no_such_rule  # noqa: B018
+
+
+def test_unknown_rule_is_refused():
+    from study.clean.ledger import Ledger
+
+    with pytest.raises(KeyError, match="no_such_rule"):
+        Ledger().correct("x", "population", 1, "1", 1, "no_such_rule")
+
+
+def test_rules_csv_is_the_table():
+    frame = __import__("study.clean.schema", fromlist=["rules_frame"]).rules_frame()
+    assert list(frame["rule"]) == sorted(RULE_BY_ID)
+    assert frame.to_dict("records") == rule_rows()
+    assert list(frame.columns) == ["rule", "description", "reader", "field", "example"]
+
+
+def test_docs_rules_md_is_generated():
+    """docs/rules.md is what ``python -m study.clean.rules`` writes (regenerate it after changing a rule)."""
+    docs = Path(__file__).resolve().parents[1] / "docs" / "rules.md"
+    assert docs.read_text(encoding="utf-8") == rules_markdown()
+    for r in RULE_ROWS:
+        assert f"`{r.id}`" in rules_markdown()
 
 
 def test_every_rule_is_tested_here():
     """Each rule of the entity readers has a pipeline case here; the plan-detail rules
     and target rules are tested per rule in tests/test_plan_details.py and tests/test_targets.py."""
-    from study.clean.fields.plan_details import DETAIL_RULES
-    from study.clean.fields.targets import TARGET_RULES
-
-    assert set(PIPELINE_CASES) == set(RULES) - set(DETAIL_RULES) - set(TARGET_RULES)
+    others = {r.id for r in RULE_ROWS if r.reader in ("plan_details", "targets")}
+    assert set(PIPELINE_CASES) == set(RULE_BY_ID) - others
 
 
 # --- place names --------------------------------------------------------------------------
@@ -362,8 +389,8 @@ def test_rule_is_written_to_corrections(tmp_path, rule_id):
     hit = hits.iloc[0]
     assert hit["entity_id"] == row["entity_id"]
     assert hit["source_line"] >= 1 and hit["raw"]
-    # the ledger names registered rules only
-    assert set(corr["rule"]) <= set(RULES)
+    # the ledger names declared rules only
+    assert set(corr["rule"]) <= set(RULE_BY_ID)
 
 
 def test_number_rules_are_decided_per_number():

@@ -1,8 +1,11 @@
-"""Reading numbers and units from printed cells.
+"""The one reader of numbers, ranges, counters, units and periods in printed cells.
 
-Each reader returns the value together with the rule ids it had to apply, so
-the caller can log a correction with the raw text. Readers never guess: text
-with no number gives ``None``.
+Each reader returns the value together with the rules it had to apply
+(constants of :data:`study.clean.rules.RULES`), so the caller can log a
+correction with the raw text. Readers never guess: text with no number gives
+``None``. The regex pieces below (:data:`NUMBER`, :data:`DECIMAL`,
+:data:`PLACES`, :data:`MONTHS`, :data:`PER_YEAR`…) are the only definitions of
+a number, a counter or a period; the field readers build their patterns from them.
 """
 
 from __future__ import annotations
@@ -10,12 +13,70 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from study.clean.ledger import rule
+from study.clean.rules import RULES
 from study.clean.textnorm import fold_width, strip_html
 
-_SPLIT_THOUSANDS_RE = re.compile(r"(?<![\d.,])(\d{1,3})((?:\s*,\s*\d{3})+)(?![\d])")
-_STRAY_DOT_RE = re.compile(r"(\d+\.\d+)\.(?!\d)")
+# --- the pieces every number pattern is built from ------------------------------------------
+
+#: A number with optional thousands commas and decimals: ``4,404``, ``12``, ``3.5`` (no sign, ASCII digits).
+NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+#: A number with optional decimals and no thousands commas: ``1.4``, ``12``.
+DECIMAL = r"\d+(?:\.\d+)?"
+#: Counters of places and sites: か所 and its spellings.
+PLACES = r"(?:か所|箇所|ヶ所|ケ所|カ所|ヵ所|個所)"
+#: The small か/ケ of a month count (``3か月``, ``2ヶ月``), as a character class.
+MONTH_KA = "[かカヶヵケ]"
+#: A count of months: ``か月`` and its spellings.
+MONTHS = rf"(?:{MONTH_KA}月)"
+#: Periods per year: ``月`` (month) 12, ``週`` (week) 52, ``年`` (year) 1.
+PER_YEAR: dict[str, float] = {"月": 12.0, "週": 52.0, "年": 1.0}
+#: Kanji digits (counts such as ``月一回``, ``二か月``).
+KANJI_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+_SPLIT_THOUSANDS_RE = re.compile(r"(?<![\d.,])\d{1,3}(?:\s*,\s*\d{3})+(?!\d)")
 _APPROX_RE = re.compile(r"(約|およそ|概ね|おおよそ)\s*$")
+
+
+def kanji_number(text: str) -> int:
+    """A kanji numeral of digits and 十 as an integer: ``一`` 1, ``十二`` 12, ``二十`` 20."""
+    total, cur = 0, 0
+    for ch in text:
+        if ch == "十":
+            total += (cur or 1) * 10
+            cur = 0
+        else:
+            cur = KANJI_DIGITS[ch]
+    return total + cur
+
+
+def to_number(text: str) -> float:
+    """``4,404`` -> 4404.0, ``3.0`` -> 3.0 (text already width-folded)."""
+    return float(text.replace(",", ""))
+
+
+def join_split_thousands(text: str) -> tuple[str, list[tuple[int, int]]]:
+    """``text`` with each number split by a space after its thousands comma (``2, 596``) joined (``2,596``),
+    and the (start, end) of each joined number in the returned text (rule ``join_split_thousands``).
+
+    The PDF conversion inserts a space after a comma; a comma followed by
+    exactly three digits is a thousands separator.
+    """
+    if ", " not in text and " ," not in text:
+        return text, []
+    out: list[str] = []
+    spans: list[tuple[int, int]] = []
+    last = pos = 0
+    for m in _SPLIT_THOUSANDS_RE.finditer(text):
+        fixed = re.sub(r"\s+", "", m.group(0))
+        if fixed == m.group(0):
+            continue
+        out.append(text[last : m.start()])
+        pos += m.start() - last
+        spans.append((pos, pos + len(fixed)))
+        out.append(fixed)
+        pos += len(fixed)
+        last = m.end()
+    return ("".join(out) + text[last:], spans) if spans else (text, [])
 
 
 @dataclass(frozen=True)
@@ -39,28 +100,6 @@ class Number:
         return float(self.value).is_integer()
 
 
-@rule
-def join_split_thousands(text: str) -> str:
-    """Digits split by a space after the thousands comma (``2, 596``) are one number (2,596).
-
-    The PDF conversion inserts a space after a comma; a comma followed by
-    exactly three digits is a thousands separator.
-    """
-    return _SPLIT_THOUSANDS_RE.sub(lambda m: m.group(1) + re.sub(r"\s+", "", m.group(2)), text)
-
-
-@rule
-def drop_stray_trailing_dot(text: str) -> str:
-    """A decimal number followed by a second dot (``39.0.``) is read without the stray dot."""
-    return _STRAY_DOT_RE.sub(r"\1", text)
-
-
-@rule
-def drop_approximation_qualifier(text: str) -> str:
-    """A number printed with 約/およそ (about) is read as the number; the qualifier is kept in the raw text."""
-    return text
-
-
 _RAW_NUMBER_RE = re.compile(r"(?<![\d.])(\d{1,3}(?:\s*,\s*\d{3})+(?!\d)|\d+)(\.\d+)?(\.(?!\d))?")
 
 
@@ -72,9 +111,9 @@ def prepare(text: str) -> str:
 def read_numbers(text: str) -> list[Number]:
     """All numbers in ``text``, in order, each with the rules that were needed to read it.
 
-    The rules are decided per number: ``2, 596`` needs :func:`join_split_thousands`,
-    ``39.0.`` needs :func:`drop_stray_trailing_dot`, a preceding 約 needs
-    :func:`drop_approximation_qualifier`.
+    The rules are decided per number: ``2, 596`` needs ``join_split_thousands``,
+    ``39.0.`` needs ``drop_stray_trailing_dot``, a preceding 約 needs
+    ``drop_approximation_qualifier``.
     """
     folded = prepare(text)
     out = []
@@ -84,12 +123,12 @@ def read_numbers(text: str) -> list[Number]:
             continue
         rules: list[str] = []
         if integer != m.group(1):
-            rules.append("join_split_thousands")
+            rules.append(RULES.join_split_thousands)
         if m.group(2) and m.group(3):
-            rules.append("drop_stray_trailing_dot")
+            rules.append(RULES.drop_stray_trailing_dot)
         approx = bool(_APPROX_RE.search(folded[: m.start()]))
         if approx:
-            rules.append("drop_approximation_qualifier")
+            rules.append(RULES.drop_approximation_qualifier)
         span = integer + (m.group(2) or "")
         end = m.end(2) if m.group(2) else m.end(1)
         value = float(integer.replace(",", "") + (m.group(2) or ""))
@@ -117,7 +156,7 @@ _UNIT_PATTERNS: tuple[tuple[str, str], ...] = (
     ("households", r"世帯"),
     ("persons", r"人|名"),
     ("schools", r"校"),
-    ("places", r"か所|箇所|ヶ所|ケ所|カ所|ヵ所|個所"),
+    ("places", PLACES),
 )
 
 

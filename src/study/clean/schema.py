@@ -15,7 +15,7 @@ import pandera.pandas as pa
 
 from study.clean.colspec import Col
 from study.errors import ValidationError
-from study.clean.ledger import RULES
+from study.clean.rules import RULE_BY_ID, rule_rows
 from study.clean.fields.plan_details import DETAIL_COLUMNS
 from study.clean.fields.targets import SUMMARY_COLUMNS, TARGET_TABLE
 from study.clean.structure import PROJECT_SECTIONS
@@ -99,8 +99,11 @@ PROVENANCE_TABLE: tuple[Col, ...] = (
     Col("source_line", "integer", "—", "1-based line of the raw text", "line", 1, None),
 )
 RULE_TABLE: tuple[Col, ...] = (
-    Col("rule", "string", "—", "Rule id (name of the documented function in src/study)", required=True),
+    Col("rule", "string", "—", "Rule id (declared in study.clean.rules.RULE_ROWS; see docs/rules.md)", required=True),
     Col("description", "string", "—", "What the rule does and when it applies", required=True),
+    Col("reader", "string", "—", "The reader module that applies the rule (study.clean.numbers, study.clean.fields.targets, …)", required=True),
+    Col("field", "string", "—", "Column(s) the rule corrects (the field of its rows in corrections.csv)", required=True),
+    Col("example", "string", "—", "A printed text and the value written for it (printed → value)", required=True),
 )
 
 TABLES: dict[str, tuple[Col, ...]] = {
@@ -163,7 +166,7 @@ def constraint_mask(df: pd.DataFrame, table: str) -> pd.DataFrame:
                 if c.maximum is not None:
                     inside &= v <= c.maximum
             ok = np.isnan(v) | inside
-        allowed = c.enum or (tuple(sorted(RULES)) if (table, c.name) == ("rules", "rule") else None)
+        allowed = c.enum or (tuple(sorted(RULE_BY_ID)) if (table, c.name) == ("rules", "rule") else None)
         if allowed:
             ok = ok & (series.isna() | series.isin(list(allowed) + [""])).to_numpy(dtype=bool)
         if c.pattern:
@@ -210,8 +213,8 @@ def _array(values: list, kind: str) -> pd.api.extensions.ExtensionArray:
 
 
 def rules_frame() -> pd.DataFrame:
-    """The registered rules, sorted by id."""
-    return typed(pd.DataFrame([{"rule": k, "description": v} for k, v in sorted(RULES.items())]), "rules")
+    """The rules of :data:`study.clean.rules.RULE_ROWS`, sorted by id (``rules.csv``)."""
+    return typed(pd.DataFrame(rule_rows()), "rules")
 
 
 def validate_all(**tables: pd.DataFrame) -> dict[str, pd.DataFrame]:

@@ -81,10 +81,11 @@ import re
 from dataclasses import dataclass
 
 from study.clean.colspec import Col
-from study.clean.ledger import RULES, Ledger, register_rule
-from study.clean.fields.quantities import Problem
+from study.clean.ledger import Ledger, Problem, Recorder, format_value
+from study.clean.numbers import DECIMAL, MONTH_KA, MONTHS, PER_YEAR, kanji_number
+from study.clean.rules import RULES
 from study.clean.structure import Block, Line, strip_item_number
-from study.clean.textnorm import clean_cell, compact, fold_width, fuzzy_label, strip_html
+from study.clean.textnorm import clean_cell, compact, fuzzy_label, plain
 
 # =============================================================================
 # Columns
@@ -155,79 +156,11 @@ def _background_cols() -> list[Col]:
 DETAIL_COLUMNS: tuple[Col, ...] = tuple(_meeting_cols() + _implementer_cols() + _background_cols())
 
 # =============================================================================
-# Rules
-# =============================================================================
-
-#: This module's named rules (rule id -> description), registered in
-#: :data:`study.clean.ledger.RULES` at import like every other rule.
-DETAIL_RULES: dict[str, str] = {}
-
-
-def _rule(rule_id: str, description: str) -> str:
-    DETAIL_RULES[rule_id] = description
-    return register_rule(rule_id, description)
-
-
-SERIES_SUMMED = _rule(
-    "meeting_series_summed",
-    "Several distinct meeting series listed for one row (per meeting, bullet, sentence or line) are summed into meetings per year.",
-)
-TOTAL_WITH_BREAKDOWN = _rule(
-    "meeting_total_with_breakdown",
-    "Of three or more meeting series, one that equals the sum of the others is a total followed by its breakdown and is taken alone.",
-)
-RESTATED = _rule(
-    "meeting_restated_frequency",
-    "Two frequencies for the same meeting series (one in brackets or a ※ note right after the other) that differ are read as a range.",
-)
-PER_UNIT = _rule(
-    "meeting_frequency_per_unit",
-    "A meeting held separately in each ward, district or site (各区において年1回, 校区ごとに月1回) is counted per unit, not multiplied by the number of units.",
-)
-PLAN_COUNT = _rule(
-    "meeting_plan_count_per_year",
-    "A bare count of meetings in the plan (実施予定回数 140回, 合計15回, 開催件数20件) is read as meetings in the plan year.",
-)
-FISCAL_YEAR = _rule(
-    "meeting_latest_fiscal_year_count",
-    "Counts printed per fiscal year (H29:4回 H30:4回) are read as meetings per year, using the latest year printed.",
-)
-SAME_AS_ABOVE = _rule(
-    "meeting_same_as_above",
-    "A network-building row that only says it is the same as the row above (同上, 上記と同様) takes the case-review row's value.",
-)
-FORM_ORDER = _rule(
-    "meeting_rows_in_form_order",
-    "Without the (個別事例の検討)/(ネットワーク構築) labels, the two rows of ⑦イ are read in the form's order: case review, then network.",
-)
-FIRST_NAMED = _rule(
-    "implementer_first_named_type",
-    "When contractors of different kinds are named, the implementer type is the kind of the first one named.",
-)
-UNLISTED_PARTY = _rule(
-    "implementer_unlisted_party_is_other",
-    "A named organisation of no listed kind (…協議会, …組織, コミュニティ) is typed 'other'.",
-)
-NAME_VARIANT = _rule(
-    "implementer_name_variant",
-    "A local-government name that differs from the entity's printed name by a misprinted character (鯉ヶ沢町 for 鰺ヶ沢町) is the entity itself.",
-)
-
-
-def register_rules() -> None:
-    """Register :data:`DETAIL_RULES` in the ledger's rule registry (idempotent)."""
-    for rule_id, description in DETAIL_RULES.items():
-        if RULES.get(rule_id) != description:
-            register_rule(rule_id, description)
-
-
-# =============================================================================
 # Frequency reader
 # =============================================================================
 
-_KANJI_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-_KANJI_NUM_RE = re.compile(r"[一二三四五六七八九十]+(?=\s*(?:回|度|か月|カ月|ヶ月|ヵ月|ケ月|箇月|週))")
-_N = r"\d+(?:\.\d+)?"
+_KANJI_NUM_RE = re.compile(rf"[一二三四五六七八九十]+(?=\s*(?:回|度|{MONTHS}|箇月|週))")
+_N = DECIMAL
 _SEP = r"\s*[~\-‐−–—]\s*"
 #: A count or a range of counts: ``4``, ``4~10``, ``3回~4`` (the 回 follows).
 _RNG = rf"(?:{_N})(?:(?:\s*(?:回|度))?{_SEP}(?:{_N}))?"
@@ -235,7 +168,7 @@ _RNG = rf"(?:{_N})(?:(?:\s*(?:回|度))?{_SEP}(?:{_N}))?"
 #: pattern starts with ``\d`` (the regex engine then skips quickly to digits).
 _N0 = r"\d(?<![\d.]\d)\d*(?:\.\d+)?"
 _RNG0 = rf"(?:{_N0})(?:(?:\s*(?:回|度))?{_SEP}(?:{_N}))?"
-_MO = r"(?:か|カ|ヶ|ヵ|ケ|箇|ケ)\s*月(?:間)?"
+_MO = rf"(?:{MONTH_KA}|箇)\s*月(?:間)?"
 _PATTERNS: tuple[tuple[str, str], ...] = (
     # 1回/月, 8回/年, 1回/3か月, 1回/1~3か月
     ("slash", rf"(?P<c>{_RNG0})\s*(?:回|度)\s*/\s*(?:(?P<m>{_RNG})\s*(?:{_MO}|(?P<u2>年|週))|(?P<u>月|年|週))"),
@@ -288,11 +221,12 @@ class Frequency:
     problem: Problem | None = None
 
     def formatted(self) -> str:
+        """The value as written to the ledger: ``12``, a range ``4-12``, or empty."""
         if self.per_year is not None:
-            return _num(self.per_year)
+            return format_value(self.per_year)
         if self.low is None:
             return ""
-        return f"{_num(self.low)}-{_num(self.high)}"
+        return f"{format_value(self.low)}-{format_value(self.high)}"
 
 
 @dataclass
@@ -305,31 +239,10 @@ class _Expr:
     year: int | None = None
 
 
-def _kanji_number(s: str) -> str:
-    total, cur = 0, 0
-    for ch in s:
-        if ch == "十":
-            total += (cur or 1) * 10
-            cur = 0
-        else:
-            cur = _KANJI_DIGITS[ch]
-    return str(total + cur)
-
-
-_WIDE_RE = re.compile(r"[\uff01-\uff5e\u3000〜－～∼]")
-
-
-def _fold(text: str) -> str:
-    """Strip tags and fold width, skipping the (slow) translation when nothing needs folding."""
-    if "<" in text or "&" in text:
-        text = strip_html(text)
-    return fold_width(text) if _WIDE_RE.search(text) else text
-
-
 def normalise(text: str) -> str:
     """Fold width, strip tags, unify wave dashes, kanji counts to digits, collapse spaces."""
-    t = _fold(text).replace("〜", "~").replace("∼", "~")
-    t = _KANJI_NUM_RE.sub(lambda m: _kanji_number(m.group(0)), t)
+    t = plain(text).replace("〜", "~").replace("∼", "~")
+    t = _KANJI_NUM_RE.sub(lambda m: str(kanji_number(m.group(0))), t)
     return re.sub(r"[ \t\u00a0]+", " ", t)
 
 
@@ -346,15 +259,12 @@ def _scale(count: tuple[float, float] | None, lo_mult: float, hi_mult: float | N
     return (c[0] * lo_mult, c[1] * hi_mult)
 
 
-_UNIT = {"月": 12.0, "週": 52.0, "年": 1.0}
-
-
 def _expr_value(m: re.Match[str], name: str) -> tuple[float, float] | None:
     g = lambda k: m.group(f"{name}_{k}")  # noqa: E731
     if name == "slash":
         count = _rng(g("c"))
         if g("u"):
-            return _scale(count, _UNIT[g("u")])
+            return _scale(count, PER_YEAR[g("u")])
         months = _rng(g("m"))
         assert months
         if g("u2"):
@@ -362,9 +272,9 @@ def _expr_value(m: re.Match[str], name: str) -> tuple[float, float] | None:
             return _scale(count, per / months[1], per / months[0])
         return _scale(count, 12 / months[1], 12 / months[0])
     if name == "every":
-        return _scale(_rng(g("c")), _UNIT[g("u")])
+        return _scale(_rng(g("c")), PER_YEAR[g("u")])
     if name == "alt":
-        return _scale(_rng(g("c")), _UNIT[g("u")] / 2)
+        return _scale(_rng(g("c")), PER_YEAR[g("u")] / 2)
     if name in ("months", "bare_months"):
         months = _rng(g("m"))
         assert months
@@ -378,7 +288,7 @@ def _expr_value(m: re.Match[str], name: str) -> tuple[float, float] | None:
         per = 1.0 if g("u") == "年" else 52.0
         return _scale(_rng(g("c")), per / n)
     if name == "per":
-        return _scale(_rng(g("c")), _UNIT[g("u")])
+        return _scale(_rng(g("c")), PER_YEAR[g("u")])
     if name in ("fy", "count"):
         return _rng(g("c"))
     return None
@@ -444,11 +354,11 @@ def read_frequency(text: str) -> Frequency:
     if len(fy) > 1:
         latest = max(fy, key=lambda e: e.year or 0)
         exprs = [e for e in exprs if e.kind != "fy" or e is latest]
-        rules.append(FISCAL_YEAR)
+        rules.append(RULES.meeting_latest_fiscal_year_count)
     elif fy:
-        rules.append(FISCAL_YEAR)
+        rules.append(RULES.meeting_latest_fiscal_year_count)
     if any(e.kind == "count" for e in exprs):
-        rules.append(PLAN_COUNT)
+        rules.append(RULES.meeting_plan_count_per_year)
     # ranges written as two expressions: 月1回~月2回, 2月に1回~半年に1回
     merged: list[_Expr] = []
     for e in exprs:
@@ -463,7 +373,7 @@ def read_frequency(text: str) -> Frequency:
         if series and _linked(t[series[-1].end : e.start], (series[-1].low, series[-1].high) == (e.low, e.high)):
             p = series[-1]
             if (p.low, p.high) != (e.low, e.high):
-                rules.append(RESTATED)
+                rules.append(RULES.meeting_restated_frequency)
             series[-1] = _Expr(min(p.low, e.low), max(p.high, e.high), p.start, e.end, p.kind)
         else:
             series.append(e)
@@ -473,14 +383,14 @@ def read_frequency(text: str) -> Frequency:
             for s in series:
                 if s.low > 0 and s.low == sum(points) - s.low:
                     series = [s]
-                    rules.append(TOTAL_WITH_BREAKDOWN)
+                    rules.append(RULES.meeting_total_with_breakdown)
                     break
     if len(series) > 1:
-        rules.append(SERIES_SUMMED)
+        rules.append(RULES.meeting_series_summed)
     low = round(sum(s.low for s in series), 4)
     high = round(sum(s.high for s in series), 4)
     if _PER_UNIT_RE.search(t):
-        rules.append(PER_UNIT)
+        rules.append(RULES.meeting_frequency_per_unit)
     per_year = low if low == high else None
     return Frequency(per_year, low, high, tuple(dict.fromkeys(rules)))
 
@@ -493,10 +403,6 @@ def _no_frequency(t: str) -> Problem:
     if _ATTACHMENT_RE.search(t):
         return Problem("see_attachment", f"the row refers to an attachment: {t.strip()[:80]!r}")
     return Problem("no_frequency", f"no number of meetings in the text: {t.strip()[:80]!r}")
-
-
-def _num(v: float) -> str:
-    return str(int(v)) if float(v).is_integer() else repr(round(v, 4))
 
 
 # =============================================================================
@@ -644,7 +550,7 @@ def _put(rows: dict[str, _Row], kind: str | None, target: str, text: str) -> Non
 
 def _clean_name(parts: list[str]) -> str | None:
     text = " ".join(parts)
-    text = _BULLET_RE.sub(" ", _fold(text))
+    text = _BULLET_RE.sub(" ", plain(text))
     text = re.sub(r"\s+", " ", text).strip(" 、,")
     return text or None
 
@@ -716,7 +622,7 @@ def _self_match(part: str, entity_name: str) -> str | None:
 
 def read_implementer(text: str, entity_name: str) -> Implementer:
     """Classify the value of a ①実施主体(委託先) cell (label already removed)."""
-    t = _fold(text).replace("(株)", "株式会社").replace("(有)", "有限会社")
+    t = plain(text).replace("(株)", "株式会社").replace("(有)", "有限会社")
     t = re.sub(r"^\s*\(\s*委\s*託\s*先\s*\)\s*", "", t).strip()
     if not re.sub(r"[\s()()・:]", "", t):
         return Implementer(None, None, problem=Problem("not_stated", "no implementer printed"))
@@ -738,14 +644,14 @@ def read_implementer(text: str, entity_name: str) -> Implementer:
         if match:
             self_named = True
             if match == "variant":
-                rules.append(NAME_VARIANT)
+                rules.append(RULES.implementer_name_variant)
         elif _ORG_SUFFIX_RE.search(part):
             parties.append(("other", True))
         else:
             unclear.append(part)
     if parties:
         first, unlisted = parties[0]
-        party_rules = ([UNLISTED_PARTY] if unlisted else []) + ([FIRST_NAMED] if len({p for p, _ in parties}) > 1 else [])
+        party_rules = ([RULES.implementer_unlisted_party_is_other] if unlisted else []) + ([RULES.implementer_first_named_type] if len({p for p, _ in parties}) > 1 else [])
         return Implementer(first, True, tuple(party_rules))
     if re.search(r"委託(?!先)", t):
         return Implementer(None, True, (), Problem("contractor_not_named", f"outsourced (委託) but no contractor named: {t!r}"))
@@ -821,7 +727,7 @@ class Background:
 
 def read_background(text: str) -> Background:
     """Qualifications named and employer of the 推進員, from the ⑤ cell text."""
-    t = re.sub(r"\s+", " ", _fold(text)).strip()
+    t = re.sub(r"\s+", " ", plain(text)).strip()
     if not re.sub(r"[\s\-—―ー()]", "", t):
         return Background({k: None for k in _QUALS}, None, Problem("not_stated", "⑤ is empty"))
     q = _COLLAB_ASIDE_RE.sub(" ", t)
@@ -866,60 +772,32 @@ def _find_background(lines: list[Line]) -> tuple[Line, str, str] | None:
 # =============================================================================
 
 
-class _Rec:
-    def __init__(self, entity_id: str, ledger: Ledger) -> None:
-        self.entity_id = entity_id
-        self.ledger = ledger
-        self.row: dict = {}
-        self.prov: list[dict] = []
-
-    def set(self, fld: str, value: object, raw: str, line: int | None) -> None:
-        self.row[fld] = value
-        self.prov.append({"entity_id": self.entity_id, "field": fld, "value": _text(value), "raw": raw, "source_line": line})
-
-    def correct(self, fld: str, line: int | None, raw: str, value: object, rules) -> None:
-        for r in rules:
-            self.ledger.correct(self.entity_id, fld, line, raw, value, r)
-
-    def issue(self, fld: str, line: int | None, raw: str, problem: Problem | None) -> None:
-        if problem:
-            self.ledger.issue(self.entity_id, fld, line, raw, problem.reason, problem.check)
-
-
-def _text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return _num(value)
-    return str(value)
-
-
 def read_details(block: Block, entity_id: str, ledger: Ledger) -> tuple[dict, list[dict]]:
     """Read the detail columns (:data:`DETAIL_COLUMNS`) of one block: (row, provenance rows).
 
-    Corrections (with the rules of :data:`DETAIL_RULES`) and issues go to ``ledger``.
+    Corrections (rules ``meeting_*`` and ``implementer_*`` of :data:`study.clean.rules.RULE_ROWS`)
+    and issues go to ``ledger``.
     """
-    register_rules()
-    rec = _Rec(entity_id, ledger)
+    rec = Recorder(entity_id, ledger)
     _meetings(block, rec)
     entity_name = block.municipality_raw or block.prefecture_raw
     for project in _PROJECT_JA:
         _implementer(block, project, entity_name, rec)
     _background(block, rec)
-    return rec.row, rec.prov
+    return rec.row, rec.provenance
 
 
 _MEETING_FIELDS = tuple(c.name for c in _meeting_cols())
 
 
-def _meetings(block: Block, rec: _Rec) -> None:
+def _meetings(block: Block, rec: Recorder) -> None:
     fields = _MEETING_FIELDS
     region = _meeting_region(block) if "takikan" in block.sections else None
     if region is None:
         for f in fields:
             rec.set(f, None, "", None)
         if "takikan" in block.sections:
-            rec.issue("case_meetings_per_year", None, "", Problem("label_missing", "section 4 has no ⑦イ 相談支援包括化推進会議の開催方法"))
+            rec.problem("case_meetings_per_year", "", None, Problem("label_missing", "section 4 has no ⑦イ 相談支援包括化推進会議の開催方法"))
         return
     rows, labelled = _split_rows(region)
     case_reading: tuple[Frequency, str | None] | None = None
@@ -933,14 +811,14 @@ def _meetings(block: Block, rec: _Rec) -> None:
         pfx = f"{kind}_meetings_per_year"
         rules = list(freq.rules)
         if not labelled and row.lines:
-            rules.insert(0, FORM_ORDER)
+            rules.insert(0, RULES.meeting_rows_in_form_order)
         if kind == "network" and case_reading is not None:
             if freq.low is None and _SAME_RE.search(normalise(desc)) and case_reading[0].low is not None:
                 c = case_reading[0]
                 freq = Frequency(c.per_year, c.low, c.high, c.rules)
-                rules = [SAME_AS_ABOVE]
+                rules = [RULES.meeting_same_as_above]
             if name and _SAME_RE.fullmatch(re.sub(r"[\s。]", "", name)) and case_reading[1]:
-                rec.correct(f"{kind}_meeting_existing_name", line, raw, case_reading[1], [SAME_AS_ABOVE])
+                rec.correct(f"{kind}_meeting_existing_name", line, raw, case_reading[1], [RULES.meeting_same_as_above])
                 name = case_reading[1]
         if not row.lines and freq.problem:
             freq = Frequency(problem=Problem("label_missing", f"no ({_KINDS[kind][0]}) row found in ⑦イ"))
@@ -949,12 +827,12 @@ def _meetings(block: Block, rec: _Rec) -> None:
         rec.set(f"{pfx}_high", freq.high, raw, line)
         rec.set(f"{kind}_meeting_existing_name", name, raw, line)
         rec.correct(pfx, line, raw, freq.formatted(), rules)
-        rec.issue(pfx, line, raw, freq.problem)
+        rec.problem(pfx, raw, line, freq.problem)
         if kind == "case":
             case_reading = (freq, name)
 
 
-def _implementer(block: Block, project: str, entity_name: str, rec: _Rec) -> None:
+def _implementer(block: Block, project: str, entity_name: str, rec: Recorder) -> None:
     lines = block.section(project)
     if project == "takikan" and lines:
         lines = lines + block.continuation
@@ -967,7 +845,7 @@ def _implementer(block: Block, project: str, entity_name: str, rec: _Rec) -> Non
     if found is None:
         for f in names:
             rec.set(f, None, "", None)
-        rec.issue(names[0], None, "", Problem("label_missing", f"section {_PROJECT_JA[project][0]} has no ①実施主体(委託先) item"))
+        rec.problem(names[0], "", None, Problem("label_missing", f"section {_PROJECT_JA[project][0]} has no ①実施主体(委託先) item"))
         return
     line, value, raw = found
     r = read_implementer(value, entity_name)
@@ -975,10 +853,10 @@ def _implementer(block: Block, project: str, entity_name: str, rec: _Rec) -> Non
     rec.set(names[1], r.outsourced, raw, line.no)
     rec.set(names[2], re.sub(r"^\s*\(\s*委\s*託\s*先\s*\)\s*", "", value).strip() or None, raw, line.no)
     rec.correct(names[0], line.no, raw, r.type, r.rules)
-    rec.issue(names[0], line.no, raw, r.problem)
+    rec.problem(names[0], raw, line.no, r.problem)
 
 
-def _background(block: Block, rec: _Rec) -> None:
+def _background(block: Block, rec: Recorder) -> None:
     fields = list(_QUALS) + ["staff_municipal"]
     lines = block.section("takikan")
     found = (_find_background(lines) or _find_background(block.continuation)) if lines else None
@@ -986,7 +864,7 @@ def _background(block: Block, rec: _Rec) -> None:
         for f in fields:
             rec.set(f, None, "", None)
         if lines:
-            rec.issue(fields[0], None, "", Problem("label_missing", "section 4 has no ⑤相談支援包括化推進員の経歴等 item"))
+            rec.problem(fields[0], "", None, Problem("label_missing", "section 4 has no ⑤相談支援包括化推進員の経歴等 item"))
         return
     line, value, raw = found
     b = read_background(value)
@@ -994,4 +872,4 @@ def _background(block: Block, rec: _Rec) -> None:
         rec.set(f, b.quals[f], raw, line.no)
     rec.set("staff_municipal", b.staff_municipal, raw, line.no)
     target = fields[0] if b.problem and b.problem.check == "not_stated" else "staff_municipal"
-    rec.issue(target, line.no, raw, b.problem)
+    rec.problem(target, raw, line.no, b.problem)
