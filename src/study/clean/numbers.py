@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from study.clean.rules import RULES
-from study.clean.textnorm import fold_width, strip_html
+from study.clean.textnorm import fold_width, plain
 
 # --- the pieces every number pattern is built from ------------------------------------------
 
@@ -105,7 +106,7 @@ _RAW_NUMBER_RE = re.compile(r"(?<![\d.])(\d{1,3}(?:\s*,\s*\d{3})+(?!\d)|\d+)(\.\
 
 def prepare(text: str) -> str:
     """Strip tags and fold width (full-width digits, commas and points to ASCII)."""
-    return fold_width(strip_html(text)).replace("，", ",")
+    return plain(text)
 
 
 def read_numbers(text: str) -> list[Number]:
@@ -115,6 +116,12 @@ def read_numbers(text: str) -> list[Number]:
     ``39.0.`` needs ``drop_stray_trailing_dot``, a preceding 約 needs
     ``drop_approximation_qualifier``.
     """
+    return list(_read_numbers(text))
+
+
+@lru_cache(maxsize=2048)
+def _read_numbers(text: str) -> tuple[Number, ...]:
+    """:func:`read_numbers`, remembered per text (a field is read for its number and checked for one)."""
     folded = prepare(text)
     out = []
     for m in _RAW_NUMBER_RE.finditer(folded):
@@ -133,12 +140,12 @@ def read_numbers(text: str) -> list[Number]:
         end = m.end(2) if m.group(2) else m.end(1)
         value = float(integer.replace(",", "") + (m.group(2) or ""))
         out.append(Number(value, span, m.start(), end, tuple(rules), approx))
-    return out
+    return tuple(out)
 
 
 def read_number(text: str) -> Number | None:
     """The first number in ``text`` (see :func:`read_numbers`), or ``None``."""
-    numbers = read_numbers(text)
+    numbers = _read_numbers(text)
     return numbers[0] if numbers else None
 
 
@@ -160,15 +167,14 @@ _UNIT_PATTERNS: tuple[tuple[str, str], ...] = (
 )
 
 
+#: All units in one regex: its leftmost match is the first unit printed (ties: the first in :data:`_UNIT_PATTERNS`).
+_UNIT_RE = re.compile("|".join(f"(?P<{name}>{pattern})" for name, pattern in _UNIT_PATTERNS))
+
+
 def find_unit(text: str) -> str | None:
     """The first unit mentioned in ``text`` (after width folding), as a canonical name."""
-    folded = fold_width(text)
-    best: tuple[int, str] | None = None
-    for name, pattern in _UNIT_PATTERNS:
-        m = re.search(pattern, folded)
-        if m and (best is None or m.start() < best[0]):
-            best = (m.start(), name)
-    return best[1] if best else None
+    m = _UNIT_RE.search(fold_width(text))
+    return m.lastgroup if m else None
 
 
 def unit_after(text: str, number: Number) -> str | None:

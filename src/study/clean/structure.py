@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from study.clean.textnorm import cells, clean_cell, compact, fuzzy_label
 
@@ -30,6 +30,7 @@ SECTION_PATTERNS: dict[str, re.Pattern[str]] = {
 PROJECT_SECTIONS = ("chiikiryoku", "takikan", "prefectural")
 #: Every section heading contains one of these (a cheap filter before the regexes).
 _HEADING_HINTS = ("について", "基本情報", "地域の特徴", "1-2", "１－２", "1-1", "１－１")
+_HEADING_HINTS_RE = re.compile("|".join(map(re.escape, _HEADING_HINTS)))
 
 
 @dataclass(frozen=True)
@@ -114,7 +115,7 @@ def find_sections(body: list[Line]) -> dict[str, tuple[int, int]]:
     """Index ranges ``(heading, next heading)`` of the form's sections within a block."""
     found: list[tuple[int, str]] = []
     for idx, line in enumerate(body):
-        if line.text.startswith("\t") or len(line.text) > 200 or not any(h in line.text for h in _HEADING_HINTS):
+        if line.text.startswith("\t") or len(line.text) > 200 or not _HEADING_HINTS_RE.search(line.text):
             continue  # headings start at the margin and are short; the rest is content
         text = line.clean.replace("\t", " ").strip()
         for name, pattern in SECTION_PATTERNS.items():
@@ -137,9 +138,12 @@ class Item:
     raw: str
 
 
+_ITEM_NUMBER_RE = re.compile(rf"^\s*(?:[{_CIRCLED}]|\(\d+\)|\d+\s*\.)\s*")
+
+
 def strip_item_number(text: str) -> str:
     """Drop a leading circled item number (④) or ``(4)`` and stray tags."""
-    return re.sub(rf"^\s*(?:[{_CIRCLED}]|\(\d+\)|\d+\s*\.)\s*", "", text)
+    return _ITEM_NUMBER_RE.sub("", text)
 
 
 def find_item(lines: list[Line], label: str, within_first_cell: bool = False) -> Item | None:
@@ -151,7 +155,7 @@ def find_item(lines: list[Line], label: str, within_first_cell: bool = False) ->
     stand anywhere in the first cell (a shortened or prefixed label).
     """
     target = compact(label)
-    pattern = re.compile(fuzzy_label(label))
+    pattern = _label_re(label)
     for k, line in enumerate(lines):
         text = strip_item_number(line.clean)
         m = pattern.match(text)
@@ -170,6 +174,11 @@ def find_item(lines: list[Line], label: str, within_first_cell: bool = False) ->
                 value = " ".join(v for v in (_value(rest), extra, _value(n_rest)) if v)
                 return Item(line.no, value, line.text + "\n" + nxt_line.text)
     return None
+
+
+@lru_cache(maxsize=None)
+def _label_re(label: str) -> re.Pattern[str]:
+    return re.compile(fuzzy_label(label))
 
 
 def _value(text: str) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import re
+from functools import lru_cache
 
 # Full-width ASCII (U+FF01–U+FF5E) to ASCII, ideographic space to space.
 _WIDTH_TABLE = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
@@ -22,6 +23,7 @@ _TAG_RE = re.compile(r"<[^>]*>")
 _CELL_TAG_RE = re.compile(r"</?(?:td|th|tr|table|tbody|thead|p|br|li|ul|ol|div)\b[^>]*>", re.IGNORECASE)
 _RADIO_RE = re.compile(r"<input\b[^>]*type\s*=\s*[\"']?radio[^>]*>", re.IGNORECASE)
 _SPACE_RE = re.compile(r"[ \t\u00a0]+")
+_ALL_SPACE_RE = re.compile(r"\s+")
 
 #: Characters that mark a chosen option on the form (○ and its look-alikes).
 MARKS = "○〇◯●◎✓✔☑"
@@ -63,9 +65,10 @@ def clean_cell(text: str) -> str:
 
 def compact(text: str) -> str:
     """Remove all whitespace (labels wrap and get spaces inserted by the PDF conversion)."""
-    return re.sub(r"\s+", "", text)
+    return _ALL_SPACE_RE.sub("", text)
 
 
+@lru_cache(maxsize=None)
 def fuzzy_label(label: str) -> str:
     """A regex matching ``label`` with optional whitespace between its characters."""
     return r"\s*".join(re.escape(ch) for ch in label)

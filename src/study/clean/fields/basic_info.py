@@ -28,7 +28,7 @@ BASIC_LABELS: dict[str, str] = {
     "hokatsu": r"地\s*域\s*包\s*括\s*支\s*援\s*セ\s*ン\s*タ\s*ー",
     "konkyu": r"生\s*活\s*困\s*窮\s*者\s*自\s*立\s*相\s*談\s*支\s*援\s*(?:事\s*業)?",
 }
-_LABEL_RE = re.compile("|".join(f"{_START}(?P<{name}>{rx})" for name, rx in BASIC_LABELS.items()), re.M)
+_LABEL_RE = re.compile(_START + "(?:" + "|".join(f"(?P<{name}>{rx})" for name, rx in BASIC_LABELS.items()) + ")", re.M)
 
 
 @dataclass(frozen=True)
@@ -101,5 +101,8 @@ def _line_at(offsets: list[tuple[int, int]], pos: int) -> int:
     return line
 
 
+_WS_RE = re.compile(r"\s+")
+
+
 def _tidy(text: str) -> str:
-    return re.sub(r"\s+", " ", text.replace("\t", " ")).strip()
+    return _WS_RE.sub(" ", text).strip()
