@@ -193,23 +193,21 @@ def constraint_mask(df: pd.DataFrame, table: str) -> pd.DataFrame:
 _SCHEMAS = {name: pandera_schema(name) for name in TABLES}
 
 
-def entity_frame(rows: list[dict]) -> pd.DataFrame:
-    """Rows -> a DataFrame with the schema's column order and nullable dtypes."""
-    return pd.DataFrame(rows)
+def typed(data: pd.DataFrame | list[dict], table: str) -> pd.DataFrame:
+    """Reorder columns to the schema and cast to nullable dtypes (missing columns become null).
 
-
-def typed(df: pd.DataFrame, table: str) -> pd.DataFrame:
-    """Reorder columns to the schema and cast to nullable dtypes (missing columns become null)."""
-    n = len(df)
-    data = {}
+    ``data`` is a DataFrame or its rows as dicts (a key missing from a row is null).
+    """
+    n = len(data)
+    out = {}
     for c in TABLES[table]:
-        values = df[c.name].tolist() if c.name in df else [None] * n
-        data[c.name] = _array([None if _missing(v) else v for v in values], c.type)
-    return pd.DataFrame(data, index=pd.RangeIndex(n))
-
-
-def _missing(v: object) -> bool:
-    return v is None or v is pd.NA or (isinstance(v, float) and v != v)
+        if isinstance(data, pd.DataFrame):
+            values = data[c.name].tolist() if c.name in data else [None] * n
+        else:
+            values = [row.get(c.name) for row in data]
+        na = pd.NA
+        out[c.name] = _array([None if v is na or (v.__class__ is float and v != v) else v for v in values], c.type)
+    return pd.DataFrame(out, index=pd.RangeIndex(n))
 
 
 def _array(values: list, kind: str) -> pd.api.extensions.ExtensionArray:
@@ -232,8 +230,8 @@ def rules_frame() -> pd.DataFrame:
     return typed(pd.DataFrame(rule_rows()), "rules")
 
 
-def validate_all(**tables: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """Cast and validate each table with its pandera schema.
+def validate_all(**tables: pd.DataFrame | list[dict]) -> dict[str, pd.DataFrame]:
+    """Cast (:func:`typed`) and validate each table, given as a DataFrame or as rows, with its pandera schema.
 
     Raises pandera's ``SchemaError`` for a dtype, nullability or uniqueness
     failure, and :class:`~study.errors.ValidationError` naming the column, row
