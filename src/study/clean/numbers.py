@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from study.clean.rules import RULES
-from study.clean.textnorm import fold_width, plain
+from study.clean.textnorm import compact, fold_width, plain
 
 # --- the pieces every number pattern is built from ------------------------------------------
 
@@ -68,7 +68,7 @@ def join_split_thousands(text: str) -> tuple[str, list[tuple[int, int]]]:
     spans: list[tuple[int, int]] = []
     last = pos = 0
     for m in _SPLIT_THOUSANDS_RE.finditer(text):
-        fixed = re.sub(r"\s+", "", m.group(0))
+        fixed = compact(m.group(0))
         if fixed == m.group(0):
             continue
         out.append(text[last : m.start()])
@@ -125,7 +125,7 @@ def _read_numbers(text: str) -> tuple[Number, ...]:
     folded = prepare(text)
     out = []
     for m in _RAW_NUMBER_RE.finditer(folded):
-        integer = re.sub(r"\s+", "", m.group(1))
+        integer = compact(m.group(1))
         if "," in integer and not _is_thousands(integer):
             continue
         rules: list[str] = []

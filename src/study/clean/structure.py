@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
-from study.clean.textnorm import cells, clean_cell, compact, fuzzy_label
+from study.clean.textnorm import cells, clean_cell, compact, fuzzy_label, squeeze
 
 _HEADER_RE = re.compile(
     fuzzy_label("都道府県名") + r"\s*(?P<pref>.*?)\s*" + fuzzy_label("市区町村名") + r"\s*(?P<muni>.*)$"
@@ -44,6 +44,23 @@ class Line:
     def clean(self) -> str:
         """Tags stripped, width folded, cells joined by a tab."""
         return "\t".join(cells(self.text))
+
+    @property
+    def columns(self) -> list[str]:
+        """The line's tab columns, cleaned, empty ones kept so that column positions are preserved.
+
+        Reuses :attr:`clean` (which drops empty cells) when the blank raw cells
+        are exactly the empty ones; cleans column by column otherwise.
+        """
+        parts = self.text.rstrip("\t").split("\t")
+        clean = [c for c in self.clean.split("\t") if c]
+        filled = [i for i, p in enumerate(parts) if p.strip()]
+        if len(filled) != len(clean):
+            return [clean_cell(c) for c in parts]
+        out = [""] * len(parts)
+        for i, c in zip(filled, clean):
+            out[i] = c
+        return out
 
 
 @dataclass
@@ -182,4 +199,4 @@ def _label_re(label: str) -> re.Pattern[str]:
 
 
 def _value(text: str) -> str:
-    return re.sub(r"\s+", " ", text.replace("\t", " ")).strip()
+    return squeeze(text)

@@ -68,6 +68,11 @@ def compact(text: str) -> str:
     return _ALL_SPACE_RE.sub("", text)
 
 
+def squeeze(text: str) -> str:
+    """Every run of whitespace (tabs and newlines too) as one space, ends stripped."""
+    return _ALL_SPACE_RE.sub(" ", text).strip()
+
+
 @lru_cache(maxsize=None)
 def fuzzy_label(label: str) -> str:
     """A regex matching ``label`` with optional whitespace between its characters."""

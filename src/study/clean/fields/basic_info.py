@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from study.clean.structure import Block, Line
+from study.clean.textnorm import squeeze
 
 _START = r"(?:^|(?<=\t))[ ]*"
 
@@ -83,11 +84,11 @@ def _value_span(stream: str, start: int, end: int) -> tuple[str, int]:
     segment = stream[start:end]
     first, nl, rest = segment.partition("\n")
     if first.strip() or not nl:
-        return _tidy(first), start
+        return squeeze(first), start
     for piece in rest.split("\n"):
         offset = stream.index(piece, start) if piece else start
         if piece.strip():
-            return (_tidy(piece), offset) if re.search(r"\d", piece) else ("", start)
+            return (squeeze(piece), offset) if re.search(r"\d", piece) else ("", start)
     return "", start
 
 
@@ -101,8 +102,4 @@ def _line_at(offsets: list[tuple[int, int]], pos: int) -> int:
     return line
 
 
-_WS_RE = re.compile(r"\s+")
 
-
-def _tidy(text: str) -> str:
-    return _WS_RE.sub(" ", text).strip()

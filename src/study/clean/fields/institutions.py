@@ -16,7 +16,7 @@ from study.clean.fields.quantities import TEMPLATE_RE
 from study.clean.ledger import Problem
 from study.clean.numbers import PLACES as COUNTER
 from study.clean.rules import RULES
-from study.clean.textnorm import drop_brackets, fold_width, strip_html
+from study.clean.textnorm import drop_brackets, plain
 
 _NUM = r"(\d+)"
 _DIRECT_RE = re.compile(rf"(?<!一部)直営(?:のみ)?\s*[:：]?\s*{_NUM}\s*{COUNTER}")
@@ -53,7 +53,7 @@ def read_institutions(text: str) -> Institutions:
     ``unstated_mode_is_zero``, logged by the caller); several series of a mode
     are summed (rule ``sum_institution_series``).
     """
-    t = fold_width(strip_html(text)).strip()
+    t = plain(text).strip()
     out = Institutions(prefecture_run=bool(_PREFECTURE_RUN_RE.search(t)))
     if TEMPLATE_RE.search(t):
         out.problems.append(Problem("template_text", "form template text left in the field instead of counts"))

@@ -82,10 +82,10 @@ from dataclasses import dataclass
 
 from study.clean.colspec import Col
 from study.clean.ledger import Ledger, Problem, Recorder, format_value
-from study.clean.numbers import DECIMAL, MONTH_KA, MONTHS, PER_YEAR, kanji_number
+from study.clean.numbers import DECIMAL, MONTH_KA, MONTHS, PER_YEAR, PLACES, kanji_number
 from study.clean.rules import RULES
 from study.clean.structure import Block, Line, strip_item_number
-from study.clean.textnorm import clean_cell, compact, fuzzy_label, plain
+from study.clean.textnorm import clean_cell, compact, fuzzy_label, plain, squeeze
 
 # =============================================================================
 # Columns
@@ -205,8 +205,8 @@ _ATTACHMENT_RE = re.compile(r"別紙|別添|添付")
 _SAME_RE = re.compile(r"同上|上記(?:と)?(?:同様|同じ)|上記[^。]{0,15}同様|上に同じ|個別事例の検討と同(?:様|じ)")
 _PER_UNIT_RE = re.compile(
     r"各[^、。()・\s]{0,10}?(?:にて|において|で|ごとに|毎に)|各\s*(?=年)"
-    r"|(?:区|地区|校区|圏域|拠点|箇所|か所|ヶ所|カ所|センター|施設|支所)\s*(?:ごと|毎)に"
-    r"|(?:1|一)\s*(?:箇所|か所|ヶ所|カ所|拠点|地区|区|圏域|センター)\s*(?:につき|当たり|あたり)"
+    rf"|(?:区|地区|校区|圏域|拠点|{PLACES}|センター|施設|支所)\s*(?:ごと|毎)に"
+    rf"|(?:1|一)\s*(?:{PLACES}|拠点|地区|区|圏域|センター)\s*(?:につき|当たり|あたり)"
 )
 
 
@@ -467,7 +467,7 @@ def _split_rows(region: list[Line]) -> tuple[dict[str, _Row], bool]:
     """
     rows = {k: _Row([], [], []) for k in _KINDS}
     name_col: dict[str, int] = {}
-    content = [(line, cells) for line in region if any(cells := _raw_cells(line))]
+    content = [(line, cells) for line in region if any(cells := line.columns)]
     labelled = any(m.group("case") or m.group("network") for line, _ in content for m in _SUB_RE.finditer(line.clean))
     if not labelled:
         if len(content) == 2:
@@ -507,23 +507,6 @@ def _read_line(rows: dict[str, _Row], kind: str | None, line: Line, raw_cells: l
     return kind
 
 
-def _raw_cells(line: Line) -> list[str]:
-    """Cleaned cells of a line, empty ones kept so that column positions are preserved.
-
-    Reuses the line's cached cleaning (which drops empty cells) when the blank
-    raw cells are exactly the empty ones; cleans cell by cell otherwise.
-    """
-    parts = line.text.rstrip("\t").split("\t")
-    clean = [c for c in line.clean.split("\t") if c]
-    filled = [i for i, p in enumerate(parts) if p.strip()]
-    if len(filled) != len(clean):
-        return [clean_cell(c) for c in parts]
-    out = [""] * len(parts)
-    for i, c in zip(filled, clean):
-        out[i] = c
-    return out
-
-
 def _assign_unlabelled(row: _Row, raw_cells: list[str], name_col: int | None) -> None:
     filled = [(i, c) for i, c in enumerate(raw_cells) if c]
     if name_col is not None:
@@ -551,7 +534,7 @@ def _put(rows: dict[str, _Row], kind: str | None, target: str, text: str) -> Non
 def _clean_name(parts: list[str]) -> str | None:
     text = " ".join(parts)
     text = _BULLET_RE.sub(" ", plain(text))
-    text = re.sub(r"\s+", " ", text).strip(" 、,")
+    text = squeeze(text).strip(" 、,")
     return text or None
 
 
@@ -569,7 +552,7 @@ _OTHER_RE = re.compile(
 )
 _ORG_SUFFIX_RE = re.compile(r"(?:組織|団体|協議会|協会|法人|財団|機構|連合会?|組合|クラブ|コミュニティ|事業所|会)$")
 _PART_SPLIT_RE = re.compile(r"[、,・/()「」【】\[\]]|及び|および|並びに|ならびに")
-_NOISE_RE = re.compile(r"委託先|一部委託|再委託|委託|直営|補助事業|への|実施主体|[:;]|\d+\s*(?:か所|箇所|ヶ所|カ所|法人)|等|一部|なし|無し|\s+")
+_NOISE_RE = re.compile(r"委託先|一部委託|再委託|委託|直営|補助事業|への|実施主体|[:;]|\d+\s*(?:" + PLACES + r"|法人)|等|一部|なし|無し|\s+")
 _LEVEL_WORD_RE = re.compile(r"(?:本|当|同)?(?P<level>[市町村区都道府県])")
 _COUNTY_RE = re.compile(r"^.{1,4}?郡")
 _PREF_PREFIX_RE = re.compile(r"^(?:北海道|東京都|(?:京都|大阪)府|.{2,3}?県)")
@@ -727,7 +710,7 @@ class Background:
 
 def read_background(text: str) -> Background:
     """Qualifications named and employer of the 推進員, from the ⑤ cell text."""
-    t = re.sub(r"\s+", " ", plain(text)).strip()
+    t = squeeze(plain(text))
     if not re.sub(r"[\s\-—―ー()]", "", t):
         return Background({k: None for k in _QUALS}, None, Problem("not_stated", "⑤ is empty"))
     q = _COLLAB_ASIDE_RE.sub(" ", t)

@@ -15,7 +15,7 @@ from study.clean.fields.quantities import TEMPLATE_RE
 from study.clean.ledger import Problem
 from study.clean.numbers import DECIMAL, PLACES
 from study.clean.rules import RULES
-from study.clean.textnorm import drop_brackets, fold_width, strip_html
+from study.clean.textnorm import drop_brackets, plain, squeeze
 
 _N = rf"({DECIMAL})"
 _PERSON = r"\s*(?:人|名)"
@@ -56,7 +56,7 @@ def read_staff(text: str) -> Staff:
     Rules: ``staff_sum_parts`` (only parts printed), ``staff_multiply_each``
     (``2か所各2人``), ``staff_exclude_non_promoter`` (staff said not to be 推進員).
     """
-    t = re.sub(r"\s+", " ", fold_width(strip_html(text))).strip()
+    t = squeeze(plain(text))
     out = Staff(notes=_notes(t))
     if not t:
         out.problems.append(Problem("not_stated", "no planned number printed"))

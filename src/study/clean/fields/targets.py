@@ -64,7 +64,7 @@ from study.clean.ledger import Ledger
 from study.clean.numbers import MONTHS, NUMBER, join_split_thousands, to_number
 from study.clean.rules import RULES
 from study.clean.structure import PROJECT_SECTIONS, Block, Line, find_sections
-from study.clean.textnorm import clean_cell, split_cells
+from study.clean.textnorm import clean_cell, compact, split_cells, squeeze
 
 # --- table specs -------------------------------------------------------------
 
@@ -136,7 +136,6 @@ _STOP_RE = re.compile(
     r"|^都道府県名|^(?:地域力強化|多機関協働)事業実施団体名"
 )
 _HINT_RE = re.compile(r"成\s*果\s*目\s*標")
-_WS_RE = re.compile(r"\s+")
 #: ``ア 「住民に身近な圏域」において…`` / ``イ 「住民に身近な圏域」…``: the sub-items of section 3.
 _SUB_ITEM_RE = re.compile(r"^([アイ])[「｢『]?住民に身近な圏域")
 #: First characters of the stop labels (a cheap test before the regex).
@@ -176,7 +175,7 @@ class TargetText:
     @cached_property
     def key(self) -> str:
         """Whitespace-free text, for spotting the duplicates of an HTML table (read once the text is complete)."""
-        return _WS_RE.sub("", "".join(c.text for c in self.cells)).replace("\ufffd", "")
+        return compact("".join(c.text for c in self.cells)).replace("\ufffd", "")
 
 
 def _hint_lines(lines: list[Line]) -> list[int]:
@@ -477,7 +476,6 @@ _FRACTION_AFTER_RE = re.compile(r"\s*[/／]\s*\d")
 _FRACTION_BEFORE_RE = re.compile(r"\d\s*\S{0,4}\s*[/／]\s*$")
 _DIGIT_AFTER_RE = re.compile(r"\s*\d")
 _IDIOM_BEFORE_RE = re.compile(r"(\d+)\s*、\s*$")
-_SPACES_RE = re.compile(r"\s+")
 _DIGIT_RE = re.compile(r"\d")
 _BARE_QUAL_RE = re.compile(r"\s*(?:以上|程度|以内|ほど)(?!\d)")
 #: ``5か所から``: the quantity after it is the new level, a target even after 現在.
@@ -821,9 +819,7 @@ def _raw_span(t: _Text, q: Quantity) -> str:
     if b - a > 120:
         a, b = max(a, q.start - 60), min(b, q.end + 50)
     span = t.text[a:b]
-    if "  " in span or "\n" in span or "\t" in span:
-        span = _SPACES_RE.sub(" ", span)
-    return span.strip(" ・、")
+    return squeeze(span).strip(" ・、")
 
 
 # --- per block --------------------------------------------------------------------
