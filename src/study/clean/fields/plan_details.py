@@ -543,12 +543,15 @@ def _clean_name(parts: list[str]) -> str | None:
 # =============================================================================
 
 _IMPL_LABEL_RE = re.compile(r"^(?:実\s*)?(?:施\s*)?主\s*体\s*(?:\(\s*委\s*託\s*先\s*\))?")
-_SHAKYO_RE = re.compile(r"社会福祉協議会|社協")
-_NPO_RE = re.compile(r"NPO|特定非営利活動法人|特定非営利法人")
-_SWC_RE = re.compile(r"社会福祉法人")
-_OTHER_RE = re.compile(
-    r"株式会社|有限会社|合同会社|合資会社|一般社団法人|公益社団法人|一般財団法人|公益財団法人|社団法人|財団法人"
-    r"|医療法人|学校法人|宗教法人|協同組合|医師会|事業団|企業組合|㈱|㈲"
+#: Kinds of contractor, in the order they are tried, and the words that name one.
+_PARTY_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("shakyo", re.compile(r"社会福祉協議会|社協")),
+    ("npo", re.compile(r"NPO|特定非営利活動法人|特定非営利法人")),
+    ("social_welfare_corp", re.compile(r"社会福祉法人")),
+    ("other", re.compile(
+        r"株式会社|有限会社|合同会社|合資会社|一般社団法人|公益社団法人|一般財団法人|公益財団法人|社団法人|財団法人"
+        r"|医療法人|学校法人|宗教法人|協同組合|医師会|事業団|企業組合|㈱|㈲"
+    )),
 )
 _ORG_SUFFIX_RE = re.compile(r"(?:組織|団体|協議会|協会|法人|財団|機構|連合会?|組合|クラブ|コミュニティ|事業所|会)$")
 _PART_SPLIT_RE = re.compile(r"[、,・/()「」【】\[\]]|及び|および|並びに|ならびに")
@@ -569,15 +572,8 @@ class Implementer:
 
 
 def _party_type(part: str) -> str | None:
-    if _SHAKYO_RE.search(part):
-        return "shakyo"
-    if _NPO_RE.search(part):
-        return "npo"
-    if _SWC_RE.search(part):
-        return "social_welfare_corp"
-    if _OTHER_RE.search(part):
-        return "other"
-    return None
+    """The kind of the first :data:`_PARTY_KINDS` entry whose words ``part`` contains, else None."""
+    return next((kind for kind, words in _PARTY_KINDS if words.search(part)), None)
 
 
 def _strip_place_prefix(name: str, county: bool = True) -> str:
