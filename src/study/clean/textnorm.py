@@ -25,6 +25,9 @@ _RADIO_RE = re.compile(r"<input\b[^>]*type\s*=\s*[\"']?radio[^>]*>", re.IGNORECA
 _SPACE_RE = re.compile(r"[ \t\u00a0]+")
 _ALL_SPACE_RE = re.compile(r"\s+")
 
+#: Form instructions left in a cell instead of a value.
+TEMPLATE_RE = re.compile(r"下記例を参考|記入してください|記入のうえ|本記入を削除|例\)|例:")
+
 #: Characters that mark a chosen option on the form (○ and its look-alikes).
 MARKS = "○〇◯●◎✓✔☑"
 

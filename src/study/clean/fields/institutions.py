@@ -12,11 +12,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from study.clean.fields.quantities import TEMPLATE_RE
 from study.clean.ledger import Problem
 from study.clean.numbers import PLACES as COUNTER
 from study.clean.rules import RULES
-from study.clean.textnorm import drop_brackets, plain
+from study.clean.textnorm import TEMPLATE_RE, drop_brackets, plain
 
 _NUM = r"(\d+)"
 _DIRECT_RE = re.compile(rf"(?<!一部)直営(?:のみ)?\s*[:：]?\s*{_NUM}\s*{COUNTER}")

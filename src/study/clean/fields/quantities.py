@@ -13,10 +13,8 @@ from dataclasses import dataclass, field
 from study.clean.ledger import Problem
 from study.clean.numbers import find_unit, read_number, unit_after
 from study.clean.rules import RULES
-from study.clean.textnorm import fold_width
+from study.clean.textnorm import TEMPLATE_RE, fold_width
 
-#: Form instructions left in a cell instead of a value.
-TEMPLATE_RE = re.compile(r"下記例を参考|記入してください|記入のうえ|本記入を削除|例\)|例:")
 #: Words that say a value is unknown or not compiled.
 UNKNOWN_RE = re.compile(r"不明|未集計|未把握|把握していない|集計なし|データなし|不詳")
 DASH_RE = re.compile(r"^[\s\-—–―ー‐/・]*$")

@@ -11,11 +11,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from study.clean.fields.quantities import TEMPLATE_RE
 from study.clean.ledger import Problem
 from study.clean.numbers import DECIMAL, PLACES
 from study.clean.rules import RULES
-from study.clean.textnorm import drop_brackets, plain, squeeze
+from study.clean.textnorm import TEMPLATE_RE, drop_brackets, plain, squeeze
 
 _N = rf"({DECIMAL})"
 _PERSON = r"\s*(?:人|名)"
