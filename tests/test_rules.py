@@ -62,6 +62,23 @@ def test_docs_rules_md_is_generated():
         assert f"`{r.id}`" in rules_markdown()
 
 
+def test_readers_name_rules_by_constant():
+    """No module of the clean spells a rule id as a string literal: readers use ``RULES.<id>``."""
+    import ast
+
+    import study.clean
+
+    root = Path(study.clean.__file__).parent
+    found = []
+    for path in sorted(root.rglob("*.py")):
+        if path.name == "rules.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and node.value in RULE_BY_ID:
+                found.append((path.name, node.lineno, node.value))
+    assert found == []
+
+
 def test_every_rule_is_tested_here():
     """Each rule of the entity readers has a pipeline case here; the plan-detail rules
     and target rules are tested per rule in tests/test_plan_details.py and tests/test_targets.py."""
