@@ -181,9 +181,13 @@ def find_item(lines: list[Line], label: str, within_first_cell: bool = False) ->
         if m:
             return Item(line.no, _value(text[m.end() :]), line.text)
         first, _, rest = text.partition("\t")
+        if first.lstrip()[:1] != target[:1]:
+            continue  # (cheap test) the label does not start this line
         head = compact(first)
+        if len(head) < 4 or not target.startswith(head):
+            continue
         nxt_line = next((x for x in lines[k + 1 : k + 3] if x.text.strip()), None)
-        if len(head) >= 4 and target.startswith(head) and nxt_line is not None:
+        if nxt_line is not None:
             nxt = nxt_line.clean
             n_first, _, n_rest = nxt.partition("\t")
             if (head + compact(n_first)).startswith(target):

@@ -101,7 +101,12 @@ def split_cells(line: str) -> list[tuple[str, bool]]:
 
 def cells(line: str) -> list[str]:
     """Cells of a line (see :func:`split_cells`), cleaned (:func:`clean_cell`), empty cells dropped."""
-    return [c for piece, _ in split_cells(line) if (c := clean_cell(piece))]
+    if "<" in line or "&" in line or _WIDE_RE.search(line):
+        return [c for piece, _ in split_cells(line) if (c := clean_cell(piece))]
+    # plain text (most lines): only the spaces need cleaning
+    if "  " in line or "\u00a0" in line:
+        return [c for piece in line.split("\t") if (c := _SPACE_RE.sub(" ", piece).strip())]
+    return [c for piece in line.split("\t") if (c := piece.strip())]
 
 
 _BRACKETED_RE = re.compile(r"[(（【][^()（）【】]*[)）】]")

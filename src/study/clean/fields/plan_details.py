@@ -676,7 +676,8 @@ _QUAL_RES = {
     "qual_care_manager": re.compile(r"介護支援専門員|ケアマネ"),
     "qual_nurse": re.compile(r"看護師"),
 }
-_NEGATION_RE = re.compile(r"^[^、。]{0,4}?(?:不要|なし|無し|を?有しない|を?持たない|は問わない)")
+#: Matched right after a qualification's name (``re.match`` at that position).
+_NEGATION_RE = re.compile(r"[^、。]{0,4}?(?:不要|なし|無し|を?有しない|を?持たない|は問わない)")
 _COLLAB_ASIDE_RE = re.compile(r"[(][^()]*と連携[^()]*[)]")
 _MUNICIPAL_RE = re.compile(
     r"直営"
@@ -712,7 +713,7 @@ def read_background(text: str) -> Background:
     q = _COLLAB_ASIDE_RE.sub(" ", t)
     quals: dict[str, bool | None] = {}
     for name, rx in _QUAL_RES.items():
-        quals[name] = any(not _NEGATION_RE.match(q[m.end() :]) for m in rx.finditer(q))
+        quals[name] = any(not _NEGATION_RE.match(q, m.end()) for m in rx.finditer(q))
     municipal = list(_MUNICIPAL_RE.finditer(t))
     non_municipal = list(_NON_MUNICIPAL_RE.finditer(t))
     partial = any(_PARTIAL_RE.search(t[: m.start()]) for m in municipal)
