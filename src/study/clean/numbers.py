@@ -1,11 +1,12 @@
-"""The one reader of numbers, ranges, counters, units and periods in printed cells.
+"""The one reader of numbers, ranges, counters, units, periods and frequencies in printed cells.
 
 Each reader returns the value together with the rules it had to apply
 (constants of :data:`study.clean.rules.RULES`), so the caller can log a
 correction with the raw text. Readers never guess: text with no number gives
 ``None``. The regex pieces below (:data:`NUMBER`, :data:`DECIMAL`,
 :data:`PLACES`, :data:`MONTHS`, :data:`PER_YEAR`…) are the only definitions of
-a number, a counter or a period; the field readers build their patterns from them.
+a number, a counter or a period; the field readers build their patterns from them. Frequency
+expressions (``月1回``, ``3か月に1回``…) become times per year with :func:`find_frequencies`.
 """
 
 from __future__ import annotations
@@ -184,3 +185,149 @@ def unit_after(text: str, number: Number) -> str | None:
     nxt = _RAW_NUMBER_RE.search(tail)
     near = find_unit(tail[: nxt.start()] if nxt else tail)
     return near or find_unit(folded)
+
+
+# --- frequencies: how many times a year ----------------------------------------------------
+# ``月1回``, ``年4~10回``, ``3か月に1回``, ``毎月``, ``隔週``, ``半年に1回``, ``H29:4回``, a labelled bare count
+# (``開催回数 12回``); kanji counts (``月一回``) after :func:`normalise_counts`.
+
+_KANJI_NUM_RE = re.compile(rf"[一二三四五六七八九十]+(?=\s*(?:回|度|{MONTHS}|箇月|週))")
+_N = DECIMAL
+_SEP = r"\s*[~\-‐−–—]\s*"
+#: A count or a range of counts: ``4``, ``4~10``, ``3回~4`` (the 回 follows).
+_RNG = rf"(?:{_N})(?:(?:\s*(?:回|度))?{_SEP}(?:{_N}))?"
+#: The same, not preceded by a digit or dot; the check follows the first digit so that the
+#: pattern starts with ``\d`` (the regex engine then skips quickly to digits).
+_N0 = r"\d(?<![\d.]\d)\d*(?:\.\d+)?"
+_RNG0 = rf"(?:{_N0})(?:(?:\s*(?:回|度))?{_SEP}(?:{_N}))?"
+_MO = rf"(?:{MONTH_KA}|箇)\s*月(?:間)?"
+_PATTERNS: tuple[tuple[str, str], ...] = (
+    # 1回/月, 8回/年, 1回/3か月, 1回/1~3か月
+    ("slash", rf"(?P<c>{_RNG0})\s*(?:回|度)\s*/\s*(?:(?P<m>{_RNG})\s*(?:{_MO}|(?P<u2>年|週))|(?P<u>月|年|週))"),
+    # 毎月, 毎月1回, 毎週, 毎年
+    ("every", rf"毎\s*(?P<u>月|週|年)(?:\s*(?P<c>{_RNG})\s*(?:回|度))?"),
+    # 隔月, 隔週, 隔月一回
+    ("alt", rf"隔\s*(?P<u>月|週|年)(?:\s*(?P<c>{_RNG})\s*(?:回|度))?"),
+    # 3か月に1回, 2カ月に一度, 2ヶ月毎, 3~4か月ごと
+    ("months", rf"(?P<m>{_RNG0})\s*{_MO}\s*(?:(?:毎|ごと|おき|置き)に?(?:\s*(?P<c1>{_RNG})\s*(?:回|度))?|(?:に|で)?\s*(?P<c2>{_RNG})\s*(?:回|度))"),
+    # 2月に1回 (bare 月 only for 2–6 months, so that 5月頃, 10月に… stay dates)
+    ("bare_months", rf"(?P<m>[2-6](?<![\d.][2-6]))\s*月\s*(?:に\s*(?P<c>{_RNG})\s*(?:回|度)|毎|ごと)"),
+    # 半年に1回, 四半期ごと
+    ("half", rf"(?P<h>半\s*年|四\s*半\s*期)\s*(?:(?:毎|ごと|おき)に?(?:\s*(?P<c1>{_RNG})\s*(?:回|度))?|に\s*(?P<c2>{_RNG})\s*(?:回|度))"),
+    # 2年に1回, 2週に1回
+    ("n_units", rf"(?P<m>{_N0})\s*(?P<u>年|週間?)\s*(?:に|毎に?|ごとに?)\s*(?P<c>{_RNG})\s*(?:回|度)"),
+    # 月1回, 年4回, 年間6回, 年に4~10回, 週2回, 月 1 回~月 2 回 (two matches, merged later)
+    ("per", rf"(?P<u>[月年週])(?<![\d.かカヶヵケ箇][月年週])\s*(?:間)?\s*(?:に|で|当たり|あたり)?\s*(?P<c>{_RNG})\s*(?:回|度)"),
+    # H29:4回, 令和元年度 is not a number (only digits after the era)
+    ("fy", rf"(?:H|平成|R|令和)\s*(?P<y>\d+)\s*(?:年度?)?\s*[:]?\s*(?P<c>{_RNG})\s*回"),
+    # bare counts: accepted only with a count label (回数, 合計, 件数, 年度) or 予定 after
+    ("count", rf"(?P<c>{_RNG0})\s*(?P<k>回|件)"),
+)
+#: Characters one of which a text must contain for a pattern to be tried (a cheap pre-filter).
+_NEEDS = {"slash": "/", "every": "毎", "alt": "隔", "months": "月", "bare_months": "月", "half": "半",
+          "n_units": "年週", "per": "回度", "fy": "回", "count": "回件"}
+#: One regex per pattern (each starts with a character class the engine can scan for quickly).
+_FREQ_RES = tuple((name, _NEEDS[name], re.compile(pat.replace("(?P<", f"(?P<{name}_"))) for name, pat in _PATTERNS)
+_COUNT_LABEL_RE = re.compile(r"(?:回数|合計|件数|年度|総計)[^、。・○\n]{0,12}$")
+_COUNT_AFTER_RE = re.compile(r"^\s*(?:を|の)?\s*(?:開催|実施)?\s*予定")
+
+
+@dataclass
+class FrequencyExpr:
+    """One frequency expression: per-year bounds, its span in the text, its pattern and (``fy``) the fiscal year."""
+
+    low: float
+    high: float
+    start: int
+    end: int
+    kind: str
+    year: int | None = None
+
+
+def normalise_counts(text: str) -> str:
+    """Fold width, strip tags, unify wave dashes, kanji counts to digits, collapse spaces."""
+    t = plain(text).replace("〜", "~").replace("∼", "~")
+    t = _KANJI_NUM_RE.sub(lambda m: str(kanji_number(m.group(0))), t)
+    return re.sub(r"[ \t\u00a0]+", " ", t)
+
+
+def _rng(s: str | None) -> tuple[float, float] | None:
+    if not s:
+        return None
+    nums = [float(x) for x in re.findall(_N, s)]
+    return (min(nums), max(nums))
+
+
+def _scale(count: tuple[float, float] | None, lo_mult: float, hi_mult: float | None = None) -> tuple[float, float]:
+    c = count or (1.0, 1.0)
+    hi_mult = lo_mult if hi_mult is None else hi_mult
+    return (c[0] * lo_mult, c[1] * hi_mult)
+
+
+def _expr_value(m: re.Match[str], name: str) -> tuple[float, float] | None:
+    g = lambda k: m.group(f"{name}_{k}")  # noqa: E731
+    if name == "slash":
+        count = _rng(g("c"))
+        if g("u"):
+            return _scale(count, PER_YEAR[g("u")])
+        months = _rng(g("m"))
+        assert months
+        if g("u2"):
+            per = 1.0 if g("u2") == "年" else 52.0
+            return _scale(count, per / months[1], per / months[0])
+        return _scale(count, 12 / months[1], 12 / months[0])
+    if name == "every":
+        return _scale(_rng(g("c")), PER_YEAR[g("u")])
+    if name == "alt":
+        return _scale(_rng(g("c")), PER_YEAR[g("u")] / 2)
+    if name in ("months", "bare_months"):
+        months = _rng(g("m"))
+        assert months
+        count = _rng(g("c1") or g("c2")) if name == "months" else _rng(g("c"))
+        return _scale(count, 12 / months[1], 12 / months[0])
+    if name == "half":
+        per = 2.0 if "半年" in compact(g("h")) else 4.0
+        return _scale(_rng(g("c1") or g("c2")), per)
+    if name == "n_units":
+        n = float(g("m"))
+        per = 1.0 if g("u") == "年" else 52.0
+        return _scale(_rng(g("c")), per / n)
+    if name == "per":
+        return _scale(_rng(g("c")), PER_YEAR[g("u")])
+    if name in ("fy", "count"):
+        return _rng(g("c"))
+    return None
+
+
+def find_frequencies(t: str) -> list[FrequencyExpr]:
+    """Frequency expressions in ``t`` (a :func:`normalise_counts` text), leftmost first; of overlapping
+    ones the earliest (then longest) wins. ``low``/``high`` are times per year (``月1~2回`` -> 12, 24)."""
+    found: list[tuple[int, int, str, re.Match[str]]] = []
+    for name, needs, rx in _FREQ_RES:
+        if not any(ch in t for ch in needs):
+            continue
+        for m in rx.finditer(t):
+            if name == "count" and not _count_accepted(t, m):
+                continue
+            found.append((m.start(), -m.end(), name, m))
+    found.sort(key=lambda x: (x[0], x[1]))
+    out: list[FrequencyExpr] = []
+    end = -1
+    for start, neg_end, name, m in found:
+        if start < end:
+            continue
+        value = _expr_value(m, name)
+        if value is None:
+            continue
+        year = int(m.group("fy_y")) if name == "fy" else None
+        out.append(FrequencyExpr(value[0], value[1], start, -neg_end, name, year))
+        end = -neg_end
+    return out
+
+
+def _count_accepted(t: str, m: re.Match[str]) -> bool:
+    before = t[max(0, m.start() - 20) : m.start()]
+    after = t[m.end() : m.end() + 10]
+    if m.group("count_k") == "件":
+        return bool(re.search(r"件数[^、。・\n]{0,6}$", before))
+    return bool(_COUNT_LABEL_RE.search(before) or _COUNT_AFTER_RE.match(after))
