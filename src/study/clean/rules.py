@@ -38,8 +38,7 @@ RULE_ROWS: tuple[Rule, ...] = (
          "A name printed with ヶ where the official name has ケ (or the reverse) takes the official spelling.",
          "鰺ケ沢町 → 鰺ヶ沢町"),
     Rule("fix_place_name_typo", "municipalities", "prefecture, municipality",
-         "A misprinted place name (``鱒ヶ沢町``) is corrected to the only official name of the prefecture that "
-         "differs in one character and has the same length (``鰺ヶ沢町``).",
+         "A misprinted place name (``鱒ヶ沢町``) is corrected to the only official name of the prefecture that differs in one character and has the same length (``鰺ヶ沢町``).",
          "鱒ヶ沢町 → 鰺ヶ沢町"),
     # --- numbers (study.clean.numbers) ------------------------------------------------------------
     Rule("join_split_thousands", "numbers", "population, households, …; targets.value",
@@ -96,36 +95,28 @@ RULE_ROWS: tuple[Rule, ...] = (
          "月1程度の訪問 → 回"),
     # --- meetings (study.clean.fields.plan_details) -----------------------------------------------
     Rule("meeting_series_summed", "plan_details", "case_meetings_per_year, network_meetings_per_year",
-         "Several distinct meeting series listed for one row (per meeting, bullet, sentence or line) are summed "
-         "into meetings per year.",
+         "Several distinct meeting series listed for one row (per meeting, bullet, sentence or line) are summed into meetings per year.",
          "推進会議(年1回)、ケース会議(年2回) → 3"),
     Rule("meeting_total_with_breakdown", "plan_details", "case_meetings_per_year, network_meetings_per_year",
-         "Of three or more meeting series, one that equals the sum of the others is a total followed by its "
-         "breakdown and is taken alone.",
+         "Of three or more meeting series, one that equals the sum of the others is a total followed by its breakdown and is taken alone.",
          "年2回 (1)…年1回 (2)…年1回 → 2"),
     Rule("meeting_restated_frequency", "plan_details", "case_meetings_per_year, network_meetings_per_year",
-         "Two frequencies for the same meeting series (one in brackets or a ※ note right after the other) that "
-         "differ are read as a range.",
+         "Two frequencies for the same meeting series (one in brackets or a ※ note right after the other) that differ are read as a range.",
          "年3回(本年度4回) → 3-4"),
     Rule("meeting_frequency_per_unit", "plan_details", "case_meetings_per_year, network_meetings_per_year",
-         "A meeting held separately in each ward, district or site (各区において年1回, 校区ごとに月1回) is counted "
-         "per unit, not multiplied by the number of units.",
+         "A meeting held separately in each ward, district or site (各区において年1回, 校区ごとに月1回) is counted per unit, not multiplied by the number of units.",
          "各区において、年1回 → 1"),
     Rule("meeting_plan_count_per_year", "plan_details", "case_meetings_per_year, network_meetings_per_year",
-         "A bare count of meetings in the plan (実施予定回数 140回, 合計15回, 開催件数20件) is read as meetings in "
-         "the plan year.",
+         "A bare count of meetings in the plan (実施予定回数 140回, 合計15回, 開催件数20件) is read as meetings in the plan year.",
          "実施予定回数 140回 → 140"),
     Rule("meeting_latest_fiscal_year_count", "plan_details", "case_meetings_per_year, network_meetings_per_year",
-         "Counts printed per fiscal year (H29:4回 H30:4回) are read as meetings per year, using the latest year "
-         "printed.",
+         "Counts printed per fiscal year (H29:4回 H30:4回) are read as meetings per year, using the latest year printed.",
          "H29:4回 H30:6回 → 6"),
     Rule("meeting_same_as_above", "plan_details", "network_meetings_per_year, network_meeting_existing_name",
-         "A network-building row that only says it is the same as the row above (同上, 上記と同様) takes the "
-         "case-review row's value.",
+         "A network-building row that only says it is the same as the row above (同上, 上記と同様) takes the case-review row's value.",
          "(ネットワーク構築) 同上 → the case-review value"),
     Rule("meeting_rows_in_form_order", "plan_details", "case_meetings_per_year, network_meetings_per_year",
-         "Without the (個別事例の検討)/(ネットワーク構築) labels, the two rows of ⑦イ are read in the form's "
-         "order: case review, then network.",
+         "Without the (個別事例の検討)/(ネットワーク構築) labels, the two rows of ⑦イ are read in the form's order: case review, then network.",
          "two unlabelled lines 月1回 / 年2回 → case 12, network 2"),
     # --- implementers (study.clean.fields.plan_details) -------------------------------------------
     Rule("implementer_first_named_type", "plan_details", "implementer_type_*",
@@ -135,8 +126,7 @@ RULE_ROWS: tuple[Rule, ...] = (
          "A named organisation of no listed kind (…協議会, …組織, コミュニティ) is typed 'other'.",
          "市，コミュニティ組織 → other"),
     Rule("implementer_name_variant", "plan_details", "implementer_type_*",
-         "A local-government name that differs from the entity's printed name by a misprinted character "
-         "(鯉ヶ沢町 for 鰺ヶ沢町) is the entity itself.",
+         "A local-government name that differs from the entity's printed name by a misprinted character (鯉ヶ沢町 for 鰺ヶ沢町) is the entity itself.",
          "鯉ヶ沢町 (entity 鰺ヶ沢町) → direct"),
 )
 
