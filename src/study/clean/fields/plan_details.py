@@ -132,12 +132,13 @@ def _implementer_cols() -> list[Col]:
     return cols
 
 
-_QUALS = {
-    "qual_social_worker": ("社会福祉士", "social worker (社会福祉士)"),
-    "qual_psych_social_worker": ("精神保健福祉士", "psychiatric social worker (精神保健福祉士)"),
-    "qual_public_health_nurse": ("保健師", "public-health nurse (保健師)"),
-    "qual_care_manager": ("介護支援専門員", "care manager (介護支援専門員, 主任介護支援専門員, ケアマネ)"),
-    "qual_nurse": ("看護師", "nurse (看護師; 保健師 not included)"),
+#: Qualification column -> (the words that name it in ⑤, English description).
+_QUALS: dict[str, tuple[re.Pattern[str], str]] = {
+    "qual_social_worker": (re.compile(r"社会福祉士"), "social worker (社会福祉士)"),
+    "qual_psych_social_worker": (re.compile(r"精神保健福祉士"), "psychiatric social worker (精神保健福祉士)"),
+    "qual_public_health_nurse": (re.compile(r"保健師"), "public-health nurse (保健師)"),
+    "qual_care_manager": (re.compile(r"介護支援専門員|ケアマネ"), "care manager (介護支援専門員, 主任介護支援専門員, ケアマネ)"),
+    "qual_nurse": (re.compile(r"看護師"), "nurse (看護師; 保健師 not included)"),
 }
 
 
@@ -532,13 +533,6 @@ def _find_implementer_item(lines: list[Line]) -> tuple[Line, str, str] | None:
 _BACKGROUND_RE = re.compile(r"(?:相\s*談\s*支\s*援\s*包\s*括\s*化\s*)?推\s*進\s*員\s*の\s*経\s*歴\s*等?")
 #: What ends the ⑤ cell: the next item (⑥ and later) or its label; ①–⑤ inside ⑤ number the 推進員.
 _NEXT_ITEM_RE = re.compile(r"^(?:[⑥-⑳㊦㊧]|相談支援包括化推進員を配置|推進員を配置|事業内容)")
-_QUAL_RES = {
-    "qual_social_worker": re.compile(r"社会福祉士"),
-    "qual_psych_social_worker": re.compile(r"精神保健福祉士"),
-    "qual_public_health_nurse": re.compile(r"保健師"),
-    "qual_care_manager": re.compile(r"介護支援専門員|ケアマネ"),
-    "qual_nurse": re.compile(r"看護師"),
-}
 #: Matched right after a qualification's name (``re.match`` at that position).
 _NEGATION_RE = re.compile(r"[^、。]{0,4}?(?:不要|なし|無し|を?有しない|を?持たない|は問わない)")
 _COLLAB_ASIDE_RE = re.compile(r"[(][^()]*と連携[^()]*[)]")
@@ -575,7 +569,7 @@ def read_background(text: str) -> Background:
         return Background({k: None for k in _QUALS}, None, Problem("not_stated", "⑤ is empty"))
     q = _COLLAB_ASIDE_RE.sub(" ", t)
     quals: dict[str, bool | None] = {}
-    for name, rx in _QUAL_RES.items():
+    for name, (rx, _) in _QUALS.items():
         quals[name] = any(not _NEGATION_RE.match(q, m.end()) for m in rx.finditer(q))
     municipal = list(_MUNICIPAL_RE.finditer(t))
     non_municipal = list(_NON_MUNICIPAL_RE.finditer(t))
