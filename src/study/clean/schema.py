@@ -116,7 +116,7 @@ PROVENANCE_TABLE: tuple[Col, ...] = (
 RULE_TABLE: tuple[Col, ...] = (
     Col("rule", "string", "—", "Rule id (declared in study.clean.rules.RULE_ROWS; see docs/rules.md)", required=True),
     Col("description", "string", "—", "What the rule does and when it applies", required=True),
-    Col("reader", "string", "—", "The reader module that applies the rule (study.clean.numbers, study.clean.fields.targets, …)", required=True),
+    Col("reader", "string", "—", "The reader that applies the rule: a module of study.clean (numbers, municipalities) or study.clean.fields (targets, plan_details, …)", required=True),
     Col("field", "string", "—", "Column(s) the rule corrects (the field of its rows in corrections.csv)", required=True),
     Col("example", "string", "—", "A printed text and the value written for it (printed → value)", required=True),
 )
