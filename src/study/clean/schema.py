@@ -137,9 +137,6 @@ TABLE_TITLES = {
     "targets": "One row per quantified target (事業の成果目標) of each plan",
     "rules": "The named cleaning rules",
 }
-CORRECTION_COLUMNS = [c.name for c in CORRECTION_TABLE]
-ISSUE_COLUMNS = [c.name for c in ISSUE_TABLE]
-PROVENANCE_COLUMNS = [c.name for c in PROVENANCE_TABLE]
 assert set(PROJECT_SECTIONS) == {"chiikiryoku", "takikan", "prefectural"}
 
 
