@@ -419,3 +419,44 @@ def test_number_rules_are_decided_per_number():
     first, second = read_numbers("2,596 / 2, 596")
     assert (first.value, second.value) == (2596, 2596)
     assert (first.rules, second.rules) == ((), ("join_split_thousands",))
+
+
+# --- the documented examples (docs/rules.md, rules.csv) hold ---------------------------------------
+
+
+def _example_value(rule_id: str, printed: str) -> str:
+    """What the reader of ``rule_id`` writes for the printed text of its example (as the ledger writes it)."""
+    from study.clean.fields.plan_details import read_frequency, read_implementer
+    from study.clean.fields.targets import read_targets
+    from study.clean.ledger import format_value
+
+    reader = RULE_BY_ID[rule_id].reader
+    if reader == "numbers":
+        return format_value(read_number(printed).value)
+    if reader == "quantities":
+        return format_value(read_welfare_rate(printed, LABEL).value)
+    if reader == "staffing":
+        return format_value(read_staff(printed).planned)
+    if reader == "institutions":
+        r = read_institutions(printed)
+        return f"hokatsu_direct {r.direct}" if rule_id == "unstated_mode_is_zero" else format_value(r.total)
+    if reader == "municipalities":
+        return match_municipality("北海道" if printed == "京極" else "青森県", printed).place.name
+    if reader == "targets":
+        (r,), _ = read_targets(printed)
+        return {"targets.annual_value": format_value(r.annual_value), "targets.unit": r.unit}.get(RULE_BY_ID[rule_id].field,
+                                                                                               format_value(r.value))
+    if rule_id.startswith("meeting_"):
+        return read_frequency(printed).formatted()
+    printed, _, entity = printed.partition(" (entity ")
+    return read_implementer(printed, entity.rstrip(")") or printed.split(" ")[0]).type
+
+
+#: Examples that describe a layout rather than a cell text a reader can be given.
+DESCRIPTIVE_EXAMPLES = {"meeting_same_as_above", "meeting_rows_in_form_order"}
+
+
+@pytest.mark.parametrize("rule_id", sorted(set(RULE_BY_ID) - DESCRIPTIVE_EXAMPLES))
+def test_rule_example_holds(rule_id):
+    printed, _, value = RULE_BY_ID[rule_id].example.partition(" → ")
+    assert _example_value(rule_id, printed) == value
