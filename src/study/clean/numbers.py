@@ -24,8 +24,10 @@ from study.clean.textnorm import compact, fold_width, plain
 NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
 #: A number with optional decimals and no thousands commas: ``1.4``, ``12``.
 DECIMAL = r"\d+(?:\.\d+)?"
-#: Counters of places and sites: か所 and its spellings.
-PLACES = r"(?:か所|箇所|ヶ所|ケ所|カ所|ヵ所|個所)"
+#: The spellings of か所, the counter of places and sites.
+PLACE_COUNTERS = ("か所", "箇所", "ヶ所", "ケ所", "カ所", "ヵ所", "個所")
+#: Any of :data:`PLACE_COUNTERS`, as a regex.
+PLACES = "(?:" + "|".join(PLACE_COUNTERS) + ")"
 #: The small か/ケ of a month count (``3か月``, ``2ヶ月``), as a character class.
 MONTH_KA = "[かカヶヵケ]"
 #: A count of months: ``か月`` and its spellings.

@@ -61,7 +61,7 @@ from typing import NamedTuple
 from study.clean import numbers
 from study.clean.colspec import Col
 from study.clean.ledger import Ledger
-from study.clean.numbers import MONTHS, NUMBER, join_split_thousands, to_number
+from study.clean.numbers import MONTHS, NUMBER, PLACE_COUNTERS, join_split_thousands, to_number
 from study.clean.rules import RULES
 from study.clean.structure import PROJECT_SECTIONS, Block, Line, find_sections
 from study.clean.textnorm import clean_cell, compact, split_cells, squeeze
@@ -325,7 +325,7 @@ _UNIT_ALTS = (
     "区市町村", "市区町村", "市町村", "市町(?!村)", "行政区", "自治会", "自治区", "町内会", "中学校区", "小学校区", "校区", "協議体",
     "事業所", "ケース", "チーム", "グループ", "サロン", "コース", "講座", "教室", "会場", "団体", "法人", "店舗", "施設", "拠点", "機関",
     "事例", "プラン", "パーセント", "部(?![会署門局分屋長])", "枚", "戸(?![籍別])", "軒", "地区", "圏域", "区域", "地域(?![包福住共])", "世帯", "時間", "トン",
-    "か所", "ヶ所", "ケ所", "カ所", "ヵ所", "箇所", "個所", "%", "件(?!目)", "人(?![口材権格生間工暮称])", "名(?![称簿前義])",
+    *PLACE_COUNTERS, "%", "件(?!目)", "人(?![口材権格生間工暮称])", "名(?![称簿前義])",
     "組(?![織合み])", "回(?![覧答復収目数])", "社(?![会協福団])", "校(?![区長舎])", "点(?![検在数目])", "つ(?![なくいまど])",
     "割(?![合引当り])", "度(?![目合数])", "倍", "日(?![間目本曜時])",
 )
@@ -352,8 +352,7 @@ _EACH_RE = re.compile(
 #: A period word right before a number that has no unit (``月1程度の訪問``), and what may follow it.
 _BARE_PERIOD_BEFORE_RE = re.compile(r"(?<![\d元かヶカヵケ年])(?:毎月|月に|月|毎週|週に|週)\s*$")
 _BARE_PERIOD_AFTER_RE = re.compile(r"\s*(?:程度|以上|ほど|程|の|を|、|。|\)|$)")
-_AREA_UNITS = frozenset(("地区", "圏域", "区域", "地域", "行政区", "自治会", "市町村", "区市町村", "市区町村", "か所", "ヶ所", "ケ所", "カ所",
-                         "ヵ所", "箇所", "個所", "拠点"))
+_AREA_UNITS = frozenset(("地区", "圏域", "区域", "地域", "行政区", "自治会", "市町村", "区市町村", "市区町村", *PLACE_COUNTERS, "拠点"))
 
 
 @dataclass
