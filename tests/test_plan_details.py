@@ -11,10 +11,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from study.clean.ledger import RULES, Ledger
+from study.clean.ledger import Ledger
+from study.clean.rules import RULE_BY_ID, RULE_ROWS
 from study.clean.fields.plan_details import (
     DETAIL_COLUMNS,
-    DETAIL_RULES,
     IMPLEMENTER_TYPES,
     read_background,
     read_details,
@@ -105,15 +105,16 @@ def test_low_high_consistent(details):
                 assert per is None
 
 
-def test_rules_are_registered(details):
-    assert set(DETAIL_RULES) <= set(RULES)
-    for rule_id, description in DETAIL_RULES.items():
-        assert rule_id.isidentifier() and RULES[rule_id] == description
-        assert len(description.split()) >= 4, rule_id
+def test_rules_are_declared(details):
+    detail_rules = {r.id for r in RULE_ROWS if r.reader == "plan_details"}
+    assert len(detail_rules) == 11
+    for rule_id in detail_rules:
+        assert rule_id.startswith(("meeting_", "implementer_")), rule_id
+        assert len(RULE_BY_ID[rule_id].description.split()) >= 4, rule_id
     used = {c.rule for _, (_, _, corrections, _) in details.items() for c in corrections}
-    assert used <= set(DETAIL_RULES)
+    assert used <= detail_rules
     # every rule but the name-variant one decides a value somewhere in the bundled file
-    assert set(DETAIL_RULES) - used <= {"implementer_name_variant"}
+    assert detail_rules - used <= {"implementer_name_variant"}
 
 
 # --- meetings ----------------------------------------------------------------

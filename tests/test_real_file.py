@@ -172,9 +172,9 @@ def test_values_are_traceable(bundled):
 
 
 def test_every_correction_names_a_registered_rule(bundled):
-    from study.clean.ledger import RULES
+    from study.clean.rules import RULE_BY_ID
 
-    assert set(bundled.corrections["rule"]) <= set(RULES)
+    assert set(bundled.corrections["rule"]) <= set(RULE_BY_ID)
     assert bundled.corrections["raw"].str.len().gt(0).all()
 
 

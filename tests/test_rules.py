@@ -1,4 +1,4 @@
-"""One test per named cleaning rule (study.clean.ledger.RULES), through the public readers,
+"""One test per named cleaning rule (study.clean.rules.RULE_ROWS), through the public readers,
 plus the same rule seen end-to-end in corrections.csv via a minimal plan text.
 
 Expected values are worked out by hand from the literal inputs.
@@ -10,9 +10,8 @@ from pathlib import Path
 
 import pytest
 
-import study.clean.pipeline  # noqa: F401  (imports every module that registers rules)
 from study.clean.fields.institutions import read_institutions
-from study.clean.ledger import RULES
+from study.clean.rules import RULE_BY_ID, RULE_ROWS, RULES, rule_rows, rules_markdown
 from study.clean.municipalities import match_municipality, match_prefecture
 from study.clean.numbers import read_number
 from study.clean.pipeline import clean_file
@@ -25,21 +24,66 @@ LABEL = "生活保護受給率"
 # --- the registry ----------------------------------------------------------------------
 
 
-def test_every_rule_has_a_description():
-    assert RULES
-    for rule_id, description in RULES.items():
-        assert rule_id.isidentifier()
-        assert isinstance(description, str) and description.strip(), rule_id
-        assert len(description.split()) >= 4, (rule_id, description)
+def test_every_rule_has_a_description_field_and_example():
+    assert len(RULE_ROWS) == 30
+    for r in RULE_ROWS:
+        assert r.id.isidentifier()
+        assert len(r.description.split()) >= 4, r
+        assert r.field and r.example and "→" in r.example, r
+        assert r.reader in ("municipalities", "numbers", "quantities", "institutions", "staffing", "targets", "plan_details")
+
+
+def test_rule_constants_are_the_ids():
+    assert RULES.join_split_thousands == "join_split_thousands"
+    assert [str(r) for r in RULES] == [r.id for r in RULE_ROWS]
+    with pytest.raises(AttributeError):
+        RULES.no_such_rule  # noqa: B018
+
+
+def test_unknown_rule_is_refused():
+    from study.clean.ledger import Ledger
+
+    with pytest.raises(KeyError, match="no_such_rule"):
+        Ledger().correct("x", "population", 1, "1", 1, "no_such_rule")
+
+
+def test_rules_csv_is_the_table():
+    frame = __import__("study.clean.schema", fromlist=["rules_frame"]).rules_frame()
+    assert list(frame["rule"]) == sorted(RULE_BY_ID)
+    assert frame.to_dict("records") == rule_rows()
+    assert list(frame.columns) == ["rule", "description", "reader", "field", "example"]
+
+
+def test_docs_rules_md_is_generated():
+    """docs/rules.md is what ``python -m study.clean.rules`` writes (regenerate it after changing a rule)."""
+    docs = Path(__file__).resolve().parents[1] / "docs" / "rules.md"
+    assert docs.read_text(encoding="utf-8") == rules_markdown()
+    for r in RULE_ROWS:
+        assert f"`{r.id}`" in rules_markdown()
+
+
+def test_readers_name_rules_by_constant():
+    """No module of the clean spells a rule id as a string literal: readers use ``RULES.<id>``."""
+    import ast
+
+    import study.clean
+
+    root = Path(study.clean.__file__).parent
+    found = []
+    for path in sorted(root.rglob("*.py")):
+        if path.name == "rules.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and node.value in RULE_BY_ID:
+                found.append((path.name, node.lineno, node.value))
+    assert found == []
 
 
 def test_every_rule_is_tested_here():
     """Each rule of the entity readers has a pipeline case here; the plan-detail rules
     and target rules are tested per rule in tests/test_plan_details.py and tests/test_targets.py."""
-    from study.clean.fields.plan_details import DETAIL_RULES
-    from study.clean.fields.targets import TARGET_RULES
-
-    assert set(PIPELINE_CASES) == set(RULES) - set(DETAIL_RULES) - set(TARGET_RULES)
+    others = {r.id for r in RULE_ROWS if r.reader in ("plan_details", "targets")}
+    assert set(PIPELINE_CASES) == set(RULE_BY_ID) - others
 
 
 # --- place names --------------------------------------------------------------------------
@@ -362,8 +406,8 @@ def test_rule_is_written_to_corrections(tmp_path, rule_id):
     hit = hits.iloc[0]
     assert hit["entity_id"] == row["entity_id"]
     assert hit["source_line"] >= 1 and hit["raw"]
-    # the ledger names registered rules only
-    assert set(corr["rule"]) <= set(RULES)
+    # the ledger names declared rules only
+    assert set(corr["rule"]) <= set(RULE_BY_ID)
 
 
 def test_number_rules_are_decided_per_number():
@@ -375,3 +419,44 @@ def test_number_rules_are_decided_per_number():
     first, second = read_numbers("2,596 / 2, 596")
     assert (first.value, second.value) == (2596, 2596)
     assert (first.rules, second.rules) == ((), ("join_split_thousands",))
+
+
+# --- the documented examples (docs/rules.md, rules.csv) hold ---------------------------------------
+
+
+def _example_value(rule_id: str, printed: str) -> str:
+    """What the reader of ``rule_id`` writes for the printed text of its example (as the ledger writes it)."""
+    from study.clean.fields.plan_details import read_frequency, read_implementer
+    from study.clean.fields.targets import read_targets
+    from study.clean.ledger import format_value
+
+    reader = RULE_BY_ID[rule_id].reader
+    if reader == "numbers":
+        return format_value(read_number(printed).value)
+    if reader == "quantities":
+        return format_value(read_welfare_rate(printed, LABEL).value)
+    if reader == "staffing":
+        return format_value(read_staff(printed).planned)
+    if reader == "institutions":
+        r = read_institutions(printed)
+        return f"hokatsu_direct {r.direct}" if rule_id == "unstated_mode_is_zero" else format_value(r.total)
+    if reader == "municipalities":
+        return match_municipality("北海道" if printed == "京極" else "青森県", printed).place.name
+    if reader == "targets":
+        (r,), _ = read_targets(printed)
+        return {"targets.annual_value": format_value(r.annual_value), "targets.unit": r.unit}.get(RULE_BY_ID[rule_id].field,
+                                                                                               format_value(r.value))
+    if rule_id.startswith("meeting_"):
+        return read_frequency(printed).formatted()
+    printed, _, entity = printed.partition(" (entity ")
+    return read_implementer(printed, entity.rstrip(")") or printed.split(" ")[0]).type
+
+
+#: Examples that describe a layout rather than a cell text a reader can be given.
+DESCRIPTIVE_EXAMPLES = {"meeting_same_as_above", "meeting_rows_in_form_order"}
+
+
+@pytest.mark.parametrize("rule_id", sorted(set(RULE_BY_ID) - DESCRIPTIVE_EXAMPLES))
+def test_rule_example_holds(rule_id):
+    printed, _, value = RULE_BY_ID[rule_id].example.partition(" → ")
+    assert _example_value(rule_id, printed) == value

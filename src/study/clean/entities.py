@@ -1,51 +1,29 @@
 """One entity row from one form block, with every value's provenance.
 
-This module ties the field readers together; each value goes through the
-:class:`Recorder`, which keeps (field, value, raw text, source line) for the
-provenance table and logs corrections and issues in the ledger.
+This module ties the field readers together; each value goes through a
+:class:`study.clean.ledger.Recorder`, which keeps (field, value, raw text,
+source line) for the provenance table and logs corrections and issues in the ledger.
 """
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
 
 from study.clean.fields.basic_info import basic_lines, raw_fields
 from study.clean.fields.institutions import read_institutions
-from study.clean.ledger import Ledger
+from study.clean.ledger import Ledger, Problem, Recorder
 from study.clean.municipalities import match_municipality, match_prefecture, municipality_type
 from study.clean.fields.plan_details import read_details
 from study.clean.fields.projects import read_marks, section_content
-from study.clean.fields.quantities import SPECS, Problem, check_households, read_quantity, read_welfare_rate
+from study.clean.fields.quantities import SPECS, check_households, read_quantity, read_welfare_rate
 from study.clean.fields.staffing import read_staff
+from study.clean.rules import RULES
 from study.clean.structure import PROJECT_SECTIONS, Block, find_item
 from study.clean.fields.targets import extract_targets, summarize
 
 STAFF_LABEL = "相談支援包括化推進員の配置予定人数"
 #: Fallback for forms that shorten the label (``推進員の配置予定人数``, ``配置予定人数``).
 STAFF_LABEL_SHORT = "配置予定人数"
-
-
-@dataclass
-class Recorder:
-    """Collects an entity's values with provenance, and its ledger entries."""
-
-    entity_id: str
-    ledger: Ledger
-    row: dict = field(default_factory=dict)
-    provenance: list[dict] = field(default_factory=list)
-
-    def set(self, fld: str, value: object, raw: str, line: int | None, rules: list[str] = (), problems: list[Problem] = ()) -> None:
-        """Record a value; log a correction per rule and an issue per problem."""
-        self.row[fld] = value
-        self.provenance.append({"entity_id": self.entity_id, "field": fld, "value": _text(value), "raw": raw, "source_line": line})
-        for r in rules:
-            self.ledger.correct(self.entity_id, fld, line, raw, value, r)
-        for p in problems:
-            self.ledger.issue(self.entity_id, fld, line, raw, p.reason, p.check)
-
-    def problem(self, fld: str, raw: str, line: int | None, problem: Problem) -> None:
-        self.ledger.issue(self.entity_id, fld, line, raw, problem.reason, problem.check)
 
 
 def entity_id_for(code: str | None, prefecture: str, municipality: str) -> str:
@@ -136,7 +114,7 @@ def _institutions(raw, prefix: str, rec: Recorder) -> None:
         return
     r = read_institutions(raw.text)
     for mode in ("direct", "outsourced"):
-        rules = ["unstated_mode_is_zero"] if mode in r.inferred_zero else []
+        rules = [RULES.unstated_mode_is_zero] if mode in r.inferred_zero else []
         rec.set(f"{prefix}_{mode}", getattr(r, mode), raw.text, raw.line, rules)
     rec.set(f"{prefix}_total", r.total, raw.text, raw.line, r.rules, r.problems)
     rec.set(f"{prefix}_branches", r.branches, raw.text, raw.line)
@@ -160,11 +138,3 @@ def _staff(block: Block, rec: Recorder, level: str) -> None:
     for c, v in zip(cols[1:], (s.fulltime, s.parttime, s.dedicated, s.concurrent)):
         rec.set(c, v, item.value, item.line)
     rec.set("staff_notes", s.notes, item.value, item.line)
-
-
-def _text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)

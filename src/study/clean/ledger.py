@@ -1,33 +1,27 @@
-"""The corrections and issues ledger, and the registry of named cleaning rules.
+"""The corrections and issues ledger, and the recorder of values with provenance.
 
 Every value that is not exactly what was printed gets a :class:`Correction`
-naming the rule (a documented function registered with :func:`rule`). Every
-value that cannot be read, or fails a plausibility check, gets an
-:class:`Issue`. Both carry the entity, field, 1-based source line and raw text.
+naming a rule of :data:`study.clean.rules.RULE_ROWS`. Every value that cannot
+be read, or fails a plausibility check, gets an :class:`Issue`. Both carry the
+entity, field, 1-based source line and raw text. A :class:`Recorder` keeps an
+entity's values with their printed text and line (the provenance table) and
+writes its corrections and issues here.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Callable, TypeVar
 
-F = TypeVar("F", bound=Callable)
-
-#: rule id -> first paragraph of the rule function's docstring.
-RULES: dict[str, str] = {}
+from study.clean.rules import RULE_BY_ID
 
 
-def rule(func: F) -> F:
-    """Register a cleaning rule; its name is the ``rule`` id written to corrections.csv."""
-    doc = (func.__doc__ or "").strip().split("\n\n")[0]
-    RULES[func.__name__] = " ".join(doc.split())
-    return func
+@dataclass(frozen=True)
+class Problem:
+    """Why a value is null or suspect: a short code and a sentence."""
 
-
-def register_rule(rule_id: str, description: str) -> str:
-    """Register a rule that is applied inline (not as a separate function); return its id."""
-    RULES[rule_id] = description
-    return rule_id
+    check: str
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -63,10 +57,10 @@ class Ledger:
     issues: list[Issue] = field(default_factory=list)
 
     def correct(self, entity_id: str, fld: str, line: int | None, raw: str, value: object, rule_id: str, note: str = "") -> None:
-        """Log a correction; ``rule_id`` must be a registered rule."""
-        if rule_id not in RULES:
+        """Log a correction; ``rule_id`` must be a rule of :data:`study.clean.rules.RULE_ROWS`."""
+        if rule_id not in RULE_BY_ID:
             raise KeyError(f"unregistered rule {rule_id!r}")
-        self.corrections.append(Correction(entity_id, fld, line, raw, _fmt(value), rule_id, note))
+        self.corrections.append(Correction(entity_id, fld, line, raw, format_value(value), str(rule_id), note))
 
     def issue(self, entity_id: str, fld: str, line: int | None, raw: str, reason: str, check: str) -> None:
         """Log an issue; ``check`` is a short machine-readable code for the reason."""
@@ -79,10 +73,43 @@ class Ledger:
         return [i.__dict__.copy() for i in self.issues]
 
 
-def _fmt(value: object) -> str:
-    """Format a corrected value for the ledger (floats without spurious decimals)."""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+@dataclass
+class Recorder:
+    """Collects one entity's values with provenance, and logs its corrections and issues in the ledger."""
+
+    entity_id: str
+    ledger: Ledger
+    row: dict = field(default_factory=dict)
+    provenance: list[dict] = field(default_factory=list)
+
+    def set(self, fld: str, value: object, raw: str, line: int | None,
+            rules: Iterable[str] = (), problems: Iterable[Problem | None] = ()) -> None:
+        """Record a value with its printed text and line; log a correction per rule and an issue per problem."""
+        self.row[fld] = value
+        self.provenance.append({"entity_id": self.entity_id, "field": fld, "value": format_value(value), "raw": raw, "source_line": line})
+        self.correct(fld, line, raw, value, rules)
+        for p in problems:
+            self.problem(fld, raw, line, p)
+
+    def correct(self, fld: str, line: int | None, raw: str, value: object, rules: Iterable[str]) -> None:
+        """Log a correction of ``fld`` (written as ``value``) per rule."""
+        for r in rules:
+            self.ledger.correct(self.entity_id, fld, line, raw, value, r)
+
+    def problem(self, fld: str, raw: str, line: int | None, problem: Problem | None) -> None:
+        """Log an issue for ``fld`` (nothing when ``problem`` is ``None``)."""
+        if problem is not None:
+            self.ledger.issue(self.entity_id, fld, line, raw, problem.reason, problem.check)
+
+
+def format_value(value: object) -> str:
+    """A value as text for the ledger and the provenance table.
+
+    ``None`` is empty; a whole float has no decimals (``12.0`` -> ``12``); other
+    floats are rounded to 6 decimals (removing float noise such as ``2.6000000000000001``).
+    """
+    if value is None:
+        return ""
     if isinstance(value, float):
-        return repr(round(value, 6))
-    return "" if value is None else str(value)
+        return str(int(value)) if value.is_integer() else repr(round(value, 6))
+    return str(value)

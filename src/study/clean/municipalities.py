@@ -13,7 +13,7 @@ import csv
 from dataclasses import dataclass
 from functools import lru_cache
 
-from study.clean.ledger import rule
+from study.clean.rules import RULES
 from study.paths import reference_dir
 
 #: The 20 designated cities (政令指定都市) in FY2019 (地方自治法第252条の19).
@@ -54,25 +54,6 @@ def key(name: str) -> str:
     return name.translate(_KE)
 
 
-@rule
-def normalise_small_ke(name: str) -> str:
-    """A name printed with ヶ where the official name has ケ (or the reverse) takes the official spelling."""
-    return key(name)
-
-
-@rule
-def add_missing_suffix(name: str) -> str:
-    """A name printed without its 市/町/村/区 suffix takes the suffix of the only official name that fits."""
-    return name
-
-
-@rule
-def fix_place_name_typo(name: str) -> str:
-    """A misprinted place name (``鱒ヶ沢町``) is corrected to the only official name of the
-    prefecture that differs in one character and has the same length (``鰺ヶ沢町``)."""
-    return name
-
-
 @lru_cache(maxsize=None)
 def _by_prefecture(prefecture: str | None) -> list[Place]:
     """Prefecture rows (``None``) or the municipalities of one prefecture."""
@@ -92,21 +73,23 @@ def match_municipality(prefecture: str, printed: str) -> Match:
 
 
 def _match(printed: str, cands: list[Place], name_of) -> Match:
+    """Exact name; else one official name after folding ヶ/ケ (``normalise_small_ke``), with the
+    missing suffix added (``add_missing_suffix``) or one character away (``fix_place_name_typo``)."""
     exact = [p for p in cands if name_of(p) == printed]
     if exact:
         return Match(exact[0], None)
     folded = [p for p in cands if key(name_of(p)) == key(printed)]
     if len(folded) == 1:
-        return Match(folded[0], "normalise_small_ke")
+        return Match(folded[0], RULES.normalise_small_ke)
     suffixed = [p for p in cands if name_of(p)[:-1] == printed and name_of(p)[-1] in "市町村区都道府県"]
     if len(suffixed) == 1:
-        return Match(suffixed[0], "add_missing_suffix")
+        return Match(suffixed[0], RULES.add_missing_suffix)
     if len(suffixed) > 1:
         names = ", ".join(name_of(p) for p in suffixed)
         return Match(None, None, f"{printed!r} lacks its suffix and fits several official names: {names}")
     near = [p for p in cands if _one_substitution(key(name_of(p)), key(printed))]
     if len(near) == 1:
-        return Match(near[0], "fix_place_name_typo")
+        return Match(near[0], RULES.fix_place_name_typo)
     reason = "several official names are one character away" if near else "no official name matches"
     return Match(None, None, f"{reason}: {printed!r}")
 

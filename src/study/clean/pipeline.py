@@ -12,9 +12,8 @@ from study.clean.entities import build_entity
 from study.errors import InputError
 from study.clean.ledger import Ledger
 from study.clean.rawfile import RawText, read_raw
-from study.clean.schema import CORRECTION_COLUMNS, ISSUE_COLUMNS, PROVENANCE_COLUMNS, entity_frame, validate_all
+from study.clean.schema import validate_all
 from study.clean.structure import PROJECT_SECTIONS, Block, split_blocks
-from study.clean.fields.targets import TARGET_COLUMNS
 from study.clean.textnorm import compact
 
 
@@ -76,12 +75,8 @@ def clean(raw: RawText) -> CleanResult:
         targets.extend(t)
     if not rows:
         raise InputError(raw.path, "no complete entity block could be read")
-    entities = entity_frame(rows)
-    corrections = pd.DataFrame(ledger.correction_rows(), columns=CORRECTION_COLUMNS)
-    issues = pd.DataFrame(ledger.issue_rows(), columns=ISSUE_COLUMNS)
-    provenance = pd.DataFrame(prov, columns=PROVENANCE_COLUMNS)
-    target_frame = pd.DataFrame(targets, columns=TARGET_COLUMNS)
-    tables = validate_all(entities=entities, corrections=corrections, issues=issues, provenance=provenance, targets=target_frame)
+    tables = validate_all(entities=rows, corrections=ledger.correction_rows(), issues=ledger.issue_rows(),
+                          provenance=prov, targets=targets)
     return CleanResult(raw, **tables)
 
 

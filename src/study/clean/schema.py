@@ -12,15 +12,30 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
+from pandera.engines import pandas_engine
 
 from study.clean.colspec import Col
 from study.errors import ValidationError
-from study.clean.ledger import RULES
+from study.clean.rules import RULE_BY_ID, rule_rows
 from study.clean.fields.plan_details import DETAIL_COLUMNS
 from study.clean.fields.targets import SUMMARY_COLUMNS, TARGET_TABLE
 from study.clean.structure import PROJECT_SECTIONS
 
-_PANDAS_DTYPE = {"string": "string", "integer": "Int64", "number": "Float64", "boolean": "boolean"}
+
+
+class _String(pandas_engine.STRING):
+    """pandera's nullable string dtype, checked once per column.
+
+    pandera's own check returns one boolean per value, which pandera then turns
+    into a (here always empty) table of failure cases: about 1 ms per string column.
+    """
+
+    def check(self, pandera_dtype, data_container=None) -> bool:  # type: ignore[override]
+        result = super().check(pandera_dtype, data_container)
+        return bool(result) if isinstance(result, bool) else bool(np.all(result))
+
+
+_PANDAS_DTYPE = {"string": _String(), "integer": "Int64", "number": "Float64", "boolean": "boolean"}
 
 
 def _inst(prefix: str, label: str, what: str) -> list[Col]:
@@ -99,8 +114,11 @@ PROVENANCE_TABLE: tuple[Col, ...] = (
     Col("source_line", "integer", "—", "1-based line of the raw text", "line", 1, None),
 )
 RULE_TABLE: tuple[Col, ...] = (
-    Col("rule", "string", "—", "Rule id (name of the documented function in src/study)", required=True),
+    Col("rule", "string", "—", "Rule id (declared in study.clean.rules.RULE_ROWS; see docs/rules.md)", required=True),
     Col("description", "string", "—", "What the rule does and when it applies", required=True),
+    Col("reader", "string", "—", "The reader that applies the rule: a module of study.clean (numbers, municipalities) or study.clean.fields (targets, plan_details, …)", required=True),
+    Col("field", "string", "—", "Column(s) the rule corrects (the field of its rows in corrections.csv)", required=True),
+    Col("example", "string", "—", "A printed text and the value written for it (printed → value)", required=True),
 )
 
 TABLES: dict[str, tuple[Col, ...]] = {
@@ -119,9 +137,6 @@ TABLE_TITLES = {
     "targets": "One row per quantified target (事業の成果目標) of each plan",
     "rules": "The named cleaning rules",
 }
-CORRECTION_COLUMNS = [c.name for c in CORRECTION_TABLE]
-ISSUE_COLUMNS = [c.name for c in ISSUE_TABLE]
-PROVENANCE_COLUMNS = [c.name for c in PROVENANCE_TABLE]
 assert set(PROJECT_SECTIONS) == {"chiikiryoku", "takikan", "prefectural"}
 
 
@@ -163,7 +178,7 @@ def constraint_mask(df: pd.DataFrame, table: str) -> pd.DataFrame:
                 if c.maximum is not None:
                     inside &= v <= c.maximum
             ok = np.isnan(v) | inside
-        allowed = c.enum or (tuple(sorted(RULES)) if (table, c.name) == ("rules", "rule") else None)
+        allowed = c.enum or (tuple(sorted(RULE_BY_ID)) if (table, c.name) == ("rules", "rule") else None)
         if allowed:
             ok = ok & (series.isna() | series.isin(list(allowed) + [""])).to_numpy(dtype=bool)
         if c.pattern:
@@ -175,23 +190,21 @@ def constraint_mask(df: pd.DataFrame, table: str) -> pd.DataFrame:
 _SCHEMAS = {name: pandera_schema(name) for name in TABLES}
 
 
-def entity_frame(rows: list[dict]) -> pd.DataFrame:
-    """Rows -> a DataFrame with the schema's column order and nullable dtypes."""
-    return pd.DataFrame(rows)
+def typed(data: pd.DataFrame | list[dict], table: str) -> pd.DataFrame:
+    """Reorder columns to the schema and cast to nullable dtypes (missing columns become null).
 
-
-def typed(df: pd.DataFrame, table: str) -> pd.DataFrame:
-    """Reorder columns to the schema and cast to nullable dtypes (missing columns become null)."""
-    n = len(df)
-    data = {}
+    ``data`` is a DataFrame or its rows as dicts (a key missing from a row is null).
+    """
+    n = len(data)
+    out = {}
     for c in TABLES[table]:
-        values = df[c.name].tolist() if c.name in df else [None] * n
-        data[c.name] = _array([None if _missing(v) else v for v in values], c.type)
-    return pd.DataFrame(data, index=pd.RangeIndex(n))
-
-
-def _missing(v: object) -> bool:
-    return v is None or v is pd.NA or (isinstance(v, float) and v != v)
+        if isinstance(data, pd.DataFrame):
+            values = data[c.name].tolist() if c.name in data else [None] * n
+        else:
+            values = [row.get(c.name) for row in data]
+        na = pd.NA
+        out[c.name] = _array([None if v is na or (v.__class__ is float and v != v) else v for v in values], c.type)
+    return pd.DataFrame(out, index=pd.RangeIndex(n))
 
 
 def _array(values: list, kind: str) -> pd.api.extensions.ExtensionArray:
@@ -210,12 +223,12 @@ def _array(values: list, kind: str) -> pd.api.extensions.ExtensionArray:
 
 
 def rules_frame() -> pd.DataFrame:
-    """The registered rules, sorted by id."""
-    return typed(pd.DataFrame([{"rule": k, "description": v} for k, v in sorted(RULES.items())]), "rules")
+    """The rules of :data:`study.clean.rules.RULE_ROWS`, sorted by id (``rules.csv``)."""
+    return typed(pd.DataFrame(rule_rows()), "rules")
 
 
-def validate_all(**tables: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """Cast and validate each table with its pandera schema.
+def validate_all(**tables: pd.DataFrame | list[dict]) -> dict[str, pd.DataFrame]:
+    """Cast (:func:`typed`) and validate each table, given as a DataFrame or as rows, with its pandera schema.
 
     Raises pandera's ``SchemaError`` for a dtype, nullability or uniqueness
     failure, and :class:`~study.errors.ValidationError` naming the column, row

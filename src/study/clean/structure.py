@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 
-from study.clean.textnorm import cells, clean_cell, compact, fuzzy_label
+from study.clean.textnorm import cells, clean_cell, compact, fuzzy_label, squeeze
 
 _HEADER_RE = re.compile(
     fuzzy_label("都道府県名") + r"\s*(?P<pref>.*?)\s*" + fuzzy_label("市区町村名") + r"\s*(?P<muni>.*)$"
@@ -30,6 +30,7 @@ SECTION_PATTERNS: dict[str, re.Pattern[str]] = {
 PROJECT_SECTIONS = ("chiikiryoku", "takikan", "prefectural")
 #: Every section heading contains one of these (a cheap filter before the regexes).
 _HEADING_HINTS = ("について", "基本情報", "地域の特徴", "1-2", "１－２", "1-1", "１－１")
+_HEADING_HINTS_RE = re.compile("|".join(map(re.escape, _HEADING_HINTS)))
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,23 @@ class Line:
     def clean(self) -> str:
         """Tags stripped, width folded, cells joined by a tab."""
         return "\t".join(cells(self.text))
+
+    @property
+    def columns(self) -> list[str]:
+        """The line's tab columns, cleaned, empty ones kept so that column positions are preserved.
+
+        Reuses :attr:`clean` (which drops empty cells) when the blank raw cells
+        are exactly the empty ones; cleans column by column otherwise.
+        """
+        parts = self.text.rstrip("\t").split("\t")
+        clean = [c for c in self.clean.split("\t") if c]
+        filled = [i for i, p in enumerate(parts) if p.strip()]
+        if len(filled) != len(clean):
+            return [clean_cell(c) for c in parts]
+        out = [""] * len(parts)
+        for i, c in zip(filled, clean):
+            out[i] = c
+        return out
 
 
 @dataclass
@@ -114,7 +132,7 @@ def find_sections(body: list[Line]) -> dict[str, tuple[int, int]]:
     """Index ranges ``(heading, next heading)`` of the form's sections within a block."""
     found: list[tuple[int, str]] = []
     for idx, line in enumerate(body):
-        if line.text.startswith("\t") or len(line.text) > 200 or not any(h in line.text for h in _HEADING_HINTS):
+        if line.text.startswith("\t") or len(line.text) > 200 or not _HEADING_HINTS_RE.search(line.text):
             continue  # headings start at the margin and are short; the rest is content
         text = line.clean.replace("\t", " ").strip()
         for name, pattern in SECTION_PATTERNS.items():
@@ -137,9 +155,12 @@ class Item:
     raw: str
 
 
+_ITEM_NUMBER_RE = re.compile(rf"^\s*(?:[{_CIRCLED}]|\(\d+\)|\d+\s*\.)\s*")
+
+
 def strip_item_number(text: str) -> str:
     """Drop a leading circled item number (④) or ``(4)`` and stray tags."""
-    return re.sub(rf"^\s*(?:[{_CIRCLED}]|\(\d+\)|\d+\s*\.)\s*", "", text)
+    return _ITEM_NUMBER_RE.sub("", text)
 
 
 def find_item(lines: list[Line], label: str, within_first_cell: bool = False) -> Item | None:
@@ -151,7 +172,7 @@ def find_item(lines: list[Line], label: str, within_first_cell: bool = False) ->
     stand anywhere in the first cell (a shortened or prefixed label).
     """
     target = compact(label)
-    pattern = re.compile(fuzzy_label(label))
+    pattern = _label_re(label)
     for k, line in enumerate(lines):
         text = strip_item_number(line.clean)
         m = pattern.match(text)
@@ -160,9 +181,13 @@ def find_item(lines: list[Line], label: str, within_first_cell: bool = False) ->
         if m:
             return Item(line.no, _value(text[m.end() :]), line.text)
         first, _, rest = text.partition("\t")
+        if first.lstrip()[:1] != target[:1]:
+            continue  # (cheap test) the label does not start this line
         head = compact(first)
+        if len(head) < 4 or not target.startswith(head):
+            continue
         nxt_line = next((x for x in lines[k + 1 : k + 3] if x.text.strip()), None)
-        if len(head) >= 4 and target.startswith(head) and nxt_line is not None:
+        if nxt_line is not None:
             nxt = nxt_line.clean
             n_first, _, n_rest = nxt.partition("\t")
             if (head + compact(n_first)).startswith(target):
@@ -172,5 +197,10 @@ def find_item(lines: list[Line], label: str, within_first_cell: bool = False) ->
     return None
 
 
+@lru_cache(maxsize=None)
+def _label_re(label: str) -> re.Pattern[str]:
+    return re.compile(fuzzy_label(label))
+
+
 def _value(text: str) -> str:
-    return re.sub(r"\s+", " ", text.replace("\t", " ")).strip()
+    return squeeze(text)

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from study.clean.structure import Block, Line
+from study.clean.textnorm import squeeze
 
 _START = r"(?:^|(?<=\t))[ ]*"
 
@@ -28,7 +29,7 @@ BASIC_LABELS: dict[str, str] = {
     "hokatsu": r"地\s*域\s*包\s*括\s*支\s*援\s*セ\s*ン\s*タ\s*ー",
     "konkyu": r"生\s*活\s*困\s*窮\s*者\s*自\s*立\s*相\s*談\s*支\s*援\s*(?:事\s*業)?",
 }
-_LABEL_RE = re.compile("|".join(f"{_START}(?P<{name}>{rx})" for name, rx in BASIC_LABELS.items()), re.M)
+_LABEL_RE = re.compile(_START + "(?:" + "|".join(f"(?P<{name}>{rx})" for name, rx in BASIC_LABELS.items()) + ")", re.M)
 
 
 @dataclass(frozen=True)
@@ -83,11 +84,11 @@ def _value_span(stream: str, start: int, end: int) -> tuple[str, int]:
     segment = stream[start:end]
     first, nl, rest = segment.partition("\n")
     if first.strip() or not nl:
-        return _tidy(first), start
+        return squeeze(first), start
     for piece in rest.split("\n"):
         offset = stream.index(piece, start) if piece else start
         if piece.strip():
-            return (_tidy(piece), offset) if re.search(r"\d", piece) else ("", start)
+            return (squeeze(piece), offset) if re.search(r"\d", piece) else ("", start)
     return "", start
 
 
@@ -101,5 +102,4 @@ def _line_at(offsets: list[tuple[int, int]], pos: int) -> int:
     return line
 
 
-def _tidy(text: str) -> str:
-    return re.sub(r"\s+", " ", text.replace("\t", " ")).strip()
+

@@ -12,11 +12,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from study.clean.ledger import rule
-from study.clean.fields.quantities import TEMPLATE_RE, Problem
-from study.clean.textnorm import fold_width, strip_html
+from study.clean.ledger import Problem
+from study.clean.numbers import PLACES as COUNTER
+from study.clean.rules import RULES
+from study.clean.textnorm import TEMPLATE_RE, drop_brackets, plain
 
-COUNTER = r"(?:か所|箇所|ヶ所|ケ所|カ所|ヵ所|個所|ヶ所|ヵ所|か所)"
 _NUM = r"(\d+)"
 _DIRECT_RE = re.compile(rf"(?<!一部)直営(?:のみ)?\s*[:：]?\s*{_NUM}\s*{COUNTER}")
 _OUTSOURCED_RE = re.compile(rf"(?<!一部)委託(?:のみ|先)?\s*[:：]?\s*(?:本センター|本所)?\s*{_NUM}\s*{COUNTER}")
@@ -45,21 +45,14 @@ class Institutions:
     problems: list[Problem] = field(default_factory=list)
 
 
-@rule
-def unstated_mode_is_zero(count: int | None) -> int:
-    """When only one mode is printed (``委託：5か所``), the other mode (直営) is 0 sites."""
-    return 0 if count is None else count
-
-
-@rule
-def sum_institution_series(counts: list[int]) -> int:
-    """Several series of the same mode (``市 (直営: 4) 町村部 (直営: 4)``) are summed."""
-    return sum(counts)
-
-
 def read_institutions(text: str) -> Institutions:
-    """Parse a 地域包括支援センター / 生活困窮者自立相談支援事業 cell into counts."""
-    t = fold_width(strip_html(text)).strip()
+    """Parse a 地域包括支援センター / 生活困窮者自立相談支援事業 cell into counts.
+
+    Only one mode printed: the other is 0 and named in ``inferred_zero`` (rule
+    ``unstated_mode_is_zero``, logged by the caller); several series of a mode
+    are summed (rule ``sum_institution_series``).
+    """
+    t = plain(text).strip()
     out = Institutions(prefecture_run=bool(_PREFECTURE_RUN_RE.search(t)))
     if TEMPLATE_RE.search(t):
         out.problems.append(Problem("template_text", "form template text left in the field instead of counts"))
@@ -92,15 +85,15 @@ def read_institutions(text: str) -> Institutions:
 
 
 def _combine(counts: list[int], explicit_none: bool, out: Institutions) -> int | None:
-    if len(counts) > 1 and "sum_institution_series" not in out.rules:
-        out.rules.append("sum_institution_series")
+    if len(counts) > 1 and RULES.sum_institution_series not in out.rules:
+        out.rules.append(RULES.sum_institution_series)
     if counts:
         return sum(counts)
     return 0 if explicit_none else None
 
 
 def _no_split(t: str, out: Institutions) -> Institutions:
-    bare = [int(m.group(1)) for m in _BARE_RE.finditer(_drop_brackets(t))]
+    bare = [int(m.group(1)) for m in _BARE_RE.finditer(drop_brackets(t))]
     if bare:
         out.total = bare[0]
         out.problems.append(Problem("no_split", f"{bare[0]} site(s) printed without the 直営/委託 split"))
@@ -111,10 +104,3 @@ def _no_split(t: str, out: Institutions) -> Institutions:
     else:
         out.problems.append(Problem("non_numeric", f"no number of sites in {t!r}"))
     return out
-
-
-def _drop_brackets(text: str) -> str:
-    prev = None
-    while prev != text:
-        prev, text = text, re.sub(r"[(（【][^()（）【】]*[)）】]", " ", text)
-    return text

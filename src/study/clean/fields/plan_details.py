@@ -81,10 +81,11 @@ import re
 from dataclasses import dataclass
 
 from study.clean.colspec import Col
-from study.clean.ledger import RULES, Ledger, register_rule
-from study.clean.fields.quantities import Problem
+from study.clean.ledger import Ledger, Problem, Recorder, format_value
+from study.clean.numbers import PLACES, FrequencyExpr, find_frequencies, normalise_counts
+from study.clean.rules import RULES
 from study.clean.structure import Block, Line, strip_item_number
-from study.clean.textnorm import clean_cell, compact, fold_width, fuzzy_label, strip_html
+from study.clean.textnorm import clean_cell, compact, fuzzy_label, plain, squeeze
 
 # =============================================================================
 # Columns
@@ -131,12 +132,13 @@ def _implementer_cols() -> list[Col]:
     return cols
 
 
-_QUALS = {
-    "qual_social_worker": ("社会福祉士", "social worker (社会福祉士)"),
-    "qual_psych_social_worker": ("精神保健福祉士", "psychiatric social worker (精神保健福祉士)"),
-    "qual_public_health_nurse": ("保健師", "public-health nurse (保健師)"),
-    "qual_care_manager": ("介護支援専門員", "care manager (介護支援専門員, 主任介護支援専門員, ケアマネ)"),
-    "qual_nurse": ("看護師", "nurse (看護師; 保健師 not included)"),
+#: Qualification column -> (the words that name it in ⑤, English description).
+_QUALS: dict[str, tuple[re.Pattern[str], str]] = {
+    "qual_social_worker": (re.compile(r"社会福祉士"), "social worker (社会福祉士)"),
+    "qual_psych_social_worker": (re.compile(r"精神保健福祉士"), "psychiatric social worker (精神保健福祉士)"),
+    "qual_public_health_nurse": (re.compile(r"保健師"), "public-health nurse (保健師)"),
+    "qual_care_manager": (re.compile(r"介護支援専門員|ケアマネ"), "care manager (介護支援専門員, 主任介護支援専門員, ケアマネ)"),
+    "qual_nurse": (re.compile(r"看護師"), "nurse (看護師; 保健師 not included)"),
 }
 
 
@@ -155,125 +157,18 @@ def _background_cols() -> list[Col]:
 DETAIL_COLUMNS: tuple[Col, ...] = tuple(_meeting_cols() + _implementer_cols() + _background_cols())
 
 # =============================================================================
-# Rules
-# =============================================================================
-
-#: This module's named rules (rule id -> description), registered in
-#: :data:`study.clean.ledger.RULES` at import like every other rule.
-DETAIL_RULES: dict[str, str] = {}
-
-
-def _rule(rule_id: str, description: str) -> str:
-    DETAIL_RULES[rule_id] = description
-    return register_rule(rule_id, description)
-
-
-SERIES_SUMMED = _rule(
-    "meeting_series_summed",
-    "Several distinct meeting series listed for one row (per meeting, bullet, sentence or line) are summed into meetings per year.",
-)
-TOTAL_WITH_BREAKDOWN = _rule(
-    "meeting_total_with_breakdown",
-    "Of three or more meeting series, one that equals the sum of the others is a total followed by its breakdown and is taken alone.",
-)
-RESTATED = _rule(
-    "meeting_restated_frequency",
-    "Two frequencies for the same meeting series (one in brackets or a ※ note right after the other) that differ are read as a range.",
-)
-PER_UNIT = _rule(
-    "meeting_frequency_per_unit",
-    "A meeting held separately in each ward, district or site (各区において年1回, 校区ごとに月1回) is counted per unit, not multiplied by the number of units.",
-)
-PLAN_COUNT = _rule(
-    "meeting_plan_count_per_year",
-    "A bare count of meetings in the plan (実施予定回数 140回, 合計15回, 開催件数20件) is read as meetings in the plan year.",
-)
-FISCAL_YEAR = _rule(
-    "meeting_latest_fiscal_year_count",
-    "Counts printed per fiscal year (H29:4回 H30:4回) are read as meetings per year, using the latest year printed.",
-)
-SAME_AS_ABOVE = _rule(
-    "meeting_same_as_above",
-    "A network-building row that only says it is the same as the row above (同上, 上記と同様) takes the case-review row's value.",
-)
-FORM_ORDER = _rule(
-    "meeting_rows_in_form_order",
-    "Without the (個別事例の検討)/(ネットワーク構築) labels, the two rows of ⑦イ are read in the form's order: case review, then network.",
-)
-FIRST_NAMED = _rule(
-    "implementer_first_named_type",
-    "When contractors of different kinds are named, the implementer type is the kind of the first one named.",
-)
-UNLISTED_PARTY = _rule(
-    "implementer_unlisted_party_is_other",
-    "A named organisation of no listed kind (…協議会, …組織, コミュニティ) is typed 'other'.",
-)
-NAME_VARIANT = _rule(
-    "implementer_name_variant",
-    "A local-government name that differs from the entity's printed name by a misprinted character (鯉ヶ沢町 for 鰺ヶ沢町) is the entity itself.",
-)
-
-
-def register_rules() -> None:
-    """Register :data:`DETAIL_RULES` in the ledger's rule registry (idempotent)."""
-    for rule_id, description in DETAIL_RULES.items():
-        if RULES.get(rule_id) != description:
-            register_rule(rule_id, description)
-
-
-# =============================================================================
 # Frequency reader
 # =============================================================================
 
-_KANJI_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-_KANJI_NUM_RE = re.compile(r"[一二三四五六七八九十]+(?=\s*(?:回|度|か月|カ月|ヶ月|ヵ月|ケ月|箇月|週))")
-_N = r"\d+(?:\.\d+)?"
-_SEP = r"\s*[~\-‐−–—]\s*"
-#: A count or a range of counts: ``4``, ``4~10``, ``3回~4`` (the 回 follows).
-_RNG = rf"(?:{_N})(?:(?:\s*(?:回|度))?{_SEP}(?:{_N}))?"
-#: The same, not preceded by a digit or dot; the check follows the first digit so that the
-#: pattern starts with ``\d`` (the regex engine then skips quickly to digits).
-_N0 = r"\d(?<![\d.]\d)\d*(?:\.\d+)?"
-_RNG0 = rf"(?:{_N0})(?:(?:\s*(?:回|度))?{_SEP}(?:{_N}))?"
-_MO = r"(?:か|カ|ヶ|ヵ|ケ|箇|ケ)\s*月(?:間)?"
-_PATTERNS: tuple[tuple[str, str], ...] = (
-    # 1回/月, 8回/年, 1回/3か月, 1回/1~3か月
-    ("slash", rf"(?P<c>{_RNG0})\s*(?:回|度)\s*/\s*(?:(?P<m>{_RNG})\s*(?:{_MO}|(?P<u2>年|週))|(?P<u>月|年|週))"),
-    # 毎月, 毎月1回, 毎週, 毎年
-    ("every", rf"毎\s*(?P<u>月|週|年)(?:\s*(?P<c>{_RNG})\s*(?:回|度))?"),
-    # 隔月, 隔週, 隔月一回
-    ("alt", rf"隔\s*(?P<u>月|週|年)(?:\s*(?P<c>{_RNG})\s*(?:回|度))?"),
-    # 3か月に1回, 2カ月に一度, 2ヶ月毎, 3~4か月ごと
-    ("months", rf"(?P<m>{_RNG0})\s*{_MO}\s*(?:(?:毎|ごと|おき|置き)に?(?:\s*(?P<c1>{_RNG})\s*(?:回|度))?|(?:に|で)?\s*(?P<c2>{_RNG})\s*(?:回|度))"),
-    # 2月に1回 (bare 月 only for 2–6 months, so that 5月頃, 10月に… stay dates)
-    ("bare_months", rf"(?P<m>[2-6](?<![\d.][2-6]))\s*月\s*(?:に\s*(?P<c>{_RNG})\s*(?:回|度)|毎|ごと)"),
-    # 半年に1回, 四半期ごと
-    ("half", rf"(?P<h>半\s*年|四\s*半\s*期)\s*(?:(?:毎|ごと|おき)に?(?:\s*(?P<c1>{_RNG})\s*(?:回|度))?|に\s*(?P<c2>{_RNG})\s*(?:回|度))"),
-    # 2年に1回, 2週に1回
-    ("n_units", rf"(?P<m>{_N0})\s*(?P<u>年|週間?)\s*(?:に|毎に?|ごとに?)\s*(?P<c>{_RNG})\s*(?:回|度)"),
-    # 月1回, 年4回, 年間6回, 年に4~10回, 週2回, 月 1 回~月 2 回 (two matches, merged later)
-    ("per", rf"(?P<u>[月年週])(?<![\d.かカヶヵケ箇][月年週])\s*(?:間)?\s*(?:に|で|当たり|あたり)?\s*(?P<c>{_RNG})\s*(?:回|度)"),
-    # H29:4回, 令和元年度 is not a number (only digits after the era)
-    ("fy", rf"(?:H|平成|R|令和)\s*(?P<y>\d+)\s*(?:年度?)?\s*[:]?\s*(?P<c>{_RNG})\s*回"),
-    # bare counts: accepted only with a count label (回数, 合計, 件数, 年度) or 予定 after
-    ("count", rf"(?P<c>{_RNG0})\s*(?P<k>回|件)"),
-)
-#: Characters one of which a text must contain for a pattern to be tried (a cheap pre-filter).
-_NEEDS = {"slash": "/", "every": "毎", "alt": "隔", "months": "月", "bare_months": "月", "half": "半",
-          "n_units": "年週", "per": "回度", "fy": "回", "count": "回件"}
-#: One regex per pattern (each starts with a character class the engine can scan for quickly).
-_FREQ_RES = tuple((name, _NEEDS[name], re.compile(pat.replace("(?P<", f"(?P<{name}_"))) for name, pat in _PATTERNS)
 _ARITH_RE = re.compile(r"[(][^()×*]*[×*][^()=]*=[^()]*[)]|\d+[^\s、。()×*]{0,6}[×*][^\s、。()=]{0,12}=\s*\d+\s*回")
 _DELIM_RE = re.compile(r"[、,。・○●■◆◎◇□\n|]|[(]\d+[)]|(?<!\d)\d+\s*\.\s|[①-⑳]|【")
-_COUNT_LABEL_RE = re.compile(r"(?:回数|合計|件数|年度|総計)[^、。・○\n]{0,12}$")
-_COUNT_AFTER_RE = re.compile(r"^\s*(?:を|の)?\s*(?:開催|実施)?\s*予定")
 _NOT_FREQ_RE = re.compile(r"随時|必要に応じ|その都度|都度|適宜|必要時|事案発生時|ケースに応じ|必要な時")
 _ATTACHMENT_RE = re.compile(r"別紙|別添|添付")
 _SAME_RE = re.compile(r"同上|上記(?:と)?(?:同様|同じ)|上記[^。]{0,15}同様|上に同じ|個別事例の検討と同(?:様|じ)")
 _PER_UNIT_RE = re.compile(
     r"各[^、。()・\s]{0,10}?(?:にて|において|で|ごとに|毎に)|各\s*(?=年)"
-    r"|(?:区|地区|校区|圏域|拠点|箇所|か所|ヶ所|カ所|センター|施設|支所)\s*(?:ごと|毎)に"
-    r"|(?:1|一)\s*(?:箇所|か所|ヶ所|カ所|拠点|地区|区|圏域|センター)\s*(?:につき|当たり|あたり)"
+    rf"|(?:区|地区|校区|圏域|拠点|{PLACES}|センター|施設|支所)\s*(?:ごと|毎)に"
+    rf"|(?:1|一)\s*(?:{PLACES}|拠点|地区|区|圏域|センター)\s*(?:につき|当たり|あたり)"
 )
 
 
@@ -288,133 +183,12 @@ class Frequency:
     problem: Problem | None = None
 
     def formatted(self) -> str:
+        """The value as written to the ledger: ``12``, a range ``4-12``, or empty."""
         if self.per_year is not None:
-            return _num(self.per_year)
+            return format_value(self.per_year)
         if self.low is None:
             return ""
-        return f"{_num(self.low)}-{_num(self.high)}"
-
-
-@dataclass
-class _Expr:
-    low: float
-    high: float
-    start: int
-    end: int
-    kind: str
-    year: int | None = None
-
-
-def _kanji_number(s: str) -> str:
-    total, cur = 0, 0
-    for ch in s:
-        if ch == "十":
-            total += (cur or 1) * 10
-            cur = 0
-        else:
-            cur = _KANJI_DIGITS[ch]
-    return str(total + cur)
-
-
-_WIDE_RE = re.compile(r"[\uff01-\uff5e\u3000〜－～∼]")
-
-
-def _fold(text: str) -> str:
-    """Strip tags and fold width, skipping the (slow) translation when nothing needs folding."""
-    if "<" in text or "&" in text:
-        text = strip_html(text)
-    return fold_width(text) if _WIDE_RE.search(text) else text
-
-
-def normalise(text: str) -> str:
-    """Fold width, strip tags, unify wave dashes, kanji counts to digits, collapse spaces."""
-    t = _fold(text).replace("〜", "~").replace("∼", "~")
-    t = _KANJI_NUM_RE.sub(lambda m: _kanji_number(m.group(0)), t)
-    return re.sub(r"[ \t\u00a0]+", " ", t)
-
-
-def _rng(s: str | None) -> tuple[float, float] | None:
-    if not s:
-        return None
-    nums = [float(x) for x in re.findall(_N, s)]
-    return (min(nums), max(nums))
-
-
-def _scale(count: tuple[float, float] | None, lo_mult: float, hi_mult: float | None = None) -> tuple[float, float]:
-    c = count or (1.0, 1.0)
-    hi_mult = lo_mult if hi_mult is None else hi_mult
-    return (c[0] * lo_mult, c[1] * hi_mult)
-
-
-_UNIT = {"月": 12.0, "週": 52.0, "年": 1.0}
-
-
-def _expr_value(m: re.Match[str], name: str) -> tuple[float, float] | None:
-    g = lambda k: m.group(f"{name}_{k}")  # noqa: E731
-    if name == "slash":
-        count = _rng(g("c"))
-        if g("u"):
-            return _scale(count, _UNIT[g("u")])
-        months = _rng(g("m"))
-        assert months
-        if g("u2"):
-            per = 1.0 if g("u2") == "年" else 52.0
-            return _scale(count, per / months[1], per / months[0])
-        return _scale(count, 12 / months[1], 12 / months[0])
-    if name == "every":
-        return _scale(_rng(g("c")), _UNIT[g("u")])
-    if name == "alt":
-        return _scale(_rng(g("c")), _UNIT[g("u")] / 2)
-    if name in ("months", "bare_months"):
-        months = _rng(g("m"))
-        assert months
-        count = _rng(g("c1") or g("c2")) if name == "months" else _rng(g("c"))
-        return _scale(count, 12 / months[1], 12 / months[0])
-    if name == "half":
-        per = 2.0 if "半年" in compact(g("h")) else 4.0
-        return _scale(_rng(g("c1") or g("c2")), per)
-    if name == "n_units":
-        n = float(g("m"))
-        per = 1.0 if g("u") == "年" else 52.0
-        return _scale(_rng(g("c")), per / n)
-    if name == "per":
-        return _scale(_rng(g("c")), _UNIT[g("u")])
-    if name in ("fy", "count"):
-        return _rng(g("c"))
-    return None
-
-
-def _find_exprs(t: str) -> list[_Expr]:
-    """Frequency expressions in ``t``, leftmost first; of overlapping ones the earliest (then longest) wins."""
-    found: list[tuple[int, int, str, re.Match[str]]] = []
-    for name, needs, rx in _FREQ_RES:
-        if not any(ch in t for ch in needs):
-            continue
-        for m in rx.finditer(t):
-            if name == "count" and not _count_accepted(t, m):
-                continue
-            found.append((m.start(), -m.end(), name, m))
-    found.sort(key=lambda x: (x[0], x[1]))
-    out: list[_Expr] = []
-    end = -1
-    for start, neg_end, name, m in found:
-        if start < end:
-            continue
-        value = _expr_value(m, name)
-        if value is None:
-            continue
-        year = int(m.group("fy_y")) if name == "fy" else None
-        out.append(_Expr(value[0], value[1], start, -neg_end, name, year))
-        end = -neg_end
-    return out
-
-
-def _count_accepted(t: str, m: re.Match[str]) -> bool:
-    before = t[max(0, m.start() - 20) : m.start()]
-    after = t[m.end() : m.end() + 10]
-    if m.group("count_k") == "件":
-        return bool(re.search(r"件数[^、。・\n]{0,6}$", before))
-    return bool(_COUNT_LABEL_RE.search(before) or _COUNT_AFTER_RE.match(after))
+        return f"{format_value(self.low)}-{format_value(self.high)}"
 
 
 def _linked(gap: str, same_value: bool) -> bool:
@@ -433,10 +207,10 @@ def _linked(gap: str, same_value: bool) -> bool:
 
 def read_frequency(text: str) -> Frequency:
     """Meetings per year from a free-text cell (see the module docstring for the rules)."""
-    t = normalise(text)
+    t = normalise_counts(text)
     if "×" in t or "*" in t:
         t = _ARITH_RE.sub(" ", t)
-    exprs = _find_exprs(t)
+    exprs = find_frequencies(t)
     rules: list[str] = []
     if not exprs:
         return Frequency(problem=_no_frequency(t))
@@ -444,27 +218,27 @@ def read_frequency(text: str) -> Frequency:
     if len(fy) > 1:
         latest = max(fy, key=lambda e: e.year or 0)
         exprs = [e for e in exprs if e.kind != "fy" or e is latest]
-        rules.append(FISCAL_YEAR)
+        rules.append(RULES.meeting_latest_fiscal_year_count)
     elif fy:
-        rules.append(FISCAL_YEAR)
+        rules.append(RULES.meeting_latest_fiscal_year_count)
     if any(e.kind == "count" for e in exprs):
-        rules.append(PLAN_COUNT)
+        rules.append(RULES.meeting_plan_count_per_year)
     # ranges written as two expressions: 月1回~月2回, 2月に1回~半年に1回
-    merged: list[_Expr] = []
+    merged: list[FrequencyExpr] = []
     for e in exprs:
         if merged and re.fullmatch(r"\s*(?:[~\-‐−–—]|から)\s*", t[merged[-1].end : e.start]):
             p = merged[-1]
-            merged[-1] = _Expr(min(p.low, e.low), max(p.high, e.high), p.start, e.end, p.kind)
+            merged[-1] = FrequencyExpr(min(p.low, e.low), max(p.high, e.high), p.start, e.end, p.kind)
         else:
             merged.append(e)
     # restatements of one series
-    series: list[_Expr] = []
+    series: list[FrequencyExpr] = []
     for e in merged:
         if series and _linked(t[series[-1].end : e.start], (series[-1].low, series[-1].high) == (e.low, e.high)):
             p = series[-1]
             if (p.low, p.high) != (e.low, e.high):
-                rules.append(RESTATED)
-            series[-1] = _Expr(min(p.low, e.low), max(p.high, e.high), p.start, e.end, p.kind)
+                rules.append(RULES.meeting_restated_frequency)
+            series[-1] = FrequencyExpr(min(p.low, e.low), max(p.high, e.high), p.start, e.end, p.kind)
         else:
             series.append(e)
     if len(series) >= 3:
@@ -473,14 +247,14 @@ def read_frequency(text: str) -> Frequency:
             for s in series:
                 if s.low > 0 and s.low == sum(points) - s.low:
                     series = [s]
-                    rules.append(TOTAL_WITH_BREAKDOWN)
+                    rules.append(RULES.meeting_total_with_breakdown)
                     break
     if len(series) > 1:
-        rules.append(SERIES_SUMMED)
+        rules.append(RULES.meeting_series_summed)
     low = round(sum(s.low for s in series), 4)
     high = round(sum(s.high for s in series), 4)
     if _PER_UNIT_RE.search(t):
-        rules.append(PER_UNIT)
+        rules.append(RULES.meeting_frequency_per_unit)
     per_year = low if low == high else None
     return Frequency(per_year, low, high, tuple(dict.fromkeys(rules)))
 
@@ -493,10 +267,6 @@ def _no_frequency(t: str) -> Problem:
     if _ATTACHMENT_RE.search(t):
         return Problem("see_attachment", f"the row refers to an attachment: {t.strip()[:80]!r}")
     return Problem("no_frequency", f"no number of meetings in the text: {t.strip()[:80]!r}")
-
-
-def _num(v: float) -> str:
-    return str(int(v)) if float(v).is_integer() else repr(round(v, 4))
 
 
 # =============================================================================
@@ -561,7 +331,7 @@ def _split_rows(region: list[Line]) -> tuple[dict[str, _Row], bool]:
     """
     rows = {k: _Row([], [], []) for k in _KINDS}
     name_col: dict[str, int] = {}
-    content = [(line, cells) for line in region if any(cells := _raw_cells(line))]
+    content = [(line, cells) for line in region if any(cells := line.columns)]
     labelled = any(m.group("case") or m.group("network") for line, _ in content for m in _SUB_RE.finditer(line.clean))
     if not labelled:
         if len(content) == 2:
@@ -601,23 +371,6 @@ def _read_line(rows: dict[str, _Row], kind: str | None, line: Line, raw_cells: l
     return kind
 
 
-def _raw_cells(line: Line) -> list[str]:
-    """Cleaned cells of a line, empty ones kept so that column positions are preserved.
-
-    Reuses the line's cached cleaning (which drops empty cells) when the blank
-    raw cells are exactly the empty ones; cleans cell by cell otherwise.
-    """
-    parts = line.text.rstrip("\t").split("\t")
-    clean = [c for c in line.clean.split("\t") if c]
-    filled = [i for i, p in enumerate(parts) if p.strip()]
-    if len(filled) != len(clean):
-        return [clean_cell(c) for c in parts]
-    out = [""] * len(parts)
-    for i, c in zip(filled, clean):
-        out[i] = c
-    return out
-
-
 def _assign_unlabelled(row: _Row, raw_cells: list[str], name_col: int | None) -> None:
     filled = [(i, c) for i, c in enumerate(raw_cells) if c]
     if name_col is not None:
@@ -644,8 +397,8 @@ def _put(rows: dict[str, _Row], kind: str | None, target: str, text: str) -> Non
 
 def _clean_name(parts: list[str]) -> str | None:
     text = " ".join(parts)
-    text = _BULLET_RE.sub(" ", _fold(text))
-    text = re.sub(r"\s+", " ", text).strip(" 、,")
+    text = _BULLET_RE.sub(" ", plain(text))
+    text = squeeze(text).strip(" 、,")
     return text or None
 
 
@@ -654,16 +407,19 @@ def _clean_name(parts: list[str]) -> str | None:
 # =============================================================================
 
 _IMPL_LABEL_RE = re.compile(r"^(?:実\s*)?(?:施\s*)?主\s*体\s*(?:\(\s*委\s*託\s*先\s*\))?")
-_SHAKYO_RE = re.compile(r"社会福祉協議会|社協")
-_NPO_RE = re.compile(r"NPO|特定非営利活動法人|特定非営利法人")
-_SWC_RE = re.compile(r"社会福祉法人")
-_OTHER_RE = re.compile(
-    r"株式会社|有限会社|合同会社|合資会社|一般社団法人|公益社団法人|一般財団法人|公益財団法人|社団法人|財団法人"
-    r"|医療法人|学校法人|宗教法人|協同組合|医師会|事業団|企業組合|㈱|㈲"
+#: Kinds of contractor, in the order they are tried, and the words that name one.
+_PARTY_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("shakyo", re.compile(r"社会福祉協議会|社協")),
+    ("npo", re.compile(r"NPO|特定非営利活動法人|特定非営利法人")),
+    ("social_welfare_corp", re.compile(r"社会福祉法人")),
+    ("other", re.compile(
+        r"株式会社|有限会社|合同会社|合資会社|一般社団法人|公益社団法人|一般財団法人|公益財団法人|社団法人|財団法人"
+        r"|医療法人|学校法人|宗教法人|協同組合|医師会|事業団|企業組合|㈱|㈲"
+    )),
 )
 _ORG_SUFFIX_RE = re.compile(r"(?:組織|団体|協議会|協会|法人|財団|機構|連合会?|組合|クラブ|コミュニティ|事業所|会)$")
 _PART_SPLIT_RE = re.compile(r"[、,・/()「」【】\[\]]|及び|および|並びに|ならびに")
-_NOISE_RE = re.compile(r"委託先|一部委託|再委託|委託|直営|補助事業|への|実施主体|[:;]|\d+\s*(?:か所|箇所|ヶ所|カ所|法人)|等|一部|なし|無し|\s+")
+_NOISE_RE = re.compile(r"委託先|一部委託|再委託|委託|直営|補助事業|への|実施主体|[:;]|\d+\s*(?:" + PLACES + r"|法人)|等|一部|なし|無し|\s+")
 _LEVEL_WORD_RE = re.compile(r"(?:本|当|同)?(?P<level>[市町村区都道府県])")
 _COUNTY_RE = re.compile(r"^.{1,4}?郡")
 _PREF_PREFIX_RE = re.compile(r"^(?:北海道|東京都|(?:京都|大阪)府|.{2,3}?県)")
@@ -680,15 +436,8 @@ class Implementer:
 
 
 def _party_type(part: str) -> str | None:
-    if _SHAKYO_RE.search(part):
-        return "shakyo"
-    if _NPO_RE.search(part):
-        return "npo"
-    if _SWC_RE.search(part):
-        return "social_welfare_corp"
-    if _OTHER_RE.search(part):
-        return "other"
-    return None
+    """The kind of the first :data:`_PARTY_KINDS` entry whose words ``part`` contains, else None."""
+    return next((kind for kind, words in _PARTY_KINDS if words.search(part)), None)
 
 
 def _strip_place_prefix(name: str, county: bool = True) -> str:
@@ -716,7 +465,7 @@ def _self_match(part: str, entity_name: str) -> str | None:
 
 def read_implementer(text: str, entity_name: str) -> Implementer:
     """Classify the value of a ①実施主体(委託先) cell (label already removed)."""
-    t = _fold(text).replace("(株)", "株式会社").replace("(有)", "有限会社")
+    t = plain(text).replace("(株)", "株式会社").replace("(有)", "有限会社")
     t = re.sub(r"^\s*\(\s*委\s*託\s*先\s*\)\s*", "", t).strip()
     if not re.sub(r"[\s()()・:]", "", t):
         return Implementer(None, None, problem=Problem("not_stated", "no implementer printed"))
@@ -738,14 +487,14 @@ def read_implementer(text: str, entity_name: str) -> Implementer:
         if match:
             self_named = True
             if match == "variant":
-                rules.append(NAME_VARIANT)
+                rules.append(RULES.implementer_name_variant)
         elif _ORG_SUFFIX_RE.search(part):
             parties.append(("other", True))
         else:
             unclear.append(part)
     if parties:
         first, unlisted = parties[0]
-        party_rules = ([UNLISTED_PARTY] if unlisted else []) + ([FIRST_NAMED] if len({p for p, _ in parties}) > 1 else [])
+        party_rules = ([RULES.implementer_unlisted_party_is_other] if unlisted else []) + ([RULES.implementer_first_named_type] if len({p for p, _ in parties}) > 1 else [])
         return Implementer(first, True, tuple(party_rules))
     if re.search(r"委託(?!先)", t):
         return Implementer(None, True, (), Problem("contractor_not_named", f"outsourced (委託) but no contractor named: {t!r}"))
@@ -784,14 +533,8 @@ def _find_implementer_item(lines: list[Line]) -> tuple[Line, str, str] | None:
 _BACKGROUND_RE = re.compile(r"(?:相\s*談\s*支\s*援\s*包\s*括\s*化\s*)?推\s*進\s*員\s*の\s*経\s*歴\s*等?")
 #: What ends the ⑤ cell: the next item (⑥ and later) or its label; ①–⑤ inside ⑤ number the 推進員.
 _NEXT_ITEM_RE = re.compile(r"^(?:[⑥-⑳㊦㊧]|相談支援包括化推進員を配置|推進員を配置|事業内容)")
-_QUAL_RES = {
-    "qual_social_worker": re.compile(r"社会福祉士"),
-    "qual_psych_social_worker": re.compile(r"精神保健福祉士"),
-    "qual_public_health_nurse": re.compile(r"保健師"),
-    "qual_care_manager": re.compile(r"介護支援専門員|ケアマネ"),
-    "qual_nurse": re.compile(r"看護師"),
-}
-_NEGATION_RE = re.compile(r"^[^、。]{0,4}?(?:不要|なし|無し|を?有しない|を?持たない|は問わない)")
+#: Matched right after a qualification's name (``re.match`` at that position).
+_NEGATION_RE = re.compile(r"[^、。]{0,4}?(?:不要|なし|無し|を?有しない|を?持たない|は問わない)")
 _COLLAB_ASIDE_RE = re.compile(r"[(][^()]*と連携[^()]*[)]")
 _MUNICIPAL_RE = re.compile(
     r"直営"
@@ -821,13 +564,13 @@ class Background:
 
 def read_background(text: str) -> Background:
     """Qualifications named and employer of the 推進員, from the ⑤ cell text."""
-    t = re.sub(r"\s+", " ", _fold(text)).strip()
+    t = squeeze(plain(text))
     if not re.sub(r"[\s\-—―ー()]", "", t):
         return Background({k: None for k in _QUALS}, None, Problem("not_stated", "⑤ is empty"))
     q = _COLLAB_ASIDE_RE.sub(" ", t)
     quals: dict[str, bool | None] = {}
-    for name, rx in _QUAL_RES.items():
-        quals[name] = any(not _NEGATION_RE.match(q[m.end() :]) for m in rx.finditer(q))
+    for name, (rx, _) in _QUALS.items():
+        quals[name] = any(not _NEGATION_RE.match(q, m.end()) for m in rx.finditer(q))
     municipal = list(_MUNICIPAL_RE.finditer(t))
     non_municipal = list(_NON_MUNICIPAL_RE.finditer(t))
     partial = any(_PARTIAL_RE.search(t[: m.start()]) for m in municipal)
@@ -866,60 +609,32 @@ def _find_background(lines: list[Line]) -> tuple[Line, str, str] | None:
 # =============================================================================
 
 
-class _Rec:
-    def __init__(self, entity_id: str, ledger: Ledger) -> None:
-        self.entity_id = entity_id
-        self.ledger = ledger
-        self.row: dict = {}
-        self.prov: list[dict] = []
-
-    def set(self, fld: str, value: object, raw: str, line: int | None) -> None:
-        self.row[fld] = value
-        self.prov.append({"entity_id": self.entity_id, "field": fld, "value": _text(value), "raw": raw, "source_line": line})
-
-    def correct(self, fld: str, line: int | None, raw: str, value: object, rules) -> None:
-        for r in rules:
-            self.ledger.correct(self.entity_id, fld, line, raw, value, r)
-
-    def issue(self, fld: str, line: int | None, raw: str, problem: Problem | None) -> None:
-        if problem:
-            self.ledger.issue(self.entity_id, fld, line, raw, problem.reason, problem.check)
-
-
-def _text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return _num(value)
-    return str(value)
-
-
 def read_details(block: Block, entity_id: str, ledger: Ledger) -> tuple[dict, list[dict]]:
     """Read the detail columns (:data:`DETAIL_COLUMNS`) of one block: (row, provenance rows).
 
-    Corrections (with the rules of :data:`DETAIL_RULES`) and issues go to ``ledger``.
+    Corrections (rules ``meeting_*`` and ``implementer_*`` of :data:`study.clean.rules.RULE_ROWS`)
+    and issues go to ``ledger``.
     """
-    register_rules()
-    rec = _Rec(entity_id, ledger)
+    rec = Recorder(entity_id, ledger)
     _meetings(block, rec)
     entity_name = block.municipality_raw or block.prefecture_raw
     for project in _PROJECT_JA:
         _implementer(block, project, entity_name, rec)
     _background(block, rec)
-    return rec.row, rec.prov
+    return rec.row, rec.provenance
 
 
 _MEETING_FIELDS = tuple(c.name for c in _meeting_cols())
 
 
-def _meetings(block: Block, rec: _Rec) -> None:
+def _meetings(block: Block, rec: Recorder) -> None:
     fields = _MEETING_FIELDS
     region = _meeting_region(block) if "takikan" in block.sections else None
     if region is None:
         for f in fields:
             rec.set(f, None, "", None)
         if "takikan" in block.sections:
-            rec.issue("case_meetings_per_year", None, "", Problem("label_missing", "section 4 has no ⑦イ 相談支援包括化推進会議の開催方法"))
+            rec.problem("case_meetings_per_year", "", None, Problem("label_missing", "section 4 has no ⑦イ 相談支援包括化推進会議の開催方法"))
         return
     rows, labelled = _split_rows(region)
     case_reading: tuple[Frequency, str | None] | None = None
@@ -933,14 +648,14 @@ def _meetings(block: Block, rec: _Rec) -> None:
         pfx = f"{kind}_meetings_per_year"
         rules = list(freq.rules)
         if not labelled and row.lines:
-            rules.insert(0, FORM_ORDER)
+            rules.insert(0, RULES.meeting_rows_in_form_order)
         if kind == "network" and case_reading is not None:
-            if freq.low is None and _SAME_RE.search(normalise(desc)) and case_reading[0].low is not None:
+            if freq.low is None and _SAME_RE.search(normalise_counts(desc)) and case_reading[0].low is not None:
                 c = case_reading[0]
                 freq = Frequency(c.per_year, c.low, c.high, c.rules)
-                rules = [SAME_AS_ABOVE]
+                rules = [RULES.meeting_same_as_above]
             if name and _SAME_RE.fullmatch(re.sub(r"[\s。]", "", name)) and case_reading[1]:
-                rec.correct(f"{kind}_meeting_existing_name", line, raw, case_reading[1], [SAME_AS_ABOVE])
+                rec.correct(f"{kind}_meeting_existing_name", line, raw, case_reading[1], [RULES.meeting_same_as_above])
                 name = case_reading[1]
         if not row.lines and freq.problem:
             freq = Frequency(problem=Problem("label_missing", f"no ({_KINDS[kind][0]}) row found in ⑦イ"))
@@ -949,12 +664,12 @@ def _meetings(block: Block, rec: _Rec) -> None:
         rec.set(f"{pfx}_high", freq.high, raw, line)
         rec.set(f"{kind}_meeting_existing_name", name, raw, line)
         rec.correct(pfx, line, raw, freq.formatted(), rules)
-        rec.issue(pfx, line, raw, freq.problem)
+        rec.problem(pfx, raw, line, freq.problem)
         if kind == "case":
             case_reading = (freq, name)
 
 
-def _implementer(block: Block, project: str, entity_name: str, rec: _Rec) -> None:
+def _implementer(block: Block, project: str, entity_name: str, rec: Recorder) -> None:
     lines = block.section(project)
     if project == "takikan" and lines:
         lines = lines + block.continuation
@@ -967,7 +682,7 @@ def _implementer(block: Block, project: str, entity_name: str, rec: _Rec) -> Non
     if found is None:
         for f in names:
             rec.set(f, None, "", None)
-        rec.issue(names[0], None, "", Problem("label_missing", f"section {_PROJECT_JA[project][0]} has no ①実施主体(委託先) item"))
+        rec.problem(names[0], "", None, Problem("label_missing", f"section {_PROJECT_JA[project][0]} has no ①実施主体(委託先) item"))
         return
     line, value, raw = found
     r = read_implementer(value, entity_name)
@@ -975,10 +690,10 @@ def _implementer(block: Block, project: str, entity_name: str, rec: _Rec) -> Non
     rec.set(names[1], r.outsourced, raw, line.no)
     rec.set(names[2], re.sub(r"^\s*\(\s*委\s*託\s*先\s*\)\s*", "", value).strip() or None, raw, line.no)
     rec.correct(names[0], line.no, raw, r.type, r.rules)
-    rec.issue(names[0], line.no, raw, r.problem)
+    rec.problem(names[0], raw, line.no, r.problem)
 
 
-def _background(block: Block, rec: _Rec) -> None:
+def _background(block: Block, rec: Recorder) -> None:
     fields = list(_QUALS) + ["staff_municipal"]
     lines = block.section("takikan")
     found = (_find_background(lines) or _find_background(block.continuation)) if lines else None
@@ -986,7 +701,7 @@ def _background(block: Block, rec: _Rec) -> None:
         for f in fields:
             rec.set(f, None, "", None)
         if lines:
-            rec.issue(fields[0], None, "", Problem("label_missing", "section 4 has no ⑤相談支援包括化推進員の経歴等 item"))
+            rec.problem(fields[0], "", None, Problem("label_missing", "section 4 has no ⑤相談支援包括化推進員の経歴等 item"))
         return
     line, value, raw = found
     b = read_background(value)
@@ -994,4 +709,4 @@ def _background(block: Block, rec: _Rec) -> None:
         rec.set(f, b.quals[f], raw, line.no)
     rec.set("staff_municipal", b.staff_municipal, raw, line.no)
     target = fields[0] if b.problem and b.problem.check == "not_stated" else "staff_municipal"
-    rec.issue(target, line.no, raw, b.problem)
+    rec.problem(target, raw, line.no, b.problem)

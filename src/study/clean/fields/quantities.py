@@ -10,12 +10,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from study.clean.ledger import register_rule, rule
-from study.clean.numbers import Number, find_unit, read_number, unit_after
-from study.clean.textnorm import fold_width
+from study.clean.ledger import Problem
+from study.clean.numbers import find_unit, read_number, unit_after
+from study.clean.rules import RULES
+from study.clean.textnorm import TEMPLATE_RE, fold_width
 
-#: Form instructions left in a cell instead of a value.
-TEMPLATE_RE = re.compile(r"下記例を参考|記入してください|記入のうえ|本記入を削除|例\)|例:")
 #: Words that say a value is unknown or not compiled.
 UNKNOWN_RE = re.compile(r"不明|未集計|未把握|把握していない|集計なし|データなし|不詳")
 DASH_RE = re.compile(r"^[\s\-—–―ー‐/・]*$")
@@ -25,14 +24,6 @@ EMPTY_UNIT_RE = re.compile(r"[(（]\s*(?:%|‰|人|世帯|校|k\s*m\s*²?|km2|�
 #: Plausible public-assistance rate of a municipality or prefecture, in ‰
 #: (Japan ≈ 16‰ in 2019; municipalities roughly 1–60‰; 0.1‰ allows the smallest villages).
 WELFARE_PERMILLE_RANGE = (0.1, 60.0)
-
-
-@dataclass(frozen=True)
-class Problem:
-    """Why a value is null or suspect: a short code and a sentence."""
-
-    check: str
-    reason: str
 
 
 @dataclass
@@ -106,37 +97,14 @@ def read_quantity(fld: str, text: str, level: str) -> Reading:
 
 # --- public-assistance rate --------------------------------------------------
 
-PERCENT_TO_PERMILLE = register_rule(
-    "percent_to_permille", "A public-assistance rate printed in % is converted to ‰ (×10)."
-)
-
-
-@rule
-def percent_sign_on_permille_value(value: float) -> float:
-    """A public-assistance rate printed as % whose size only makes sense in ‰ is read as ‰.
-
-    Applies when the % reading (×10) falls outside the plausible 0.1–60‰ range
-    and the number itself falls inside it (e.g. ``12.3 (%)`` is 12.3‰, not 123‰).
-    """
-    return value
-
-
-@rule
-def fraction_to_permille(value: float) -> float:
-    """A public-assistance rate printed as % that is really a fraction (``0.00831``) is read as ×1000 ‰.
-
-    Applies when neither the % nor the ‰ reading is plausible but the
-    fraction reading is.
-    """
-    return value * 1000
-
-
 def read_welfare_rate(text: str, label: str) -> Reading:
     """Read the public-assistance rate (生活保護受給率) in ‰ from its printed text.
 
     The printed unit (in the value, else in the label) is tried first; a
     reading outside 0.1–60‰ is corrected only when exactly one other reading
     (‰, or a fraction) is plausible, else the value is null with an issue.
+    Rules: ``percent_to_permille`` (×10), ``percent_sign_on_permille_value``
+    (% read as ‰), ``fraction_to_permille`` (×1000).
     """
     problem = unreadable(text)
     if problem:
@@ -149,9 +117,9 @@ def read_welfare_rate(text: str, label: str) -> Reading:
     ok = lambda v: low <= v <= high  # noqa: E731
     v = number.value
     if unit == "permille":
-        candidates = [(v, None), (v * 1000, "fraction_to_permille")]
+        candidates = [(v, None), (v * 1000, RULES.fraction_to_permille)]
     elif unit == "percent":
-        candidates = [(v * 10, PERCENT_TO_PERMILLE), (v, "percent_sign_on_permille_value"), (v * 1000, "fraction_to_permille")]
+        candidates = [(v * 10, RULES.percent_to_permille), (v, RULES.percent_sign_on_permille_value), (v * 1000, RULES.fraction_to_permille)]
     else:
         reading.problems.append(Problem("unit_mismatch", f"rate printed with unit {unit!r}, expected % or ‰"))
         return reading

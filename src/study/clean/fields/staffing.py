@@ -11,16 +11,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from study.clean.ledger import rule
-from study.clean.fields.quantities import TEMPLATE_RE, Problem
-from study.clean.textnorm import fold_width, strip_html
+from study.clean.ledger import Problem
+from study.clean.numbers import DECIMAL, PLACES
+from study.clean.rules import RULES
+from study.clean.textnorm import TEMPLATE_RE, drop_brackets, plain, squeeze
 
-_N = r"(\d+(?:\.\d+)?)"
+_N = rf"({DECIMAL})"
 _PERSON = r"\s*(?:人|名)"
 _COUNT_RE = re.compile(_N + _PERSON)
 _NONE_RE = re.compile(r"配置(?:は|を)?(?:行わ|し)ない|配置なし|配置予定なし|置かない|未配置|(?<![\d.])0\s*(?:人|名)")
-_EACH_RE = re.compile(r"(\d+)\s*(?:か所|箇所|ヶ所|カ所|拠点|圏域|地区)\s*(?:に)?\s*各\s*" + _N + _PERSON)
-_PER_HUB_RE = re.compile(r"(\d+)\s*(?:か所|箇所|ヶ所|カ所|拠点|圏域|地区)\s*に\s*" + _N + _PERSON)
+_EACH_RE = re.compile(r"(\d+)\s*(?:" + PLACES + r"|拠点|圏域|地区)\s*(?:に)?\s*各\s*" + _N + _PERSON)
+_PER_HUB_RE = re.compile(r"(\d+)\s*(?:" + PLACES + r"|拠点|圏域|地区)\s*に\s*" + _N + _PERSON)
 _FULL_RE = re.compile(r"(?<!非)(?:常勤|正規(?:職員)?|専従)\s*(?:職員)?\s*[:：]?\s*" + _N + _PERSON)
 _PART_RE = re.compile(r"(?:非常勤|臨時(?:職員)?|嘱託(?:職員)?|パート(?:タイム)?|会計年度任用職員)\s*[:：]?\s*" + _N + _PERSON)
 _DEDICATED_RE = re.compile(r"専任\s*[:：]?\s*" + _N + _PERSON)
@@ -43,35 +44,18 @@ class Staff:
     problems: list[Problem] = field(default_factory=list)
 
 
-@rule
-def staff_sum_parts(parts: list[float]) -> float:
-    """A staff cell that only lists parts (``常勤1人、非常勤1人``, ``直営:3人 委託:2人``) is their sum."""
-    return sum(parts)
-
-
-@rule
-def staff_multiply_each(sites: int, each: float) -> float:
-    """``2か所各2人`` (N sites, M each) counts N×M staff."""
-    return sites * each
-
-
-@rule
-def staff_exclude_non_promoter(total: float, excluded: float) -> float:
-    """Staff the plan itself says are not 推進員 (``※ただし臨時職員は…推進員ではない``) are subtracted."""
-    return total - excluded
-
-
 def top_level(text: str) -> str:
     """Text with bracketed asides (…), （…）, 【…】 and ※notes removed."""
-    prev = None
-    while prev != text:
-        prev, text = text, re.sub(r"[(（【][^()（）【】]*[)）】]", " ", text)
-    return text.split("※")[0]
+    return drop_brackets(text).split("※")[0]
 
 
 def read_staff(text: str) -> Staff:
-    """Read the planned number of 推進員 from the ④ cell (see module docstring)."""
-    t = re.sub(r"\s+", " ", fold_width(strip_html(text))).strip()
+    """Read the planned number of 推進員 from the ④ cell (see module docstring).
+
+    Rules: ``staff_sum_parts`` (only parts printed), ``staff_multiply_each``
+    (``2か所各2人``), ``staff_exclude_non_promoter`` (staff said not to be 推進員).
+    """
+    t = squeeze(plain(text))
     out = Staff(notes=_notes(t))
     if not t:
         out.problems.append(Problem("not_stated", "no planned number printed"))
@@ -98,7 +82,7 @@ def read_staff(text: str) -> Staff:
         out.planned = counts[0]
     else:
         out.planned = sum(counts)
-        out.rules.append("staff_sum_parts")
+        out.rules.append(RULES.staff_sum_parts)
     _exclusions(t, out)
     return out
 
@@ -110,7 +94,7 @@ def _with_each(head: str, each: list[re.Match[str]], out: Staff) -> Staff:
         rest = rest.replace(m.group(0), " ")
     total += sum(float(m.group(1)) for m in _COUNT_RE.finditer(rest))
     out.planned = total
-    out.rules.append("staff_multiply_each")
+    out.rules.append(RULES.staff_multiply_each)
     return out
 
 
@@ -133,7 +117,7 @@ def _exclusions(t: str, out: Staff) -> None:
         return
     excluded = float(counted.group(1))
     out.planned -= excluded
-    out.rules.append("staff_exclude_non_promoter")
+    out.rules.append(RULES.staff_exclude_non_promoter)
     if _PART_RE.match(category + counted.group(0)[len(category):]) or category in ("非常勤", "臨時職員", "嘱託職員"):
         out.parttime = None if out.parttime is None else out.parttime - excluded
     if out.parttime == 0:

@@ -40,9 +40,9 @@ it wins: ``相談件数`` -> consultations, ``解決につながった件数`` -
 
 A range (``2～3名``) gives ``value`` = its lower end, the least the plan
 commits to. Every reading that is not the printed figure is a named rule
-logged in the ledger: :func:`annualise_per_month`, :func:`annualise_per_week`,
-:func:`multiply_factors`, :func:`multiply_each`, :func:`count_unit_after_period`
-and :func:`study.clean.numbers.join_split_thousands`.
+logged in the ledger: ``annualise_per_month``, ``annualise_per_week``,
+``multiply_factors``, ``multiply_each``, ``count_unit_after_period`` and
+``join_split_thousands`` (see :data:`study.clean.rules.RULE_ROWS`).
 
 Public API: :data:`TARGET_TABLE`, :func:`extract_targets`, :func:`summarize`,
 :data:`SUMMARY_COLUMNS`; and the readers :func:`target_texts`,
@@ -51,17 +51,20 @@ Public API: :data:`TARGET_TABLE`, :func:`extract_targets`, :func:`summarize`,
 
 from __future__ import annotations
 
+import math
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import NamedTuple
 
+from study.clean import numbers
 from study.clean.colspec import Col
-from study.clean.ledger import RULES, Ledger, register_rule, rule
-from study.clean.numbers import join_split_thousands
+from study.clean.ledger import Ledger
+from study.clean.numbers import MONTHS, NUMBER, PLACE_COUNTERS, join_split_thousands, to_number
+from study.clean.rules import RULES
 from study.clean.structure import PROJECT_SECTIONS, Block, Line, find_sections
-from study.clean.textnorm import fold_width, strip_html
+from study.clean.textnorm import clean_cell, compact, split_cells, squeeze
 
 # --- table specs -------------------------------------------------------------
 
@@ -74,7 +77,7 @@ TARGET_GROUPS = ("outcome", "activity", "other")
 PERIODS = ("per_month", "per_year", "per_week", "total", "by_year", "none")
 QUALIFIERS = ("以上", "程度", "約", "以内", "")
 #: Months / weeks per year, for ``annual_value``.
-PER_YEAR = {"per_month": 12, "per_week": 52, "per_year": 1}
+PER_YEAR = {"per_month": numbers.PER_YEAR["月"], "per_week": numbers.PER_YEAR["週"], "per_year": numbers.PER_YEAR["年"]}
 
 TARGET_TABLE: tuple[Col, ...] = (
     Col("entity_id", "string", "—", "Entity the target belongs to (see entities.csv)", required=True),
@@ -113,68 +116,8 @@ SUMMARY_COLUMNS: tuple[Col, ...] = (
     Col("has_outcome_target", "boolean", "事業の成果目標", "At least one quantified outcome target"),
 )
 
-# --- rules -------------------------------------------------------------------
-
-
-@rule
-def annualise_per_month(value: float) -> float:
-    """A target printed per month (月4回, 月平均10件, 1月当たり5件) is annualised ×12 in annual_value.
-
-    The printed per-month value stays in ``value``.
-    """
-    return value * 12
-
-
-@rule
-def annualise_per_week(value: float) -> float:
-    """A target printed per week (週1回, 毎週2回) is annualised ×52 in annual_value."""
-    return value * 52
-
-
-@rule
-def multiply_factors(values: list[float]) -> float:
-    """A target printed only as a product (1か所×30人×12回, 10人×3地区) is the product of its factors.
-
-    Applies when no total is printed next to the product; where it is
-    (``54地区×1人×12か月のべ648人``), the printed total is the target and the
-    factors are a breakdown.
-    """
-    out = 1.0
-    for v in values:
-        out *= v
-    return out
-
-
-@rule
-def multiply_each(count: float, each: float) -> float:
-    """``3地区に1箇所ずつ`` / ``2地区各5回`` (N areas, M each) is a target of N×M."""
-    return count * each
-
-
-@rule
-def count_unit_after_period(value: float) -> float:
-    """A number right after 月/週 with no unit (``月1程度の訪問``, ``週2で開催``) counts times: its unit is read as 回."""
-    return value
-
-
-#: This module's named rules (rule id -> description), registered in :data:`study.clean.ledger.RULES` at
-#: import like every other rule. (``join_split_thousands`` is :mod:`study.clean.numbers`'.)
-TARGET_RULES: dict[str, str] = {
-    f.__name__: RULES[f.__name__]
-    for f in (annualise_per_month, annualise_per_week, multiply_factors, multiply_each, count_unit_after_period)
-}
-
-
-def register_rules() -> None:
-    """Register :data:`TARGET_RULES` in the ledger's rule registry (idempotent)."""
-    for rule_id, description in TARGET_RULES.items():
-        if RULES.get(rule_id) != description:
-            register_rule(rule_id, description)
-
-
 # --- cells and the target text ------------------------------------------------
 
-_BLOCK_TAG_RE = re.compile(r"</?(?:p|td|th|tr|table|tbody|thead|div|br|li|ul|ol)\b[^>]*>", re.IGNORECASE)
 _LABEL = r"事\s*業\s*の\s*成\s*果\s*目\s*標"
 #: Item numbering or a bullet printed before a label: ⑧, ㊦, (8), 8., 8, (ク), ク, ・, ○, 【
 _NUMBERING = r"(?:[①-⑳㊀-㊰]|\(\s*(?:\d+|[ア-ン])\s*\)|\d+\s*[.)．]?|[ア-ン](?=\s*事)|[・○●◎■□◆◇▼])"
@@ -193,7 +136,6 @@ _STOP_RE = re.compile(
     r"|^都道府県名|^(?:地域力強化|多機関協働)事業実施団体名"
 )
 _HINT_RE = re.compile(r"成\s*果\s*目\s*標")
-_WS_RE = re.compile(r"\s+")
 #: ``ア 「住民に身近な圏域」において…`` / ``イ 「住民に身近な圏域」…``: the sub-items of section 3.
 _SUB_ITEM_RE = re.compile(r"^([アイ])[「｢『]?住民に身近な圏域")
 #: First characters of the stop labels (a cheap test before the regex).
@@ -214,38 +156,10 @@ class Cell(NamedTuple):
     block: bool = False
 
 
-_FOLD_NEEDED_RE = re.compile("[\u3000\uff01-\uff5e〜～－]")
-_CELL_SPACE_RE = re.compile(r"[ \t\u00a0]+")
-
-
-def _clean(text: str) -> str:
-    """:func:`study.clean.textnorm.clean_cell`, skipping the steps that would not change the text (faster)."""
-    if "<" in text or "&" in text:
-        text = strip_html(text)
-    if _FOLD_NEEDED_RE.search(text):
-        text = fold_width(text)
-    if "  " in text or "\t" in text or "\u00a0" in text:
-        text = _CELL_SPACE_RE.sub(" ", text)
-    return text.strip()
-
-
-def _pieces(text: str) -> list[tuple[str, bool]]:
-    """Non-blank raw pieces of a line: (text, cut at an HTML block tag rather than a tab)."""
-    out = []
-    for piece in text.split("\t"):
-        if not piece or piece.isspace():
-            continue
-        if "<" in piece:
-            out.extend((part, k > 0) for k, part in enumerate(_BLOCK_TAG_RE.split(piece)) if part and not part.isspace())
-        else:
-            out.append((piece, False))
-    return out
-
-
 def line_cells(line: Line) -> list[Cell]:
     """Cut a line into cells at tabs and HTML block tags (``<p>``, ``<td>``, ``<tr>``…), cleaned."""
     html = "<td" in line.text or "<table" in line.text
-    return [Cell(line.no, c, html, cut) for part, cut in _pieces(line.text) if (c := _clean(part))]
+    return [Cell(line.no, c, html, cut) for part, cut in split_cells(line.text) if (c := clean_cell(part))]
 
 
 @dataclass
@@ -261,7 +175,7 @@ class TargetText:
     @cached_property
     def key(self) -> str:
         """Whitespace-free text, for spotting the duplicates of an HTML table (read once the text is complete)."""
-        return _WS_RE.sub("", "".join(c.text for c in self.cells)).replace("\ufffd", "")
+        return compact("".join(c.text for c in self.cells)).replace("\ufffd", "")
 
 
 def _hint_lines(lines: list[Line]) -> list[int]:
@@ -351,10 +265,10 @@ def target_texts(block: Block) -> list[TargetText]:
             k += 1
             raw = ln.text
             html = "<td" in raw or "<table" in raw
-            for part, cut in _pieces(raw):
+            for part, cut in split_cells(raw):
                 if current is None and "身近" not in part and "目標" not in part:
                     continue
-                text = _clean(part)
+                text = clean_cell(part)
                 if not text:
                     continue
                 cell = Cell(ln.no, text, html, cut)
@@ -405,19 +319,19 @@ def _dedupe(found: list[TargetText]) -> list[TargetText]:
 
 # --- quantities ----------------------------------------------------------------
 
-_NUM = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+_NUM = NUMBER
 #: Counter units (regex alternatives, longest first); the lookaheads keep 人口, 名称, 回覧, 組織, 社会… out.
 _UNIT_ALTS = (
     "区市町村", "市区町村", "市町村", "市町(?!村)", "行政区", "自治会", "自治区", "町内会", "中学校区", "小学校区", "校区", "協議体",
     "事業所", "ケース", "チーム", "グループ", "サロン", "コース", "講座", "教室", "会場", "団体", "法人", "店舗", "施設", "拠点", "機関",
     "事例", "プラン", "パーセント", "部(?![会署門局分屋長])", "枚", "戸(?![籍別])", "軒", "地区", "圏域", "区域", "地域(?![包福住共])", "世帯", "時間", "トン",
-    "か所", "ヶ所", "ケ所", "カ所", "ヵ所", "箇所", "個所", "%", "件(?!目)", "人(?![口材権格生間工暮称])", "名(?![称簿前義])",
+    *PLACE_COUNTERS, "%", "件(?!目)", "人(?![口材権格生間工暮称])", "名(?![称簿前義])",
     "組(?![織合み])", "回(?![覧答復収目数])", "社(?![会協福団])", "校(?![区長舎])", "点(?![検在数目])", "つ(?![なくいまど])",
     "割(?![合引当り])", "度(?![目合数])", "倍", "日(?![間目本曜時])",
 )
 _UNIT = "(?:" + "|".join(_UNIT_ALTS) + ")"
 _UNIT_FIRST = frozenset(u[0] for u in _UNIT_ALTS)
-_MONTHS = r"(?:か月|ヶ月|カ月|ヵ月|ケ月)"
+_MONTHS = MONTHS
 _SEP_CHARS = "~-‐–—ー"
 _SEP = r"[~\-‐–—ー]"
 #: Anchored at a number token: a range (2~3名, 2名~3名) or a single quantity (4,404 回).
@@ -438,8 +352,7 @@ _EACH_RE = re.compile(
 #: A period word right before a number that has no unit (``月1程度の訪問``), and what may follow it.
 _BARE_PERIOD_BEFORE_RE = re.compile(r"(?<![\d元かヶカヵケ年])(?:毎月|月に|月|毎週|週に|週)\s*$")
 _BARE_PERIOD_AFTER_RE = re.compile(r"\s*(?:程度|以上|ほど|程|の|を|、|。|\)|$)")
-_AREA_UNITS = frozenset(("地区", "圏域", "区域", "地域", "行政区", "自治会", "市町村", "区市町村", "市区町村", "か所", "ヶ所", "ケ所", "カ所",
-                         "ヵ所", "箇所", "個所", "拠点"))
+_AREA_UNITS = frozenset(("地区", "圏域", "区域", "地域", "行政区", "自治会", "市町村", "区市町村", "市区町村", *PLACE_COUNTERS, "拠点"))
 
 
 @dataclass
@@ -455,18 +368,13 @@ class Quantity:
     chain: bool = False
 
 
-def to_number(text: str) -> float:
-    """``4,404`` -> 4404.0, ``3.0`` -> 3.0 (text already width-folded)."""
-    return float(text.replace(",", ""))
-
-
 def find_quantities(text: str) -> list[Quantity]:
     """Every number-with-unit in ``text`` (width-folded), in order.
 
     A range (``2~3名``, ``4-10回``) is one quantity; so is a product
-    (``1か所×30人×12回``, rule :func:`multiply_factors`) and ``N地区に1箇所ずつ``
-    (rule :func:`multiply_each`). A number right after 月/週 with no unit
-    (``月1程度``) counts times (rule :func:`count_unit_after_period`). No
+    (``1か所×30人×12回``, rule ``multiply_factors``) and ``N地区に1箇所ずつ``
+    (rule ``multiply_each``). A number right after 月/週 with no unit
+    (``月1程度``) counts times (rule ``count_unit_after_period``). No
     context filtering here: see :func:`read_targets`.
     """
     return _scan(text)[0]
@@ -483,10 +391,10 @@ def _scan(text: str) -> tuple[list[Quantity], list[re.Match[str]]]:
             units = [f.group("u") for f in factors if f.group("u")]
             if len(factors) < 2 or not units:
                 continue
-            product = multiply_factors([to_number(f.group("n")) for f in factors])
+            product = float(math.prod(to_number(f.group("n")) for f in factors))
             unit = next((u for pref in ("人", "名", "件", "回") for u in units if u == pref), units[-1])
             taken.append((m.start(), m.end()))
-            out.append(Quantity(m.start(), m.end(), product, product, unit, ["multiply_factors"], chain=True))
+            out.append(Quantity(m.start(), m.end(), product, product, unit, [RULES.multiply_factors], chain=True))
     each = "ずつ" in text or "各" in text
     n = len(text)
     taken_until = -1
@@ -501,8 +409,8 @@ def _scan(text: str) -> tuple[list[Quantity], list[re.Match[str]]]:
         if ch in _UNIT_FIRST or ch in _SEP_CHARS:
             m = _EACH_RE.match(text, s) if each else None
             if m:
-                v = multiply_each(to_number(m.group("n")), to_number(m.group("m1") or m.group("m2")))
-                out.append(Quantity(s, m.end(), v, v, m.group("v1") or m.group("v2"), ["multiply_each"]))
+                v = to_number(m.group("n")) * to_number(m.group("m1") or m.group("m2"))
+                out.append(Quantity(s, m.end(), v, v, m.group("v1") or m.group("v2"), [RULES.multiply_each]))
                 taken_until = m.end()
                 continue
             m = _SINGLE_AT.match(text, s) if ch in _UNIT_FIRST else None
@@ -528,8 +436,8 @@ def _scan(text: str) -> tuple[list[Quantity], list[re.Match[str]]]:
                 continue
         if tok.group(0).isdigit() and s and _BARE_PERIOD_BEFORE_RE.search(text, max(0, s - 4), s) \
                 and _BARE_PERIOD_AFTER_RE.match(text, e):
-            v = count_unit_after_period(to_number(tok.group(0)))
-            out.append(Quantity(s, e, v, v, "回", ["count_unit_after_period"]))
+            v = to_number(tok.group(0))
+            out.append(Quantity(s, e, v, v, "回", [RULES.count_unit_after_period]))
         elif ch in "以程ほ" and (not s or text[s - 1] not in "年月第") and _BARE_QUAL_RE.match(text, e):
             bare.append(tok)
     if taken:
@@ -567,7 +475,6 @@ _FRACTION_AFTER_RE = re.compile(r"\s*[/／]\s*\d")
 _FRACTION_BEFORE_RE = re.compile(r"\d\s*\S{0,4}\s*[/／]\s*$")
 _DIGIT_AFTER_RE = re.compile(r"\s*\d")
 _IDIOM_BEFORE_RE = re.compile(r"(\d+)\s*、\s*$")
-_SPACES_RE = re.compile(r"\s+")
 _DIGIT_RE = re.compile(r"\d")
 _BARE_QUAL_RE = re.compile(r"\s*(?:以上|程度|以内|ほど)(?!\d)")
 #: ``5か所から``: the quantity after it is the new level, a target even after 現在.
@@ -897,12 +804,11 @@ def _reading(t: _Text, q: Quantity, prev_end: int, prev_kept_end: int) -> Readin
     rules = list(q.rules)
     annual = None
     if period in PER_YEAR and q.unit not in ("%", "割"):
+        annual = q.low * PER_YEAR[period]
         if period == "per_month":
-            annual, _ = annualise_per_month(q.low), rules.append("annualise_per_month")
+            rules.append(RULES.annualise_per_month)
         elif period == "per_week":
-            annual, _ = annualise_per_week(q.low), rules.append("annualise_per_week")
-        else:
-            annual = q.low
+            rules.append(RULES.annualise_per_week)
     return Reading(q.start, q.end, _raw_span(t, q), q.low, q.low, q.high, q.unit, kind, group, period, annual, qualifier, rules)
 
 
@@ -912,9 +818,7 @@ def _raw_span(t: _Text, q: Quantity) -> str:
     if b - a > 120:
         a, b = max(a, q.start - 60), min(b, q.end + 50)
     span = t.text[a:b]
-    if "  " in span or "\n" in span or "\t" in span:
-        span = _SPACES_RE.sub(" ", span)
-    return span.strip(" ・、")
+    return squeeze(span).strip(" ・、")
 
 
 # --- per block --------------------------------------------------------------------
@@ -934,12 +838,9 @@ class Joined:
         return self.lines[bisect_right(self.starts, pos) - 1]
 
 
-_SPLIT_THOUSANDS_RE = re.compile(r"(?<![\d.,])\d{1,3}(?:\s*,\s*\d{3})+(?!\d)")
-
-
 def joined_text(tt: TargetText) -> Joined:
     """Join the cells of a target item; ``1, 200`` (a space after a thousands comma) is read as
-    1,200 (rule :func:`study.clean.numbers.join_split_thousands`)."""
+    1,200 (rule ``join_split_thousands``, :func:`study.clean.numbers.join_split_thousands`)."""
     parts: list[str] = []
     starts: list[int] = []
     lines: list[int] = []
@@ -950,18 +851,8 @@ def joined_text(tt: TargetText) -> Joined:
         if prev is not None:
             parts.append("\t" if cell.line == prev.line and not cell.block else "\n")
             pos += 1
-        text = cell.text
-        if ", " in text or " ," in text:
-            out, last = [], 0
-            for m in _SPLIT_THOUSANDS_RE.finditer(text):
-                if " " in m.group(0):
-                    out.append(text[last : m.start()])
-                    fixed = join_split_thousands(m.group(0))
-                    start = pos + sum(map(len, out))
-                    spans.append((start, start + len(fixed)))
-                    out.append(fixed)
-                    last = m.end()
-            text = "".join(out) + text[last:] if out else text
+        text, joined = join_split_thousands(cell.text)
+        spans.extend((pos + a, pos + b) for a, b in joined)
         starts.append(pos)
         lines.append(cell.line)
         parts.append(text)
@@ -978,7 +869,6 @@ def extract_targets(block: Block, entity_id: str, ledger: Ledger) -> list[dict]:
     or a number that cannot be read as a target (no unit, range printed high
     to low).
     """
-    register_rules()
     rows: list[dict] = []
     for tt in target_texts(block):
         joined = joined_text(tt)
@@ -990,7 +880,7 @@ def extract_targets(block: Block, entity_id: str, ledger: Ledger) -> list[dict]:
         for r in readings:
             line = joined.line_at(r.start)
             if any(a < r.end and r.start < b for a, b in joined.joined_spans):
-                r.rules.insert(0, "join_split_thousands")
+                r.rules.insert(0, RULES.join_split_thousands)
             rows.append({
                 "entity_id": entity_id, "project": tt.project, "item": tt.item, "source_line": line, "raw": r.raw,
                 "value": r.value, "value_low": r.value_low, "value_high": r.value_high, "unit": r.unit, "kind": r.kind,
@@ -998,9 +888,9 @@ def extract_targets(block: Block, entity_id: str, ledger: Ledger) -> list[dict]:
                 "qualifier": r.qualifier, "is_target": True,
             })
             for rid in r.rules:
-                if rid.startswith("annualise"):
+                if rid in (RULES.annualise_per_month, RULES.annualise_per_week):
                     ledger.correct(entity_id, "targets.annual_value", line, r.raw, r.annual_value, rid, tt.item)
-                elif rid == "count_unit_after_period":
+                elif rid == RULES.count_unit_after_period:
                     ledger.correct(entity_id, "targets.unit", line, r.raw, r.unit, rid, tt.item)
                 else:
                     ledger.correct(entity_id, "targets.value", line, r.raw, r.value, rid, tt.item)
