@@ -160,3 +160,15 @@ def test_optimism_is_positive_for_noise_covariates():
     r = optimism_corrected_auc(df, "y", ["x1", "x2", *[f"z{c}" for c in range(5)]], n_boot=200, seed=0).iloc[0]
     assert r["optimism"] > 0.05 and r["estimate"] == pytest.approx(r["apparent"] - r["optimism"])
     assert abs(r["estimate"] - 0.5) < 0.12
+
+
+def test_conditional_null_of_the_difference():
+    # the baseline (x1) carries all the signal; x2 adds nothing
+    df = _synthetic(beta=2.0, seed=9)
+    t = cv_auc_inference(df, "y", ["x1", "x2"], ["x1"], n_repeats=2, n_perm=99, n_boot=0, seed=4).table.set_index("name")
+    assert t.loc["difference", "p_conditional"] > 0.05
+    assert np.isnan(t.loc["model", "p_conditional"])
+    # and it detects a real addition
+    df2 = _synthetic(beta=3.0, seed=10)
+    t2 = cv_auc_inference(df2, "y", ["x1", "x2"], ["x2"], n_repeats=2, n_perm=99, n_boot=0, seed=4).table.set_index("name")
+    assert t2.loc["difference", "p_conditional"] <= 0.02

@@ -27,6 +27,15 @@ it:
   (discrimination above the null), floor 1/(B+1); its Monte Carlo SE is
   √(p(1−p)/B). The null mean is reported too (e.g. 0.478 instead of 0.5):
   it is the pooling bias of CV AUC, not a property of the data.
+* **Conditional test of the difference** (``p_conditional``): the outcome
+  permutation tests "independent of every covariate"; the question "do the
+  added covariates improve on the baseline?" has the null "the outcome
+  depends on the baseline covariates only". Under that null the outcome is
+  not exchangeable, so the difference is also tested against outcomes drawn
+  from the baseline's Firth fit (a parametric bootstrap through the whole
+  procedure). In simulation with the real covariates and a population-only
+  truth, its size at 5 % is about 4–5 %, while the permutation test of the
+  difference rejects almost never (valid but conservative).
 * **Interval** of the *expected AUC of the whole procedure* (the mean of the
   CV estimate over data sets of this size from the same population; it
   does not depend on the number of repeats): the estimate ± z × the SD of
@@ -225,6 +234,26 @@ class CVProcedure:
         return (*[_row_mean(a) for a in per], *per)
 
 
+def baseline_null_outcomes(Xb: np.ndarray, y: np.ndarray, n_draws: int, rng: np.random.Generator,
+                           min_class: int) -> np.ndarray:
+    """Outcomes (n_draws, n) drawn from the Firth fit of ``y`` on the baseline design ``Xb``.
+
+    The null of "the added covariates add nothing beyond the baseline": each
+    plan's outcome is Bernoulli(p̂_baseline). Draws with fewer than
+    ``min_class`` plans in a class are redrawn (CV needs each class in every fold).
+    """
+    fit = kernels.firth_logistic(Xb, np.asarray(y, float), tol=FIT_TOL)
+    pr = 1.0 / (1.0 + np.exp(-(Xb @ fit.beta)))
+    out = (rng.random((n_draws, len(pr))) < pr).astype(int)
+    for _ in range(1000):
+        s = out.sum(axis=1)
+        bad = (s < min_class) | (len(pr) - s < min_class)
+        if not bad.any():
+            break
+        out[bad] = (rng.random((int(bad.sum()), len(pr))) < pr).astype(int)
+    return out
+
+
 # --- inference ------------------------------------------------------------------------------
 
 
@@ -234,6 +263,8 @@ def perm_p(observed: float, null: np.ndarray) -> tuple[float, float, float]:
     null = np.asarray(null, float)
     null = null[np.isfinite(null)]
     B = null.size
+    if not np.isfinite(observed):
+        return np.nan, np.nan, 1.0 / (B + 1)
     p = float((1 + np.sum(null >= observed - 1e-12)) / (B + 1))
     return p, float(np.sqrt(p * (1 - p) / max(B, 1))), 1.0 / (B + 1)
 
@@ -244,7 +275,8 @@ class CVAUCInference:
 
     ``table``: rows ``model``, ``baseline``, ``difference`` with ``name,
     estimate, ci_low, ci_high, n`` and ``n_events, se`` (bootstrap SD of the
-    procedure), ``p_value`` (permutation, one-sided), ``p_mc_se``, ``p_floor``,
+    procedure), ``p_value`` (permutation, one-sided), ``p_conditional``
+    (difference only: parametric null from the baseline fit), ``p_mc_se``, ``p_floor``,
     ``p_at_floor``, ``null_mean``, ``null_sd``, ``split_mc_se`` (Monte Carlo
     SE of the estimate from the random splits: SD over repeats / √R),
     ``n_perm``, ``n_boot``, ``n_splits``, ``n_repeats``, ``method``, ``terms``.
@@ -270,7 +302,7 @@ def _designs(frame: pd.DataFrame, y: str, covariates: Sequence[str], baseline: S
 def cv_auc_inference(
     frame: pd.DataFrame, y: str, covariates: Sequence[str], baseline: Sequence[str] = ("log_pop",), *,
     n_splits: int = 5, n_repeats: int = 20, n_perm: int = 999, n_boot: int = 200, seed: int = 0,
-    level: float = 0.95,
+    level: float = 0.95, conditional_null: bool = True,
 ) -> CVAUCInference:
     """Cross-validated AUC of ``y ~ covariates`` and ``y ~ baseline`` with whole-procedure inference.
 
@@ -292,6 +324,15 @@ def cv_auc_inference(
         Seed of the :class:`numpy.random.SeedSequence`.
     level : float
         Confidence level of the interval.
+    conditional_null : bool
+        Also test the difference against "the added covariates add nothing
+        beyond the baseline" (``p_conditional`` of the ``difference`` row):
+        ``n_perm`` outcomes drawn from the baseline's Firth fit
+        (:func:`baseline_null_outcomes`) are run through the whole procedure
+        (a parametric bootstrap test). The outcome permutation tests the
+        stronger null "the outcome is independent of every covariate",
+        which the difference can reject merely because the baseline is
+        informative (or, as with an unusually poor baseline, the reverse).
 
     Returns
     -------
@@ -303,7 +344,7 @@ def cv_auc_inference(
     if min(yy.sum(), (1 - yy).sum()) < n_splits:
         raise ValueError(f"{y!r}: each class needs at least n_splits={n_splits} plans")
     proc = CVProcedure(n_splits, n_repeats)
-    r_obs, r_perm, r_boot, r_pfold = seed_streams(seed, 4)
+    r_obs, r_perm, r_boot, r_pfold, r_cond = seed_streams(seed, 5)
     am, ab, pm, pb = proc.run([Xm, Xb], yy, r_obs)
     est = {"model": am[0], "baseline": ab[0], "difference": am[0] - ab[0]}
     per = {"model": pm[0], "baseline": pb[0], "difference": pm[0] - pb[0]}
@@ -313,6 +354,10 @@ def cv_auc_inference(
         Yp = np.array([yy[r_perm.permutation(d.n)] for _ in range(n_perm)])
         nm, nb, *_ = proc.run([Xm, Xb], Yp, r_pfold)
         null = pd.DataFrame({"model": nm, "baseline": nb, "difference": nm - nb})
+        if conditional_null:
+            Yc = baseline_null_outcomes(Xb, yy, n_perm, r_cond, n_splits)
+            cm, cb, *_ = proc.run([Xm, Xb], Yc, r_cond)
+            null["difference_conditional"] = cm - cb
     boot = pd.DataFrame(columns=list(est))
     if n_boot:
         C = bootstrap_weights(d.n, n_boot, r_boot, strata=yy)
@@ -330,8 +375,12 @@ def cv_auc_inference(
             p, mc, floor = perm_p(float(e), null[name].to_numpy(float))
             row.update(p_value=p, p_mc_se=mc, p_floor=floor, p_at_floor=bool(p <= floor + 1e-15),
                        null_mean=float(null[name].mean()), null_sd=float(null[name].std(ddof=1)))
+            pc = (perm_p(float(e), null["difference_conditional"].to_numpy(float))[0]
+                  if name == "difference" and "difference_conditional" in null else np.nan)
+            row.update(p_conditional=pc)
         else:
-            row.update(p_value=np.nan, p_mc_se=np.nan, p_floor=np.nan, p_at_floor=False, null_mean=np.nan, null_sd=np.nan)
+            row.update(p_value=np.nan, p_mc_se=np.nan, p_floor=np.nan, p_at_floor=False, null_mean=np.nan, null_sd=np.nan,
+                       p_conditional=np.nan)
         row.update(split_mc_se=float(np.std(per[name], ddof=1) / np.sqrt(n_repeats)) if n_repeats > 1 else np.nan,
                    n_perm=int(n_perm), n_boot=int(n_boot), n_splits=n_splits, n_repeats=n_repeats, level=level,
                    method=f"{n_repeats}x stratified {n_splits}-fold CV (Firth), outcome-permutation p through the whole "
@@ -443,7 +492,7 @@ def optimism_corrected_auc(
 def null_calibration(
     frame: pd.DataFrame, y: str, covariates: Sequence[str], baseline: Sequence[str] = ("log_pop",), *,
     n_sim: int = 200, n_perm: int = 99, n_boot: int = 0, n_splits: int = 5, n_repeats: int = 2, seed: int = 0,
-    level: float = 0.95, outcomes: np.ndarray | None = None,
+    level: float = 0.95, outcomes: np.ndarray | None = None, conditional: bool = False,
 ) -> pd.DataFrame:
     """Run :func:`cv_auc_inference`'s procedure on ``n_sim`` null outcomes with the real covariates.
 
@@ -456,6 +505,9 @@ def null_calibration(
     ``outcomes`` (n_sim, n) replaces the permuted outcomes by given 0/1
     outcomes (rows of the complete-case design, e.g. simulated from a
     non-null model, to check the interval's coverage away from the null).
+    ``conditional`` adds ``p_difference_conditional``: each simulated data
+    set's difference tested against ``n_perm`` outcomes drawn from its own
+    baseline fit (see ``conditional_null`` of :func:`cv_auc_inference`).
 
     Returns
     -------
@@ -466,7 +518,7 @@ def null_calibration(
     """
     d, yy, Xm, Xb = _designs(frame, y, covariates, baseline)
     proc = CVProcedure(n_splits, n_repeats)
-    r_sim, r_perm, r_folds, r_boot = seed_streams(seed, 4)
+    r_sim, r_perm, r_folds, r_boot, r_cond = seed_streams(seed, 5)
     if outcomes is None:
         Ys = np.array([yy[r_sim.permutation(d.n)] for _ in range(n_sim)])
     else:
@@ -486,6 +538,11 @@ def null_calibration(
     out = pd.DataFrame({"auc_model": am[:, 0], "auc_baseline": ab[:, 0], "auc_difference": dm[:, 0]})
     out["p_model"] = [perm_p(am[s, 0], am[s, 1:])[0] for s in range(n_sim)]
     out["p_difference"] = [perm_p(dm[s, 0], dm[s, 1:])[0] for s in range(n_sim)]
+    if conditional and n_perm:
+        Yc = np.vstack([baseline_null_outcomes(Xb, Ys[s], n_perm, r_cond, n_splits) for s in range(n_sim)])
+        cm, cb, *_ = proc.run([Xm, Xb], Yc, r_cond)
+        dc = (cm - cb).reshape(n_sim, n_perm)
+        out["p_difference_conditional"] = [perm_p(dm[s, 0], dc[s])[0] for s in range(n_sim)]
     if n_boot:
         z = stats.norm.ppf(0.5 + level / 2)
         C = np.vstack([bootstrap_weights(d.n, n_boot, r_boot, strata=Ys[s]) for s in range(n_sim)])

@@ -124,6 +124,8 @@ def _perm_p(stat: float, null: np.ndarray) -> tuple[float, float, float, int]:
     null = np.asarray(null, float)
     null = null[np.isfinite(null)]
     B = null.size
+    if not np.isfinite(stat):
+        return np.nan, np.nan, 1.0 / (B + 1), B
     p = float((1 + np.sum(null >= stat - 1e-12)) / (B + 1))
     return p, float(np.sqrt(p * (1 - p) / max(B, 1))), 1.0 / (B + 1), B
 
