@@ -73,7 +73,6 @@ import pandas as pd
 from scipy import stats
 
 from study.models import kernels
-from study.models.binary import FirthLogisticRegression  # noqa: F401  (the model fitted here; see module doc)
 from study.models.design import design
 from study.models.resample import bootstrap_weights
 from study.models.results import RESULT_COLUMNS
