@@ -1,8 +1,7 @@
 """Null calibration of the cross-validated AUC inference (issue 11, Q4), with the real covariates.
 
-Slow (about 1–3 minutes on 2 cores): marked ``slow`` and skipped unless the
-run selects it (``pytest -m slow``; CI: ``make test-slow``), or
-``STUDY_SLOW=1`` is set.
+Slow (about 1–3 minutes on 2 cores): marked ``slow``, so ``make test`` leaves
+it out and ``make test-slow`` (run by CI) runs it.
 
 Design. The 56 complete-case plans of the outcome-target model (31 with an
 outcome target) keep their real covariates (log population, aging rate,
@@ -44,7 +43,6 @@ drawn from the baseline fit, ``p_conditional``) is the one with size 5 %;
 
 from __future__ import annotations
 
-import os
 import time
 
 import numpy as np
@@ -63,13 +61,6 @@ COV = ["log_pop", "aging_rate_pct", "welfare_rate_permille"]
 N_SIM, N_PERM, N_BOOT, REPEATS = 200, 99, 40, 1
 LO, HI = 3, 18
 SEED = 20190401
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _only_when_selected(request):
-    expr = request.config.getoption("markexpr") or ""
-    if os.environ.get("STUDY_SLOW") != "1" and not ("slow" in expr and "not slow" not in expr):
-        pytest.skip("slow calibration: run with `pytest -m slow` (make test-slow) or STUDY_SLOW=1")
 
 
 @pytest.fixture(scope="module")
