@@ -66,7 +66,7 @@ lock: | $(UV_BOOTSTRAP)  ## after editing dependencies in pyproject.toml: update
 	$(PYTHON) scripts/sync_environment.py
 
 lock-check: | $(UV_BOOTSTRAP)  ## fail when uv.lock or environment.yml is out of date with pyproject.toml (run by CI)
-	$(UV) lock --check
+	@$(UV) lock --check || { echo "make: uv.lock is out of date with pyproject.toml: run 'make lock' and commit uv.lock and environment.yml" >&2; exit 1; }
 	$(PYTHON) scripts/sync_environment.py --check
 
 bench: $(VENV)/.synced  ## time the clean of the bundled file (target: <= 0.3 s in-process)
