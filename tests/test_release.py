@@ -6,7 +6,6 @@ import re
 import tomllib
 
 import yaml
-
 from conftest import ROOT
 
 import study
@@ -30,7 +29,7 @@ def test_citation_has_the_cff_1_2_0_required_keys():
 
 
 def test_changelog_has_the_released_version_with_the_citation_date():
-    headings = re.findall(r"^## \[([^\]]+)\](?: - (\d{4}-\d{2}-\d{2}))?$", CHANGELOG, flags=re.M)
+    headings = re.findall(r"^## \[([^\]]+)\](?: - (\d{4}-\d{2}-\d{2}))?$", CHANGELOG, flags=re.MULTILINE)
     assert headings[0] == ("Unreleased", "")
     released = dict(headings[1:])
     assert VERSION in released, f"CHANGELOG.md has no entry for {VERSION}"
