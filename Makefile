@@ -32,7 +32,8 @@ help:  ## list the targets
 $(UV_HOME)/bin/uv:
 	@echo "==> installing uv $(UV_VERSION) from PyPI into $(UV_HOME) (once per machine)"
 	@mkdir -p "$(dir $(UV_HOME))" && tmp=$$(mktemp -d "$(UV_HOME).tmp.XXXXXX") && \
-	  PIP_ROOT_USER_ACTION=ignore PIP_DISABLE_PIP_VERSION_CHECK=1 $(PYTHON) -m pip install --quiet --target "$$tmp" "uv==$(UV_VERSION)" && \
+	  { PIP_ROOT_USER_ACTION=ignore PIP_DISABLE_PIP_VERSION_CHECK=1 $(PYTHON) -m pip install --quiet --target "$$tmp" "uv==$(UV_VERSION)" || \
+	    { rm -rf "$$tmp"; echo "make: could not install uv with '$(PYTHON) -m pip' (on Debian/Ubuntu: apt install python3-pip); or install uv yourself and run 'make UV=uv ...'" >&2; exit 1; }; } && \
 	  if [ -e "$(UV_HOME)/bin/uv" ]; then rm -rf "$$tmp"; else rm -rf "$(UV_HOME)" && mv "$$tmp" "$(UV_HOME)"; fi
 
 # Every extra is installed, so `make report` and `make test` share one environment.
