@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 import platform
+import re
 import subprocess
 import sys
+import tomllib
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
@@ -21,6 +24,9 @@ KEY_PACKAGES = (
     "seaborn", "pyarrow", "pandera", "pydantic", "papermill", "nbclient", "nbformat", "nbconvert",
     "ipykernel", "jupyter_client",
 )
+
+#: The lock file that pins the environment (written by ``make lock``; ``make report``/``make test`` install from it).
+LOCK_FILE = "uv.lock"
 
 
 def now() -> str:
@@ -43,7 +49,48 @@ def versions() -> dict[str, Any]:
         "platform": platform.platform(),
         "executable": sys.executable,
         "packages": pkgs,
+        **environment_state(),
     }
+
+
+def _norm(name: str) -> str:
+    """PEP 503 normalised distribution name (``Great_Tables`` → ``great-tables``)."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def environment_state(root: Path | None = None) -> dict[str, Any]:
+    """The lock file's SHA-256 and every installed distribution's version, and whether they agree.
+
+    Returns ``{"lock": {"file", "sha256", "matches", "mismatches"}, "installed": {name: version}}``.
+    ``mismatches`` lists each package of the lock that is installed at a version the lock does not pin
+    (``{"name", "installed", "locked"}``); the project itself (installed from the tree) is not compared.
+    Packages the lock has but the environment lacks (another platform's, or an extra not installed) and
+    packages installed outside the lock are not mismatches. ``sha256``/``matches`` are ``null`` without a
+    lock file (e.g. an installed wheel with no project tree).
+    """
+    root = root or project_root()
+    installed: dict[str, str] = {}
+    for dist in metadata.distributions():
+        name = dist.metadata["Name"]
+        if name:
+            installed.setdefault(_norm(name), dist.version)
+    installed = dict(sorted(installed.items()))
+    lock_path = root / LOCK_FILE
+    try:
+        raw = lock_path.read_bytes()
+        lock = tomllib.loads(raw.decode("utf-8"))
+    except (OSError, ValueError):
+        return {"lock": {"file": LOCK_FILE, "sha256": None, "matches": None, "mismatches": []}, "installed": installed}
+    locked: dict[str, list[str]] = {}
+    for pkg in lock.get("package", []):
+        if "editable" in pkg.get("source", {}) or "virtual" in pkg.get("source", {}):
+            continue  # the project itself: its version is the tree's, recorded with the git state
+        locked.setdefault(_norm(pkg["name"]), []).append(str(pkg.get("version")))
+    mismatches = [{"name": n, "installed": installed[n], "locked": v}
+                  for n, v in sorted(locked.items()) if n in installed and installed[n] not in v]
+    return {"lock": {"file": LOCK_FILE, "sha256": hashlib.sha256(raw).hexdigest(), "matches": not mismatches,
+                     "mismatches": mismatches},
+            "installed": installed}
 
 
 def git_state(root: Path | None = None) -> dict[str, Any]:
