@@ -18,6 +18,7 @@ from study.clean.fields.plan_details import read_details
 from study.clean.fields.projects import read_marks, section_content
 from study.clean.fields.quantities import SPECS, Problem, check_households, read_quantity, read_welfare_rate
 from study.clean.fields.staffing import read_staff
+from study.clean.fields.staffing_design import record_design
 from study.clean.structure import PROJECT_SECTIONS, Block, find_item
 from study.clean.fields.targets import extract_targets, summarize
 
@@ -77,6 +78,7 @@ def build_entity(block: Block, ledger: Ledger) -> tuple[dict, list[dict], list[d
     _projects(block, rec)
     _basic(block, rec, level)
     _staff(block, rec, level)
+    record_design(block, rec)
     details, provenance = read_details(block, rec.entity_id, ledger)
     rec.row.update(details)
     rec.provenance.extend(provenance)

@@ -18,6 +18,7 @@ from study.errors import ValidationError
 from study.clean.ledger import RULES
 from study.clean.fields.plan_details import DETAIL_COLUMNS
 from study.clean.fields.targets import SUMMARY_COLUMNS, TARGET_TABLE
+from study.clean.fields.staffing_design import DESIGN_COLUMNS
 from study.clean.structure import PROJECT_SECTIONS
 
 _PANDAS_DTYPE = {"string": "string", "integer": "Int64", "number": "Float64", "boolean": "boolean"}
@@ -70,6 +71,7 @@ ENTITY_COLUMNS: tuple[Col, ...] = (
     Col("staff_dedicated", "number", "④配置予定人数(専任)", "Of the planned staff: dedicated to the role (専任), where printed", "persons", 0, 500),
     Col("staff_concurrent", "number", "④配置予定人数(兼任)", "Of the planned staff: holding the role concurrently (兼任/兼務), where printed", "persons", 0, 500),
     Col("staff_notes", "string", "④配置予定人数", "Qualifying text printed with the planned number (brackets and ※ notes)"),
+    *DESIGN_COLUMNS,
     *DETAIL_COLUMNS,
     *SUMMARY_COLUMNS,
 )
