@@ -15,6 +15,7 @@ from study.clean.rawfile import RawText, read_raw
 from study.clean.schema import CORRECTION_COLUMNS, ISSUE_COLUMNS, PROVENANCE_COLUMNS, entity_frame, validate_all
 from study.clean.structure import PROJECT_SECTIONS, Block, split_blocks
 from study.clean.fields.targets import TARGET_COLUMNS
+from study.clean.fields.catchment import PROJECT_AREA_COLUMNS
 from study.clean.textnorm import compact
 
 
@@ -28,6 +29,7 @@ class CleanResult:
     issues: pd.DataFrame
     provenance: pd.DataFrame
     targets: pd.DataFrame
+    project_areas: pd.DataFrame
 
 
 def block_is_complete(block: Block) -> tuple[bool, str]:
@@ -51,7 +53,7 @@ def clean(raw: RawText) -> CleanResult:
     if not blocks:
         raise InputError(raw.path, "no entity block starts with a '都道府県名 … 市区町村名' header")
     ledger = Ledger()
-    rows, prov, targets = [], [], []
+    rows, prov, targets, areas = [], [], [], []
     seen: dict[str, int] = {}
     for k, block in enumerate(blocks):
         if not block.has_form_body() and k == len(blocks) - 1:
@@ -66,7 +68,7 @@ def clean(raw: RawText) -> CleanResult:
                 name = f"{block.prefecture_raw} {block.municipality_raw}".strip()
                 ledger.issue("", "_block", block.header.no, name, f"truncated entity block ({why}); not included", "truncated")
                 continue
-        row, p, t = build_entity(block, ledger)
+        row, p, t, a = build_entity(block, ledger)
         if row["entity_id"] in seen:
             ledger.issue(row["entity_id"], "_block", block.header.no, block.header.text, f"second form for the entity of line {seen[row['entity_id']]}; skipped", "duplicate_entity")
             continue
@@ -74,6 +76,7 @@ def clean(raw: RawText) -> CleanResult:
         rows.append(row)
         prov.extend(p)
         targets.extend(t)
+        areas.extend(a)
     if not rows:
         raise InputError(raw.path, "no complete entity block could be read")
     entities = entity_frame(rows)
@@ -81,7 +84,9 @@ def clean(raw: RawText) -> CleanResult:
     issues = pd.DataFrame(ledger.issue_rows(), columns=ISSUE_COLUMNS)
     provenance = pd.DataFrame(prov, columns=PROVENANCE_COLUMNS)
     target_frame = pd.DataFrame(targets, columns=TARGET_COLUMNS)
-    tables = validate_all(entities=entities, corrections=corrections, issues=issues, provenance=provenance, targets=target_frame)
+    area_frame = pd.DataFrame(areas, columns=PROJECT_AREA_COLUMNS)
+    tables = validate_all(entities=entities, corrections=corrections, issues=issues, provenance=provenance, targets=target_frame,
+                          project_areas=area_frame)
     return CleanResult(raw, **tables)
 
 

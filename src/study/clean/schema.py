@@ -19,6 +19,7 @@ from study.clean.ledger import RULES
 from study.clean.fields.plan_details import DETAIL_COLUMNS
 from study.clean.fields.targets import SUMMARY_COLUMNS, TARGET_TABLE
 from study.clean.fields.staffing_design import DESIGN_COLUMNS
+from study.clean.fields.catchment import ENTITY_CATCHMENT_COLUMNS, PROJECT_AREA_TABLE
 from study.clean.structure import PROJECT_SECTIONS
 
 _PANDAS_DTYPE = {"string": "string", "integer": "Int64", "number": "Float64", "boolean": "boolean"}
@@ -72,6 +73,7 @@ ENTITY_COLUMNS: tuple[Col, ...] = (
     Col("staff_concurrent", "number", "④配置予定人数(兼任)", "Of the planned staff: holding the role concurrently (兼任/兼務), where printed", "persons", 0, 500),
     Col("staff_notes", "string", "④配置予定人数", "Qualifying text printed with the planned number (brackets and ※ notes)"),
     *DESIGN_COLUMNS,
+    *ENTITY_CATCHMENT_COLUMNS,
     *DETAIL_COLUMNS,
     *SUMMARY_COLUMNS,
 )
@@ -111,6 +113,7 @@ TABLES: dict[str, tuple[Col, ...]] = {
     "issues": ISSUE_TABLE,
     "provenance": PROVENANCE_TABLE,
     "targets": TARGET_TABLE,
+    "project_areas": PROJECT_AREA_TABLE,
     "rules": RULE_TABLE,
 }
 TABLE_TITLES = {
@@ -119,6 +122,7 @@ TABLE_TITLES = {
     "issues": "Values that could not be read or fail a plausibility check",
     "provenance": "Every entity value with its printed text and source line",
     "targets": "One row per quantified target (事業の成果目標) of each plan",
+    "project_areas": "One row per project item that states its area: (対象地域), its scope and printed population; section 4 from its own text",
     "rules": "The named cleaning rules",
 }
 CORRECTION_COLUMNS = [c.name for c in CORRECTION_TABLE]
