@@ -131,7 +131,9 @@ def _clean(text: str) -> str:
 def area_cells(line: Line) -> dict[str, str]:
     """{label: text} of the (対象地域)/(対象地域の範囲)/(人口) cells of a line (tab or HTML cells)."""
     out: dict[str, str] = {}
-    for piece in _CELL_SPLIT_RE.split(fold_width(line.text)):
+    for piece in _CELL_SPLIT_RE.split(line.text):
+        if "対象地域" not in piece and "人口" not in piece:
+            continue
         text = _clean(piece)
         pos = [(m.start(), m.end(), m.group(1)) for m in _LABEL_RE.finditer(text)]
         for k, (a, b, label) in enumerate(pos):
@@ -186,7 +188,7 @@ def read_areas(block: Block, project: str, names: tuple[str, ...]) -> list[Area]
             m = _SUB_ITEM_RE.search(fold_width(strip_html(ln.text)) if "<" in ln.text else fold_width(ln.text))
             if m:
                 sub = m.group(1)
-        if "対象地域" not in ln.text and "人口" not in ln.text:
+        if "対象地域" not in ln.text:
             continue
         cells = area_cells(ln)
         if "対象地域" not in cells and "対象地域の範囲" not in cells:
@@ -228,6 +230,8 @@ _PART_PHRASE_RE = re.compile(
 _JOINT_RE = re.compile(r"近隣\s*\d*\s*(?:市町村|町村|市町|市|町|村)\S{0,30}?(?:共同|合同|連携して実施)|(?:\d+)\s*(?:市町村|町村|市町)\s*(?:[(（][^()（）]*[)）])?\s*(?:で|が|による)?\s*共同")
 _WHOLE_PHRASE_RE = re.compile(r"(?:(?:市|町|村|区)内全域|全域(?:で|に|を対象))(?!では(?:ない|なく))")
 _OTHER_PROJECT_RE = re.compile(r"地域力強化")
+#: A cheap test on the raw line before the sentence rules run.
+_SECTION4_HINT_RE = re.compile(r"共同|全域|モデル|[1-9１-９一]\s*(?:行政区|区|地区|圏域|中学校区|小学校区|校区|エリア|地域|町|自治会)")
 
 
 @dataclass
@@ -251,7 +255,7 @@ def read_catchment(block: Block, population: int | None, areas: list[Area]) -> C
         return out
     part = joint = whole = None
     for ln in lines:
-        if not any(w in ln.text for w in ("区", "地区", "圏域", "共同", "全域", "モデル", "地域", "町")):
+        if not _SECTION4_HINT_RE.search(ln.text):
             continue
         for s in _clean(ln.text).split("。"):
             if _OTHER_PROJECT_RE.search(s):
