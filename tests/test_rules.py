@@ -39,7 +39,11 @@ def test_every_rule_is_tested_here():
     from study.clean.fields.plan_details import DETAIL_RULES
     from study.clean.fields.targets import TARGET_RULES
 
-    assert set(PIPELINE_CASES) == set(RULES) - set(DETAIL_RULES) - set(TARGET_RULES)
+    from study.clean.fields.catchment import CATCHMENT_RULES
+    from study.clean.fields.staffing_design import DESIGN_RULES
+
+    # staffing-design and catchment rules: per rule in tests/test_staffing_design.py and tests/test_catchment.py
+    assert set(PIPELINE_CASES) == set(RULES) - set(DETAIL_RULES) - set(TARGET_RULES) - set(DESIGN_RULES) - set(CATCHMENT_RULES)
 
 
 # --- place names --------------------------------------------------------------------------
@@ -337,11 +341,13 @@ def test_mini_plan_needs_no_rule(tmp_path):
     assert row["entity_id"] == "013994"
     assert (row["population"], row["households"], row["welfare_rate_permille"]) == (3004, 1492, 13.8)
     assert (row["hokatsu_direct"], row["hokatsu_outsourced"], row["konkyu_total"], row["staff_planned"]) == (1, 0, 2, 1.0)
-    assert result.corrections.empty
-    # the mini plan has no ⑤/⑦ items: only the plan-detail readers may report them as not stated
+    # only the coded values (the multi-agency project covers the whole town by default) carry a rule
+    coded = {"catchment_default_whole", "catchment_population_whole", "design_unclear"}
+    assert set(result.corrections["rule"]) <= coded, result.corrections
+    # the mini plan has no ⑤/⑥/⑦ items: only the plan-detail readers and the staffing design may report them as not stated
     from study.clean.fields.plan_details import DETAIL_COLUMNS
 
-    detail = {c.name for c in DETAIL_COLUMNS}
+    detail = {c.name for c in DETAIL_COLUMNS} | {"staffing_design"}
     assert set(result.issues["field"]) <= detail, result.issues
 
 

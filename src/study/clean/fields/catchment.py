@@ -279,7 +279,12 @@ def read_catchment(block: Block, population: int | None, areas: list[Area]) -> C
                                         f"the project covers part of the municipality ({part[0]!r}) but its population is not printed"))
         return out
     out.scope = "whole"
-    out.raw, out.line = (whole[0], whole[1]) if whole else ("", None)
+    if whole:
+        out.raw, out.line = whole
+    else:  # nothing named: the section heading is the printed text the default refers to
+        a = block.sections["takikan"][0] if "takikan" in block.sections else None
+        head = block.lines[a] if a is not None else lines[0]
+        out.raw, out.line = _clean(head.text), head.no
     out.scope_rule = "" if whole else "catchment_default_whole"
     if population is not None:
         out.population, out.population_rule = population, "catchment_population_whole"
@@ -315,8 +320,9 @@ def record_catchment(block: Block, rec) -> list[dict]:  # rec: study.clean.entit
                      "target_area_population": a.population, "population_raw": a.population_raw,
                      "population_line": a.population_line})
     if c.scope is not None:
-        rows.append({"entity_id": rec.entity_id, "project": "takikan", "item": "4", "source_line": c.line,
-                     "target_area": c.raw, "target_area_range": "", "target_area_scope": c.scope,
+        named = c.scope_rule != "catchment_default_whole"
+        rows.append({"entity_id": rec.entity_id, "project": "takikan", "item": "4", "source_line": c.line if named else None,
+                     "target_area": c.raw if named else "", "target_area_range": "", "target_area_scope": c.scope,
                      "target_area_population": c.population if c.scope == "part" else None, "population_raw": "",
                      "population_line": None})
     return rows

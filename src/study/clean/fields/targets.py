@@ -62,7 +62,7 @@ from study.clean.ledger import RULES, Ledger, register_rule, rule
 from study.clean.numbers import join_split_thousands
 from study.clean.structure import PROJECT_SECTIONS, Block, Line, find_sections
 from study.clean.textnorm import fold_width, strip_html
-from study.clean.fields.target_roles import ROLE_COLUMNS, assign_roles, value_pct
+from study.clean.fields.target_roles import ROLE_COLUMNS, ROLE_RULES, assign_roles, value_pct
 from study.clean.fields.target_roles import register_rules as _register_role_rules
 from study.clean.kanji import find_kanji_numbers
 
@@ -168,6 +168,7 @@ TARGET_RULES: dict[str, str] = {
     f.__name__: RULES[f.__name__]
     for f in (annualise_per_month, annualise_per_week, multiply_factors, multiply_each, count_unit_after_period)
 }
+TARGET_RULES.update(ROLE_RULES)  # roles, kanji numerals and 割 (study.clean.fields.target_roles)
 
 
 def register_rules() -> None:
