@@ -35,8 +35,10 @@ ROLE_RULES: dict[str, str] = {
     "role_capacity": "A number after 定員 (the size of a course or place) is a capacity, not a target (role = capacity).",
     "role_increment": "An increase (…増, 前年度比…増) printed in a bracket right after an absolute target is its increment "
     "(role = increment); a target stated only as an increase stays a target with kind = increase.",
-    "role_scope": "An area count (地区, 圏域, 中学校区…) after 全, directly followed by the activity's own count, or alone in a "
-    "bracket after the activity gives the scope of the activity, not a target (role = scope).",
+    "role_scope": "An area count (地区, 圏域, 中学校区…) after 全, directly followed by the activity's own count, alone in a "
+    "bracket after the activity or as a clause of its own (…取り組む。98自治会。), or naming where something happens "
+    "(15圏域の会議において), and a count of the people an activity is aimed at (約100名の該当者) give the scope of the "
+    "activity, not a target (role = scope).",
     "role_current_or_breakdown": "A number labelled as today's value (現状/現在 in its bracket) or a part (うち/内訳 in its "
     "bracket) is a current value or a breakdown (role = current / breakdown).",
     "kanji_numeral": "A kanji numeral (一…九, 十, 百, 千, 万 and mixed 1万2千) followed by a counter or unit is read as that "
@@ -80,6 +82,13 @@ _OPEN, _CLOSE = "(（", ")）"
 _SCOPE_FOLLOW_RE = re.compile(r"[^\d\s、。,()（）\n:：]{0,4}\s*(?:で|に|にて|において|ごとに|毎に|各)?\s*(?:約|年間?|月)?\s*\d")
 _BRACKET_SCOPE_TAIL_RE = re.compile(r"\s*(?:で|にて|において|程度|以上)?\s*$")
 _NOT_SCOPE_WORDS_RE = re.compile(r"新規|新た|拡大|増|設置|立ち上げ|開設|目標|実施地区数|地区数")
+#: The quantity is the whole clause (``…取り組む。98自治会。``, ``定期開催化する。5圏域。``).
+_ALONE_BEFORE_RE = re.compile(r"(?:^|[。\n・⇒→])\s*$")
+_ALONE_AFTER_RE = re.compile(r"\s*(?:程度|以上)?\s*(?:[。\n]|$)")
+#: ``15圏域の地域ケア推進会議において``: the meetings of the areas, where something happens.
+_AREA_MEETING_AFTER_RE = re.compile(r"\s*の[^。、\n\d]{1,15}?(?:において|における|で(?!き|す))")
+#: ``約100名の該当者``: the population an activity is aimed at.
+_POPULATION_AFTER_RE = re.compile(r"\s*の\s*(?:該当者|対象者|対象世帯|対象の方)")
 _CURRENT_BRACKET_RE = re.compile(r"^\s*(?:現状|現在|実績)")
 _PART_BRACKET_RE = re.compile(r"^\s*(?:うち|内訳)")
 
@@ -136,8 +145,14 @@ def role_of(text: str, q: _Span, prev: _Span | None, nxt: _Span | None) -> Role:
             return Role("current", False, "role_current_or_breakdown")
         if _PART_BRACKET_RE.match(inner):
             return Role("breakdown", False, "role_current_or_breakdown")
+    if _POPULATION_AFTER_RE.match(text, q.end):
+        return Role("scope", False, "role_scope")
     if q.unit in AREA_UNITS:
         if before.rstrip().endswith("全"):
+            return Role("scope", False, "role_scope")
+        if _ALONE_BEFORE_RE.search(text, max(0, q.start - 4), q.start) and _ALONE_AFTER_RE.match(text, q.end):
+            return Role("scope", False, "role_scope")
+        if _AREA_MEETING_AFTER_RE.match(text, q.end):
             return Role("scope", False, "role_scope")
         if nxt is not None and nxt.unit not in AREA_UNITS and _SCOPE_FOLLOW_RE.match(text, q.end) \
                 and nxt.start <= q.end + 16 and not _NOT_SCOPE_WORDS_RE.search(text[max(0, q.start - 6) : q.start]):
