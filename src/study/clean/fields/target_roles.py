@@ -76,7 +76,7 @@ class Role(NamedTuple):
 
 AREA_UNITS = frozenset(("地区", "圏域", "区域", "地域", "行政区", "自治会", "自治区", "町内会", "中学校区", "小学校区", "校区",
                         "市町村", "区市町村", "市区町村", "市町"))
-_CAPACITY_BEFORE_RE = re.compile(r"定員\s*(?:は|を|:|：)?\s*(?:約|最大)?\s*$")
+_CAPACITY_BEFORE_RE = re.compile(r"定員\s*(?:は|を|:|：)?\s*(?:各|約|最大|1回)*\s*$")
 _INCREASE_AFTER_RE = re.compile(r"\s*(?:以上|程度|ほど)?\s*(?:の|を)?\s*(?:増(?![設員築進強])|アップ|UP|up)")
 _OPEN, _CLOSE = "(（", ")）"
 _SCOPE_FOLLOW_RE = re.compile(r"[^\d\s、。,()（）\n:：]{0,4}\s*(?:で|に|にて|において|ごとに|毎に|各)?\s*(?:約|年間?|月)?\s*\d")
