@@ -272,8 +272,11 @@ def read_design(block: Block, staff_planned: float | None, staff_value: str, sta
             _set_sites(out, n_bodies, body, body_line, "staff_sites_count_listed")
         per = per or (body, body_line)
     area = bool(body) and bool(_AREA_PLACE_RE.match(re.sub(r"\s+", "", body)))
-    if area:
+    each_body = bool(body) and _LABEL_PREFIX_RE.sub("", body).startswith(("各", "それぞれの"))
+    if area or each_body:
         per = per or (body, body_line)
+        if each_body and _CENTRE_EACH_RE.match(_LABEL_PREFIX_RE.sub("", body)) and hokatsu_total:
+            _set_sites(out, hokatsu_total, body, body_line, "staff_sites_from_centre_count")
     # decide
     if ambiguous:
         out.design, out.rule = "unclear", "design_unclear"
