@@ -33,6 +33,7 @@ import re
 from dataclasses import dataclass, field
 
 from study.clean.fields.quantities import Problem
+from study.clean.colspec import Col
 from study.clean.ledger import RULES, register_rule
 from study.clean.structure import Block, Line, find_item, strip_item_number
 from study.clean.textnorm import fold_width, strip_html
@@ -332,21 +333,15 @@ def record_design(block: Block, rec) -> None:  # rec: study.clean.entities.Recor
         rec.set("staff_dedicated", 0.0, d.evidence, d.line, ["designation_fills_concurrent"])
 
 
-def _design_columns() -> tuple:
-    from study.clean.colspec import Col
-
-    return (
-        Col("staffing_design", "string", "④⑤⑥ 相談支援包括化推進員", "How the planned 推進員 are deployed, coded by rule from ④ 配置予定人数, "
-            "⑤ 経歴等, ⑥ 配置する相談支援機関 and the section's sentences on the 推進員: single_team (all at one body or desk), per_site "
-            "(one or more at each of several sites, centres or districts), designated_existing (staff of existing bodies hold the "
-            "role concurrently: 兼任/兼務, 既存業務に追加), unclear (two readings; see issues); null where no 推進員 are planned",
-            enum=DESIGNS),
-        Col("staffing_design_evidence", "string", "④⑤⑥ 相談支援包括化推進員", "The printed span that decided staffing_design"),
-        Col("staffing_design_line", "integer", "—", "1-based raw line of staffing_design_evidence", "line", 1, None),
-        Col("staff_sites", "integer", "⑥相談支援包括化推進員を配置する相談支援機関", "Number of sites or bodies the 推進員 are placed over: "
-            "a count printed in ④/⑥, the bodies listed in ⑥ (unambiguous lists only), planned ÷ per-site number, or the "
-            "地域包括支援センター count for 各地域包括支援センター; 1 for single_team; null where not stated", "sites", 1, 2000),
-    )
-
-
-DESIGN_COLUMNS = _design_columns()
+DESIGN_COLUMNS: tuple = (
+    Col("staffing_design", "string", "④⑤⑥ 相談支援包括化推進員", "How the planned 推進員 are deployed, coded by rule from ④ 配置予定人数, "
+        "⑤ 経歴等, ⑥ 配置する相談支援機関 and the section's sentences on the 推進員: single_team (all at one body or desk), per_site "
+        "(one or more at each of several sites, centres or districts), designated_existing (staff of existing bodies hold the "
+        "role concurrently: 兼任/兼務, 既存業務に追加), unclear (two readings; see issues); null where no 推進員 are planned",
+        enum=DESIGNS),
+    Col("staffing_design_evidence", "string", "④⑤⑥ 相談支援包括化推進員", "The printed span that decided staffing_design"),
+    Col("staffing_design_line", "integer", "—", "1-based raw line of staffing_design_evidence", "line", 1, None),
+    Col("staff_sites", "integer", "⑥相談支援包括化推進員を配置する相談支援機関", "Number of sites or bodies the 推進員 are placed over: "
+        "a count printed in ④/⑥, the bodies listed in ⑥ (unambiguous lists only), planned ÷ per-site number, or the "
+        "地域包括支援センター count for 各地域包括支援センター; 1 for single_team; null where not stated", "sites", 1, 2000),
+)

@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple, Protocol
 
+from study.clean.colspec import Col
 from study.clean.ledger import RULES, register_rule
 
 ROLES = ("target", "increment", "scope", "capacity", "current", "breakdown")
@@ -186,17 +187,11 @@ def value_pct(value: float, unit: str) -> float | None:
     return None
 
 
-def _role_columns() -> tuple:
-    from study.clean.colspec import Col
-
-    return (
-        Col("role", "string", "事業の成果目標", "What the number is: target (a commitment), increment (an increase printed beside an "
-            "absolute target: 40名(10名増) -> 10), scope (the area an activity covers: 防災学習(4地区), 全28地区), capacity "
-            "(定員), current (a present value kept in the text), breakdown (a part: うち…); see rules role_*", enum=ROLES,
-            required=True),
-        Col("value_pct", "number", "事業の成果目標", "The value in percent for a rate: % as printed, 割 ×10 (7割 -> 70; rule "
-            "pct_from_wari); null for other units (分 is not converted)", "%", 0, None),
-    )
-
-
-ROLE_COLUMNS = _role_columns()
+ROLE_COLUMNS: tuple = (
+    Col("role", "string", "事業の成果目標", "What the number is: target (a commitment), increment (an increase printed beside an "
+        "absolute target: 40名(10名増) -> 10), scope (the area an activity covers: 防災学習(4地区), 全28地区), capacity "
+        "(定員), current (a present value kept in the text), breakdown (a part: うち…); see rules role_*", enum=ROLES,
+        required=True),
+    Col("value_pct", "number", "事業の成果目標", "The value in percent for a rate: % as printed, 割 ×10 (7割 -> 70; rule "
+        "pct_from_wari); null for other units (分 is not converted)", "%", 0, None),
+)
