@@ -341,8 +341,8 @@ def test_mini_plan_needs_no_rule(tmp_path):
     assert row["entity_id"] == "013994"
     assert (row["population"], row["households"], row["welfare_rate_permille"]) == (3004, 1492, 13.8)
     assert (row["hokatsu_direct"], row["hokatsu_outsourced"], row["konkyu_total"], row["staff_planned"]) == (1, 0, 2, 1.0)
-    # only the coded values (the multi-agency project covers the whole town by default) carry a rule
-    coded = {"catchment_default_whole", "catchment_population_whole", "design_unclear"}
+    # only the coded staffing design (no ⑥ in the mini plan: unclear) carries a rule
+    coded = {"design_unclear"}
     assert set(result.corrections["rule"]) <= coded, result.corrections
     # the mini plan has no ⑤/⑥/⑦ items: only the plan-detail readers and the staffing design may report them as not stated
     from study.clean.fields.plan_details import DETAIL_COLUMNS

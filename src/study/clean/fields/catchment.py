@@ -56,6 +56,11 @@ CATCHMENT_RULES: dict[str, str] = {
 }
 
 
+#: Rules that give the form's own meaning where section 4 names no area: documented in rules.csv and the
+#: codebook, not logged per entity in corrections.csv (nothing printed differs from them).
+FORM_DEFAULT_RULES = frozenset(("catchment_default_whole", "catchment_population_whole"))
+
+
 def register_rules() -> None:
     """Register :data:`CATCHMENT_RULES` in the ledger's rule registry (idempotent)."""
     for rule_id, description in CATCHMENT_RULES.items():
@@ -301,8 +306,12 @@ def record_catchment(block: Block, rec) -> list[dict]:  # rec: study.clean.entit
         if project in block.sections:
             areas.extend(read_areas(block, project, names))
     c = read_catchment(block, row.get("population"), areas)
-    rec.set("catchment_scope", c.scope, c.raw, c.line, [c.scope_rule] if c.scope_rule else [], c.problems)
-    rec.set("catchment_population", c.population, c.raw, c.line, [c.population_rule] if c.population_rule else [])
+    # the form's own reading (section 4 names no area: the whole municipality, with its 1-1 population) is
+    # not a correction; the rules that read a named part or a joint project, or borrow a printed population, are
+    logged = lambda r: [r] if r and r not in FORM_DEFAULT_RULES else []  # noqa: E731
+    rec.set("catchment_scope", c.scope, c.raw, c.line, logged(c.scope_rule), c.problems)
+    rec.set("catchment_population", c.population, c.raw if c.scope != "whole" else str(row.get("population") or ""),
+            c.line, logged(c.population_rule))
     ledger: Ledger = rec.ledger
     rows = []
     for a in areas:
