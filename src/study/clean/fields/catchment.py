@@ -235,8 +235,9 @@ _PART_PHRASE_RE = re.compile(
 _JOINT_RE = re.compile(r"近隣\s*\d*\s*(?:市町村|町村|市町|市|町|村)\S{0,30}?(?:共同|合同|連携して実施)|(?:\d+)\s*(?:市町村|町村|市町)\s*(?:[(（][^()（）]*[)）])?\s*(?:で|が|による)?\s*共同")
 _WHOLE_PHRASE_RE = re.compile(r"(?:(?:市|町|村|区)内全域|全域(?:で(?!は)|に|を対象))(?!では|でな)")
 _OTHER_PROJECT_RE = re.compile(r"地域力強化")
-#: A cheap test on the raw line before the sentence rules run.
-_SECTION4_HINT_RE = re.compile(r"共同|全域|モデル|[1-9１-９一]\s*(?:行政区|区|地区|圏域|中学校区|小学校区|校区|エリア|地域|町|自治会)")
+#: Cheap tests on the raw line, and on a sentence, before the sentence rules run.
+_SECTION4_HINT_RE = re.compile(r"共同|全域|モデル\s*[1-9１-９]?\s*" + _UNIT + r"|[1-9１-９一]\s*" + _UNIT)
+_PART_HINT_RE = re.compile(r"モデル\s*[1-9]?\s*" + _UNIT + r"|[1-9一]\s*" + _UNIT)
 
 
 @dataclass
@@ -265,9 +266,12 @@ def read_catchment(block: Block, population: int | None, areas: list[Area]) -> C
         for s in _clean(ln.text).split("。"):
             if _OTHER_PROJECT_RE.search(s):
                 continue
-            part = part or ((m.group(0), ln.no) if (m := _PART_PHRASE_RE.search(s)) else None)
-            joint = joint or ((m.group(0), ln.no) if (m := _JOINT_RE.search(s)) else None)
-            whole = whole or ((m.group(0), ln.no) if (m := _WHOLE_PHRASE_RE.search(s)) else None)
+            if part is None and _PART_HINT_RE.search(s):
+                part = (m.group(0), ln.no) if (m := _PART_PHRASE_RE.search(s)) else None
+            if joint is None and "共同" in s:
+                joint = (m.group(0), ln.no) if (m := _JOINT_RE.search(s)) else None
+            if whole is None and "全域" in s:
+                whole = (m.group(0), ln.no) if (m := _WHOLE_PHRASE_RE.search(s)) else None
     if joint:
         out.scope, out.raw, out.line, out.scope_rule = "unclear", joint[0], joint[1], "catchment_joint"
         out.problems.append(Problem("joint_project", f"run jointly with neighbouring municipalities: {joint[0]!r}"))

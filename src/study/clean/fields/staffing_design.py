@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from study.clean.fields.quantities import Problem
 from study.clean.colspec import Col
 from study.clean.ledger import RULES, register_rule
-from study.clean.structure import Block, Line, find_item, strip_item_number
+from study.clean.structure import Block, Line, strip_item_number
 from study.clean.textnorm import fold_width, strip_html
 
 DESIGNS = ("single_team", "per_site", "designated_existing", "unclear")
@@ -68,7 +68,6 @@ def register_rules() -> None:
 
 register_rules()
 
-STAFF_LABEL = "相談支援包括化推進員の配置予定人数"
 BODY_LABEL_RE = re.compile(r"^(?:相談支援包括化)?推進員を配置する相談支援機関")
 _N = r"(\d+(?:\.\d+)?)"
 _P = r"\s*(?:人|名)"
@@ -128,6 +127,8 @@ def _norm(text: str) -> str:
 
 def _depth0_split(text: str, seps: re.Pattern[str]) -> list[str]:
     """Split ``text`` at the separators that are outside brackets."""
+    if not seps.search(text):
+        return [text.strip(" 、,・")] if text.strip(" 、,・") else []
     parts, depth, last = [], 0, 0
     for k, ch in enumerate(text):
         if ch in "(（「『【":
@@ -226,8 +227,9 @@ def read_design(block: Block, staff_planned: float | None, staff_value: str, sta
     sentences = _sentences(lines, skip)
     sources = [(staff, staff_line), (bg, background_line)] + sentences
     # concurrency
-    conc = next(((_around(s, m), s, ln) for s, ln in sources + [(body, body_line)] if s for m in [_CONCURRENT_RE.search(s)] if m), None)
-    out.all_concurrent = bool(conc) and any(_ALL_CONCURRENT_RE.search(s) for s, _ in sources if s)
+    hinted = [(s, ln) for s, ln in sources + [(body, body_line)] if s and ("兼" in s or "既存" in s or "充て" in s)]
+    conc = next(((_around(s, m), s, ln) for s, ln in hinted for m in [_CONCURRENT_RE.search(s)] if m), None)
+    out.all_concurrent = bool(conc) and any(_ALL_CONCURRENT_RE.search(s) for s, _ in hinted)
     # per-site phrases
     per: tuple[str, int | None] | None = None
     for s, ln in [(staff, staff_line), (bg, background_line)]:
@@ -317,9 +319,11 @@ def record_design(block: Block, rec) -> None:  # rec: study.clean.entities.Recor
 
     row = rec.row
     lines = block.section("takikan")
-    item = find_item(lines, STAFF_LABEL) or find_item(lines, "配置予定人数", within_first_cell=True) if lines else None
+    # the ④ item as :func:`study.clean.entities._staff` recorded it (raw text and line of staff_planned)
+    staff = next((p for p in reversed(rec.provenance) if p["field"] == "staff_planned"), None)
+    staff_value, staff_line = (staff["raw"], staff["source_line"]) if staff else ("", None)
     bg = _find_background(lines) if lines else None
-    d = read_design(block, row.get("staff_planned"), item.value if item else "", item.line if item else None,
+    d = read_design(block, row.get("staff_planned"), staff_value, staff_line,
                     bg[1] if bg else "", bg[0].no if bg else None, row.get("hokatsu_total"))
     rules = [d.rule] if d.rule else []
     rec.set("staffing_design", d.design, d.evidence, d.line, rules, d.problems)
