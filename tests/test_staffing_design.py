@@ -170,6 +170,13 @@ def design(tmp_path: Path, **kw: str):
     ({"staff": "2人(兼務)", "body": "町社会福祉協議会"}, "single_team", 1),
     ({"staff": "2人", "body": "町社会福祉協議会 相談係"}, "single_team", 1),
     ({"staff": "3拠点に1名配置", "body": "地域福祉拠点"}, "unclear", None),
+    ({"staff": "3箇所に1名ずつ", "body": "福祉相談窓口"}, "per_site", 3),
+    ({"staff": "5人", "body": "市内3センター"}, "per_site", 3),
+    ({"staff": "5人", "body": "地域包括支援センター(5か所)"}, "per_site", 5),
+    ({"staff": "5人(うち兼務4人)", "body": "A法人、B法人"}, "designated_existing", 2),
+    ({"staff": "4人", "body": "A課、Bセンター", "sentence": "各機関の相談員を相談支援包括化推進員として指定する。"},
+     "designated_existing", 2),
+    ({"staff": "3人(併任)", "body": "A課、Bセンター、C協議会"}, "designated_existing", 3),
 ])
 def test_rephrased_variants(tmp_path, kw, expected, sites):
     row, result = design(tmp_path, **kw)

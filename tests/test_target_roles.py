@@ -24,6 +24,9 @@ def roles(text: str) -> list[tuple[float, str, str, bool]]:
     ("相談件数 30件(前年度比約50%増)", [(30, "件", "target", False), (50, "%", "increment", False)]),
     ("サポーターを60人(前年比15人増)とする", [(60, "人", "target", False), (15, "人", "increment", False)]),
     ("相談件数を20%増やす", [(20, "%", "target", True)]),
+    ("サポーターを10名増の50名にする", [(10, "名", "increment", False), (50, "名", "target", False)]),
+    ("定員:各回20名の講座を3回開く", [(20, "名", "capacity", False), (3, "回", "target", False)]),
+    ("3地区で各2回開催する", [(3, "地区", "scope", False), (2, "回", "target", False)]),
     ("協力員増員(30 人増)", [(30, "人", "target", True)]),
     ("通いの場が地域に 1つ増える", [(1, "つ", "target", True)]),
     # scope: the area an activity covers

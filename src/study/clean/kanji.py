@@ -22,7 +22,9 @@ KANJI_NUMBER_RE = re.compile(rf"[0-9{KANJI_CHARS}]*[{KANJI_CHARS}][0-9{KANJI_CHA
 #: Kanji that may stand right before a numeral without making it part of a word (年三回, 月二回, 各一名, 約三割…).
 ALLOWED_BEFORE = frozenset("年月週日毎各計約延全最低少合総間内外第")
 #: What may not follow the counter of ``一`` in the idioms 一人ひとり, 一人一人, 一人でも, 一つ一つ, 一つひとつ.
-_IDIOM_AFTER_RE = re.compile(r"ひとり|一人|一つ|ひとつ|でも|として")
+_IDIOM_AFTER_RE = re.compile(r"ひとり|一人|一つ|一件|ひとつ|でも|として|で|り")
+#: A counter followed by these is part of a place name (八戸市, 一戸町, 九戸村, 三戸郡).
+_PLACE_AFTER = frozenset("市町村区郡県")
 #: Counters after 一 that make an idiom, not a count (一度に, 一日も早く, 一部の, 一点).
 _IDIOM_ONE_UNITS = frozenset(("度", "日", "部", "点", "時間"))
 
@@ -123,6 +125,8 @@ def find_kanji_numbers(text: str, unit_re: re.Pattern[str], extra_after: re.Patt
         if um and um.group(0):
             unit = um.group(0)
             if value == 1 and m.group(0) == "一" and (unit in _IDIOM_ONE_UNITS or _IDIOM_AFTER_RE.match(text, um.end())):
+                continue
+            if um.end() < len(text) and text[um.end()] in _PLACE_AFTER:
                 continue
             out.append(KanjiNumber(s, um.end(), value, unit))
         elif extra_after is not None and extra_after.match(text, j):

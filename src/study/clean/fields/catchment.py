@@ -102,14 +102,14 @@ _LABEL_POP = "(人口)"
 _CELL_SPLIT_RE = re.compile(r"</?(?:td|th|tr|table|tbody|p|div|br)\b[^>]*>|\t", re.IGNORECASE)
 _LABEL_RE = re.compile(r"\((対象地域の範囲|対象地域|人口)\)")
 _SUB_ITEM_RE = re.compile(r"(?:^|[>\s])([アイ])\s*[「｢『]?\s*住民に身近な圏域")
-_WHOLE_RE = re.compile(r"全域|全体|全市|全町|全村|全区|^(?:市|町|村|区)内$|^(?:市|町|村|区)$")
+_WHOLE_RE = re.compile(r"全域|全体|全市|全町|全村|全区|一円|^(?:市|町|村|区)内$|^(?:市|町|村|区)$")
 _PART_RE = re.compile(r"うち|内の一部|一部|モデル|その内|選定|限定")
 _DATE_RE = re.compile(
     r"[(（]?\s*※?\s*(?:(?:H|R|平成|令和)\s*(?:\d+|元)\s*[.年]\s*\d+\s*[.月]\s*\d+\s*日?|\d{4}\s*[.年/]\s*\d+\s*[.月/]\s*\d+\s*日?)"
     r"\s*(?:現在|時点)?\s*[)）]?")
 _PER_UNIT_RE = re.compile(r"あたり|当たり|ごと|による|平均")
 _RANGE_RE = re.compile(r"\d\s*(?:人)?\s*[~～〜\-ー－]\s*\d")
-_POP_NUM_RE = re.compile(r"(約|およそ)?\s*(\d{1,3}(?:\s*,\s*\d{3})+|\d+)\s*(人|\(人\))?(?=\s|$|※|[(（、。])")
+_POP_NUM_RE = re.compile(r"(約|およそ)?\s*(\d{1,3}(?:\s*,\s*\d{3})+|\d+(?:\.\d+)?)\s*(万\s*(?:\d+\s*千)?)?\s*(人|\(人\))?(?=\s|$|※|[(（、。])")
 
 
 @dataclass
@@ -173,12 +173,18 @@ def read_area_population(raw: str) -> tuple[int | None, list[str], Problem | Non
     if _PER_UNIT_RE.search(t) or _RANGE_RE.search(t):
         return None, [], Problem("per_unit_or_range", f"the population is printed per unit or as a range: {raw.strip()!r}")
     found = list(_POP_NUM_RE.finditer(t))
-    with_unit = [m for m in found if m.group(3)]
+    with_unit = [m for m in found if m.group(4)]
     pick = with_unit if with_unit else found
     if len(pick) != 1:
         return None, [], Problem("ambiguous", f"{len(pick)} candidate numbers in the population cell: {raw.strip()!r}")
     m = pick[0]
-    value = int(re.sub(r"[\s,]", "", m.group(2)))
+    value = float(re.sub(r"[\s,]", "", m.group(2)))
+    if m.group(3):  # 3万人, 1.2万人, 1万2千人
+        thousands = re.search(r"(\d+)\s*千", m.group(3))
+        value = value * 10_000 + (int(thousands.group(1)) * 1000 if thousands else 0)
+    elif "." in m.group(2):
+        return None, [], Problem("ambiguous", f"a decimal population: {raw.strip()!r}")
+    value = int(round(value))
     return value, (["area_population_approx"] if m.group(1) else []), None
 
 
@@ -229,6 +235,9 @@ def read_areas(block: Block, project: str, names: tuple[str, ...]) -> list[Area]
 # --- section 4 ------------------------------------------------------------------------------
 
 _UNIT = r"(?:行政区|区|地区|圏域|中学校区|小学校区|校区|エリア|地域|町|自治会)"
+#: ``東地区において先行実施``: a named district where the project starts.
+_NAMED_PART_RE = re.compile(r"[^\s、。,()（）「」]{1,12}?(?:地区|圏域|中学校区|小学校区|行政区|エリア)\s*(?:に(?:おいて|限定して)|で)\s*"
+                            r"(?:先行|モデル|試行)(?:的に)?\s*(?:実施|展開|開始)")
 _PART_PHRASE_RE = re.compile(
     r"(?:(?:[1-9]\d*|一)\s*" + _UNIT + r"|モデル\s*(?:[1-9]\d*\s*)?" + _UNIT + r"(?:\s*[(（][^()（）]{1,40}[)）])?)"
     r"\s*(?:に(?:おいて|限定して|て)|で|を対象(?:に|として))\s*(?:、)?\s*(?:モデル(?:的)?に?)?\S{0,30}?(?:実施|展開|試行|相談|対応|開始|行う)")
@@ -236,8 +245,8 @@ _JOINT_RE = re.compile(r"近隣\s*\d*\s*(?:市町村|町村|市町|市|町|村)\
 _WHOLE_PHRASE_RE = re.compile(r"(?:(?:市|町|村|区)内全域|全域(?:で(?!は)|に|を対象))(?!では|でな)")
 _OTHER_PROJECT_RE = re.compile(r"地域力強化")
 #: Cheap tests on the raw line, and on a sentence, before the sentence rules run.
-_SECTION4_HINT_RE = re.compile(r"共同|全域|モデル\s*[1-9１-９]?\s*" + _UNIT + r"|[1-9１-９一]\s*" + _UNIT)
-_PART_HINT_RE = re.compile(r"モデル\s*[1-9]?\s*" + _UNIT + r"|[1-9一]\s*" + _UNIT)
+_SECTION4_HINT_RE = re.compile(r"共同|全域|先行|試行|モデル|[1-9１-９一]\s*" + _UNIT)
+_PART_HINT_RE = re.compile(r"モデル\s*[1-9]?\s*" + _UNIT + r"|[1-9一]\s*" + _UNIT + r"|先行|試行|モデル(?:的に)?\s*実施")
 
 
 @dataclass
@@ -267,7 +276,7 @@ def read_catchment(block: Block, population: int | None, areas: list[Area]) -> C
             if _OTHER_PROJECT_RE.search(s):
                 continue
             if part is None and _PART_HINT_RE.search(s):
-                part = (m.group(0), ln.no) if (m := _PART_PHRASE_RE.search(s)) else None
+                part = (m.group(0), ln.no) if (m := _PART_PHRASE_RE.search(s) or _NAMED_PART_RE.search(s)) else None
             if joint is None and "共同" in s:
                 joint = (m.group(0), ln.no) if (m := _JOINT_RE.search(s)) else None
             if whole is None and "全域" in s:

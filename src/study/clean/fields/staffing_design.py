@@ -76,7 +76,7 @@ SITE_UNIT = (r"(?:か所|箇所|ヶ所|カ所|ケ所|ヵ所|拠点|センター|
 #: 各<site>(に) N名 / 各N名
 _EACH_SITE_RE = re.compile(r"各\s*([^\s\d、。,()（）:：]{0,14}?)\s*(?:に|で|ごとに|あたり)?\s*(?:配置\s*)?" + _N + _P)
 #: N<site>(に)各M名
-_N_SITES_EACH_RE = re.compile(r"(\d+)\s*" + SITE_UNIT + r"\s*(?:に|で)?\s*(?:それぞれ|各)\s*" + _N + _P)
+_N_SITES_EACH_RE = re.compile(r"(\d+)\s*" + SITE_UNIT + r"\s*(?:に|で)?\s*(?:(?:それぞれ|各)\s*" + _N + _P + r"|" + _N + _P + r"\s*ずつ)")
 #: 1<site>(に|あたり) N名
 _ONE_PER_SITE_RE = re.compile(r"(?<![\d.])1\s*" + SITE_UNIT + r"\s*(?:に|あたり|当たり|につき)?\s*" + _N + _P)
 #: <site>ごとに N名
@@ -91,13 +91,18 @@ _EACH_ACTIVE_RE = re.compile(r"各\s*([^\s\d、。,()（）]{0,10}?" + SITE_UNIT
 _N_SITES_PLACED_RE = re.compile(r"(?<![\d.])([2-9]|\d{2,})\s*" + SITE_UNIT + r"\s*に\s*配置")
 #: Concurrency: existing staff hold the role on top of their jobs.
 _CONCURRENT_RE = re.compile(
-    r"兼任\s*[:：]?\s*(?:[1-9]\d*)\s*(?:人|名)|(?:が|で|を|として)\s*兼(?:任|務)|兼(?:任|務)\s*(?:で|により|し|する)"
+    r"(?:兼任|兼務|併任)\s*[:：]?\s*(?:[1-9]\d*)\s*(?:人|名)|(?:が|で|を|として)\s*(?:兼(?:任|務)|併任|兼ね)"
+    r"|(?:兼(?:任|務)|併任)\s*(?:で|により|し|する)|[(（]\s*(?:兼任|兼務|併任)\s*[)）]"
+    r"|(?:職員|相談員|ワーカー|コーディネーター|専門職)\S{0,20}?を\s*(?:相談支援包括化)?推進員(?:として|に)\s*(?:指定|任命|位置付け|位置づけ|委嘱)"
     r"|既存(?:の)?業務に(?:追加|加え)|職員\S{0,40}?を\s*充て|(?:人材|職員)\S{0,10}?を\s*(?:推進員として)?充て")
+_CONCURRENT_HINT_RE = re.compile(r"兼|併任|既存|充て|指定|任命|位置付け|位置づけ|委嘱")
 #: The concurrency statement covers all 推進員 (no 専任 part).
 _ALL_CONCURRENT_RE = re.compile(r"(?:推進員\s*[(（][^()（）]{0,30}が兼(?:任|務)[)）]|推進員を\S{0,30}?が兼(?:任|務)|既存(?:の)?業務に(?:追加|加え))")
 #: ⑥ gives an area as the place (コミュニティ(中学校区), 各中学校区).
 _AREA_PLACE_RE = re.compile(r"^(?:各)?(?:コミュニティ|中学校区|小学校区|日常生活圏域|生活圏域|圏域|地区|行政区|地域)(?:[(（][^()（）]*[)）])?(?:ごと|単位|毎)?$")
-_SITE_COUNT_RE = re.compile(r"(?<![\d.])(\d+)\s*(?:か所|箇所|ヶ所|カ所|ケ所|ヵ所|拠点)")
+_SITE_COUNT_RE = re.compile(r"(?<![\d.])(\d+)\s*(?:か所|箇所|ヶ所|カ所|ケ所|ヵ所|拠点|センター|施設|機関|窓口|事業所)")
+#: A bracket that is only a site count: ``地域包括支援センター(5か所)``, ``(全3箇所)``.
+_BRACKET_COUNT_RE = re.compile(r"[(（]\s*(?:全|計|市内)?\s*(\d+)\s*(?:か所|箇所|ヶ所|カ所|ケ所|ヵ所|拠点|センター|施設)\s*[)）]")
 _BODY_SUFFIX_RE = re.compile(r"(センター|室|課|係|所|協議会|窓口|館|法人|部|局|院|園|ステーション|事業所|会)$")
 _PREDICATE_RE = re.compile(r"併設|所管|含む|として|による|年度|(?:等|など|ほか|する|している|行う|担う|へ)$")
 _NOT_EXHAUSTIVE_RE = re.compile(r"等$|など$|ほか$|その他")
@@ -227,7 +232,7 @@ def read_design(block: Block, staff_planned: float | None, staff_value: str, sta
     sentences = _sentences(lines, skip)
     sources = [(staff, staff_line), (bg, background_line)] + sentences
     # concurrency
-    hinted = [(s, ln) for s, ln in sources + [(body, body_line)] if s and ("兼" in s or "既存" in s or "充て" in s)]
+    hinted = [(s, ln) for s, ln in sources + [(body, body_line)] if s and _CONCURRENT_HINT_RE.search(s)]
     conc = next(((_around(s, m), s, ln) for s, ln in hinted for m in [_CONCURRENT_RE.search(s)] if m), None)
     out.all_concurrent = bool(conc) and any(_ALL_CONCURRENT_RE.search(s) for s, _ in hinted)
     # per-site phrases
@@ -266,7 +271,7 @@ def read_design(block: Block, staff_planned: float | None, staff_value: str, sta
     ambiguous = _AMBIGUOUS_RE.search(staff) if staff and not per else None
     # ⑥: a printed site count, a list of bodies, an area
     n_bodies, exhaustive = count_bodies(body) if body else (None, False)
-    site_count = _SITE_COUNT_RE.search(re.sub(r"[(（][^()（）]*[)）]", "", body)) if body else None
+    site_count = (_SITE_COUNT_RE.search(re.sub(r"[(（][^()（）]*[)）]", "", body)) or _BRACKET_COUNT_RE.search(body)) if body else None
     if site_count and int(site_count.group(1)) >= 2:
         _set_sites(out, int(site_count.group(1)), site_count.group(0), body_line, "", force=True)
         per = per or (body, body_line)

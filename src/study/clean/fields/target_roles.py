@@ -77,10 +77,12 @@ class Role(NamedTuple):
 
 AREA_UNITS = frozenset(("地区", "圏域", "区域", "地域", "行政区", "自治会", "自治区", "町内会", "中学校区", "小学校区", "校区",
                         "市町村", "区市町村", "市区町村", "市町"))
-_CAPACITY_BEFORE_RE = re.compile(r"定員\s*(?:は|を|:|：)?\s*(?:各|約|最大|1回)*\s*$")
+_CAPACITY_BEFORE_RE = re.compile(r"定員\s*(?:は|を|:|：)?\s*(?:各回|毎回|各|約|最大|1回)*\s*$")
 _INCREASE_AFTER_RE = re.compile(r"\s*(?:以上|程度|ほど)?\s*(?:の|を)?\s*(?:増(?![設員築進強])|アップ|UP|up)")
 _OPEN, _CLOSE = "(（", ")）"
-_SCOPE_FOLLOW_RE = re.compile(r"[^\d\s、。,()（）\n:：]{0,4}\s*(?:で|に|にて|において|ごとに|毎に|各)?\s*(?:約|年間?|月)?\s*\d")
+_SCOPE_FOLLOW_RE = re.compile(r"[^\d\s、。,()（）\n:：]{0,4}\s*(?:で|に|にて|において|ごとに|毎に)?\s*各?\s*(?:約|年間?|月)?\s*\d")
+#: ``10名増の50名``: the increase right before the absolute target it leads to.
+_INCREMENT_BEFORE_TARGET_RE = re.compile(r"\s*(?:以上|程度)?\s*(?:の|を)?\s*増(?:加)?\s*(?:の|で|し|、)?\s*(?:約)?\s*$")
 _BRACKET_SCOPE_TAIL_RE = re.compile(r"\s*(?:で|にて|において|程度|以上)?\s*$")
 _NOT_SCOPE_WORDS_RE = re.compile(r"新規|新た|拡大|増|設置|立ち上げ|開設|目標|実施地区数|地区数")
 #: The quantity is the whole clause (``…取り組む。98自治会。``, ``定期開催化する。5圏域。``).
@@ -137,7 +139,7 @@ def role_of(text: str, q: _Span, prev: _Span | None, nxt: _Span | None) -> Role:
     if _CAPACITY_BEFORE_RE.search(before):
         return Role("capacity", False, "role_capacity")
     if _INCREASE_AFTER_RE.match(after):
-        if after_prev:
+        if after_prev or (nxt is not None and _INCREMENT_BEFORE_TARGET_RE.fullmatch(text, q.end, nxt.start)):
             return Role("increment", False, "role_increment")
         return Role("target", True, "role_increment")
     if b is not None and after_prev:
