@@ -204,11 +204,12 @@ def test_sayama_konkyu_outsourced_without_count(entity, bundled):
 @pytest.mark.parametrize("text, direct, outsourced", [
     ("委託:(社協)", 0, None), ("委託(社会福祉協議会)", 0, None), ("直営", None, 0), ("直営(福祉課)", None, 0),
     ("委託:1か所(社協)", 0, 1),  # a count: the ordinary rule
+    ("北海道委託", None, None),  # run by the prefecture: nothing inferred
 ])
 def test_mode_named_without_count(text, direct, outsourced):
     from study.clean.fields.institutions import read_institutions
 
     r = read_institutions(text)
     assert (r.direct, r.outsourced) == (direct, outsourced)
-    if outsourced is None or direct is None:
+    if (outsourced is None) != (direct is None):
         assert [p.check for p in r.problems] == ["count_missing"] and r.total is None

@@ -126,10 +126,11 @@ def _one_mode_without_count(t: str, out: Institutions) -> bool:
     """Only one mode is named and it has no count (``委託:(社協)``): the other mode is 0
     (rule :func:`unstated_mode_is_zero`), the named one stays null with a ``count_missing`` issue.
 
-    Applies when no site count at all is printed outside brackets (else :func:`_no_split` reads a total).
+    Applies when no site count at all is printed outside brackets (else :func:`_no_split` reads a total)
+    and the prefecture is not named as the one running the service (``北海道委託``).
     """
     named = {m.group(1) for m in _MODE_WORD_RE.finditer(_drop_brackets(t))}
-    if len(named) != 1 or _BARE_RE.search(_drop_brackets(t)):
+    if len(named) != 1 or _BARE_RE.search(_drop_brackets(t)) or out.prefecture_run:
         return False
     word = named.pop()
     other = "outsourced" if word == "直営" else "direct"
