@@ -25,12 +25,13 @@ LABEL = "生活保護受給率"
 
 
 def test_every_rule_has_a_description_field_and_example():
-    assert len(RULE_ROWS) == 30
+    assert len(RULE_ROWS) == 52
     for r in RULE_ROWS:
         assert r.id.isidentifier()
         assert len(r.description.split()) >= 4, r
         assert r.field and r.example and "→" in r.example, r
-        assert r.reader in ("municipalities", "numbers", "quantities", "institutions", "staffing", "targets", "plan_details")
+        assert r.reader in ("municipalities", "numbers", "quantities", "institutions", "staffing", "targets", "target_roles",
+                            "staffing_design", "catchment", "plan_details")
 
 
 def test_rule_constants_are_the_ids():
@@ -82,7 +83,9 @@ def test_readers_name_rules_by_constant():
 def test_every_rule_is_tested_here():
     """Each rule of the entity readers has a pipeline case here; the plan-detail rules
     and target rules are tested per rule in tests/test_plan_details.py and tests/test_targets.py."""
-    others = {r.id for r in RULE_ROWS if r.reader in ("plan_details", "targets")}
+    # staffing-design, catchment and target-role rules: per rule in tests/test_staffing_design.py,
+    # tests/test_catchment.py and tests/test_target_roles.py (and their examples below)
+    others = {r.id for r in RULE_ROWS if r.reader in ("plan_details", "targets", "target_roles", "staffing_design", "catchment")}
     assert set(PIPELINE_CASES) == set(RULE_BY_ID) - others
 
 
@@ -306,6 +309,8 @@ BASIC_DEFAULTS = {
     "hokatsu": "直営：1 か所，委託：0 か所",
     "konkyu": "直営：1 か所，委託：1 か所",
     "staff": "1人",
+    "sentence": "",  # appended to ③ (a sentence of section 4)
+    "body": "",  # ⑥ the bodies the 推進員 are placed at (no ⑥ line when empty)
 }
 
 
@@ -338,8 +343,9 @@ def mini_plan(pref: str = "北海道", muni: str = "京極町", **cells: str) ->
         "",
         f"①実施主体(委託先){T}町",
         f"②事業名{T}包括的相談支援事業",
-        f"③事業実施の必要性、体制等{T}複合課題への対応が必要である。",
+        f"③事業実施の必要性、体制等{T}複合課題への対応が必要である。{c['sentence']}",
         f"④相談支援包括化推進員の配置予定人数{T}{c['staff']}",
+        *([f"⑥相談支援包括化推進員を配置する相談支援機関の種類・名称{T}{c['body']}"] if c["body"] else []),
         "⑧事業の成果目標",
         "相談 10 件に対応する。",
         "",
@@ -381,11 +387,13 @@ def test_mini_plan_needs_no_rule(tmp_path):
     assert row["entity_id"] == "013994"
     assert (row["population"], row["households"], row["welfare_rate_permille"]) == (3004, 1492, 13.8)
     assert (row["hokatsu_direct"], row["hokatsu_outsourced"], row["konkyu_total"], row["staff_planned"]) == (1, 0, 2, 1.0)
-    assert result.corrections.empty
-    # the mini plan has no ⑤/⑦ items: only the plan-detail readers may report them as not stated
+    # only the coded staffing design (no ⑥ in the mini plan: unclear) carries a rule
+    coded = {RULES.design_unclear}
+    assert set(result.corrections["rule"]) <= coded, result.corrections
+    # the mini plan has no ⑤/⑥/⑦ items: only the plan-detail readers and the staffing design may report them as not stated
     from study.clean.fields.plan_details import DETAIL_COLUMNS
 
-    detail = {c.name for c in DETAIL_COLUMNS}
+    detail = {c.name for c in DETAIL_COLUMNS} | {"staffing_design"}
     assert set(result.issues["field"]) <= detail, result.issues
 
 
@@ -446,14 +454,58 @@ def _example_value(rule_id: str, printed: str) -> str:
         (r,), _ = read_targets(printed)
         return {"targets.annual_value": format_value(r.annual_value), "targets.unit": r.unit}.get(RULE_BY_ID[rule_id].field,
                                                                                                format_value(r.value))
+    if reader == "target_roles":
+        from study.clean.fields.target_roles import assign_roles, value_pct
+
+        readings, _ = read_targets(printed)
+        if rule_id == RULES.pct_from_wari:
+            (r,) = readings
+            return format_value(value_pct(r.value, r.unit))
+        return next(role.role for role in assign_roles(printed, readings) if role.rule == rule_id)
+    if reader == "catchment" and rule_id == RULES.area_scope:
+        from study.clean.fields.catchment import area_scope
+
+        return area_scope(printed.removeprefix("(対象地域) "), "", ("京極町",))[0]
+    if reader == "catchment" and rule_id == RULES.area_population_approx:
+        from study.clean.fields.catchment import read_area_population
+
+        return format_value(read_area_population(printed)[0])
+    if reader in ("staffing_design", "catchment"):
+        return format_value(_section4_example(rule_id, printed))
     if rule_id.startswith("meeting_"):
         return read_frequency(printed).formatted()
     printed, _, entity = printed.partition(" (entity ")
     return read_implementer(printed, entity.rstrip(")") or printed.split(" ")[0]).type
 
 
+#: Item markers of a section-4 example (``④ 3人(各センターに1名) ⑥ …``) -> the mini-plan cell they fill.
+_EXAMPLE_ITEMS = {"③": "sentence", "④": "staff", "⑥": "body", "1-1": "hokatsu"}
+
+
+def _section4_example(rule_id: str, printed: str) -> object:
+    """The entity column of ``rule_id`` after cleaning a mini plan whose section-4 items (and 1-1
+    地域包括支援センター cell) are the ones of the example."""
+    import re
+    import tempfile
+
+    parts = re.split(r"(?:^|\s)(③|④|⑥|1-1)\s", " " + printed)
+    cells = {_EXAMPLE_ITEMS[k]: v.strip() for k, v in zip(parts[1::2], parts[2::2])}
+    with tempfile.TemporaryDirectory() as folder:
+        p = Path(folder) / "plan.txt"
+        p.write_text(mini_plan(**cells), encoding="utf-8")
+        result = clean_file(p)
+    assert ((result.corrections["rule"] == rule_id)).any(), result.corrections
+    column = RULE_BY_ID[rule_id].field.split(",")[0].strip()
+    return result.entities.iloc[0][column]
+
+
 #: Examples that describe a layout rather than a cell text a reader can be given.
-DESCRIPTIVE_EXAMPLES = {"meeting_same_as_above", "meeting_rows_in_form_order"}
+DESCRIPTIVE_EXAMPLES = {"meeting_same_as_above", "meeting_rows_in_form_order",
+                        # the form's default reading and a borrowed section-3 population: tested in tests/test_catchment.py
+                        RULES.catchment_default_whole, RULES.catchment_population_whole,
+                        RULES.catchment_population_from_area_item,
+                        # the target reader drops such numbers itself; role_of on them: tests/test_target_roles.py
+                        RULES.role_current_or_breakdown}
 
 
 @pytest.mark.parametrize("rule_id", sorted(set(RULE_BY_ID) - DESCRIPTIVE_EXAMPLES))
