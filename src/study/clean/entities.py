@@ -13,7 +13,7 @@ from study.clean.fields.basic_info import basic_lines, raw_fields
 from study.clean.fields.institutions import read_institutions
 from study.clean.ledger import Ledger, Problem, Recorder
 from study.clean.municipalities import match_municipality, match_prefecture, municipality_type
-from study.clean.fields.plan_details import read_details
+from study.clean.fields.plan_details import find_background, read_details
 from study.clean.fields.projects import read_marks, section_content
 from study.clean.fields.quantities import SPECS, check_households, read_quantity, read_welfare_rate
 from study.clean.fields.staffing import read_staff
@@ -57,7 +57,8 @@ def build_entity(block: Block, ledger: Ledger) -> tuple[dict, list[dict], list[d
     _projects(block, rec)
     _basic(block, rec, level)
     _staff(block, rec, level)
-    record_design(block, rec)
+    takikan = block.section("takikan")
+    record_design(block, rec, find_background(takikan) if takikan else None)
     areas = record_catchment(block, rec)
     details, provenance = read_details(block, rec.entity_id, ledger)
     rec.row.update(details)

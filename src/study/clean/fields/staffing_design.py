@@ -288,17 +288,18 @@ def _set_sites(out: Design, n: int, raw: str, line: int | None, rule: str, force
         out.sites, out.sites_raw, out.sites_line, out.sites_rule = n, raw, line, rule
 
 
-def record_design(block: Block, rec: Recorder) -> None:
+def record_design(block: Block, rec: Recorder, background: tuple[Line, str, str] | None) -> None:
     """Read the design of ``block`` and record ``staffing_design*``, ``staff_sites`` (and fill
-    ``staff_concurrent``/``staff_dedicated`` for designation plans) with provenance and ledger entries."""
-    from study.clean.fields.plan_details import _find_background
+    ``staff_concurrent``/``staff_dedicated`` for designation plans) with provenance and ledger entries.
 
+    ``background`` is section 4's ⑤ item (line, value, raw) as
+    :func:`study.clean.fields.plan_details.find_background` reads it, or ``None``.
+    """
     row = rec.row
-    lines = block.section("takikan")
     # the ④ item as :func:`study.clean.entities._staff` recorded it (raw text and line of staff_planned)
     staff = next((p for p in reversed(rec.provenance) if p["field"] == "staff_planned"), None)
     staff_value, staff_line = (staff["raw"], staff["source_line"]) if staff else ("", None)
-    bg = _find_background(lines) if lines else None
+    bg = background
     d = read_design(block, row.get("staff_planned"), staff_value, staff_line,
                     bg[1] if bg else "", bg[0].no if bg else None, row.get("hokatsu_total"))
     rules = [d.rule] if d.rule else []
