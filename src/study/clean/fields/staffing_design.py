@@ -37,7 +37,7 @@ from study.clean.ledger import Problem, Recorder
 from study.clean.rules import RULES
 from study.clean.structure import Block, Line, strip_item_number
 from study.clean.numbers import PLACES
-from study.clean.textnorm import compact, flat
+from study.clean.textnorm import compact, drop_brackets, flat
 
 DESIGNS = ("single_team", "per_site", "designated_existing", "unclear")
 
@@ -242,7 +242,7 @@ def read_design(block: Block, staff_planned: float | None, staff_value: str, sta
     ambiguous = _AMBIGUOUS_RE.search(staff) if staff and not per else None
     # ⑥: a printed site count, a list of bodies, an area
     n_bodies, exhaustive = count_bodies(body) if body else (None, False)
-    site_count = (_SITE_COUNT_RE.search(re.sub(r"[(（][^()（）]*[)）]", "", body)) or _BRACKET_COUNT_RE.search(body)) if body else None
+    site_count = (_SITE_COUNT_RE.search(drop_brackets(body)) or _BRACKET_COUNT_RE.search(body)) if body else None
     if site_count and int(site_count.group(1)) >= 2:
         _set_sites(out, int(site_count.group(1)), site_count.group(0), body_line, "", force=True)
         per = per or (body, body_line)
