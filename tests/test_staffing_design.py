@@ -11,6 +11,8 @@ import pytest
 
 from study.clean.fields.staffing_design import count_bodies
 from study.clean.rules import RULE_ROWS
+
+from plans import mini_plan
 from study.clean.pipeline import clean_file
 
 # --- the real file: every plan coded other than single_team ------------------------------------------------
@@ -119,32 +121,9 @@ def test_count_bodies(text, n, exhaustive):
 
 # --- rephrased plans ---------------------------------------------------------------------------------------
 
-T = "\t"
-
-
 def plan(staff: str, body: str = "町社会福祉協議会", background: str = "社会福祉士", sentence: str = "") -> str:
-    """A one-entity plan with section 1-1 and section 4 items ③④⑤⑥."""
-    return "\n".join([
-        "", "北海道 京極町", "",
-        f"都道府県名{T}北海道{T}市区町村名{T}京極町",
-        f"実施事業※{T}地域力強化推進事業{T}{T}多機関の協働による 包括的支援体制構築事業{T}○{T}都道府県事業",
-        "", "1. 自治体の基本情報等", "", "1-1. 自治体の基本情報", "",
-        f"人口{T}3,004 (人){T}世帯数{T}1,492 (世帯)",
-        f"高齢化率{T}35.2 (%){T}生活保護受給率{T}13.8 (‰)",
-        f"面積{T}231.49 (k m ²)",
-        f"地縁組織(自治会、町内会等)加入率{T}81.8 (%){T}公立小学校数{T}1 (校){T}公立中学校数{T}1 (校)",
-        f"地域包括支援センター{T}直営：3 か所，委託：0 か所",
-        f"生活困窮者自立相談支援事業{T}直営：1 か所，委託：1 か所",
-        "", "2. 事業を実施する上でのビジョンについて", "", f"本事業に取り組む目的・狙い{T}相談体制をつくる。", "",
-        "4. 多機関の協働による包括的支援体制構築事業について", "",
-        f"①実施主体(委託先){T}町",
-        f"②事業名{T}包括的相談支援事業",
-        f"③事業実施の必要性、体制等{T}複合課題への対応が必要である。{sentence}",
-        f"④相談支援包括化推進員の配置予定人数{T}{staff}",
-        f"⑤相談支援包括化推進員の経歴等{T}{background}",
-        f"⑥相談支援包括化推進員を配置する相談支援機関の種類・名称{T}{body}",
-        "⑧事業の成果目標", "相談 10 件に対応する。", "",
-    ])
+    """A one-entity plan with section 1-1 (3 地域包括支援センター) and section 4 items ③④⑤⑥."""
+    return mini_plan(staff=staff, body=body, background=background, sentence=sentence, hokatsu="直営：3 か所，委託：0 か所")
 
 
 def design(tmp_path: Path, **kw: str):
