@@ -20,7 +20,7 @@ from study.clean.schema import codebook, datapackage, rules_frame
 
 #: Files written by ``study clean``, in order.
 OUTPUT_FILES = (
-    "entities.csv", "entities.parquet", "targets.csv", "corrections.csv", "issues.csv", "provenance.csv",
+    "entities.csv", "entities.parquet", "targets.csv", "project_areas.csv", "corrections.csv", "issues.csv", "provenance.csv",
     "rules.csv", "codebook.csv", "datapackage.json",
 )
 
@@ -35,6 +35,7 @@ def render(result: CleanResult, folder: Path) -> None:
     write_csv(result.entities, folder / "entities.csv")
     result.entities.to_parquet(folder / "entities.parquet", index=False)
     write_csv(result.targets, folder / "targets.csv")
+    write_csv(result.project_areas, folder / "project_areas.csv")
     write_csv(result.corrections, folder / "corrections.csv")
     write_csv(result.issues, folder / "issues.csv")
     write_csv(result.provenance, folder / "provenance.csv")
