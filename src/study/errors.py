@@ -25,3 +25,17 @@ class InputError(StudyError):
 
 class ValidationError(Exception):
     """A cleaned table breaks its schema (a bug in the cleaning rules, not bad input): exit code 1."""
+
+
+class OutputError(StudyError):
+    """An output cannot be written (or read back): an OS-level failure, or a target that is
+    not a folder. The message names the path and the cause, in one line (exit code 2)."""
+
+    def __init__(self, path: object | None, problem: str) -> None:
+        self.path = None if path is None else str(path)
+        self.problem = problem
+        super().__init__(problem if path is None else f"{path}: {problem}")
+
+
+class Interrupted(StudyError):
+    """The command was interrupted (SIGINT/SIGTERM) before it finished (exit code 130)."""
