@@ -18,7 +18,7 @@ import shlex
 import sys
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
@@ -243,6 +243,15 @@ def run_report(
     return ReportResult(ordered, index, code)
 
 
+def _completed(futures: dict[Any, Any]) -> Any:
+    """Like ``as_completed``, but the main thread wakes up a few times a second: a signal caught by a
+    worker thread runs its Python handler only when the main thread runs (so an interrupt is seen at once)."""
+    left = set(futures)
+    while left:
+        done, left = wait(left, timeout=0.2, return_when=FIRST_COMPLETED)
+        yield from done
+
+
 def _preimport_html() -> None:
     """Import nbconvert while the kernels run (the HTML export needs it afterwards)."""
     from study.runner.htmlexport import preload
@@ -273,7 +282,7 @@ def _execute_all(pending: list[tuple[ParamSet, str]], out_root: Path, data: Data
                             show_code=show_code, hash_of_inputs=h, git=git, server=server, timeout=timeout): ps
                 for ps, h in pending
             }
-            for fut in as_completed(futures):
+            for fut in _completed(futures):
                 ps = futures[fut]
                 try:
                     o = fut.result()
