@@ -76,6 +76,8 @@ def cmd_clean(args: argparse.Namespace) -> int:
 
     out = args.out or processed_dir()
     check_target(out)  # before the work: an impossible output folder fails at once
+    if args.raw is not None:
+        _check_raw(args.raw)
     try:
         result = clean_file(args.raw)
     except (pandera.errors.SchemaError, pandera.errors.SchemaErrors, ValidationError) as exc:
@@ -92,6 +94,40 @@ def cmd_clean(args: argparse.Namespace) -> int:
             f"{len(result.corrections)} corrections, {len(result.issues)} issues -> {out}"
         )
     return 0
+
+
+#: Largest raw file ``study clean --raw`` reads, in bytes (the bundled one has about 1 MB).
+MAX_RAW_BYTES = 256 * 1024 * 1024
+
+
+def _check_raw(path: Path) -> None:
+    """A raw file must be a regular, readable file of bounded size (not a folder, /dev/zero, a FIFO…)."""
+    import os
+    import stat
+
+    from study.errors import InputError
+
+    try:
+        st = os.stat(path)
+    except OSError as exc:
+        raise InputError(path, exc.strerror or "cannot be read") from None
+    if not stat.S_ISREG(st.st_mode):
+        raise InputError(path, "is a folder" if stat.S_ISDIR(st.st_mode) else "is not a regular file (a device, FIFO or socket)")
+    if st.st_size > MAX_RAW_BYTES:
+        raise InputError(path, f"{st.st_size:,} bytes, more than the {MAX_RAW_BYTES:,} a raw file may have")
+    try:
+        with open(path, "rb") as f:
+            f.read(1)
+    except OSError as exc:
+        raise InputError(path, f"cannot be read: {exc.strerror or exc}") from None
+
+
+class _Terminated(BaseException):
+    """SIGTERM outside a run or report (those stop gracefully themselves)."""
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    raise _Terminated
 
 
 def cmd_params(args: argparse.Namespace) -> int:
@@ -134,6 +170,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     overrides = _overrides(args.overrides)
     ps = load_param_set(args.params_file, overrides)  # validation (paths included) before any process starts
     out = args.out or default_out()
+    from study.clean.outputs import check_target
+
+    check_target(out)  # a file, /dev/null, …: one line before anything starts
     with handle_signals("study run"):
         out.mkdir(parents=True, exist_ok=True)
         cleanup_stale(out)  # temporary folders of killed runs
@@ -194,6 +233,19 @@ def main(argv: list[str] | None = None) -> int:
     _safe_console()
     parser = build_parser()
     args = parser.parse_args(argv)
+    import signal
+    import threading
+
+    if threading.current_thread() is threading.main_thread():
+        old_term = signal.signal(signal.SIGTERM, _on_sigterm)  # like Ctrl-C: temporary files removed, exit 143
+    try:
+        return _dispatch(parser, args)
+    finally:
+        if threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGTERM, old_term)
+
+
+def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     try:
         if args.command == "clean":
             return cmd_clean(args)
@@ -217,6 +269,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"study {args.command}: interrupted", file=sys.stderr)
         return 130
+    except _Terminated:
+        print(f"study {args.command}: terminated", file=sys.stderr)
+        return 143
     parser.error(f"unknown command {args.command!r}")
     return 2
 

@@ -184,6 +184,9 @@ def run_report(
     files = discover() if files is None else files
     t_start = time.perf_counter()
     order, sets, outcomes = _load_all(files, overrides)
+    from study.clean.outputs import check_target
+
+    check_target(out_root)  # a file, /dev/null, …: one line before anything starts
     out_root.mkdir(parents=True, exist_ok=True)
     cleanup_stale(out_root)
     own_server = server is None and bool(sets) and zygote.enabled() and not STOP.is_set()
