@@ -487,3 +487,64 @@ def test_committed_layout_without_record_uses_a_fresh_clean(bundled, tmp_path):
     data = snapshot(tmp_path / "snap", out, say=lines.append)
     assert len(lines) == 1 and "no record" in lines[0]
     assert {n: h for n, h in data.files_sha256.items() if n in OUTPUT_FILES} == {n: file_sha256(out / n) for n in OUTPUT_FILES}
+
+
+# ---------------------------------------------------------------------------
+# stopping, and the kernels' temporary folders
+
+
+@pytest.fixture
+def stopped():
+    from study.runner.stop import STOP
+
+    STOP.reset()
+    STOP.request()
+    yield STOP
+    STOP.reset()
+
+
+def test_a_stop_means_no_run_starts(stopped, tmp_path, capsys):
+    import io
+
+    buf = io.StringIO()
+    res = run_report(tmp_path / "reports", files=[PARAMS[0]], stream=buf, progress=False)
+    assert res.exit_code == 130 and [o.status for o in res.outcomes] == ["interrupted"]
+    assert '<td class="interrupted">interrupted' in (tmp_path / "reports" / "index.html").read_text(encoding="utf-8")
+    assert not (tmp_path / "reports" / "_failed").exists() and _temp_names(tmp_path / "reports") == []
+
+
+def test_a_queued_run_never_starts_after_a_stop(stopped, tmp_path):
+    from study.runner.execute import execute_param_set
+
+    ps = load_param_set(PARAMS[0])
+    o = execute_param_set(ps, tmp_path / "r", None, command="x")  # no data needed: it never starts
+    assert o.status == "interrupted" and not (tmp_path / "r").exists()
+
+
+def test_a_kernel_started_after_a_stop_is_killed_at_once(stopped):
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"], start_new_session=True)
+    stopped.add_kernel(child.pid)
+    assert child.wait(timeout=60) == -9
+    stopped.remove_kernel(child.pid)
+
+
+def test_stale_kernel_folders_are_removed(tmp_path, monkeypatch):
+    import tempfile
+
+    from study.runner.kernel import TMP_PREFIX, pinned_kernel
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    stale = tmp_path / f"{TMP_PREFIX}{_dead_pid()}-abcd1234"
+    (stale / "ipc").mkdir(parents=True)
+    live = OwnedTemp(tmp_path, TMP_PREFIX)
+    with pinned_kernel() as km:
+        assert km is not None
+        mine = [p for p in tmp_path.iterdir() if p.is_dir() and p not in (live.path,)]
+        assert len(mine) == 1 and mine[0].name.startswith(f"{TMP_PREFIX}{os.getpid()}-")
+    assert not stale.exists() and live.path.is_dir()
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([live.path.name, live.path.name + ".lock"])
+    live.close()
+
+
+def _temp_names(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name.startswith((".tmp-", ".data-", ".old-")))

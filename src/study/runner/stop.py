@@ -14,6 +14,7 @@ Ctrl-C in the terminal reaches only ``study`` itself.
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import sys
@@ -76,6 +77,21 @@ def _kill_group(pid: int) -> None:
 
 #: The stop request of this process.
 STOP = Stop()
+
+#: Loggers of papermill, nbclient and jupyter_client, which report the kernels killed by a stop as errors.
+_NOISY = ("papermill", "traitlets", "nbclient", "jupyter_client", "NotebookClient")
+
+
+class _QuietAfterStop(logging.Filter):
+    """Drop the "kernel died" messages that follow a requested stop (the summary says what happened)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not STOP.is_set()
+
+
+_QUIET = _QuietAfterStop()
+for _name in _NOISY:
+    logging.getLogger(_name).addFilter(_QUIET)
 
 
 @contextmanager
