@@ -548,3 +548,20 @@ def test_stale_kernel_folders_are_removed(tmp_path, monkeypatch):
 
 def _temp_names(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir() if p.name.startswith((".tmp-", ".data-", ".old-")))
+
+
+def test_params_entries_that_are_not_files_are_reported(tmp_path):
+    import io
+
+    folder = tmp_path / "params"
+    folder.mkdir()
+    (folder / "zero.yaml").symlink_to("/dev/zero")
+    (folder / "dir.yaml").mkdir()
+    os.mkfifo(folder / "fifo.yaml")
+    from study.runner.report import discover
+
+    files = discover(folder)
+    assert [p.name for p in files] == ["dir.yaml", "fifo.yaml", "zero.yaml"]
+    res = run_report(tmp_path / "reports", files=files, stream=io.StringIO(), progress=False)
+    assert [(o.name, o.status) for o in res.outcomes] == [("dir", "invalid"), ("fifo", "invalid"), ("zero", "invalid")]
+    assert all("not a regular file" in o.message for o in res.outcomes)

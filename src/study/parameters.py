@@ -35,6 +35,10 @@ def resolve_path(value: str | Path) -> Path:
     return p if p.is_absolute() else project_root() / p
 
 
+#: Largest file a path parameter may name, in bytes (the bundled raw file has about 1 MB).
+MAX_FILE_BYTES = 256 * 1024 * 1024
+
+
 def _must_exist(value: str | None) -> str | None:
     """A path parameter must name a regular, readable file (not a folder, a device such as
     /dev/zero, a FIFO or a path under /proc that cannot be read), checked before any process starts."""
@@ -58,6 +62,9 @@ def _must_exist(value: str | None) -> str | None:
     if not stat.S_ISREG(st.st_mode):
         kind = "a folder" if stat.S_ISDIR(st.st_mode) else "not a regular file (a device, FIFO or socket)"
         raise PydanticCustomError("file_not_found", "{path} is {kind}; expected a regular file", {"path": value, "kind": kind})
+    if st.st_size > MAX_FILE_BYTES:
+        raise PydanticCustomError("file_not_found", "{path} has {size} bytes, more than the {limit} a path parameter may name",
+                                  {"path": value, "size": f"{st.st_size:,}", "limit": f"{MAX_FILE_BYTES:,}"})
     try:
         with open(path, "rb") as f:
             f.read(1)

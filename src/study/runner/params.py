@@ -338,7 +338,7 @@ def read_file_bounded(path: Path, shown: str) -> str:
 def _load_param_set(path: Path, shown: str, overrides: dict[str, Any] | None) -> ParamSet:
     from study.runner.registry import get_model, notebook_names
 
-    if not path.is_file():
+    if not path.exists():
         raise ParamsError(shown, "file not found; expected a parameter-set YAML file (see params/*.yaml)")
     name = path.name.removesuffix(".yaml").removesuffix(".yml")
     problem = check_name(name)

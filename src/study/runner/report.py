@@ -43,9 +43,10 @@ def params_dir() -> Path:
 
 
 def discover(folder: Path | None = None) -> list[Path]:
-    """The parameter-set files of a folder, sorted by name."""
+    """The parameter-set files of a folder, sorted by name. Every entry named ``*.yaml``/``*.yml`` counts,
+    even one that is not a regular file (a folder, a FIFO, a link to /dev/zero): it is then reported as invalid."""
     folder = folder or params_dir()
-    return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix in (".yaml", ".yml")) if folder.is_dir() else []
+    return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml")) if folder.is_dir() else []
 
 
 def reproduce_command(params_file: Path, out: Path | None = None, show_code: bool = False,
