@@ -143,12 +143,12 @@ def test_cli_report(report, capsys):
 def test_unchanged_runs_are_skipped_and_force_reruns(report, monkeypatch):
     out, _, _ = report
     buf = io.StringIO()
-    from study.runner import execute
+    from study.runner import report as report_module
 
     def no_kernel(*a, **k):  # a skipped run starts no kernel (checked by event, not by time)
         raise AssertionError("a kernel was started for an unchanged run")
 
-    monkeypatch.setattr(execute, "execute_param_set", no_kernel)
+    monkeypatch.setattr(report_module, "execute_param_set", no_kernel)
     again = run_report(out, jobs=2, stream=buf, progress=False)
     assert again.exit_code == 0 and {o.status for o in again.outcomes} == {"skipped"}
     assert "skipped" in buf.getvalue()

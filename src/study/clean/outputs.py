@@ -50,6 +50,14 @@ OUTPUT_FILES = (
 RECORD = ".study-clean.json"
 #: Prefix of the temporary folder made inside the output folder (in-place mode).
 INSIDE_TMP = ".study-tmp-"
+def _read_umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+#: The process's umask, read once at import (setting it to read it is not thread-safe).
+_UMASK = _read_umask()
 #: Modules of the package that do not take part in the clean (a change to them does not make data stale).
 NOT_CLEANING = ("runner/", "analysis/", "parameters.py", "cli.py", "__main__.py", "models/", "atomic.py")
 
@@ -165,9 +173,7 @@ def write_outputs(result: CleanResult, out: Path, *, lock: bool = True) -> list[
 
 
 def _write_swap(result: CleanResult, out: Path, lock: bool) -> None:
-    umask = os.umask(0)
-    os.umask(umask)
-    tmp = OwnedTemp(out.parent, f".{out.name}.tmp-", mode=0o777 & ~umask)
+    tmp = OwnedTemp(out.parent, f".{out.name}.tmp-", mode=0o777 & ~_UMASK)
     try:
         render(result, tmp.path)
         (tmp.path / RECORD).write_text(_record(result, tmp.path, True), encoding="utf-8")

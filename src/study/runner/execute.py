@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from study.atomic import OwnedTemp, pid_alive, remove_stale, swap_folders
+from study.atomic import OwnedTemp, pid_alive, remove_stale, swap_folders  # noqa: F401 (pid_alive: re-exported)
 from study.errors import StudyError
 from study.paths import project_root
 from study.runner import context
@@ -42,6 +42,16 @@ DATA_PREFIX = ".data-"
 #: Folder of the runner's own state inside the reports folder.
 STATE_DIR = ".state"
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
+def _read_umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+#: The process's umask, read once at import (in the main thread: setting it is not thread-safe).
+_UMASK = _read_umask()
 
 
 @dataclass
@@ -99,9 +109,6 @@ def input_hash(ps: ParamSet, data: DataState, show_code: bool) -> str:
         "show_code": show_code,
     }
     return sha256_json(parts)
-
-
-__all__ = ["pid_alive"]
 
 
 def cleanup_stale(out_root: Path) -> list[Path]:
@@ -193,9 +200,7 @@ def execute_param_set(
         return RunOutcome(ps.name, "interrupted", message="not started: interrupted")
     out_root.mkdir(parents=True, exist_ok=True)
     started, t0 = now(), time.perf_counter()
-    umask = os.umask(0)
-    os.umask(umask)
-    owned = OwnedTemp(out_root, f"{TMP_PREFIX}{ps.name}-", mode=0o777 & ~umask)  # as readable as any other folder
+    owned = OwnedTemp(out_root, f"{TMP_PREFIX}{ps.name}-", mode=0o777 & ~_UMASK)  # as readable as any other folder
     tmp = owned.path
     git = git if git is not None else git_state()
     root = project_root()
