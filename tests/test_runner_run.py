@@ -41,6 +41,7 @@ def report(tmp_path_factory):
     return out, result, buf.getvalue()
 
 
+@pytest.mark.slow  # real kernels: `make test-slow`
 def test_every_params_file_runs(report):
     out, result, text = report
     assert result.exit_code == 0, text
@@ -49,6 +50,7 @@ def test_every_params_file_runs(report):
     assert re.search(r"run\s+status\s+seconds", text) and "data_audit" in text
 
 
+@pytest.mark.slow  # real kernels: `make test-slow`
 @pytest.mark.parametrize("name", [p.stem for p in PARAMS])
 def test_every_report_folder(report, name):
     out, _, _ = report
@@ -65,6 +67,7 @@ def test_every_report_folder(report, name):
     assert m["status"] == "ok" and m["run"] == name and set(m["parameters"]) == set(RUNS[name])
 
 
+@pytest.mark.slow  # real kernels: `make test-slow`
 @pytest.mark.parametrize("name", [p.stem for p in AUDIT])
 def test_report_folder(report, name):
     out, _, _ = report
@@ -95,6 +98,7 @@ def test_report_folder(report, name):
         assert (folder / rel).is_file() and len(digest) == 64
 
 
+@pytest.mark.slow  # real kernels: `make test-slow`
 def test_executed_notebook_has_no_glyph_warnings_or_errors(report):
     out, _, _ = report
     for p, nb_name in [(p, nb) for p in PARAMS for nb in RUNS[p.stem]]:
@@ -107,6 +111,7 @@ def test_executed_notebook_has_no_glyph_warnings_or_errors(report):
         assert nb.metadata["papermill"]["parameters"]["label_language"] in ("ja", "en")
 
 
+@pytest.mark.slow  # real kernels: `make test-slow`
 def test_html_report(report):
     out, _, _ = report
     page = (out / "data_audit" / "00_data_audit.html").read_text(encoding="utf-8")
@@ -121,6 +126,7 @@ def test_html_report(report):
     assert 'lang="en"' in (out / "data_audit_en" / "00_data_audit.html").read_text(encoding="utf-8")[:300]
 
 
+@pytest.mark.slow  # real kernels: `make test-slow`
 def test_index(report):
     out, _, _ = report
     index = (out / "index.html").read_text(encoding="utf-8")
@@ -132,6 +138,7 @@ def test_index(report):
     assert "<script" not in index
 
 
+@pytest.mark.slow  # real kernels: `make test-slow`
 def test_cli_report(report, capsys):
     out, _, _ = report
     assert main(["report", "--out", str(out), "--no-progress", "--jobs", "2"]) == 0
@@ -140,6 +147,7 @@ def test_cli_report(report, capsys):
     assert main(["report", "--jobs", "0"]) == 2
 
 
+@pytest.mark.slow  # real kernels: `make test-slow`
 def test_unchanged_runs_are_skipped_and_force_reruns(report, monkeypatch):
     out, _, _ = report
     buf = io.StringIO()
@@ -154,6 +162,7 @@ def test_unchanged_runs_are_skipped_and_force_reruns(report, monkeypatch):
     assert "skipped" in buf.getvalue()
 
 
+@pytest.mark.slow  # real kernels: `make test-slow`
 def test_same_parameters_same_bytes_and_show_code(report, tmp_path, capsys):
     """A second run of data_audit (here through `study run --show-code`) gives byte-identical
     results.json and tables; the HTML keeps the code."""
@@ -192,6 +201,7 @@ def failing(tmp_path):
     registry.unregister("zz_fail")
 
 
+@pytest.mark.slow  # real kernels: `make test-slow`
 def test_notebook_that_raises(failing, tmp_path, capsys):
     out = tmp_path / "reports"
     assert main(["run", str(failing), "--out", str(out)]) == 1
@@ -210,6 +220,7 @@ def test_notebook_that_raises(failing, tmp_path, capsys):
     assert "failed" in index and "_failed/failing/zz_fail.ipynb" in index
 
 
+@pytest.mark.slow  # real kernels: `make test-slow`
 def test_report_keeps_going_past_a_failure(report, failing, tmp_path):
     out, _, _ = report
     invalid = tmp_path / "typo.yaml"
@@ -249,6 +260,7 @@ def test_bad_raw_inputs(tmp_path, capsys):
     assert not [p for p in (tmp_path / "r").iterdir() if p.name.startswith(".tmp-")]
 
 
+@pytest.mark.slow  # real kernels: `make test-slow`
 def test_killed_run_leaves_nothing_that_looks_complete(tmp_path):
     out = tmp_path / "reports"
     study = Path(sys.executable).parent / "study"
