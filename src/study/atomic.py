@@ -30,6 +30,16 @@ from pathlib import Path
 LOCK_SUFFIX = ".lock"
 
 
+def _read_umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+#: The process's umask, read once at import (reading it means setting it, which is not thread-safe).
+UMASK = _read_umask()
+
+
 def sha256_bytes(data: bytes) -> str:
     """SHA-256 (hex) of a byte string."""
     return hashlib.sha256(data).hexdigest()

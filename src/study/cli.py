@@ -20,6 +20,7 @@ from pathlib import Path
 
 from study import __version__
 from study.errors import StudyError
+from study.errors import one_line as _one_line
 from study.paths import processed_dir
 
 
@@ -274,11 +275,6 @@ def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         return 143
     parser.error(f"unknown command {args.command!r}")
     return 2
-
-
-def _one_line(text: str, limit: int = 500) -> str:
-    line = " ".join(text.split())
-    return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
 if __name__ == "__main__":

@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 
+def one_line(text: object, limit: int = 400) -> str:
+    """``text`` on one line (whitespace runs collapsed), cut to at most ``limit`` characters."""
+    line = " ".join(str(text).split())
+    return line if len(line) <= limit else line[: max(1, limit - 1)] + "…"
+
+
 class StudyError(Exception):
     """Base class for errors the CLI reports as a one-line message (exit code 2)."""
 

@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from study.atomic import (
-    LOCK_SUFFIX, OwnedTemp, file_sha256, locked, os_error_line, remove_stale, sha256_bytes, swap_folders, write_atomic,
+    LOCK_SUFFIX, UMASK, OwnedTemp, file_sha256, locked, os_error_line, remove_stale, sha256_bytes, swap_folders, write_atomic,
 )
 from study.errors import OutputError
 
@@ -50,14 +50,6 @@ OUTPUT_FILES = (
 RECORD = ".study-clean.json"
 #: Prefix of the temporary folder made inside the output folder (in-place mode).
 INSIDE_TMP = ".study-tmp-"
-def _read_umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-#: The process's umask, read once at import (setting it to read it is not thread-safe).
-_UMASK = _read_umask()
 #: Modules of the package that do not take part in the clean (a change to them does not make data stale).
 NOT_CLEANING = ("runner/", "analysis/", "parameters.py", "cli.py", "__main__.py", "models/", "atomic.py")
 
@@ -173,7 +165,7 @@ def write_outputs(result: CleanResult, out: Path, *, lock: bool = True) -> list[
 
 
 def _write_swap(result: CleanResult, out: Path, lock: bool) -> None:
-    tmp = OwnedTemp(out.parent, f".{out.name}.tmp-", mode=0o777 & ~_UMASK)
+    tmp = OwnedTemp(out.parent, f".{out.name}.tmp-", mode=0o777 & ~UMASK)
     try:
         render(result, tmp.path)
         (tmp.path / RECORD).write_text(_record(result, tmp.path, True), encoding="utf-8")

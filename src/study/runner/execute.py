@@ -15,7 +15,6 @@ folder ``reports/<name>/`` always holds a complete report whose
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import sys
@@ -24,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from study.atomic import OwnedTemp, pid_alive, remove_stale, swap_folders  # noqa: F401 (pid_alive: re-exported)
+from study.atomic import UMASK, OwnedTemp, pid_alive, remove_stale, swap_folders  # noqa: F401 (pid_alive: re-exported)
 from study.errors import StudyError
 from study.paths import project_root
 from study.runner import context
@@ -44,14 +43,6 @@ STATE_DIR = ".state"
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 
-def _read_umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-#: The process's umask, read once at import (in the main thread: setting it is not thread-safe).
-_UMASK = _read_umask()
 
 
 @dataclass
@@ -200,7 +191,7 @@ def execute_param_set(
         return RunOutcome(ps.name, "interrupted", message="not started: interrupted")
     out_root.mkdir(parents=True, exist_ok=True)
     started, t0 = now(), time.perf_counter()
-    owned = OwnedTemp(out_root, f"{TMP_PREFIX}{ps.name}-", mode=0o777 & ~_UMASK)  # as readable as any other folder
+    owned = OwnedTemp(out_root, f"{TMP_PREFIX}{ps.name}-", mode=0o777 & ~UMASK)  # as readable as any other folder
     tmp = owned.path
     git = git if git is not None else git_state()
     root = project_root()

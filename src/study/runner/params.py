@@ -42,7 +42,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticCustomError
 
-from study.errors import StudyError
+from study.errors import StudyError, one_line
 from study.parameters import ExistingFile, NotebookParams, ExistingFileMarker, resolve_path
 from study.paths import project_root
 
@@ -429,9 +429,8 @@ class YamlLimit(ValueError):
 
 
 def short(text: str, limit: int = 200) -> str:
-    """``text`` on one line, cut to at most ``limit`` characters."""
-    line = " ".join(str(text).split())
-    return line if len(line) <= limit else line[: max(1, limit - 1)] + "…"
+    """``text`` on one line, cut to at most ``limit`` characters (see :func:`study.errors.one_line`)."""
+    return one_line(text, limit)
 
 
 _BOOL = re.compile(r"^(?:true|false)$", re.IGNORECASE)

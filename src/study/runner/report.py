@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from study.errors import StudyError
+from study.errors import one_line as short
 from study.paths import project_root
 from study.runner import zygote
 from study.runner.processed import DataState
@@ -147,12 +148,6 @@ def _load_all(files: list[Path], overrides: dict[str, Any] | None) -> tuple[list
         except (Exception, RecursionError) as exc:  # noqa: BLE001 — one bad file never stops the others
             outcomes[key] = RunOutcome(key, "invalid", message=short(f"{f}: cannot be loaded: {type(exc).__name__}: {exc}"))
     return order, sets, outcomes
-
-
-def short(text: str, limit: int = 400) -> str:
-    """One line of at most ``limit`` characters."""
-    line = " ".join(str(text).split())
-    return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
 def run_report(
