@@ -6,7 +6,8 @@
 # files written by `python scripts/write_estimator_fixtures.py` (synthetic data with known
 # parameters, and bootstrap replicates made in Python). Output:
 # tests/fixtures/r_reference_estimators.json. Needs (Debian) r-base-core r-cran-boot
-# r-cran-sandwich r-cran-proc r-cran-brglm2 r-cran-lme4 r-cran-mass r-cran-pscl r-cran-jsonlite.
+# r-cran-sandwich r-cran-proc r-cran-brglm2 r-cran-lme4 r-cran-mass r-cran-pscl r-cran-jsonlite
+# (and r-cran-numderiv, pulled in by lme4).
 # Run from the repository root:
 #   Rscript scripts/r_reference_estimators.R
 # Count models that need integers use staff_count = ceiling(staff) (FTE 3.5 and 1.4 occur).
@@ -69,7 +70,8 @@ nb1_fit <- function(f, data) {
     if (max(abs(g)) < 1e-11) break
     par <- par - solve(H, g)
   }
-  H <- optimHess(par, nll, gr)
+  H <- numDeriv::jacobian(gr, par)  # Richardson extrapolation: optimHess's ndeps = 1e-3 is accurate to ~1e-4 only
+  H <- (H + t(H)) / 2
   list(names = nm(colnames(X)), beta = unname(par[1:p]), alpha = exp(par[p + 1]),
        se = unname(sqrt(diag(solve(H))))[1:p], se_log_alpha = sqrt(diag(solve(H)))[p + 1],
        loglik = -nll(par), grad_max = max(abs(gr(par))))
@@ -145,13 +147,7 @@ real$staff_ge4 <- as.integer(real$staff >= 4)
 firth_ref <- list(syn = firth_out(y ~ x1 + x2, bin), real = firth_out(staff_ge4 ~ log_pop, real))
 
 # --- boot::boot.ci BCa with the Python replicates and jackknife influence values ----------------------
-bca_out <- function(data, statistic, t) {
-  b <- boot(data, statistic, R = 2)
-  b$t <- matrix(t, ncol = 1); b$R <- length(t)
-  n <- NROW(data)
-  jack <- sapply(seq_len(n), function(i) statistic(data, seq_len(n)[-i]))
-  L <- empinf(b, type = "jack")
-  confs <- c(0.95, 0.90, 0.80)
+bca_levels <- function(b, t, L, confs) {
   ci <- boot.ci(b, conf = confs, type = c("bca", "perc", "basic"), L = L)
   w <- qnorm(sum(t < b$t0) / length(t))
   a <- sum(L^3) / (6 * sum(L^2)^1.5)
@@ -163,8 +159,19 @@ bca_out <- function(data, statistic, t) {
          bca_type7 = unname(quantile(t, adj, type = 7)), perc = unname(ci$percent[k, 4:5]),
          basic = unname(ci$basic[k, 4:5]))
   })
-  list(t0 = unname(b$t0), z0 = w, acceleration = a, L = unname(L), jackknife = unname(jack), n_boot = length(t),
-       levels = per)
+  list(z0 = w, acceleration = a, L = unname(L), levels = per)
+}
+# Two influence-value conventions: boot's empinf(type = "jack") = (n - 1)(t0 - t_(-i)) (Davison & Hinkley),
+# and Efron & Tibshirani's (1993, eq. 14.15) (n - 1)(mean(t_(-i)) - t_(-i)), which study.models.resample uses.
+bca_out <- function(data, statistic, t) {
+  b <- boot(data, statistic, R = 2)
+  b$t <- matrix(t, ncol = 1); b$R <- length(t)
+  n <- NROW(data)
+  jack <- sapply(seq_len(n), function(i) statistic(data, seq_len(n)[-i]))
+  confs <- c(0.95, 0.90, 0.80)
+  list(t0 = unname(b$t0), jackknife = unname(jack), n_boot = length(t),
+       boot_jack = bca_levels(b, t, empinf(b, type = "jack"), confs),
+       efron_jack = bca_levels(b, t, (n - 1) * (mean(jack) - jack), confs))
 }
 stat_ql <- function(d, i) unname(coef(glm(staff ~ log_pop, family = quasipoisson, data = d[i, ], control = glm_ctl))[2])
 stat_nb <- function(d, i) unname(coef(suppressWarnings(glm.nb(staff ~ log_pop, data = d[i, ], control = glm_ctl,
