@@ -20,7 +20,7 @@ Methods
   draws into K batches, SE = SD of the batch statistics / sqrt(K)) is offered
   as a check that includes it.
 * **Draws needed** (:func:`draws_needed`): the MC SE falls as 1/sqrt(B), so
-  B_needed = ⌈B (SE / target)²⌉ with target = half a unit of the last printed
+  B_needed = the smallest integer above B (SE / target)², with target = half a unit of the last printed
   digit, 0.5·10^(−decimals) (:func:`half_unit`).
 * **p-value floor** (:func:`format_p`): a permutation p can be no smaller than
   1/(B + 1); it prints as ``"< 1/(B+1)"`` with the number, e.g. ``"< 0.0002"``
@@ -155,6 +155,11 @@ def half_unit(decimals: int) -> float:
     return 0.5 * 10.0 ** (-decimals)
 
 
+def _strictly_above(x: float) -> int:
+    """Smallest integer B > x (x rounded to 9 decimals first, against floating-point noise), at least 1."""
+    return max(1, int(math.floor(round(x, 9))) + 1)
+
+
 def draws_needed(mc_se: float, n_draws: int, decimals: int) -> int:
     """Number of draws that brings the MC SE below half a unit of the last printed digit.
 
@@ -170,18 +175,18 @@ def draws_needed(mc_se: float, n_draws: int, decimals: int) -> int:
     Returns
     -------
     int
-        ⌈B·(SE/target)²⌉ (at least 1), target = :func:`half_unit`.
+        The smallest B' > B·(SE/target)², so that SE·sqrt(B/B') < target = :func:`half_unit`.
     """
     if not np.isfinite(mc_se):
         raise ValueError("mc_se must be finite")
     target = half_unit(decimals)
-    return max(1, int(math.ceil(n_draws * (mc_se / target) ** 2)))
+    return _strictly_above(n_draws * (mc_se / target) ** 2)
 
 
 def pvalue_draws_needed(p: float, decimals: int) -> int:
     """Permutations needed so that sqrt(p(1 − p)/B) < half a unit of the last printed digit of p."""
     target = half_unit(decimals)
-    return max(1, int(math.ceil(p * (1 - p) / target**2)))
+    return _strictly_above(p * (1 - p) / target**2)
 
 
 def format_p(p: float, n_draws: int, decimals: int = 4) -> str:
