@@ -74,6 +74,19 @@ MUTANTS = [
     Mutant("shift_half_boot_se", "BCa interval shifted by 0.5 bootstrap SE", RESAMPLE,
            "out.append(float(np.quantile(d, adj)))",
            "out.append(float(np.quantile(d, adj)) + 0.5 * float(np.std(d, ddof=1)))", tuple(T_BOOT)),
+    # --- other errors in the existing estimators ---------------------------------------------------
+    Mutant("ql_dispersion_df_n", "QL dispersion X²/n instead of X²/(n-p) (kernels)", KERNELS,
+           "dof = np.maximum(wb.sum(axis=1) - p, 1)", "dof = np.maximum(wb.sum(axis=1), 1)", tuple(T_QL)),
+    Mutant("bootstrap_resample_size", "bootstrap resamples n-1 rows", RESAMPLE,
+           "return rng.multinomial(n, np.full(n, 1.0 / n), size=n_boot).astype(float)",
+           "return rng.multinomial(n - 1, np.full(n, 1.0 / n), size=n_boot).astype(float)", tuple(T_BOOT)),
+    Mutant("delong_variance_swapped", "DeLong variance divides the structural components by the wrong counts",
+           "src/study/models/binary.py", "cov = np.atleast_2d(np.cov(v10)) / m + np.atleast_2d(np.cov(v01)) / n",
+           "cov = np.atleast_2d(np.cov(v10)) / n + np.atleast_2d(np.cov(v01)) / m",
+           ("tests/test_r_reference_estimators.py",)),
+    Mutant("permutation_p_without_plus_one", "permutation p = #extreme / B (no +1)", RESAMPLE,
+           "p = (1 + np.sum(np.abs(tv) >= np.abs(t_obs) * (1 - 1e-10))) / (1 + tv.size)",
+           "p = np.sum(np.abs(tv) >= np.abs(t_obs) * (1 - 1e-10)) / tv.size", ("tests/test_models_resample.py",)),
     # --- errors in the new modules -----------------------------------------------------------------
     Mutant("hc3_leverage_power", "HC3 divides by (1-h) instead of (1-h)^2", "src/study/models/robust.py",
            "u = u / (1.0 - h)", "u = u / np.sqrt(1.0 - h)", ("tests/test_r_reference_estimators.py", "tests/test_models_robust.py")),
@@ -88,7 +101,7 @@ MUTANTS = [
     Mutant("glmm_agq_weights", "AGQ nodes not rescaled by the curvature", "src/study/models/glmm.py",
            "uq = u + tq * sd", "uq = u + tq", ("tests/test_r_reference_estimators.py", "tests/test_models_glmm.py")),
     Mutant("zt_truncation_dropped", "zero-truncated Poisson without the truncation term", "src/study/models/hurdle.py",
-           "            ll = ll - np.log(-np.expm1(-mu))\n", "",
+           "ll = ll - np.log(-np.expm1(-mu))", "ll = ll - 0.0",
            ("tests/test_r_reference_estimators.py", "tests/test_models_hurdle.py")),
     Mutant("nb1_variance", "NB1 size mu/alpha replaced by 1/alpha (NB2)", "src/study/models/hurdle.py",
            "        r = mu / alpha\n", "        r = 1.0 / alpha + 0 * mu\n",
@@ -111,12 +124,14 @@ def _copy_tree(dst: Path) -> None:
 
 def _run_tests(copy: Path, tests: list[str], slow: bool) -> tuple[int, str]:
     env = dict(os.environ, PYTHONPATH=str(copy / "src"), PYTHONDONTWRITEBYTECODE="1")
-    cmd = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", "-W", "ignore", *tests]
+    cmd = [sys.executable, "-m", "pytest", "-x", "-q", "-rfE", "-p", "no:cacheprovider", "-W", "ignore", *tests]
     if slow:
         cmd += ["-m", "slow or not slow"]
     p = subprocess.run(cmd, cwd=copy, env=env, capture_output=True, text=True)
-    last = [ln for ln in p.stdout.strip().splitlines() if ln.strip()]
-    return p.returncode, (last[-1] if last else p.stderr.strip()[-300:])
+    lines = [ln for ln in p.stdout.strip().splitlines() if ln.strip()]
+    first_fail = next((ln.split(" - ")[0] for ln in lines if ln.startswith(("FAILED", "ERROR"))), "")
+    summary = lines[-1] if lines else p.stderr.strip()[-300:]
+    return p.returncode, f"{summary}{' -- ' + first_fail if first_fail else ''}"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -157,6 +172,8 @@ def main(argv: list[str] | None = None) -> int:
             finally:
                 f.write_text(text, encoding="utf-8")
             status = "caught" if rc == 1 else ("MISSED" if rc == 0 else "ERROR")
+            if status == "caught" and "ERROR tests/" in tail and "::" not in tail.split("ERROR tests/")[1].split()[0]:
+                status = "ERROR"  # a collection error (the mutant broke the module), not a failing test
             results.append((m, status, f"{tail} ({time.time() - t0:.0f} s)"))
             print(f"{status:7s} {m.name:38s} {m.what}: {tail}", flush=True)
     missed = [m for m, s, _ in results if s == "MISSED"]
