@@ -127,7 +127,7 @@ def _run_tests(copy: Path, tests: list[str], slow: bool) -> tuple[int, str]:
     cmd = [sys.executable, "-m", "pytest", "-x", "-q", "-rfE", "-p", "no:cacheprovider", "-W", "ignore", *tests]
     if slow:
         cmd += ["-m", "slow or not slow"]
-    p = subprocess.run(cmd, cwd=copy, env=env, capture_output=True, text=True)
+    p = subprocess.run(cmd, cwd=copy, env=env, capture_output=True, text=True, check=False)
     lines = [ln for ln in p.stdout.strip().splitlines() if ln.strip()]
     first_fail = next((ln.split(" - ")[0] for ln in lines if ln.startswith(("FAILED", "ERROR"))), "")
     summary = lines[-1] if lines else p.stderr.strip()[-300:]
@@ -147,7 +147,8 @@ def main(argv: list[str] | None = None) -> int:
         copy = Path(tmp) / "repo"
         _copy_tree(copy)
         check = subprocess.run([sys.executable, "-c", "import study, sys; print(study.__file__)"], cwd=copy,
-                               env=dict(os.environ, PYTHONPATH=str(copy / "src")), capture_output=True, text=True)
+                               env=dict(os.environ, PYTHONPATH=str(copy / "src")), capture_output=True, text=True,
+                               check=False)
         if not check.stdout.strip().startswith(str(copy)):
             print(f"the copy's package is not the one imported ({check.stdout.strip()})", file=sys.stderr)
             return 2

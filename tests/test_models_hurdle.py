@@ -9,8 +9,16 @@ import pytest
 import statsmodels.api as sm
 from scipy import stats
 
-from study.models.diagnostics import (HurdleDist, NB1Dist, NB2Dist, PoissonDist, expected_zeros, predictive,
-                                      quantile_residuals, rootogram)
+from study.models.diagnostics import (
+    HurdleDist,
+    NB1Dist,
+    NB2Dist,
+    PoissonDist,
+    expected_zeros,
+    predictive,
+    quantile_residuals,
+    rootogram,
+)
 from study.models.hurdle import compare_models, fit_count_model, fit_hurdle, lr_test
 
 

@@ -8,9 +8,18 @@ import math
 import numpy as np
 import pytest
 
-from study.models.montecarlo import (IntervalClaim, batch_means_se, bca_adjusted_levels, classify_interval,
-                                     draws_needed, format_p, half_unit, pvalue_draws_needed, pvalue_mc_se,
-                                     quantile_mc_se)
+from study.models.montecarlo import (
+    IntervalClaim,
+    batch_means_se,
+    bca_adjusted_levels,
+    classify_interval,
+    draws_needed,
+    format_p,
+    half_unit,
+    pvalue_draws_needed,
+    pvalue_mc_se,
+    quantile_mc_se,
+)
 from study.models.resample import bca_interval
 
 

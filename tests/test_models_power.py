@@ -6,8 +6,13 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from study.models.power import (equivalence_bounds, minimum_detectable_effect, simulate_power, tost,
-                                wald_statistics)
+from study.models.power import (
+    equivalence_bounds,
+    minimum_detectable_effect,
+    simulate_power,
+    tost,
+    wald_statistics,
+)
 
 
 def _design(n=49, seed=0):

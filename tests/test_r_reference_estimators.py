@@ -84,7 +84,7 @@ def test_glmm_matches_glmer(case, ref, real, syn):
         assert fit.sd_group == pytest.approx(sd[grp_key], abs=1e-4)
         assert fit.sd_obs == pytest.approx(sd["obs.(Intercept)"], abs=1e-4)
     else:
-        assert fit.sd_group == pytest.approx(list(sd.values())[0], abs=1e-4)
+        assert fit.sd_group == pytest.approx(next(iter(sd.values())), abs=1e-4)
     assert fit.loglik_lme4 == pytest.approx(r["loglik"], abs=1e-4)
     np.testing.assert_allclose(fit.se, r["se"], rtol=1e-4)
 

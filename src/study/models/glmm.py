@@ -88,8 +88,8 @@ class GLMMFit:
     def coef_table(self, level: float = 0.95) -> list[dict[str, float | str]]:
         """Rows ``name, estimate, se, ci_low, ci_high, p_value`` (Wald z, as glmer's summary)."""
         z = stats.norm.ppf(0.5 + level / 2)
-        return [dict(name=nm, estimate=float(b), se=float(s), ci_low=float(b - z * s), ci_high=float(b + z * s),
-                     p_value=float(2 * stats.norm.sf(abs(b / s))), n=self.n)
+        return [{"name": nm, "estimate": float(b), "se": float(s), "ci_low": float(b - z * s),
+                 "ci_high": float(b + z * s), "p_value": float(2 * stats.norm.sf(abs(b / s))), "n": self.n}
                 for nm, b, s in zip(self.names, self.beta, self.se)]
 
 
@@ -138,7 +138,7 @@ class _Problem:
                 if fn >= f - 1e-12 * abs(f):
                     break
                 step /= 2
-            u, v, fold, f = un, vn, f, fn
+            u, v, f = un, vn, fn
             if max(np.max(np.abs(step * du)), np.max(np.abs(step * dv)) if t > 0 else 0.0) < 1e-11:
                 break
         return u, v
@@ -251,7 +251,7 @@ def poisson_glmm(X: np.ndarray, y: np.ndarray, groups: np.ndarray, offset: np.nd
     k = len(start)
     bounds = [(None, None)] * p + [(0.0, None)] * (k - p)
     res = optimize.minimize(prob.deviance, start, method="L-BFGS-B", bounds=bounds,
-                            options=dict(ftol=1e-15, gtol=1e-9, maxiter=2000, maxfun=20000))
+                            options={"ftol": 1e-15, "gtol": 1e-9, "maxiter": 2000, "maxfun": 20000})
     x = res.x.copy()
     fx = prob.deviance(x)
     # Newton polish on a finite-difference Hessian (free parameters only; SDs at 0 stay there)

@@ -37,7 +37,13 @@ import pandas as pd
 from scipy import optimize, stats
 from scipy.special import loggamma
 
-from study.models.diagnostics import HurdleDist, NB1Dist, NB2Dist, PoissonDist, expected_zeros
+from study.models.diagnostics import (
+    HurdleDist,
+    NB1Dist,
+    NB2Dist,
+    PoissonDist,
+    expected_zeros,
+)
 
 FAMILIES = ("poisson", "nb2", "nb1", "ztp", "ztnb2")
 #: Below this α the NB fit is at the Poisson limit (flagged ``boundary``).
@@ -118,7 +124,7 @@ def _maximise(ll: Callable, x0: np.ndarray) -> tuple[np.ndarray, np.ndarray, flo
         return _cs_grad(nll_c, np.asarray(x, float))
 
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        res = optimize.minimize(nll, x0, jac=grad, method="BFGS", options=dict(gtol=1e-9, maxiter=5000))
+        res = optimize.minimize(nll, x0, jac=grad, method="BFGS", options={"gtol": 1e-9, "maxiter": 5000})
         x, fx = res.x, nll(res.x)
         for _ in range(50):
             g = grad(x)
@@ -411,8 +417,9 @@ def compare_models(fits: Mapping[str, CountModelFit | HurdleFit]) -> pd.DataFram
         elif f.y.shape != y0.shape or not np.array_equal(f.y, y0):
             raise ValueError(f"{name}: fitted to other counts; likelihoods are not comparable")
         fam = f"hurdle-{f.dist}" if isinstance(f, HurdleFit) else f.family
-        rows.append(dict(name=name, family=fam, n=f.n, loglik=f.loglik, n_params=f.n_params, aic=f.aic, bic=f.bic,
-                         observed_zeros=int(np.sum(f.y == 0)), expected_zeros=expected_zeros(f.distribution())))
+        rows.append({"name": name, "family": fam, "n": f.n, "loglik": f.loglik, "n_params": f.n_params, "aic": f.aic,
+                     "bic": f.bic, "observed_zeros": int(np.sum(f.y == 0)),
+                     "expected_zeros": expected_zeros(f.distribution())})
     out = pd.DataFrame(rows)
     out.insert(7, "delta_aic", out["aic"] - out["aic"].min())
     return out

@@ -86,8 +86,8 @@ def quantile_mc_se(draws: np.ndarray, q: float, z: float = 1.0) -> float:
     if B < 2 or not 0 < q < 1:
         return float("nan")
     half = z * math.sqrt(B * q * (1 - q))
-    lo = min(max(int(math.floor(B * q - half)), 0), B - 1)
-    hi = min(max(int(math.ceil(B * q + half)), 0), B - 1)
+    lo = min(max(math.floor(B * q - half), 0), B - 1)
+    hi = min(max(math.ceil(B * q + half), 0), B - 1)
     width = (hi - lo) / (2 * half) if half > 0 else 1.0  # correct for integer rounding of the ranks
     return float((d[hi] - d[lo]) / (2 * z * width)) if hi > lo else 0.0
 
@@ -157,7 +157,7 @@ def half_unit(decimals: int) -> float:
 
 def _strictly_above(x: float) -> int:
     """Smallest integer B > x (x rounded to 9 decimals first, against floating-point noise), at least 1."""
-    return max(1, int(math.floor(round(x, 9))) + 1)
+    return max(1, math.floor(round(x, 9)) + 1)
 
 
 def draws_needed(mc_se: float, n_draws: int, decimals: int) -> int:
@@ -208,7 +208,7 @@ def format_p(p: float, n_draws: int, decimals: int = 4) -> str:
     """
     floor = 1.0 / (n_draws + 1)
     if p <= floor * (1 + 1e-9):
-        sig = max(decimals, -int(math.floor(math.log10(floor))) + 1)
+        sig = max(decimals, -math.floor(math.log10(floor)) + 1)
         txt = f"{floor:.{sig}f}".rstrip("0").rstrip(".")
         return f"< {txt}"
     return f"{p:.{decimals}f}"
