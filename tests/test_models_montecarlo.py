@@ -85,3 +85,32 @@ def test_classify_interval():
     assert c.status == "excludes" and c.side == "below"
     with pytest.raises(ValueError):
         classify_interval(2.0, 1.0, 0.0, 0.1, 0.1)
+
+
+def test_bca_bound_mc_se_matches_the_spread_over_bootstrap_seeds():
+    """On the real extract, the order-statistic MC SE of each BCa bound of the QL log-population slope
+    (999 draws) agrees with the SD of that bound over 60 bootstrap seeds (within 35%: the SD itself is
+    estimated from 60 values, relative SE about 9%)."""
+    from pathlib import Path
+
+    import pandas as pd
+
+    from study.models.montecarlo import bca_bounds_mc_se
+    from study.models.resample import bootstrap_count
+
+    d = pd.read_csv(Path(__file__).resolve().parent / "fixtures" / "r_reference_data.csv", dtype={"entity_id": str})
+    d["log_pop"] = np.log(d["population"])
+    rows, ses = [], []
+    for seed in range(60):
+        b = bootstrap_count(d, "staff", ["log_pop"], family="poisson_ql", n_boot=999, seed=seed)
+        r = b.row("log_pop")
+        rows.append((r["ci_low"], r["ci_high"]))
+        if seed < 10:
+            ses.append(bca_bounds_mc_se(r["estimate"], b.draws["log_pop"].to_numpy(), b.jackknife["log_pop"].to_numpy()))
+    sd = np.std(np.array(rows), axis=0, ddof=1)
+    est = np.median(np.array(ses), axis=0)
+    np.testing.assert_allclose(est, sd, rtol=0.35)
+    b = bootstrap_count(d, "staff", ["log_pop"], family="poisson_ql", n_boot=999, seed=0)
+    bm = bca_bounds_mc_se(b.row("log_pop")["estimate"], b.draws["log_pop"].to_numpy(), b.jackknife["log_pop"].to_numpy(),
+                          method="batch_means")
+    assert np.all(np.array(bm) > 0.5 * sd) and np.all(np.array(bm) < 2.5 * sd)

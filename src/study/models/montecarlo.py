@@ -117,6 +117,48 @@ def bca_adjusted_levels(z0: float, acceleration: float, level: float = 0.95) -> 
     return out[0], out[1]
 
 
+def bca_bounds_mc_se(estimate: float, draws: np.ndarray, jackknife: np.ndarray, level: float = 0.95,
+                     method: str = "order_statistic", n_batches: int = 10) -> tuple[float, float]:
+    """Monte Carlo SEs of the two bounds of a BCa interval.
+
+    Parameters
+    ----------
+    estimate : float
+        The full-sample estimate (units of the statistic).
+    draws : numpy.ndarray
+        Bootstrap replicates (B,), in the order drawn (NaN = failed refit, ignored).
+    jackknife : numpy.ndarray
+        Leave-one-out estimates (n,).
+    level : float
+        Confidence level of the interval.
+    method : {"order_statistic", "batch_means"}
+        ``"order_statistic"``: :func:`quantile_mc_se` at the BCa-adjusted
+        levels (z₀ and a held at their values); ``"batch_means"``: the BCa
+        bound recomputed on ``n_batches`` batches of the draws (includes the
+        variation of z₀; slightly conservative).
+
+    Returns
+    -------
+    tuple of float
+        (SE of the lower bound, SE of the upper bound), in the units of the statistic.
+    """
+    from study.models.resample import bca_interval
+
+    d = np.asarray(draws, float)
+    d = d[np.isfinite(d)]
+    if method == "order_statistic":
+        _, _, z0, acc = bca_interval(estimate, d, jackknife, level)
+        if not np.isfinite(z0):
+            return float("nan"), float("nan")
+        q1, q2 = bca_adjusted_levels(z0, acc, level)
+        return quantile_mc_se(d, q1), quantile_mc_se(d, q2)
+    if method == "batch_means":
+        lo = batch_means_se(d, lambda x: bca_interval(estimate, x, jackknife, level)[0], n_batches)
+        hi = batch_means_se(d, lambda x: bca_interval(estimate, x, jackknife, level)[1], n_batches)
+        return lo, hi
+    raise ValueError("method must be 'order_statistic' or 'batch_means'")
+
+
 def batch_means_se(draws: np.ndarray, statistic: Callable[[np.ndarray], float], n_batches: int = 10) -> float:
     """Monte Carlo SE of ``statistic(draws)`` by batch means.
 
