@@ -118,3 +118,26 @@ def test_regressor_residual_permutation_size_each_tail():
         upper += (1 + np.sum(null >= t)) / (1 + null.size) <= 0.025
         lower += (1 + np.sum(null <= t)) / (1 + null.size) <= 0.025
     assert_each_tail(upper, lower, reps)
+
+
+def test_glmm_wald_interval_each_tail():
+    """Poisson GLMM (Laplace) Wald z interval of a within-group slope, 12 groups of 10, group SD 0.5:
+    each tail's error at the nominal rate; the SD estimate is roughly unbiased."""
+    from study.models.glmm import poisson_glmm, simulate_poisson_glmm
+
+    reps, G, m = 500, 12, 10
+    rng = np.random.default_rng(10)
+    g = np.repeat(np.arange(G), m)
+    beta = np.array([0.5, 0.3])
+    above = below = 0
+    sds = []
+    for _ in range(reps):
+        X = np.column_stack([np.ones(G * m), rng.normal(0, 1, G * m)])
+        y = simulate_poisson_glmm(X, beta, g, 0.5, seed=rng)
+        f = poisson_glmm(X, y, g)
+        z = stats.norm.ppf(0.975)
+        above += f.beta[1] - z * f.se[1] > beta[1]
+        below += f.beta[1] + z * f.se[1] < beta[1]
+        sds.append(f.sd_group)
+    assert_each_tail(above, below, reps)
+    assert abs(np.mean(sds) - 0.5) < 0.06
