@@ -1,6 +1,7 @@
 """Coverage and size simulations (≥ 500 replications), each tail checked on its own.
 
-Run with ``pytest -m slow`` (``make test-slow``). Every test counts, over R seeded replications,
+Marked ``slow``: ``make test`` leaves them out, ``make test-slow`` (run by CI) runs them
+(``pytest -m slow``); about 6 minutes on 2 shared cores. Every test counts, over R seeded replications,
 how often the interval lies wholly *above* the true value (lower-tail error) and wholly *below*
 it (upper-tail error), and requires each count to lie in the central 99.9% binomial band of the
 nominal rate (1 − level)/2. A two-sided coverage check alone would pass an interval that is
@@ -22,13 +23,6 @@ from study.models.resample import bootstrap_count, permutation_test
 from study.models.robust import sandwich_cov
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(autouse=True)
-def _only_when_selected(request):
-    """Skip unless the run selects the slow marker (``-m slow``), whether or not pytest's addopts deselect it."""
-    if "slow" not in (request.config.getoption("markexpr") or ""):
-        pytest.skip("slow simulation: run with `pytest -m slow` (make test-slow)")
 
 
 def tail_band(reps: int, level: float = 0.95, conf: float = 0.999) -> tuple[int, int]:
