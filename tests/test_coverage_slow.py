@@ -33,6 +33,7 @@ def tail_band(reps: int, level: float = 0.95, conf: float = 0.999) -> tuple[int,
 
 def assert_each_tail(above: int, below: int, reps: int, level: float = 0.95) -> None:
     lo, hi = tail_band(reps, level)
+    print(f"tails: above {above}/{reps}, below {below}/{reps}, band [{lo}, {hi}]")  # shown with -s / on failure
     assert lo <= above <= hi, f"interval above the truth {above}/{reps} times, band [{lo}, {hi}]"
     assert lo <= below <= hi, f"interval below the truth {below}/{reps} times, band [{lo}, {hi}]"
 
