@@ -9,7 +9,9 @@ reported as an error, not as caught).
 
     .venv/bin/python scripts/mutants.py            # all mutants, quick tests only
     .venv/bin/python scripts/mutants.py --slow     # also the slow coverage simulations
-    .venv/bin/python scripts/mutants.py --only bca_z0_sign,hc3_leverage
+    .venv/bin/python scripts/mutants.py --only bca_z0_sign,hc3_leverage_power
+    .venv/bin/python scripts/mutants.py --only shift_half_boot_se \
+        --tests "tests/test_coverage_slow.py::test_bca_bootstrap_each_tail[poisson_ql-100-999]"
 
 Exit status: 0 when every mutant is caught, 1 when any is missed, 2 on an error.
 """
@@ -138,6 +140,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--slow", action="store_true", help="also run the slow coverage simulations")
     ap.add_argument("--only", default="", help="comma-separated mutant names")
+    ap.add_argument("--tests", default="", help="comma-separated test paths/node ids run instead of each mutant's own "
+                    "(slow tests included), e.g. to see what the coverage simulations alone catch")
     args = ap.parse_args(argv)
     chosen = [m for m in MUTANTS if not args.only or m.name in args.only.split(",")]
     if not chosen:
@@ -152,8 +156,10 @@ def main(argv: list[str] | None = None) -> int:
         if not check.stdout.strip().startswith(str(copy)):
             print(f"the copy's package is not the one imported ({check.stdout.strip()})", file=sys.stderr)
             return 2
-        all_tests = sorted({t for m in chosen for t in m.tests} | (set(T_SLOW) if args.slow else set()))
-        rc, tail = _run_tests(copy, all_tests, args.slow)
+        override = [t for t in args.tests.split(",") if t]
+        slow = args.slow or bool(override)
+        all_tests = override or sorted({t for m in chosen for t in m.tests} | (set(T_SLOW) if args.slow else set()))
+        rc, tail = _run_tests(copy, all_tests, slow)
         if rc != 0:
             print(f"baseline: the unmutated tests fail ({tail}); fix them first", file=sys.stderr)
             return 2
@@ -168,8 +174,8 @@ def main(argv: list[str] | None = None) -> int:
             f.write_text(text.replace(m.old, m.new), encoding="utf-8")
             t0 = time.time()
             try:
-                tests = list(m.tests) + (T_SLOW if args.slow else [])
-                rc, tail = _run_tests(copy, tests, args.slow)
+                tests = override or (list(m.tests) + (T_SLOW if args.slow else []))
+                rc, tail = _run_tests(copy, tests, slow)
             finally:
                 f.write_text(text, encoding="utf-8")
             status = "caught" if rc == 1 else ("MISSED" if rc == 0 else "ERROR")
