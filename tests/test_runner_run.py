@@ -81,7 +81,7 @@ def test_report_folder(report, name):
         assert {"name", "estimate", "interval", "n"} <= set(r)
     w = by["welfare_median"]
     assert w["reference"] == 16.4 and w["interval"][0] <= w["estimate"] <= w["interval"][1] and w["n"] >= 56
-    assert by["n_entities"]["estimate"] == (63 if name == "data_audit_en" else 57)
+    assert by["n_entities"]["estimate"] == (63 if name == "data_audit_prefectures" else 57)
     m = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     assert m["status"] == "ok" and m["run"] == name
     assert m["parameters"]["00_data_audit"]["bootstrap_draws"] == 2000 and len(m["params_hash"]) == 64

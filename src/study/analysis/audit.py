@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from study.analysis.codebook import entity_codebook, field_labels
-from study.analysis.plotting import text
+from study.analysis.codebook import distinct_labels, entity_codebook, field_labels
+from study.analysis.plotting import palette, text, wrap
 from study.analysis.tables import read_csv
 from study.models.describe import wilson
 from study.models.results import HeadlineResult, headline_result
@@ -432,27 +432,25 @@ def reference_comparison(entities: pd.DataFrame, draws: int, seed: int, confiden
 # figures
 
 
-def short_label(label: str, width: int = 26) -> str:
-    """A field label short enough for an axis.
+def short_label(label: str, width: int = 30) -> str:
+    """A field label for an axis: without the notes after ※, wrapped (never cut).
 
     Parameters
     ----------
     label : str
         A field label.
     width : int
-        Characters kept at most.
+        Characters per line (:func:`study.analysis.plotting.wrap`).
 
     Returns
     -------
     str
-        The label without the notes after ※ and with collapsed spaces, cut with an ellipsis.
+        The label without the notes after ※, with collapsed spaces, on as many lines as it needs.
     """
-    label = " ".join(str(label).split("※")[0].split())
-    return label if len(label) <= width else label[: width - 1] + "…"
+    return wrap(" ".join(str(label).split("※")[0].split()), width)
 
 
 def _stacked_barh(ax: Axes, table: pd.DataFrame, by: str, lang: Lang, title: str, legend_title: str, top: int) -> None:
-    import seaborn as sns
 
     t = table.assign(label=[short_label(x) for x in table["field_label"]])
     pivot = t.pivot_table(index="field", columns=by, values="n", aggfunc="sum", fill_value=0)
@@ -460,7 +458,7 @@ def _stacked_barh(ax: Axes, table: pd.DataFrame, by: str, lang: Lang, title: str
     pivot = pivot.loc[totals.index[:top][::-1]]  # the `top` most frequent fields, largest at the top
     pivot = pivot.loc[:, pivot.sum(axis=0) > 0]
     labels = t.drop_duplicates("field").set_index("field")["label"]
-    colors = sns.color_palette("tab20", n_colors=max(len(pivot.columns), 1))
+    colors = palette(max(len(pivot.columns), 1))
     y = np.arange(len(pivot))
     left = np.zeros(len(pivot))
     for color, col in zip(colors, pivot.columns):
@@ -541,7 +539,8 @@ def fig_missingness(miss: pd.DataFrame, lang: Lang = "ja") -> Figure:
     ax.barh(y, m["share_missing_pct"], color="#4c72b0")
     for yy, (pct, k) in zip(y, zip(m["share_missing_pct"], m["n_missing"])):
         ax.text(pct + 1, yy, f"{k}/{n}", va="center", fontsize=8)
-    ax.set_yticks(y, [short_label(x, 34) for x in m["label"]])
+    labels = distinct_labels(list(m["column"]), lang)  # the table's label column keeps column names for shared labels
+    ax.set_yticks(y, [short_label(labels[c], 44) for c in m["column"]])
     ax.set_ylim(-0.7, len(m) - 0.3)
     ax.set_xlim(0, 112)
     ax.set_xlabel(text("share_missing_pct", lang))

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from study.analysis.plotting import wrap
 from study.parameters import Lang
 
 if TYPE_CHECKING:
@@ -70,7 +71,7 @@ def fig_forest(table: pd.DataFrame, lang: Lang, xlabel: str, reference: float | 
     e, low, high = (table[c].to_numpy(float) for c in (est, lo, hi))
     ax.errorbar(e, ypos, xerr=[e - low, high - e], fmt="o", color="#4c72b0", capsize=4)
     names = list(labels) if labels is not None else list(table["name"].astype(str))
-    ax.set_yticks(ypos, [f"{nm} (n = {int(n)})" for nm, n in zip(names, table["n"])])
+    ax.set_yticks(ypos, [wrap(f"{nm} (n = {int(n)})", 36) for nm, n in zip(names, table["n"])])
     if reference is not None:
         ax.axvline(reference, color="#c44e52", ls="--", lw=1, label=ref_label or None)
         if ref_label:
@@ -82,5 +83,5 @@ def fig_forest(table: pd.DataFrame, lang: Lang, xlabel: str, reference: float | 
         ax.xaxis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0)))
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
         ax.xaxis.set_minor_formatter(NullFormatter())
-    ax.set_xlabel(xlabel)
+    ax.set_xlabel(wrap(xlabel, 64))
     return fig

@@ -176,7 +176,7 @@ def fig_spec_curve(results: RobustnessResults, lang: Lang = "ja") -> Figure:
     for i, (c, o) in enumerate(rows):
         m = sp[c].astype(str) == o
         a2.scatter(x[m], np.full(m.sum(), i), s=4, color="#333333")
-    a2.set_yticks(range(len(rows)), [f"{c}: {o}" for c, o in rows], fontsize=7)
+    a2.set_yticks(range(len(rows)), [f"{text('choice_' + c, lang)}: {text('opt_' + o, lang)}" for c, o in rows], fontsize=7)
     a2.invert_yaxis()
     a2.set_xlabel(text("rank", lang))
     return fig

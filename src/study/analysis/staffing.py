@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from study.analysis.figures import new_figure
-from study.analysis.plotting import text
+from study.analysis.plotting import text, wrap
 from study.analysis.tables import Tables, load_frame
 from study.models import (
     conditional_association,
@@ -382,9 +382,15 @@ def fig_scale(frame: pd.DataFrame, scale: pd.DataFrame, lang: Lang = "ja", level
         ax.plot(grid, np.exp(a + b * np.log(grid)), color=colour, lw=2, label=f"{text(fam, lang)}: β = {b:.2f}")
     ax.set_xscale("log")
     ax.set_yscale("symlog", linthresh=1)
-    ax.set_ylim(bottom=-0.3)
+    top = 10 ** np.ceil(np.log10(max(float(np.nanmax(y)), 1.0)) + 0.3)  # room above the largest plan and its name
+    ax.set_ylim(-0.3, top)
+    from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
+
+    ax.yaxis.set_major_locator(FixedLocator([0] + [10.0 ** e for e in range(int(np.log10(top)) + 1)]))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+    ax.yaxis.set_minor_locator(NullLocator())
     ax.set_xlabel(text("population", lang))
-    ax.set_ylabel(text("staff", lang) + (" (symlog)" if lang == "en" else "(対数目盛)"))
+    ax.set_ylabel(wrap(text("staff", lang) + text("symlog", lang), 44))
     ax.set_title(f"n = {len(frame)}")
     ax.legend(fontsize=8, loc="upper left")
     return fig

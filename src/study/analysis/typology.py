@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from study.analysis.figures import new_figure
-from study.analysis.plotting import text
+from study.analysis.plotting import text, wrap
 from study.analysis.tables import Tables, load_frame
 from study.models.frame import AnalysisFrame
 from study.models.results import HeadlineResult, headline_result
@@ -174,7 +174,7 @@ def fig_choose_k(choice: pd.DataFrame, k: int, lang: Lang = "ja") -> Figure:
     for ax, lab in ((a1, "silhouette"), (a2, "stability")):
         ax.axvline(k, color="#c44e52", ls="--", lw=1)
         ax.set_xlabel(text("k", lang))
-        ax.set_ylabel(text(lab, lang))
+        ax.set_ylabel(wrap(text(lab, lang), 40))
         ax.set_xticks(choice["k"])
     fig.suptitle(f"n = {int(choice['n'].iloc[0])}; k = {k}", fontsize=10)
     return fig
@@ -244,7 +244,7 @@ def fig_cluster_outcomes(results: TypologyResults, lang: Lang = "ja") -> Figure:
         ax.errorbar(x, e, yerr=[e - rows["ci_low"].to_numpy(), rows["ci_high"].to_numpy() - e], fmt="o", capsize=4, color="#4c72b0")
         ax.set_xticks(x, [f"{c}\n(n = {int(n)})" for c, n in zip(x, rows["n"])])
         ax.set_xlabel(text("cluster", lang))
-        ax.set_ylabel(text(outcome, lang))
+        ax.set_ylabel(wrap(text(outcome, lang), 34))
         ax.set_title(f"p = {tests.loc[f'kruskal:{outcome}', 'p_value']:.3g}", fontsize=9)
     return fig
 
