@@ -452,7 +452,7 @@ def short_label(label: str, width: int = 30) -> str:
 
 def _stacked_barh(ax: Axes, table: pd.DataFrame, by: str, lang: Lang, title: str, legend_title: str, top: int) -> None:
 
-    t = table.assign(label=[short_label(x) for x in table["field_label"]])
+    t = table.assign(label=[short_label(x, 36) for x in table["field_label"]])
     pivot = t.pivot_table(index="field", columns=by, values="n", aggfunc="sum", fill_value=0)
     totals = pivot.sum(axis=1).sort_values(ascending=False, kind="mergesort")
     pivot = pivot.loc[totals.index[:top][::-1]]  # the `top` most frequent fields, largest at the top
@@ -501,7 +501,7 @@ def fig_cleaning(corr: pd.DataFrame, iss: pd.DataFrame, n_entities: int, lang: L
 
     n1 = min(top, corr["field"].nunique())
     n2 = min(top, iss["field"].nunique())
-    fig, axes = plt.subplots(2, 1, figsize=(12, 0.34 * (n1 + n2) + 3.2), constrained_layout=True,
+    fig, axes = plt.subplots(2, 1, figsize=(12, 0.5 * (n1 + n2) + 3.2), constrained_layout=True,
                              gridspec_kw={"height_ratios": [max(n1, 1), max(n2, 1)]})
     if lang == "ja":
         t1, t2 = "修正した値: 項目×ルール", "読み取りの問題: 項目×チェック"

@@ -559,7 +559,7 @@ def findings_markdown(notebook: str, records: Sequence[Record], lang: Lang, head
         sep = "" if lang == "ja" else " "
         title = question_title(key, lang)
         end = "" if title.endswith(("?", "。")) else ("。" if lang == "ja" else ".")
-        parts.append(f"**{title}{end}** " + sep.join(sentences))
+        parts.append(f"**{title}{end}** " + sep.join(sentences).replace("[", "\\[").replace("]", "\\]"))
     return "\n\n".join(parts)
 
 
@@ -705,7 +705,14 @@ def reader_table(df: Any, lang: Lang) -> Any:
     styler = frame.style
     if isinstance(df.index, pd.RangeIndex):
         styler = styler.hide(axis="index")
-    return styler.set_table_attributes('class="study-table"')
+    # text left, numbers right (a column is numeric when every shown value starts like a number)
+    def numeric(col: Any) -> bool:
+        return all(v == "–" or v[:1].isdigit() or v[:1] in "−<" for v in frame[col])
+    text_cols = [c for c in frame.columns if not numeric(c)]
+    if text_cols:
+        styler = styler.set_properties(subset=text_cols, **{"text-align": "left"})
+    styles = [{"selector": "th", "props": [("text-align", "left")]}]
+    return styler.set_table_styles(styles).set_table_attributes('class="study-table"')
 
 
 def use_reader_tables(lang: Lang) -> None:
