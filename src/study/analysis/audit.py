@@ -635,33 +635,3 @@ def headline_results(tables: AuditTables, entities: pd.DataFrame, comparison: pd
                           interval=(r["pop_weighted_low"], r["pop_weighted_high"]), unit=r["unit"], reference=r["national"],
                           label=f"population-weighted {r['quantity']}", method=f"percentile bootstrap {pct} interval"))
     return out
-
-
-def summary_text(comparison: pd.DataFrame, k: int, n: int, confidence: float) -> str:
-    """A few plain sentences on what the numbers show (English; the notebook's closing cell).
-
-    Parameters
-    ----------
-    comparison : pandas.DataFrame
-        :func:`reference_comparison`.
-    k, n : int
-        Values corrected and values read (:func:`share_corrected`).
-    confidence : float
-        Confidence level of the intervals (quoted).
-
-    Returns
-    -------
-    str
-        One line on the clean and one per reference quantity.
-    """
-    pct = f"{confidence:.0%}"
-    lines = [f"The cleaning changed {k} of {n} values read ({100 * k / n:.1f}%); every change is logged with its rule."]
-    for _, r in comparison.iterrows():
-        inside = r["median_low"] <= r["national"] <= r["median_high"]
-        rel = "consistent with" if inside else ("below" if r["median_high"] < r["national"] else "above")
-        lines.append(
-            f"{r['quantity']}: sample median {r['median']:.1f}{r['unit']} ({pct} interval {r['median_low']:.1f}–{r['median_high']:.1f}, "
-            f"n = {int(r['n'])}) is {rel} the national {r['national']:g}{r['unit']}; "
-            f"population-weighted {r['pop_weighted_mean']:.1f}{r['unit']}; {r['share_above_national_pct']:.0f}% of entities lie above it."
-        )
-    return "\n".join(lines)

@@ -74,8 +74,8 @@ def fig_forest(table: pd.DataFrame, lang: Lang, xlabel: str, reference: float | 
     ax.set_yticks(ypos, [wrap(f"{nm} (n = {int(n)})", 36) for nm, n in zip(names, table["n"])])
     if reference is not None:
         ax.axvline(reference, color="#c44e52", ls="--", lw=1, label=ref_label or None)
-        if ref_label:
-            ax.legend(fontsize=8, loc="best")
+        if ref_label:  # above the axes, right: never over an interval
+            ax.legend(fontsize=8, loc="lower right", bbox_to_anchor=(1.0, 1.0), frameon=False, borderaxespad=0.2)
     if log:
         from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 

@@ -114,7 +114,7 @@ def num(x: Any, sig: int = 3) -> str:
 
 
 def pvalue(p: Any) -> str:
-    """A p-value as a reader expects it: ``< 0.001``, else two significant figures.
+    """A p-value as a reader expects it: ``< 0.001``, ``0.004`` below 0.01, else two decimals (``0.03``).
 
     Parameters
     ----------
@@ -124,14 +124,14 @@ def pvalue(p: Any) -> str:
     Returns
     -------
     str
-        ``< 0.001``, ``0.044``, ``0.22``; ``–`` when missing.
+        ``< 0.001``, ``0.004``, ``0.04``, ``0.22``; ``–`` when missing.
     """
     if p is None or not math.isfinite(float(p)):
         return "–"
     p = float(p)
     if p < 0.001:
         return "< 0.001"
-    return _fixed(p, min(_decimals(p, 2), 3))
+    return _fixed(p, 2 if p >= 0.01 else 3)  # 0.03, 0.22; 0.004
 
 
 def p_text(p: Any) -> str:
@@ -495,10 +495,10 @@ def _audit(rec: dict[str, Record], lang: Lang) -> dict[str, list[str]]:
             return "above the national value" if above else "below the national value"
 
         if lang == "ja":
-            out.append(f"{noun}: 中央値 {_iv(m, 3)}{unit}({rel(m)})、人口加重 {_iv(w, 3)}{unit}({rel(w)})。"
+            out.append(f"{noun}: 中央値 {_iv(m)}{unit}({rel(m)})、人口加重 {_iv(w)}{unit}({rel(w)})。"
                        f"全国値は {num(ref)}{unit}。")
         else:
-            out.append(f"{noun[0].upper() + noun[1:]}: median {_iv(m, 3)}{unit} ({rel(m)}), population-weighted {_iv(w, 3)}{unit} "
+            out.append(f"{noun[0].upper() + noun[1:]}: median {_iv(m)}{unit} ({rel(m)}), population-weighted {_iv(w)}{unit} "
                        f"({rel(w)}); national {num(ref)}{unit}.")
     return {"audit": out} if out else {}
 
@@ -867,3 +867,29 @@ def headline_frame(records: Sequence[Record], lang: Lang) -> Any:
                      "reference": "–" if ref is None else (percent(ref) if unit == "share" else num(ref))})
     return pd.DataFrame(rows, columns=["quantity", "interval", "n", "reference"]).rename(
         columns={c: _header(c, lang) for c in ("quantity", "interval", "n", "reference")})
+
+
+def question_of(notebook: str, name: str) -> str:
+    """The question a headline record answers (``Q1``…``Q6``, or ``audit``).
+
+    Parameters
+    ----------
+    notebook : str
+        The record's notebook.
+    name : str
+        The record's name.
+
+    Returns
+    -------
+    str
+        Question key.
+    """
+    if notebook == "00_data_audit":
+        return "audit"
+    if notebook == "10_staffing":
+        if name.startswith(("rate_ratio_", "p_perm_")):
+            return "Q2"
+        if name.startswith(("median_", "share_implementer_")):
+            return "Q3"
+        return "Q1"
+    return next((k for k, q in QUESTIONS.items() if q["notebook"] == notebook), "audit")
