@@ -14,16 +14,24 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-from matplotlib.collections import PathCollection  # noqa: E402
-from matplotlib.lines import Line2D  # noqa: E402
-from matplotlib.text import Text  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from matplotlib.collections import PathCollection
+from matplotlib.lines import Line2D
+from matplotlib.text import Text
 
-from study.analysis import audit, plotting, registry, robustness, staffing, targets, typology  # noqa: E402
-from study.analysis.figures import fig_forest  # noqa: E402
-from study.analysis.tables import load_tables  # noqa: E402
+from study.analysis import (
+    audit,
+    plotting,
+    registry,
+    robustness,
+    staffing,
+    targets,
+    typology,
+)
+from study.analysis.figures import fig_forest
+from study.analysis.tables import load_tables
 
 LANGS = ("ja", "en")
 

@@ -486,7 +486,7 @@ def _audit(rec: dict[str, Record], lang: Lang) -> dict[str, list[str]]:
         ref = float(m["reference"])
         noun = _noun("welfare_rate_permille" if var == "welfare" else "aging_rate_pct", lang)
 
-        def rel(r: Record) -> str:
+        def rel(r: Record, ref: float = ref) -> str:
             if includes(r, ref):
                 return "全国値と区別できない" if lang == "ja" else "not distinguishable from the national value"
             above = r["interval"][0] > ref

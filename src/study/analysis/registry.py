@@ -16,7 +16,13 @@ from pathlib import Path
 from study.analysis import prose, robustness, staffing, targets, typology
 from study.analysis.tables import Tables, load_tables
 from study.models.results import HeadlineResult
-from study.parameters import NotebookParams, RobustnessParams, StaffingParams, TargetsParams, TypologyParams
+from study.parameters import (
+    NotebookParams,
+    RobustnessParams,
+    StaffingParams,
+    TargetsParams,
+    TypologyParams,
+)
 
 
 @dataclass(frozen=True)

@@ -153,9 +153,11 @@ package versions and git commit.</p>
     tmp = out_root / f".index.html.{os.getpid()}"
     tmp.write_text(page, encoding="utf-8")
     os.replace(tmp, path)
+    from study.runner.datapage import build_data_page
     from study.runner.studydoc import build_study_documents
 
     build_study_documents(out_root)  # reports/study.html, study.en.html (+ PDFs when Chromium is installed)
+    build_data_page(out_root)  # reports/data.html: the entities with clickable provenance
     return path
 
 
@@ -258,6 +260,8 @@ def start_here_html(out_root: Path) -> str:
         "they plan, whether they set measurable targets, and whether they fall into types. Read the whole study as one document "
         '— <a href="study.html">study.html (日本語)</a> · <a href="study.en.html">study.en.html (English)</a> — or start from '
         "the findings below, each linked to its full report. The data audit comes first: it says what the cleaning changed and "
-        "whom the sample describes.</p>"
+        "whom the sample describes. "
+        '<a href="data.html">The data page</a> lists every plan; each value links to the raw text it was read from, its '
+        "source line and the rule that corrected it.</p>"
         + "".join(blocks) + "</section>"
     )

@@ -37,8 +37,8 @@ DOCUMENTS = {"ja": "study.html", "en": "study.en.html"}
 #: Figures of each section: (run's notebook, figure stem, caption ja, caption en).
 FIGURES: dict[str, list[tuple[str, str, str, str]]] = {
     "audit": [("00_data_audit", "sample_vs_national", "標本と全国値: 生活保護受給率と高齢化率(各点が1団体、菱形は中央値と95%区間、破線は全国値)",
-               "The sample against national values: public-assistance and aging rates (a dot per entity; diamond: median "
-               "with 95% interval; dashed: national value)")],
+               ("The sample against national values: public-assistance and aging rates (a dot per entity; diamond: median "
+                "with 95% interval; dashed: national value)"))],
     "Q1": [("10_staffing", "q1_staff_vs_population", "人口と計画された推進員の数(両対数、菱形は拠点ごとに推進員を置く計画)と2つのモデルの当てはめ",
             "Planned coordinators against population (log–log; diamonds: hub plans) with the fits of both count models"),
            ("10_staffing", "q1_elasticity", "人口弾力性 β: 2つのモデルとモデルに基づく区間・BCa区間(破線は比例 β = 1)",
@@ -54,8 +54,8 @@ FIGURES: dict[str, list[tuple[str, str, str, str]]] = {
            ("30_typology", "cluster_outcomes", "クラスター別の推進員・目標(平均と95%区間、並べ替え検定のp値)",
             "Staffing and targets by cluster (means with 95% intervals, permutation p)")],
     "Q6": [("40_robustness", "specification_curve", "仕様曲線: 全仕様の β とその区間、並べ替え帰無曲線の95%帯、各仕様の選択",
-            "Specification curve: β of every specification with its interval, the 95% band of the permutation null, "
-            "and the choices of each specification")],
+            ("Specification curve: β of every specification with its interval, the 95% band of the permutation null, "
+             "and the choices of each specification"))],
 }
 
 #: Fixed text of the document, by language.
@@ -371,7 +371,7 @@ def print_pdfs(pages: list[Path], timeout: float = 120) -> list[Path]:
                    "--host-resolver-rules=MAP * ~NOTFOUND", f"--user-data-dir={profile}", "--no-pdf-header-footer",
                    f"--print-to-pdf={pdf}", page.resolve().as_uri()]
             try:
-                done = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+                done = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
             except (OSError, subprocess.TimeoutExpired) as exc:
                 print(f"{pdf.name} skipped: Chromium failed ({exc.__class__.__name__})")
                 continue
