@@ -53,6 +53,7 @@ PROBE = """<script>window.addEventListener('load', function () { setTimeout(func
     .filter(function (n) { return /^https?:/.test(n); });
   d.setAttribute('data-scroll-width', document.documentElement.scrollWidth);
   d.setAttribute('data-viewport', window.innerWidth);
+  d.setAttribute('data-scroll-height', document.documentElement.scrollHeight);
   d.setAttribute('data-network', net.join(' '));
   var imgs = Array.prototype.slice.call(document.images);
   d.setAttribute('data-images', imgs.length);
@@ -164,7 +165,9 @@ def check_page(binary: str, page: Path, name: str, capture_dir: Path, expect: li
     c.check(bool(measured) and not net, f"no network request{'' if not net else ': ' + net[:200]}")
     png = capture_dir / f"{name}.png"
     pdf = capture_dir / f"{name}.pdf"
-    shot = chromium(binary, [f"--screenshot={png}", f"--window-size={VIEWPORT[0]},{VIEWPORT[1]}"], url)
+    # full page: a window as tall as the page (capped), so the findings at the end are in the picture
+    height = min(max(int(measured.get("scroll-height", "0") or 0), VIEWPORT[1]), 16000)
+    shot = chromium(binary, [f"--screenshot={png}", f"--window-size={VIEWPORT[0]},{height}"], url)
     c.check(shot.returncode == 0 and png.is_file() and png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 20_000,
             f"screenshot {png} ({png.stat().st_size if png.is_file() else 0:,} bytes)")
     printed = chromium(binary, [f"--print-to-pdf={pdf}", "--no-pdf-header-footer"], url)

@@ -75,3 +75,10 @@ def test_headline_labels_cover_every_record(headlines):
         for r in recs:
             for lang in ("ja", "en"):
                 assert prose.headline_label(r["name"], lang) != r["name"], r["name"]
+
+
+def test_reader_table_with_columns_sharing_a_header():
+    df = pd.DataFrame({"name": ["a"], "label": ["A"], "n": [3]})
+    out = prose.reader_frame(df, "ja")
+    assert out.columns.is_unique and len(out.columns) == 3
+    assert "<table" in prose.reader_table(df, "ja").to_html()

@@ -337,6 +337,30 @@ def missingness(entities: pd.DataFrame, lang: Lang = "ja") -> pd.DataFrame:
     return out
 
 
+def missing_for_readers(miss: pd.DataFrame, lang: Lang = "ja") -> pd.DataFrame:
+    """The columns with missing values, each named by a distinct label in the label language.
+
+    :func:`missingness` keeps the column name where two columns share a form label (its CSV is for
+    machines); here every column gets its own label (:func:`study.analysis.codebook.distinct_labels`).
+
+    Parameters
+    ----------
+    miss : pandas.DataFrame
+        :func:`missingness`.
+    lang : {"ja", "en"}
+        Label language.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``label, n, n_missing, share_missing_pct`` of the columns with at least one missing value,
+        most missing first.
+    """
+    m = miss[miss["n_missing"] > 0].sort_values(["share_missing_pct", "column"], ascending=[False, True], kind="mergesort")
+    labels = distinct_labels(list(m["column"]), lang)
+    return m.assign(label=[labels[c] for c in m["column"]])[["label", "n", "n_missing", "share_missing_pct"]].reset_index(drop=True)
+
+
 # ---------------------------------------------------------------------------
 # sample vs national values
 

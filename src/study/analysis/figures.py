@@ -37,6 +37,14 @@ def new_figure(width: float = 7.5, height: float = 4.8) -> tuple[Figure, Axes]:
     return plt.subplots(figsize=(width, height), layout="constrained")
 
 
+def _row_label(name: str, n: int, width: int = 36) -> str:
+    """``name (n = …)`` on one line when it fits, else the name wrapped and ``(n = …)`` on its own line."""
+    one = f"{name} (n = {n})"
+    if wrap(one, width) == one:
+        return one
+    return f"{wrap(name, width)}\n(n = {n})"
+
+
 def fig_forest(table: pd.DataFrame, lang: Lang, xlabel: str, reference: float | None = None, ref_label: str = "",
                labels: Sequence[str] | None = None, log: bool = False, est: str = "estimate", lo: str = "ci_low",
                hi: str = "ci_high") -> Figure:
@@ -71,7 +79,7 @@ def fig_forest(table: pd.DataFrame, lang: Lang, xlabel: str, reference: float | 
     e, low, high = (table[c].to_numpy(float) for c in (est, lo, hi))
     ax.errorbar(e, ypos, xerr=[e - low, high - e], fmt="o", color="#4c72b0", capsize=4)
     names = list(labels) if labels is not None else list(table["name"].astype(str))
-    ax.set_yticks(ypos, [wrap(f"{nm} (n = {int(n)})", 36) for nm, n in zip(names, table["n"])])
+    ax.set_yticks(ypos, [_row_label(nm, int(n)) for nm, n in zip(names, table["n"])])
     if reference is not None:
         ax.axvline(reference, color="#c44e52", ls="--", lw=1, label=ref_label or None)
         if ref_label:  # above the axes, right: never over an interval

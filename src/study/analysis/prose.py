@@ -670,6 +670,8 @@ def reader_frame(df: Any, lang: Lang) -> Any:
     import pandas as pd
 
     df = df.copy()
+    if "label" in df.columns:  # a readable label is there: the identifier columns beside it are for machines (CSV)
+        df = df.drop(columns=[c for c in ("column", "quantity") if c in df.columns])
     pairs = [("estimate", "ci_low", "ci_high"), ("rate_ratio", "rr_low", "rr_high"), ("odds_ratio", "or_low", "or_high")]
     merged: dict[str, str] = {}
     for est, lo, hi in pairs:
@@ -689,6 +691,12 @@ def reader_frame(df: Any, lang: Lang) -> Any:
     out = pd.DataFrame({c: [_cell(v, c) if not (c in merged) else v for v in df[c]] for c in df.columns}, index=df.index)
     headers = {c: (_header("interval", lang) if merged.get(c) == "interval" and c == "estimate"
                    else _header(c, lang) + (" [95%]" if merged.get(c) == "interval" else "")) for c in out.columns}
+    seen: dict[str, int] = {}
+    for h in headers.values():
+        seen[h] = seen.get(h, 0) + 1
+    # two columns with one header (e.g. name and label): keep the column name visible for both, so
+    # the table stays unambiguous (and Styler gets unique columns)
+    headers = {c: (f"{h} ({str(c).replace('_', ' ')})" if seen[h] > 1 else h) for c, h in headers.items()}
     return out.rename(columns=headers)
 
 
@@ -703,7 +711,7 @@ def reader_table(df: Any, lang: Lang) -> Any:
 
     frame = reader_frame(df, lang)
     styler = frame.style
-    if isinstance(df.index, pd.RangeIndex):
+    if _row_numbers(df.index):
         styler = styler.hide(axis="index")
     # text left, numbers right (a column is numeric when every shown value starts like a number)
     def numeric(col: Any) -> bool:
@@ -713,6 +721,13 @@ def reader_table(df: Any, lang: Lang) -> Any:
         styler = styler.set_properties(subset=text_cols, **{"text-align": "left"})
     styles = [{"selector": "th", "props": [("text-align", "left")]}]
     return styler.set_table_styles(styles).set_table_attributes('class="study-table"')
+
+
+def _row_numbers(index: Any) -> bool:
+    """Whether an index is only row numbers (unnamed integers, e.g. after filtering rows): not shown."""
+    import pandas as pd
+
+    return index.name is None and not isinstance(index, pd.MultiIndex) and pd.api.types.is_integer_dtype(index)
 
 
 def use_reader_tables(lang: Lang) -> None:
@@ -727,7 +742,7 @@ def use_reader_tables(lang: Lang) -> None:
     import pandas as pd
 
     ip.display_formatter.formatters["text/html"].for_type(pd.DataFrame, lambda df: reader_table(df, lang).to_html())
-    ip.display_formatter.formatters["text/plain"].for_type(pd.DataFrame, lambda df, p, cycle: p.text(reader_frame(df, lang).to_string(index=not isinstance(df.index, pd.RangeIndex))))
+    ip.display_formatter.formatters["text/plain"].for_type(pd.DataFrame, lambda df, p, cycle: p.text(reader_frame(df, lang).to_string(index=not _row_numbers(df.index))))
 
 
 # --- headline numbers in words ---------------------------------------------------
