@@ -615,6 +615,10 @@ COLUMN_LABELS: dict[str, dict[str, str]] = {
     "n_missing": {"ja": "欠損(件)", "en": "missing (entities)"},
     "share_missing_pct": {"ja": "欠損率(%)", "en": "missing (%)"},
     "cluster": {"ja": "クラスター", "en": "cluster"},
+    "rule": {"ja": "修正ルール", "en": "correction rule"},
+    "check": {"ja": "問題の種類", "en": "check"},
+    "field": {"ja": "列名", "en": "column"},
+    "field_label": {"ja": "項目", "en": "field"},
     "rank": {"ja": "順位", "en": "rank"},
 }
 
@@ -670,7 +674,8 @@ def reader_frame(df: Any, lang: Lang) -> Any:
     import pandas as pd
 
     df = df.copy()
-    if "label" in df.columns:  # a readable label is there: the identifier columns beside it are for machines (CSV)
+    if "label" in df.columns or (lang == "ja" and "label_ja" in df.columns):
+        # a readable label is there: the identifier columns beside it are for machines (the CSV keeps them)
         df = df.drop(columns=[c for c in ("column", "quantity") if c in df.columns])
     pairs = [("estimate", "ci_low", "ci_high"), ("rate_ratio", "rr_low", "rr_high"), ("odds_ratio", "or_low", "or_high")]
     merged: dict[str, str] = {}
