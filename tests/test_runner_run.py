@@ -128,7 +128,15 @@ def test_index(report):
         for nb in RUNS[p.stem]:
             assert f'href="{p.stem}/{nb}.html"' in index
     assert index.count('<td class="ok">ok') == len(PARAMS)
-    assert "welfare_rate_permille" in index and "(n = 56)" in index
+    assert "median public-assistance rate (‰): 12.5 [" in index and "(n = 56)" in index  # in words, not column names
+    words = " ".join(re.findall(r'<ul class="results">(.*?)</ul>', index, re.S))
+    words += index[index.index('id="start-here"'):index.index("<h2>Runs</h2>")]
+    assert "welfare_rate_permille" not in words and not re.search(r"\b\d+(\.\d+)?[eE][-+]?\d+\b", words)
+    # the reader's order: data audit, then Q1–Q6; a start-here block; the study documents and the data page
+    order = [index.index(f'href="{run}/') for run in ("data_audit", "staffing", "targets", "typology", "robustness")]
+    assert order == sorted(order) and "Start here" in index
+    for page in ("study.html", "study.en.html", "data.html"):
+        assert f'href="{page}"' in index and (out / page).is_file()
     assert "<script" not in index
 
 
