@@ -84,7 +84,7 @@ def test_report_folder(report, name):
         assert {"name", "estimate", "interval", "n"} <= set(r)
     w = by["welfare_median"]
     assert w["reference"] == 16.4 and w["interval"][0] <= w["estimate"] <= w["interval"][1] and w["n"] >= 56
-    assert by["n_entities"]["estimate"] == (63 if name == "data_audit_en" else 57)
+    assert by["n_entities"]["estimate"] == (63 if name == "data_audit_prefectures" else 57)
     m = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     assert m["status"] == "ok" and m["run"] == name
     assert m["parameters"]["00_data_audit"]["bootstrap_draws"] == 2000 and len(m["params_hash"]) == 64
@@ -134,7 +134,15 @@ def test_index(report):
         for nb in RUNS[p.stem]:
             assert f'href="{p.stem}/{nb}.html"' in index
     assert index.count('<td class="ok">ok') == len(PARAMS)
-    assert "welfare_rate_permille" in index and "(n = 56)" in index
+    assert "median public-assistance rate (‰): 12.5 [" in index and "(n = 56)" in index  # in words, not column names
+    words = " ".join(re.findall(r'<ul class="results">(.*?)</ul>', index, re.S))
+    words += index[index.index('id="start-here"'):index.index("<h2>Runs</h2>")]
+    assert "welfare_rate_permille" not in words and not re.search(r"\b\d+(\.\d+)?[eE][-+]?\d+\b", words)
+    # the reader's order: data audit, then Q1–Q6; a start-here block; the study documents and the data page
+    order = [index.index(f'href="{run}/') for run in ("data_audit", "staffing", "targets", "typology", "robustness")]
+    assert order == sorted(order) and "Start here" in index
+    for page in ("study.html", "study.en.html", "data.html"):
+        assert f'href="{page}"' in index and (out / page).is_file()
     assert "<script" not in index
 
 
