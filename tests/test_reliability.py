@@ -92,6 +92,7 @@ def test_stale_folder_of_a_live_process_in_another_namespace_is_kept(tmp_path):
     finally:
         child.stdin.close()
         child.wait()
+        child.stdout.close()
     assert remove_stale(tmp_path, (".tmp-",)) == [folder]
 
 

@@ -210,6 +210,8 @@ def execute_param_set(
         "command": command,
         "parameters": {r.notebook: r.values() for r in ps.runs},
         "params_hash": ps.params_hash(),
+        "overrides": dict(ps.overrides),
+        "override_of": ps.base_name,
         "input_hash": hash_of_inputs,
         "notebooks": [{"notebook": r.notebook, "file": rel(notebook_path(r.notebook)),
                        "sha256": file_sha256(notebook_path(r.notebook))} for r in ps.runs],

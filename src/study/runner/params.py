@@ -249,6 +249,10 @@ class ParamSet:
     title: str
     description: str
     runs: tuple[NotebookRun, ...] = field(default_factory=tuple)
+    #: ``--set`` overrides (name, value) of an override run; empty for the parameter-set file as written.
+    overrides: tuple[tuple[str, Any], ...] = ()
+    #: The parameter-set file's own run name, for an override run (``None`` otherwise).
+    base_name: str | None = None
 
     def canonical(self) -> dict[str, Any]:
         """What defines the run: title and each notebook's full parameters (defaults filled in)."""
@@ -401,7 +405,21 @@ def _load_param_set(path: Path, shown: str, overrides: dict[str, Any] | None) ->
     if len(set(names)) != len(names):
         raise ParamsError(shown, "a notebook appears twice; make a second parameter-set file instead")
     title = str(data.get("title") or name)
-    return ParamSet(name=name, path=path, title=title, description=str(data.get("description") or "").strip(), runs=tuple(runs))
+    description = str(data.get("description") or "").strip()
+    if overrides:
+        return override_set(ParamSet(name=name, path=path, title=title, description=description, runs=tuple(runs)),
+                            overrides)
+    return ParamSet(name=name, path=path, title=title, description=description, runs=tuple(runs))
+
+
+def override_set(base: ParamSet, overrides: dict[str, Any]) -> ParamSet:
+    """The run of ``base`` with ``--set`` overrides: its own name ``<name>--<first 8 hex of the params hash>``
+    (two dashes never occur in a parameter-set name, so it can never replace a default run), a title that
+    says so, and the overrides kept for the manifest and the index."""
+    shown = ", ".join(f"{k}={v}" for k, v in sorted(overrides.items()))
+    return ParamSet(name=f"{base.name}--{base.params_hash()[:8]}", path=base.path,
+                    title=f"{base.title} — override: {short(shown, 200)}", description=base.description,
+                    runs=base.runs, overrides=tuple(sorted(overrides.items())), base_name=base.name)
 
 
 def parse_override(text: str) -> tuple[str, Any]:

@@ -99,9 +99,14 @@ def build_index(out_root: Path, outcomes: list[RunOutcome] | None = None) -> Pat
         outcome = current.get(name)
         links, results_html = [], ""
         title = ""
+        override = ""
         if ok is not None:
             folder, m = ok
             title = m.get("title", "")
+            if m.get("override_of"):
+                changed = ", ".join(f"{k} = {v}" for k, v in sorted((m.get("overrides") or {}).items()))
+                override = (f'<br><span class="override">override run of <a href="{_esc(m["override_of"])}/">'
+                            f'{_esc(m["override_of"])}</a>; changed: {_esc(changed)}</span>')
             for nb in m.get("notebooks", []):
                 nbn = nb["notebook"]
                 links.append(f'<a href="{_esc(name)}/{_esc(nbn)}.html">{_esc(nbn)} (HTML)</a>')
@@ -137,7 +142,7 @@ def build_index(out_root: Path, outcomes: list[RunOutcome] | None = None) -> Pat
             note += " <span class=\"meta\">(unchanged, not re-run)</span>"
         secs_text = f"{secs:.1f}" if isinstance(secs, (int, float)) else ""
         rows.append(
-            f"<tr><td><strong>{_esc(name)}</strong><br><span class=\"meta\">{_esc(title)}</span></td>"
+            f"<tr><td><strong>{_esc(name)}</strong><br><span class=\"meta\">{_esc(title)}</span>{override}</td>"
             f"<td class=\"{status}\">{status}{note}</td><td>{results_html}</td>"
             f"<td>{' · '.join(links)}</td><td class=\"meta\">{_esc(when)}<br>{secs_text} s</td></tr>"
         )

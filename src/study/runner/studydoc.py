@@ -165,7 +165,8 @@ nav ol { padding-left: 1.3em; }
 
 
 def _runs(out_root: Path) -> dict[str, dict[str, Any]]:
-    """Successful runs by name: manifest, results and folder (the last successful one, even if a later attempt failed)."""
+    """Successful runs by name: manifest, results and folder (the last successful one, even if a later attempt
+    failed). Override runs (``study run --set``) are left out: the study reports the parameter sets as written."""
     runs: dict[str, dict[str, Any]] = {}
     if not out_root.is_dir():
         return runs
@@ -174,7 +175,7 @@ def _runs(out_root: Path) -> dict[str, dict[str, Any]]:
             continue
         m = read_json(folder / "manifest.json")
         res = read_json(folder / "results.json")
-        if m and m.get("status") == "ok" and res:
+        if m and m.get("status") == "ok" and res and not m.get("override_of"):  # override runs stay out of the study
             runs[folder.name] = {"manifest": m, "results": res.get("results", []), "folder": folder}
     failed = out_root / "_failed"
     if failed.is_dir():
