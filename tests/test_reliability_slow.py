@@ -33,7 +33,9 @@ SETS = {
     "audit-en": "notebook: 00_data_audit\nparameters:\n  label_language: en\n  include_prefectures: true\n  bootstrap_draws: 100\n",
     "audit-all": "notebook: 00_data_audit\nparameters:\n  include_prefectures: true\n  bootstrap_draws: 100\n",
 }
-TEMP_NAME = __import__("re").compile(r"^\.([^/]*\.)?(tmp|old|data)-")  # .tmp-…, .data-…, .processed.tmp-… (and their locks)
+TEMP_NAME = __import__("re").compile(
+    r"^\.([^/]*\.)?(tmp|old|data)-"
+)  # .tmp-…, .data-…, .processed.tmp-… (and their locks)
 
 
 class Project:
@@ -59,12 +61,25 @@ class Project:
         return self.root / "reports"
 
     def start(self, *args: str) -> subprocess.Popen:
-        return subprocess.Popen([sys.executable, "-m", "study", *args], cwd=self.root, env=self.env, text=True,
-                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+        return subprocess.Popen(
+            [sys.executable, "-m", "study", *args],
+            cwd=self.root,
+            env=self.env,
+            text=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
 
     def run(self, *args: str) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-m", "study", *args], cwd=self.root, env=self.env, text=True,
-                              capture_output=True, timeout=900)
+        return subprocess.run(
+            [sys.executable, "-m", "study", *args],
+            cwd=self.root,
+            env=self.env,
+            text=True,
+            capture_output=True,
+            timeout=900,
+        )
 
     def processes(self) -> list[int]:
         """Processes started by this project's commands (kernels and fork servers included)."""

@@ -110,7 +110,11 @@ def split_blocks(lines: tuple[str, ...]) -> list[Block]:
             body = _drop_next_title(body, *headers[k + 1][1])
         block = Block(Line(i + 1, lines[i]), pref, muni, body)
         block.sections = find_sections(body)
-        if blocks and not block.has_form_body() and (pref, muni) == (blocks[-1].prefecture_raw, blocks[-1].municipality_raw):
+        if (
+            blocks
+            and not block.has_form_body()
+            and (pref, muni) == (blocks[-1].prefecture_raw, blocks[-1].municipality_raw)
+        ):
             blocks[-1].continuation.extend(body)
             continue
         blocks.append(block)

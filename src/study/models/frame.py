@@ -82,9 +82,24 @@ class HubPlan:
 HUB_PLANS: dict[str, HubPlan] = {
     p.entity_id: p
     for p in (
-        HubPlan("131121", "世田谷区", 28, "④ 28人(各地域包括支援センターの既存業務に追加して…): one per 地域包括支援センター (28 centres)"),
-        HubPlan("032018", "盛岡市", 20, "④ 20人(専任1名, 兼任19人): one dedicated plus 19 staff of partner agencies holding the role concurrently"),
-        HubPlan("131164", "豊島区", 20, "④ 20人 placed in the agencies listed in ⑥ (社協 CSW, 高齢者総合相談センター, 保健所, 窓口…)"),
+        HubPlan(
+            "131121",
+            "世田谷区",
+            28,
+            "④ 28人(各地域包括支援センターの既存業務に追加して…): one per 地域包括支援センター (28 centres)",
+        ),
+        HubPlan(
+            "032018",
+            "盛岡市",
+            20,
+            "④ 20人(専任1名, 兼任19人): one dedicated plus 19 staff of partner agencies holding the role concurrently",
+        ),
+        HubPlan(
+            "131164",
+            "豊島区",
+            20,
+            "④ 20人 placed in the agencies listed in ⑥ (社協 CSW, 高齢者総合相談センター, 保健所, 窓口…)",
+        ),
         HubPlan("131237", "江戸川区", 9, "④ 9人(各なごみの家1名): one per なごみの家 hub"),
     )
 }
@@ -263,9 +278,13 @@ def analysis_frame(
     )
     data = df[keep].reset_index(drop=True)
     options = dict(
-        include_prefectures=include_prefectures, staffing=staffing, welfare=welfare,
-        exclude_zero_staff=exclude_zero_staff, exclude_hub_plans=exclude_hub_plans,
-        hub_plans=sorted(hubs), require=list(require),
+        include_prefectures=include_prefectures,
+        staffing=staffing,
+        welfare=welfare,
+        exclude_zero_staff=exclude_zero_staff,
+        exclude_hub_plans=exclude_hub_plans,
+        hub_plans=sorted(hubs),
+        require=list(require),
     )
     return AnalysisFrame(data=data, excluded=excluded, options=options)
 

@@ -281,8 +281,11 @@ def nb2_loglik(y: np.ndarray, mu: np.ndarray, theta: np.ndarray, w: np.ndarray, 
         # no cancellation between huge terms near the Poisson limit (θ → ∞)
         pos = y > 0
         yp = np.where(pos, y, 1.0)
-        ll = (np.where(pos, gammaln(yp) - betaln(th, yp), 0.0) - th * np.log1p(mu / th)
-              + np.where(pos, y * np.log(mu / (th + mu)), 0.0))
+        ll = (
+            np.where(pos, gammaln(yp) - betaln(th, yp), 0.0)
+            - th * np.log1p(mu / th)
+            + np.where(pos, y * np.log(mu / (th + mu)), 0.0)
+        )
         if const:
             ll = ll - gammaln(y + 1)
     return np.sum(w * ll, axis=-1)
@@ -492,8 +495,16 @@ def nb2_ml(X, y, w=None, offset=None, tol: float = 1e-10, maxiter: int = 200, sw
             redo = np.flatnonzero(ok & ~converged)
             if redo.size == 0:
                 break
-            b_, l_, c_ = _nb2_joint_newton(_take(Xb, redo), yb[redo], wb[redo], ob[redo], pois_beta[redo].copy(),
-                                           np.full(redo.size, lt0), tol, maxiter)
+            b_, l_, c_ = _nb2_joint_newton(
+                _take(Xb, redo),
+                yb[redo],
+                wb[redo],
+                ob[redo],
+                pois_beta[redo].copy(),
+                np.full(redo.size, lt0),
+                tol,
+                maxiter,
+            )
             beta[redo[c_]], lt[redo[c_]] = b_[c_], l_[c_]
             converged[redo[c_]] = True
     converged &= ok & np.all(np.isfinite(beta), axis=1)
@@ -687,8 +698,9 @@ def _firth_batch(Xb, yb, wb, ob, tol, maxiter):
     return beta, conv, pl, it
 
 
-def firth_logistic(X, y, w=None, offset=None, fixed: dict[int, float] | None = None,
-                   tol: float = 1e-10, maxiter: int = 200, start=None) -> BatchFit:
+def firth_logistic(
+    X, y, w=None, offset=None, fixed: dict[int, float] | None = None, tol: float = 1e-10, maxiter: int = 200, start=None
+) -> BatchFit:
     """Firth-penalised logistic regression per batch replicate.
 
     Batched Newton when nothing is fixed; a per-replicate loop otherwise. The penalty keeps the full

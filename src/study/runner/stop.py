@@ -107,8 +107,11 @@ def handle_signals(command: str = "study") -> Iterator[Stop]:
         if STOP.is_set():
             raise KeyboardInterrupt
         try:
-            print(f"{command}: interrupted; stopping (running notebooks are shut down, no new run starts)",
-                  file=sys.stderr, flush=True)
+            print(
+                f"{command}: interrupted; stopping (running notebooks are shut down, no new run starts)",
+                file=sys.stderr,
+                flush=True,
+            )
         except (OSError, ValueError, RuntimeError):  # e.g. a reentrant write while the main thread prints
             pass
         STOP.request(signum)

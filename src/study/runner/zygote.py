@@ -131,7 +131,10 @@ class ForkServer:
         code = "import sys, json; from study.runner.zygote import serve; serve(json.loads(sys.argv[1]))"
         self.proc = subprocess.Popen(
             [sys.executable, "-c", code, json.dumps(self.modules)],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            bufsize=1,
             env={**os.environ, "PYTHONHASHSEED": "0", **(env or {})},
             start_new_session=True,  # a Ctrl-C in the terminal reaches `study`, not the server
         )
