@@ -109,13 +109,13 @@ BAD_INPUTS = {
     "whitespace_only": b"\n\n   \n",
     "binary_nul": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4,
     "english_prose": (
-        "It was a bright cold day in April, and the clocks were striking thirteen.\n"
-        "This file is a short story and has nothing to do with any municipal plan.\n"
-    ).encode("utf-8"),
-    "csv": "code,prefecture,city\n011002,北海道,札幌市\n012068,北海道,釧路市\n".encode("utf-8"),
+        b"It was a bright cold day in April, and the clocks were striking thirteen.\n"
+        b"This file is a short story and has nothing to do with any municipal plan.\n"
+    ),
+    "csv": "code,prefecture,city\n011002,北海道,札幌市\n012068,北海道,釧路市\n".encode(),
     "not_utf8_nor_cp932": b"\x81 \x81 \x81 " * 40,
     # the two labels are present, but no block has the form's 実施事業 line or 1-1 table
-    "labels_without_form": "都道府県名と市区町村名を記入してください。\nそれ以外は空欄。\n".encode("utf-8"),
+    "labels_without_form": "都道府県名と市区町村名を記入してください。\nそれ以外は空欄。\n".encode(),
 }
 
 
@@ -229,7 +229,7 @@ def test_cut_at_last_header_line(tmp_path, raw_lines, header_indices, full):
 def test_byte_cut_inside_a_multibyte_character(tmp_path, raw_text, header_indices, full, bytes_into_char):
     """A cut that splits the last UTF-8 character still gives the complete entities."""
     data = raw_text.encode("utf-8")
-    target = "⑧事業の成果目標".encode("utf-8")
+    target = "⑧事業の成果目標".encode()
     pos = data.rindex(target)  # in the last entity's section 4
     p = _write(tmp_path / "cut.txt", data[: pos + bytes_into_char])
     _assert_truncated_last(clean_file(p), full, header_indices[-1] + 1, 62)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import cache, cached_property
 
 from study.clean.textnorm import cells, clean_cell, compact, fuzzy_label, squeeze
 
@@ -201,7 +201,7 @@ def find_item(lines: list[Line], label: str, within_first_cell: bool = False) ->
     return None
 
 
-@lru_cache(maxsize=None)
+@cache
 def _label_re(label: str) -> re.Pattern[str]:
     return re.compile(fuzzy_label(label))
 

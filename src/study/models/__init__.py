@@ -42,12 +42,12 @@ from study.models.speccurve import SpecCurve, specification_curve, specification
 from study.models.typology import Typology, best_k, choose_k, compare_clusters, fit_typology, structure_matrix
 
 __all__ = [
+    "HUB_PLANS",
     "AnalysisFrame",
     "BootstrapResult",
     "CountFit",
     "Estimate",
     "FirthLogisticRegression",
-    "HUB_PLANS",
     "PermutationResult",
     "SpecCurve",
     "Typology",

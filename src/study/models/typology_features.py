@@ -117,7 +117,7 @@ DESCRIPTORS: dict[str, tuple[str, str, str, str]] = {
 
 def check_size_free(features: Sequence[str]) -> None:
     """Raise ``ValueError`` if a feature is a count or a size measure (see :data:`SIZE_COLUMNS`)."""
-    bad = [f for f in features if f in SIZE_COLUMNS or _SIZE_PATTERN.search(f) and not f.endswith("_share")]
+    bad = [f for f in features if f in SIZE_COLUMNS or (_SIZE_PATTERN.search(f) and not f.endswith("_share"))]
     if bad:
         raise ValueError(f"not size-free (counts or population): {', '.join(bad)}")
 

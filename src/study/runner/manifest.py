@@ -46,7 +46,7 @@ LOCK_FILE = "uv.lock"
 
 def now() -> str:
     """Current UTC time, ISO 8601 with seconds."""
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
 @lru_cache(maxsize=1)

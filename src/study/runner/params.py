@@ -34,17 +34,15 @@ import types
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Annotated, Any, Literal
 
 import annotated_types
 import yaml
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import ValidationError
 from pydantic.fields import FieldInfo
-from pydantic_core import PydanticCustomError
 
 from study.errors import StudyError, one_line
-from study.parameters import ExistingFile, NotebookParams, ExistingFileMarker, resolve_path
-from study.paths import project_root
+from study.parameters import ExistingFileMarker, NotebookParams, resolve_path
 
 #: A parameter-set name (the file stem) becomes a folder name under reports/: lower-case letters and
 #: digits in words joined by single '_' or '-'. No '.', no leading '_' or '-': so no run name can be one
@@ -313,7 +311,7 @@ def load_param_set(path: Path | str, overrides: dict[str, Any] | None = None) ->
         raise
     except StudyError:
         raise
-    except (Exception, RecursionError) as exc:  # noqa: BLE001 — whatever the file holds: one line, not a traceback
+    except (Exception, RecursionError) as exc:  # whatever the file holds: one line, not a traceback
         raise ParamsError(
             shown, short(f"cannot be loaded: {type(exc).__name__}: {exc}", MAX_ERROR - len(shown) - 2)
         ) from None

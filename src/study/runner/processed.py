@@ -35,7 +35,7 @@ from study.atomic import file_sha256, sha256_bytes
 from study.errors import InputError, OutputError
 from study.paths import BUNDLED_RAW_SHA256, bundled_raw, processed_dir
 
-__all__ = ["DataState", "clean_into", "code_hash", "file_sha256", "snapshot", "ensure_processed"]
+__all__ = ["DataState", "clean_into", "code_hash", "ensure_processed", "file_sha256", "snapshot"]
 
 
 def code_hash(exclude: tuple[str, ...] = ()) -> str:

@@ -855,7 +855,7 @@ class _Text:
     markers: list[re.Match[str]]  # result / current-value words
 
     @classmethod
-    def of(cls, text: str) -> "_Text":
+    def of(cls, text: str) -> _Text:
         para, sent, soft, brackets, stack = [], [], [], [], []
         for m in _SPECIAL_RE.finditer(text):
             i, ch = m.start(), m.group(0)
