@@ -497,7 +497,7 @@ def test_fixture_entities(fixture_result):
     assert list(e["entity_id"]) == ["271403", "403423"]
     sakai = _line_of(FIXTURE, HEADER)
     sasaguri = _line_of(FIXTURE, HEADER, sakai)
-    for (_, row), line in zip(e.iterrows(), (sakai, sasaguri)):
+    for (_, row), line in zip(e.iterrows(), (sakai, sasaguri), strict=True):
         got = _plain(row)
         want = {**EXPECTED[got["entity_id"]], "source_line": line}
         assert set(want) <= set(got)  # the plan-detail columns are tested in test_plan_details.py

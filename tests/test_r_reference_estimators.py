@@ -269,13 +269,13 @@ def _check_bca(r: dict, variant: str, est: float, draws: np.ndarray, jack: np.nd
         assert z0 == pytest.approx(v["z0"], abs=1e-6)
         assert acc == pytest.approx(v["acceleration"], abs=1e-6)
         assert (lo, hi) == pytest.approx(tuple(lev["bca_type7"]), abs=1e-6)
-        for mine, boots, q in zip((lo, hi), lev["bca"], lev["adj_alpha"]):
+        for mine, boots, q in zip((lo, hi), lev["bca"], lev["adj_alpha"], strict=True):
             k = int(np.floor((N_BOOT + 1) * q))  # boot: between order statistics k, k + 1; type 7: within one rank
             assert srt[max(k - 2, 0)] - 1e-12 <= mine <= srt[min(k + 1, N_BOOT - 1)] + 1e-12
             assert srt[max(k - 2, 0)] - 1e-12 <= boots <= srt[min(k + 1, N_BOOT - 1)] + 1e-12
         plo, phi = percentile_interval(draws, lev["conf"])
         a = (1 - lev["conf"]) / 2
-        for mine, boots, q in zip((plo, phi), lev["perc"], (a, 1 - a)):
+        for mine, boots, q in zip((plo, phi), lev["perc"], (a, 1 - a), strict=True):
             k = int(np.floor((N_BOOT + 1) * q))
             assert srt[max(k - 2, 0)] - 1e-12 <= mine <= srt[min(k + 1, N_BOOT - 1)] + 1e-12
             assert srt[max(k - 2, 0)] - 1e-12 <= boots <= srt[min(k + 1, N_BOOT - 1)] + 1e-12

@@ -460,7 +460,7 @@ def _section4_example(rule_id: str, printed: str) -> object:
     import tempfile
 
     parts = re.split(r"(?:^|\s)(③|④|⑥|1-1)\s", " " + printed)
-    cells = {_EXAMPLE_ITEMS[k]: v.strip() for k, v in zip(parts[1::2], parts[2::2])}
+    cells = {_EXAMPLE_ITEMS[k]: v.strip() for k, v in zip(parts[1::2], parts[2::2], strict=True)}
     with tempfile.TemporaryDirectory() as folder:
         p = Path(folder) / "plan.txt"
         p.write_text(mini_plan(**cells), encoding="utf-8")

@@ -11,7 +11,9 @@ from study.clean.fields.targets import read_targets
 
 def roles(text: str) -> list[tuple[float, str, str, bool]]:
     readings, _ = read_targets(text)
-    return [(r.value, r.unit, ro.role, ro.increase) for r, ro in zip(readings, assign_roles(text, readings))]
+    return [
+        (r.value, r.unit, ro.role, ro.increase) for r, ro in zip(readings, assign_roles(text, readings), strict=True)
+    ]
 
 
 @pytest.mark.parametrize(

@@ -157,6 +157,6 @@ def _staff(block: Block, rec: Recorder, level: str) -> None:
         return
     s = read_staff(item.value)
     rec.set("staff_planned", s.planned, item.value, item.line, s.rules, s.problems)
-    for c, v in zip(cols[1:], (s.fulltime, s.parttime, s.dedicated, s.concurrent)):
+    for c, v in zip(cols[1:], (s.fulltime, s.parttime, s.dedicated, s.concurrent), strict=True):
         rec.set(c, v, item.value, item.line)
     rec.set("staff_notes", s.notes, item.value, item.line)

@@ -115,7 +115,7 @@ def _match(printed: str, cands: list[Place], name_of) -> Match:
 
 
 def _one_substitution(a: str, b: str) -> bool:
-    return len(a) == len(b) and len(a) >= 2 and sum(x != y for x, y in zip(a, b)) == 1 and a[-1] == b[-1]
+    return len(a) == len(b) and len(a) >= 2 and sum(x != y for x, y in zip(a, b, strict=True)) == 1 and a[-1] == b[-1]
 
 
 def municipality_type(place: Place) -> str:

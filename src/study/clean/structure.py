@@ -58,7 +58,7 @@ class Line:
         if len(filled) != len(clean):
             return [clean_cell(c) for c in parts]
         out = [""] * len(parts)
-        for i, c in zip(filled, clean):
+        for i, c in zip(filled, clean, strict=True):
             out[i] = c
         return out
 

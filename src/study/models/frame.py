@@ -156,7 +156,7 @@ def printed_welfare_permille(corrections: pd.DataFrame) -> dict[str, float]:
     """
     rows = corrections[(corrections["field"] == "welfare_rate_permille") & corrections["rule"].isin(WELFARE_UNIT_RULES)]
     out: dict[str, float] = {}
-    for eid, raw in zip(rows["entity_id"], rows["raw"]):
+    for eid, raw in zip(rows["entity_id"], rows["raw"], strict=True):
         m = _NUM.search(unicodedata.normalize("NFKC", str(raw)))
         if m is None:
             raise ValueError(f"no number in the printed welfare rate {raw!r} of {eid}")
@@ -222,7 +222,9 @@ def analysis_frame(
         if corrections is None:
             raise ValueError("welfare='printed' needs the corrections table (corrections=)")
         printed = printed_welfare_permille(corrections)
-        df["welfare_rate_permille"] = [printed.get(e, v) for e, v in zip(df["entity_id"], df["welfare_rate_permille"])]
+        df["welfare_rate_permille"] = [
+            printed.get(e, v) for e, v in zip(df["entity_id"], df["welfare_rate_permille"], strict=True)
+        ]
     df["welfare_unit_corrected"] = (
         df["entity_id"].isin(printed_welfare_permille(corrections)).astype(float) if corrections is not None else np.nan
     )

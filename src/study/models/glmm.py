@@ -98,7 +98,8 @@ class GLMMFit:
                 "p_value": float(2 * stats.norm.sf(abs(b / s))),
                 "n": self.n,
             }
-            for nm, b, s in zip(self.names, self.beta, self.se)
+            # names are the caller's, not checked against len(beta) by fit_glmm: zip as before
+            for nm, b, s in zip(self.names, self.beta, self.se, strict=False)
         ]
 
 
@@ -172,7 +173,7 @@ class _Problem:
         sd = 1 / np.sqrt(h)
         total = -self.const - 0.5 * np.sum(np.log(h))
         terms = []
-        for tq, lw in zip(self.nodes, self.logw):
+        for tq, lw in zip(self.nodes, self.logw, strict=True):
             uq = u + tq * sd
             e = eta0 + s * uq[c]
             lg = self.gsum(y * e - np.exp(e))
@@ -324,7 +325,7 @@ def poisson_glmm(
     sat = float(np.sum(np.where(y > 0, y * np.log(np.where(y > 0, y, 1.0)), 0.0) - y - gammaln(y + 1)))
     ll_lme4 = ll if nAGQ == 1 else ll - sat
     n_par = k
-    eff = {str(lab): float(sds[0] * uu) for lab, uu in zip(labels, prob.u)}
+    eff = {str(lab): float(sds[0] * uu) for lab, uu in zip(labels, prob.u, strict=True)}
     return GLMMFit(
         names=names or [f"x{i}" for i in range(p)],
         beta=x[:p].copy(),

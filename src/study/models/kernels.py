@@ -62,7 +62,7 @@ def _broadcast(X, y, w, offset) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.
     if X.ndim == 1:
         X = X[:, None]
     batched = [X.ndim == 3, y.ndim == 2, w is not None and w.ndim == 2, offset is not None and offset.ndim == 2]
-    sizes = {a.shape[0] for a, b in zip((X, y, w, offset), batched) if b}
+    sizes = {a.shape[0] for a, b in zip((X, y, w, offset), batched, strict=True) if b}
     if len(sizes) > 1:
         raise ValueError(f"batch sizes differ: {sorted(sizes)}")
     B = sizes.pop() if sizes else 1

@@ -200,7 +200,7 @@ def name_clusters(
         idx = order[i][: n_terms[i]]
         if len(idx) == 0:
             return "平均的な地域", "average profile", ""
-        ja, en = zip(*[_descriptor(features[j], means[i, j]) for j in idx])
+        ja, en = zip(*[_descriptor(features[j], means[i, j]) for j in idx], strict=True)
         terms = "; ".join(f"{features[j]} z={means[i, j]:+.2f}" for j in idx)
         return "・".join(ja) + "地域", ", ".join(en), terms
 

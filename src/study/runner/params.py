@@ -187,7 +187,7 @@ def help_text(notebook: str, model: type[NotebookParams], notebook_file: Path | 
         out.append(f"notebook: {notebook_file}")
     out.append("")
     for r in rows:
-        out.append("  ".join(c.ljust(w) for c, w in zip(r[:3], widths)) + "  " + r[3])
+        out.append("  ".join(c.ljust(w) for c, w in zip(r[:3], widths, strict=True)) + "  " + r[3])
     return "\n".join(out)
 
 

@@ -396,7 +396,7 @@ def _split_rows(region: list[Line]) -> tuple[dict[str, _Row], bool]:
     labelled = any(m.group("case") or m.group("network") for line, _ in content for m in _SUB_RE.finditer(line.clean))
     if not labelled:
         if len(content) == 2:
-            for kind, (line, cells) in zip(_KINDS, content):
+            for kind, (line, cells) in zip(_KINDS, content, strict=True):
                 _read_line(rows, kind, line, cells, name_col)
         return rows, False
     kind: str | None = None

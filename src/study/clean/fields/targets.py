@@ -1167,7 +1167,7 @@ def extract_targets(block: Block, entity_id: str, ledger: Ledger) -> list[dict]:
             continue
         readings, dropped = read_targets(text)
         roles = assign_roles(text, readings)
-        for r, role in zip(readings, roles):
+        for r, role in zip(readings, roles, strict=True):
             line = joined.line_at(r.start)
             if any(a < r.end and r.start < b for a, b in joined.joined_spans):
                 r.rules.insert(0, RULES.join_split_thousands)
