@@ -16,6 +16,7 @@ import signal
 import subprocess
 import sys
 import uuid
+from contextlib import suppress
 from pathlib import Path
 
 import pytest
@@ -110,10 +111,8 @@ def project(tmp_path):
     assert p.run("clean", "--quiet").returncode == 0
     yield p
     for pid in p.processes():  # never leave anything behind, even when a test fails
-        try:
+        with suppress(OSError):
             os.kill(pid, signal.SIGKILL)
-        except OSError:
-            pass
 
 
 def _index_status(index: Path) -> dict[str, str]:

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import json
 import os
-from contextlib import nullcontext
+from contextlib import nullcontext, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -275,10 +275,8 @@ def read_set(folder: Path, *, lock: bool = True) -> ProcessedSet:
                 else sorted(p.name for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
             )
             for name in names:
-                try:
+                with suppress(FileNotFoundError):
                     files[name] = (folder / name).read_bytes()
-                except FileNotFoundError:
-                    pass
     except OSError as exc:
         raise OutputError(None, os_error_line(exc)) from None
     return ProcessedSet(folder, files, record)

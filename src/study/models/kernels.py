@@ -32,6 +32,7 @@ for NB2, σ² for OLS).
 
 from __future__ import annotations
 
+from contextlib import suppress
 from dataclasses import dataclass
 
 import numpy as np
@@ -97,10 +98,8 @@ def _inv(A: np.ndarray) -> np.ndarray:
     except np.linalg.LinAlgError:
         out = np.full(A.shape, np.nan)
         for i in range(len(A)):
-            try:
+            with suppress(np.linalg.LinAlgError):
                 out[i] = np.linalg.inv(A[i])
-            except np.linalg.LinAlgError:
-                pass
         return out
 
 

@@ -25,6 +25,7 @@ import sys
 import threading
 import time
 import traceback
+from contextlib import suppress
 from typing import Any
 
 #: Modules every fork server pre-imports (plus each notebook model's ``warm_imports``).
@@ -224,10 +225,8 @@ class ForkedProcess:
         return self.returncode or 0
 
     def send_signal(self, signum: int) -> None:
-        try:
+        with suppress(ProcessLookupError):
             os.kill(self.pid, signum)
-        except ProcessLookupError:
-            pass
 
     def kill(self) -> None:
         self.send_signal(signal.SIGKILL)
