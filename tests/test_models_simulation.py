@@ -41,10 +41,7 @@ def staffing_data(
     aging = 45 - 1.8 * (log_pop - 10) + rng.normal(0, 4, n)
     welfare = rng.gamma(3, 4, n)
     mu = np.exp(const + beta * log_pop + gamma * (aging - 30))
-    if alpha is None:
-        y = rng.poisson(mu)
-    else:
-        y = rng.poisson(rng.gamma(1 / alpha, alpha * mu))
+    y = rng.poisson(mu) if alpha is None else rng.poisson(rng.gamma(1 / alpha, alpha * mu))
     return pd.DataFrame(
         {
             "entity_id": [f"{i:06d}" for i in range(n)],

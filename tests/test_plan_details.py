@@ -94,7 +94,7 @@ def test_values_respect_column_specs(details):
 
 
 def test_low_high_consistent(details):
-    for name, (r, _, _, _) in details.items():
+    for name in details:
         for kind in ("case", "network"):
             per, low, high = meetings(details, name, kind)
             assert (low is None) == (high is None)

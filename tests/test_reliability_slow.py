@@ -216,8 +216,8 @@ def test_chaos(project):
         args = ("report", "--no-progress", "--jobs", "2", "--force") if command == "report" else ("clean", "--quiet")
         proc = project.start(*args)
         if command == "report" and rng.random() < 0.7:  # strike while kernels run, or at any moment
-            wait_for(lambda: proc.poll() is not None or project.kernel_started(), 600)
-        wait_for(lambda: proc.poll() is not None, rng.uniform(0.0, 3.0))
+            wait_for(lambda proc=proc: proc.poll() is not None or project.kernel_started(), 600)
+        wait_for(lambda proc=proc: proc.poll() is not None, rng.uniform(0.0, 3.0))
         hit = proc.poll() is None
         if hit:
             (os.killpg if target == "group" else os.kill)(proc.pid, getattr(signal, sig))

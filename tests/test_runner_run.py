@@ -50,7 +50,7 @@ def report(tmp_path_factory):
 
 @pytest.mark.slow  # real kernels: `make test-slow`
 def test_every_params_file_runs(report):
-    out, result, text = report
+    _, result, text = report
     assert result.exit_code == 0, text
     assert [o.name for o in result.outcomes] == [p.stem for p in PARAMS]
     assert all(o.status == "ok" for o in result.outcomes), text
@@ -110,7 +110,7 @@ def test_report_folder(report, name):
 @pytest.mark.slow  # real kernels: `make test-slow`
 def test_executed_notebook_has_no_glyph_warnings_or_errors(report):
     out, _, _ = report
-    for p, nb_name in [(p, nb) for p in PARAMS for nb in RUNS[p.stem]]:
+    for p, nb_name in [(q, nb) for q in PARAMS for nb in RUNS[q.stem]]:
         nb = nbformat.read(out / p.stem / f"{nb_name}.ipynb", as_version=4)
         for cell in nb.cells:
             for o in cell.get("outputs", []):

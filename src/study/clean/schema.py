@@ -353,7 +353,7 @@ def constraint_mask(df: pd.DataFrame, table: str) -> pd.DataFrame:
             ok = np.isnan(v) | inside
         allowed = c.enum or (tuple(sorted(RULE_BY_ID)) if (table, c.name) == ("rules", "rule") else None)
         if allowed:
-            ok = ok & (series.isna() | series.isin(list(allowed) + [""])).to_numpy(dtype=bool)
+            ok = ok & (series.isna() | series.isin([*allowed, ""])).to_numpy(dtype=bool)
         if c.pattern:
             ok = ok & (series.isna() | series.str.match(c.pattern)).to_numpy(dtype=bool, na_value=True)
         out[c.name] = ok

@@ -408,4 +408,4 @@ def overdispersion(
         )
     )
     out = pd.DataFrame(rows)
-    return out[RESULT_COLUMNS + ["statistic", "df", "p_value"]]
+    return out[[*RESULT_COLUMNS, "statistic", "df", "p_value"]]

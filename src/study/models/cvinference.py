@@ -459,14 +459,14 @@ def lpo_scores(X: np.ndarray, Y: np.ndarray) -> np.ndarray:
     out = np.empty(B)
     for b in range(B):
         pos, neg = np.flatnonzero(Y[b] == 1), np.flatnonzero(Y[b] == 0)
-        I, J = np.meshgrid(pos, neg, indexing="ij")
-        I, J = I.ravel(), J.ravel()
-        W = np.ones((I.size, n))
-        W[np.arange(I.size), I] = 0.0
-        W[np.arange(I.size), J] = 0.0
+        ii, jj = np.meshgrid(pos, neg, indexing="ij")
+        ii, jj = ii.ravel(), jj.ravel()
+        W = np.ones((ii.size, n))
+        W[np.arange(ii.size), ii] = 0.0
+        W[np.arange(ii.size), jj] = 0.0
         beta = _firth_fit(X, np.broadcast_to(Y[b].astype(float), W.shape), W)
-        si = np.einsum("mp,mp->m", beta, X[I])
-        sj = np.einsum("mp,mp->m", beta, X[J])
+        si = np.einsum("mp,mp->m", beta, X[ii])
+        sj = np.einsum("mp,mp->m", beta, X[jj])
         out[b] = float(np.mean((si > sj) + 0.5 * (si == sj))) if np.all(np.isfinite(si - sj)) else np.nan
     return out
 

@@ -103,7 +103,7 @@ def summarise(
                 n_boot=n_boot,
             )
         )
-    return pd.DataFrame(rows, columns=RESULT_COLUMNS + ["q1", "q3", "min", "max", "mean", "stat", "method", "n_boot"])
+    return pd.DataFrame(rows, columns=[*RESULT_COLUMNS, "q1", "q3", "min", "max", "mean", "stat", "method", "n_boot"])
 
 
 def wilson(k: int, n: int, level: float = 0.95) -> tuple[float, float]:
@@ -162,7 +162,7 @@ def tabulate(frame: pd.DataFrame, column: str, level: float = 0.95, dropna: bool
     for lev, k in counts.items():
         lo, hi = wilson(int(k), n, level)
         rows.append(dict(name=str(lev), estimate=k / n, ci_low=lo, ci_high=hi, n=n, count=int(k), column=column))
-    return pd.DataFrame(rows, columns=RESULT_COLUMNS + ["count", "column"])
+    return pd.DataFrame(rows, columns=[*RESULT_COLUMNS, "count", "column"])
 
 
 def consultation_rate(

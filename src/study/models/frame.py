@@ -275,7 +275,7 @@ def analysis_frame(
         drop(df[col].isna(), f"{col} missing")
 
     excluded = pd.DataFrame(
-        [(df.at[i, "entity_id"], df.at[i, "name"], df.at[i, "level"], r) for i, r in reasons],
+        [(df.loc[i, "entity_id"], df.loc[i, "name"], df.loc[i, "level"], r) for i, r in reasons],
         columns=["entity_id", "name", "level", "reason"],
     )
     data = df[keep].reset_index(drop=True)

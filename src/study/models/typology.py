@@ -425,4 +425,4 @@ def compare_clusters(
     null = null[np.isfinite(null)]
     p = float((1 + np.sum(null >= obs * (1 - 1e-12))) / (1 + null.size))
     test = dict(name=f"{stat}:{outcome}", statistic=obs, p_value=p, n=int(y.size), n_perm=int(null.size), stat=stat)
-    return pd.DataFrame(rows, columns=RESULT_COLUMNS + ["median", "cluster", "outcome"]), test
+    return pd.DataFrame(rows, columns=[*RESULT_COLUMNS, "median", "cluster", "outcome"]), test

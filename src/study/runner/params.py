@@ -34,7 +34,7 @@ import types
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 import annotated_types
 import yaml
@@ -468,7 +468,7 @@ class BoundedLoader(yaml.SafeLoader):
     no duplicate keys, nesting, node count, text and integer length bounded; booleans are only
     ``true``/``false`` (any case): ``yes``, ``no``, ``on``, ``off`` stay text."""
 
-    yaml_implicit_resolvers = {
+    yaml_implicit_resolvers: ClassVar[dict[str, list[tuple[str, re.Pattern[str]]]]] = {
         k: [(t, r) for t, r in v if t != "tag:yaml.org,2002:bool"]
         for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
     }

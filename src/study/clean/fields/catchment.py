@@ -171,7 +171,7 @@ def area_cells(line: Line) -> dict[str, str]:
             continue
         text = flat(piece)
         pos = [(m.start(), m.end(), m.group(1)) for m in _LABEL_RE.finditer(text)]
-        for k, (a, b, label) in enumerate(pos):
+        for k, (_, b, label) in enumerate(pos):
             end = pos[k + 1][0] if k + 1 < len(pos) else len(text)
             if label not in out:
                 out[label] = text[b:end].strip()
@@ -223,7 +223,7 @@ def read_area_population(raw: str) -> tuple[int | None, list[str], Problem | Non
         return None, [], Problem("ambiguous", f"a decimal population: {raw.strip()!r}")
     else:
         value = to_number(number)
-    value = int(round(value))
+    value = round(value)
     return value, ([RULES.area_population_approx] if m.group(1) else []), None
 
 

@@ -781,7 +781,7 @@ def _implementer(block: Block, project: str, entity_name: str, rec: Recorder) ->
 
 
 def _background(block: Block, rec: Recorder) -> None:
-    fields = list(_QUALS) + ["staff_municipal"]
+    fields = [*_QUALS, "staff_municipal"]
     lines = block.section("takikan")
     found = (find_background(lines) or find_background(block.continuation)) if lines else None
     if found is None:

@@ -176,7 +176,7 @@ def count_bodies(text: str) -> tuple[int | None, bool]:
 
 def _body_item(lines: list[Line]) -> tuple[str, int | None]:
     """The ⑥ text (its label may be wrapped or shortened) and its line."""
-    for k, ln in enumerate(lines):
+    for ln in lines:
         head = strip_item_number(ln.clean)
         if "機関" not in head[:40]:
             continue
@@ -220,9 +220,9 @@ def read_design(
     bg = flat(background)
     skip = {x for x in (staff_line, body_line, background_line) if x}
     sentences = _sentences(lines, skip)
-    sources = [(staff, staff_line), (bg, background_line)] + sentences
+    sources = [(staff, staff_line), (bg, background_line), *sentences]
     # concurrency
-    hinted = [(s, ln) for s, ln in sources + [(body, body_line)] if s and _CONCURRENT_HINT_RE.search(s)]
+    hinted = [(s, ln) for s, ln in [*sources, (body, body_line)] if s and _CONCURRENT_HINT_RE.search(s)]
     conc = next(((_around(s, m), s, ln) for s, ln in hinted for m in [_CONCURRENT_RE.search(s)] if m), None)
     out.all_concurrent = bool(conc) and any(_ALL_CONCURRENT_RE.search(s) for s, _ in hinted)
     # per-site phrases
