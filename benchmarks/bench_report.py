@@ -97,17 +97,17 @@ def main() -> None:
             warm.append(runner(tmp, args.jobs, force=False))
             base.append(baseline(tmp))
             print(
-                f"round {i + 1}: papermill CLI, one after another {base[-1]:.1f} s; study report --force {ours[-1]:.1f} s; "
-                f"study report (unchanged, all skipped) {warm[-1]:.1f} s",
+                f"round {i + 1}: papermill CLI, one after another {base[-1]:.1f} s; study report --force "
+                f"{ours[-1]:.1f} s; study report (unchanged, all skipped) {warm[-1]:.1f} s",
                 flush=True,
             )
     b, o, w = statistics.median(base), statistics.median(ours), statistics.median(warm)
     ratio = o / b
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(
-        f"{n} parameter sets on {os.cpu_count()} cores (load average {load:.2f} at the end): papermill CLI sequential {b:.1f} s, "
-        f"study report --force {o:.1f} s, ratio {ratio:.2f} (goal <= {GOAL}: {'met' if ratio <= GOAL else 'NOT met'}); "
-        f"unchanged inputs (default, skipped) {w:.1f} s, ratio {w / b:.2f}"
+        f"{n} parameter sets on {os.cpu_count()} cores (load average {load:.2f} at the end): papermill CLI sequential "
+        f"{b:.1f} s, study report --force {o:.1f} s, ratio {ratio:.2f} (goal <= {GOAL}: "
+        f"{'met' if ratio <= GOAL else 'NOT met'}); unchanged inputs (default, skipped) {w:.1f} s, ratio {w / b:.2f}"
     )
 
 

@@ -315,7 +315,8 @@ def main(argv: list[str] | None = None) -> int:
     missed = [m for m, s, _ in results if s == "MISSED"]
     errors = [(m, d) for m, s, d in results if s == "ERROR"]
     print(
-        f"\n{len(results) - len(missed) - len(errors)}/{len(results)} caught, {len(missed)} missed, {len(errors)} errors"
+        f"\n{len(results) - len(missed) - len(errors)}/{len(results)} caught, "
+        f"{len(missed)} missed, {len(errors)} errors"
     )
     for m, d in errors:
         print(f"ERROR {m.name}: {d}")

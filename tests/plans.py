@@ -51,7 +51,8 @@ def mini_plan(pref: str = "北海道", muni: str = "京極町", area_table: str 
             f"{pref} {muni}",
             "",
             f"都道府県名{T}{pref}{T}市区町村名{T}{muni}",
-            f"実施事業※{T}地域力強化推進事業{T}{'○' if area_table else ''}{T}多機関の協働による 包括的支援体制構築事業{T}○{T}都道府県事業",
+            f"実施事業※{T}地域力強化推進事業{T}{'○' if area_table else ''}{T}多機関の協働による "
+            f"包括的支援体制構築事業{T}○{T}都道府県事業",
             "",
             "1. 自治体の基本情報等",
             "",

@@ -26,9 +26,9 @@ PROBE_CELLS = [
     ("code", 'tag = "probe"', ["parameters"]),
     (
         "code",
-        "import os, sys\nfrom study.runner import context\n"
-        "context.record_results([context.result('kernel', 1, n=1, label=sys.executable, unit=os.environ.get('PYTHONHASHSEED', ''),"
-        " method=os.environ.get('STUDY_NOTEBOOK', ''))])\nprint(sys.executable)",
+        "import os, sys\nfrom study.runner import context\ncontext.record_results([context.result('kernel', 1, "
+        "n=1, label=sys.executable, unit=os.environ.get('PYTHONHASHSEED', ''), "
+        "method=os.environ.get('STUDY_NOTEBOOK', ''))])\nprint(sys.executable)",
         [],
     ),
 ]

@@ -58,7 +58,8 @@ def test_typo_lists_valid_keys(tmp_path):
     [
         (
             "bootstrap_draws: many",
-            "parameter 'bootstrap_draws': input should be a valid integer, got 'many' (str); expected integer, 100 ≤ x ≤ 100000",
+            "parameter 'bootstrap_draws': input should be a valid integer, got 'many' "
+            "(str); expected integer, 100 ≤ x ≤ 100000",
         ),
         ("bootstrap_draws: '200'", "input should be a valid integer, got '200' (str)"),
         (

@@ -87,8 +87,8 @@ def test_shortened_and_wrapped_staff_labels():
 
 def test_continuation_header_is_folded_into_the_entity():
     text = (
-        "都道府県名\t岩手県\t市区町村名\t遠野市\n実施事業※\t地域力強化推進事業\t○\n1-1. 自治体の基本情報\n人口\t26,899 (人)\n"
-        "都道府県名\t岩手県\t市区町村名\t遠野市\n地域力強化事業 実施団体名\t遠野市\n"
+        "都道府県名\t岩手県\t市区町村名\t遠野市\n実施事業※\t地域力強化推進事業\t○\n1-1. 自治体の基本情報\n人口\t26,899 "
+        "(人)\n都道府県名\t岩手県\t市区町村名\t遠野市\n地域力強化事業 実施団体名\t遠野市\n"
     )
     blocks = split_blocks(tuple(text.split("\n")))
     assert len(blocks) == 1 and [line.no for line in blocks[0].continuation][:2] == [5, 6]

@@ -49,7 +49,8 @@ RULE_ROWS: tuple[Rule, ...] = (
         "fix_place_name_typo",
         "municipalities",
         "prefecture, municipality",
-        "A misprinted place name (``鱒ヶ沢町``) is corrected to the only official name of the prefecture that differs in one character and has the same length (``鰺ヶ沢町``).",
+        "A misprinted place name (``鱒ヶ沢町``) is corrected to the only official name of the prefecture that differs "
+        "in one character and has the same length (``鰺ヶ沢町``).",
         "鱒ヶ沢町 → 鰺ヶ沢町",
     ),
     # --- numbers (study.clean.numbers) ------------------------------------------------------------
@@ -166,21 +167,24 @@ RULE_ROWS: tuple[Rule, ...] = (
         "count_unit_after_period",
         "targets",
         "targets.unit",
-        "A number right after 月/週 with no unit (``月1程度の訪問``, ``週2で開催``) counts times: its unit is read as 回.",
+        "A number right after 月/週 with no unit (``月1程度の訪問``, "
+        "``週2で開催``) counts times: its unit is read as 回.",
         "月1程度の訪問 → 回",
     ),
     Rule(
         "kanji_numeral",
         "targets",
         "targets.value",
-        "A kanji numeral (一…九, 十, 百, 千, 万 and mixed 1万2千) followed by a counter or unit is read as that number (三回 → 3 回); never inside a word (一体的, 一部, 統一, 一人暮らし).",
+        "A kanji numeral (一…九, 十, 百, 千, 万 and mixed 1万2千) followed by a counter or unit is read as that number "
+        "(三回 → 3 回); never inside a word (一体的, 一部, 統一, 一人暮らし).",
         "研修会を年三回開催する → 3",
     ),
     Rule(
         "kanji_generic_counter",
         "targets",
         "targets.value, targets.unit",
-        "A kanji numeral followed by 以上 without a counter (全地区で一以上実施) is read with the generic counter つ (一以上 = 一つ以上).",
+        "A kanji numeral followed by 以上 without a counter (全地区で一以上実施) is read with "
+        "the generic counter つ (一以上 = 一つ以上).",
         "居場所や生活支援サービスを全地区で一以上実施する → 1",
     ),
     # --- target roles (study.clean.fields.target_roles) -------------------------------------------
@@ -195,28 +199,34 @@ RULE_ROWS: tuple[Rule, ...] = (
         "role_increment",
         "target_roles",
         "targets.role, targets.kind, targets.is_target",
-        "An increase (…増, 前年度比…増) printed in a bracket right after an absolute target is its increment (role = increment); a target stated only as an increase stays a target with kind = increase.",
+        "An increase (…増, 前年度比…増) printed in a bracket right after an absolute target is its increment (role = "
+        "increment); a target stated only as an increase stays a target with kind = increase.",
         "協会員を40名(10名増)にする → increment",
     ),
     Rule(
         "role_scope",
         "target_roles",
         "targets.role, targets.is_target",
-        "An area count (地区, 圏域, 中学校区…) after 全, directly followed by the activity's own count, alone in a bracket after the activity or as a clause of its own (…取り組む。98自治会。), or naming where something happens (15圏域の会議において), and a count of the people an activity is aimed at (約100名の該当者) give the scope of the activity, not a target (role = scope).",
+        "An area count (地区, 圏域, 中学校区…) after 全, directly followed by the activity's own count, alone in a "
+        "bracket after the activity or as a clause of its own (…取り組む。98自治会。), or naming where something "
+        "happens (15圏域の会議において), and a count of the people an activity is aimed at (約100名の該当者) give the "
+        "scope of the activity, not a target (role = scope).",
         "防災に関する学習(4地区) → scope",
     ),
     Rule(
         "role_current_or_breakdown",
         "target_roles",
         "targets.role, targets.is_target",
-        "A number labelled as today's value (現状/現在 in its bracket) or a part (うち/内訳 in its bracket) is a current value or a breakdown (role = current / breakdown).",
+        "A number labelled as today's value (現状/現在 in its bracket) or a part (うち/内訳 in its bracket) is a "
+        "current value or a breakdown (role = current / breakdown).",
         "相談件数 50件(うち新規 20件) → breakdown (20件)",
     ),
     Rule(
         "pct_from_wari",
         "target_roles",
         "targets.value_pct",
-        "A rate printed in 割 is converted to percent in value_pct (7割 → 70); 分 is left alone (it is also minutes and part of 3分の1).",
+        "A rate printed in 割 is converted to percent in value_pct (7割 → 70); 分 is left alone "
+        "(it is also minutes and part of 3分の1).",
         "まず7割程度の解決を目指す → 70",
     ),
     # --- staffing design (study.clean.fields.staffing_design) -------------------------------------
@@ -224,35 +234,41 @@ RULE_ROWS: tuple[Rule, ...] = (
         "design_single_team",
         "staffing_design",
         "staffing_design",
-        "staffing_design = single_team: ⑥ names one body or desk and no item speaks of several sites or of designating staff of several bodies.",
+        "staffing_design = single_team: ⑥ names one body or desk and no item speaks of several sites "
+        "or of designating staff of several bodies.",
         "⑥ 町社会福祉協議会 → single_team",
     ),
     Rule(
         "design_per_site",
         "staffing_design",
         "staffing_design",
-        "staffing_design = per_site: the 推進員 are placed at each of several sites, centres or districts (各センターに1名, 2か所各2人, 1拠点1名, 中学校区ごとに1人, a site count or a list of several bodies in ⑥, an area unit in ⑥).",
+        "staffing_design = per_site: the 推進員 are placed at each of several sites, centres or "
+        "districts (各センターに1名, 2か所各2人, 1拠点1名, 中学校区ごとに1人, a site count or a list of "
+        "several bodies in ⑥, an area unit in ⑥).",
         "④ 3人(各センターに1名) → per_site",
     ),
     Rule(
         "design_designated_existing",
         "staffing_design",
         "staffing_design",
-        "staffing_design = designated_existing: staff of existing bodies hold the role concurrently (兼任/兼務, 既存業務に追加, 職員を充てる) at several bodies or sites.",
+        "staffing_design = designated_existing: staff of existing bodies hold the role concurrently (兼任/兼務, "
+        "既存業務に追加, 職員を充てる) at several bodies or sites.",
         "④ 20人(専任1名、兼任19人) ⑥ 市社会福祉協議会、地域包括支援センター → designated_existing",
     ),
     Rule(
         "design_unclear",
         "staffing_design",
         "staffing_design",
-        "staffing_design = unclear: the text supports two readings (2拠点に1名: one in total or one each?) or does not say where the 推進員 sit; an issue is logged.",
+        "staffing_design = unclear: the text supports two readings (2拠点に1名: one in total or one each?) or does not "
+        "say where the 推進員 sit; an issue is logged.",
         "④ 2拠点に1名配置 → unclear",
     ),
     Rule(
         "staff_sites_count_listed",
         "staffing_design",
         "staff_sites",
-        "staff_sites counts the bodies listed in ⑥ when the list is unambiguous (separated by 、, 及び, ア/イ, ・ bullets, 直営/委託 labels; a bracket of names after a type counts its names; no 等/など).",
+        "staff_sites counts the bodies listed in ⑥ when the list is unambiguous (separated by 、, 及び, ア/イ, ・ "
+        "bullets, 直営/委託 labels; a bracket of names after a type counts its names; no 等/など).",
         "⑥ 福祉相談課及び社会福祉協議会 → 2",
     ),
     Rule(
@@ -266,14 +282,16 @@ RULE_ROWS: tuple[Rule, ...] = (
         "staff_sites_from_centre_count",
         "staffing_design",
         "staff_sites",
-        "staff_sites = the entity's 地域包括支援センター count (1-1) when the 推進員 are placed at 各地域包括支援センター.",
+        "staff_sites = the entity's 地域包括支援センター count (1-1) when the "
+        "推進員 are placed at 各地域包括支援センター.",
         "④ 5人(各地域包括支援センターに1名) 1-1 直営：0 か所，委託：5 か所 → 5",
     ),
     Rule(
         "designation_fills_concurrent",
         "staffing_design",
         "staff_concurrent, staff_dedicated",
-        "When the plan says the 推進員 are existing staff holding the role concurrently and prints no 専任/兼任 split, staff_concurrent = staff_planned and staff_dedicated = 0.",
+        "When the plan says the 推進員 are existing staff holding the role concurrently and prints no 専任/兼任 split, "
+        "staff_concurrent = staff_planned and staff_dedicated = 0.",
         "③ 相談支援包括化推進員(各センターの相談員が兼務)を配置する。 ④ 5人 ⑥ A センター、B センター → 5",
     ),
     # --- catchment (study.clean.fields.catchment) -------------------------------------------------
@@ -281,7 +299,9 @@ RULE_ROWS: tuple[Rule, ...] = (
         "area_scope",
         "catchment",
         "project_areas.target_area_scope",
-        "target_area_scope from the printed (対象地域)/(対象地域の範囲): whole for 全域/全体/全市…, a bare 市内/町内 or the municipality's name; part for named districts, one ward, モデル地区, …のうち…; unclear (with an issue) where both are printed.",
+        "target_area_scope from the printed (対象地域)/(対象地域の範囲): whole for 全域/全体/全市…, a bare "
+        "市内/町内 or the municipality's name; part for named districts, one ward, モデル地区, …のうち…; "
+        "unclear (with an issue) where both are printed.",
         "(対象地域) 東地区 → part",
     ),
     Rule(
@@ -295,21 +315,24 @@ RULE_ROWS: tuple[Rule, ...] = (
         "catchment_default_whole",
         "catchment",
         "catchment_scope",
-        "A multi-agency project (section 4) whose section names no area covers the whole municipality (catchment_scope = whole).",
+        "A multi-agency project (section 4) whose section names no area covers the "
+        "whole municipality (catchment_scope = whole).",
         "section 4 names no area → whole",
     ),
     Rule(
         "catchment_part_named",
         "catchment",
         "catchment_scope",
-        "catchment_scope = part where section 4 says the project runs in part of the municipality (1行政区においてモデル実施, モデル3地区(…)において, 1地区で試行).",
+        "catchment_scope = part where section 4 says the project runs in part of the municipality "
+        "(1行政区においてモデル実施, モデル3地区(…)において, 1地区で試行).",
         "④ 1人 (1行政区においてモデル実施) → part",
     ),
     Rule(
         "catchment_joint",
         "catchment",
         "catchment_scope",
-        "catchment_scope = unclear (with an issue) where section 4 says the project is run jointly with neighbouring municipalities (近隣3町村…共同).",
+        "catchment_scope = unclear (with an issue) where section 4 says the project is run jointly with "
+        "neighbouring municipalities (近隣3町村…共同).",
         "③ 近隣3町村と共同で実施する → unclear",
     ),
     Rule(
@@ -323,7 +346,8 @@ RULE_ROWS: tuple[Rule, ...] = (
         "catchment_population_from_area_item",
         "catchment",
         "catchment_population",
-        "catchment_population = the printed (人口) of a section-3 area whose names are the ones section 4 names (the same model districts).",
+        "catchment_population = the printed (人口) of a section-3 area whose names are the ones "
+        "section 4 names (the same model districts).",
         "モデル地区(東地区)において実施; 3. (対象地域) 東地区 (人口) 800 人 → 800",
     ),
     # --- meetings (study.clean.fields.plan_details) -----------------------------------------------
@@ -331,56 +355,64 @@ RULE_ROWS: tuple[Rule, ...] = (
         "meeting_series_summed",
         "plan_details",
         "case_meetings_per_year, network_meetings_per_year",
-        "Several distinct meeting series listed for one row (per meeting, bullet, sentence or line) are summed into meetings per year.",
+        "Several distinct meeting series listed for one row (per meeting, bullet, sentence or "
+        "line) are summed into meetings per year.",
         "推進会議(年1回)、ケース会議(年2回) → 3",
     ),
     Rule(
         "meeting_total_with_breakdown",
         "plan_details",
         "case_meetings_per_year, network_meetings_per_year",
-        "Of three or more meeting series, one that equals the sum of the others is a total followed by its breakdown and is taken alone.",
+        "Of three or more meeting series, one that equals the sum of the others is a total "
+        "followed by its breakdown and is taken alone.",
         "年2回 (1)…年1回 (2)…年1回 → 2",
     ),
     Rule(
         "meeting_restated_frequency",
         "plan_details",
         "case_meetings_per_year, network_meetings_per_year",
-        "Two frequencies for the same meeting series (one in brackets or a ※ note right after the other) that differ are read as a range.",
+        "Two frequencies for the same meeting series (one in brackets or a ※ note right after "
+        "the other) that differ are read as a range.",
         "年3回(本年度4回) → 3-4",
     ),
     Rule(
         "meeting_frequency_per_unit",
         "plan_details",
         "case_meetings_per_year, network_meetings_per_year",
-        "A meeting held separately in each ward, district or site (各区において年1回, 校区ごとに月1回) is counted per unit, not multiplied by the number of units.",
+        "A meeting held separately in each ward, district or site (各区において年1回, 校区ごとに月1回) is counted per "
+        "unit, not multiplied by the number of units.",
         "各区において、年1回 → 1",
     ),
     Rule(
         "meeting_plan_count_per_year",
         "plan_details",
         "case_meetings_per_year, network_meetings_per_year",
-        "A bare count of meetings in the plan (実施予定回数 140回, 合計15回, 開催件数20件) is read as meetings in the plan year.",
+        "A bare count of meetings in the plan (実施予定回数 140回, 合計15回, "
+        "開催件数20件) is read as meetings in the plan year.",
         "実施予定回数 140回 → 140",
     ),
     Rule(
         "meeting_latest_fiscal_year_count",
         "plan_details",
         "case_meetings_per_year, network_meetings_per_year",
-        "Counts printed per fiscal year (H29:4回 H30:4回) are read as meetings per year, using the latest year printed.",
+        "Counts printed per fiscal year (H29:4回 H30:4回) are read as meetings "
+        "per year, using the latest year printed.",
         "H29:4回 H30:6回 → 6",
     ),
     Rule(
         "meeting_same_as_above",
         "plan_details",
         "network_meetings_per_year, network_meeting_existing_name",
-        "A network-building row that only says it is the same as the row above (同上, 上記と同様) takes the case-review row's value.",
+        "A network-building row that only says it is the same as the row above (同上, "
+        "上記と同様) takes the case-review row's value.",
         "(ネットワーク構築) 同上 → the case-review value",
     ),
     Rule(
         "meeting_rows_in_form_order",
         "plan_details",
         "case_meetings_per_year, network_meetings_per_year",
-        "Without the (個別事例の検討)/(ネットワーク構築) labels, the two rows of ⑦イ are read in the form's order: case review, then network.",
+        "Without the (個別事例の検討)/(ネットワーク構築) labels, the two rows of ⑦イ are read in the "
+        "form's order: case review, then network.",
         "two unlabelled lines 月1回 / 年2回 → case 12, network 2",
     ),
     # --- implementers (study.clean.fields.plan_details) -------------------------------------------
@@ -402,7 +434,8 @@ RULE_ROWS: tuple[Rule, ...] = (
         "implementer_name_variant",
         "plan_details",
         "implementer_type_*",
-        "A local-government name that differs from the entity's printed name by a misprinted character (鯉ヶ沢町 for 鰺ヶ沢町) is the entity itself.",
+        "A local-government name that differs from the entity's printed name by a misprinted character "
+        "(鯉ヶ沢町 for 鰺ヶ沢町) is the entity itself.",
         "鯉ヶ沢町 (entity 鰺ヶ沢町) → direct",
     ),
 )

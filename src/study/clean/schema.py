@@ -81,7 +81,8 @@ def _inst(prefix: str, label: str, what: str) -> list[Col]:
             f"{prefix}_prefecture_run",
             "boolean",
             label,
-            f"{what}: the text names the prefecture (or its council) as the one running it (北海道委託, 県の直営, 県で実施…)",
+            f"{what}: the text names the prefecture (or its council) as the one "
+            f"running it (北海道委託, 県の直営, 県で実施…)",
         ),
     ]
 
@@ -190,7 +191,8 @@ ENTITY_COLUMNS: tuple[Col, ...] = (
         "staff_planned",
         "number",
         "④相談支援包括化推進員の配置予定人数",
-        "Planned comprehensive-consultation coordinators (head count or FTE; 0 where the plan says none will be placed; null where not stated or ambiguous)",
+        "Planned comprehensive-consultation coordinators (head count or FTE; 0 where the plan says none will be "
+        "placed; null where not stated or ambiguous)",
         "persons",
         0,
         500,
@@ -276,7 +278,8 @@ RULE_TABLE: tuple[Col, ...] = (
         "reader",
         "string",
         "—",
-        "The reader that applies the rule: a module of study.clean (numbers, municipalities) or study.clean.fields (targets, plan_details, …)",
+        "The reader that applies the rule: a module of study.clean (numbers, municipalities) or "
+        "study.clean.fields (targets, plan_details, …)",
         required=True,
     ),
     Col(

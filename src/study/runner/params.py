@@ -212,19 +212,22 @@ def format_errors(exc: ValidationError, model: type[NotebookParams], notebook: s
             close = difflib.get_close_matches(name, valid, n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
             parts.append(
-                f"unknown parameter {short(repr(name), 60)} for notebook {notebook}{hint}; valid parameters: {', '.join(valid)}"
+                f"unknown parameter {short(repr(name), 60)} for notebook "
+                f"{notebook}{hint}; valid parameters: {', '.join(valid)}"
             )
         elif err["type"] == "file_not_found":
             parts.append(f"parameter {name!r}: {err['msg']}")
         elif err["type"] in ("model_type", "dict_type"):
             parts.append(
-                f"'parameters' of notebook {notebook} must be a mapping of name: value (got {type(err['input']).__name__})"
+                f"'parameters' of notebook {notebook} must be a mapping of name: "
+                f"value (got {type(err['input']).__name__})"
             )
         else:
             msg = err["msg"][0].lower() + err["msg"][1:] if err["msg"] else "invalid"
             got = err.get("input")
             parts.append(
-                f"parameter {name!r}: {msg}, got {short(repr(got), 60)} ({type(got).__name__}); expected {_expected(model, key)}"
+                f"parameter {name!r}: {msg}, got {short(repr(got), 60)} "
+                f"({type(got).__name__}); expected {_expected(model, key)}"
             )
     return "; ".join(parts)
 
@@ -389,7 +392,8 @@ def _load_param_set(path: Path, shown: str, overrides: dict[str, Any] | None) ->
         if not isinstance(entry, dict) or set(entry) - {"notebook", "parameters"} or "notebook" not in entry:
             raise ParamsError(
                 shown,
-                f"each entry of 'notebooks' must be {{notebook: NAME, parameters: {{...}}}}; got {short(repr(entry), 60)}",
+                f"each entry of 'notebooks' must be {{notebook: NAME, "
+                f"parameters: {{...}}}}; got {short(repr(entry), 60)}",
             )
         nb = entry["notebook"]
         nb = str(nb).removesuffix(".ipynb")
@@ -420,7 +424,8 @@ def _load_param_set(path: Path, shown: str, overrides: dict[str, Any] | None) ->
         if stray:
             raise ParamsError(
                 shown,
-                f"--set {short(repr(stray[0]), 60)}: no notebook of this set has that parameter; valid: {', '.join(sorted(known))}",
+                f"--set {short(repr(stray[0]), 60)}: no notebook of this set has that "
+                f"parameter; valid: {', '.join(sorted(known))}",
             )
     names = [r.notebook for r in runs]
     if len(set(names)) != len(names):

@@ -109,7 +109,8 @@ def snapshot(
             if sha and sha != BUNDLED_RAW_SHA256:  # a clean of another raw file, by an older version: use it
                 say(
                     f"{command}: {_shown(folder)} was cleaned from {name} (sha256 {sha[:12]}…), not from the bundled "
-                    "raw file; using it as it is (it has no record of its clean: run `study clean --raw FILE` to add one)"
+                    "raw file; using it as it is (it has no record of its clean: "
+                    "run `study clean --raw FILE` to add one)"
                 )
                 return _write_snapshot(dest, got.files, Path(name or "unknown"), sha, folder, regenerated=False)
         raw_path, raw_sha = bundled, BUNDLED_RAW_SHA256
@@ -117,7 +118,8 @@ def snapshot(
         assert raw_path is not None
         if raw_sha != BUNDLED_RAW_SHA256:
             say(
-                f"{command}: using {_shown(folder)} cleaned from {raw_path} (sha256 {raw_sha[:12]}…), not from the bundled raw file"
+                f"{command}: using {_shown(folder)} cleaned from {raw_path} (sha256 "
+                f"{raw_sha[:12]}…), not from the bundled raw file"
             )
         return _write_snapshot(dest, got.files, raw_path, raw_sha, folder, regenerated=False)
     # not usable as it is: clean its raw file again, into the snapshot only

@@ -141,7 +141,8 @@ def _meeting_cols() -> list[Col]:
                 f"{kind}_meeting_existing_name",
                 "string",
                 f"{_MEETING_LABEL} ({ja}) (既存の会議の名称)",
-                f"Name(s) of the existing meeting used for the {en}, as printed (bullets dropped); ``同上`` resolved to the case-review name",
+                f"Name(s) of the existing meeting used for the {en}, as printed (bullets dropped); "
+                f"``同上`` resolved to the case-review name",
             ),
         ]
     return cols
@@ -157,8 +158,8 @@ def _implementer_cols() -> list[Col]:
                 "string",
                 label,
                 f"Who runs the {en}: direct (the entity itself only), shakyo (社会福祉協議会), social_welfare_corp "
-                "(other 社会福祉法人), npo (NPO法人), other (株式会社, 一般社団法人, 公益財団法人, 医師会, …); the first named "
-                "contractor decides when several are named; null when the section is absent or unclear",
+                "(other 社会福祉法人), npo (NPO法人), other (株式会社, 一般社団法人, 公益財団法人, 医師会, …); the "
+                "first named contractor decides when several are named; null when the section is absent or unclear",
                 enum=IMPLEMENTER_TYPES,
             ),
             Col(
@@ -206,8 +207,8 @@ def _background_cols() -> list[Col]:
             "staff_municipal",
             "boolean",
             label,
-            "The 推進員 are the municipality's own staff (市職員, 役場職員, 直営…): true; staff of a 社協, 法人 or contractor: "
-            "false; null when ⑤ is empty, does not say, or describes both",
+            "The 推進員 are the municipality's own staff (市職員, 役場職員, 直営…): true; staff of a 社協, 法人 or "
+            "contractor: false; null when ⑤ is empty, does not say, or describes both",
         )
     )
     return cols

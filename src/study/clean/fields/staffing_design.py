@@ -357,10 +357,11 @@ DESIGN_COLUMNS: tuple = (
         "staffing_design",
         "string",
         "④⑤⑥ 相談支援包括化推進員",
-        "How the planned 推進員 are deployed, coded by rule from ④ 配置予定人数, "
-        "⑤ 経歴等, ⑥ 配置する相談支援機関 and the section's sentences on the 推進員: single_team (all at one body or desk), per_site "
-        "(one or more at each of several sites, centres or districts), designated_existing (staff of existing bodies hold the "
-        "role concurrently: 兼任/兼務, 既存業務に追加), unclear (two readings; see issues); null where no 推進員 are planned",
+        "How the planned 推進員 are deployed, coded by rule from ④ 配置予定人数, ⑤ 経歴等, ⑥ "
+        "配置する相談支援機関 and the section's sentences on the 推進員: single_team (all at one body or desk), "
+        "per_site (one or more at each of several sites, centres or districts), designated_existing (staff of "
+        "existing bodies hold the role concurrently: 兼任/兼務, 既存業務に追加), unclear (two readings; see "
+        "issues); null where no 推進員 are planned",
         enum=DESIGNS,
     ),
     Col(

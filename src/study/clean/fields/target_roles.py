@@ -195,9 +195,9 @@ ROLE_COLUMNS: tuple = (
         "role",
         "string",
         "事業の成果目標",
-        "What the number is: target (a commitment), increment (an increase printed beside an "
-        "absolute target: 40名(10名増) -> 10), scope (the area an activity covers: 防災学習(4地区), 全28地区), capacity "
-        "(定員), current (a present value kept in the text), breakdown (a part: うち…); see rules role_*",
+        "What the number is: target (a commitment), increment (an increase printed beside an absolute target: "
+        "40名(10名増) -> 10), scope (the area an activity covers: 防災学習(4地区), 全28地区), capacity (定員), current "
+        "(a present value kept in the text), breakdown (a part: うち…); see rules role_*",
         enum=ROLES,
         required=True,
     ),

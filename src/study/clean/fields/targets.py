@@ -167,8 +167,8 @@ TARGET_TABLE: tuple[Col, ...] = (
         "string",
         "—",
         "What is counted: consultations (相談件数), cases_plans (cases, support plans, resolved / referred cases), "
-        "participants, volunteers_supporters (volunteers, supporters, trained helpers), places_hubs (places, hubs, areas covered), "
-        "meetings (meetings / sessions held), rate_percent (% or 割), other",
+        "participants, volunteers_supporters (volunteers, supporters, trained helpers), places_hubs (places, hubs, "
+        "areas covered), meetings (meetings / sessions held), rate_percent (% or 割), other",
         enum=KINDS,
         required=True,
     ),
@@ -185,9 +185,9 @@ TARGET_TABLE: tuple[Col, ...] = (
         "period",
         "string",
         "—",
-        "Period the figure refers to: per_month (月4回, 1月当たり5件), per_year (年間450件, 1回/年), per_week, "
-        "total (延べ, 合計, 3年間で), by_year (a level to reach by a date: 令和2年度末, 本年度中に), none (no period printed; "
-        "also a per-day rate such as 14人/日, which is not annualised)",
+        "Period the figure refers to: per_month (月4回, 1月当たり5件), per_year (年間450件, 1回/年), per_week, total "
+        "(延べ, 合計, 3年間で), by_year (a level to reach by a date: 令和2年度末, 本年度中に), none (no period "
+        "printed; also a per-day rate such as 14人/日, which is not annualised)",
         enum=PERIODS,
         required=True,
     ),
