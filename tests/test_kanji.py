@@ -1,4 +1,5 @@
-"""The kanji-numeral reader (study.clean.numbers.kanji_number, find_kanji_numbers): values, mixed forms, and never inside a word."""
+"""The kanji-numeral reader (study.clean.numbers.kanji_number, find_kanji_numbers): values, mixed forms,
+and never inside a word."""
 
 from __future__ import annotations
 

@@ -265,7 +265,8 @@ def _params(tmp_path: Path, text: str, name: str = "probe") -> Path:
 
 
 BAD_FILES = {
-    "alias_bomb_description": "description: &a [x, x, x, x, x, x, x, x, x]\ntitle: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+    "alias_bomb_description": "description: &a [x, x, x, x, x, x, x, x, x]\n"
+    "title: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
     "notebook: 00_data_audit\n",
     "alias_in_parameters": "notebook: 00_data_audit\nparameters:\n  seed: &s 1\n  bootstrap_draws: *s\n",
     "huge_integer": "notebook: 00_data_audit\nparameters:\n  seed: " + "9" * 5000 + "\n",

@@ -31,7 +31,10 @@ pytestmark = pytest.mark.slow
 
 SETS = {
     "audit-ja": "notebook: 00_data_audit\nparameters:\n  bootstrap_draws: 100\n",
-    "audit-en": "notebook: 00_data_audit\nparameters:\n  label_language: en\n  include_prefectures: true\n  bootstrap_draws: 100\n",
+    "audit-en": (
+        "notebook: 00_data_audit\nparameters:\n  label_language: en\n  include_prefectures: true\n"
+        "  bootstrap_draws: 100\n"
+    ),
     "audit-all": "notebook: 00_data_audit\nparameters:\n  include_prefectures: true\n  bootstrap_draws: 100\n",
 }
 TEMP_NAME = __import__("re").compile(

@@ -360,7 +360,8 @@ def test_mini_plan_needs_no_rule(tmp_path):
     # only the coded staffing design (no ⑥ in the mini plan: unclear) carries a rule
     coded = {RULES.design_unclear}
     assert set(result.corrections["rule"]) <= coded, result.corrections
-    # the mini plan has no ⑤/⑥/⑦ items: only the plan-detail readers and the staffing design may report them as not stated
+    # the mini plan has no ⑤/⑥/⑦ items: only the plan-detail readers and the staffing design may report them
+    # as not stated
     from study.clean.fields.plan_details import DETAIL_COLUMNS
 
     detail = {c.name for c in DETAIL_COLUMNS} | {"staffing_design"}

@@ -192,7 +192,8 @@ def test_misnumbered_and_html_headings(blocks):
 
 
 def test_moseushi_html_table_not_counted_twice(extracted):
-    # line 555 (HTML <td>) and line 570 (text copy): 研修会の参加者数:200人 ; line 587: 相談件数:120件 解決数:100件 …20件
+    # line 555 (HTML <td>) and line 570 (text copy): 研修会の参加者数:200人 ;
+    # line 587: 相談件数:120件 解決数:100件 …20件
     assert values(extracted, "北海道妹背牛町", "3ア") == [200]
     r = one(extracted, "北海道妹背牛町", 200)
     assert (r["unit"], r["kind"], r["target_group"]) == ("人", "participants", "activity")
@@ -252,7 +253,8 @@ def test_sumida_results_are_not_targets(extracted):
     # line 4248: 相談件数実績(平成31年4月～令和元年9月):175件 ; line 4276: 相談件数実績(…) 148件
     vals = values(extracted, "東京都墨田区")
     assert 175 not in vals and 148 not in vals
-    # line 4232 (HTML): 拠点の参加者数(①キラキラ茶家 1,200名、②ガランドール 1,500名)、研修参加者数 150名、ボランティア参加者数(①50名②70名)
+    # line 4232 (HTML): 拠点の参加者数(①キラキラ茶家 1,200名、②ガランドール 1,500名)、研修参加者数 150名、
+    # ボランティア参加者数(①50名②70名)
     assert values(extracted, "東京都墨田区", "3ア") == [1200, 1500, 150, 50, 70]
     assert one(extracted, "東京都墨田区", 70)["kind"] == "volunteers_supporters"
 

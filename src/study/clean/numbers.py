@@ -6,8 +6,9 @@ correction with the raw text. Readers never guess: text with no number gives
 ``None``. The regex pieces below (:data:`NUMBER`, :data:`DECIMAL`,
 :data:`PLACES`, :data:`MONTHS`, :data:`PER_YEAR`…) are the only definitions of
 a number, a counter or a period; the field readers build their patterns from them. Kanji numerals
-(``三回``, ``1万2千人``) are read by :func:`kanji_number` and found in running text by :func:`find_kanji_numbers`. Frequency
-expressions (``月1回``, ``3か月に1回``…) become times per year with :func:`find_frequencies`.
+(``三回``, ``1万2千人``) are read by :func:`kanji_number` and found in running text by
+:func:`find_kanji_numbers`. Frequency expressions (``月1回``, ``3か月に1回``…) become times per year
+with :func:`find_frequencies`.
 """
 
 from __future__ import annotations

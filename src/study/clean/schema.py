@@ -303,7 +303,10 @@ TABLE_TITLES = {
     "issues": "Values that could not be read or fail a plausibility check",
     "provenance": "Every entity value with its printed text and source line",
     "targets": "One row per quantified target (事業の成果目標) of each plan",
-    "project_areas": "One row per project item that states its area: (対象地域), its scope and printed population; section 4 from its own text",
+    "project_areas": (
+        "One row per project item that states its area: (対象地域), its scope and printed population; "
+        "section 4 from its own text"
+    ),
     "rules": "The named cleaning rules",
 }
 assert set(PROJECT_SECTIONS) == {"chiikiryoku", "takikan", "prefectural"}

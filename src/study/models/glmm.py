@@ -58,7 +58,8 @@ class GLMMFit:
     (log-rate scale); ``sd_obs``: SD τ of the observation-level effect (NaN
     without OLRE); ``loglik``: maximised (approximate) log-likelihood;
     ``deviance`` = −2 loglik; ``loglik_lme4``: what glmer's ``logLik`` prints (equal to
-    ``loglik`` for nAGQ = 1; for nAGQ > 1 without the saturated-model term); ``n_params`` counts β, σ and τ; ``aic``/``bic``;
+    ``loglik`` for nAGQ = 1; for nAGQ > 1 without the saturated-model term); ``n_params`` counts β, σ
+    and τ; ``aic``/``bic``;
     ``group_effects``: conditional modes b̂_g = σ̂û_g (log-rate scale) by
     group label; ``converged``/``message``: optimiser status; ``singular``:
     an SD at the boundary 0.

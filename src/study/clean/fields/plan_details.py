@@ -661,7 +661,8 @@ def read_background(text: str) -> Background:
 
 
 def find_background(lines: list[Line]) -> tuple[Line, str, str] | None:
-    """The ⑤ 経歴等 item among ``lines``: (its line, its value with continuation lines joined, the raw lines), or ``None``."""
+    """The ⑤ 経歴等 item among ``lines``: (its line, its value with continuation lines joined, the raw
+    lines), or ``None``."""
     for k, line in enumerate(lines):
         if "経" not in line.text[:80] or "歴" not in line.text[:80]:  # the label starts the line
             continue

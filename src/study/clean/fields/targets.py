@@ -649,7 +649,8 @@ _KANJI_BARE_RE = re.compile(r"\s*以上")
 
 
 def _kanji_quantities(text: str, out: list[Quantity]) -> bool:
-    """Add the kanji-numeral quantities of ``text`` (``三回``, ``一以上``) to ``out`` (see :func:`study.clean.numbers.find_kanji_numbers`)."""
+    """Add the kanji-numeral quantities of ``text`` (``三回``, ``一以上``) to ``out``
+    (see :func:`study.clean.numbers.find_kanji_numbers`)."""
     added = False
     for k in find_kanji_numbers(text, _KANJI_UNIT_RE, _KANJI_BARE_RE):
         if any(q.start <= k.start < q.end for q in out):
