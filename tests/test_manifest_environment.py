@@ -16,7 +16,10 @@ def _lock(tmp_path, *packages: tuple[str, str], project: bool = True) -> bytes:
     """Write a small uv.lock with the given (name, version) registry packages (plus the editable project)."""
     text = 'version = 1\nrevision = 3\nrequires-python = ">=3.11"\n'
     for name, version in packages:
-        text += f'\n[[package]]\nname = "{name}"\nversion = "{version}"\nsource = {{ registry = "https://pypi.org/simple" }}\n'
+        text += (
+            f'\n[[package]]\nname = "{name}"\nversion = "{version}"\n'
+            f'source = {{ registry = "https://pypi.org/simple" }}\n'
+        )
     if project:
         text += '\n[[package]]\nname = "study"\nversion = "0.0.0"\nsource = { editable = "." }\n'
     (tmp_path / LOCK_FILE).write_text(text, encoding="utf-8")

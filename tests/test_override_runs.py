@@ -58,11 +58,19 @@ def _fake_run(root: Path, name: str, manifest: dict) -> None:
 def test_the_index_marks_an_override_run_and_lists_what_changed(tmp_path):
     params = {"10_staffing": {"label_language": "ja", "seed": 20190401}}
     _fake_run(tmp_path, "staffing", {"title": "Staffing", "parameters": params})
-    _fake_run(tmp_path, "staffing--0123abcd", {"title": "Staffing — override: seed=7", "parameters": params,
-                                               "override_of": "staffing", "overrides": {"seed": 7}})
+    _fake_run(
+        tmp_path,
+        "staffing--0123abcd",
+        {
+            "title": "Staffing — override: seed=7",
+            "parameters": params,
+            "override_of": "staffing",
+            "overrides": {"seed": 7},
+        },
+    )
     page = build_index(tmp_path).read_text(encoding="utf-8")
-    row = page[page.index("<strong>staffing--0123abcd</strong>"):]
+    row = page[page.index("<strong>staffing--0123abcd</strong>") :]
     row = row[: row.index("</tr>")]
     assert "override run of" in row and "seed = 7" in row
-    default_row = page[page.index("<strong>staffing</strong>"):]
+    default_row = page[page.index("<strong>staffing</strong>") :]
     assert "override run of" not in default_row[: default_row.index("</tr>")]

@@ -19,8 +19,20 @@ from typing import Any
 from study.atomic import write_atomic
 
 #: Columns of the overview table (entity columns; every value of every column is in the details).
-OVERVIEW = ("municipality", "lg_code", "prefecture", "level", "population", "aging_rate_pct", "welfare_rate_permille",
-            "hokatsu_total", "konkyu_total", "staff_planned", "n_quantified_targets", "has_outcome_target")
+OVERVIEW = (
+    "municipality",
+    "lg_code",
+    "prefecture",
+    "level",
+    "population",
+    "aging_rate_pct",
+    "welfare_rate_permille",
+    "hokatsu_total",
+    "konkyu_total",
+    "staff_planned",
+    "n_quantified_targets",
+    "has_outcome_target",
+)
 
 CSS = """
 @font-face { font-family: 'IPAexGothic Study'; src: url('_assets/ipaexg.ttf') format('truetype'); }
@@ -118,7 +130,9 @@ def data_page_html(data_dir: Path, raw_path: Path) -> str:
     starts = sorted(int(x) for x in ent["source_line"].dropna())
     ends = {s: (starts[i + 1] - 1 if i + 1 < len(starts) else len(lines)) for i, s in enumerate(starts)}
 
-    head = "".join(f'<th title="{_esc(en[c])}">{_esc(ja[c])}<br><span class="meta">{_esc(en[c])}</span></th>' for c in OVERVIEW)
+    head = "".join(
+        f'<th title="{_esc(en[c])}">{_esc(ja[c])}<br><span class="meta">{_esc(en[c])}</span></th>' for c in OVERVIEW
+    )
     rows, sections = [], []
     for e in ent.itertuples(index=False):
         eid = str(e.entity_id)
@@ -141,27 +155,32 @@ def data_page_html(data_dir: Path, raw_path: Path) -> str:
             v = getattr(e, c)
             p = prov_by.get((eid, c))
             cs = corr_by.get((eid, c), [])
-            line = (cs[0].source_line if cs else (p.source_line if p is not None else None))
+            line = cs[0].source_line if cs else (p.source_line if p is not None else None)
             raw = cs[0].raw if cs else (p.raw if p is not None else None)
             line_html = "–" if _is_missing(line) else f'<a href="#L{int(line)}">{int(line)}</a>'
-            rule_html = "; ".join(f'<code>{_esc(x.rule)}</code>: {_esc(rules.get(x.rule, ""))}' for x in cs) or "–"
-            detail.append(f'<tr class="detail" id="p-{_esc(eid)}-{_esc(c)}"><td>{_esc(ja[c])}<br><span class="meta">{_esc(en[c])} · '
-                          f'<code>{_esc(c)}</code></span></td><td>{_esc("–" if _is_missing(v) else v)}</td>'
-                          f'<td>{_esc("–" if _is_missing(raw) else raw)}</td><td>{line_html}</td><td>{rule_html}</td></tr>')
+            rule_html = "; ".join(f"<code>{_esc(x.rule)}</code>: {_esc(rules.get(x.rule, ''))}" for x in cs) or "–"
+            detail.append(
+                f'<tr class="detail" id="p-{_esc(eid)}-{_esc(c)}"><td>{_esc(ja[c])}<br><span class="meta">{_esc(en[c])} · '
+                f"<code>{_esc(c)}</code></span></td><td>{_esc('–' if _is_missing(v) else v)}</td>"
+                f"<td>{_esc('–' if _is_missing(raw) else raw)}</td><td>{line_html}</td><td>{rule_html}</td></tr>"
+            )
         block = ""
         if start is not None:
             end = ends.get(start, start)
-            block = "".join(f'<span id="L{i}"><b>{i}</b>{_esc(lines[i - 1])}</span>' for i in range(start, min(end, len(lines)) + 1))
+            block = "".join(
+                f'<span id="L{i}"><b>{i}</b>{_esc(lines[i - 1])}</span>' for i in range(start, min(end, len(lines)) + 1)
+            )
         name = f"{e.municipality if not _is_missing(e.municipality) else e.prefecture}"
         code = "" if _is_missing(e.lg_code) else f" ({_esc(e.lg_code)})"
         sections.append(
             f'<section class="entity" id="e-{_esc(eid)}"><h3>{_esc(name)}{code} <span class="meta">{_esc(e.prefecture)} · '
-            f'{_esc(e.level)} · lines {start}–{ends.get(start, start) if start else ""}</span></h3>'
-            f'<details><summary>raw block 原文 (lines {start}–{ends.get(start, start) if start else ""})</summary>'
+            f"{_esc(e.level)} · lines {start}–{ends.get(start, start) if start else ''}</span></h3>"
+            f"<details><summary>raw block 原文 (lines {start}–{ends.get(start, start) if start else ''})</summary>"
             f'<pre class="raw">{block}</pre></details>'
             f'<details><summary>every value with its raw text, source line and correcting rule</summary><div class="wrap"><table>'
             f"<tr><th>field 項目</th><th>value 値</th><th>raw text 原文</th><th>line 行</th><th>rule 修正ルール</th></tr>"
-            f'{"".join(detail)}</table></div></details></section>')
+            f"{''.join(detail)}</table></div></details></section>"
+        )
     return f"""<!DOCTYPE html>
 <html lang="ja">
 <head>
@@ -207,7 +226,9 @@ def _numeric(v: Any) -> bool:
     return str(v).lower() not in ("true", "false", "nan", "inf")
 
 
-def build_data_page(out_root: Path | str, data_dir: Path | str | None = None, raw_path: Path | str | None = None) -> Path:
+def build_data_page(
+    out_root: Path | str, data_dir: Path | str | None = None, raw_path: Path | str | None = None
+) -> Path:
     """Write ``<out_root>/data.html`` (atomically) and return its path.
 
     Parameters
@@ -225,7 +246,9 @@ def build_data_page(out_root: Path | str, data_dir: Path | str | None = None, ra
     out_root = Path(out_root)
     out_root.mkdir(parents=True, exist_ok=True)
     install_font(out_root)
-    page = data_page_html(Path(data_dir) if data_dir else processed_dir(), Path(raw_path) if raw_path else bundled_raw())
+    page = data_page_html(
+        Path(data_dir) if data_dir else processed_dir(), Path(raw_path) if raw_path else bundled_raw()
+    )
     path = out_root / "data.html"
     write_atomic(path, page, fsync=False)
     return path

@@ -105,8 +105,10 @@ def build_index(out_root: Path, outcomes: list[RunOutcome] | None = None) -> Pat
             title = m.get("title", "")
             if m.get("override_of"):
                 changed = ", ".join(f"{k} = {v}" for k, v in sorted((m.get("overrides") or {}).items()))
-                override = (f'<br><span class="override">override run of <a href="{_esc(m["override_of"])}/">'
-                            f'{_esc(m["override_of"])}</a>; changed: {_esc(changed)}</span>')
+                override = (
+                    f'<br><span class="override">override run of <a href="{_esc(m["override_of"])}/">'
+                    f"{_esc(m['override_of'])}</a>; changed: {_esc(changed)}</span>"
+                )
             for nb in m.get("notebooks", []):
                 nbn = nb["notebook"]
                 links.append(f'<a href="{_esc(name)}/{_esc(nbn)}.html">{_esc(nbn)} (HTML)</a>')
@@ -114,7 +116,7 @@ def build_index(out_root: Path, outcomes: list[RunOutcome] | None = None) -> Pat
             links.append(f'<a href="{_esc(name)}/results.json">results.json</a>')
             links.append(f'<a href="{_esc(name)}/manifest.json">manifest.json</a>')
             res = (read_json(folder / "results.json") or {}).get("results", [])
-            results_html = "<ul class=\"results\">" + "".join(f"<li>{_esc(format_result(r))}</li>" for r in res) + "</ul>"
+            results_html = '<ul class="results">' + "".join(f"<li>{_esc(format_result(r))}</li>" for r in res) + "</ul>"
         # the latest attempt decides the status
         status, when, secs, note = "ok", "", "", ""
         if ok is not None:
@@ -124,27 +126,33 @@ def build_index(out_root: Path, outcomes: list[RunOutcome] | None = None) -> Pat
             title = title or m.get("title", "")
             status, when, secs = "failed", m.get("ended", ""), m.get("seconds", "")
             err = (m.get("error") or {}).get("message", "")
-            partial = [f'<a href="{FAILED_DIR}/{_esc(name)}/{_esc(nb["notebook"])}.ipynb">partial notebook</a>'
-                       for nb in m.get("notebooks", []) if (folder / f'{nb["notebook"]}.ipynb').is_file()]
-            note = f"<br><span class=\"failed\">{_esc(err)}</span> " + " ".join(partial)
+            partial = [
+                f'<a href="{FAILED_DIR}/{_esc(name)}/{_esc(nb["notebook"])}.ipynb">partial notebook</a>'
+                for nb in m.get("notebooks", [])
+                if (folder / f"{nb['notebook']}.ipynb").is_file()
+            ]
+            note = f'<br><span class="failed">{_esc(err)}</span> ' + " ".join(partial)
             if ok is not None:
                 note += " · the links show the last successful run"
         if (outcome is not None and outcome.status == "interrupted") or (
-                name in unfinished and (outcome is None or outcome.status not in ("ok", "failed", "invalid"))):
+            name in unfinished and (outcome is None or outcome.status not in ("ok", "failed", "invalid"))
+        ):
             status = "interrupted"
-            note = ("<br><span class=\"interrupted\">the last run did not finish (interrupted); "
-                    "<code>study report</code> runs it again</span>")
+            note = (
+                '<br><span class="interrupted">the last run did not finish (interrupted); '
+                "<code>study report</code> runs it again</span>"
+            )
             if ok is not None:
                 note += " · the links show the last successful run"
         elif outcome is not None and outcome.status == "invalid":
-            status, note = "invalid", f"<br><span class=\"invalid\">{_esc(outcome.message)}</span>"
+            status, note = "invalid", f'<br><span class="invalid">{_esc(outcome.message)}</span>'
         elif outcome is not None and outcome.status == "skipped" and status == "ok":
-            note += " <span class=\"meta\">(unchanged, not re-run)</span>"
+            note += ' <span class="meta">(unchanged, not re-run)</span>'
         secs_text = f"{secs:.1f}" if isinstance(secs, (int, float)) else ""
         rows.append(
-            f"<tr><td><strong>{_esc(name)}</strong><br><span class=\"meta\">{_esc(title)}</span>{override}</td>"
-            f"<td class=\"{status}\">{status}{note}</td><td>{results_html}</td>"
-            f"<td>{' · '.join(links)}</td><td class=\"meta\">{_esc(when)}<br>{secs_text} s</td></tr>"
+            f'<tr><td><strong>{_esc(name)}</strong><br><span class="meta">{_esc(title)}</span>{override}</td>'
+            f'<td class="{status}">{status}{note}</td><td>{results_html}</td>'
+            f'<td>{" · ".join(links)}</td><td class="meta">{_esc(when)}<br>{secs_text} s</td></tr>'
         )
     body = "\n".join(rows) or '<tr><td colspan="5">No reports yet: run <code>study report</code>.</td></tr>'
     page = f"""<!DOCTYPE html>
@@ -258,7 +266,7 @@ def start_here_html(out_root: Path) -> str:
         title_en, title_ja = prose.question_title(key, "en"), prose.question_title(key, "ja")
         if "ok" not in e:
             note = "failed — see the table below" if "failed" in e else "not run yet — run <code>study report</code>"
-            blocks.append(f"<h3>{_esc(title_en)}</h3><p class=\"failed\">{note}</p>")
+            blocks.append(f'<h3>{_esc(title_en)}</h3><p class="failed">{note}</p>')
             continue
         folder, m = e["ok"]
         records = (read_json(folder / "results.json") or {}).get("results", [])
@@ -269,9 +277,11 @@ def start_here_html(out_root: Path) -> str:
             warn.append("the latest run failed; these are the numbers of the last successful run")
         warn += stale_reasons(m)
         warn_html = f' <span class="stale">({_esc("; ".join(warn))})</span>' if warn else ""
-        link = f'{_esc(run)}/{_esc(notebook)}.html'
-        blocks.append(f'<h3><a href="{link}">{_esc(title_en)}</a></h3><p>{_esc(en)}{warn_html}</p>'
-                      f'<p class="ja" lang="ja">{_esc(title_ja)} — {_esc(ja)}</p>')
+        link = f"{_esc(run)}/{_esc(notebook)}.html"
+        blocks.append(
+            f'<h3><a href="{link}">{_esc(title_en)}</a></h3><p>{_esc(en)}{warn_html}</p>'
+            f'<p class="ja" lang="ja">{_esc(title_ja)} — {_esc(ja)}</p>'
+        )
     return (
         '<section class="start" id="start-here"><h2>Start here</h2>'
         "<p>This site reports a study of the plans that Japanese municipalities wrote for the FY2019 model projects of a "
@@ -281,6 +291,5 @@ def start_here_html(out_root: Path) -> str:
         "the findings below, each linked to its full report. The data audit comes first: it says what the cleaning changed and "
         "whom the sample describes. "
         '<a href="data.html">The data page</a> lists every plan; each value links to the raw text it was read from, its '
-        "source line and the rule that corrected it.</p>"
-        + "".join(blocks) + "</section>"
+        "source line and the rule that corrected it.</p>" + "".join(blocks) + "</section>"
     )
