@@ -44,7 +44,7 @@ def test_an_override_name_can_never_be_a_parameter_set_name():
 
 @pytest.mark.parametrize("override", [{"no_such_parameter": 1}, {"bootstrap_draws": "many"}])
 def test_a_bad_override_is_still_rejected(override):
-    with pytest.raises(Exception, match="staffing.yaml"):
+    with pytest.raises(Exception, match=r"staffing\.yaml"):
         load_param_set(STAFFING, override)
 
 
