@@ -73,6 +73,16 @@ def _norm(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
+def installed_versions() -> dict[str, str]:
+    """Every installed distribution's version, by normalised name, sorted (the first of duplicates)."""
+    installed: dict[str, str] = {}
+    for dist in metadata.distributions():
+        name = dist.metadata["Name"]
+        if name:
+            installed.setdefault(_norm(name), dist.version)
+    return dict(sorted(installed.items()))
+
+
 def environment_state(root: Path | None = None) -> dict[str, Any]:
     """The lock file's SHA-256 and every installed distribution's version, and whether they agree.
 
@@ -84,12 +94,7 @@ def environment_state(root: Path | None = None) -> dict[str, Any]:
     lock file (e.g. an installed wheel with no project tree).
     """
     root = root or project_root()
-    installed: dict[str, str] = {}
-    for dist in metadata.distributions():
-        name = dist.metadata["Name"]
-        if name:
-            installed.setdefault(_norm(name), dist.version)
-    installed = dict(sorted(installed.items()))
+    installed = installed_versions()
     lock_path = root / LOCK_FILE
     try:
         raw = lock_path.read_bytes()
