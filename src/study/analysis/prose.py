@@ -617,6 +617,8 @@ COLUMN_LABELS: dict[str, dict[str, str]] = {
     "cluster": {"ja": "クラスター", "en": "cluster"},
     "rule": {"ja": "修正ルール", "en": "correction rule"},
     "check": {"ja": "問題の種類", "en": "check"},
+    "rule_label": {"ja": "修正ルール", "en": "correction rule"},
+    "check_label": {"ja": "問題の種類", "en": "check"},
     "field": {"ja": "列名", "en": "column"},
     "field_label": {"ja": "項目", "en": "field"},
     "rank": {"ja": "順位", "en": "rank"},
@@ -677,6 +679,8 @@ def reader_frame(df: Any, lang: Lang) -> Any:
     if "label" in df.columns or (lang == "ja" and "label_ja" in df.columns):
         # a readable label is there: the identifier columns beside it are for machines (the CSV keeps them)
         df = df.drop(columns=[c for c in ("column", "quantity") if c in df.columns])
+    # a rule, check or field with its readable label beside it: show the label only
+    df = df.drop(columns=[c for c in ("rule", "check", "field") if c in df.columns and f"{c}_label" in df.columns])
     pairs = [("estimate", "ci_low", "ci_high"), ("rate_ratio", "rr_low", "rr_high"), ("odds_ratio", "or_low", "or_high")]
     merged: dict[str, str] = {}
     for est, lo, hi in pairs:
