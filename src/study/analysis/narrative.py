@@ -271,7 +271,8 @@ TARGETS: dict[str, Text] = {
               "per-resident scale?\n\n"
               "**Why it matters.** A national survey (MOF 2024) of the multi-agency collaboration project "
               "(多機関協働事業) of the later multi-layered support system programme (重層的支援体制整備事業) "
-              "found that about 80% of municipalities set **no** quantitative target. The FY2019 plans here are different: they are applications for *model "
+              "found that about 80% of municipalities set **no** quantitative target. The FY2019 plans here are "
+              "different: they are applications for *model "
               "projects*, written to a form that asks for targets. So the interesting question is not yes/no — "
               "most plans state some number — but what kind of number.\n\n"
               "Intervals, not stars.",
