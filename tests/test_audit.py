@@ -209,3 +209,14 @@ def test_save_figure_png_and_svg(tmp_path):
     with pytest.raises(ValueError):
         plotting.text("count", "fr")
     assert plotting.text("count", "en") == "count (values)"
+
+
+def test_reader_headers_are_in_the_chosen_language(munis):
+    comp = audit.reference_comparison(munis, 200, 1, 0.95, "ja")
+    assert list(prose.reader_frame(comp, "ja").columns) == [
+        "項目", "単位", "n(件)", "中央値 [95%]", "人口加重平均 [95%]", "全国値", "全国値の時点", "全国値を上回る団体(%)", "対象人口(人)"]
+    row = prose.reader_frame(comp, "ja").iloc[0]
+    assert row["中央値 [95%]"].startswith("12.") and "[" in row["中央値 [95%]"]  # median with its interval, one cell
+    for col, text in prose.COLUMN_LABELS.items():
+        assert set(text) == {"ja", "en"}, col
+        assert "_" not in text["ja"] and "_" not in text["en"], col

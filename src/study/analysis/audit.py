@@ -225,6 +225,22 @@ CHECK_LABELS: dict[str, dict[str, str]] = {
 }
 
 
+#: Readers' labels of the log fields that are not entity columns (the targets and project-area tables).
+TABLE_FIELD_LABELS: dict[str, dict[str, str]] = {
+    "targets": {"ja": "成果目標", "en": "targets"},
+    "targets.value": {"ja": "成果目標: 数値", "en": "target: value"},
+    "targets.annual_value": {"ja": "成果目標: 年間の値", "en": "target: annual value"},
+    "targets.unit": {"ja": "成果目標: 単位", "en": "target: unit"},
+    "targets.value_pct": {"ja": "成果目標: 割合(%)", "en": "target: percent"},
+    "targets.role": {"ja": "成果目標: 数値の役割", "en": "target: role of the number"},
+    "targets.kind": {"ja": "成果目標: 種類", "en": "target: kind"},
+    "targets.is_target": {"ja": "成果目標: 目標か", "en": "target: is a target"},
+    "project_areas.target_area_scope": {"ja": "対象地域の範囲", "en": "target area: scope"},
+    "project_areas.target_area_population": {"ja": "対象地域の人口", "en": "target area: population"},
+    "_block": {"ja": "計画全体", "en": "whole plan"},
+}
+
+
 def rule_label(rule: str, lang: Lang = "ja") -> str:
     """A cleaning rule's short label for readers (``label_ja`` / ``label_en`` of ``rules.csv``); the id if unknown."""
     r = RULE_BY_ID.get(rule)
@@ -256,7 +272,8 @@ def counts_by_field(table: pd.DataFrame, by: str, lang: Lang = "ja") -> pd.DataF
     """
     labels = field_labels(lang)
     counts = table.groupby([by, "field"], dropna=False).size().reset_index(name="n")
-    counts["field_label"] = counts["field"].map(labels).fillna(counts["field"])
+    extra = {k: v[lang] for k, v in TABLE_FIELD_LABELS.items()}
+    counts["field_label"] = counts["field"].map(labels).fillna(counts["field"].map(extra)).fillna(counts["field"])
     name = rule_label if by == "rule" else check_label
     counts[f"{by}_label"] = [name(str(x), lang) for x in counts[by]]
     counts = counts.sort_values(["n", by, "field"], ascending=[False, True, True], kind="mergesort").reset_index(drop=True)
