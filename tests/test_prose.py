@@ -82,3 +82,15 @@ def test_reader_table_with_columns_sharing_a_header():
     out = prose.reader_frame(df, "ja")
     assert out.columns.is_unique and len(out.columns) == 3
     assert "<table" in prose.reader_table(df, "ja").to_html()
+
+
+def test_identifiers_in_table_cells_get_readers_names():
+    import pandas as pd
+
+    assert prose.value_label("poisson_ql:wald", "ja") == "ポアソン準尤度 · モデルに基づく区間"
+    assert prose.value_label("log_pop + aging_rate_pct", "ja") == "人口(対数) + 高齢化率(%)"
+    assert prose.value_label("k=3", "en") == "k = 3"
+    assert prose.value_label("世田谷区", "en") == "世田谷区"  # names are not identifiers: kept as they are
+    assert prose.value_label("no_such_thing:wald", "ja") == "no_such_thing:wald"  # one part unknown: unchanged
+    frame = prose.reader_frame(pd.DataFrame({"column": ["aging_rate_pct"], "family": ["negbin"]}), "ja")
+    assert frame.iloc[0].tolist() == ["aging_rate_pct", "負の二項(αは最尤)"]  # the glossary's column names stay

@@ -721,6 +721,87 @@ COLUMN_LABELS: dict[str, dict[str, str]] = {
 }
 
 
+#: Readers' names of identifiers that appear as values in the study's tables (model families, methods,
+#: kinds of targets, choices of the specification curve…), by language. Compound identifiers
+#: (``poisson_ql:wald``, ``log_pop + aging_rate_pct``) are named part by part (:func:`value_label`).
+VALUE_LABELS: dict[str, dict[str, str]] = {
+    "wald-t": {"ja": "モデルに基づく区間(t)", "en": "model-based (t)"},
+    "wald-z": {"ja": "モデルに基づく区間(z)", "en": "model-based (z)"},
+    "percentile": {"ja": "パーセンタイル区間", "en": "percentile"},
+    "median": {"ja": "中央値", "en": "median"},
+    "kruskal": {"ja": "Kruskal–Wallis 検定", "en": "Kruskal–Wallis test"},
+    "kmeans": {"ja": "k平均法", "en": "k-means"},
+    "ward": {"ja": "Ward 法", "en": "Ward"},
+    "repeated": {"ja": "反復5分割交差検証", "en": "repeated 5-fold CV"},
+    "loo": {"ja": "1つ抜き交差検証", "en": "leave-one-out CV"},
+    "firth": {"ja": "Firth ロジスティック回帰", "en": "Firth logistic regression"},
+    "loo_range": {"ja": "1計画を除いたときの β の範囲", "en": "range of β without one plan"},
+    "baseline": {"ja": "人口のみ", "en": "population only"},
+    "model": {"ja": "モデル", "en": "model"},
+    "difference": {"ja": "差", "en": "difference"},
+    "direct": {"ja": "直営", "en": "run directly"},
+    "shakyo": {"ja": "社会福祉協議会", "en": "council of social welfare (社会福祉協議会)"},
+    "social_welfare_corp": {"ja": "社会福祉法人", "en": "social welfare corporation"},
+    "npo": {"ja": "NPO法人", "en": "NPO"},
+    "other": {"ja": "その他", "en": "other"},
+    "none": {"ja": "なし", "en": "none"},
+    "activity": {"ja": "活動", "en": "activity"},
+    "outcome": {"ja": "成果", "en": "outcome"},
+    "cases_plans": {"ja": "事例・プラン", "en": "cases and plans"},
+    "consultations": {"ja": "相談件数", "en": "consultations"},
+    "increase": {"ja": "増加", "en": "increase"},
+    "meetings": {"ja": "会議", "en": "meetings"},
+    "participants": {"ja": "参加者", "en": "participants"},
+    "places_hubs": {"ja": "居場所・拠点", "en": "places and hubs"},
+    "rate_percent": {"ja": "割合(%)", "en": "rate (%)"},
+    "volunteers_supporters": {"ja": "ボランティア・サポーター", "en": "volunteers and supporters"},
+    "covariates": {"ja": "共変量", "en": "covariates"},
+    "exclusion": {"ja": "除外", "en": "exclusion"},
+    "family": {"ja": "モデル", "en": "model family"},
+    "staffing": {"ja": "推進員数の読み方", "en": "staffing measure"},
+    "welfare": {"ja": "保護率の読み方", "en": "welfare reading"},
+    "speccurve": {"ja": "仕様曲線", "en": "specification curve"},
+}
+#: Table columns whose values are identifiers named by :func:`value_label` (others, such as ``column``, keep them).
+VALUE_COLUMNS = frozenset({"name", "term", "handling", "family", "method", "stat", "kind", "target_group", "choice",
+                           "option", "staffing", "welfare", "exclusion", "outcome", "model", "terms", "covariates"})
+
+
+def value_label(value: str, lang: Lang) -> str:
+    """A readers' name of an identifier in a table cell, in ``lang``; the value itself when a part has no name.
+
+    Names come from :data:`VALUE_LABELS`, the headline wording, the figure labels
+    (:data:`study.analysis.plotting.TEXTS`, also their ``opt_`` choices) and the codebook's field labels.
+    ``a:b`` and ``a|b`` are named part by part and joined with ``·``; ``a + b`` keeps its ``+``;
+    ``k=3`` and ``cluster 2`` are written for readers.
+    """
+    name = _value_name(str(value), lang)
+    return str(value) if name is None else name
+
+
+def _value_name(v: str, lang: Lang) -> str | None:
+    import re
+
+    from study.analysis.codebook import field_labels
+    from study.analysis.plotting import TEXTS
+
+    if m := re.fullmatch(r"k=(\d+)", v):
+        return f"k = {m.group(1)}"
+    if m := re.fullmatch(r"cluster (\d+)", v):
+        return f"クラスター{m.group(1)}" if lang == "ja" else v
+    for sep, join in ((" + ", " + "), (":", " · "), ("|", " · ")):
+        if sep in v:
+            parts = [_value_name(x, lang) for x in v.split(sep)]
+            return None if None in parts else join.join(p for p in parts if p is not None)
+    for table in (VALUE_LABELS, _WHAT):
+        if v in table:
+            return table[v][lang]
+    for key in (v, f"opt_{v}"):
+        if key in TEXTS:
+            return TEXTS[key][lang]
+    return field_labels(lang).get(v)
+
+
 def _header(col: Any, lang: Lang) -> str:
     col = str(col)
     return COLUMN_LABELS.get(col, {}).get(lang) or col.replace("_", " ")
@@ -795,6 +876,9 @@ def reader_frame(df: Any, lang: Lang) -> Any:
         df["estimate"] = [pvalue(e) if u == "p" else num(e) for e, u in zip(df["estimate"], df["unit"])]
         merged["estimate"] = "formatted"
     out = pd.DataFrame({c: [_cell(v, c) if not (c in merged) else v for v in df[c]] for c in df.columns}, index=df.index)
+    for c in out.columns:
+        if str(c) in VALUE_COLUMNS:  # identifiers as values (model families, choices…): their readers' names
+            out[c] = [x if x == "–" else value_label(x, lang) for x in out[c]]
     headers = {c: (_header("interval", lang) if merged.get(c) == "interval" and c == "estimate"
                    else _header(c, lang) + (" [95%]" if merged.get(c) == "interval" else "")) for c in out.columns}
     seen: dict[str, int] = {}
