@@ -48,6 +48,8 @@ FINDINGS = {"ja": "分析結果からわかること", "en": "What the evidence 
 #: Section ids of the study documents (study.runner.studydoc): the data audit and Q1–Q6.
 STUDY_SECTIONS = ("data-audit", "q1", "q2", "q3", "q4", "q5", "q6")
 VIEWPORT = (1280, 1800)
+#: The report captured in each language, when it is in the index: the staffing question and its English twin.
+PREFERRED = {"ja": "staffing", "en": "staffing_en"}
 BAD_CELL = re.compile(r"\bNaN\b|\bNone\b|\b\d+(?:\.\d+)?[eE][-+]?\d+\b")
 PROBE = """<script>window.addEventListener('load', function () { setTimeout(function () {
   var d = document.createElement('div'); d.id = '__study_probe';
@@ -267,7 +269,9 @@ def main(argv: list[str] | None = None) -> int:
     start = findings_paragraphs(dom, "Start here")
     c.check(is_prose(start) and len(start) >= 7, f"start-here block: {len(start)} paragraphs of findings in words")
     for lang in ("ja", "en"):
-        report = next((args.reports / h for h in links if _report_lang(args.reports / h) == lang), None)
+        # a question's report (Q1–Q3, figures and model tables) when there is one, else the first in that language
+        pages = [args.reports / h for h in links if _report_lang(args.reports / h) == lang]
+        report = next((pg for pg in pages if pg.parent.name == PREFERRED[lang]), pages[0] if pages else None)
         c.check(report is not None, f"a report in label language {lang!r}")
         if report is None:
             continue

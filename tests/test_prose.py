@@ -94,3 +94,9 @@ def test_identifiers_in_table_cells_get_readers_names():
     assert prose.value_label("no_such_thing:wald", "ja") == "no_such_thing:wald"  # one part unknown: unchanged
     frame = prose.reader_frame(pd.DataFrame({"column": ["aging_rate_pct"], "family": ["negbin"]}), "ja")
     assert frame.iloc[0].tolist() == ["aging_rate_pct", "負の二項(αは最尤)"]  # the glossary's column names stay
+
+
+def test_exclusion_reasons_in_the_chosen_language():
+    assert prose.value_label("staff_planned missing", "ja") == "相談支援包括化推進員の配置予定人数の記載なし"
+    assert prose.value_label("staff_planned missing", "en") == "no planned comprehensive-consultation coordinators"
+    assert prose.value_label("one 推進員 per centre or hub (exclude_hub_plans)", "en").startswith("one coordinator")

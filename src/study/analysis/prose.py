@@ -761,9 +761,18 @@ VALUE_LABELS: dict[str, dict[str, str]] = {
     "staffing": {"ja": "推進員数の読み方", "en": "staffing measure"},
     "welfare": {"ja": "保護率の読み方", "en": "welfare reading"},
     "speccurve": {"ja": "仕様曲線", "en": "specification curve"},
+    # reasons a plan is left out of a model (study.models.frame)
+    "prefecture plan (include_prefectures=False)": {"ja": "都道府県の計画(include_prefectures=False)",
+                                                    "en": "prefecture plan (include_prefectures=False)"},
+    "places no 推進員 (exclude_zero_staff)": {"ja": "推進員を置かない計画(exclude_zero_staff)",
+                                              "en": "places no coordinator (exclude_zero_staff)"},
+    "one 推進員 per centre or hub (exclude_hub_plans)": {"ja": "拠点ごとに推進員を置く計画(exclude_hub_plans)",
+                                                        "en": "one coordinator per centre or hub (exclude_hub_plans)"},
+    "fractional FTE (staffing='exclude_fractional')": {"ja": "小数の常勤換算(staffing='exclude_fractional')",
+                                                       "en": "fractional FTE (staffing='exclude_fractional')"},
 }
 #: Table columns whose values are identifiers named by :func:`value_label` (others, such as ``column``, keep them).
-VALUE_COLUMNS = frozenset({"name", "term", "handling", "family", "method", "stat", "kind", "target_group", "choice",
+VALUE_COLUMNS = frozenset({"name", "term", "reason", "handling", "family", "method", "stat", "kind", "target_group", "choice",
                            "option", "staffing", "welfare", "exclusion", "outcome", "model", "terms", "covariates"})
 
 
@@ -787,6 +796,9 @@ def _value_name(v: str, lang: Lang) -> str | None:
 
     if m := re.fullmatch(r"k=(\d+)", v):
         return f"k = {m.group(1)}"
+    if m := re.fullmatch(r"(\w+) missing", v):  # a plan without a required value
+        label = _value_name(m.group(1), lang)
+        return None if label is None else (f"{label}の記載なし" if lang == "ja" else f"no {label[:1].lower()}{label[1:]}")
     if m := re.fullmatch(r"cluster (\d+)", v):
         return f"クラスター{m.group(1)}" if lang == "ja" else v
     for sep, join in ((" + ", " + "), (":", " · "), ("|", " · ")):
@@ -907,6 +919,9 @@ def reader_table(df: Any, lang: Lang) -> Any:
     def numeric(col: Any) -> bool:
         return all(v == "–" or v[:1].isdigit() or v[:1] in "−<" for v in frame[col])
     text_cols = [c for c in frame.columns if not numeric(c)]
+    num_cols = [c for c in frame.columns if c not in text_cols]
+    if num_cols:  # a number or an interval (0.26 [0.10, 0.43]) is never broken over lines
+        styler = styler.set_properties(subset=num_cols, **{"white-space": "nowrap"})
     if text_cols:
         styler = styler.set_properties(subset=text_cols, **{"text-align": "left"})
     styles = [{"selector": "th", "props": [("text-align", "left")]}]
