@@ -321,7 +321,7 @@ def _staffing(rec: dict[str, Record], lang: Lang) -> dict[str, list[str]]:
             if share is not None:
                 s += f"; the median share of them outsourced is {percent(share['estimate'])}"
             if sites is not None:
-                s += f"; the median number of 自立相談支援 sites is {num(sites['estimate'])}"
+                s += f"; the median number of self-reliance consultation sites (自立相談支援) is {num(sites['estimate'])}"
             s += "."
         out["Q3"].append(s)
     imp = next((r for n, r in rec.items() if n.startswith("share_implementer_")), None)
@@ -961,11 +961,11 @@ _WHAT = {
     "pearson_dispersion": {"ja": "ピアソン分散比", "en": "Pearson dispersion"},
     "cameron_trivedi": {"ja": "Cameron–Trivedi 検定の α", "en": "Cameron–Trivedi α"},
     "lr_alpha": {"ja": "尤度比検定の α(負の二項)", "en": "likelihood-ratio α (negative binomial)"},
-    "hokatsu_per_10k_older": {"ja": "地域包括支援センター(高齢者1万人あたり)", "en": "地域包括支援センター per 10,000 older residents"},
-    "hokatsu_outsourced_share": {"ja": "地域包括支援センターの委託割合", "en": "outsourced share of 地域包括支援センター"},
-    "hokatsu_total": {"ja": "地域包括支援センターの数", "en": "地域包括支援センター (count)"},
-    "konkyu_total": {"ja": "自立相談支援の窓口数", "en": "自立相談支援 sites (count)"},
-    "konkyu_per_100k": {"ja": "自立相談支援の窓口(人口10万人あたり)", "en": "自立相談支援 sites per 100,000 residents"},
+    "hokatsu_per_10k_older": {"ja": "地域包括支援センター(高齢者1万人あたり)", "en": "community general support centres (地域包括支援センター) per 10,000 older residents"},
+    "hokatsu_outsourced_share": {"ja": "地域包括支援センターの委託割合", "en": "outsourced share of community general support centres (地域包括支援センター)"},
+    "hokatsu_total": {"ja": "地域包括支援センターの数", "en": "community general support centres (地域包括支援センター; count)"},
+    "konkyu_total": {"ja": "自立相談支援の窓口数", "en": "self-reliance consultation sites (自立相談支援; count)"},
+    "konkyu_per_100k": {"ja": "自立相談支援の窓口(人口10万人あたり)", "en": "self-reliance consultation sites (自立相談支援) per 100,000 residents"},
 }
 
 
