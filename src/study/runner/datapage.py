@@ -120,6 +120,8 @@ def data_page_html(data_dir: Path, raw_path: Path) -> str:
     ends = {s: (starts[i + 1] - 1 if i + 1 < len(starts) else len(lines)) for i, s in enumerate(starts)}
 
     head = "".join(f'<th title="{_esc(en[c])}">{_esc(ja[c])}<br><span class="meta">{_esc(en[c])}</span></th>' for c in OVERVIEW)
+    # columns of numbers: right-aligned, their missing values ("–") too
+    numeric_cols = {c for c in OVERVIEW if c != "lg_code" and any(_numeric(v) for v in ent[c])}
     rows, sections = [], []
     for e in ent.itertuples(index=False):
         eid = str(e.entity_id)
@@ -133,7 +135,7 @@ def data_page_html(data_dir: Path, raw_path: Path) -> str:
             if c == "municipality":  # the plan's name (a prefecture plan has no municipality)
                 label = shown if not _is_missing(v) else str(e.prefecture)
                 inner = f'<a href="#e-{_esc(eid)}"><strong>{_esc(label)}</strong></a>'
-            num_cls = ' class="num"' if _numeric(v) and c != "lg_code" else ""
+            num_cls = ' class="num"' if c in numeric_cols and (_numeric(v) or _is_missing(v)) else ""
             cells.append(f'<td data-sort="{_esc(sort)}"{num_cls}>{inner}</td>')
         rows.append("<tr>" + "".join(cells) + "</tr>")
         start = int(e.source_line) if not _is_missing(e.source_line) else None
