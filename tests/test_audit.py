@@ -64,6 +64,23 @@ def test_corrections_and_issues_by_field(tables, lang):
     top = c.iloc[0]
     assert (top["rule"], top["field"]) == ("percent_to_permille", "welfare_rate_permille")
     assert top["field_label"] == ("生活保護受給率" if lang == "ja" else "Public-assistance rate")
+    assert top["rule_label"] == ("保護率: %を‰に換算" if lang == "ja" else "welfare rate: % → ‰")
+    # every rule and check of the real file has a reader's label, not its identifier
+    assert not (c["rule_label"] == c["rule"]).any() and not (i["check_label"] == i["check"]).any()
+    assert i.set_index("check")["check_label"].get("employer_not_stated") == (
+        "推進員の所属の記載なし" if lang == "ja" else "employer not stated")
+    shown = prose.reader_frame(c, lang)  # readers see the labels, not the ids (the CSV keeps both)
+    assert "percent_to_permille" not in shown.to_string() and top["rule_label"] in set(shown.iloc[:, 0])
+
+
+def test_every_rule_has_labels_in_both_languages():
+    from study.clean.rules import RULE_ROWS
+
+    for r in RULE_ROWS:
+        assert r.label_ja and r.label_en and r.label_ja != r.label_en, r.id
+        assert not any("a" <= ch <= "z" for ch in r.label_ja), r.id
+    assert len({r.label_en for r in RULE_ROWS}) == len(RULE_ROWS)  # two rules never look alike in a legend
+    assert len({r.label_ja for r in RULE_ROWS}) == len(RULE_ROWS)
 
 
 def test_share_corrected_and_wilson(tables):
@@ -192,3 +209,14 @@ def test_save_figure_png_and_svg(tmp_path):
     with pytest.raises(ValueError):
         plotting.text("count", "fr")
     assert plotting.text("count", "en") == "count (values)"
+
+
+def test_reader_headers_are_in_the_chosen_language(munis):
+    comp = audit.reference_comparison(munis, 200, 1, 0.95, "ja")
+    assert list(prose.reader_frame(comp, "ja").columns) == [
+        "項目", "単位", "n(件)", "中央値 [95%]", "人口加重平均 [95%]", "全国値", "全国値の時点", "全国値を上回る団体(%)", "対象人口(人)"]
+    row = prose.reader_frame(comp, "ja").iloc[0]
+    assert row["中央値 [95%]"].startswith("12.") and "[" in row["中央値 [95%]"]  # median with its interval, one cell
+    for col, text in prose.COLUMN_LABELS.items():
+        assert set(text) == {"ja", "en"}, col
+        assert "_" not in text["ja"] and "_" not in text["en"], col

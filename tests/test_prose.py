@@ -82,3 +82,21 @@ def test_reader_table_with_columns_sharing_a_header():
     out = prose.reader_frame(df, "ja")
     assert out.columns.is_unique and len(out.columns) == 3
     assert "<table" in prose.reader_table(df, "ja").to_html()
+
+
+def test_identifiers_in_table_cells_get_readers_names():
+    import pandas as pd
+
+    assert prose.value_label("poisson_ql:wald", "ja") == "ポアソン準尤度 · モデルに基づく区間"
+    assert prose.value_label("log_pop + aging_rate_pct", "ja") == "人口(対数) + 高齢化率(%)"
+    assert prose.value_label("k=3", "en") == "k = 3"
+    assert prose.value_label("世田谷区", "en") == "世田谷区"  # names are not identifiers: kept as they are
+    assert prose.value_label("no_such_thing:wald", "ja") == "no_such_thing:wald"  # one part unknown: unchanged
+    frame = prose.reader_frame(pd.DataFrame({"column": ["aging_rate_pct"], "family": ["negbin"]}), "ja")
+    assert frame.iloc[0].tolist() == ["aging_rate_pct", "負の二項(αは最尤)"]  # the glossary's column names stay
+
+
+def test_exclusion_reasons_in_the_chosen_language():
+    assert prose.value_label("staff_planned missing", "ja") == "相談支援包括化推進員の配置予定人数の記載なし"
+    assert prose.value_label("staff_planned missing", "en") == "no planned comprehensive-consultation coordinators"
+    assert prose.value_label("one 推進員 per centre or hub (exclude_hub_plans)", "en").startswith("one coordinator")

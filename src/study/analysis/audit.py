@@ -20,6 +20,7 @@ import pandas as pd
 from study.analysis.codebook import distinct_labels, entity_codebook, field_labels
 from study.analysis.plotting import palette, text, wrap
 from study.analysis.tables import read_csv
+from study.clean.rules import RULE_BY_ID
 from study.models.describe import wilson
 from study.models.results import HeadlineResult, headline_result
 from study.parameters import AuditParams  # noqa: F401  (the notebook's parameters, re-exported)
@@ -187,6 +188,69 @@ def glossary() -> pd.DataFrame:
 # ---------------------------------------------------------------------------
 # what the cleaning did
 
+#: Readers' labels of the issue checks (the ``check`` codes of ``issues.csv``), by language. The rules'
+#: labels live with the rules (:data:`study.clean.rules.RULE_ROWS`, ``rules.csv``).
+CHECK_LABELS: dict[str, dict[str, str]] = {
+    "ambiguous": {"ja": "あいまいな記載", "en": "ambiguous text"},
+    "contractor_not_named": {"ja": "委託先の記載なし", "en": "contractor not named"},
+    "count_missing": {"ja": "か所数の記載なし", "en": "count missing"},
+    "duplicate_entity": {"ja": "同じ団体の様式が重複", "en": "duplicate form"},
+    "employer_not_stated": {"ja": "推進員の所属の記載なし", "en": "employer not stated"},
+    "households_gt_population": {"ja": "世帯数が人口を超える", "en": "households > population"},
+    "implementer_unclear": {"ja": "実施主体が不明確", "en": "implementer unclear"},
+    "joint_project": {"ja": "近隣との共同実施", "en": "joint project"},
+    "label_missing": {"ja": "様式の項目名がない", "en": "form label missing"},
+    "marks_vs_sections": {"ja": "○印と記載内容が食い違う", "en": "marks contradict sections"},
+    "mixed_employers": {"ja": "所属が混在", "en": "mixed employers"},
+    "no_frequency": {"ja": "開催頻度の記載なし", "en": "no frequency"},
+    "no_split": {"ja": "内訳の記載なし", "en": "no breakdown"},
+    "no_unit": {"ja": "目標の単位なし", "en": "target without unit"},
+    "non_numeric": {"ja": "数値でない", "en": "not a number"},
+    "not_a_frequency": {"ja": "頻度として読めない", "en": "not a frequency"},
+    "not_integer": {"ja": "整数でない", "en": "not a whole number"},
+    "not_stated": {"ja": "記載なし", "en": "not stated"},
+    "orphan_header": {"ja": "様式のない見出し", "en": "header without form"},
+    "out_of_range": {"ja": "ありえない値", "en": "out of range"},
+    "part_population_missing": {"ja": "一部地域の人口の記載なし", "en": "area population missing"},
+    "per_unit_or_range": {"ja": "単位あたり・範囲の人口", "en": "per unit or range"},
+    "range_order": {"ja": "範囲の上下が逆", "en": "range reversed"},
+    "run_by_prefecture": {"ja": "都道府県が実施", "en": "run by the prefecture"},
+    "see_attachment": {"ja": "「別紙参照」", "en": "see attachment"},
+    "stated_unknown": {"ja": "「未定」などの記載", "en": "stated as unknown"},
+    "template_text": {"ja": "様式の記入例のまま", "en": "template text"},
+    "truncated": {"ja": "途中で切れた記載", "en": "truncated block"},
+    "two_readings": {"ja": "二通りに読める", "en": "two readings"},
+    "unit_mismatch": {"ja": "単位が合わない", "en": "unit mismatch"},
+    "unknown_place": {"ja": "地名を特定できない", "en": "unknown place"},
+}
+
+
+#: Readers' labels of the log fields that are not entity columns (the targets and project-area tables).
+TABLE_FIELD_LABELS: dict[str, dict[str, str]] = {
+    "targets": {"ja": "成果目標", "en": "targets"},
+    "targets.value": {"ja": "成果目標: 数値", "en": "target: value"},
+    "targets.annual_value": {"ja": "成果目標: 年間の値", "en": "target: annual value"},
+    "targets.unit": {"ja": "成果目標: 単位", "en": "target: unit"},
+    "targets.value_pct": {"ja": "成果目標: 割合(%)", "en": "target: percent"},
+    "targets.role": {"ja": "成果目標: 数値の役割", "en": "target: role of the number"},
+    "targets.kind": {"ja": "成果目標: 種類", "en": "target: kind"},
+    "targets.is_target": {"ja": "成果目標: 目標か", "en": "target: is a target"},
+    "project_areas.target_area_scope": {"ja": "対象地域の範囲", "en": "target area: scope"},
+    "project_areas.target_area_population": {"ja": "対象地域の人口", "en": "target area: population"},
+    "_block": {"ja": "計画全体", "en": "whole plan"},
+}
+
+
+def rule_label(rule: str, lang: Lang = "ja") -> str:
+    """A cleaning rule's short label for readers (``label_ja`` / ``label_en`` of ``rules.csv``); the id if unknown."""
+    r = RULE_BY_ID.get(rule)
+    return rule if r is None else (r.label_ja if lang == "ja" else r.label_en)
+
+
+def check_label(check: str, lang: Lang = "ja") -> str:
+    """An issue check's short label for readers (:data:`CHECK_LABELS`); the code itself if it has none."""
+    return CHECK_LABELS.get(check, {}).get(lang, check)
+
 
 def counts_by_field(table: pd.DataFrame, by: str, lang: Lang = "ja") -> pd.DataFrame:
     """Number of rows of a cleaning log per (``by``, field), most frequent first.
@@ -203,13 +267,17 @@ def counts_by_field(table: pd.DataFrame, by: str, lang: Lang = "ja") -> pd.DataF
     Returns
     -------
     pandas.DataFrame
-        ``<by>, field, field_label, n`` (rows of the log), by n descending, then ``by`` and field.
+        ``<by>, <by>_label, field, field_label, n`` (rows of the log), by n descending, then ``by`` and
+        field; ``<by>_label`` is the rule's or check's label in ``lang`` (:func:`rule_label`, :func:`check_label`).
     """
     labels = field_labels(lang)
     counts = table.groupby([by, "field"], dropna=False).size().reset_index(name="n")
-    counts["field_label"] = counts["field"].map(labels).fillna(counts["field"])
+    extra = {k: v[lang] for k, v in TABLE_FIELD_LABELS.items()}
+    counts["field_label"] = counts["field"].map(labels).fillna(counts["field"].map(extra)).fillna(counts["field"])
+    name = rule_label if by == "rule" else check_label
+    counts[f"{by}_label"] = [name(str(x), lang) for x in counts[by]]
     counts = counts.sort_values(["n", by, "field"], ascending=[False, True, True], kind="mergesort").reset_index(drop=True)
-    return counts[[by, "field", "field_label", "n"]]
+    return counts[[by, f"{by}_label", "field", "field_label", "n"]]
 
 
 def corrections_by_rule_field(corrections: pd.DataFrame, lang: Lang = "ja") -> pd.DataFrame:
@@ -225,7 +293,7 @@ def corrections_by_rule_field(corrections: pd.DataFrame, lang: Lang = "ja") -> p
     Returns
     -------
     pandas.DataFrame
-        ``rule, field, field_label, n`` (corrections).
+        ``rule, rule_label, field, field_label, n`` (corrections).
     """
     return counts_by_field(corrections, "rule", lang)
 
@@ -243,7 +311,7 @@ def issues_by_check_field(issues: pd.DataFrame, lang: Lang = "ja") -> pd.DataFra
     Returns
     -------
     pandas.DataFrame
-        ``check, field, field_label, n`` (issues).
+        ``check, check_label, field, field_label, n`` (issues).
     """
     return counts_by_field(issues, "check", lang)
 
@@ -482,11 +550,12 @@ def _stacked_barh(ax: Axes, table: pd.DataFrame, by: str, lang: Lang, title: str
     pivot = pivot.loc[totals.index[:top][::-1]]  # the `top` most frequent fields, largest at the top
     pivot = pivot.loc[:, pivot.sum(axis=0) > 0]
     labels = t.drop_duplicates("field").set_index("field")["label"]
+    names = t.drop_duplicates(by).set_index(by)[f"{by}_label"]  # readers' labels of the rules / checks
     colors = palette(max(len(pivot.columns), 1))
     y = np.arange(len(pivot))
     left = np.zeros(len(pivot))
     for color, col in zip(colors, pivot.columns):
-        ax.barh(y, pivot[col].to_numpy(), left=left, label=col, color=color)
+        ax.barh(y, pivot[col].to_numpy(), left=left, label=wrap(str(names.get(col, col)), 34), color=color)
         left += pivot[col].to_numpy()
     for yy, total in zip(y, left):
         ax.text(total + 0.3, yy, f"{int(total)}", va="center", fontsize=8)

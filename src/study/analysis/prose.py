@@ -321,7 +321,7 @@ def _staffing(rec: dict[str, Record], lang: Lang) -> dict[str, list[str]]:
             if share is not None:
                 s += f"; the median share of them outsourced is {percent(share['estimate'])}"
             if sites is not None:
-                s += f"; the median number of 自立相談支援 sites is {num(sites['estimate'])}"
+                s += f"; the median number of self-reliance consultation sites (自立相談支援) is {num(sites['estimate'])}"
             s += "."
         out["Q3"].append(s)
     imp = next((r for n, r in rec.items() if n.startswith("share_implementer_")), None)
@@ -617,10 +617,201 @@ COLUMN_LABELS: dict[str, dict[str, str]] = {
     "cluster": {"ja": "クラスター", "en": "cluster"},
     "rule": {"ja": "修正ルール", "en": "correction rule"},
     "check": {"ja": "問題の種類", "en": "check"},
+    "rule_label": {"ja": "修正ルール", "en": "correction rule"},
+    "check_label": {"ja": "問題の種類", "en": "check"},
     "field": {"ja": "列名", "en": "column"},
     "field_label": {"ja": "項目", "en": "field"},
     "rank": {"ja": "順位", "en": "rank"},
+    # the questions' tables (tables/*.csv keep the machine names)
+    "median": {"ja": "中央値", "en": "median"},
+    "mean": {"ja": "平均", "en": "mean"},
+    "min": {"ja": "最小", "en": "min"},
+    "max": {"ja": "最大", "en": "max"},
+    "q1": {"ja": "第1四分位", "en": "1st quartile"},
+    "q3": {"ja": "第3四分位", "en": "3rd quartile"},
+    "pop_weighted_mean": {"ja": "人口加重平均", "en": "population-weighted mean"},
+    "national": {"ja": "全国値", "en": "national value"},
+    "national_when": {"ja": "全国値の時点", "en": "national value as of"},
+    "share_above_national_pct": {"ja": "全国値を上回る団体(%)", "en": "above the national value (%)"},
+    "population_covered": {"ja": "対象人口(人)", "en": "population covered (persons)"},
+    "population": {"ja": "人口(人)", "en": "population (persons)"},
+    "alpha": {"ja": "α(NB2)", "en": "α (NB2)"},
+    "se": {"ja": "標準誤差", "en": "standard error"},
+    "dispersion": {"ja": "分散パラメータ φ", "en": "dispersion φ"},
+    "doubling_ratio": {"ja": "人口2倍での比 2^β", "en": "ratio per doubling 2^β"},
+    "covariates": {"ja": "共変量", "en": "covariates"},
+    "family": {"ja": "モデル", "en": "model family"},
+    "n_boot": {"ja": "ブートストラップ回数", "en": "bootstrap draws"},
+    "n_perm": {"ja": "並べ替え回数", "en": "permutations"},
+    "rate_ratio": {"ja": "率比", "en": "rate ratio"},
+    "odds_ratio": {"ja": "オッズ比", "en": "odds ratio"},
+    "per": {"ja": "単位", "en": "per"},
+    "statistic": {"ja": "統計量", "en": "statistic"},
+    "stat": {"ja": "統計量", "en": "statistic"},
+    "df": {"ja": "自由度", "en": "df"},
+    "count": {"ja": "件数", "en": "count"},
+    "share": {"ja": "割合", "en": "share"},
+    "handling": {"ja": "拠点型計画の扱い", "en": "hub plans"},
+    "entity_id": {"ja": "団体ID", "en": "entity id"},
+    "hub_plan": {"ja": "拠点型計画", "en": "hub plan"},
+    "y": {"ja": "推進員数(人)", "en": "staff (persons)"},
+    "fitted": {"ja": "予測値", "en": "fitted"},
+    "hat": {"ja": "てこ比", "en": "leverage"},
+    "pearson_resid": {"ja": "ピアソン残差", "en": "Pearson residual"},
+    "cooks_d": {"ja": "Cook 距離", "en": "Cook's distance"},
+    "cooks_flag": {"ja": "Cook 距離 > 4/n", "en": "Cook's distance > 4/n"},
+    "dfbeta": {"ja": "DFBETA", "en": "DFBETA"},
+    "dfbetas": {"ja": "DFBETAS", "en": "DFBETAS"},
+    "loo_estimate": {"ja": "除外時の β", "en": "β without the plan"},
+    "loo_delta": {"ja": "除外による β の変化", "en": "change in β without the plan"},
+    "max_cooks_d": {"ja": "最大の Cook 距離", "en": "largest Cook's distance"},
+    "max_cooks_entity": {"ja": "最大の Cook 距離の団体", "en": "plan with the largest Cook's distance"},
+    "n_cooks_over_4_n": {"ja": "Cook 距離 > 4/n の計画数", "en": "plans with Cook's distance > 4/n"},
+    "max_abs_loo_delta": {"ja": "除外による β の最大変化", "en": "largest change in β without one plan"},
+    "most_influential": {"ja": "最も影響の大きい計画", "en": "most influential plan"},
+    "kind": {"ja": "種類", "en": "kind"},
+    "target_group": {"ja": "グループ", "en": "group"},
+    "targets": {"ja": "目標(件)", "en": "targets"},
+    "plans": {"ja": "計画(件)", "en": "plans"},
+    "n_quantified_targets": {"ja": "数値目標の数", "en": "quantified targets"},
+    "n_targets": {"ja": "目標(件)", "en": "targets"},
+    "annual_target": {"ja": "年間の目標(件)", "en": "annual target"},
+    "rate": {"ja": "住民1,000人あたり", "en": "per 1,000 residents"},
+    "n_events": {"ja": "該当する計画(件)", "en": "plans with the outcome"},
+    "model": {"ja": "モデル", "en": "model"},
+    "terms": {"ja": "説明変数", "en": "terms"},
+    "k": {"ja": "クラスター数 k", "en": "clusters k"},
+    "silhouette": {"ja": "シルエット係数", "en": "silhouette"},
+    "min_cluster_size": {"ja": "最小クラスターの大きさ", "en": "smallest cluster"},
+    "outcome": {"ja": "結果変数", "en": "outcome"},
+    "staff_per_100k": {"ja": "人口10万人あたり推進員", "en": "staff per 100,000"},
+    "log_pop": {"ja": "log 人口", "en": "log population"},
+    "log_density": {"ja": "log 人口密度", "en": "log density"},
+    "log_hokatsu_per_10k_older": {"ja": "log 高齢者1万人あたりセンター", "en": "log centres per 10,000 aged 65+"},
+    "hokatsu_outsourced_share": {"ja": "委託センターの割合", "en": "outsourced share of centres"},
+    "aging_rate_pct": {"ja": "高齢化率(%)", "en": "aging rate (%)"},
+    "welfare_rate_permille": {"ja": "生活保護受給率(‰)", "en": "public-assistance rate (‰)"},
+    "choice": {"ja": "選択", "en": "choice"},
+    "option": {"ja": "選択肢", "en": "option"},
+    "staffing": {"ja": "推進員数の読み方", "en": "staffing measure"},
+    "welfare": {"ja": "保護率の読み方", "en": "welfare reading"},
+    "exclusion": {"ja": "除外", "en": "exclusion"},
+    "significant": {"ja": "ゼロを含まない", "en": "excludes zero"},
+    "excludes_null": {"ja": "帰無を含まない", "en": "excludes the null"},
+    "n_specs": {"ja": "仕様の数", "en": "specifications"},
+    "n_min": {"ja": "最小の n", "en": "smallest n"},
+    "n_max": {"ja": "最大の n", "en": "largest n"},
+    "median_estimate": {"ja": "β の中央値", "en": "median β"},
+    "min_estimate": {"ja": "β の最小", "en": "smallest β"},
+    "max_estimate": {"ja": "β の最大", "en": "largest β"},
+    "share_same_sign": {"ja": "同じ符号の割合", "en": "share with the same sign"},
+    "share_same_sign_zero": {"ja": "同じ符号でゼロを含まない割合", "en": "share same sign, excluding zero"},
+    "share_excluding_zero": {"ja": "ゼロを含まない割合", "en": "share excluding zero"},
+    "share_excluding_null": {"ja": "帰無を含まない割合", "en": "share excluding the null"},
+    "p_median": {"ja": "中央値の並べ替えp値", "en": "permutation p of the median"},
+    "p_share_significant": {"ja": "有意な割合の並べ替えp値", "en": "permutation p of the share significant"},
+    "null": {"ja": "帰無仮説の値", "en": "null value"},
+    "null_median": {"ja": "帰無分布の中央値", "en": "null median"},
+    "null_low": {"ja": "帰無分布の下限", "en": "null lower bound"},
+    "null_high": {"ja": "帰無分布の上限", "en": "null upper bound"},
+    "repeats_low": {"ja": "繰り返しの下限", "en": "lowest repeat"},
+    "repeats_high": {"ja": "繰り返しの上限", "en": "highest repeat"},
+    "PC1": {"ja": "第1主成分", "en": "PC1"},
+    "PC2": {"ja": "第2主成分", "en": "PC2"},
 }
+
+
+#: Readers' names of identifiers that appear as values in the study's tables (model families, methods,
+#: kinds of targets, choices of the specification curve…), by language. Compound identifiers
+#: (``poisson_ql:wald``, ``log_pop + aging_rate_pct``) are named part by part (:func:`value_label`).
+VALUE_LABELS: dict[str, dict[str, str]] = {
+    "wald-t": {"ja": "モデルに基づく区間(t)", "en": "model-based (t)"},
+    "wald-z": {"ja": "モデルに基づく区間(z)", "en": "model-based (z)"},
+    "percentile": {"ja": "パーセンタイル区間", "en": "percentile"},
+    "median": {"ja": "中央値", "en": "median"},
+    "kruskal": {"ja": "Kruskal–Wallis 検定", "en": "Kruskal–Wallis test"},
+    "kmeans": {"ja": "k平均法", "en": "k-means"},
+    "ward": {"ja": "Ward 法", "en": "Ward"},
+    "repeated": {"ja": "反復5分割交差検証", "en": "repeated 5-fold CV"},
+    "loo": {"ja": "1つ抜き交差検証", "en": "leave-one-out CV"},
+    "firth": {"ja": "Firth ロジスティック回帰", "en": "Firth logistic regression"},
+    "loo_range": {"ja": "1計画を除いたときの β の範囲", "en": "range of β without one plan"},
+    "baseline": {"ja": "人口のみ", "en": "population only"},
+    "model": {"ja": "モデル", "en": "model"},
+    "difference": {"ja": "差", "en": "difference"},
+    "direct": {"ja": "直営", "en": "run directly"},
+    "shakyo": {"ja": "社会福祉協議会", "en": "council of social welfare (社会福祉協議会)"},
+    "social_welfare_corp": {"ja": "社会福祉法人", "en": "social welfare corporation"},
+    "npo": {"ja": "NPO法人", "en": "NPO"},
+    "other": {"ja": "その他", "en": "other"},
+    "none": {"ja": "なし", "en": "none"},
+    "activity": {"ja": "活動", "en": "activity"},
+    "outcome": {"ja": "成果", "en": "outcome"},
+    "cases_plans": {"ja": "事例・プラン", "en": "cases and plans"},
+    "consultations": {"ja": "相談件数", "en": "consultations"},
+    "increase": {"ja": "増加", "en": "increase"},
+    "meetings": {"ja": "会議", "en": "meetings"},
+    "participants": {"ja": "参加者", "en": "participants"},
+    "places_hubs": {"ja": "居場所・拠点", "en": "places and hubs"},
+    "rate_percent": {"ja": "割合(%)", "en": "rate (%)"},
+    "volunteers_supporters": {"ja": "ボランティア・サポーター", "en": "volunteers and supporters"},
+    "covariates": {"ja": "共変量", "en": "covariates"},
+    "exclusion": {"ja": "除外", "en": "exclusion"},
+    "family": {"ja": "モデル", "en": "model family"},
+    "staffing": {"ja": "推進員数の読み方", "en": "staffing measure"},
+    "welfare": {"ja": "保護率の読み方", "en": "welfare reading"},
+    "speccurve": {"ja": "仕様曲線", "en": "specification curve"},
+    # reasons a plan is left out of a model (study.models.frame)
+    "prefecture plan (include_prefectures=False)": {"ja": "都道府県の計画(include_prefectures=False)",
+                                                    "en": "prefecture plan (include_prefectures=False)"},
+    "places no 推進員 (exclude_zero_staff)": {"ja": "推進員を置かない計画(exclude_zero_staff)",
+                                              "en": "places no coordinator (exclude_zero_staff)"},
+    "one 推進員 per centre or hub (exclude_hub_plans)": {"ja": "拠点ごとに推進員を置く計画(exclude_hub_plans)",
+                                                        "en": "one coordinator per centre or hub (exclude_hub_plans)"},
+    "fractional FTE (staffing='exclude_fractional')": {"ja": "小数の常勤換算(staffing='exclude_fractional')",
+                                                       "en": "fractional FTE (staffing='exclude_fractional')"},
+}
+#: Table columns whose values are identifiers named by :func:`value_label` (others, such as ``column``, keep them).
+VALUE_COLUMNS = frozenset({"name", "term", "reason", "handling", "family", "method", "stat", "kind", "target_group", "choice",
+                           "option", "staffing", "welfare", "exclusion", "outcome", "model", "terms", "covariates"})
+
+
+def value_label(value: str, lang: Lang) -> str:
+    """A readers' name of an identifier in a table cell, in ``lang``; the value itself when a part has no name.
+
+    Names come from :data:`VALUE_LABELS`, the headline wording, the figure labels
+    (:data:`study.analysis.plotting.TEXTS`, also their ``opt_`` choices) and the codebook's field labels.
+    ``a:b`` and ``a|b`` are named part by part and joined with ``·``; ``a + b`` keeps its ``+``;
+    ``k=3`` and ``cluster 2`` are written for readers.
+    """
+    name = _value_name(str(value), lang)
+    return str(value) if name is None else name
+
+
+def _value_name(v: str, lang: Lang) -> str | None:
+    import re
+
+    from study.analysis.codebook import field_labels
+    from study.analysis.plotting import TEXTS
+
+    if m := re.fullmatch(r"k=(\d+)", v):
+        return f"k = {m.group(1)}"
+    if m := re.fullmatch(r"(\w+) missing", v):  # a plan without a required value
+        label = _value_name(m.group(1), lang)
+        return None if label is None else (f"{label}の記載なし" if lang == "ja" else f"no {label[:1].lower()}{label[1:]}")
+    if m := re.fullmatch(r"cluster (\d+)", v):
+        return f"クラスター{m.group(1)}" if lang == "ja" else v
+    for sep, join in ((" + ", " + "), (":", " · "), ("|", " · ")):
+        if sep in v:
+            parts = [_value_name(x, lang) for x in v.split(sep)]
+            return None if None in parts else join.join(p for p in parts if p is not None)
+    for table in (VALUE_LABELS, _WHAT):
+        if v in table:
+            return table[v][lang]
+    for key in (v, f"opt_{v}"):
+        if key in TEXTS:
+            return TEXTS[key][lang]
+    return field_labels(lang).get(v)
 
 
 def _header(col: Any, lang: Lang) -> str:
@@ -677,7 +868,10 @@ def reader_frame(df: Any, lang: Lang) -> Any:
     if "label" in df.columns or (lang == "ja" and "label_ja" in df.columns):
         # a readable label is there: the identifier columns beside it are for machines (the CSV keeps them)
         df = df.drop(columns=[c for c in ("column", "quantity") if c in df.columns])
-    pairs = [("estimate", "ci_low", "ci_high"), ("rate_ratio", "rr_low", "rr_high"), ("odds_ratio", "or_low", "or_high")]
+    # a rule, check or field with its readable label beside it: show the label only
+    df = df.drop(columns=[c for c in ("rule", "check", "field") if c in df.columns and f"{c}_label" in df.columns])
+    pairs = [("estimate", "ci_low", "ci_high"), ("rate_ratio", "rr_low", "rr_high"), ("odds_ratio", "or_low", "or_high"),
+             ("median", "median_low", "median_high"), ("pop_weighted_mean", "pop_weighted_low", "pop_weighted_high")]
     merged: dict[str, str] = {}
     for est, lo, hi in pairs:
         if {est, lo, hi} <= set(df.columns):
@@ -694,6 +888,9 @@ def reader_frame(df: Any, lang: Lang) -> Any:
         df["estimate"] = [pvalue(e) if u == "p" else num(e) for e, u in zip(df["estimate"], df["unit"])]
         merged["estimate"] = "formatted"
     out = pd.DataFrame({c: [_cell(v, c) if not (c in merged) else v for v in df[c]] for c in df.columns}, index=df.index)
+    for c in out.columns:
+        if str(c) in VALUE_COLUMNS:  # identifiers as values (model families, choices…): their readers' names
+            out[c] = [x if x == "–" else value_label(x, lang) for x in out[c]]
     headers = {c: (_header("interval", lang) if merged.get(c) == "interval" and c == "estimate"
                    else _header(c, lang) + (" [95%]" if merged.get(c) == "interval" else "")) for c in out.columns}
     seen: dict[str, int] = {}
@@ -722,6 +919,9 @@ def reader_table(df: Any, lang: Lang) -> Any:
     def numeric(col: Any) -> bool:
         return all(v == "–" or v[:1].isdigit() or v[:1] in "−<" for v in frame[col])
     text_cols = [c for c in frame.columns if not numeric(c)]
+    num_cols = [c for c in frame.columns if c not in text_cols]
+    if num_cols:  # a number or an interval (0.26 [0.10, 0.43]) is never broken over lines
+        styler = styler.set_properties(subset=num_cols, **{"white-space": "nowrap"})
     if text_cols:
         styler = styler.set_properties(subset=text_cols, **{"text-align": "left"})
     styles = [{"selector": "th", "props": [("text-align", "left")]}]
@@ -761,11 +961,11 @@ _WHAT = {
     "pearson_dispersion": {"ja": "ピアソン分散比", "en": "Pearson dispersion"},
     "cameron_trivedi": {"ja": "Cameron–Trivedi 検定の α", "en": "Cameron–Trivedi α"},
     "lr_alpha": {"ja": "尤度比検定の α(負の二項)", "en": "likelihood-ratio α (negative binomial)"},
-    "hokatsu_per_10k_older": {"ja": "地域包括支援センター(高齢者1万人あたり)", "en": "地域包括支援センター per 10,000 older residents"},
-    "hokatsu_outsourced_share": {"ja": "地域包括支援センターの委託割合", "en": "outsourced share of 地域包括支援センター"},
-    "hokatsu_total": {"ja": "地域包括支援センターの数", "en": "地域包括支援センター (count)"},
-    "konkyu_total": {"ja": "自立相談支援の窓口数", "en": "自立相談支援 sites (count)"},
-    "konkyu_per_100k": {"ja": "自立相談支援の窓口(人口10万人あたり)", "en": "自立相談支援 sites per 100,000 residents"},
+    "hokatsu_per_10k_older": {"ja": "地域包括支援センター(高齢者1万人あたり)", "en": "community general support centres (地域包括支援センター) per 10,000 older residents"},
+    "hokatsu_outsourced_share": {"ja": "地域包括支援センターの委託割合", "en": "outsourced share of community general support centres (地域包括支援センター)"},
+    "hokatsu_total": {"ja": "地域包括支援センターの数", "en": "community general support centres (地域包括支援センター; count)"},
+    "konkyu_total": {"ja": "自立相談支援の窓口数", "en": "self-reliance consultation sites (自立相談支援; count)"},
+    "konkyu_per_100k": {"ja": "自立相談支援の窓口(人口10万人あたり)", "en": "self-reliance consultation sites (自立相談支援) per 100,000 residents"},
 }
 
 

@@ -13,6 +13,7 @@ Built from the cleaned tables (``entities.csv``, ``provenance.csv``, ``correctio
 from __future__ import annotations
 
 import html
+import re
 from pathlib import Path
 from typing import Any
 
@@ -120,7 +121,7 @@ def data_page_html(data_dir: Path, raw_path: Path) -> str:
     ent = pd.read_csv(data_dir / "entities.csv", dtype="string", keep_default_na=False, na_values=[""])
     prov = read_csv(data_dir / "provenance.csv")
     corr = read_csv(data_dir / "corrections.csv")
-    rules = read_csv(data_dir / "rules.csv").set_index("rule")["description"].to_dict()
+    rules = read_csv(data_dir / "rules.csv").set_index("rule")[["label_ja", "label_en", "description"]].to_dict("index")
     lines = read_raw(raw_path).lines
     ja, en = distinct_labels(list(ent.columns), "ja"), distinct_labels(list(ent.columns), "en")
     prov_by = {(r.entity_id, r.field): r for r in prov.itertuples(index=False)}
@@ -133,6 +134,8 @@ def data_page_html(data_dir: Path, raw_path: Path) -> str:
     head = "".join(
         f'<th title="{_esc(en[c])}">{_esc(ja[c])}<br><span class="meta">{_esc(en[c])}</span></th>' for c in OVERVIEW
     )
+    # columns of numbers: right-aligned, their missing values ("–") too
+    numeric_cols = {c for c in OVERVIEW if c != "lg_code" and any(_numeric(v) for v in ent[c])}
     rows, sections = [], []
     for e in ent.itertuples(index=False):
         eid = str(e.entity_id)
@@ -146,7 +149,7 @@ def data_page_html(data_dir: Path, raw_path: Path) -> str:
             if c == "municipality":  # the plan's name (a prefecture plan has no municipality)
                 label = shown if not _is_missing(v) else str(e.prefecture)
                 inner = f'<a href="#e-{_esc(eid)}"><strong>{_esc(label)}</strong></a>'
-            num_cls = ' class="num"' if _numeric(v) and c != "lg_code" else ""
+            num_cls = ' class="num"' if c in numeric_cols and (_numeric(v) or _is_missing(v)) else ""
             cells.append(f'<td data-sort="{_esc(sort)}"{num_cls}>{inner}</td>')
         rows.append("<tr>" + "".join(cells) + "</tr>")
         start = int(e.source_line) if not _is_missing(e.source_line) else None
@@ -158,7 +161,7 @@ def data_page_html(data_dir: Path, raw_path: Path) -> str:
             line = cs[0].source_line if cs else (p.source_line if p is not None else None)
             raw = cs[0].raw if cs else (p.raw if p is not None else None)
             line_html = "–" if _is_missing(line) else f'<a href="#L{int(line)}">{int(line)}</a>'
-            rule_html = "; ".join(f"<code>{_esc(x.rule)}</code>: {_esc(rules.get(x.rule, ''))}" for x in cs) or "–"
+            rule_html = "; ".join(_rule_html(x.rule, rules) for x in cs) or "–"
             detail.append(
                 f'<tr class="detail" id="p-{_esc(eid)}-{_esc(c)}"><td>{_esc(ja[c])}<br><span class="meta">{_esc(en[c])} · '
                 f"<code>{_esc(c)}</code></span></td><td>{_esc('–' if _is_missing(v) else v)}</td>"
@@ -206,6 +209,19 @@ filter (<span id="count">{len(ent)}</span> shown).</p>
 </body>
 </html>
 """
+
+
+def _rule_html(rule: str, rules: dict[str, dict[str, str]]) -> str:
+    """A correcting rule for readers: its Japanese and English labels, then what it does (``code`` spans of
+    the description as <code>) and its id."""
+    r = rules.get(rule)
+    if r is None:
+        return f"<code>{_esc(rule)}</code>"
+    desc = re.sub(r"``(.+?)``", lambda m: f"<code>{m.group(1)}</code>", _esc(r["description"]))
+    return (
+        f"<strong>{_esc(r['label_ja'])}</strong> · {_esc(r['label_en'])}<br>"
+        f'<span class="meta">{desc} (<code>{_esc(rule)}</code>)</span>'
+    )
 
 
 def _as_printed(v: Any, column: str) -> str:
