@@ -36,9 +36,18 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--disable-extensions", "--disable-default-apps", "--mute-audio", "--hide-scrollbars",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-extensions",
+    "--disable-default-apps",
+    "--mute-audio",
+    "--hide-scrollbars",
     "--host-resolver-rules=MAP * ~NOTFOUND",  # offline: no host name resolves
     "--virtual-time-budget=5000",
 ]
@@ -122,7 +131,7 @@ def findings_paragraphs(dom: str, heading: str) -> list[str]:
     m = re.search(r"<h[12]\b[^>]*>[^<]*" + re.escape(heading), dom)
     if not m:
         return []
-    rest = dom[m.end():]
+    rest = dom[m.end() :]
     nxt = re.search(r"<h[12]\b", rest)
     section = rest[: nxt.start()] if nxt else rest
     if re.search(r"<pre\b", section):
@@ -153,14 +162,18 @@ def probe(binary: str, page: Path, fragment: str = "") -> dict[str, str]:
     return dict(re.findall(r'data-([a-z-]+)="([^"]*)"', m.group(1))) if m else {}
 
 
-def check_page(binary: str, page: Path, name: str, capture_dir: Path, expect: list[str], c: Checker,
-               min_images: int = 0) -> str:
+def check_page(
+    binary: str, page: Path, name: str, capture_dir: Path, expect: list[str], c: Checker, min_images: int = 0
+) -> str:
     url = page.resolve().as_uri()
     print(f"{name}: {url}")
     t0 = time.perf_counter()
     dump = chromium(binary, ["--dump-dom", f"--window-size={VIEWPORT[0]},{VIEWPORT[1]}"], url)
     dom = dump.stdout
-    c.check(dump.returncode == 0 and "</html>" in dom.lower(), f"page loaded in Chromium ({len(dom):,} characters of DOM, {time.perf_counter() - t0:.1f} s)")
+    c.check(
+        dump.returncode == 0 and "</html>" in dom.lower(),
+        f"page loaded in Chromium ({len(dom):,} characters of DOM, {time.perf_counter() - t0:.1f} s)",
+    )
     found = headings(dom)
     for h in expect:
         c.check(any(h in x for x in found), f"heading {h!r}")
@@ -170,7 +183,9 @@ def check_page(binary: str, page: Path, name: str, capture_dir: Path, expect: li
     source = page.read_text(encoding="utf-8")
     c.check(not EXTERNAL.search(source) and not EXTERNAL.search(dom), "no script or stylesheet from the network")
     bad = sorted({x for x in table_cells(dom) if BAD_CELL.search(x)})
-    c.check(not bad, f"no NaN, None or scientific notation in table cells{'' if not bad else ': ' + '; '.join(bad[:5])}")
+    c.check(
+        not bad, f"no NaN, None or scientific notation in table cells{'' if not bad else ': ' + '; '.join(bad[:5])}"
+    )
     measured = probe(binary, page)
     sw, vw = int(measured.get("scroll-width", "0") or 0), int(measured.get("viewport", "0") or 0)
     c.check(bool(measured) and 0 < sw <= vw, f"no horizontal overflow (scrollWidth {sw} <= viewport {vw})")
@@ -183,11 +198,15 @@ def check_page(binary: str, page: Path, name: str, capture_dir: Path, expect: li
     # full page: a window as tall as the page (capped), so the findings at the end are in the picture
     height = min(max(int(measured.get("scroll-height", "0") or 0), VIEWPORT[1]), 16000)
     shot = chromium(binary, [f"--screenshot={png}", f"--window-size={VIEWPORT[0]},{height}"], url)
-    c.check(shot.returncode == 0 and png.is_file() and png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and not_blank(png),
-            f"screenshot {png} ({png.stat().st_size if png.is_file() else 0:,} bytes, not blank)")
+    c.check(
+        shot.returncode == 0 and png.is_file() and png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and not_blank(png),
+        f"screenshot {png} ({png.stat().st_size if png.is_file() else 0:,} bytes, not blank)",
+    )
     printed = chromium(binary, [f"--print-to-pdf={pdf}", "--no-pdf-header-footer"], url)
-    c.check(printed.returncode == 0 and pdf.is_file() and pdf.read_bytes()[:5] == b"%PDF-" and pdf.stat().st_size > 10_000,
-            f"PDF {pdf} ({pdf.stat().st_size if pdf.is_file() else 0:,} bytes)")
+    c.check(
+        printed.returncode == 0 and pdf.is_file() and pdf.read_bytes()[:5] == b"%PDF-" and pdf.stat().st_size > 10_000,
+        f"PDF {pdf} ({pdf.stat().st_size if pdf.is_file() else 0:,} bytes)",
+    )
     return dom
 
 
@@ -219,12 +238,17 @@ def check_provenance_link(binary: str, page: Path, capture_dir: Path, c: Checker
     measured = probe(binary, page, fragment)
     top, bottom = int(measured.get("target-top", "-1") or -1), int(measured.get("target-bottom", "-1") or -1)
     height = int(measured.get("scroll-height", "0") or 0)
-    c.check(top >= 0 and measured.get("target-closed") == "0",
-            f"data page: #{fragment} opens its <details> ({measured.get('target-closed', '?')} still closed)")
+    c.check(
+        top >= 0 and measured.get("target-closed") == "0",
+        f"data page: #{fragment} opens its <details> ({measured.get('target-closed', '?')} still closed)",
+    )
     c.check(0 < height <= 16000, f"data page with the details open fits one capture ({height} px <= 16000)")
     png = capture_dir / "data_provenance.png"
-    shot = chromium(binary, [f"--screenshot={png}", f"--window-size={VIEWPORT[0]},{max(min(height, 16000), VIEWPORT[1])}"],
-                    page.resolve().as_uri() + f"#{fragment}")
+    shot = chromium(
+        binary,
+        [f"--screenshot={png}", f"--window-size={VIEWPORT[0]},{max(min(height, 16000), VIEWPORT[1])}"],
+        page.resolve().as_uri() + f"#{fragment}",
+    )
     ok = shot.returncode == 0 and png.is_file()
     if ok and top >= 0:
         from PIL import Image
@@ -244,13 +268,17 @@ def _report_lang(page: Path) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--reports", type=Path, default=ROOT / "reports", help="reports folder (default: reports/)")
-    parser.add_argument("--capture-dir", type=Path, default=None, help="where the PNG/PDF captures go (default: REPORTS/_browser/)")
+    parser.add_argument(
+        "--capture-dir", type=Path, default=None, help="where the PNG/PDF captures go (default: REPORTS/_browser/)"
+    )
     parser.add_argument("--chromium", default=None, help="browser binary (default: chromium on PATH)")
     args = parser.parse_args(argv)
     binary = find_chromium(args.chromium)
     if binary is None:
-        print("check_browser: chromium not found; install it with: apt-get update && apt-get install -y chromium fonts-ipaexfont-gothic",
-              file=sys.stderr)
+        print(
+            "check_browser: chromium not found; install it with: apt-get update && apt-get install -y chromium fonts-ipaexfont-gothic",
+            file=sys.stderr,
+        )
         return 2
     index = args.reports / "index.html"
     if not index.is_file():
@@ -262,7 +290,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"check_browser: {version or binary}")
     c = Checker()
     source = index.read_text(encoding="utf-8")
-    links = [h for h in re.findall(r'href="([^"]+\.html)"', source) if "/" in h and not h.startswith(("http:", "https:"))]
+    links = [
+        h for h in re.findall(r'href="([^"]+\.html)"', source) if "/" in h and not h.startswith(("http:", "https:"))
+    ]
     runs = sorted({h.split("/")[0] for h in links})
     dom = check_page(binary, index, "index", capture, ["Study reports", "Start here", "Runs"], c)
     c.check(bool(links), f"index links {len(links)} report(s): {', '.join(runs)}")
@@ -277,11 +307,20 @@ def main(argv: list[str] | None = None) -> int:
             continue
         title = re.search(r"<h1>(.*?)</h1>", report.read_text(encoding="utf-8"))
         expect = [html.unescape(title.group(1)).strip()] if title else []
-        dom = check_page(binary, report, f"report_{lang}", capture, expect + list(REPORT_HEADINGS) + [FINDINGS[lang]], c,
-                         min_images=1)
+        dom = check_page(
+            binary,
+            report,
+            f"report_{lang}",
+            capture,
+            expect + list(REPORT_HEADINGS) + [FINDINGS[lang]],
+            c,
+            min_images=1,
+        )
         paras = findings_paragraphs(dom, FINDINGS[lang])
-        c.check(is_prose(paras), f"{report.parent.name}: findings are prose ({len(paras)} paragraphs, "
-                                 f"{sum(map(len, paras))} characters)")
+        c.check(
+            is_prose(paras),
+            f"{report.parent.name}: findings are prose ({len(paras)} paragraphs, {sum(map(len, paras))} characters)",
+        )
     for lang, name in (("ja", "study.html"), ("en", "study.en.html")):
         page = args.reports / name
         c.check(page.is_file(), f"{name} exists")
@@ -290,14 +329,21 @@ def main(argv: list[str] | None = None) -> int:
         dom = check_page(binary, page, name.removesuffix(".html").replace(".", "_"), capture, [], c, min_images=5)
         for sec in STUDY_SECTIONS:
             m = re.search(rf'<h2 id="{sec}"[^>]*>(.*?)</h2>(.*?)(?=<h2\b|$)', dom, re.DOTALL)
-            paras = [text_of(p) for p in re.findall(r'<div class="findings">(.*?)</div>', m.group(2), re.DOTALL)] if m else []
+            paras = (
+                [text_of(p) for p in re.findall(r'<div class="findings">(.*?)</div>', m.group(2), re.DOTALL)]
+                if m
+                else []
+            )
             c.check(bool(m) and is_prose(paras), f"{name}: section {sec} with findings in words")
     data = args.reports / "data.html"
     c.check(data.is_file(), "data.html exists")
     if data.is_file():
         dom = check_page(binary, data, "data", capture, [], c)
         n_links = len(re.findall(r'<a class="v[^"]*" href="#p-', dom))
-        c.check(n_links > 500 and 'id="L5"' in dom, f"data page: {n_links} values link to their provenance; raw lines are anchors")
+        c.check(
+            n_links > 500 and 'id="L5"' in dom,
+            f"data page: {n_links} values link to their provenance; raw lines are anchors",
+        )
         check_provenance_link(binary, data, capture, c)
     if c.failures:
         print(f"check_browser: {len(c.failures)} check(s) failed: {'; '.join(c.failures)}", file=sys.stderr)

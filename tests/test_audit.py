@@ -9,13 +9,13 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
 
-from study.analysis import audit, plotting, prose  # noqa: E402
-from study.analysis.audit import AuditTables  # noqa: E402
-from study.models.describe import wilson  # noqa: E402
+from study.analysis import audit, plotting, prose
+from study.analysis.audit import AuditTables
+from study.models.describe import wilson
 
 
 @pytest.fixture(scope="module")
@@ -68,7 +68,8 @@ def test_corrections_and_issues_by_field(tables, lang):
     # every rule and check of the real file has a reader's label, not its identifier
     assert not (c["rule_label"] == c["rule"]).any() and not (i["check_label"] == i["check"]).any()
     assert i.set_index("check")["check_label"].get("employer_not_stated") == (
-        "推進員の所属の記載なし" if lang == "ja" else "employer not stated")
+        "推進員の所属の記載なし" if lang == "ja" else "employer not stated"
+    )
     shown = prose.reader_frame(c, lang)  # readers see the labels, not the ids (the CSV keeps both)
     assert "percent_to_permille" not in shown.to_string() and top["rule_label"] in set(shown.iloc[:, 0])
 
@@ -129,8 +130,12 @@ def test_tables_are_byte_stable(munis, tables):
         return buf.getvalue()
 
     for _ in range(2):
-        out = [csv(audit.reference_comparison(munis, 200, 1, 0.9, "ja")), csv(audit.missingness(munis, "ja")),
-               csv(audit.corrections_by_rule_field(tables.corrections, "ja")), csv(audit.glossary())]
+        out = [
+            csv(audit.reference_comparison(munis, 200, 1, 0.9, "ja")),
+            csv(audit.missingness(munis, "ja")),
+            csv(audit.corrections_by_rule_field(tables.corrections, "ja")),
+            csv(audit.glossary()),
+        ]
         if _ == 0:
             first = out
     assert out == first
@@ -140,8 +145,15 @@ def test_headline_results(tables, munis):
     comp = audit.reference_comparison(munis, 200, 1, 0.95, "ja")
     res = audit.headline_results(tables, munis, comp, 0.95)
     names = [r["name"] for r in res]
-    assert names == ["n_entities", "share_values_corrected", "n_issues", "welfare_median", "welfare_pop_weighted",
-                     "aging_median", "aging_pop_weighted"]
+    assert names == [
+        "n_entities",
+        "share_values_corrected",
+        "n_issues",
+        "welfare_median",
+        "welfare_pop_weighted",
+        "aging_median",
+        "aging_pop_weighted",
+    ]
     for r in res:
         assert {"name", "estimate", "interval", "n"} <= set(r)
         assert isinstance(r["n"], int)
@@ -214,7 +226,16 @@ def test_save_figure_png_and_svg(tmp_path):
 def test_reader_headers_are_in_the_chosen_language(munis):
     comp = audit.reference_comparison(munis, 200, 1, 0.95, "ja")
     assert list(prose.reader_frame(comp, "ja").columns) == [
-        "項目", "単位", "n(件)", "中央値 [95%]", "人口加重平均 [95%]", "全国値", "全国値の時点", "全国値を上回る団体(%)", "対象人口(人)"]
+        "項目",
+        "単位",
+        "n(件)",
+        "中央値 [95%]",
+        "人口加重平均 [95%]",
+        "全国値",
+        "全国値の時点",
+        "全国値を上回る団体(%)",
+        "対象人口(人)",
+    ]
     row = prose.reader_frame(comp, "ja").iloc[0]
     assert row["中央値 [95%]"].startswith("12.") and "[" in row["中央値 [95%]"]  # median with its interval, one cell
     for col, text in prose.COLUMN_LABELS.items():

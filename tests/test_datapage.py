@@ -25,9 +25,11 @@ def _run(nb: str, **params):
 
 
 def test_study_figures_come_from_the_twin_in_the_documents_language():
-    runs = {"staffing": _run("10_staffing", label_language="ja", family="poisson_ql"),
-            "staffing_negbin_no_hubs": _run("10_staffing", label_language="en", family="negbin"),
-            "staffing_en": _run("10_staffing", label_language="en", family="poisson_ql")}
+    runs = {
+        "staffing": _run("10_staffing", label_language="ja", family="poisson_ql"),
+        "staffing_negbin_no_hubs": _run("10_staffing", label_language="en", family="negbin"),
+        "staffing_en": _run("10_staffing", label_language="en", family="poisson_ql"),
+    }
     assert _figure_run(runs, "10_staffing", "ja") == "staffing"
     assert _figure_run(runs, "10_staffing", "en") == "staffing_en"  # not the English run with other parameters
     del runs["staffing_en"]

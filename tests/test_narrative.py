@@ -15,8 +15,24 @@ JAPANESE = re.compile(r"[\u3000-\u30ff\u3400-\u9fff\uff00-\uffef々〆ヶ]+")
 #: Place names may stay in Japanese in English text (they are not romanised).
 PLACES = {"世田谷区", "盛岡市", "豊島区", "江戸川区"}
 #: Words that are the same in both languages (methods, abbreviations, symbols).
-SHARED = {"Cameron", "Trivedi", "Cook", "DFBETA", "Wald", "BCa", "Firth", "Wilson", "Kruskal", "Wallis", "AUC",
-          "ARI", "NB2", "MOF", "log", "leave-one-out"}
+SHARED = {
+    "Cameron",
+    "Trivedi",
+    "Cook",
+    "DFBETA",
+    "Wald",
+    "BCa",
+    "Firth",
+    "Wilson",
+    "Kruskal",
+    "Wallis",
+    "AUC",
+    "ARI",
+    "NB2",
+    "MOF",
+    "log",
+    "leave-one-out",
+}
 
 
 def _outside_code(text: str) -> str:
@@ -25,8 +41,12 @@ def _outside_code(text: str) -> str:
 
 def _shown_keys(path):
     nb = nbformat.read(path, as_version=4)
-    calls = [m.groups() for c in nb.cells if c.cell_type == "code"
-             for m in re.finditer(r'narrative\.show\("([^"]+)", "([^"]+)"', c.source)]
+    calls = [
+        m.groups()
+        for c in nb.cells
+        if c.cell_type == "code"
+        for m in re.finditer(r'narrative\.show\("([^"]+)", "([^"]+)"', c.source)
+    ]
     return nb, calls
 
 
@@ -49,10 +69,14 @@ def _dummy(stem: str, key: str) -> dict[str, object]:
 
 
 def test_sample_sentences_are_filled():
-    assert narrative.markdown("10_staffing", "sample", "ja", n=46, n_inst=57) == \
-        "推進員のモデルの対象は 46 計画、基盤の集計の対象は 57 計画。"
-    assert narrative.markdown("30_typology", "sample", "en", n=57, n_features=6, k=2) == \
-        "57 plans clustered on 6 features; k = 2."
+    assert (
+        narrative.markdown("10_staffing", "sample", "ja", n=46, n_inst=57)
+        == "推進員のモデルの対象は 46 計画、基盤の集計の対象は 57 計画。"
+    )
+    assert (
+        narrative.markdown("30_typology", "sample", "en", n=57, n_features=6, k=2)
+        == "57 plans clustered on 6 features; k = 2."
+    )
     with pytest.raises(KeyError):
         narrative.markdown("10_staffing", "nonexistent", "ja")
 

@@ -62,11 +62,21 @@ class Reference:
 #: National reference values for FY2019 / 2019.
 NATIONAL: dict[str, Reference] = {
     "welfare_rate_permille": Reference(
-        "welfare_rate_permille", 16.4, "‰", "FY2019 monthly average", "2019年度の月平均",
-        "厚生労働省「被保護者調査」令和元年度 (MHLW Survey of Public Assistance Recipients, FY2019): 保護率 1.64% = 16.4‰"),
+        "welfare_rate_permille",
+        16.4,
+        "‰",
+        "FY2019 monthly average",
+        "2019年度の月平均",
+        "厚生労働省「被保護者調査」令和元年度 (MHLW Survey of Public Assistance Recipients, FY2019): 保護率 1.64% = 16.4‰",
+    ),
     "aging_rate_pct": Reference(
-        "aging_rate_pct", 28.4, "%", "1 October 2019", "2019年10月1日",
-        "総務省統計局「人口推計」2019年10月1日 (Statistics Bureau population estimates, 1 Oct 2019): 65歳以上 28.4%"),
+        "aging_rate_pct",
+        28.4,
+        "%",
+        "1 October 2019",
+        "2019年10月1日",
+        "総務省統計局「人口推計」2019年10月1日 (Statistics Bureau population estimates, 1 Oct 2019): 65歳以上 28.4%",
+    ),
 }
 
 #: Entity columns that identify a row rather than measure something (left out of missingness).
@@ -158,9 +168,23 @@ def select_entities(entities: pd.DataFrame, include_prefectures: bool) -> pd.Dat
 
 #: Columns whose Japanese terms make the glossary: the form's basic information and the terms used below.
 GLOSSARY_COLUMNS = (
-    "prefecture", "municipality", "lg_code", "implements_chiikiryoku", "implements_takikan", "implements_prefectural",
-    "population", "households", "aging_rate_pct", "welfare_rate_permille", "area_km2", "community_org_rate_pct",
-    "elementary_schools", "junior_high_schools", "hokatsu_total", "konkyu_total", "staff_planned",
+    "prefecture",
+    "municipality",
+    "lg_code",
+    "implements_chiikiryoku",
+    "implements_takikan",
+    "implements_prefectural",
+    "population",
+    "households",
+    "aging_rate_pct",
+    "welfare_rate_permille",
+    "area_km2",
+    "community_org_rate_pct",
+    "elementary_schools",
+    "junior_high_schools",
+    "hokatsu_total",
+    "konkyu_total",
+    "staff_planned",
 )
 
 
@@ -276,7 +300,9 @@ def counts_by_field(table: pd.DataFrame, by: str, lang: Lang = "ja") -> pd.DataF
     counts["field_label"] = counts["field"].map(labels).fillna(counts["field"].map(extra)).fillna(counts["field"])
     name = rule_label if by == "rule" else check_label
     counts[f"{by}_label"] = [name(str(x), lang) for x in counts[by]]
-    counts = counts.sort_values(["n", by, "field"], ascending=[False, True, True], kind="mergesort").reset_index(drop=True)
+    counts = counts.sort_values(["n", by, "field"], ascending=[False, True, True], kind="mergesort").reset_index(
+        drop=True
+    )
     return counts[[by, f"{by}_label", "field", "field_label", "n"]]
 
 
@@ -364,7 +390,11 @@ def cleaning_summary(tables: AuditTables, entities: pd.DataFrame) -> pd.DataFram
         ("values_corrected", "修正した値", k),
         ("corrections", "修正の記録", len(tables.corrections)),
         ("issues", "問題の記録", len(tables.issues)),
-        ("entities_with_correction", "修正のある団体", int(tables.corrections.loc[tables.corrections["entity_id"].isin(ids), "entity_id"].nunique())),
+        (
+            "entities_with_correction",
+            "修正のある団体",
+            int(tables.corrections.loc[tables.corrections["entity_id"].isin(ids), "entity_id"].nunique()),
+        ),
         ("rules_used", "使われた修正ルール", int(tables.corrections["rule"].nunique())),
     ]
     return pd.DataFrame(rows, columns=["quantity", "label_ja", "value"])
@@ -397,8 +427,15 @@ def missingness(entities: pd.DataFrame, lang: Lang = "ja") -> pd.DataFrame:
         if col in ID_COLUMNS:
             continue
         miss = int(entities[col].isna().sum())
-        rows.append({"column": col, "label": labels.get(col, col), "n": n, "n_missing": miss,
-                     "share_missing_pct": round(100 * miss / n, 2) if n else float("nan")})
+        rows.append(
+            {
+                "column": col,
+                "label": labels.get(col, col),
+                "n": n,
+                "n_missing": miss,
+                "share_missing_pct": round(100 * miss / n, 2) if n else float("nan"),
+            }
+        )
     out = pd.DataFrame(rows, columns=["column", "label", "n", "n_missing", "share_missing_pct"])
     dup = out["label"].duplicated(keep=False)
     out.loc[dup, "label"] = out.loc[dup, "column"]  # two columns with one label: show the column names
@@ -424,17 +461,27 @@ def missing_for_readers(miss: pd.DataFrame, lang: Lang = "ja") -> pd.DataFrame:
         ``label, n, n_missing, share_missing_pct`` of the columns with at least one missing value,
         most missing first.
     """
-    m = miss[miss["n_missing"] > 0].sort_values(["share_missing_pct", "column"], ascending=[False, True], kind="mergesort")
+    m = miss[miss["n_missing"] > 0].sort_values(
+        ["share_missing_pct", "column"], ascending=[False, True], kind="mergesort"
+    )
     labels = distinct_labels(list(m["column"]), lang)
-    return m.assign(label=[labels[c] for c in m["column"]])[["label", "n", "n_missing", "share_missing_pct"]].reset_index(drop=True)
+    return m.assign(label=[labels[c] for c in m["column"]])[
+        ["label", "n", "n_missing", "share_missing_pct"]
+    ].reset_index(drop=True)
 
 
 # ---------------------------------------------------------------------------
 # sample vs national values
 
 
-def bootstrap(values: np.ndarray, stat: Callable[..., Any] | None, draws: int, seed: int | list[int], confidence: float,
-              weights: np.ndarray | None = None) -> tuple[float, float, float]:
+def bootstrap(
+    values: np.ndarray,
+    stat: Callable[..., Any] | None,
+    draws: int,
+    seed: int | list[int],
+    confidence: float,
+    weights: np.ndarray | None = None,
+) -> tuple[float, float, float]:
     """Percentile bootstrap interval of a statistic over resamples of the rows.
 
     Parameters
@@ -476,7 +523,9 @@ def bootstrap(values: np.ndarray, stat: Callable[..., Any] | None, draws: int, s
     return est, float(lo), float(hi)
 
 
-def reference_comparison(entities: pd.DataFrame, draws: int, seed: int, confidence: float, lang: Lang = "ja") -> pd.DataFrame:
+def reference_comparison(
+    entities: pd.DataFrame, draws: int, seed: int, confidence: float, lang: Lang = "ja"
+) -> pd.DataFrame:
     """The sample against the national reference values (:data:`NATIONAL`).
 
     Parameters
@@ -506,14 +555,24 @@ def reference_comparison(entities: pd.DataFrame, draws: int, seed: int, confiden
         w = sub["population"].to_numpy(dtype=float)
         med, mlo, mhi = bootstrap(x, np.median, draws, [seed, k, 0], confidence)
         wm, wlo, whi = bootstrap(x, None, draws, [seed, k, 1], confidence, weights=w)
-        rows.append({
-            "quantity": col, "label": text(col, lang), "unit": ref.unit, "n": len(x),
-            "median": med, "median_low": mlo, "median_high": mhi,
-            "pop_weighted_mean": wm, "pop_weighted_low": wlo, "pop_weighted_high": whi,
-            "national": ref.value, "national_when": ref.when_ja if lang == "ja" else ref.when,
-            "share_above_national_pct": 100 * float(np.mean(x > ref.value)) if len(x) else float("nan"),
-            "population_covered": int(w.sum()),
-        })
+        rows.append(
+            {
+                "quantity": col,
+                "label": text(col, lang),
+                "unit": ref.unit,
+                "n": len(x),
+                "median": med,
+                "median_low": mlo,
+                "median_high": mhi,
+                "pop_weighted_mean": wm,
+                "pop_weighted_low": wlo,
+                "pop_weighted_high": whi,
+                "national": ref.value,
+                "national_when": ref.when_ja if lang == "ja" else ref.when,
+                "share_above_national_pct": 100 * float(np.mean(x > ref.value)) if len(x) else float("nan"),
+                "population_covered": int(w.sum()),
+            }
+        )
     out = pd.DataFrame(rows)
     num = out.select_dtypes("number").columns.difference(["n", "population_covered"])
     out[num] = out[num].round(4)
@@ -563,10 +622,24 @@ def _stacked_barh(ax: Axes, table: pd.DataFrame, by: str, lang: Lang, title: str
     ax.set_xlabel(text("count", lang))
     ax.set_ylabel(text("field", lang))
     hidden = len(totals) - len(pivot)
-    ax.set_title(title + (f"(上位 {top} 項目、他 {hidden} 項目)" if lang == "ja" and hidden > 0 else
-                          f" (top {top} fields; {hidden} more)" if hidden > 0 else ""))
-    ax.legend(title=legend_title, fontsize=7, title_fontsize=8, loc="center left", bbox_to_anchor=(1.01, 0.5),
-              ncol=1 if len(pivot.columns) <= 16 else 2)
+    ax.set_title(
+        title
+        + (
+            f"(上位 {top} 項目、他 {hidden} 項目)"
+            if lang == "ja" and hidden > 0
+            else f" (top {top} fields; {hidden} more)"
+            if hidden > 0
+            else ""
+        )
+    )
+    ax.legend(
+        title=legend_title,
+        fontsize=7,
+        title_fontsize=8,
+        loc="center left",
+        bbox_to_anchor=(1.01, 0.5),
+        ncol=1 if len(pivot.columns) <= 16 else 2,
+    )
 
 
 def fig_cleaning(corr: pd.DataFrame, iss: pd.DataFrame, n_entities: int, lang: Lang = "ja", top: int = 15) -> Figure:
@@ -594,8 +667,13 @@ def fig_cleaning(corr: pd.DataFrame, iss: pd.DataFrame, n_entities: int, lang: L
 
     n1 = min(top, corr["field"].nunique())
     n2 = min(top, iss["field"].nunique())
-    fig, axes = plt.subplots(2, 1, figsize=(12, 0.5 * (n1 + n2) + 3.2), constrained_layout=True,
-                             gridspec_kw={"height_ratios": [max(n1, 1), max(n2, 1)]})
+    fig, axes = plt.subplots(
+        2,
+        1,
+        figsize=(12, 0.5 * (n1 + n2) + 3.2),
+        constrained_layout=True,
+        gridspec_kw={"height_ratios": [max(n1, 1), max(n2, 1)]},
+    )
     if lang == "ja":
         t1, t2 = "修正した値: 項目×ルール", "読み取りの問題: 項目×チェック"
         sup = f"クリーニングの記録(n = {n_entities} 団体)"
@@ -669,11 +747,22 @@ def fig_reference(entities: pd.DataFrame, comparison: pd.DataFrame, seed: int, l
         x = entities[row["quantity"]].dropna().to_numpy(dtype=float)
         y = rng.uniform(-0.25, 0.25, size=len(x))
         ax.scatter(x, y, s=18, alpha=0.6, color="#4c72b0", label=text("entities", lang))
-        ax.errorbar([row["median"]], [0], xerr=[[row["median"] - row["median_low"]], [row["median_high"] - row["median"]]],
-                    fmt="D", color="black", capsize=6, markersize=7,
-                    label=f"{text('median', lang)} {row['median']:.1f} [{row['median_low']:.1f}, {row['median_high']:.1f}]")
-        ax.axvline(row["national"], color="#c44e52", linestyle="--",
-                   label=f"{text('national', lang)} {row['national']:g}{row['unit']} ({row['national_when']})")
+        ax.errorbar(
+            [row["median"]],
+            [0],
+            xerr=[[row["median"] - row["median_low"]], [row["median_high"] - row["median"]]],
+            fmt="D",
+            color="black",
+            capsize=6,
+            markersize=7,
+            label=f"{text('median', lang)} {row['median']:.1f} [{row['median_low']:.1f}, {row['median_high']:.1f}]",
+        )
+        ax.axvline(
+            row["national"],
+            color="#c44e52",
+            linestyle="--",
+            label=f"{text('national', lang)} {row['national']:g}{row['unit']} ({row['national_when']})",
+        )
         ax.set_yticks([])
         ax.set_ylim(-0.6, 0.6)
         ax.set_xlabel(row["label"])
@@ -687,8 +776,9 @@ def fig_reference(entities: pd.DataFrame, comparison: pd.DataFrame, seed: int, l
 # headline numbers and the closing summary
 
 
-def headline_results(tables: AuditTables, entities: pd.DataFrame, comparison: pd.DataFrame, confidence: float
-                     ) -> list[HeadlineResult]:
+def headline_results(
+    tables: AuditTables, entities: pd.DataFrame, comparison: pd.DataFrame, confidence: float
+) -> list[HeadlineResult]:
     """The audit's headline numbers, each with estimate, interval, n and a name.
 
     Parameters
@@ -715,16 +805,48 @@ def headline_results(tables: AuditTables, entities: pd.DataFrame, comparison: pd
     pct = f"{confidence:.0%}"
     out = [
         result("n_entities", len(entities), n=len(entities), label="entities audited", unit="entities", method="count"),
-        result("share_values_corrected", k / n if n else None, n=n, interval=(lo, hi), unit="share",
-               label="share of values read that were corrected", method=f"Wilson {pct} interval"),
-        result("n_issues", len(tables.issues), n=len(tables.entities), label="issues logged (all entities)", unit="issues", method="count"),
+        result(
+            "share_values_corrected",
+            k / n if n else None,
+            n=n,
+            interval=(lo, hi),
+            unit="share",
+            label="share of values read that were corrected",
+            method=f"Wilson {pct} interval",
+        ),
+        result(
+            "n_issues",
+            len(tables.issues),
+            n=len(tables.entities),
+            label="issues logged (all entities)",
+            unit="issues",
+            method="count",
+        ),
     ]
     for _, r in comparison.iterrows():
         short = "welfare" if r["quantity"].startswith("welfare") else "aging"
-        out.append(result(f"{short}_median", r["median"], n=int(r["n"]), interval=(r["median_low"], r["median_high"]),
-                          unit=r["unit"], reference=r["national"], label=f"sample median {r['quantity']}",
-                          method=f"percentile bootstrap {pct} interval"))
-        out.append(result(f"{short}_pop_weighted", r["pop_weighted_mean"], n=int(r["n"]),
-                          interval=(r["pop_weighted_low"], r["pop_weighted_high"]), unit=r["unit"], reference=r["national"],
-                          label=f"population-weighted {r['quantity']}", method=f"percentile bootstrap {pct} interval"))
+        out.append(
+            result(
+                f"{short}_median",
+                r["median"],
+                n=int(r["n"]),
+                interval=(r["median_low"], r["median_high"]),
+                unit=r["unit"],
+                reference=r["national"],
+                label=f"sample median {r['quantity']}",
+                method=f"percentile bootstrap {pct} interval",
+            )
+        )
+        out.append(
+            result(
+                f"{short}_pop_weighted",
+                r["pop_weighted_mean"],
+                n=int(r["n"]),
+                interval=(r["pop_weighted_low"], r["pop_weighted_high"]),
+                unit=r["unit"],
+                reference=r["national"],
+                label=f"population-weighted {r['quantity']}",
+                method=f"percentile bootstrap {pct} interval",
+            )
+        )
     return out

@@ -45,9 +45,18 @@ def _row_label(name: str, n: int, width: int = 36) -> str:
     return f"{wrap(name, width)}\n(n = {n})"
 
 
-def fig_forest(table: pd.DataFrame, lang: Lang, xlabel: str, reference: float | None = None, ref_label: str = "",
-               labels: Sequence[str] | None = None, log: bool = False, est: str = "estimate", lo: str = "ci_low",
-               hi: str = "ci_high") -> Figure:
+def fig_forest(
+    table: pd.DataFrame,
+    lang: Lang,
+    xlabel: str,
+    reference: float | None = None,
+    ref_label: str = "",
+    labels: Sequence[str] | None = None,
+    log: bool = False,
+    est: str = "estimate",
+    lo: str = "ci_low",
+    hi: str = "ci_high",
+) -> Figure:
     """Estimates with their intervals, one row each (``n`` shown per row), and a reference line.
 
     Parameters
