@@ -276,7 +276,8 @@ def main(argv: list[str] | None = None) -> int:
     binary = find_chromium(args.chromium)
     if binary is None:
         print(
-            "check_browser: chromium not found; install it with: apt-get update && apt-get install -y chromium fonts-ipaexfont-gothic",
+            "check_browser: chromium not found; install it with: apt-get update && apt-get install -y chromium "
+            "fonts-ipaexfont-gothic",
             file=sys.stderr,
         )
         return 2
@@ -321,7 +322,7 @@ def main(argv: list[str] | None = None) -> int:
             is_prose(paras),
             f"{report.parent.name}: findings are prose ({len(paras)} paragraphs, {sum(map(len, paras))} characters)",
         )
-    for lang, name in (("ja", "study.html"), ("en", "study.en.html")):
+    for _lang, name in (("ja", "study.html"), ("en", "study.en.html")):
         page = args.reports / name
         c.check(page.is_file(), f"{name} exists")
         if not page.is_file():

@@ -48,7 +48,7 @@ def test_glossary_from_codebook():
     g = audit.glossary()
     assert list(g.columns) == ["term_ja", "english", "column", "unit"]
     assert g["term_ja"].is_unique
-    terms = dict(zip(g["term_ja"], g["english"]))
+    terms = dict(zip(g["term_ja"], g["english"], strict=True))
     assert terms["生活保護受給率"] == "Public-assistance rate"
     assert terms["高齢化率"].startswith("Share of residents aged 65")
     assert "地域包括支援センター" in terms and "相談支援包括化推進員の配置予定人数" in terms

@@ -133,7 +133,8 @@ def problems(fig) -> list[str]:
             continue
         if bb.x0 < -1 or bb.y0 < -1 or bb.x1 > W + 1 or bb.y1 > H + 1:
             out.append(
-                f"text {t.get_text()[:40]!r} at {bb.x0:.0f}..{bb.x1:.0f} x {bb.y0:.0f}..{bb.y1:.0f} outside {W:.0f} x {H:.0f}"
+                f"text {t.get_text()[:40]!r} at {bb.x0:.0f}..{bb.x1:.0f} x {bb.y0:.0f}..{bb.y1:.0f} outside {W:.0f} x "
+                f"{H:.0f}"
             )
     for ax in fig.axes:
         (x0, x1), (y0, y1) = sorted(ax.get_xlim()), sorted(ax.get_ylim())
@@ -159,7 +160,8 @@ def problems(fig) -> list[str]:
             )
             if np.any(bad):
                 out.append(
-                    f"{int(np.sum(bad))} point(s) of axes {ax.get_title()[:30]!r} outside x {x0:g}..{x1:g}, y {y0:g}..{y1:g}"
+                    f"{int(np.sum(bad))} point(s) of axes {ax.get_title()[:30]!r} outside x {x0:g}..{x1:g}, y "
+                    f"{y0:g}..{y1:g}"
                 )
     return out
 

@@ -67,7 +67,8 @@ NATIONAL: dict[str, Reference] = {
         "‰",
         "FY2019 monthly average",
         "2019年度の月平均",
-        "厚生労働省「被保護者調査」令和元年度 (MHLW Survey of Public Assistance Recipients, FY2019): 保護率 1.64% = 16.4‰",
+        "厚生労働省「被保護者調査」令和元年度 (MHLW Survey of Public Assistance Recipients, FY2019): 保護率 1.64% = "
+        "16.4‰",
     ),
     "aging_rate_pct": Reference(
         "aging_rate_pct",
@@ -613,10 +614,11 @@ def _stacked_barh(ax: Axes, table: pd.DataFrame, by: str, lang: Lang, title: str
     colors = palette(max(len(pivot.columns), 1))
     y = np.arange(len(pivot))
     left = np.zeros(len(pivot))
-    for color, col in zip(colors, pivot.columns):
+    # strict=False: palette() returns one colour even when there are no columns
+    for color, col in zip(colors, pivot.columns, strict=False):
         ax.barh(y, pivot[col].to_numpy(), left=left, label=wrap(str(names.get(col, col)), 34), color=color)
         left += pivot[col].to_numpy()
-    for yy, total in zip(y, left):
+    for yy, total in zip(y, left, strict=True):
         ax.text(total + 0.3, yy, f"{int(total)}", va="center", fontsize=8)
     ax.set_yticks(y, [labels.get(f, f) for f in pivot.index])
     ax.set_xlabel(text("count", lang))
@@ -708,7 +710,7 @@ def fig_missingness(miss: pd.DataFrame, lang: Lang = "ja") -> Figure:
     fig, ax = plt.subplots(figsize=(10, 0.3 * max(len(m), 3) + 1.5), constrained_layout=True)
     y = np.arange(len(m))
     ax.barh(y, m["share_missing_pct"], color="#4c72b0")
-    for yy, (pct, k) in zip(y, zip(m["share_missing_pct"], m["n_missing"])):
+    for yy, (pct, k) in zip(y, zip(m["share_missing_pct"], m["n_missing"], strict=True), strict=True):
         ax.text(pct + 1, yy, f"{k}/{n}", va="center", fontsize=8)
     labels = distinct_labels(list(m["column"]), lang)  # the table's label column keeps column names for shared labels
     ax.set_yticks(y, [short_label(labels[c], 44) for c in m["column"]])
@@ -743,7 +745,8 @@ def fig_reference(entities: pd.DataFrame, comparison: pd.DataFrame, seed: int, l
 
     fig, axes = plt.subplots(1, 2, figsize=(12, 4.2), constrained_layout=True)
     rng = np.random.default_rng([seed, 99])
-    for ax, (_, row) in zip(axes, comparison.iterrows()):
+    # strict=False: two panels; the comparison table is not checked to have exactly two rows here
+    for ax, (_, row) in zip(axes, comparison.iterrows(), strict=False):
         x = entities[row["quantity"]].dropna().to_numpy(dtype=float)
         y = rng.uniform(-0.25, 0.25, size=len(x))
         ax.scatter(x, y, s=18, alpha=0.6, color="#4c72b0", label=text("entities", lang))

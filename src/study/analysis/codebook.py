@@ -45,8 +45,10 @@ def entity_codebook() -> pd.DataFrame:
 
     cb = codebook()
     cb = cb[cb["table"] == "entities"].reset_index(drop=True)
-    cb["label_en"] = [_english_name(c, d) for c, d in zip(cb["column"], cb["description_en"])]
-    cb["label_ja_short"] = [(_base_label(lj) if lj != "—" else c) for lj, c in zip(cb["label_ja"], cb["column"])]
+    cb["label_en"] = [_english_name(c, d) for c, d in zip(cb["column"], cb["description_en"], strict=True)]
+    cb["label_ja_short"] = [
+        (_base_label(lj) if lj != "—" else c) for lj, c in zip(cb["label_ja"], cb["column"], strict=True)
+    ]
     return cb
 
 

@@ -88,7 +88,8 @@ def fig_forest(
     e, low, high = (table[c].to_numpy(float) for c in (est, lo, hi))
     ax.errorbar(e, ypos, xerr=[e - low, high - e], fmt="o", color="#4c72b0", capsize=4)
     names = list(labels) if labels is not None else list(table["name"].astype(str))
-    ax.set_yticks(ypos, [_row_label(nm, int(n)) for nm, n in zip(names, table["n"])])
+    # strict=False: caller-supplied labels are not checked against the table length
+    ax.set_yticks(ypos, [_row_label(nm, int(n)) for nm, n in zip(names, table["n"], strict=False)])
     if reference is not None:
         ax.axvline(reference, color="#c44e52", ls="--", lw=1, label=ref_label or None)
         if ref_label:  # above the axes, right: never over an interval

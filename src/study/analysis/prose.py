@@ -267,7 +267,10 @@ def _staffing(rec: dict[str, Record], lang: Lang) -> dict[str, list[str]]:
             if hi < 1 and lo > 0:
                 verdict = "grow with population, but far less than in proportion"
             elif hi < 1:
-                verdict = "do not grow in proportion to population, and their relation to population is unclear (the interval includes 0)"
+                verdict = (
+                    "do not grow in proportion to population, and their relation to population is unclear (the "
+                    "interval includes 0)"
+                )
             elif lo > 1:
                 verdict = "grow faster than population"
             else:
@@ -277,7 +280,10 @@ def _staffing(rec: dict[str, Record], lang: Lang) -> dict[str, list[str]]:
                 f"95% interval; {_n(head, lang)} plans)."
             )
             if lo > 0:
-                s += f" A municipality twice as large plans about {num(more, 2)}% more coordinators, against 100% under proportional staffing"
+                s += (
+                    f" A municipality twice as large plans about {num(more, 2)}% more coordinators, against 100% "
+                    "under proportional staffing"
+                )
                 s += f" (one-sided {p_text(p1['estimate'])} for β < 1)." if p1 else "."
             out["Q1"].append(s)
     flagged, excluded = rec.get("beta_hubs_flagged"), rec.get("beta_hubs_excluded")
@@ -324,7 +330,10 @@ def _staffing(rec: dict[str, Record], lang: Lang) -> dict[str, list[str]]:
         p = pp["estimate"] if pp else None
         clear = not includes(rr, 1.0) and p is not None and p < 0.05
         if lang == "ja":
-            s = f"人口を所与として、{_noun(cov, 'ja')}が{step}高いときの推進員の率比は {_iv(rr)}(BCa区間、並べ替え {p_text(p)}、{_n(rr, lang)})"
+            s = (
+                f"人口を所与として、{_noun(cov, 'ja')}が{step}高いときの推進員の率比は {_iv(rr)}(BCa区間、並べ替え "
+                f"{p_text(p)}、{_n(rr, lang)})"
+            )
             if clear:
                 s += "で、関連が認められる。"
             elif not includes(rr, 1.0):
@@ -333,13 +342,16 @@ def _staffing(rec: dict[str, Record], lang: Lang) -> dict[str, list[str]]:
                 s += "で、区間が1を含み、明確な関連はない。"
         else:
             s = (
-                f"Given population, the rate ratio of planned coordinators per {step} of {_noun(cov, 'en')} is {_iv(rr)} "
-                f"(BCa interval; permutation {p_text(p)}; {_n(rr, lang)})"
+                f"Given population, the rate ratio of planned coordinators per {step} of {_noun(cov, 'en')} is "
+                f"{_iv(rr)} (BCa interval; permutation {p_text(p)}; {_n(rr, lang)})"
             )
             if clear:
                 s += ": an association."
             elif not includes(rr, 1.0):
-                s += ": the BCa interval excludes 1 but the permutation test does not support it, so there is no clear evidence."
+                s += (
+                    ": the BCa interval excludes 1 but the permutation test does not support it, so there is no clear "
+                    "evidence."
+                )
             else:
                 s += ": the interval includes 1, so there is no clear association."
         out["Q2"].append(s)
@@ -356,11 +368,17 @@ def _staffing(rec: dict[str, Record], lang: Lang) -> dict[str, list[str]]:
                 s += f"、自立相談支援の窓口は中央値 {num(sites['estimate'])} か所"
             s += "。"
         else:
-            s = f"The median plan has {_iv(med)} 地域包括支援センター (community general support centres) per 10,000 older residents ({_n(med, lang)})"
+            s = (
+                f"The median plan has {_iv(med)} 地域包括支援センター (community general support centres) per 10,000 "
+                f"older residents ({_n(med, lang)})"
+            )
             if share is not None:
                 s += f"; the median share of them outsourced is {percent(share['estimate'])}"
             if sites is not None:
-                s += f"; the median number of self-reliance consultation sites (自立相談支援) is {num(sites['estimate'])}"
+                s += (
+                    "; the median number of self-reliance consultation sites (自立相談支援) is "
+                    f"{num(sites['estimate'])}"
+                )
             s += "."
         out["Q3"].append(s)
     imp = next((r for n, r in rec.items() if n.startswith("share_implementer_")), None)
@@ -370,8 +388,8 @@ def _staffing(rec: dict[str, Record], lang: Lang) -> dict[str, list[str]]:
             out["Q3"].append(f"多機関協働事業を最も多く担うのは{who}で、{_iv(imp, share=True)}({_n(imp, lang)})。")
         else:
             out["Q3"].append(
-                f"The 多機関協働事業 (multi-agency collaboration project) is most often run by {who}: {_iv(imp, share=True)} "
-                f"of plans ({_n(imp, lang)})."
+                f"The 多機関協働事業 (multi-agency collaboration project) is most often run by {who}: "
+                f"{_iv(imp, share=True)} of plans ({_n(imp, lang)})."
             )
     return {k: v for k, v in out.items() if v}
 
@@ -414,8 +432,8 @@ def _targets(rec: dict[str, Record], lang: Lang) -> dict[str, list[str]]:
             else:
                 rel = "well above" if above else ("below" if below else "not distinguishable from")
                 out.append(
-                    f"The share with a number for the 多機関協働事業 is {rel} the national ~{percent(ref)} of a later survey, "
-                    "which covers different municipalities and years."
+                    f"The share with a number for the 多機関協働事業 is {rel} the national ~{percent(ref)} of a later "
+                    "survey, which covers different municipalities and years."
                 )
     ors = [(n.removeprefix("outcome_target_or_"), r) for n, r in rec.items() if n.startswith("outcome_target_or_")]
     if ors:
@@ -454,12 +472,13 @@ def _targets(rec: dict[str, Record], lang: Lang) -> dict[str, list[str]]:
     if cons is not None:
         if lang == "ja":
             out.append(
-                f"年間の相談件数目標は人口千人あたり中央値 {_iv(cons)} 件で、年換算できるのは {cons['n']} 計画のみである。"
+                f"年間の相談件数目標は人口千人あたり中央値 {_iv(cons)} 件で、年換算できるのは {cons['n']} "
+                "計画のみである。"
             )
         else:
             out.append(
-                f"Annual consultation targets have a median of {_iv(cons)} per 1,000 residents, from only {cons['n']} plans "
-                "whose target can be annualised."
+                f"Annual consultation targets have a median of {_iv(cons)} per 1,000 residents, from only {cons['n']} "
+                "plans whose target can be annualised."
             )
     return {"Q4": out} if out else {}
 
@@ -515,7 +534,10 @@ def _robustness(rec: dict[str, Record], lang: Lang) -> dict[str, list[str]]:
         if lang == "ja":
             s = f"{n_specs} 通りの仕様で、β の中央値は {num(med['estimate'], 2)}(最小 {num(lo, 2)}、最大 {num(hi, 2)})"
             if same is not None and excl is not None:
-                s += f"。{percent(same['estimate'])} が同じ符号だが、区間が0を含まないのは {percent(excl['estimate'])} にとどまる"
+                s += (
+                    f"。{percent(same['estimate'])} が同じ符号だが、区間が0を含まないのは {percent(excl['estimate'])} "
+                    "にとどまる"
+                )
             robust = same is not None and excl is not None and same["estimate"] >= 0.9
             out.append(
                 s + ("。符号は頑健だが、大きさは選択に左右される。" if robust and excl["estimate"] < 0.5 else "。")
@@ -526,11 +548,14 @@ def _robustness(rec: dict[str, Record], lang: Lang) -> dict[str, list[str]]:
                     s += f"、有意な仕様の割合の {p_text(pshare['estimate'])}"
                 out.append(s + "。")
         else:
-            s = f"Over {n_specs} specifications the median β is {num(med['estimate'], 2)} (smallest {num(lo, 2)}, largest {num(hi, 2)})"
+            s = (
+                f"Over {n_specs} specifications the median β is {num(med['estimate'], 2)} (smallest {num(lo, 2)}, "
+                f"largest {num(hi, 2)})"
+            )
             if same is not None and excl is not None:
                 s += (
-                    f"; {percent(same['estimate'])} share its sign, but only {percent(excl['estimate'])} have an interval "
-                    "excluding 0"
+                    f"; {percent(same['estimate'])} share its sign, but only {percent(excl['estimate'])} have an "
+                    "interval excluding 0"
                 )
             robust = same is not None and excl is not None and same["estimate"] >= 0.9
             out.append(
@@ -554,14 +579,17 @@ def _audit(rec: dict[str, Record], lang: Lang) -> dict[str, list[str]]:
     ent, corr, iss = rec.get("n_entities"), rec.get("share_values_corrected"), rec.get("n_issues")
     if ent is not None and corr is not None:
         if lang == "ja":
-            s = f"監査した {num(ent['estimate'])} 団体で、読み取った {num(corr['n'])} 値のうち {_iv(corr, share=True)} を名前のある規則で修正した"
+            s = (
+                f"監査した {num(ent['estimate'])} 団体で、読み取った {num(corr['n'])} 値のうち "
+                f"{_iv(corr, share=True)} を名前のある規則で修正した"
+            )
             s += (
                 f"。読めない値や妥当性検査に落ちた値は {num(iss['estimate'])} 件の問題として記録した。" if iss else "。"
             )
         else:
             s = (
-                f"Of the {num(corr['n'])} values read from the {num(ent['estimate'])} audited entities, {_iv(corr, share=True)} were "
-                "corrected by a named rule"
+                f"Of the {num(corr['n'])} values read from the {num(ent['estimate'])} audited entities, "
+                f"{_iv(corr, share=True)} were corrected by a named rule"
             )
             s += f"; {num(iss['estimate'])} unreadable or implausible values are logged as issues." if iss else "."
         out.append(s)
@@ -1005,7 +1033,7 @@ def reader_frame(df: Any, lang: Lang) -> Any:
     merged: dict[str, str] = {}
     for est, lo, hi in pairs:
         if {est, lo, hi} <= set(df.columns):
-            df[est] = [interval(e, a, b, 2) for e, a, b in zip(df[est], df[lo], df[hi])]
+            df[est] = [interval(e, a, b, 2) for e, a, b in zip(df[est], df[lo], df[hi], strict=True)]
             df = df.drop(columns=[lo, hi])
             merged[est] = "interval"
     if "interval" in df.columns and "estimate" in df.columns and "estimate" not in merged:
@@ -1014,16 +1042,14 @@ def reader_frame(df: Any, lang: Lang) -> Any:
             interval(e, iv[0], iv[1], 2)
             if isinstance(iv, (list, tuple)) and len(iv) == 2
             else (pvalue(e) if u == "p" else num(e))
-            for e, iv, u in zip(df["estimate"], df["interval"], unit)
+            for e, iv, u in zip(df["estimate"], df["interval"], unit, strict=True)
         ]
         df = df.drop(columns=["interval"])
         merged["estimate"] = "interval"
     if "unit" in df.columns and "estimate" in df.columns and "estimate" not in merged:
-        df["estimate"] = [pvalue(e) if u == "p" else num(e) for e, u in zip(df["estimate"], df["unit"])]
+        df["estimate"] = [pvalue(e) if u == "p" else num(e) for e, u in zip(df["estimate"], df["unit"], strict=True)]
         merged["estimate"] = "formatted"
-    out = pd.DataFrame(
-        {c: [_cell(v, c) if c not in merged else v for v in df[c]] for c in df.columns}, index=df.index
-    )
+    out = pd.DataFrame({c: [_cell(v, c) if c not in merged else v for v in df[c]] for c in df.columns}, index=df.index)
     for c in out.columns:
         if str(c) in VALUE_COLUMNS:  # identifiers as values (model families, choices…): their readers' names
             out[c] = [x if x == "–" else value_label(x, lang) for x in out[c]]

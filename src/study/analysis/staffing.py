@@ -526,7 +526,7 @@ def fig_scale(frame: pd.DataFrame, scale: pd.DataFrame, lang: Lang = "ja", level
         ax.scatter(
             pop[hub], y[hub], s=60, marker="D", color="#c44e52", label=f"{text('hub', lang)} (n = {int(hub.sum())})"
         )
-        for i, (xx, yy, nm) in enumerate(zip(pop[hub], y[hub], frame["name"][hub])):
+        for i, (xx, yy, nm) in enumerate(zip(pop[hub], y[hub], frame["name"][hub], strict=True)):
             ax.annotate(str(nm), (xx, yy), xytext=(6, 4 - 12 * (i % 2)), textcoords="offset points", fontsize=8)
     grid = np.exp(np.linspace(np.log(pop.min()), np.log(pop.max()), 100))
     for fam, colour in (("poisson_ql", "#55a868"), ("negbin", "#8172b3")):

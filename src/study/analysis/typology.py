@@ -297,7 +297,7 @@ def fig_cluster_outcomes(results: TypologyResults, lang: Lang = "ja") -> Figure:
     outcomes = list(dict.fromkeys(results.comparisons["outcome"]))
     fig, axes = plt.subplots(1, len(outcomes), figsize=(3.4 * len(outcomes), 3.6), layout="constrained")
     tests = results.tests.set_index("name")
-    for ax, outcome in zip(np.atleast_1d(axes), outcomes):
+    for ax, outcome in zip(np.atleast_1d(axes), outcomes, strict=True):
         rows = results.comparisons[results.comparisons["outcome"] == outcome]
         x = rows["cluster"].to_numpy()
         e = rows["estimate"].to_numpy()
@@ -309,7 +309,7 @@ def fig_cluster_outcomes(results: TypologyResults, lang: Lang = "ja") -> Figure:
             capsize=4,
             color="#4c72b0",
         )
-        ax.set_xticks(x, [f"{c}\n(n = {int(n)})" for c, n in zip(x, rows["n"])])
+        ax.set_xticks(x, [f"{c}\n(n = {int(n)})" for c, n in zip(x, rows["n"], strict=True)])
         ax.set_xlabel(text("cluster", lang))
         ax.set_ylabel(wrap(text(outcome, lang), 34))
         ax.set_title(p_text(tests.loc[f"kruskal:{outcome}", "p_value"]), fontsize=9)

@@ -56,7 +56,8 @@ RULE_ROWS: tuple[Rule, ...] = (
         "fix_place_name_typo",
         "municipalities",
         "prefecture, municipality",
-        "A misprinted place name (``鱒ヶ沢町``) is corrected to the only official name of the prefecture that differs in one character and has the same length (``鰺ヶ沢町``).",
+        "A misprinted place name (``鱒ヶ沢町``) is corrected to the only official name of the prefecture that differs "
+        "in one character and has the same length (``鰺ヶ沢町``).",
         "鱒ヶ沢町 → 鰺ヶ沢町",
         label_ja="地名の誤字を訂正",
         label_en="place name: typo fixed",
@@ -205,7 +206,8 @@ RULE_ROWS: tuple[Rule, ...] = (
         "count_unit_after_period",
         "targets",
         "targets.unit",
-        "A number right after 月/週 with no unit (``月1程度の訪問``, ``週2で開催``) counts times: its unit is read as 回.",
+        "A number right after 月/週 with no unit (``月1程度の訪問``, ``週2で開催``) counts times: its unit is read as "
+        "回.",
         "月1程度の訪問 → 回",
         label_ja="目標: 単位のない回数を「回」に",
         label_en="target: unit read as 回 (times)",
@@ -214,7 +216,8 @@ RULE_ROWS: tuple[Rule, ...] = (
         "kanji_numeral",
         "targets",
         "targets.value",
-        "A kanji numeral (一…九, 十, 百, 千, 万 and mixed 1万2千) followed by a counter or unit is read as that number (三回 → 3 回); never inside a word (一体的, 一部, 統一, 一人暮らし).",
+        "A kanji numeral (一…九, 十, 百, 千, 万 and mixed 1万2千) followed by a counter or unit is read as that "
+        "number (三回 → 3 回); never inside a word (一体的, 一部, 統一, 一人暮らし).",
         "研修会を年三回開催する → 3",
         label_ja="目標: 漢数字を数値に",
         label_en="target: kanji numeral",
@@ -223,7 +226,8 @@ RULE_ROWS: tuple[Rule, ...] = (
         "kanji_generic_counter",
         "targets",
         "targets.value, targets.unit",
-        "A kanji numeral followed by 以上 without a counter (全地区で一以上実施) is read with the generic counter つ (一以上 = 一つ以上).",
+        "A kanji numeral followed by 以上 without a counter (全地区で一以上実施) is read with the generic counter つ "
+        "(一以上 = 一つ以上).",
         "居場所や生活支援サービスを全地区で一以上実施する → 1",
         label_ja="目標: 「一以上」を1に",
         label_en="target: 一以上 read as 1",
@@ -242,7 +246,8 @@ RULE_ROWS: tuple[Rule, ...] = (
         "role_increment",
         "target_roles",
         "targets.role, targets.kind, targets.is_target",
-        "An increase (…増, 前年度比…増) printed in a bracket right after an absolute target is its increment (role = increment); a target stated only as an increase stays a target with kind = increase.",
+        "An increase (…増, 前年度比…増) printed in a bracket right after an absolute target is its increment (role = "
+        "increment); a target stated only as an increase stays a target with kind = increase.",
         "協会員を40名(10名増)にする → increment",
         label_ja="増加分は目標の内訳",
         label_en="number is an increment",
@@ -251,7 +256,10 @@ RULE_ROWS: tuple[Rule, ...] = (
         "role_scope",
         "target_roles",
         "targets.role, targets.is_target",
-        "An area count (地区, 圏域, 中学校区…) after 全, directly followed by the activity's own count, alone in a bracket after the activity or as a clause of its own (…取り組む。98自治会。), or naming where something happens (15圏域の会議において), and a count of the people an activity is aimed at (約100名の該当者) give the scope of the activity, not a target (role = scope).",
+        "An area count (地区, 圏域, 中学校区…) after 全, directly followed by the activity's own count, alone in a "
+        "bracket after the activity or as a clause of its own (…取り組む。98自治会。), or naming where something "
+        "happens (15圏域の会議において), and a count of the people an activity is aimed at (約100名の該当者) give the "
+        "scope of the activity, not a target (role = scope).",
         "防災に関する学習(4地区) → scope",
         label_ja="対象範囲は目標でない",
         label_en="number is a scope",
@@ -260,7 +268,8 @@ RULE_ROWS: tuple[Rule, ...] = (
         "role_current_or_breakdown",
         "target_roles",
         "targets.role, targets.is_target",
-        "A number labelled as today's value (現状/現在 in its bracket) or a part (うち/内訳 in its bracket) is a current value or a breakdown (role = current / breakdown).",
+        "A number labelled as today's value (現状/現在 in its bracket) or a part (うち/内訳 in its bracket) is a "
+        "current value or a breakdown (role = current / breakdown).",
         "相談件数 50件(うち新規 20件) → breakdown (20件)",
         label_ja="現状値・内訳は目標でない",
         label_en="number is current or a part",
@@ -269,7 +278,8 @@ RULE_ROWS: tuple[Rule, ...] = (
         "pct_from_wari",
         "target_roles",
         "targets.value_pct",
-        "A rate printed in 割 is converted to percent in value_pct (7割 → 70); 分 is left alone (it is also minutes and part of 3分の1).",
+        "A rate printed in 割 is converted to percent in value_pct (7割 → 70); 分 is left alone (it is also minutes "
+        "and part of 3分の1).",
         "まず7割程度の解決を目指す → 70",
         label_ja="割を%に換算",
         label_en="target: 割 → %",
@@ -279,7 +289,8 @@ RULE_ROWS: tuple[Rule, ...] = (
         "design_single_team",
         "staffing_design",
         "staffing_design",
-        "staffing_design = single_team: ⑥ names one body or desk and no item speaks of several sites or of designating staff of several bodies.",
+        "staffing_design = single_team: ⑥ names one body or desk and no item speaks of several sites or of "
+        "designating staff of several bodies.",
         "⑥ 町社会福祉協議会 → single_team",
         label_ja="配置: 一つの組織",
         label_en="design: single team",
@@ -288,7 +299,9 @@ RULE_ROWS: tuple[Rule, ...] = (
         "design_per_site",
         "staffing_design",
         "staffing_design",
-        "staffing_design = per_site: the 推進員 are placed at each of several sites, centres or districts (各センターに1名, 2か所各2人, 1拠点1名, 中学校区ごとに1人, a site count or a list of several bodies in ⑥, an area unit in ⑥).",
+        "staffing_design = per_site: the 推進員 are placed at each of several sites, centres or districts "
+        "(各センターに1名, 2か所各2人, 1拠点1名, 中学校区ごとに1人, a site count or a list of several bodies in ⑥, an "
+        "area unit in ⑥).",
         "④ 3人(各センターに1名) → per_site",
         label_ja="配置: 拠点ごと",
         label_en="design: per site",
@@ -297,7 +310,8 @@ RULE_ROWS: tuple[Rule, ...] = (
         "design_designated_existing",
         "staffing_design",
         "staffing_design",
-        "staffing_design = designated_existing: staff of existing bodies hold the role concurrently (兼任/兼務, 既存業務に追加, 職員を充てる) at several bodies or sites.",
+        "staffing_design = designated_existing: staff of existing bodies hold the role concurrently (兼任/兼務, "
+        "既存業務に追加, 職員を充てる) at several bodies or sites.",
         "④ 20人(専任1名、兼任19人) ⑥ 市社会福祉協議会、地域包括支援センター → designated_existing",
         label_ja="配置: 既存職員の兼任",
         label_en="design: existing staff designated",
@@ -306,7 +320,8 @@ RULE_ROWS: tuple[Rule, ...] = (
         "design_unclear",
         "staffing_design",
         "staffing_design",
-        "staffing_design = unclear: the text supports two readings (2拠点に1名: one in total or one each?) or does not say where the 推進員 sit; an issue is logged.",
+        "staffing_design = unclear: the text supports two readings (2拠点に1名: one in total or one each?) or does "
+        "not say where the 推進員 sit; an issue is logged.",
         "④ 2拠点に1名配置 → unclear",
         label_ja="配置: 不明確",
         label_en="design: unclear",
@@ -315,7 +330,8 @@ RULE_ROWS: tuple[Rule, ...] = (
         "staff_sites_count_listed",
         "staffing_design",
         "staff_sites",
-        "staff_sites counts the bodies listed in ⑥ when the list is unambiguous (separated by 、, 及び, ア/イ, ・ bullets, 直営/委託 labels; a bracket of names after a type counts its names; no 等/など).",
+        "staff_sites counts the bodies listed in ⑥ when the list is unambiguous (separated by 、, 及び, ア/イ, ・ "
+        "bullets, 直営/委託 labels; a bracket of names after a type counts its names; no 等/など).",
         "⑥ 福祉相談課及び社会福祉協議会 → 2",
         label_ja="配置先: 列挙された数",
         label_en="sites: bodies listed",
@@ -333,7 +349,8 @@ RULE_ROWS: tuple[Rule, ...] = (
         "staff_sites_from_centre_count",
         "staffing_design",
         "staff_sites",
-        "staff_sites = the entity's 地域包括支援センター count (1-1) when the 推進員 are placed at 各地域包括支援センター.",
+        "staff_sites = the entity's 地域包括支援センター count (1-1) when the 推進員 are placed at "
+        "各地域包括支援センター.",
         "④ 5人(各地域包括支援センターに1名) 1-1 直営：0 か所，委託：5 か所 → 5",
         label_ja="配置先: 包括センター数",
         label_en="sites: centre count",
@@ -342,7 +359,8 @@ RULE_ROWS: tuple[Rule, ...] = (
         "designation_fills_concurrent",
         "staffing_design",
         "staff_concurrent, staff_dedicated",
-        "When the plan says the 推進員 are existing staff holding the role concurrently and prints no 専任/兼任 split, staff_concurrent = staff_planned and staff_dedicated = 0.",
+        "When the plan says the 推進員 are existing staff holding the role concurrently and prints no 専任/兼任 "
+        "split, staff_concurrent = staff_planned and staff_dedicated = 0.",
         "③ 相談支援包括化推進員(各センターの相談員が兼務)を配置する。 ④ 5人 ⑥ A センター、B センター → 5",
         label_ja="兼任の記載から兼任数を補う",
         label_en="staff: all concurrent",
@@ -352,7 +370,9 @@ RULE_ROWS: tuple[Rule, ...] = (
         "area_scope",
         "catchment",
         "project_areas.target_area_scope",
-        "target_area_scope from the printed (対象地域)/(対象地域の範囲): whole for 全域/全体/全市…, a bare 市内/町内 or the municipality's name; part for named districts, one ward, モデル地区, …のうち…; unclear (with an issue) where both are printed.",
+        "target_area_scope from the printed (対象地域)/(対象地域の範囲): whole for 全域/全体/全市…, a bare 市内/町内 "
+        "or the municipality's name; part for named districts, one ward, モデル地区, …のうち…; unclear (with an "
+        "issue) where both are printed.",
         "(対象地域) 東地区 → part",
         label_ja="対象地域: 全域か一部か",
         label_en="area: whole or part",
@@ -370,7 +390,8 @@ RULE_ROWS: tuple[Rule, ...] = (
         "catchment_default_whole",
         "catchment",
         "catchment_scope",
-        "A multi-agency project (section 4) whose section names no area covers the whole municipality (catchment_scope = whole).",
+        "A multi-agency project (section 4) whose section names no area covers the whole municipality "
+        "(catchment_scope = whole).",
         "section 4 names no area → whole",
         label_ja="事業範囲: 記載なしは全域",
         label_en="catchment: whole by default",
@@ -379,7 +400,8 @@ RULE_ROWS: tuple[Rule, ...] = (
         "catchment_part_named",
         "catchment",
         "catchment_scope",
-        "catchment_scope = part where section 4 says the project runs in part of the municipality (1行政区においてモデル実施, モデル3地区(…)において, 1地区で試行).",
+        "catchment_scope = part where section 4 says the project runs in part of the municipality "
+        "(1行政区においてモデル実施, モデル3地区(…)において, 1地区で試行).",
         "④ 1人 (1行政区においてモデル実施) → part",
         label_ja="事業範囲: 一部地域",
         label_en="catchment: part named",
@@ -388,7 +410,8 @@ RULE_ROWS: tuple[Rule, ...] = (
         "catchment_joint",
         "catchment",
         "catchment_scope",
-        "catchment_scope = unclear (with an issue) where section 4 says the project is run jointly with neighbouring municipalities (近隣3町村…共同).",
+        "catchment_scope = unclear (with an issue) where section 4 says the project is run jointly with neighbouring "
+        "municipalities (近隣3町村…共同).",
         "③ 近隣3町村と共同で実施する → unclear",
         label_ja="事業範囲: 近隣と共同",
         label_en="catchment: joint project",
@@ -406,7 +429,8 @@ RULE_ROWS: tuple[Rule, ...] = (
         "catchment_population_from_area_item",
         "catchment",
         "catchment_population",
-        "catchment_population = the printed (人口) of a section-3 area whose names are the ones section 4 names (the same model districts).",
+        "catchment_population = the printed (人口) of a section-3 area whose names are the ones section 4 names (the "
+        "same model districts).",
         "モデル地区(東地区)において実施; 3. (対象地域) 東地区 (人口) 800 人 → 800",
         label_ja="事業範囲の人口を対象地域から",
         label_en="catchment: area population",
@@ -416,7 +440,8 @@ RULE_ROWS: tuple[Rule, ...] = (
         "meeting_series_summed",
         "plan_details",
         "case_meetings_per_year, network_meetings_per_year",
-        "Several distinct meeting series listed for one row (per meeting, bullet, sentence or line) are summed into meetings per year.",
+        "Several distinct meeting series listed for one row (per meeting, bullet, sentence or line) are summed into "
+        "meetings per year.",
         "推進会議(年1回)、ケース会議(年2回) → 3",
         label_ja="会議: 複数の会議を合算",
         label_en="meetings: series summed",
@@ -425,7 +450,8 @@ RULE_ROWS: tuple[Rule, ...] = (
         "meeting_total_with_breakdown",
         "plan_details",
         "case_meetings_per_year, network_meetings_per_year",
-        "Of three or more meeting series, one that equals the sum of the others is a total followed by its breakdown and is taken alone.",
+        "Of three or more meeting series, one that equals the sum of the others is a total followed by its breakdown "
+        "and is taken alone.",
         "年2回 (1)…年1回 (2)…年1回 → 2",
         label_ja="会議: 合計と内訳は合計のみ",
         label_en="meetings: total, not breakdown",
@@ -434,7 +460,8 @@ RULE_ROWS: tuple[Rule, ...] = (
         "meeting_restated_frequency",
         "plan_details",
         "case_meetings_per_year, network_meetings_per_year",
-        "Two frequencies for the same meeting series (one in brackets or a ※ note right after the other) that differ are read as a range.",
+        "Two frequencies for the same meeting series (one in brackets or a ※ note right after the other) that differ "
+        "are read as a range.",
         "年3回(本年度4回) → 3-4",
         label_ja="会議: 二つの頻度を範囲に",
         label_en="meetings: restated → range",
@@ -443,7 +470,8 @@ RULE_ROWS: tuple[Rule, ...] = (
         "meeting_frequency_per_unit",
         "plan_details",
         "case_meetings_per_year, network_meetings_per_year",
-        "A meeting held separately in each ward, district or site (各区において年1回, 校区ごとに月1回) is counted per unit, not multiplied by the number of units.",
+        "A meeting held separately in each ward, district or site (各区において年1回, 校区ごとに月1回) is counted per "
+        "unit, not multiplied by the number of units.",
         "各区において、年1回 → 1",
         label_ja="会議: 地区ごとの頻度",
         label_en="meetings: per ward or district",
@@ -452,7 +480,8 @@ RULE_ROWS: tuple[Rule, ...] = (
         "meeting_plan_count_per_year",
         "plan_details",
         "case_meetings_per_year, network_meetings_per_year",
-        "A bare count of meetings in the plan (実施予定回数 140回, 合計15回, 開催件数20件) is read as meetings in the plan year.",
+        "A bare count of meetings in the plan (実施予定回数 140回, 合計15回, 開催件数20件) is read as meetings in the "
+        "plan year.",
         "実施予定回数 140回 → 140",
         label_ja="会議: 予定回数を年あたりに",
         label_en="meetings: planned count",
@@ -461,7 +490,8 @@ RULE_ROWS: tuple[Rule, ...] = (
         "meeting_latest_fiscal_year_count",
         "plan_details",
         "case_meetings_per_year, network_meetings_per_year",
-        "Counts printed per fiscal year (H29:4回 H30:4回) are read as meetings per year, using the latest year printed.",
+        "Counts printed per fiscal year (H29:4回 H30:4回) are read as meetings per year, using the latest year "
+        "printed.",
         "H29:4回 H30:6回 → 6",
         label_ja="会議: 最新年度の回数",
         label_en="meetings: latest fiscal year",
@@ -470,7 +500,8 @@ RULE_ROWS: tuple[Rule, ...] = (
         "meeting_same_as_above",
         "plan_details",
         "network_meetings_per_year, network_meeting_existing_name",
-        "A network-building row that only says it is the same as the row above (同上, 上記と同様) takes the case-review row's value.",
+        "A network-building row that only says it is the same as the row above (同上, 上記と同様) takes the "
+        "case-review row's value.",
         "(ネットワーク構築) 同上 → the case-review value",
         label_ja="会議: 「同上」を上の行から",
         label_en="meetings: same as above",
@@ -479,7 +510,8 @@ RULE_ROWS: tuple[Rule, ...] = (
         "meeting_rows_in_form_order",
         "plan_details",
         "case_meetings_per_year, network_meetings_per_year",
-        "Without the (個別事例の検討)/(ネットワーク構築) labels, the two rows of ⑦イ are read in the form's order: case review, then network.",
+        "Without the (個別事例の検討)/(ネットワーク構築) labels, the two rows of ⑦イ are read in the form's order: "
+        "case review, then network.",
         "two unlabelled lines 月1回 / 年2回 → case 12, network 2",
         label_ja="会議: 様式の順に読む",
         label_en="meetings: rows in form order",
@@ -507,7 +539,8 @@ RULE_ROWS: tuple[Rule, ...] = (
         "implementer_name_variant",
         "plan_details",
         "implementer_type_*",
-        "A local-government name that differs from the entity's printed name by a misprinted character (鯉ヶ沢町 for 鰺ヶ沢町) is the entity itself.",
+        "A local-government name that differs from the entity's printed name by a misprinted character (鯉ヶ沢町 for "
+        "鰺ヶ沢町) is the entity itself.",
         "鯉ヶ沢町 (entity 鰺ヶ沢町) → direct",
         label_ja="実施主体: 自治体名の誤字",
         label_en="implementer: name misprinted",
@@ -561,7 +594,8 @@ def rules_markdown() -> str:
             "| --- | --- | --- | --- | --- |",
         ]
         out += [
-            f"| `{r.id}` | {_cell(r.label_en)}<br>{_cell(r.label_ja)} | {_cell(r.field)} | {_cell(r.description)} | {_cell(r.example)} |"
+            f"| `{r.id}` | {_cell(r.label_en)}<br>{_cell(r.label_ja)} | {_cell(r.field)} | {_cell(r.description)} | "
+            f"{_cell(r.example)} |"
             for r in RULE_ROWS
             if r.reader == reader
         ]

@@ -53,7 +53,7 @@ pre.raw span { display: block; } pre.raw span:target { background: #ffe48a; }
 pre.raw b { color: #888; font-weight: normal; display: inline-block; min-width: 4.2em; user-select: none; }
 .meta { color: #555; font-size: 0.9em; } tr.detail:target { background: #ffe48a; }
 section.entity { border-top: 1px solid #ccc; margin-top: 1.2em; } section.entity:target h3 { background: #ffe48a; }
-"""
+"""  # noqa: E501
 
 SCRIPT = """
 (function () {
@@ -86,7 +86,7 @@ SCRIPT = """
   }
   window.addEventListener('hashchange', openTarget); openTarget();
 })();
-"""
+"""  # noqa: E501
 
 
 def _esc(x: Any) -> str:
@@ -163,7 +163,8 @@ def data_page_html(data_dir: Path, raw_path: Path) -> str:
             line_html = "–" if _is_missing(line) else f'<a href="#L{int(line)}">{int(line)}</a>'
             rule_html = "; ".join(_rule_html(x.rule, rules) for x in cs) or "–"
             detail.append(
-                f'<tr class="detail" id="p-{_esc(eid)}-{_esc(c)}"><td>{_esc(ja[c])}<br><span class="meta">{_esc(en[c])} · '
+                f'<tr class="detail" id="p-{_esc(eid)}-{_esc(c)}"><td>{_esc(ja[c])}<br><span '
+                f'class="meta">{_esc(en[c])} · '
                 f"<code>{_esc(c)}</code></span></td><td>{_esc('–' if _is_missing(v) else v)}</td>"
                 f"<td>{_esc('–' if _is_missing(raw) else raw)}</td><td>{line_html}</td><td>{rule_html}</td></tr>"
             )
@@ -176,12 +177,15 @@ def data_page_html(data_dir: Path, raw_path: Path) -> str:
         name = f"{e.municipality if not _is_missing(e.municipality) else e.prefecture}"
         code = "" if _is_missing(e.lg_code) else f" ({_esc(e.lg_code)})"
         sections.append(
-            f'<section class="entity" id="e-{_esc(eid)}"><h3>{_esc(name)}{code} <span class="meta">{_esc(e.prefecture)} · '
+            f'<section class="entity" id="e-{_esc(eid)}"><h3>{_esc(name)}{code} <span '
+            f'class="meta">{_esc(e.prefecture)} · '
             f"{_esc(e.level)} · lines {start}–{ends.get(start, start) if start else ''}</span></h3>"
             f"<details><summary>raw block 原文 (lines {start}–{ends.get(start, start) if start else ''})</summary>"
             f'<pre class="raw">{block}</pre></details>'
-            f'<details><summary>every value with its raw text, source line and correcting rule</summary><div class="wrap"><table>'
-            f"<tr><th>field 項目</th><th>value 値</th><th>raw text 原文</th><th>line 行</th><th>rule 修正ルール</th></tr>"
+            "<details><summary>every value with its raw text, source line and correcting rule</summary><div "
+            'class="wrap"><table>'
+            "<tr><th>field 項目</th><th>value 値</th><th>raw text 原文</th><th>line 行</th><th>rule "
+            "修正ルール</th></tr>"
             f"{''.join(detail)}</table></div></details></section>"
         )
     return f"""<!DOCTYPE html>
@@ -208,7 +212,7 @@ filter (<span id="count">{len(ent)}</span> shown).</p>
 <script>{SCRIPT}</script>
 </body>
 </html>
-"""
+"""  # noqa: E501
 
 
 def _rule_html(rule: str, rules: dict[str, dict[str, str]]) -> str:

@@ -107,7 +107,7 @@ started {_esc(manifest.get("started", ""))} · Python {_esc((manifest.get("versi
 parameters hash <code>{_esc(str(manifest.get("params_hash", ""))[:16])}</code> ·
 files: <a href="{_esc(notebook)}.ipynb">notebook</a>, <a href="results.json">results.json</a>, <a href="manifest.json">manifest.json</a></p>
 </header>
-"""
+"""  # noqa: E501
 
 
 def export_html(nb: Any, out: Path, *, header: str, show_code: bool = False, lang: str = "en") -> Path:
