@@ -4,7 +4,7 @@ Opens, from file:// URLs in Debian's ``chromium`` with DNS blocked (nothing can 
 the index, one Japanese and one English report, ``study.html``, ``study.en.html`` and ``data.html``, and:
 
 - asserts the expected headings (index: "Study reports", "Start here", "Runs"; reports: the title,
-  "Parameters", "Reproduce", the findings heading of the report's language) and embedded figures;
+  the header's headings in its language, the findings heading of the report's language) and embedded figures;
 - the findings section of each report and of the study documents exists and is prose (paragraphs of
   sentences, not a ``<pre>`` dump), and the study documents have a section with findings for the data
   audit and every question Q1–Q6, in both languages;
@@ -51,7 +51,8 @@ FLAGS = [
     "--host-resolver-rules=MAP * ~NOTFOUND",  # offline: no host name resolves
     "--virtual-time-budget=5000",
 ]
-REPORT_HEADINGS = ("Parameters", "Reproduce")
+#: The report header's headings, by label language (study.runner.htmlexport.HEADER_WORDS).
+REPORT_HEADINGS = {"ja": ("パラメータ", "このレポートを再現するコマンド"), "en": ("Parameters", "Reproduce")}
 #: The findings heading of a report, by its label language (study.analysis.prose.FINDINGS_HEADING).
 FINDINGS = {"ja": "分析結果からわかること", "en": "What the evidence shows"}
 #: Section ids of the study documents (study.runner.studydoc): the data audit and Q1–Q6.
@@ -313,7 +314,7 @@ def main(argv: list[str] | None = None) -> int:
             report,
             f"report_{lang}",
             capture,
-            expect + list(REPORT_HEADINGS) + [FINDINGS[lang]],
+            expect + list(REPORT_HEADINGS[lang]) + [FINDINGS[lang]],
             c,
             min_images=1,
         )

@@ -312,6 +312,7 @@ def execute_param_set(
                     command=command,
                     manifest=manifest,
                     param_docs=docs,
+                    lang=lang,
                 )
                 export_html(
                     executed[r.notebook], tmp / f"{r.notebook}.html", header=header, show_code=show_code, lang=lang
