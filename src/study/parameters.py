@@ -171,7 +171,7 @@ class MultiverseParams(NotebookParams):
     interval: Literal["percentile", "bca"] = Field("percentile", description="Bootstrap interval of each specification: percentile, or BCa (adds a jackknife: n more fits per specification).")
     seed: int = Field(20190401, ge=0, le=2**32 - 1, description="Seed of the bootstrap (the same block streams in every specification).")
     confidence: float = Field(0.95, ge=0.5, le=0.999, description="Confidence level of the intervals.")
-    scheduler: str | None = Field(None, description="Dask scheduler address (e.g. 'tcp://127.0.0.1:8786') the specifications run on; None: $STUDY_DASK_SCHEDULER if set, else local processes (see workers). Results do not depend on it.")
+    scheduler: str | None = Field(None, description="Dask scheduler address the specifications run on, such as 'tcp://127.0.0.1:8786'; None: $STUDY_DASK_SCHEDULER if set, else local processes (see workers). Results do not depend on it.")
     workers: int = Field(1, ge=1, le=256, description="Local worker processes when no scheduler is used (1: in the notebook's process). Results do not depend on it.")
 
     warm_imports = ("scipy.stats", "seaborn", "pyarrow.parquet", "study.models", "study.analysis.multiverse", "study.analysis.plotting")

@@ -13,10 +13,17 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from study.analysis import robustness, staffing, targets, typology
+from study.analysis import multiverse, robustness, staffing, targets, typology
 from study.analysis.tables import Tables, load_tables
 from study.models.results import HeadlineResult
-from study.parameters import NotebookParams, RobustnessParams, StaffingParams, TargetsParams, TypologyParams
+from study.parameters import (
+    MultiverseParams,
+    NotebookParams,
+    RobustnessParams,
+    StaffingParams,
+    TargetsParams,
+    TypologyParams,
+)
 
 
 @dataclass(frozen=True)
@@ -56,6 +63,8 @@ QUESTIONS: dict[str, Question] = {
                  typology.typology_text),  # type: ignore[arg-type]
         Question("40_robustness", RobustnessParams, robustness.analyse_robustness,  # type: ignore[arg-type]
                  robustness.robustness_headline, robustness.robustness_text),  # type: ignore[arg-type]
+        Question("50_multiverse", MultiverseParams, multiverse.analyse_multiverse,  # type: ignore[arg-type]
+                 multiverse.multiverse_headline, multiverse.multiverse_text),  # type: ignore[arg-type]
     )
 }
 
