@@ -19,7 +19,7 @@ import pytest
 from study.analysis.multiverse import analyse_multiverse, multiverse_headline
 from study.analysis.tables import load_tables
 from study.models.frame import analysis_frame
-from study.models.parallel import SCHEDULER_ENV, DaskExecutor, LocalPool, get_executor
+from study.models.parallel import SCHEDULER_ENV, DaskExecutor, LocalPool, close_clients, get_executor
 from study.models.resample import bootstrap_count, permutation_test
 from study.models.speccurve import specification_curve
 from study.parameters import MultiverseParams
@@ -130,6 +130,9 @@ def test_real_scheduler_and_two_worker_processes(tables, reference, dask_process
         _assert_identical(reference, _compute(tables, DaskExecutor(client)))
     # the same through the environment variable (what `--scheduler` sets for the notebooks)
     monkeypatch.setenv(SCHEDULER_ENV, dask_processes)
-    ex = get_executor(None)
-    assert isinstance(ex, DaskExecutor) and ex.workers == 2
-    _assert_identical(reference, _compute(tables, None))
+    try:
+        ex = get_executor(None)
+        assert isinstance(ex, DaskExecutor) and ex.workers == 2
+        _assert_identical(reference, _compute(tables, None))
+    finally:
+        close_clients()

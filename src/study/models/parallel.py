@@ -230,6 +230,13 @@ def dask_client(address: str):
     return _CLIENTS[address]
 
 
+def close_clients() -> None:
+    """Close the clients :func:`dask_client` opened (e.g. before the scheduler goes away)."""
+    while _CLIENTS:
+        _, client = _CLIENTS.popitem()
+        client.close()
+
+
 def get_executor(executor: Any = None) -> Executor:
     """The executor of a resampling call.
 
