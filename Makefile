@@ -24,7 +24,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 unexport PYTHONDONTWRITEBYTECODE
 
 .DEFAULT_GOAL := help
-.PHONY: help report clean-data test test-slow lint lock lock-check bench bench-report check-browser browser-deps distclean
+.PHONY: help report clean-data test test-slow lint mutants lock lock-check bench bench-report check-browser browser-deps distclean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -59,6 +59,9 @@ test-slow: $(VENV)/.synced  ## only the tests marked slow
 lint: $(VENV)/.synced  ## ruff check and ruff format --check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+mutants: $(VENV)/.synced  ## plant known estimator errors one at a time (scripts/mutants.py); each must make a test fail
+	$(BIN)/python scripts/mutants.py
 
 lock: | $(UV_BOOTSTRAP)  ## after editing dependencies in pyproject.toml: update uv.lock, .venv and environment.yml (UPGRADE=1: newest allowed releases)
 	$(UV) lock $(if $(UPGRADE),--upgrade)

@@ -160,14 +160,20 @@ def targets(tables):
 def test_target_shares_by_hand(tables):
     frame = pd.DataFrame({"entity_id": ["1", "2", "3", "4"], "n_quantified_targets": [0, 2, 1, 3],
                           "has_outcome_target": [0.0, 1.0, 0.0, 1.0], "implements_takikan": [1.0, 1.0, 0.0, 1.0]})
-    tg = pd.DataFrame({"entity_id": ["2", "2", "4", "3"], "project": ["takikan", "chiikiryoku", "chiikiryoku", "takikan"],
-                       "target_group": ["outcome", "activity", "outcome", "outcome"],
-                       "kind": ["consultations", "meetings", "cases_plans", "consultations"]})
+    # the last two rows are not targets (a scope and a capacity, as targets.csv prints is_target): they never count
+    tg = pd.DataFrame({"entity_id": ["2", "2", "4", "3", "1", "4"],
+                       "project": ["takikan", "chiikiryoku", "chiikiryoku", "takikan", "takikan", "takikan"],
+                       "target_group": ["outcome", "activity", "outcome", "outcome", "outcome", "outcome"],
+                       "kind": ["consultations", "meetings", "cases_plans", "consultations", "consultations", "consultations"],
+                       "is_target": ["True", "True", "True", "True", "False", "False"]})
     s = q_targets.target_shares(frame, tg).set_index("name")
     assert s.loc["any_quantified_target", "count"] == 3 and s.loc["any_quantified_target", "n"] == 4
     assert s.loc["takikan_any_target", "n"] == 3 and s.loc["takikan_any_target", "count"] == 1  # plan 3 does not run it
     assert s.loc["takikan_any_target", "reference"] == q_targets.NATIONAL_SHARE_WITH_TARGET
-    assert s.loc["consultation_target", "count"] == 2
+    assert s.loc["consultation_target", "count"] == 2  # plans 2 and 3 (plans 1 and 4 only by their non-target rows)
+    assert s.loc["takikan_outcome_target", "count"] == 1
+    k = q_targets.target_kinds(frame, tg).set_index("kind")
+    assert k.loc["consultations", "targets"] == 2 and k["targets"].sum() == 4
     assert (s["ci_low"] <= s["estimate"]).all() and (s["estimate"] <= s["ci_high"]).all()
     c = q_targets.target_counts(frame)
     assert c["plans"].sum() == 4 and set(c["n"]) == {4}

@@ -63,7 +63,7 @@ def test_cli_clean_writes_every_file(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "study", "clean", "--out", str(out)], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     assert "63 entities" in proc.stdout
-    assert sorted(p.name for p in out.iterdir()) == sorted(OUTPUT_FILES)
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == sorted(OUTPUT_FILES)  # + the hidden record of the set
 
 
 def test_bundled_file_hash_is_checked(tmp_path, monkeypatch):

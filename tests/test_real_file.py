@@ -185,3 +185,31 @@ def test_plausibility(bundled):
     m = e[e["level"] == "municipality"]
     assert m["welfare_rate_permille"].dropna().between(0.1, 60).all()
     assert m["aging_rate_pct"].dropna().between(15, 60).all()
+
+
+# --- a mode named without a count (issue 9, part 4) ------------------------------------------------------
+
+
+def test_sayama_konkyu_outsourced_without_count(entity, bundled):
+    """狭山市 prints 生活困窮者自立相談支援事業 「委託:(社協)」: only 委託 is named, with no count."""
+    row = entity("狭山市")
+    assert row["konkyu_direct"] == 0
+    assert pd.isna(row["konkyu_outsourced"]) and pd.isna(row["konkyu_total"])
+    c, i = bundled.corrections, bundled.issues
+    mine = (c["entity_id"] == row["entity_id"]) & (c["field"] == "konkyu_direct")
+    assert c.loc[mine, "rule"].tolist() == ["unstated_mode_is_zero"]
+    assert ((i["entity_id"] == row["entity_id"]) & (i["check"] == "count_missing") & (i["raw"] == "委託:(社協)")).any()
+
+
+@pytest.mark.parametrize("text, direct, outsourced", [
+    ("委託:(社協)", 0, None), ("委託(社会福祉協議会)", 0, None), ("直営", None, 0), ("直営(福祉課)", None, 0),
+    ("委託:1か所(社協)", 0, 1),  # a count: the ordinary rule
+    ("北海道委託", None, None),  # run by the prefecture: nothing inferred
+])
+def test_mode_named_without_count(text, direct, outsourced):
+    from study.clean.fields.institutions import read_institutions
+
+    r = read_institutions(text)
+    assert (r.direct, r.outsourced) == (direct, outsourced)
+    if (outsourced is None) != (direct is None):
+        assert [p.check for p in r.problems] == ["count_missing"] and r.total is None

@@ -18,6 +18,8 @@ from study.clean.pipeline import clean_file
 from study.clean.fields.quantities import read_quantity, read_welfare_rate
 from study.clean.fields.staffing import read_staff
 
+from plans import mini_plan
+
 LABEL = "生活保護受給率"
 
 
@@ -25,12 +27,13 @@ LABEL = "生活保護受給率"
 
 
 def test_every_rule_has_a_description_field_and_example():
-    assert len(RULE_ROWS) == 30
+    assert len(RULE_ROWS) == 52
     for r in RULE_ROWS:
         assert r.id.isidentifier()
         assert len(r.description.split()) >= 4, r
         assert r.field and r.example and "→" in r.example, r
-        assert r.reader in ("municipalities", "numbers", "quantities", "institutions", "staffing", "targets", "plan_details")
+        assert r.reader in ("municipalities", "numbers", "quantities", "institutions", "staffing", "targets", "target_roles",
+                            "staffing_design", "catchment", "plan_details")
 
 
 def test_rule_constants_are_the_ids():
@@ -82,7 +85,9 @@ def test_readers_name_rules_by_constant():
 def test_every_rule_is_tested_here():
     """Each rule of the entity readers has a pipeline case here; the plan-detail rules
     and target rules are tested per rule in tests/test_plan_details.py and tests/test_targets.py."""
-    others = {r.id for r in RULE_ROWS if r.reader in ("plan_details", "targets")}
+    # staffing-design, catchment and target-role rules: per rule in tests/test_staffing_design.py,
+    # tests/test_catchment.py and tests/test_target_roles.py (and their examples below)
+    others = {r.id for r in RULE_ROWS if r.reader in ("plan_details", "targets", "target_roles", "staffing_design", "catchment")}
     assert set(PIPELINE_CASES) == set(RULE_BY_ID) - others
 
 
@@ -293,59 +298,6 @@ def test_staff_not_stated():
 
 # --- end to end: every rule is written to corrections ----------------------------------------------
 
-T = "\t"
-BASIC_DEFAULTS = {
-    "population": "3,004 (人)",
-    "households": "1,492 (世帯)",
-    "aging": "35.2 (%)",
-    "welfare": "13.8 (‰)",
-    "area": "231.49 (k m ²)",
-    "org": "81.8 (%)",
-    "elementary": "1 (校)",
-    "junior": "1 (校)",
-    "hokatsu": "直営：1 か所，委託：0 か所",
-    "konkyu": "直営：1 か所，委託：1 か所",
-    "staff": "1人",
-}
-
-
-def mini_plan(pref: str = "北海道", muni: str = "京極町", **cells: str) -> str:
-    """A one-entity plan in the layout of the raw file, with section 1-1 and section 4."""
-    c = {**BASIC_DEFAULTS, **cells}
-    return "\n".join([
-        "",
-        f"{pref} {muni}",
-        "",
-        f"都道府県名{T}{pref}{T}市区町村名{T}{muni}",
-        f"実施事業※{T}地域力強化推進事業{T}{T}多機関の協働による 包括的支援体制構築事業{T}○{T}都道府県事業",
-        "",
-        "1. 自治体の基本情報等",
-        "",
-        "1-1. 自治体の基本情報",
-        "",
-        f"人口{T}{c['population']}{T}世帯数{T}{c['households']}",
-        f"高齢化率{T}{c['aging']}{T}生活保護受給率{T}{c['welfare']}",
-        f"面積{T}{c['area']}",
-        f"地縁組織(自治会、町内会等)加入率{T}{c['org']}{T}公立小学校数{T}{c['elementary']}{T}公立中学校数{T}{c['junior']}",
-        f"地域包括支援センター{T}{c['hokatsu']}",
-        f"生活困窮者自立相談支援事業{T}{c['konkyu']}",
-        "",
-        "2. 事業を実施する上でのビジョンについて",
-        "",
-        f"本事業に取り組む目的・狙い{T}相談体制をつくる。",
-        "",
-        "4. 多機関の協働による包括的支援体制構築事業について",
-        "",
-        f"①実施主体(委託先){T}町",
-        f"②事業名{T}包括的相談支援事業",
-        f"③事業実施の必要性、体制等{T}複合課題への対応が必要である。",
-        f"④相談支援包括化推進員の配置予定人数{T}{c['staff']}",
-        "⑧事業の成果目標",
-        "相談 10 件に対応する。",
-        "",
-    ])
-
-
 # rule -> (plan arguments, entity column, expected value of that column)
 PIPELINE_CASES: dict[str, tuple[dict, str, object]] = {
     "add_missing_suffix": ({"muni": "京極"}, "municipality", "京極町"),
@@ -381,11 +333,13 @@ def test_mini_plan_needs_no_rule(tmp_path):
     assert row["entity_id"] == "013994"
     assert (row["population"], row["households"], row["welfare_rate_permille"]) == (3004, 1492, 13.8)
     assert (row["hokatsu_direct"], row["hokatsu_outsourced"], row["konkyu_total"], row["staff_planned"]) == (1, 0, 2, 1.0)
-    assert result.corrections.empty
-    # the mini plan has no ⑤/⑦ items: only the plan-detail readers may report them as not stated
+    # only the coded staffing design (no ⑥ in the mini plan: unclear) carries a rule
+    coded = {RULES.design_unclear}
+    assert set(result.corrections["rule"]) <= coded, result.corrections
+    # the mini plan has no ⑤/⑥/⑦ items: only the plan-detail readers and the staffing design may report them as not stated
     from study.clean.fields.plan_details import DETAIL_COLUMNS
 
-    detail = {c.name for c in DETAIL_COLUMNS}
+    detail = {c.name for c in DETAIL_COLUMNS} | {"staffing_design"}
     assert set(result.issues["field"]) <= detail, result.issues
 
 
@@ -446,14 +400,58 @@ def _example_value(rule_id: str, printed: str) -> str:
         (r,), _ = read_targets(printed)
         return {"targets.annual_value": format_value(r.annual_value), "targets.unit": r.unit}.get(RULE_BY_ID[rule_id].field,
                                                                                                format_value(r.value))
+    if reader == "target_roles":
+        from study.clean.fields.target_roles import assign_roles, value_pct
+
+        readings, _ = read_targets(printed)
+        if rule_id == RULES.pct_from_wari:
+            (r,) = readings
+            return format_value(value_pct(r.value, r.unit))
+        return next(role.role for role in assign_roles(printed, readings) if role.rule == rule_id)
+    if reader == "catchment" and rule_id == RULES.area_scope:
+        from study.clean.fields.catchment import area_scope
+
+        return area_scope(printed.removeprefix("(対象地域) "), "", ("京極町",))[0]
+    if reader == "catchment" and rule_id == RULES.area_population_approx:
+        from study.clean.fields.catchment import read_area_population
+
+        return format_value(read_area_population(printed)[0])
+    if reader in ("staffing_design", "catchment"):
+        return format_value(_section4_example(rule_id, printed))
     if rule_id.startswith("meeting_"):
         return read_frequency(printed).formatted()
     printed, _, entity = printed.partition(" (entity ")
     return read_implementer(printed, entity.rstrip(")") or printed.split(" ")[0]).type
 
 
+#: Item markers of a section-4 example (``④ 3人(各センターに1名) ⑥ …``) -> the mini-plan cell they fill.
+_EXAMPLE_ITEMS = {"③": "sentence", "④": "staff", "⑥": "body", "1-1": "hokatsu"}
+
+
+def _section4_example(rule_id: str, printed: str) -> object:
+    """The entity column of ``rule_id`` after cleaning a mini plan whose section-4 items (and 1-1
+    地域包括支援センター cell) are the ones of the example."""
+    import re
+    import tempfile
+
+    parts = re.split(r"(?:^|\s)(③|④|⑥|1-1)\s", " " + printed)
+    cells = {_EXAMPLE_ITEMS[k]: v.strip() for k, v in zip(parts[1::2], parts[2::2])}
+    with tempfile.TemporaryDirectory() as folder:
+        p = Path(folder) / "plan.txt"
+        p.write_text(mini_plan(**cells), encoding="utf-8")
+        result = clean_file(p)
+    assert ((result.corrections["rule"] == rule_id)).any(), result.corrections
+    column = RULE_BY_ID[rule_id].field.split(",")[0].strip()
+    return result.entities.iloc[0][column]
+
+
 #: Examples that describe a layout rather than a cell text a reader can be given.
-DESCRIPTIVE_EXAMPLES = {"meeting_same_as_above", "meeting_rows_in_form_order"}
+DESCRIPTIVE_EXAMPLES = {"meeting_same_as_above", "meeting_rows_in_form_order",
+                        # the form's default reading and a borrowed section-3 population: tested in tests/test_catchment.py
+                        RULES.catchment_default_whole, RULES.catchment_population_whole,
+                        RULES.catchment_population_from_area_item,
+                        # the target reader drops such numbers itself; role_of on them: tests/test_target_roles.py
+                        RULES.role_current_or_breakdown}
 
 
 @pytest.mark.parametrize("rule_id", sorted(set(RULE_BY_ID) - DESCRIPTIVE_EXAMPLES))

@@ -11,7 +11,7 @@ import pytest
 from pydantic import Field
 
 from study.runner import registry, zygote
-from study.runner.processed import ensure_processed
+from study.runner.processed import snapshot
 from study.runner.execute import execute_param_set
 from study.runner.params import NotebookParams, load_param_set
 
@@ -77,7 +77,8 @@ def test_kernel_runs_this_interpreter(probe, hijack, tmp_path, monkeypatch, fork
     server = zygote.start()
     assert (server is not None) == fork
     try:
-        out = execute_param_set(probe, tmp_path / "reports", ensure_processed(), command="study run probe.yaml", server=server)
+        data = snapshot(tmp_path / "snapshot")
+        out = execute_param_set(probe, tmp_path / "reports", data, command="study run probe.yaml", server=server)
     finally:
         if server is not None:
             server.close()

@@ -68,12 +68,12 @@ def one(extracted, key: str, value: float, item: str | None = None) -> dict:
 def test_columns_in_order():
     assert [c.name for c in T().TARGET_TABLE] == [
         "entity_id", "project", "item", "source_line", "raw", "value", "value_low", "value_high", "unit", "kind",
-        "target_group", "period", "annual_value", "qualifier", "is_target",
+        "target_group", "period", "annual_value", "qualifier", "is_target", "role", "value_pct",
     ]
     spec = {c.name: c for c in T().TARGET_TABLE}
     assert spec["project"].enum == ("chiikiryoku", "takikan", "prefectural")
     assert set(spec["kind"].enum) == {"consultations", "cases_plans", "participants", "volunteers_supporters", "places_hubs",
-                                      "meetings", "rate_percent", "other"}
+                                      "meetings", "rate_percent", "other", "increase"}
     assert set(spec["target_group"].enum) == {"outcome", "activity", "other"}
     assert set(spec["period"].enum) == {"per_month", "per_year", "per_week", "total", "by_year", "none"}
     assert set(spec["qualifier"].enum) == {"以上", "程度", "約", "以内", ""}
@@ -103,7 +103,7 @@ def test_every_row_fits_the_column_specs(extracted):
                 if c.minimum is not None:
                     assert v >= c.minimum, (c.name, v)
             assert r["value_low"] <= r["value_high"] and r["value"] == r["value_low"]
-            assert r["is_target"] is True
+            assert r["is_target"] is (r["role"] == "target")
             assert (r["annual_value"] is None) == (r["period"] not in ("per_month", "per_year", "per_week") or r["unit"] in ("%", "割"))
             assert r["target_group"] == {"consultations": "outcome", "cases_plans": "outcome", "participants": "activity",
                                          "volunteers_supporters": "activity", "places_hubs": "activity", "meetings": "activity",
@@ -118,8 +118,9 @@ def test_ledger_rules_are_registered(extracted):
             assert c.rule in RULE_BY_ID
             assert c.field.startswith("targets.")
             used.add(c.rule)
-    target_rules = {r.id for r in RULE_ROWS if r.reader == "targets"}
-    assert len(target_rules) == 5
+    # the target reader's rules and those of its roles, kanji numerals and 割 (study.clean.fields.target_roles)
+    target_rules = {r.id for r in RULE_ROWS if r.reader in ("targets", "target_roles")}
+    assert len(target_rules) == 12
     assert used - {"join_split_thousands"} <= target_rules
 
 

@@ -1,8 +1,11 @@
 """The ``study`` command line.
 
-Exit codes: 0 success; 2 bad input or arguments (one-line message naming the
-file and what was expected, nothing written); 1 a table failed its schema
-validation (a bug: please report it), or a notebook failed (``run``/``report``).
+Exit codes: 0 success; 2 bad input or arguments, or an OS-level failure such as
+a read-only or full file system (one-line message naming the file and what was
+expected or what went wrong, nothing written); 1 a table failed its schema
+validation (a bug: please report it), or a notebook failed (``run``/``report``);
+130 interrupted by SIGINT (Ctrl-C), 143 by SIGTERM. Output never fails on the
+console's encoding (characters it cannot show are escaped).
 
 Commands: ``clean`` (raw plans -> data/processed/), ``params`` (help on a
 notebook's parameters), ``run`` (one parameter set -> reports/<name>/),
@@ -17,6 +20,7 @@ from pathlib import Path
 
 from study import __version__
 from study.errors import StudyError
+from study.errors import one_line as _one_line
 from study.paths import processed_dir
 
 
@@ -50,23 +54,37 @@ def build_parser() -> argparse.ArgumentParser:
 def _run_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--out", type=Path, default=None, metavar="DIR", help="reports folder (default: reports/); each run goes to DIR/NAME/")
     p.add_argument("--show-code", action="store_true", help="keep the code cells in the HTML export (hidden by default)")
-    p.add_argument("--timeout", type=int, default=1800, metavar="SECONDS", help="time limit per notebook cell (default 1800)")
+    p.add_argument("--timeout", type=_positive_seconds, default=1800, metavar="SECONDS",
+                   help="time limit per notebook cell, in seconds (> 0; default 1800)")
+
+
+def _positive_seconds(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number of seconds > 0, got {text[:40]!r}") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"expected a whole number of seconds > 0, got {value}")
+    return value
 
 
 def cmd_clean(args: argparse.Namespace) -> int:
     import pandera.errors
 
     from study.errors import ValidationError
-    from study.clean.outputs import write_outputs
+    from study.clean.outputs import check_target, write_outputs
     from study.clean.pipeline import clean_file
 
+    out = args.out or processed_dir()
+    check_target(out)  # before the work: an impossible output folder fails at once
+    if args.raw is not None:
+        _check_raw(args.raw)
     try:
         result = clean_file(args.raw)
     except (pandera.errors.SchemaError, pandera.errors.SchemaErrors, ValidationError) as exc:
         first = str(exc).strip().splitlines()[0]
         print(f"study clean: output failed schema validation: {first}", file=sys.stderr)
         return 1
-    out = args.out or processed_dir()
     write_outputs(result, out)
     if not args.quiet:
         e = result.entities
@@ -77,6 +95,40 @@ def cmd_clean(args: argparse.Namespace) -> int:
             f"{len(result.corrections)} corrections, {len(result.issues)} issues -> {out}"
         )
     return 0
+
+
+#: Largest raw file ``study clean --raw`` reads, in bytes (the bundled one has about 1 MB).
+MAX_RAW_BYTES = 256 * 1024 * 1024
+
+
+def _check_raw(path: Path) -> None:
+    """A raw file must be a regular, readable file of bounded size (not a folder, /dev/zero, a FIFO…)."""
+    import os
+    import stat
+
+    from study.errors import InputError
+
+    try:
+        st = os.stat(path)
+    except OSError as exc:
+        raise InputError(path, exc.strerror or "cannot be read") from None
+    if not stat.S_ISREG(st.st_mode):
+        raise InputError(path, "is a folder" if stat.S_ISDIR(st.st_mode) else "is not a regular file (a device, FIFO or socket)")
+    if st.st_size > MAX_RAW_BYTES:
+        raise InputError(path, f"{st.st_size:,} bytes, more than the {MAX_RAW_BYTES:,} a raw file may have")
+    try:
+        with open(path, "rb") as f:
+            f.read(1)
+    except OSError as exc:
+        raise InputError(path, f"cannot be read: {exc.strerror or exc}") from None
+
+
+class _Terminated(BaseException):
+    """SIGTERM outside a run or report (those stop gracefully themselves)."""
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    raise _Terminated
 
 
 def cmd_params(args: argparse.Namespace) -> int:
@@ -107,31 +159,42 @@ def _overrides(items: list[str]) -> dict:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from study.runner.processed import ensure_processed
-    from study.runner.execute import cleanup_stale, display_path, execute_param_set, input_hash
+    from study.atomic import OwnedTemp
+    from study.runner import zygote
+    from study.runner.execute import DATA_PREFIX, cleanup_stale, display_path, execute_param_set, input_hash
     from study.runner.params import load_param_set
+    from study.runner.processed import snapshot
     from study.runner.report import default_out, reproduce_command
     from study.runner.site import build_index
-
-    from study.runner import zygote
+    from study.runner.stop import STOP, handle_signals
 
     overrides = _overrides(args.overrides)
-    ps = load_param_set(args.params_file, overrides)  # validation before any kernel starts
+    ps = load_param_set(args.params_file, overrides)  # validation (paths included) before any process starts
     out = args.out or default_out()
-    cleanup_stale(out)  # temporary folders of killed runs
-    server = zygote.start()  # pre-imports the scientific stack while the data is checked
-    try:
-        if server is not None:
-            server.preload(ps.warm_imports())
-        data = ensure_processed()
-        outcome = execute_param_set(
-            ps, out, data, command=reproduce_command(ps.path, out, args.show_code, overrides), show_code=args.show_code,
-            hash_of_inputs=input_hash(ps, data, args.show_code), timeout=args.timeout, server=server,
-        )
-    finally:
-        if server is not None:
-            server.close()
-    build_index(out, [outcome])
+    from study.clean.outputs import check_target
+
+    check_target(out)  # a file, /dev/null, …: one line before anything starts
+    with handle_signals("study run"):
+        out.mkdir(parents=True, exist_ok=True)
+        cleanup_stale(out)  # temporary folders of killed runs
+        server = zygote.start()  # pre-imports the scientific stack while the data is checked
+        snap = OwnedTemp(out, DATA_PREFIX)
+        try:
+            if server is not None:
+                server.preload(ps.warm_imports())
+            data = snapshot(snap.path, command="study run")
+            outcome = execute_param_set(
+                ps, out, data, command=reproduce_command(ps.path, out, args.show_code, overrides), show_code=args.show_code,
+                hash_of_inputs=input_hash(ps, data, args.show_code), timeout=args.timeout, server=server,
+            )
+        finally:
+            if server is not None:
+                server.close()
+            snap.close()
+        build_index(out, [outcome])
+    if outcome.status == "interrupted":
+        print(f"study run: {ps.name} interrupted; nothing installed", file=sys.stderr)
+        return STOP.exit_code()
     if outcome.status != "ok":
         print(f"study run: {ps.name} failed: {outcome.message}", file=sys.stderr)
         if outcome.partial_notebook is not None:
@@ -147,24 +210,43 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     from study.runner.report import run_report
+    from study.runner.stop import handle_signals
 
     if args.jobs is not None and args.jobs < 1:
         raise StudyError(f"--jobs {args.jobs}: expected a positive number of parallel runs")
-    from study.runner import zygote
-
-    server = zygote.start()  # pre-imports the scientific stack while the parameter sets are checked
-    try:
+    with handle_signals("study report"):
+        # the parameter sets are validated first; the kernel fork server starts only when some are valid
         result = run_report(args.out, jobs=args.jobs, force=args.force, show_code=args.show_code,
-                            progress=not args.no_progress, server=server)
-    finally:
-        if server is not None:
-            server.close()
+                            progress=not args.no_progress, timeout=args.timeout)
     return result.exit_code
 
 
+def _safe_console() -> None:
+    """Never fail on the console's encoding (e.g. PYTHONIOENCODING=ascii): escape what it cannot show."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            pass
+
+
 def main(argv: list[str] | None = None) -> int:
+    _safe_console()
     parser = build_parser()
     args = parser.parse_args(argv)
+    import signal
+    import threading
+
+    if threading.current_thread() is threading.main_thread():
+        old_term = signal.signal(signal.SIGTERM, _on_sigterm)  # like Ctrl-C: temporary files removed, exit 143
+    try:
+        return _dispatch(parser, args)
+    finally:
+        if threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGTERM, old_term)
+
+
+def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     try:
         if args.command == "clean":
             return cmd_clean(args)
@@ -175,11 +257,22 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "report":
             return cmd_report(args)
     except StudyError as exc:
-        print(f"study {args.command}: error: {exc}", file=sys.stderr)
+        print(f"study {args.command}: error: {_one_line(str(exc))}", file=sys.stderr)
+        return 2
+    except OSError as exc:  # a read-only or full file system, a path that cannot be a folder, …
+        from study.atomic import os_error_line
+
+        print(f"study {args.command}: error: {_one_line(os_error_line(exc))}", file=sys.stderr)
+        return 2
+    except RecursionError as exc:
+        print(f"study {args.command}: error: input nested too deeply ({_one_line(str(exc))})", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("study: interrupted", file=sys.stderr)
+        print(f"study {args.command}: interrupted", file=sys.stderr)
         return 130
+    except _Terminated:
+        print(f"study {args.command}: terminated", file=sys.stderr)
+        return 143
     parser.error(f"unknown command {args.command!r}")
     return 2
 

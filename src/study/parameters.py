@@ -37,14 +37,42 @@ def resolve_path(value: str | Path) -> Path:
     return p if p.is_absolute() else project_root() / p
 
 
+#: Largest file a path parameter may name, in bytes (the bundled raw file has about 1 MB).
+MAX_FILE_BYTES = 256 * 1024 * 1024
+
+
 def _must_exist(value: str | None) -> str | None:
+    """A path parameter must name a regular, readable file (not a folder, a device such as
+    /dev/zero, a FIFO or a path under /proc that cannot be read), checked before any process starts."""
+    import os
+    import stat
+
     if value is None:
         return None
-    if not resolve_path(value).is_file():
-        raise PydanticCustomError(
-            "file_not_found", "file not found: {path} (relative paths are read from the project root {root})",
-            {"path": value, "root": str(project_root())},
-        )
+    if len(value) > 4096 or "\0" in value:
+        raise PydanticCustomError("file_not_found", "not a usable path (too long or with a NUL character)")
+    path = resolve_path(value)
+    try:
+        st = os.stat(path)
+    except OSError as exc:
+        if isinstance(exc, FileNotFoundError) or exc.errno == 20:  # ENOENT, ENOTDIR
+            raise PydanticCustomError(
+                "file_not_found", "file not found: {path} (relative paths are read from the project root {root})",
+                {"path": value, "root": str(project_root())},
+            ) from None
+        raise PydanticCustomError("file_not_found", "{path}: {cause}", {"path": value, "cause": exc.strerror or str(exc)}) from None
+    if not stat.S_ISREG(st.st_mode):
+        kind = "a folder" if stat.S_ISDIR(st.st_mode) else "not a regular file (a device, FIFO or socket)"
+        raise PydanticCustomError("file_not_found", "{path} is {kind}; expected a regular file", {"path": value, "kind": kind})
+    if st.st_size > MAX_FILE_BYTES:
+        raise PydanticCustomError("file_not_found", "{path} has {size} bytes, more than the {limit} a path parameter may name",
+                                  {"path": value, "size": f"{st.st_size:,}", "limit": f"{MAX_FILE_BYTES:,}"})
+    try:
+        with open(path, "rb") as f:
+            f.read(1)
+    except OSError as exc:
+        raise PydanticCustomError("file_not_found", "{path}: cannot be read: {cause}",
+                                  {"path": value, "cause": exc.strerror or str(exc)}) from None
     return value
 
 

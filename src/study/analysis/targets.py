@@ -31,6 +31,27 @@ NATIONAL_SHARE_WITH_TARGET = 0.20
 NATIONAL_SOURCE = "MOF 2024 survey: about 80% of municipalities set no quantitative target for the 多機関協働事業"
 
 
+def commitments(targets: pd.DataFrame) -> pd.DataFrame:
+    """The rows of the targets table that are targets: ``is_target`` true (``role == "target"``).
+
+    The cleaned table also keeps the numbers printed beside a target that are not commitments
+    (scope, capacity, increment, current value, breakdown); the analysis counts targets only.
+
+    Parameters
+    ----------
+    targets : pandas.DataFrame
+        The cleaned targets table (``is_target`` as booleans, or as the ``True``/``False`` text of
+        ``targets.csv``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows with ``is_target`` true, in their order.
+    """
+    keep = targets["is_target"].astype("string").str.lower().eq("true").fillna(False).to_numpy(dtype=bool)
+    return targets[keep]
+
+
 def target_shares(frame: pd.DataFrame, targets: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
     """Shares of plans that state targets, with Wilson intervals.
 
@@ -39,7 +60,7 @@ def target_shares(frame: pd.DataFrame, targets: pd.DataFrame, level: float = 0.9
     frame : pandas.DataFrame
         The analysis frame's data (``n_quantified_targets``, ``has_outcome_target``, ``implements_takikan``).
     targets : pandas.DataFrame
-        The cleaned targets table (one row per target).
+        The cleaned targets table (one row per number read; only ``is_target`` rows count, :func:`commitments`).
     level : float
         Confidence level of the Wilson intervals (:func:`study.models.describe.wilson`).
 
@@ -54,7 +75,8 @@ def target_shares(frame: pd.DataFrame, targets: pd.DataFrame, level: float = 0.9
     from study.models.describe import wilson
 
     ids = frame["entity_id"].astype(str)
-    tg = targets.assign(entity_id=targets["entity_id"].astype(str))
+    tg = commitments(targets)
+    tg = tg.assign(entity_id=tg["entity_id"].astype(str))
     tak = tg[tg["project"] == "takikan"]
     runs_tak = frame["implements_takikan"].to_numpy(float) == 1.0
     rows = []
@@ -99,7 +121,7 @@ def target_kinds(frame: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFrame:
     frame : pandas.DataFrame
         The analysis frame's data.
     targets : pandas.DataFrame
-        The cleaned targets table.
+        The cleaned targets table (only ``is_target`` rows count, :func:`commitments`).
 
     Returns
     -------
@@ -107,7 +129,8 @@ def target_kinds(frame: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFrame:
         ``kind, target_group, targets`` (count), ``plans`` (plans stating one) and ``n`` (plans), most
         frequent first.
     """
-    tg = targets[targets["entity_id"].astype(str).isin(set(frame["entity_id"].astype(str)))]
+    tg = commitments(targets)
+    tg = tg[tg["entity_id"].astype(str).isin(set(frame["entity_id"].astype(str)))]
     g = tg.groupby(["kind", "target_group"]).agg(targets=("entity_id", "size"), plans=("entity_id", "nunique")).reset_index()
     g["n"] = len(frame)
     return g.sort_values(["targets", "kind", "target_group"], ascending=[False, True, True]).reset_index(drop=True)
@@ -189,7 +212,7 @@ def q4_consultations(frame: pd.DataFrame, targets: pd.DataFrame, n_boot: int = 2
     frame : pandas.DataFrame
         The analysis frame's data.
     targets : pandas.DataFrame
-        The cleaned targets table.
+        The cleaned targets table (only ``is_target`` rows count, :func:`commitments`).
     n_boot : int
         Bootstrap resamples behind the interval of the median.
     seed : int
@@ -208,7 +231,7 @@ def q4_consultations(frame: pd.DataFrame, targets: pd.DataFrame, n_boot: int = 2
     """
     from study.models import consultation_rate
 
-    per_plan = consultation_rate(frame, targets, per=1000.0)
+    per_plan = consultation_rate(frame, commitments(targets), per=1000.0)
     per_plan = per_plan.sort_values(["rate", "entity_id"]).reset_index(drop=True)
     med = summarise(per_plan, ["rate"], "median", n_boot, seed, level) if len(per_plan) >= 3 else pd.DataFrame()
     return per_plan, med

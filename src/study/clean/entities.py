@@ -13,10 +13,12 @@ from study.clean.fields.basic_info import basic_lines, raw_fields
 from study.clean.fields.institutions import read_institutions
 from study.clean.ledger import Ledger, Problem, Recorder
 from study.clean.municipalities import match_municipality, match_prefecture, municipality_type
-from study.clean.fields.plan_details import read_details
+from study.clean.fields.plan_details import find_background, read_details
 from study.clean.fields.projects import read_marks, section_content
 from study.clean.fields.quantities import SPECS, check_households, read_quantity, read_welfare_rate
 from study.clean.fields.staffing import read_staff
+from study.clean.fields.staffing_design import record_design
+from study.clean.fields.catchment import record_catchment
 from study.clean.rules import RULES
 from study.clean.structure import PROJECT_SECTIONS, Block, find_item
 from study.clean.fields.targets import extract_targets, summarize
@@ -33,8 +35,8 @@ def entity_id_for(code: str | None, prefecture: str, municipality: str) -> str:
     return "x" + hashlib.sha1(f"{prefecture}/{municipality}".encode()).hexdigest()[:8]
 
 
-def build_entity(block: Block, ledger: Ledger) -> tuple[dict, list[dict], list[dict]]:
-    """Read one block into an entity row, its provenance rows and its quantified-target rows."""
+def build_entity(block: Block, ledger: Ledger) -> tuple[dict, list[dict], list[dict], list[dict]]:
+    """Read one block into an entity row, its provenance rows, its quantified-target rows and its project-area rows."""
     pref_match = match_prefecture(block.prefecture_raw)
     prefecture = pref_match.place.prefecture if pref_match.place else block.prefecture_raw
     level = "municipality" if block.municipality_raw else "prefecture"
@@ -55,12 +57,15 @@ def build_entity(block: Block, ledger: Ledger) -> tuple[dict, list[dict], list[d
     _projects(block, rec)
     _basic(block, rec, level)
     _staff(block, rec, level)
+    takikan = block.section("takikan")
+    record_design(block, rec, find_background(takikan) if takikan else None)
+    areas = record_catchment(block, rec)
     details, provenance = read_details(block, rec.entity_id, ledger)
     rec.row.update(details)
     rec.provenance.extend(provenance)
     targets = extract_targets(block, rec.entity_id, ledger)
     rec.row.update(summarize(targets))
-    return rec.row, rec.provenance, targets
+    return rec.row, rec.provenance, targets, areas
 
 
 def _projects(block: Block, rec: Recorder) -> None:

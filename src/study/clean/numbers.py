@@ -5,7 +5,8 @@ Each reader returns the value together with the rules it had to apply
 correction with the raw text. Readers never guess: text with no number gives
 ``None``. The regex pieces below (:data:`NUMBER`, :data:`DECIMAL`,
 :data:`PLACES`, :data:`MONTHS`, :data:`PER_YEAR`…) are the only definitions of
-a number, a counter or a period; the field readers build their patterns from them. Frequency
+a number, a counter or a period; the field readers build their patterns from them. Kanji numerals
+(``三回``, ``1万2千人``) are read by :func:`kanji_number` and found in running text by :func:`find_kanji_numbers`. Frequency
 expressions (``月1回``, ``3か月に1回``…) become times per year with :func:`find_frequencies`.
 """
 
@@ -14,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from study.clean.rules import RULES
 from study.clean.textnorm import compact, fold_width, plain
@@ -35,22 +37,69 @@ MONTHS = rf"(?:{MONTH_KA}月)"
 #: Periods per year: ``月`` (month) 12, ``週`` (week) 52, ``年`` (year) 1.
 PER_YEAR: dict[str, float] = {"月": 12.0, "週": 52.0, "年": 1.0}
 #: Kanji digits (counts such as ``月一回``, ``二か月``).
-KANJI_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+KANJI_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+#: Kanji units below 万 (they multiply the digits before them, within a 万 section).
+KANJI_SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
+#: Kanji units that close a section (``1万2千``: 1 × 万 + 2 × 千).
+KANJI_LARGE_UNITS = {"万": 10_000, "億": 100_000_000}
+KANJI_CHARS = "".join(KANJI_DIGITS) + "".join(KANJI_SMALL_UNITS) + "".join(KANJI_LARGE_UNITS)
 
 _SPLIT_THOUSANDS_RE = re.compile(r"(?<![\d.,])\d{1,3}(?:\s*,\s*\d{3})+(?!\d)")
 _APPROX_RE = re.compile(r"(約|およそ|概ね|おおよそ)\s*$")
 
 
-def kanji_number(text: str) -> int:
-    """A kanji numeral of digits and 十 as an integer: ``一`` 1, ``十二`` 12, ``二十`` 20."""
-    total, cur = 0, 0
-    for ch in text:
-        if ch == "十":
-            total += (cur or 1) * 10
-            cur = 0
+def kanji_number(text: str) -> int | None:
+    """A kanji numeral as an integer: ``三`` 3, ``十二`` 12, ``二百五十`` 250, ``1万2千`` 12000, ``三千`` 3000.
+
+    Digits, 十, 百, 千, 万 (and 億) and their combinations, with Arabic digits allowed
+    before a unit (``1万2千``). Returns ``None`` for a string that is not a well-formed
+    numeral (``十十``, ``千百`` out of order); a run of kanji digits alone is positional (``二〇`` 20).
+    """
+    if not text or any(ch not in KANJI_CHARS and not ch.isdigit() for ch in text):
+        return None
+    total = 0
+    section = 0  # value below 万
+    pending: int | None = None  # digits not yet multiplied
+    last_small = 10_000  # small units must decrease within a section
+    last_large = 10 ** 13
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if ch.isdigit() and ch.isascii():
+            j = i
+            while j < len(text) and text[j].isdigit() and text[j].isascii():
+                j += 1
+            if pending is not None:
+                return None
+            pending = int(text[i:j])
+            i = j
+            continue
+        if ch in KANJI_DIGITS:
+            if pending is not None:
+                # positional kanji digits (二〇 = 20) only when every character is a digit
+                if not all(c in KANJI_DIGITS for c in text):
+                    return None
+                pending = pending * 10 + KANJI_DIGITS[ch]
+            else:
+                pending = KANJI_DIGITS[ch]
+        elif ch in KANJI_SMALL_UNITS:
+            mult = KANJI_SMALL_UNITS[ch]
+            if mult >= last_small:
+                return None
+            section += (1 if pending is None else pending) * mult
+            pending = None
+            last_small = mult
         else:
-            cur = KANJI_DIGITS[ch]
-    return total + cur
+            mult = KANJI_LARGE_UNITS[ch]
+            if mult >= last_large:
+                return None
+            value = section + (pending or 0)
+            if value == 0:
+                return None
+            total += value * mult
+            section, pending, last_small, last_large = 0, None, 10_000, mult
+        i += 1
+    return total + section + (pending or 0)
 
 
 def to_number(text: str) -> float:
@@ -249,8 +298,13 @@ class FrequencyExpr:
 def normalise_counts(text: str) -> str:
     """Fold width, strip tags, unify wave dashes, kanji counts to digits, collapse spaces."""
     t = plain(text).replace("〜", "~").replace("∼", "~")
-    t = _KANJI_NUM_RE.sub(lambda m: str(kanji_number(m.group(0))), t)
+    t = _KANJI_NUM_RE.sub(_kanji_count_to_digits, t)
     return re.sub(r"[ \t\u00a0]+", " ", t)
+
+
+def _kanji_count_to_digits(m: re.Match[str]) -> str:
+    value = kanji_number(m.group(0))
+    return m.group(0) if value is None else str(value)
 
 
 def _rng(s: str | None) -> tuple[float, float] | None:
@@ -333,3 +387,73 @@ def _count_accepted(t: str, m: re.Match[str]) -> bool:
     if m.group("count_k") == "件":
         return bool(re.search(r"件数[^、。・\n]{0,6}$", before))
     return bool(_COUNT_LABEL_RE.search(before) or _COUNT_AFTER_RE.match(after))
+
+
+# --- kanji numerals in running text ----------------------------------------------------------
+# Plans print some counts in kanji (``全地区で一以上実施する``, ``年三回``, ``二か所``, ``十人``). A kanji
+# numeral is read only where a counter or unit follows it; never inside a word (``一体的``, ``一部``,
+# ``統一``, ``一人暮らし``, ``一人ひとり``, ``唯一``, ``数十人``). :func:`find_kanji_numbers` finds them;
+# :func:`kanji_number` is the one reader of their value.
+
+#: A numeral: kanji digits and units, with Arabic digits allowed inside (``1万2千``), starting with a kanji or digit.
+KANJI_NUMBER_RE = re.compile(rf"[0-9{KANJI_CHARS}]*[{KANJI_CHARS}][0-9{KANJI_CHARS}]*")
+#: Kanji that may stand right before a numeral without making it part of a word (年三回, 月二回, 各一名, 約三割…).
+ALLOWED_BEFORE = frozenset("年月週日毎各計約延全最低少合総間内外第")
+#: What may not follow the counter of ``一`` in the idioms 一人ひとり, 一人一人, 一人でも, 一つ一つ, 一つひとつ.
+_IDIOM_AFTER_RE = re.compile(r"ひとり|一人|一つ|一件|ひとつ|でも|として|で|り")
+#: A counter followed by these is part of a place name (八戸市, 一戸町, 九戸村, 三戸郡).
+_PLACE_AFTER = frozenset("市町村区郡県")
+#: Counters after 一 that make an idiom, not a count (一度に, 一日も早く, 一部の, 一点).
+_IDIOM_ONE_UNITS = frozenset(("度", "日", "部", "点", "時間"))
+
+
+class KanjiNumber(NamedTuple):
+    """A kanji numeral in a text and the unit after it: positions, value, unit (as printed)."""
+
+    start: int
+    end: int
+    value: int
+    unit: str
+
+
+def is_word_internal(text: str, start: int) -> bool:
+    """Whether a numeral starting at ``start`` continues a word: a kanji or katakana right before it
+    (統一, 唯一, 数十, ワン…) other than the period and quantifier words of :data:`ALLOWED_BEFORE`."""
+    if start == 0:
+        return False
+    prev = text[start - 1]
+    if prev in ALLOWED_BEFORE:
+        return False
+    return "\u4e00" <= prev <= "\u9fff" or "\u30a0" <= prev <= "\u30ff" or prev in "々〆"
+
+
+def find_kanji_numbers(text: str, unit_re: re.Pattern[str], extra_after: re.Pattern[str] | None = None) -> list[KanjiNumber]:
+    """Kanji numerals of ``text`` that ``unit_re`` (anchored with ``match``) follows, not inside a word.
+
+    ``extra_after`` optionally accepts a numeral with no unit after it (``一以上``): such a match
+    gets the unit ``""`` and the caller decides how to read it.
+    """
+    out: list[KanjiNumber] = []
+    if not any(ch in KANJI_CHARS for ch in text):
+        return out
+    for m in KANJI_NUMBER_RE.finditer(text):
+        s, e = m.start(), m.end()
+        if is_word_internal(text, s):
+            continue
+        value = kanji_number(m.group(0))
+        if value is None:
+            continue
+        j = e
+        while j < len(text) and text[j] == " ":
+            j += 1
+        um = unit_re.match(text, j)
+        if um and um.group(0):
+            unit = um.group(0)
+            if value == 1 and m.group(0) == "一" and (unit in _IDIOM_ONE_UNITS or _IDIOM_AFTER_RE.match(text, um.end())):
+                continue
+            if um.end() < len(text) and text[um.end()] in _PLACE_AFTER:
+                continue
+            out.append(KanjiNumber(s, um.end(), value, unit))
+        elif extra_after is not None and extra_after.match(text, j):
+            out.append(KanjiNumber(s, e, value, ""))
+    return out

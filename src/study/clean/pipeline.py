@@ -27,6 +27,7 @@ class CleanResult:
     issues: pd.DataFrame
     provenance: pd.DataFrame
     targets: pd.DataFrame
+    project_areas: pd.DataFrame
 
 
 def block_is_complete(block: Block) -> tuple[bool, str]:
@@ -50,7 +51,7 @@ def clean(raw: RawText) -> CleanResult:
     if not blocks:
         raise InputError(raw.path, "no entity block starts with a '都道府県名 … 市区町村名' header")
     ledger = Ledger()
-    rows, prov, targets = [], [], []
+    rows, prov, targets, areas = [], [], [], []
     seen: dict[str, int] = {}
     for k, block in enumerate(blocks):
         if not block.has_form_body() and k == len(blocks) - 1:
@@ -65,7 +66,7 @@ def clean(raw: RawText) -> CleanResult:
                 name = f"{block.prefecture_raw} {block.municipality_raw}".strip()
                 ledger.issue("", "_block", block.header.no, name, f"truncated entity block ({why}); not included", "truncated")
                 continue
-        row, p, t = build_entity(block, ledger)
+        row, p, t, a = build_entity(block, ledger)
         if row["entity_id"] in seen:
             ledger.issue(row["entity_id"], "_block", block.header.no, block.header.text, f"second form for the entity of line {seen[row['entity_id']]}; skipped", "duplicate_entity")
             continue
@@ -73,10 +74,11 @@ def clean(raw: RawText) -> CleanResult:
         rows.append(row)
         prov.extend(p)
         targets.extend(t)
+        areas.extend(a)
     if not rows:
         raise InputError(raw.path, "no complete entity block could be read")
     tables = validate_all(entities=rows, corrections=ledger.correction_rows(), issues=ledger.issue_rows(),
-                          provenance=prov, targets=targets)
+                          provenance=prov, targets=targets, project_areas=areas)
     return CleanResult(raw, **tables)
 
 

@@ -19,6 +19,8 @@ from study.errors import ValidationError
 from study.clean.rules import RULE_BY_ID, rule_rows
 from study.clean.fields.plan_details import DETAIL_COLUMNS
 from study.clean.fields.targets import SUMMARY_COLUMNS, TARGET_TABLE
+from study.clean.fields.staffing_design import DESIGN_COLUMNS
+from study.clean.fields.catchment import ENTITY_CATCHMENT_COLUMNS, PROJECT_AREA_TABLE
 from study.clean.structure import PROJECT_SECTIONS
 
 
@@ -85,6 +87,8 @@ ENTITY_COLUMNS: tuple[Col, ...] = (
     Col("staff_dedicated", "number", "④配置予定人数(専任)", "Of the planned staff: dedicated to the role (専任), where printed", "persons", 0, 500),
     Col("staff_concurrent", "number", "④配置予定人数(兼任)", "Of the planned staff: holding the role concurrently (兼任/兼務), where printed", "persons", 0, 500),
     Col("staff_notes", "string", "④配置予定人数", "Qualifying text printed with the planned number (brackets and ※ notes)"),
+    *DESIGN_COLUMNS,
+    *ENTITY_CATCHMENT_COLUMNS,
     *DETAIL_COLUMNS,
     *SUMMARY_COLUMNS,
 )
@@ -127,6 +131,7 @@ TABLES: dict[str, tuple[Col, ...]] = {
     "issues": ISSUE_TABLE,
     "provenance": PROVENANCE_TABLE,
     "targets": TARGET_TABLE,
+    "project_areas": PROJECT_AREA_TABLE,
     "rules": RULE_TABLE,
 }
 TABLE_TITLES = {
@@ -135,6 +140,7 @@ TABLE_TITLES = {
     "issues": "Values that could not be read or fail a plausibility check",
     "provenance": "Every entity value with its printed text and source line",
     "targets": "One row per quantified target (事業の成果目標) of each plan",
+    "project_areas": "One row per project item that states its area: (対象地域), its scope and printed population; section 4 from its own text",
     "rules": "The named cleaning rules",
 }
 assert set(PROJECT_SECTIONS) == {"chiikiryoku", "takikan", "prefectural"}

@@ -76,6 +76,11 @@ def squeeze(text: str) -> str:
     return _ALL_SPACE_RE.sub(" ", text).strip()
 
 
+def flat(text: str) -> str:
+    """Tags stripped, width folded, every whitespace run one space (:func:`squeeze` of :func:`plain`)."""
+    return squeeze(plain(text))
+
+
 @lru_cache(maxsize=None)
 def fuzzy_label(label: str) -> str:
     """A regex matching ``label`` with optional whitespace between its characters."""

@@ -1,29 +1,34 @@
 """Run one parameter set into ``reports/<name>/``, all or nothing.
 
 The run writes into a hidden temporary folder ``reports/.tmp-<name>-<pid>-…``
-and, only when every notebook ran and every output was written, renames it to
-``reports/<name>/`` (replacing the previous report). A failed run is moved to
+(with an owner lock beside it) and, only when every notebook ran and every
+output was written, swaps it with ``reports/<name>/`` in one atomic rename
+(:func:`study.atomic.swap_folders`). A failed run is moved to
 ``reports/_failed/<name>/`` with its partial executed notebook and a manifest
-whose status is ``failed``; a killed run leaves only the hidden temporary
-folder, removed by the next run. So a folder ``reports/<name>/`` always holds a
-complete report whose ``manifest.json`` says ``"status": "ok"``.
+whose status is ``failed``. An interrupted run (SIGINT/SIGTERM, see
+:mod:`study.runner.stop`) is not a failure: its temporary folder is removed
+and its outcome is ``interrupted``. A killed run leaves only the hidden
+temporary folder, removed by the next run once its creator is gone. So a
+folder ``reports/<name>/`` always holds a complete report whose
+``manifest.json`` says ``"status": "ok"``.
 """
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import sys
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from study.atomic import UMASK, OwnedTemp, pid_alive, remove_stale, swap_folders  # noqa: F401 (pid_alive: re-exported)
+from study.errors import StudyError
 from study.paths import project_root
 from study.runner import context
 from study.runner.processed import DataState, clean_into, code_hash, file_sha256
+from study.runner.stop import STOP
 from study.runner.manifest import git_state, now, read_json, versions, write_json
 from study.runner.params import ParamSet, describe, resolve_path, sha256_json
 from study.runner.registry import get_model, notebook_path
@@ -31,7 +36,13 @@ from study.runner.registry import get_model, notebook_path
 FAILED_DIR = "_failed"
 TMP_PREFIX = ".tmp-"
 OLD_PREFIX = ".old-"
+#: Prefix of the data snapshot of a report (see :mod:`study.runner.processed`).
+DATA_PREFIX = ".data-"
+#: Folder of the runner's own state inside the reports folder.
+STATE_DIR = ".state"
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
 
 
 @dataclass
@@ -39,7 +50,7 @@ class RunOutcome:
     """What happened to one parameter set."""
 
     name: str
-    status: str  # ok | failed | invalid | skipped
+    status: str  # ok | failed | invalid | skipped | interrupted
     seconds: float = 0.0
     folder: Path | None = None
     message: str = ""
@@ -91,40 +102,24 @@ def input_hash(ps: ParamSet, data: DataState, show_code: bool) -> str:
     return sha256_json(parts)
 
 
-def pid_alive(pid: int) -> bool:
-    """Whether a process with this id exists."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def cleanup_stale(out_root: Path) -> list[Path]:
-    """Remove temporary folders left by killed runs (their process is gone)."""
-    removed = []
-    if not out_root.is_dir():
-        return removed
-    for p in out_root.iterdir():
-        if p.is_dir() and (p.name.startswith(TMP_PREFIX) or p.name.startswith(OLD_PREFIX)):
-            m = re.search(r"-(\d+)-[^-]*$", p.name)
-            if m and not pid_alive(int(m.group(1))):
-                shutil.rmtree(p, ignore_errors=True)
-                removed.append(p)
-    return removed
+    """Remove temporary folders left by killed runs and reports (only those whose creator is gone)."""
+    return remove_stale(Path(out_root), (TMP_PREFIX, OLD_PREFIX, DATA_PREFIX))
 
 
 def _install(tmp: Path, final: Path) -> None:
-    """Move the finished run folder into place (replacing an older report)."""
-    if final.exists():
-        old = final.with_name(f"{OLD_PREFIX}{final.name}-{os.getpid()}-{time.monotonic_ns()}")
-        os.rename(final, old)
-        os.rename(tmp, final)
-        shutil.rmtree(old, ignore_errors=True)
-    else:
-        os.rename(tmp, final)
+    """Put the finished run folder in place (an older report ends up in ``tmp``, removed by the caller)."""
+    final.parent.mkdir(parents=True, exist_ok=True)
+    swap_folders(tmp, final)
+
+
+class Interrupted(Exception):
+    """The run stopped because a stop was requested."""
+
+
+def _check_stop() -> None:
+    if STOP.is_set():
+        raise Interrupted
 
 
 def _failure_details(exc: BaseException, nb_out: Path | None = None) -> tuple[str, dict[str, Any]]:
@@ -192,12 +187,12 @@ def execute_param_set(
     from study.runner.kernel import KERNEL_NAME, pinned_kernel
 
     out_root = Path(out_root)
+    if STOP.is_set():  # a queued run never starts after an interrupt
+        return RunOutcome(ps.name, "interrupted", message="not started: interrupted")
     out_root.mkdir(parents=True, exist_ok=True)
     started, t0 = now(), time.perf_counter()
-    tmp = Path(tempfile.mkdtemp(prefix=f"{TMP_PREFIX}{ps.name}-{os.getpid()}-", dir=out_root))
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(tmp, 0o777 & ~umask)  # mkdtemp makes it private; a report folder is as readable as any other
+    owned = OwnedTemp(out_root, f"{TMP_PREFIX}{ps.name}-", mode=0o777 & ~UMASK)  # as readable as any other folder
+    tmp = owned.path
     git = git if git is not None else git_state()
     root = project_root()
 
@@ -218,7 +213,7 @@ def execute_param_set(
         "input_hash": hash_of_inputs,
         "notebooks": [{"notebook": r.notebook, "file": rel(notebook_path(r.notebook)),
                        "sha256": file_sha256(notebook_path(r.notebook))} for r in ps.runs],
-        "data": {"raw_file": rel(data.raw_path), "raw_sha256": data.raw_sha256, "folder": rel(data.folder),
+        "data": {"raw_file": rel(data.raw_path), "raw_sha256": data.raw_sha256, "folder": rel(data.source or data.folder),
                  "processed_sha256": data.files_sha256, "cleaned_for_this_run": data.regenerated},
         "versions": versions(),
         "git": git,
@@ -241,6 +236,7 @@ def execute_param_set(
                     break
             executed = {}
             for r in ps.runs:
+                _check_stop()
                 current = r.notebook
                 nb_out = tmp / f"{r.notebook}.ipynb"
                 env = {
@@ -259,6 +255,7 @@ def execute_param_set(
                             start_timeout=180, execution_timeout=timeout,
                         )
                     except Exception as exc:  # a failing cell, a dead kernel, a timeout
+                        _check_stop()  # a kernel killed by an interrupt is not a failure of the notebook
                         msg, details = _failure_details(exc, nb_out)
                         log = Path(env["STUDY_KERNEL_STDERR"])
                         if "traceback" not in details and log.is_file():  # not a cell error: the kernel's own words
@@ -283,13 +280,17 @@ def execute_param_set(
             manifest["outputs"] = _output_hashes(tmp)
             write_json(tmp / "manifest.json", manifest)
             final = out_root / ps.name
-            _install(tmp, final)
+            _install(tmp, final)  # tmp now holds the previous report, if any (removed below)
             shutil.rmtree(out_root / FAILED_DIR / ps.name, ignore_errors=True)
             return RunOutcome(ps.name, "ok", time.perf_counter() - t0, final, results=results)
+        except Interrupted:
+            return RunOutcome(ps.name, "interrupted", time.perf_counter() - t0,
+                              message=f"interrupted{f' in {current}.ipynb' if current else ''}; nothing installed")
         except Exception as exc:
+            if STOP.is_set():
+                return RunOutcome(ps.name, "interrupted", time.perf_counter() - t0,
+                                  message=f"interrupted{f' in {current}.ipynb' if current else ''}; nothing installed")
             if not isinstance(exc, NotebookFailed):
-                from study.errors import StudyError
-
                 if isinstance(exc, StudyError):
                     raise
                 msg, details = _failure_details(exc, tmp)
@@ -300,10 +301,7 @@ def execute_param_set(
                             traceback=exc.details.get("traceback", []))
             write_json(tmp / "manifest.json", manifest)
             failed = out_root / FAILED_DIR / ps.name
-            failed.parent.mkdir(parents=True, exist_ok=True)
-            if failed.exists():
-                shutil.rmtree(failed)
-            os.rename(tmp, failed)
+            _install(tmp, failed)
             partial = failed / f"{exc.notebook}.ipynb" if exc.notebook else None
             if partial is not None and not partial.is_file():
                 partial = None
@@ -311,6 +309,32 @@ def execute_param_set(
             return RunOutcome(ps.name, "failed", time.perf_counter() - t0, failed, message=f"{where}{exc}",
                               partial_notebook=partial)
     finally:
-        if tmp.exists():  # bad input, an interrupt: no folder that could look complete
-            shutil.rmtree(tmp, ignore_errors=True)
+        owned.close()  # bad input, an interrupt, an older report swapped out: no folder that could look complete
 
+
+
+# ---------------------------------------------------------------------------
+# runs that did not finish (interrupted or killed): rerun by the next report
+
+
+def _unfinished_path(out_root: Path) -> Path:
+    return Path(out_root) / STATE_DIR / "unfinished.json"
+
+
+def read_unfinished(out_root: Path) -> set[str]:
+    """Names of the runs whose last attempt did not finish."""
+    got = read_json(_unfinished_path(out_root))
+    return {str(x) for x in got} if isinstance(got, list) else set()
+
+
+def update_unfinished(out_root: Path, add: set[str] = frozenset(), remove: set[str] = frozenset()) -> None:  # type: ignore[assignment]
+    """Add and remove names in ``reports/.state/unfinished.json`` (under a lock; written atomically)."""
+    import json
+
+    from study.atomic import locked, write_atomic
+
+    path = _unfinished_path(out_root)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with locked(path.with_name("unfinished.lock")):
+        names = (read_unfinished(out_root) | set(add)) - set(remove)
+        write_atomic(path, json.dumps(sorted(names)) + "\n", fsync=False)

@@ -9,6 +9,10 @@ gets its own kernelspec, written into a temporary folder, whose ``argv[0]`` is
 that folder. The same kernelspec carries the run's environment (output folder,
 data folder, ``PYTHONHASHSEED``) and a private
 ``IPYTHONDIR``, so user start-up scripts do not run either.
+
+The temporary folder is ``$TMPDIR/study-kernel-<pid>-<random>`` with an owner
+lock beside it (:class:`study.atomic.OwnedTemp`); folders left by killed runs
+are removed by the next run once their creator is gone.
 """
 
 from __future__ import annotations
@@ -22,6 +26,8 @@ from pathlib import Path
 
 #: Name of the private kernelspec (never installed anywhere).
 KERNEL_NAME = "study-pinned"
+#: Prefix of the temporary kernelspec folders.
+TMP_PREFIX = "study-kernel-"
 
 
 def kernel_spec(env: dict[str, str]) -> dict:
@@ -56,8 +62,12 @@ def pinned_kernel(env: dict[str, str] | None = None, server: object | None = Non
     from jupyter_client.kernelspec import KernelSpecManager
     from jupyter_client.manager import AsyncKernelManager
 
-    with tempfile.TemporaryDirectory(prefix="study-kernel-") as tmp:
-        root = Path(tmp)
+    from study.atomic import OwnedTemp, remove_stale
+
+    tmpdir = Path(tempfile.gettempdir())
+    remove_stale(tmpdir, (TMP_PREFIX,))
+    with OwnedTemp(tmpdir, TMP_PREFIX) as tmp:
+        root = tmp.path
         kdir = root / "kernels" / KERNEL_NAME
         kdir.mkdir(parents=True)
         ipython_dir = root / "ipython"
@@ -72,10 +82,9 @@ def pinned_kernel(env: dict[str, str] | None = None, server: object | None = Non
             def __init__(self, **kw: object) -> None:
                 kw["kernel_name"] = KERNEL_NAME
                 super().__init__(kernel_spec_manager=ksm, transport="ipc", ip=str(root / "ipc"), **kw)
-                if server is not None:
-                    from study.runner.zygote import provisioner
+                from study.runner.zygote import provisioner
 
-                    self.kernel_id = str(uuid.uuid4())
-                    self.provisioner = provisioner(self, server)
+                self.kernel_id = str(uuid.uuid4())
+                self.provisioner = provisioner(self, server)  # tracked: an interrupt kills it
 
         yield PinnedKernelManager

@@ -27,7 +27,9 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
+import os
 import re
+import stat
 import types
 import typing
 from dataclasses import dataclass, field
@@ -40,13 +42,31 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticCustomError
 
-from study.errors import StudyError
+from study.errors import StudyError, one_line
 from study.parameters import ExistingFile, NotebookParams, ExistingFileMarker, resolve_path
 from study.paths import project_root
 
-#: A parameter-set name (the file stem) becomes a folder name under reports/.
-NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+#: A parameter-set name (the file stem) becomes a folder name under reports/: lower-case letters and
+#: digits in words joined by single '_' or '-'. No '.', no leading '_' or '-': so no run name can be one
+#: of the site's own names (index.html, _failed, .state, .tmp-…; see :data:`study.runner.site.SITE_NAMES`).
+NAME_RE = re.compile(r"^[a-z0-9]+(?:[_-][a-z0-9]+)*$")
+#: Longest run name (a folder name on every file system).
+MAX_NAME = 64
 TOP_KEYS = ("title", "description", "notebook", "parameters", "notebooks")
+
+# Limits of a parameter-set file (see docs/reliability.md).
+#: Largest file, in bytes.
+MAX_FILE_BYTES = 64 * 1024
+#: Deepest nesting of mappings and lists.
+MAX_DEPTH = 16
+#: Longest text value or key, in characters.
+MAX_STRING = 4000
+#: Most digits of an integer.
+MAX_INT_DIGITS = 30
+#: Most nodes (values, keys, lists, mappings) in one file.
+MAX_NODES = 10_000
+#: Longest error line, in characters.
+MAX_ERROR = 400
 
 
 class ParamsError(StudyError):
@@ -192,7 +212,7 @@ def format_errors(exc: ValidationError, model: type[NotebookParams], notebook: s
         if err["type"] == "extra_forbidden":
             close = difflib.get_close_matches(name, valid, n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
-            parts.append(f"unknown parameter {name!r} for notebook {notebook}{hint}; valid parameters: {', '.join(valid)}")
+            parts.append(f"unknown parameter {short(repr(name), 60)} for notebook {notebook}{hint}; valid parameters: {', '.join(valid)}")
         elif err["type"] == "file_not_found":
             parts.append(f"parameter {name!r}: {err['msg']}")
         elif err["type"] in ("model_type", "dict_type"):
@@ -200,7 +220,7 @@ def format_errors(exc: ValidationError, model: type[NotebookParams], notebook: s
         else:
             msg = err["msg"][0].lower() + err["msg"][1:] if err["msg"] else "invalid"
             got = err.get("input")
-            parts.append(f"parameter {name!r}: {msg}, got {got!r} ({type(got).__name__}); expected {_expected(model, key)}")
+            parts.append(f"parameter {name!r}: {msg}, got {short(repr(got), 60)} ({type(got).__name__}); expected {_expected(model, key)}")
     return "; ".join(parts)
 
 
@@ -273,31 +293,73 @@ def load_param_set(path: Path | str, overrides: dict[str, Any] | None = None) ->
     ``overrides`` (name -> value) are applied to the parameters of every notebook
     of the set that declares them (e.g. fewer bootstrap draws in a smoke test).
     """
-    from study.runner.registry import get_model, notebook_names
-
     path = Path(path)
     shown = _display(path)
-    if not path.is_file():
-        raise ParamsError(shown, "file not found; expected a parameter-set YAML file (see params/*.yaml)")
-    name = path.name.removesuffix(".yaml").removesuffix(".yml")
-    if not NAME_RE.match(name):
-        raise ParamsError(shown, f"the file name {name!r} cannot name a report folder; use letters, digits, '_', '-', '.'")
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        return _load_param_set(path, shown, overrides)
+    except ParamsError as exc:
+        if len(str(exc)) > MAX_ERROR:
+            raise ParamsError(shown, short(exc.problem, MAX_ERROR - len(shown) - 2)) from None
+        raise
+    except StudyError:
+        raise
+    except (Exception, RecursionError) as exc:  # noqa: BLE001 — whatever the file holds: one line, not a traceback
+        raise ParamsError(shown, short(f"cannot be loaded: {type(exc).__name__}: {exc}", MAX_ERROR - len(shown) - 2)) from None
+
+
+def check_name(name: str) -> str | None:
+    """Why ``name`` cannot be a run name (``None`` when it can)."""
+    if len(name) > MAX_NAME or not NAME_RE.match(name):
+        return (f"the file name {short(name, 80)!r} cannot name a report folder; use lower-case letters and digits "
+                f"in words joined by single '_' or '-' (at most {MAX_NAME} characters), e.g. staffing_negbin")
+    return None
+
+
+def read_file_bounded(path: Path, shown: str) -> str:
+    """The text of a parameter-set file: a regular file of at most :data:`MAX_FILE_BYTES`, UTF-8."""
+    try:
+        st = os.stat(path)
+        if not stat.S_ISREG(st.st_mode):
+            raise ParamsError(shown, "not a regular file; expected a parameter-set YAML file")
+        if st.st_size > MAX_FILE_BYTES:
+            raise ParamsError(shown, f"{st.st_size:,} bytes; a parameter-set file has at most {MAX_FILE_BYTES:,}")
+        with open(path, "rb") as f:
+            raw = f.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise ParamsError(shown, f"cannot be read: {exc.strerror or exc}") from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise ParamsError(shown, f"more than {MAX_FILE_BYTES:,} bytes; a parameter-set file has at most {MAX_FILE_BYTES:,}")
+    try:
+        return raw.decode("utf-8")
     except UnicodeDecodeError:
         raise ParamsError(shown, "not UTF-8 text; expected a YAML file") from None
+
+
+def _load_param_set(path: Path, shown: str, overrides: dict[str, Any] | None) -> ParamSet:
+    from study.runner.registry import get_model, notebook_names
+
+    if not path.exists():
+        raise ParamsError(shown, "file not found; expected a parameter-set YAML file (see params/*.yaml)")
+    name = path.name.removesuffix(".yaml").removesuffix(".yml")
+    problem = check_name(name)
+    if problem:
+        raise ParamsError(shown, problem)
+    try:
+        data = safe_yaml(read_file_bounded(path, shown))
+    except YamlLimit as exc:
+        raise ParamsError(shown, str(exc)) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise ParamsError(shown, f"invalid YAML{where}: {problem}") from None
+        raise ParamsError(shown, short(f"invalid YAML{where}: {problem}", 200)) from None
     if not isinstance(data, dict):
         raise ParamsError(shown, f"expected a mapping with keys {', '.join(TOP_KEYS)}; got {type(data).__name__}")
     unknown = [k for k in data if k not in TOP_KEYS]
     if unknown:
         close = difflib.get_close_matches(str(unknown[0]), TOP_KEYS, n=1)
         hint = f" (did you mean {close[0]!r}?)" if close else ""
-        raise ParamsError(shown, f"unknown key {unknown[0]!r}{hint}; valid keys: {', '.join(TOP_KEYS)}")
+        raise ParamsError(shown, f"unknown key {short(repr(unknown[0]), 60)}{hint}; valid keys: {', '.join(TOP_KEYS)}")
     if "notebooks" in data and ("notebook" in data or "parameters" in data):
         raise ParamsError(shown, "give either 'notebook' + 'parameters' or a 'notebooks' list, not both")
     if "notebooks" in data:
@@ -311,7 +373,7 @@ def load_param_set(path: Path | str, overrides: dict[str, Any] | None = None) ->
     runs = []
     for entry in entries:
         if not isinstance(entry, dict) or set(entry) - {"notebook", "parameters"} or "notebook" not in entry:
-            raise ParamsError(shown, f"each entry of 'notebooks' must be {{notebook: NAME, parameters: {{...}}}}; got {entry!r}")
+            raise ParamsError(shown, f"each entry of 'notebooks' must be {{notebook: NAME, parameters: {{...}}}}; got {short(repr(entry), 60)}")
         nb = entry["notebook"]
         nb = str(nb).removesuffix(".ipynb")
         try:
@@ -319,7 +381,7 @@ def load_param_set(path: Path | str, overrides: dict[str, Any] | None = None) ->
         except KeyError:
             close = difflib.get_close_matches(nb, notebook_names(), n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
-            raise ParamsError(shown, f"unknown notebook {nb!r}{hint}; available notebooks: {', '.join(notebook_names())}") from None
+            raise ParamsError(shown, f"unknown notebook {short(repr(nb), 60)}{hint}; available notebooks: {', '.join(notebook_names())}") from None
         values = entry.get("parameters") or {}
         if not isinstance(values, dict):
             raise ParamsError(shown, f"'parameters' of notebook {nb} must be a mapping of name: value (got {type(values).__name__})")
@@ -334,7 +396,7 @@ def load_param_set(path: Path | str, overrides: dict[str, Any] | None = None) ->
         known = {k for r in runs for k in type(r.params).model_fields}
         stray = sorted(set(overrides) - known)
         if stray:
-            raise ParamsError(shown, f"--set {stray[0]!r}: no notebook of this set has that parameter; valid: {', '.join(sorted(known))}")
+            raise ParamsError(shown, f"--set {short(repr(stray[0]), 60)}: no notebook of this set has that parameter; valid: {', '.join(sorted(known))}")
     names = [r.notebook for r in runs]
     if len(set(names)) != len(names):
         raise ParamsError(shown, "a notebook appears twice; make a second parameter-set file instead")
@@ -343,11 +405,110 @@ def load_param_set(path: Path | str, overrides: dict[str, Any] | None = None) ->
 
 
 def parse_override(text: str) -> tuple[str, Any]:
-    """``NAME=VALUE`` from the command line; VALUE is read as YAML (``200``, ``true``, ``en``)."""
+    """``NAME=VALUE`` from the command line; VALUE is read as YAML (``200``, ``true``, ``en``), with the
+    limits of a parameter-set file (booleans only ``true``/``false``, bounded integers and text)."""
     if "=" not in text:
-        raise StudyError(f"--set {text!r}: expected NAME=VALUE")
+        raise StudyError(f"--set {short(text, 80)!r}: expected NAME=VALUE")
     key, value = text.split("=", 1)
+    if len(value) > MAX_STRING:
+        raise StudyError(f"--set {short(key, 40)}: the value has {len(value):,} characters; at most {MAX_STRING:,}")
     try:
-        return key.strip(), yaml.safe_load(value)
+        return key.strip(), safe_yaml(value)
+    except YamlLimit as exc:
+        raise StudyError(f"--set {short(key, 40)}: {exc}") from None
     except yaml.YAMLError:
         return key.strip(), value
+
+
+# ---------------------------------------------------------------------------
+# a bounded YAML reader
+
+
+class YamlLimit(ValueError):
+    """A YAML document beyond the limits of a parameter-set file."""
+
+
+def short(text: str, limit: int = 200) -> str:
+    """``text`` on one line, cut to at most ``limit`` characters (see :func:`study.errors.one_line`)."""
+    return one_line(text, limit)
+
+
+_BOOL = re.compile(r"^(?:true|false)$", re.IGNORECASE)
+
+
+class BoundedLoader(yaml.SafeLoader):
+    """PyYAML's safe loader with the limits of a parameter-set file: no aliases (no alias bombs),
+    no duplicate keys, nesting, node count, text and integer length bounded; booleans are only
+    ``true``/``false`` (any case): ``yes``, ``no``, ``on``, ``off`` stay text."""
+
+    yaml_implicit_resolvers = {k: [(t, r) for t, r in v if t != "tag:yaml.org,2002:bool"]
+                               for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+        self._nodes = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise YamlLimit(f"YAML aliases (*{short(event.anchor, 40)}) are not allowed in a parameter-set file, "
+                            f"at line {event.start_mark.line + 1}")
+        self._nodes += 1
+        if self._nodes > MAX_NODES:
+            raise YamlLimit(f"more than {MAX_NODES:,} values; a parameter-set file is small")
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                mark = self.peek_event().start_mark
+                raise YamlLimit(f"nested more than {MAX_DEPTH} levels deep, at line {mark.line + 1}")
+            node = super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+        if isinstance(node, yaml.ScalarNode) and len(node.value) > MAX_STRING:
+            raise YamlLimit(f"a value of {len(node.value):,} characters at line {node.start_mark.line + 1}; "
+                            f"at most {MAX_STRING:,}")
+        return node
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+        if isinstance(node, yaml.MappingNode):
+            seen: set[Any] = set()
+            for key_node, _ in node.value:
+                key = self.construct_object(key_node, deep=True)
+                try:
+                    dup = key in seen
+                except TypeError:
+                    raise YamlLimit(f"a key that is not text at line {key_node.start_mark.line + 1}") from None
+                if dup:
+                    raise YamlLimit(f"duplicate key {short(repr(key), 60)} at line {key_node.start_mark.line + 1}")
+                seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+    def construct_yaml_int(self, node: Any) -> int:
+        digits = sum(c.isalnum() for c in str(node.value))
+        if digits > MAX_INT_DIGITS:
+            raise YamlLimit(f"an integer of {digits:,} digits at line {node.start_mark.line + 1}; "
+                            f"at most {MAX_INT_DIGITS}")
+        return super().construct_yaml_int(node)
+
+    def construct_yaml_bool(self, node: Any) -> bool:
+        return str(node.value).lower() == "true"
+
+
+BoundedLoader.add_implicit_resolver("tag:yaml.org,2002:bool", _BOOL, list("tTfF"))
+BoundedLoader.add_constructor("tag:yaml.org,2002:int", BoundedLoader.construct_yaml_int)
+BoundedLoader.add_constructor("tag:yaml.org,2002:bool", BoundedLoader.construct_yaml_bool)
+BoundedLoader.add_constructor("tag:yaml.org,2002:map", BoundedLoader.construct_yaml_map)
+
+
+def safe_yaml(text: str) -> Any:
+    """Parse one YAML document with :class:`BoundedLoader`; raises :class:`YamlLimit` or ``yaml.YAMLError``."""
+    if len(text) > MAX_FILE_BYTES:
+        raise YamlLimit(f"{len(text):,} characters; at most {MAX_FILE_BYTES:,}")
+    loader = BoundedLoader(text)
+    try:
+        return loader.get_single_data()
+    except RecursionError:
+        raise YamlLimit(f"nested more than {MAX_DEPTH} levels deep") from None
+    finally:
+        loader.dispose()

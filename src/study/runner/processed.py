@@ -1,14 +1,23 @@
-"""The cleaned data the notebooks read: produced, or verified fresh, before any kernel starts.
+"""The cleaned data the notebooks read: one snapshot per ``study report`` / ``study run``.
 
-``data/processed/`` is the output of ``study clean`` on the bundled raw file.
-It is fresh when it was written by the current cleaning code from the current
-raw file. The runner keeps a stamp (``reports/.state/processed.json``: the
-raw file's SHA-256, a hash of the cleaning code, and the SHA-256 of every
-processed file); when any of the three differs, it cleans again (atomically,
-through :func:`study.clean.outputs.write_outputs`) and writes a new stamp.
+``study clean`` is the only command that writes ``data/processed/``. The
+runner never writes there. Before any kernel starts it reads every file of
+the set under the lock shared with ``study clean``
+(:func:`study.clean.outputs.read_set`), checks the bytes against the set's
+record, and writes them into a private snapshot folder inside the reports
+folder. Every run of the report reads that snapshot, and its manifest records
+the SHA-256 of exactly those bytes, so a clean running meanwhile changes
+nothing for the report.
+
+- A set cleaned from another raw file than the bundled one is used as it is,
+  and one line says which raw file it came from.
+- A set that cannot be used as it is (missing, no record, incomplete or
+  altered, or made by older cleaning code) is replaced *in the snapshot* by a
+  fresh clean of the raw file it came from, when that file is still there with
+  the same SHA-256 (else the command stops with one line); one line says so.
 
 A parameter set that names its own raw file (a parameter of type
-:data:`~study.runner.params.ExistingFile` called ``raw_path``) is cleaned into
+:data:`~study.parameters.ExistingFile` called ``raw_path``) is cleaned into
 the run's own folder instead.
 """
 
@@ -17,45 +26,23 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from dataclasses import dataclass
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from study.paths import bundled_raw, processed_dir, project_root
+from study.atomic import file_sha256, sha256_bytes
+from study.errors import InputError, OutputError
+from study.paths import BUNDLED_RAW_SHA256, bundled_raw, processed_dir
 
-#: Modules of the package that do not take part in the clean (a change to them does not make data stale).
-NOT_CLEANING = ("runner/", "analysis/", "parameters.py", "cli.py", "__main__.py", "models/")
-
-
-def file_sha256(path: Path) -> str:
-    """SHA-256 of a file's bytes."""
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
-def package_dir() -> Path:
-    """The ``study`` package folder."""
-    return Path(__file__).resolve().parents[1]
+__all__ = ["DataState", "clean_into", "code_hash", "file_sha256", "snapshot", "ensure_processed"]
 
 
 def code_hash(exclude: tuple[str, ...] = ()) -> str:
-    """SHA-256 over the package's source and reference files (relative path + bytes), sorted."""
-    root = package_dir()
-    h = hashlib.sha256()
-    files = sorted(p for p in root.rglob("*") if p.is_file() and p.suffix in (".py", ".csv") and "__pycache__" not in p.parts)
-    for p in files:
-        rel = p.relative_to(root).as_posix()
-        if any(rel.startswith(e) for e in exclude):
-            continue
-        h.update(rel.encode() + b"\0" + p.read_bytes() + b"\0")
-    return h.hexdigest()
+    """SHA-256 over the package's source and reference files (see :func:`study.clean.outputs.code_hash`)."""
+    from study.clean.outputs import code_hash as _code_hash
 
-
-def cleaning_code_hash() -> str:
-    """Hash of the modules that make the clean."""
-    return code_hash(NOT_CLEANING)
+    return _code_hash(exclude)
 
 
 @dataclass(frozen=True)
@@ -67,6 +54,8 @@ class DataState:
     raw_sha256: str
     files_sha256: dict[str, str]
     regenerated: bool
+    source: Path | None = None
+    notes: tuple[str, ...] = field(default_factory=tuple)
 
     def digest(self) -> str:
         """One hash of the raw file and every processed file."""
@@ -74,59 +63,106 @@ class DataState:
         return hashlib.sha256(text.encode()).hexdigest()
 
 
-def state_dir() -> Path:
-    """Where the runner keeps its stamps."""
-    return project_root() / "reports" / ".state"
+def _shown(path: Path) -> str:
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd().resolve())) + ("/" if Path(path).is_dir() else "")
+    except ValueError:
+        return str(path)
 
 
-def _processed_hashes(folder: Path) -> dict[str, str] | None:
-    """SHA-256 of every file of the processed folder (``None`` when it is missing or empty).
-    (Every file, so the check needs no import of the cleaning code.)"""
-    if not folder.is_dir():
-        return None
-    out = {p.name: file_sha256(p) for p in sorted(folder.iterdir()) if p.is_file() and not p.name.startswith(".")}
-    return out or None
+def _stderr(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
 
 
-def ensure_processed(folder: Path | None = None, stamp: Path | None = None) -> DataState:
-    """Verify that ``data/processed/`` is the clean of the bundled raw file by the
-    current code; clean again when it is not. Raises :class:`study.errors.InputError`
-    when the bundled raw file is missing or altered."""
-    from study.errors import InputError
+def _datapackage_raw(data: bytes | None) -> tuple[str | None, str | None]:
+    """(raw file name, sha256) named by a datapackage.json, if any."""
+    try:
+        src = json.loads(data or b"")["sources"][0]
+        return str(src.get("path") or ""), str(src.get("hash", "")).removeprefix("sha256:")
+    except (ValueError, KeyError, IndexError, TypeError, AttributeError):
+        return None, None
 
-    folder = folder or processed_dir()
-    stamp = stamp or state_dir() / "processed.json"
+
+def snapshot(dest: Path, folder: Path | None = None, say: Callable[[str], None] = _stderr,
+             command: str = "study report") -> DataState:
+    """Copy the cleaned set of ``folder`` (default ``data/processed/``) into the new folder ``dest``
+    (see the module docstring) and describe it. Raises :class:`~study.errors.StudyError` (one line)
+    when no usable set can be made."""
+    from study.clean.outputs import cleaning_code_hash, read_set
+
+    folder = Path(folder or processed_dir()).absolute()
+    dest = Path(dest)
+    got = read_set(folder)
+    problem = got.problem()
+    rec = got.record or {}
+    raw_path: Path | None = Path(rec["raw_file"]) if rec.get("raw_file") else None
+    raw_sha = str(rec.get("raw_sha256") or "")
+    bundled = bundled_raw()
+    if problem is None and rec.get("code") != cleaning_code_hash():
+        problem = "it was made by another version of the cleaning code"
+    if problem is not None and got.record is None:
+        if not got.files:
+            problem = "it is missing or empty"
+        else:
+            name, sha = _datapackage_raw(got.files.get("datapackage.json"))
+            if sha and sha != BUNDLED_RAW_SHA256:  # a clean of another raw file, by an older version: use it
+                say(f"{command}: {_shown(folder)} was cleaned from {name} (sha256 {sha[:12]}…), not from the bundled "
+                    "raw file; using it as it is (it has no record of its clean: run `study clean --raw FILE` to add one)")
+                return _write_snapshot(dest, got.files, Path(name or "unknown"), sha, folder, regenerated=False)
+        raw_path, raw_sha = bundled, BUNDLED_RAW_SHA256
+    if problem is None:
+        assert raw_path is not None
+        if raw_sha != BUNDLED_RAW_SHA256:
+            say(f"{command}: using {_shown(folder)} cleaned from {raw_path} (sha256 {raw_sha[:12]}…), not from the bundled raw file")
+        return _write_snapshot(dest, got.files, raw_path, raw_sha, folder, regenerated=False)
+    # not usable as it is: clean its raw file again, into the snapshot only
+    if raw_path is None or not raw_path.is_file() or file_sha256(raw_path) != raw_sha:
+        raise OutputError(folder, f"cannot be used: {problem}, and its raw file {raw_path} is gone or changed; "
+                                  "run `study clean --raw FILE`")
+    say(f"{command}: {_shown(folder)} cannot be used as it is ({problem}); this run uses a fresh clean of "
+        f"{_shown(raw_path)} (run `study clean` to update {_shown(folder)})")
+    return clean_into(raw_path, dest, source=folder, check_bundled=raw_path == bundled)
+
+
+def _write_snapshot(dest: Path, files: dict[str, bytes], raw_path: Path, raw_sha: str, source: Path,
+                    regenerated: bool) -> DataState:
+    try:
+        dest.mkdir(parents=True, exist_ok=True)
+        for name, data in files.items():
+            p = dest / name
+            p.write_bytes(data)
+            os.chmod(p, 0o444)  # a notebook reads the snapshot, never writes it
+    except OSError as exc:
+        from study.atomic import os_error_line
+
+        raise OutputError(None, os_error_line(exc)) from None
+    hashes = {name: sha256_bytes(data) for name, data in sorted(files.items())}
+    return DataState(dest, raw_path, raw_sha, hashes, regenerated=regenerated, source=source)
+
+
+def clean_into(raw_path: Path, folder: Path, *, source: Path | None = None, check_bundled: bool = False) -> DataState:
+    """Clean a raw file into ``folder`` (a run's own data, or a snapshot). Raises ``InputError`` on bad input."""
+    from study.clean.outputs import RECORD, read_set, write_outputs
+    from study.clean.pipeline import clean_file
+
+    result = clean_file(None if check_bundled else raw_path)
+    write_outputs(result, folder, lock=False)
+    got = read_set(folder, lock=False)  # the hashes of exactly the bytes the notebooks will read
+    hashes = {n: h for n, h in got.hashes().items() if n != RECORD}
+    return DataState(Path(folder), Path(raw_path), result.raw.sha256, hashes, regenerated=True, source=source)
+
+
+def ensure_processed(folder: Path | None = None) -> DataState:
+    """Describe ``data/processed/`` as it is (read under the shared lock; never written).
+    Raises :class:`~study.errors.InputError` when the bundled raw file is missing."""
+    folder = Path(folder or processed_dir())
     raw = bundled_raw()
     if not raw.is_file():
         raise InputError(raw, "the bundled raw file is missing", "data/raw/hokatsu_plans.txt from the repository")
-    raw_sha = file_sha256(raw)
-    key = {"raw_sha256": raw_sha, "code": cleaning_code_hash(), "folder": str(folder.resolve())}
-    files = _processed_hashes(folder)
-    if files is not None and stamp.is_file():
-        try:
-            old = json.loads(stamp.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            old = {}
-        if old.get("key") == key and old.get("files") == files:
-            return DataState(folder, raw, raw_sha, files, regenerated=False)
-    from study.clean.outputs import write_outputs
-    from study.clean.pipeline import clean_file
+    from study.clean.outputs import read_set
 
-    result = clean_file(None)  # the bundled file, checked against its recorded SHA-256
-    write_outputs(result, folder)
-    files = _processed_hashes(folder) or {}
-    stamp.parent.mkdir(parents=True, exist_ok=True)
-    tmp = stamp.with_name(f".{stamp.name}.{os.getpid()}")
-    tmp.write_text(json.dumps({"key": key, "files": files}, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-    os.replace(tmp, stamp)
-    return DataState(folder, raw, raw_sha, files, regenerated=True)
-
-
-def clean_into(raw_path: Path, folder: Path) -> DataState:
-    """Clean a given raw file into ``folder`` (a run's own data). Raises ``InputError`` on bad input."""
-    from study.clean.outputs import write_outputs
-    from study.clean.pipeline import clean_file
-
-    result = clean_file(raw_path)
-    write_outputs(result, folder)
-    return DataState(folder, raw_path, result.raw.sha256, _processed_hashes(folder) or {}, regenerated=True)
+    got = read_set(folder)
+    rec = got.record or {}
+    raw_path = Path(rec["raw_file"]) if rec.get("raw_file") else raw
+    return DataState(folder, raw_path, str(rec.get("raw_sha256") or BUNDLED_RAW_SHA256), got.hashes(),
+                     regenerated=False, source=folder)

@@ -9,12 +9,19 @@ that could not even start).
 from __future__ import annotations
 
 import html
-import os
 from pathlib import Path
 from typing import Any
 
-from study.runner.execute import FAILED_DIR, RunOutcome
+from study.atomic import write_atomic
+from study.runner.execute import DATA_PREFIX, FAILED_DIR, OLD_PREFIX, STATE_DIR, TMP_PREFIX, RunOutcome, read_unfinished
 from study.runner.manifest import now, read_json
+
+#: The index page of the reports folder.
+INDEX = "index.html"
+#: Every name the site itself uses in the reports folder (files, folders, prefixes of temporary
+#: folders). None can be a run name: each has a '.' or starts with '_' or '.', which the run-name
+#: pattern (:data:`study.runner.params.NAME_RE`) excludes (checked by a test).
+SITE_NAMES = (INDEX, FAILED_DIR, STATE_DIR, TMP_PREFIX, OLD_PREFIX, DATA_PREFIX, f".{INDEX}.tmp-")
 
 CSS = """
 body { font-family: system-ui, "IPAexGothic", "Noto Sans CJK JP", sans-serif; margin: 2em auto; max-width: 1200px; padding: 0 1em; color: #222; }
@@ -23,6 +30,7 @@ table { border-collapse: collapse; width: 100%; font-size: 0.93em; }
 th, td { border: 1px solid #ccc; padding: 5px 8px; text-align: left; vertical-align: top; }
 th { background: #f2f2f2; }
 .ok { color: #176117; font-weight: bold; } .failed, .invalid { color: #a40000; font-weight: bold; }
+.interrupted { color: #9a5b00; font-weight: bold; }
 .meta { color: #555; font-size: 0.9em; }
 ul.results { margin: 0; padding-left: 1.1em; }
 code { font-size: 0.95em; }
@@ -83,8 +91,9 @@ def build_index(out_root: Path, outcomes: list[RunOutcome] | None = None) -> Pat
     out_root.mkdir(parents=True, exist_ok=True)
     entries = _entries(out_root)
     current = {o.name: o for o in outcomes or []}
+    unfinished = read_unfinished(out_root)
     rows = []
-    for name in sorted(set(entries) | set(current)):
+    for name in sorted(set(entries) | set(current) | unfinished):
         e = entries.get(name, {})
         ok = e.get("ok")
         failed = e.get("failed")
@@ -116,7 +125,14 @@ def build_index(out_root: Path, outcomes: list[RunOutcome] | None = None) -> Pat
             note = f"<br><span class=\"failed\">{_esc(err)}</span> " + " ".join(partial)
             if ok is not None:
                 note += " · the links show the last successful run"
-        if outcome is not None and outcome.status == "invalid":
+        if (outcome is not None and outcome.status == "interrupted") or (
+                name in unfinished and (outcome is None or outcome.status not in ("ok", "failed", "invalid"))):
+            status = "interrupted"
+            note = ("<br><span class=\"interrupted\">the last run did not finish (interrupted); "
+                    "<code>study report</code> runs it again</span>")
+            if ok is not None:
+                note += " · the links show the last successful run"
+        elif outcome is not None and outcome.status == "invalid":
             status, note = "invalid", f"<br><span class=\"invalid\">{_esc(outcome.message)}</span>"
         elif outcome is not None and outcome.status == "skipped" and status == "ok":
             note += " <span class=\"meta\">(unchanged, not re-run)</span>"
@@ -149,8 +165,6 @@ package versions and git commit.</p>
 </body>
 </html>
 """
-    path = out_root / "index.html"
-    tmp = out_root / f".index.html.{os.getpid()}"
-    tmp.write_text(page, encoding="utf-8")
-    os.replace(tmp, path)
+    path = out_root / INDEX
+    write_atomic(path, page, fsync=False)
     return path

@@ -49,6 +49,7 @@ def _child(req: dict[str, Any], proto_fd: int) -> None:
     try:
         os.setsid()
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        signal.signal(signal.SIGINT, signal.default_int_handler)  # the server ignores it; a kernel is interrupted by it
         os.close(proto_fd)
         devnull = os.open(os.devnull, os.O_RDONLY)
         os.dup2(devnull, 0)
@@ -98,6 +99,7 @@ def serve(modules: list[str]) -> None:
         except Exception as exc:  # a missing optional module only costs speed
             print(f"study fork server: could not pre-import {name}: {exc}", file=sys.stderr)
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped automatically
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # a Ctrl-C is for `study`, which shuts the kernels down itself
     proto.write("ready\n")
     for line in sys.stdin:
         if not line.strip():
@@ -131,6 +133,7 @@ class ForkServer:
             [sys.executable, "-c", code, json.dumps(self.modules)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1,
             env={**os.environ, "PYTHONHASHSEED": "0", **(env or {})},
+            start_new_session=True,  # a Ctrl-C in the terminal reaches `study`, not the server
         )
         self._lock = threading.Lock()
         self._ready = False
@@ -235,17 +238,34 @@ def start() -> ForkServer | None:
     return ForkServer() if enabled() else None
 
 
-def provisioner(km: Any, server: ForkServer) -> Any:
-    """A provisioner for ``km`` that launches its kernel through ``server``."""
+def provisioner(km: Any, server: ForkServer | None) -> Any:
+    """A provisioner for ``km`` that launches its kernel through ``server`` (or as a plain
+    subprocess when ``server`` is ``None``) and registers it with :data:`study.runner.stop.STOP`,
+    so that an interrupt kills it at once."""
     from jupyter_client.provisioning.local_provisioner import LocalProvisioner
 
-    class ForkProvisioner(LocalProvisioner):
-        async def launch_kernel(self, cmd: list[str], **kwargs: Any) -> Any:
-            env = kwargs.get("env") or dict(os.environ)
-            pid = server.spawn(cmd, env, kwargs.get("cwd"))
-            self.process = ForkedProcess(pid)
-            self.pid = pid
-            self.pgid = pid  # the child calls setsid(): its own process group
-            return self.connection_info
+    from study.runner.stop import STOP
 
-    return ForkProvisioner(kernel_id=km.kernel_id, kernel_spec=km.kernel_spec, parent=km)
+    class TrackedProvisioner(LocalProvisioner):
+        async def launch_kernel(self, cmd: list[str], **kwargs: Any) -> Any:
+            if STOP.is_set():
+                raise RuntimeError("interrupted before the kernel started")
+            if server is None:
+                info = await super().launch_kernel(cmd, **kwargs)
+            else:
+                env = kwargs.get("env") or dict(os.environ)
+                pid = server.spawn(cmd, env, kwargs.get("cwd"))
+                self.process = ForkedProcess(pid)
+                self.pid = pid
+                self.pgid = pid  # the child calls setsid(): its own process group
+                info = self.connection_info
+            if self.pid:
+                STOP.add_kernel(self.pid)
+            return info
+
+        async def cleanup(self, restart: bool = False) -> None:
+            if self.pid:
+                STOP.remove_kernel(self.pid)
+            await super().cleanup(restart=restart)
+
+    return TrackedProvisioner(kernel_id=km.kernel_id, kernel_spec=km.kernel_spec, parent=km)

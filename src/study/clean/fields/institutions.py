@@ -69,6 +69,8 @@ def read_institutions(text: str) -> Institutions:
     out.direct = _combine(direct, bool(_DIRECT_NONE_RE.search(t)), out)
     out.outsourced = _combine(outsourced, bool(_OUTSOURCED_NONE_RE.search(t)), out)
     if out.direct is None and out.outsourced is None:
+        if _one_mode_without_count(t, out):
+            return out
         return _no_split(t, out)
     mentioned = {m.group(1) for m in _MODE_WORD_RE.finditer(t)}
     for mode in ("direct", "outsourced"):
@@ -104,3 +106,22 @@ def _no_split(t: str, out: Institutions) -> Institutions:
     else:
         out.problems.append(Problem("non_numeric", f"no number of sites in {t!r}"))
     return out
+
+
+def _one_mode_without_count(t: str, out: Institutions) -> bool:
+    """Only one mode is named and it has no count (``委託:(社協)``): the other mode is 0
+    (rule ``unstated_mode_is_zero``), the named one stays null with a ``count_missing`` issue.
+
+    Applies when no site count at all is printed outside brackets (else :func:`_no_split` reads a total)
+    and the prefecture is not named as the one running the service (``北海道委託``).
+    """
+    outside = drop_brackets(t)
+    named = {m.group(1) for m in _MODE_WORD_RE.finditer(outside)}
+    if len(named) != 1 or _BARE_RE.search(outside) or out.prefecture_run:
+        return False
+    word = named.pop()
+    other = "outsourced" if word == "直営" else "direct"
+    setattr(out, other, 0)
+    out.inferred_zero.append(other)
+    out.problems.append(Problem("count_missing", f"only {word} is named, without a number of sites: {t!r}"))
+    return True

@@ -583,7 +583,8 @@ def read_background(text: str) -> Background:
     return Background(quals, None, Problem("employer_not_stated", f"⑤ does not say who employs the 推進員: {t[:80]!r}"))
 
 
-def _find_background(lines: list[Line]) -> tuple[Line, str, str] | None:
+def find_background(lines: list[Line]) -> tuple[Line, str, str] | None:
+    """The ⑤ 経歴等 item among ``lines``: (its line, its value with continuation lines joined, the raw lines), or ``None``."""
     for k, line in enumerate(lines):
         if "経" not in line.text[:80] or "歴" not in line.text[:80]:  # the label starts the line
             continue
@@ -696,7 +697,7 @@ def _implementer(block: Block, project: str, entity_name: str, rec: Recorder) ->
 def _background(block: Block, rec: Recorder) -> None:
     fields = list(_QUALS) + ["staff_municipal"]
     lines = block.section("takikan")
-    found = (_find_background(lines) or _find_background(block.continuation)) if lines else None
+    found = (find_background(lines) or find_background(block.continuation)) if lines else None
     if found is None:
         for f in fields:
             rec.set(f, None, "", None)

@@ -61,17 +61,18 @@ from typing import NamedTuple
 from study.clean import numbers
 from study.clean.colspec import Col
 from study.clean.ledger import Ledger
-from study.clean.numbers import MONTHS, NUMBER, PLACE_COUNTERS, join_split_thousands, to_number
+from study.clean.numbers import MONTHS, NUMBER, PLACE_COUNTERS, find_kanji_numbers, join_split_thousands, to_number
 from study.clean.rules import RULES
 from study.clean.structure import PROJECT_SECTIONS, Block, Line, find_sections
 from study.clean.textnorm import clean_cell, compact, split_cells, squeeze
+from study.clean.fields.target_roles import ROLE_COLUMNS, assign_roles, value_pct
 
 # --- table specs -------------------------------------------------------------
 
 PROJECTS = PROJECT_SECTIONS
 KINDS = (
     "consultations", "cases_plans", "participants", "volunteers_supporters",
-    "places_hubs", "meetings", "rate_percent", "other",
+    "places_hubs", "meetings", "rate_percent", "other", "increase",
 )
 TARGET_GROUPS = ("outcome", "activity", "other")
 PERIODS = ("per_month", "per_year", "per_week", "total", "by_year", "none")
@@ -104,7 +105,9 @@ TARGET_TABLE: tuple[Col, ...] = (
         "年間450件 -> 450); null otherwise and for % (see corrections, rules annualise_*)", "as in unit per year", 0, None),
     Col("qualifier", "string", "—", "Qualifier printed with the number: 以上 (also 最低, 超), 程度 (also 程, ほど, 前後), 約 (also およそ, 概ね), "
         "以内 (also 以下, 未満); empty if none", enum=QUALIFIERS),
-    Col("is_target", "boolean", "—", "Always true: results and current values (実績, 現状, H30実績…) are left out of the table", required=True),
+    Col("is_target", "boolean", "—", "True only for role = target (results and current values such as 実績, 現状, H30実績 are left out "
+        "of the table altogether)", required=True),
+    *ROLE_COLUMNS,
 )
 TARGET_COLUMNS = [c.name for c in TARGET_TABLE]
 
@@ -440,9 +443,27 @@ def _scan(text: str) -> tuple[list[Quantity], list[re.Match[str]]]:
             out.append(Quantity(s, e, v, v, "回", [RULES.count_unit_after_period]))
         elif ch in "以程ほ" and (not s or text[s - 1] not in "年月第") and _BARE_QUAL_RE.match(text, e):
             bare.append(tok)
-    if taken:
+    kanji = _kanji_quantities(text, out)
+    if taken or kanji:
         out.sort(key=lambda q: q.start)
     return out, bare
+
+
+_KANJI_UNIT_RE = re.compile(_UNIT)
+_KANJI_HINT_RE = re.compile("[一二三四五六七八九十百千]")
+_KANJI_BARE_RE = re.compile(r"\s*以上")
+
+
+def _kanji_quantities(text: str, out: list[Quantity]) -> bool:
+    """Add the kanji-numeral quantities of ``text`` (``三回``, ``一以上``) to ``out`` (see :func:`study.clean.numbers.find_kanji_numbers`)."""
+    added = False
+    for k in find_kanji_numbers(text, _KANJI_UNIT_RE, _KANJI_BARE_RE):
+        if any(q.start <= k.start < q.end for q in out):
+            continue
+        rules = [RULES.kanji_numeral] if k.unit else [RULES.kanji_numeral, RULES.kanji_generic_counter]
+        out.append(Quantity(k.start, k.end, float(k.value), float(k.value), k.unit or "つ", rules))
+        added = True
+    return added
 
 
 # --- context --------------------------------------------------------------------
@@ -662,7 +683,7 @@ class Dropped:
 
 def read_targets(text: str) -> tuple[list[Reading], list[Dropped]]:
     """Read the quantified targets of one target text (width-folded; paragraphs joined by ``\\n``)."""
-    if not _DIGIT_RE.search(text):
+    if not _DIGIT_RE.search(text) and not _KANJI_HINT_RE.search(text):
         return [], []
     t = _Text.of(text)
     quantities, bare = _scan(text)
@@ -877,7 +898,8 @@ def extract_targets(block: Block, entity_id: str, ledger: Ledger) -> list[dict]:
             ledger.issue(entity_id, "targets", tt.heading_line, "事業の成果目標", f"{tt.item}: no target text printed", "not_stated")
             continue
         readings, dropped = read_targets(text)
-        for r in readings:
+        roles = assign_roles(text, readings)
+        for r, role in zip(readings, roles):
             line = joined.line_at(r.start)
             if any(a < r.end and r.start < b for a, b in joined.joined_spans):
                 r.rules.insert(0, RULES.join_split_thousands)
@@ -885,8 +907,15 @@ def extract_targets(block: Block, entity_id: str, ledger: Ledger) -> list[dict]:
                 "entity_id": entity_id, "project": tt.project, "item": tt.item, "source_line": line, "raw": r.raw,
                 "value": r.value, "value_low": r.value_low, "value_high": r.value_high, "unit": r.unit, "kind": r.kind,
                 "target_group": r.target_group, "period": r.period, "annual_value": r.annual_value,
-                "qualifier": r.qualifier, "is_target": True,
+                "qualifier": r.qualifier, "is_target": role.role == "target",
+                "role": role.role, "value_pct": value_pct(r.value, r.unit),
             })
+            if role.increase:
+                rows[-1]["kind"] = "increase"
+            if role.rule:
+                ledger.correct(entity_id, "targets.role", line, r.raw, role.role, role.rule, tt.item)
+            if r.unit == "割":
+                ledger.correct(entity_id, "targets.value_pct", line, r.raw, rows[-1]["value_pct"], RULES.pct_from_wari, tt.item)
             for rid in r.rules:
                 if rid in (RULES.annualise_per_month, RULES.annualise_per_week):
                     ledger.correct(entity_id, "targets.annual_value", line, r.raw, r.annual_value, rid, tt.item)
