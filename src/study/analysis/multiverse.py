@@ -3,8 +3,9 @@ the declared analysis choices, each with a pairs-bootstrap interval.
 
 The choices crossed (:class:`study.parameters.MultiverseParams`), all declared elsewhere in the project:
 
-* **exposure** -- elasticity with respect to total population (``log_pop``) or the population aged
-  65+ (``log_older``);
+* **exposure** -- elasticity with respect to total population (``log_pop``), the population aged
+  65+ (``log_older``) or the population of the multi-agency project's catchment
+  (``log_catchment`` = log ``catchment_population`` of the clean; plans without one left out);
 * **family** -- Poisson quasi-likelihood or NB2;
 * **covariate set** -- the named sets of the specification curve (:data:`study.models.speccurve.COVARIATE_SETS`);
 * **welfare reading** -- the cleaning's unit corrections of the public-assistance rate kept, or the
@@ -14,10 +15,11 @@ The choices crossed (:class:`study.parameters.MultiverseParams`), all declared e
 * **ambiguous staffing cells** -- cells the cleaning left null because they have two readings
   (``2拠点に1名配置``: one in total, or one at each site; found in ``issues.csv`` with check
   ``ambiguous``): left out, ``one_in_total`` (M) or ``one_each`` (N × M);
-* **exclusions** -- none, the plan placing no 推進員, the hub plans, both.
-
-Not yet crossed (TODO, needs the staffing-design columns of the clean): the staffing-design
-coding (``staffing_design``/``staff_sites``) and the catchment population.
+* **exclusions** -- none, the plan placing no 推進員, the hub plans, both;
+* **hub coding** (staffing design) -- which plans are hub plans when an exclusion drops them: the
+  hand-checked registry (:data:`study.models.frame.HUB_PLANS`), the plans the clean codes
+  ``staffing_design = designated_existing``, or those and the ``per_site`` plans; crossed only with
+  the hub exclusions (elsewhere ``n/a``).
 
 Every specification's bootstrap uses the same block streams (child b of
 ``SeedSequence(seed)`` for draws 256·b…; :mod:`study.models.parallel`), and the specifications run
@@ -44,9 +46,12 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 #: The exposure term of each exposure choice (log persons).
-EXPOSURES = {"population": "log_pop", "older_population": "log_older"}
+EXPOSURES = {"population": "log_pop", "older_population": "log_older", "catchment_population": "log_catchment"}
+#: staffing_design codes counted as hub plans by each hub coding ("registry": the hand-checked list).
+HUB_CODINGS = {"registry": (), "designated_existing": ("designated_existing",),
+               "multi_site": ("designated_existing", "per_site")}
 #: Choice columns of the multiverse, in the order of the indicator panel.
-CHOICES = ("exposure", "family", "covariates", "welfare", "staffing", "ambiguous", "exclusion")
+CHOICES = ("exposure", "family", "covariates", "welfare", "staffing", "ambiguous", "exclusion", "hub_coding")
 #: How to run it (shown in the index when it was not run).
 HOW_TO_RUN = "make multiverse   (or: study report --heavy; study run params/multiverse.yaml [--scheduler ADDRESS])"
 
@@ -94,17 +99,19 @@ def multiverse_grid(params: MultiverseParams) -> pd.DataFrame:
     -------
     pandas.DataFrame
         One row per specification: ``spec`` (its number), ``exposure, family, covariates, welfare,
-        staffing, ambiguous, exclusion``.
+        staffing, ambiguous, exclusion, hub_coding`` (``n/a`` where the exclusion keeps the hub plans).
     """
-    from study.models.speccurve import COVARIATE_SETS
+    from study.models.speccurve import COVARIATE_SETS, EXCLUSIONS
 
     rows = []
     for ex, fam, cs, st, amb, exc in itertools.product(params.exposures, params.families, params.covariate_sets,
                                                        params.staffing_measures, params.ambiguous_readings,
                                                        params.exclusions):
         welfare = params.welfare_readings if "welfare_rate_permille" in COVARIATE_SETS[cs] else ["n/a"]
-        for wf in welfare:
-            rows.append(dict(exposure=ex, family=fam, covariates=cs, welfare=wf, staffing=st, ambiguous=amb, exclusion=exc))
+        hubs = params.hub_codings if EXCLUSIONS[exc][1] else ["n/a"]
+        for wf, hub in itertools.product(welfare, hubs):
+            rows.append(dict(exposure=ex, family=fam, covariates=cs, welfare=wf, staffing=st, ambiguous=amb, exclusion=exc,
+                             hub_coding=hub))
     grid = pd.DataFrame(rows, columns=list(CHOICES))
     grid.insert(0, "spec", np.arange(1, len(grid) + 1))
     return grid
@@ -119,6 +126,23 @@ def _entities_with_reading(entities: pd.DataFrame, readings: pd.DataFrame, readi
     hit = ids.isin(value) & out["staff_planned"].isna()
     out.loc[hit, "staff_planned"] = ids[hit].map(value).astype(float)
     return out
+
+
+def hub_plans(entities: pd.DataFrame, coding: str) -> list[str] | None:
+    """The entity_ids counted as hub plans under a hub coding (None: the registry of :mod:`study.models.frame`).
+
+    Parameters
+    ----------
+    entities : pandas.DataFrame
+        The entity table (column ``staffing_design``).
+    coding : {"registry", "designated_existing", "multi_site", "n/a"}
+        Hub coding (:data:`HUB_CODINGS`; ``n/a``: the registry, unused).
+    """
+    codes = HUB_CODINGS.get(coding, ())
+    if not codes:
+        return None
+    design = entities["staffing_design"].astype("string")
+    return sorted(entities.loc[design.isin(codes).fillna(False).to_numpy(), "entity_id"].astype(str))
 
 
 def _fit_spec(shared: tuple, item: tuple) -> dict[str, Any]:
@@ -184,12 +208,14 @@ def analyse_multiverse(tables: Tables, params: MultiverseParams, executor: Any =
     items = []
     for spec in grid.to_dict("records"):
         wf = spec["welfare"] if spec["welfare"] != "n/a" else "corrected"
-        key = (spec["staffing"], wf, spec["ambiguous"], spec["exclusion"])
+        key = (spec["staffing"], wf, spec["ambiguous"], spec["exclusion"], spec["hub_coding"])
         if key not in frames:
             z, h = EXCLUSIONS[spec["exclusion"]]
             ent = _entities_with_reading(tables.entities, readings, spec["ambiguous"])
-            frames[key] = analysis_frame(ent, tables.corrections, staffing=spec["staffing"], welfare=wf,
-                                         exclude_zero_staff=z, exclude_hub_plans=h).data
+            data = analysis_frame(ent, tables.corrections, staffing=spec["staffing"], welfare=wf, exclude_zero_staff=z,
+                                  exclude_hub_plans=h, hub_plans=hub_plans(tables.entities, spec["hub_coding"])).data
+            data["log_catchment"] = np.log(pd.to_numeric(data["catchment_population"]).where(lambda v: v > 0))
+            frames[key] = data
         focal = EXPOSURES[spec["exposure"]]
         d = design(frames[key], "staff", [focal, *COVARIATE_SETS[spec["covariates"]]])
         items.append((spec, d.X, d.y, d.col(focal), list(d.names)))
@@ -277,7 +303,7 @@ def multiverse_text(results: MultiverseResults) -> str:
             f"{row['ci_high']:.2f}); {100 * row['share_excluding_zero']:.0f}% of the bootstrap intervals exclude 0 and "
             f"{100 * row['share_below_one']:.0f}% lie below 1.")
     cs = choice_summary(results)
-    for choice in ("exposure", "ambiguous", "exclusion"):
+    for choice in ("exposure", "ambiguous", "exclusion", "hub_coding"):
         g = cs[cs["choice"] == choice]
         if len(g) > 1:
             line += f"\n    By {choice}: " + "; ".join(f"{o}: median {m:.2f}" for o, m in zip(g["option"], g["median_estimate"])) + "."
