@@ -52,7 +52,7 @@ from study.paths import project_root
 NAME_RE = re.compile(r"^[a-z0-9]+(?:[_-][a-z0-9]+)*$")
 #: Longest run name (a folder name on every file system).
 MAX_NAME = 64
-TOP_KEYS = ("title", "description", "notebook", "parameters", "notebooks")
+TOP_KEYS = ("title", "description", "notebook", "parameters", "notebooks", "heavy")
 
 # Limits of a parameter-set file (see docs/reliability.md).
 #: Largest file, in bytes.
@@ -249,6 +249,8 @@ class ParamSet:
     title: str
     description: str
     runs: tuple[NotebookRun, ...] = field(default_factory=tuple)
+    #: ``heavy: true`` in the file: left out of ``study report`` unless ``--heavy`` (e.g. the multiverse).
+    heavy: bool = False
 
     def canonical(self) -> dict[str, Any]:
         """What defines the run: title and each notebook's full parameters (defaults filled in)."""
@@ -401,7 +403,11 @@ def _load_param_set(path: Path, shown: str, overrides: dict[str, Any] | None) ->
     if len(set(names)) != len(names):
         raise ParamsError(shown, "a notebook appears twice; make a second parameter-set file instead")
     title = str(data.get("title") or name)
-    return ParamSet(name=name, path=path, title=title, description=str(data.get("description") or "").strip(), runs=tuple(runs))
+    heavy = data.get("heavy", False)
+    if not isinstance(heavy, bool):
+        raise ParamsError(shown, f"'heavy' must be true or false, not {short(repr(heavy), 40)}")
+    return ParamSet(name=name, path=path, title=title, description=str(data.get("description") or "").strip(), runs=tuple(runs),
+                    heavy=heavy)
 
 
 def parse_override(text: str) -> tuple[str, Any]:

@@ -162,12 +162,14 @@ def run_report(
     progress: bool = True,
     server: zygote.ForkServer | None = None,
     timeout: int | None = 1800,
+    heavy: bool = False,
 ) -> ReportResult:
     """Run every parameter set (see module docstring); never raises for a failing run.
 
     Parameter sets are validated before any process starts. On an interrupt
     (:data:`study.runner.stop.STOP`) no queued run starts, running ones end as
-    ``interrupted``, the index is still written and the exit code is 130.
+    ``interrupted``, the index is still written and the exit code is 130. Sets marked ``heavy: true``
+    are left out (status ``skipped``, the index says how to run them) unless ``heavy``.
     """
     from study.atomic import OwnedTemp
     from study.runner.execute import DATA_PREFIX, read_unfinished, update_unfinished
@@ -180,6 +182,12 @@ def run_report(
     files = discover() if files is None else files
     t_start = time.perf_counter()
     order, sets, outcomes = _load_all(files, overrides)
+    if not heavy:
+        for ps in [p for p in sets if p.heavy]:
+            outcomes[ps.name] = RunOutcome(ps.name, "skipped", 0.0, None, message=(
+                f"heavy: not run by default; run it with `make multiverse`, `study report --heavy` or "
+                f"`study run {display_path(ps.path)}`"))
+        sets = [p for p in sets if not p.heavy]
     from study.clean.outputs import check_target
 
     check_target(out_root)  # a file, /dev/null, …: one line before anything starts
