@@ -136,3 +136,31 @@ def test_real_scheduler_and_two_worker_processes(tables, reference, dask_process
         _assert_identical(reference, _compute(tables, None))
     finally:
         close_clients()
+
+
+def _results(folder: Path) -> list:
+    return json.loads((folder / "results.json").read_text(encoding="utf-8"))
+
+
+def test_report_through_real_dask_workers(tmp_path, dask_processes):
+    """`study report --scheduler`: the parameter sets run on the Dask workers, install atomically with their
+    manifests, and give the results.json of a local run; the heavy multiverse is left out unless asked."""
+    import io
+
+    from study.paths import project_root
+    from study.runner.report import run_report
+
+    files = [project_root() / "params" / "robustness.yaml", project_root() / "params" / "multiverse.yaml"]
+    small = {"permutations": 200, "exposures": ["population"], "families": ["poisson_ql"], "covariate_sets": ["population"],
+             "staffing_measures": ["as_printed"], "ambiguous_readings": ["null", "one_each"], "bootstrap_draws": 300}
+    local = run_report(tmp_path / "local", files=files, overrides=small, progress=False, stream=io.StringIO(), heavy=True)
+    assert local.exit_code == 0, [(o.name, o.status, o.message) for o in local.outcomes]
+    remote = run_report(tmp_path / "dask", files=files, overrides=small, progress=False, stream=io.StringIO(), heavy=True,
+                        scheduler=dask_processes)
+    assert remote.exit_code == 0, [(o.name, o.status, o.message) for o in remote.outcomes]
+    for name in ("robustness", "multiverse"):
+        assert _results(tmp_path / "dask" / name) == _results(tmp_path / "local" / name)
+        assert (tmp_path / "dask" / name / "manifest.json").is_file()
+    light = run_report(tmp_path / "light", files=files[1:], progress=False, stream=io.StringIO(), scheduler=dask_processes)
+    (o,) = light.outcomes
+    assert o.status == "skipped" and "study report --heavy" in o.message

@@ -57,7 +57,7 @@ def _run_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--out", type=Path, default=None, metavar="DIR", help="reports folder (default: reports/); each run goes to DIR/NAME/")
     p.add_argument("--show-code", action="store_true", help="keep the code cells in the HTML export (hidden by default)")
     p.add_argument("--scheduler", default=None, metavar="ADDRESS",
-                   help="Dask scheduler (e.g. tcp://HOST:8786) the notebooks' resampling runs on (sets STUDY_DASK_SCHEDULER; same numbers)")
+                   help="Dask scheduler (e.g. tcp://HOST:8786): report sends each parameter set to its workers; the notebooks' resampling runs there too (STUDY_DASK_SCHEDULER); same numbers")
     p.add_argument("--timeout", type=_positive_seconds, default=1800, metavar="SECONDS",
                    help="time limit per notebook cell, in seconds (> 0; default 1800)")
 
@@ -234,7 +234,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     with handle_signals("study report"):
         # the parameter sets are validated first; the kernel fork server starts only when some are valid
         result = run_report(args.out, jobs=args.jobs, force=args.force, show_code=args.show_code,
-                            progress=not args.no_progress, timeout=args.timeout, heavy=args.heavy)
+                            progress=not args.no_progress, timeout=args.timeout, heavy=args.heavy,
+                            scheduler=args.scheduler.strip() if args.scheduler else None)
     return result.exit_code
 
 
