@@ -147,12 +147,17 @@ def test_report_through_real_dask_workers(tmp_path, dask_processes):
     manifests, and give the results.json of a local run; the heavy multiverse is left out unless asked."""
     import io
 
-    from study.paths import project_root
     from study.runner.report import run_report
 
-    files = [project_root() / "params" / "robustness.yaml", project_root() / "params" / "multiverse.yaml"]
-    small = {"permutations": 200, "exposures": ["population"], "families": ["poisson_ql"], "covariate_sets": ["population"],
-             "staffing_measures": ["as_printed"], "ambiguous_readings": ["null", "one_each"], "bootstrap_draws": 300}
+    params = tmp_path / "params"
+    params.mkdir()
+    (params / "robustness.yaml").write_text("notebook: 40_robustness\nparameters: {permutations: 200}\n", encoding="utf-8")
+    (params / "multiverse.yaml").write_text(
+        "notebook: 50_multiverse\nheavy: true\nparameters: {exposures: [population], families: [poisson_ql], "
+        "covariate_sets: [population], staffing_measures: [as_printed], ambiguous_readings: ['null', one_each], "
+        "bootstrap_draws: 300}\n", encoding="utf-8")
+    files = [params / "robustness.yaml", params / "multiverse.yaml"]
+    small = None
     local = run_report(tmp_path / "local", files=files, overrides=small, progress=False, stream=io.StringIO(), heavy=True)
     assert local.exit_code == 0, [(o.name, o.status, o.message) for o in local.outcomes]
     remote = run_report(tmp_path / "dask", files=files, overrides=small, progress=False, stream=io.StringIO(), heavy=True,
