@@ -4,6 +4,7 @@ processes (all on 127.0.0.1, stopped at the end). Marked slow: `make test-slow` 
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import socket
@@ -24,7 +25,10 @@ from study.models.resample import bootstrap_count, permutation_test
 from study.models.speccurve import specification_curve
 from study.parameters import MultiverseParams
 
-pytestmark = pytest.mark.slow
+# Dask clients and the kernels' zmq sockets leave event loops and sockets to the garbage collector;
+# they are collected (gc.collect) inside these tests, where these filters apply.
+pytestmark = [pytest.mark.slow, pytest.mark.filterwarnings("ignore::ResourceWarning"),
+              pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")]
 distributed = pytest.importorskip("distributed")
 
 SMALL = dict(exposures=["population", "older_population"], families=["poisson_ql", "negbin"],
@@ -97,6 +101,7 @@ def test_dask_local_cluster(tables, reference, workers):
         ex = DaskExecutor(client)
         assert ex.workers == workers
         _assert_identical(reference, _compute(tables, ex))
+    gc.collect()
 
 
 @pytest.fixture(scope="module")
@@ -136,6 +141,7 @@ def test_real_scheduler_and_two_worker_processes(tables, reference, dask_process
         _assert_identical(reference, _compute(tables, None))
     finally:
         close_clients()
+        gc.collect()
 
 
 def _results(folder: Path) -> list:
@@ -169,3 +175,4 @@ def test_report_through_real_dask_workers(tmp_path, dask_processes):
     light = run_report(tmp_path / "light", files=files[1:], progress=False, stream=io.StringIO(), scheduler=dask_processes)
     (o,) = light.outcomes
     assert o.status == "skipped" and "study report --heavy" in o.message
+    gc.collect()
