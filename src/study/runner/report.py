@@ -126,6 +126,8 @@ def summary_table(outcomes: list[RunOutcome]) -> str:
             lines.append(f"{o.name}: {o.message}")
             if o.partial_notebook is not None:
                 lines.append(f"{o.name}: partial executed notebook: {display_path(o.partial_notebook)}")
+        elif o.status == "skipped" and o.message.startswith("heavy"):
+            lines.append(f"{o.name}: {o.message}")
     return "\n".join(lines)
 
 
