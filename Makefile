@@ -24,7 +24,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 unexport PYTHONDONTWRITEBYTECODE
 
 .DEFAULT_GOAL := help
-.PHONY: help report multiverse clean-data test test-slow lint mutants lock lock-check bench bench-report check-browser browser-deps distclean
+.PHONY: help report multiverse clean-data test test-slow lint mutants lab lock lock-check bench bench-report check-browser browser-deps distclean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -62,6 +62,12 @@ test-slow: $(VENV)/.synced  ## only the tests marked slow
 lint: $(VENV)/.synced  ## ruff check and ruff format --check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+lab: $(VENV)/.synced  ## open the notebooks in JupyterLab with the project's kernel; figures and tables of a run go to reports/_lab/
+	$(BIN)/python -m ipykernel install --sys-prefix --name study --display-name "study (project .venv)" >/dev/null
+	$(BIN)/nbstripout --install  # git filter (see .gitattributes): outputs never reach a commit
+	mkdir -p reports/_lab
+	STUDY_RUN_DIR=$(CURDIR)/reports/_lab $(BIN)/jupyter lab --notebook-dir=notebooks
 
 mutants: $(VENV)/.synced  ## plant known estimator errors one at a time (scripts/mutants.py); each must make a test fail
 	$(BIN)/python scripts/mutants.py

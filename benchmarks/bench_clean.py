@@ -32,8 +32,10 @@ def main() -> None:
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     med = statistics.median(times)
-    print(f"clean bundled file: median {med:.3f} s, best {min(times):.3f} s over {args.repeat} runs "
-          f"(goal <= {GOAL_SECONDS} s: {'met' if med <= GOAL_SECONDS else 'NOT met'}); peak traced memory {peak / 1e6:.1f} MB")
+    print(
+        f"clean bundled file: median {med:.3f} s, best {min(times):.3f} s over {args.repeat} runs (goal <= "
+        f"{GOAL_SECONDS} s: {'met' if med <= GOAL_SECONDS else 'NOT met'}); peak traced memory {peak / 1e6:.1f} MB"
+    )
 
 
 if __name__ == "__main__":

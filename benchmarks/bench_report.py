@@ -59,8 +59,14 @@ def baseline(tmp: Path) -> float:
         run_dir = tmp / "papermill" / name
         run_dir.mkdir(parents=True, exist_ok=True)
         env = {**os.environ, "STUDY_RUN_DIR": str(run_dir), "PYTHONHASHSEED": "0"}
-        subprocess.run([bin_of("papermill"), "--no-progress-bar", str(nb), str(run_dir / nb.name), "-f", str(pfile)],
-                       check=True, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run(
+            [bin_of("papermill"), "--no-progress-bar", str(nb), str(run_dir / nb.name), "-f", str(pfile)],
+            check=True,
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
     return time.perf_counter() - t0
 
 
@@ -90,14 +96,19 @@ def main() -> None:
             ours.append(runner(tmp, args.jobs))
             warm.append(runner(tmp, args.jobs, force=False))
             base.append(baseline(tmp))
-            print(f"round {i + 1}: papermill CLI, one after another {base[-1]:.1f} s; study report --force {ours[-1]:.1f} s; "
-                  f"study report (unchanged, all skipped) {warm[-1]:.1f} s", flush=True)
+            print(
+                f"round {i + 1}: papermill CLI, one after another {base[-1]:.1f} s; study report --force "
+                f"{ours[-1]:.1f} s; study report (unchanged, all skipped) {warm[-1]:.1f} s",
+                flush=True,
+            )
     b, o, w = statistics.median(base), statistics.median(ours), statistics.median(warm)
     ratio = o / b
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    print(f"{n} parameter sets on {os.cpu_count()} cores (load average {load:.2f} at the end): papermill CLI sequential {b:.1f} s, "
-          f"study report --force {o:.1f} s, ratio {ratio:.2f} (goal <= {GOAL}: {'met' if ratio <= GOAL else 'NOT met'}); "
-          f"unchanged inputs (default, skipped) {w:.1f} s, ratio {w / b:.2f}")
+    print(
+        f"{n} parameter sets on {os.cpu_count()} cores (load average {load:.2f} at the end): papermill CLI sequential "
+        f"{b:.1f} s, study report --force {o:.1f} s, ratio {ratio:.2f} (goal <= {GOAL}: "
+        f"{'met' if ratio <= GOAL else 'NOT met'}); unchanged inputs (default, skipped) {w:.1f} s, ratio {w / b:.2f}"
+    )
 
 
 if __name__ == "__main__":

@@ -34,10 +34,18 @@ ROOT = Path(__file__).resolve().parents[1]
 CONDA_PYTHON = "3.11"
 #: The marker environment whose pins environment.yml copies (any 3.11 from 3.11.5 on resolves alike).
 MARKER_ENV = {
-    "python_version": CONDA_PYTHON, "python_full_version": "3.11.9", "implementation_name": "cpython",
-    "platform_python_implementation": "CPython", "sys_platform": "linux", "platform_system": "Linux",
-    "os_name": "posix", "platform_machine": "x86_64", "platform_release": "", "platform_version": "",
-    "implementation_version": "3.11.9", "extra": "",
+    "python_version": CONDA_PYTHON,
+    "python_full_version": "3.11.9",
+    "implementation_name": "cpython",
+    "platform_python_implementation": "CPython",
+    "sys_platform": "linux",
+    "platform_system": "Linux",
+    "os_name": "posix",
+    "platform_machine": "x86_64",
+    "platform_release": "",
+    "platform_version": "",
+    "implementation_version": "3.11.9",
+    "extra": "",
 }
 #: PyPI names that conda-forge spells differently.
 CONDA_NAMES = {"great-tables": "great_tables"}
@@ -98,8 +106,19 @@ def render(root: Path = ROOT) -> str:
             pip.append(f"      - {name}=={versions[name]}  # not on conda-forge: {PIP_ONLY[name]}")
         else:
             conda.append(f"  - {CONDA_NAMES.get(name, name)}=={versions[name]}")
-    lines = [HEADER.rstrip("\n"), "name: study", "channels:", "  - conda-forge", "dependencies:",
-             f"  - python={CONDA_PYTHON}", "  - pip", *conda, "  - pip:", *pip, "      - -e ."]
+    lines = [
+        HEADER.rstrip("\n"),
+        "name: study",
+        "channels:",
+        "  - conda-forge",
+        "dependencies:",
+        f"  - python={CONDA_PYTHON}",
+        "  - pip",
+        *conda,
+        "  - pip:",
+        *pip,
+        "      - -e .",
+    ]
     return "\n".join(lines) + "\n"
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from snapshot import update_golden  # noqa: E402
+from snapshot import update_golden
 
 if __name__ == "__main__":
     print(f"wrote {update_golden()}")

@@ -65,6 +65,7 @@ def synthetic(seed: int = SEED) -> pd.DataFrame:
     mu_c = np.exp(0.5 + 0.3 * x1 - 0.2 * x2)
     # zero-truncated NB2 (α = 0.7) by inversion on the truncated cdf
     from scipy import stats
+
     u = rng.uniform(size=n)
     size = 1 / 0.7
     prob = size / (size + mu_c)
@@ -75,9 +76,19 @@ def synthetic(seed: int = SEED) -> pd.DataFrame:
     mu = np.exp(0.8 + 0.35 * x1 - 0.2 * x2)
     y_nb = rng.poisson(rng.gamma(2.0, mu / 2.0))
     y_nb1 = rng.poisson(rng.gamma(mu / 1.5, 1.5))
-    return pd.DataFrame({"group": [f"g{k:02d}" for k in g], "x1": x1, "x2": x2, "offset": off,
-                         "y_glmm": y_glmm, "y_olre": y_olre, "y_hurdle": y_hurdle.astype(int), "y_nb": y_nb,
-                         "y_nb1": y_nb1})
+    return pd.DataFrame(
+        {
+            "group": [f"g{k:02d}" for k in g],
+            "x1": x1,
+            "x2": x2,
+            "offset": off,
+            "y_glmm": y_glmm,
+            "y_olre": y_olre,
+            "y_hurdle": y_hurdle.astype(int),
+            "y_nb": y_nb,
+            "y_nb1": y_nb1,
+        }
+    )
 
 
 def binary(seed: int = SEED + 1) -> pd.DataFrame:
@@ -108,8 +119,9 @@ def bootstrap_draws() -> pd.DataFrame:
     rng = np.random.default_rng(SEED + 4)
     idx = rng.integers(0, len(x), (N_BOOT, len(x)))
     sk = np.log(x[idx].mean(axis=1))
-    out = pd.DataFrame({"ql_log_pop": ql.draws["log_pop"].to_numpy(), "nb_log_pop": nb.draws["log_pop"].to_numpy(),
-                        "skew_logmean": sk})
+    out = pd.DataFrame(
+        {"ql_log_pop": ql.draws["log_pop"].to_numpy(), "nb_log_pop": nb.draws["log_pop"].to_numpy(), "skew_logmean": sk}
+    )
     if out.isna().any().any():
         raise SystemExit("a bootstrap refit failed; choose another seed")
     return out

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from study.analysis import registry
+from study.analysis import prose, registry
 from study.analysis import robustness as q_robustness
 from study.analysis import staffing as q_staffing
 from study.analysis import targets as q_targets
@@ -111,8 +111,12 @@ def test_staffing_results_and_text(staffing):
     assert all(r["n"] is not None for r in res)
     lo, hi = by["rate_ratio_aging_rate_pct_per10"]["interval"]
     assert lo <= by["rate_ratio_aging_rate_pct_per10"]["estimate"] <= hi
-    txt = q_staffing.staffing_text(staffing)
-    assert txt.startswith("Q1. With n = 49 plans") and "Q2." in txt and "Q3." in txt and "Hub plans" in txt
+    found = prose.findings("10_staffing", res, "en")
+    txt = " ".join(s for v in found.values() for s in v)
+    assert set(found) == {"Q1", "Q2", "Q3"} and "β is 0.26 [" in txt and "n = 49 plans" in txt
+    assert "both intervals include 0" in txt  # hub plans flagged or excluded: no slope left
+    ja = prose.findings_markdown("10_staffing", res, "ja")
+    assert "分析結果からわかること" in ja and "aging_rate_pct" not in ja and "welfare_rate_permille" not in ja
 
 
 @pytest.mark.parametrize("lang", ["ja", "en"])
@@ -125,7 +129,7 @@ def test_staffing_figures(staffing, lang):
     assert ax.get_xlabel() == text("population", lang) and "n = 49" in ax.get_title()
     assert any("n = 4" in t.get_text() for t in ax.get_legend().get_texts())
     f2 = fig_forest(s.scale, lang, text("elasticity", lang), 1.0, "ref", q_staffing.scale_labels(s.scale, lang))
-    assert all("(n = 49)" in t.get_text() for t in f2.axes[0].get_yticklabels())
+    assert all("(n = 49)" in " ".join(t.get_text().split()) for t in f2.axes[0].get_yticklabels())  # labels wrap
     f3 = q_staffing.fig_influence(s.influence, float(s.influence_summary["estimate"].iloc[0]), lang)
     assert f3.axes[0].get_xlabel() == text("cooks_d", lang) and "n = 49" in f3._suptitle.get_text()
     for f in (f1, f2, f3):
@@ -201,8 +205,8 @@ def test_targets_results_and_text(targets):
     assert len(by) == len(res) and all(r["n"] for r in res)
     assert by["share_takikan_any_target"]["reference"] == 0.2 and by["share_outcome_target"]["reference"] is None
     assert by["outcome_target_auc_model"]["n"] == 56
-    txt = q_targets.targets_text(targets)
-    assert txt.startswith("Q4.") and "about 20% nationally" in txt and "outcome target" in txt
+    txt = registry.question("20_targets").text(targets)
+    assert txt.startswith("**Q4 —") and "national ~20%" in txt and "outcome target" in txt
 
 
 @pytest.mark.parametrize("lang", ["ja", "en"])
@@ -212,7 +216,7 @@ def test_targets_figures(targets, lang):
     f1 = q_targets.fig_target_counts(targets.counts, lang)
     assert f1.axes[0].get_xlabel() == text("n_targets", lang) and "n = 57" in f1.axes[0].get_title()
     f2 = q_targets.fig_target_shares(targets.shares, lang)
-    assert f2.axes[0].get_xlim() == (0, 100) and any("(n = 51)" in t.get_text() for t in f2.axes[0].get_yticklabels())
+    assert f2.axes[0].get_xlim() == (0, 100) and any("(n = 51)" in " ".join(t.get_text().split()) for t in f2.axes[0].get_yticklabels())
     f3 = q_targets.fig_consultations(targets.consultations, lang)
     assert f3.axes[0].get_xscale() == "log" and f"n = {len(targets.consultations)}" in f3.axes[0].get_title()
     for f in (f1, f2, f3):
@@ -257,8 +261,8 @@ def test_typology_fixed_k_and_results(tables, typ):
     by = {x["name"]: x for x in res}
     assert by["k"]["estimate"] == typ.k and by["stability_ari"]["interval"][0] <= by["stability_ari"]["estimate"]
     assert by["p_perm_staff_per_100k"]["n"] == 49 and len(by) == len(res)
-    txt = q_typology.typology_text(typ)
-    assert txt.startswith(f"Q5. k = {typ.k} clusters (chosen") and "permutation p" in txt
+    txt = registry.question("30_typology").text(typ)
+    assert txt.startswith("**Q5 —") and f"fall into {typ.k} clusters" in txt and "permutation p" in txt
 
 
 @pytest.mark.parametrize("lang", ["ja", "en"])
@@ -271,7 +275,7 @@ def test_typology_figures(typ, lang):
     assert f2.axes[0].get_xlabel().startswith("PC1") and "n = 57" in f2.axes[0].get_title()
     f3 = q_typology.fig_cluster_outcomes(typ, lang)
     assert len(f3.axes) == 3 and all("(n = " in t.get_text() for t in f3.axes[0].get_xticklabels())
-    assert f3.axes[0].get_ylabel() == text("staff_per_100k", lang)
+    assert "".join(f3.axes[0].get_ylabel().split()) == "".join(text("staff_per_100k", lang).split())  # wrapped, not cut
     for f in (f1, f2, f3):
         plt.close(f)
 
@@ -304,8 +308,8 @@ def test_robustness_results_and_text(spec, tables):
     assert by["spec_median_beta"]["estimate"] == pytest.approx(s["estimate"], rel=1e-5)
     assert by["spec_n_specs"]["estimate"] == len(spec.specs) and 0 <= by["spec_share_excluding_zero"]["estimate"] <= 1
     assert "spec_p_median" in by
-    txt = q_robustness.robustness_text(spec)
-    assert txt.startswith(f"Q6. Over {len(spec.specs)} specifications") and "null curve" in txt and "By exclusion" in txt
+    txt = registry.question("40_robustness").text(spec)
+    assert txt.startswith("**Q6 —") and f"Over {len(spec.specs)} specifications" in txt and "null curve" in txt
     none = q_robustness.analyse_robustness(tables, registry.parameters("40_robustness", {"permutations": 0, "staffing_measures": ["as_printed"],
                                                                            "exclusions": ["none"], "covariate_sets": ["population"]}))
     assert len(none.specs) == 1 and "spec_p_median" not in {r["name"] for r in q_robustness.robustness_headline(none)}

@@ -13,7 +13,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from study.analysis import audit, plotting  # noqa: E402
+from study.analysis import audit, plotting, prose  # noqa: E402
 from study.analysis.audit import AuditTables  # noqa: E402
 from study.models.describe import wilson  # noqa: E402
 
@@ -130,7 +130,8 @@ def test_headline_results(tables, munis):
         assert isinstance(r["n"], int)
     welfare = res[3]
     assert welfare["reference"] == 16.4 and welfare["interval"][0] <= welfare["estimate"] <= welfare["interval"][1]
-    assert "below" in audit.summary_text(comp, 10, 100, 0.95) or "consistent" in audit.summary_text(comp, 10, 100, 0.95)
+    txt = prose.findings_markdown("00_data_audit", res, "en")
+    assert "median 12.5" in txt and "national 16.4‰" in txt
 
 
 def _render_all(tables, munis, lang, only_first=False):

@@ -110,8 +110,10 @@ def test_interval_covers_the_expected_auc_of_the_procedure(null_runs, which):
     target = float(est.mean())
     cover = float(np.mean((null_runs[f"lo_{which}"] <= target) & (target <= null_runs[f"hi_{which}"])))
     se = np.sqrt(0.95 * 0.05 / N_SIM)
-    print(f"{which}: expected AUC {target:.3f} (MC SE {est.std() / np.sqrt(N_SIM):.3f}), SD {est.std():.3f}, "
-          f"mean bootstrap SE {null_runs[f'se_{which}'].mean():.3f}, coverage {cover:.3f}")
+    print(
+        f"{which}: expected AUC {target:.3f} (MC SE {est.std() / np.sqrt(N_SIM):.3f}), SD {est.std():.3f}, "
+        f"mean bootstrap SE {null_runs[f'se_{which}'].mean():.3f}, coverage {cover:.3f}"
+    )
     assert cover >= 0.95 - 2.5 * se
     assert cover <= 0.995
 
@@ -126,11 +128,15 @@ def test_coverage_away_from_the_null(frame):
         if 8 <= y.sum() <= d.n - 8:
             ys.append(y)
     t = time.perf_counter()
-    out = null_calibration(frame, Y, COV, n_perm=0, n_boot=N_BOOT, n_repeats=REPEATS, seed=SEED + 2, outcomes=np.array(ys))
+    out = null_calibration(
+        frame, Y, COV, n_perm=0, n_boot=N_BOOT, n_repeats=REPEATS, seed=SEED + 2, outcomes=np.array(ys)
+    )
     target = float(out["auc_model"].mean())
     cover = float(np.mean((out["lo_model"] <= target) & (target <= out["hi_model"])))
-    print(f"\nalternative: {len(ys)} sims, {time.perf_counter() - t:.0f} s; expected AUC {target:.3f}, "
-          f"SD {out['auc_model'].std():.3f}, mean bootstrap SE {out['se_model'].mean():.3f}, coverage {cover:.3f}")
+    print(
+        f"\nalternative: {len(ys)} sims, {time.perf_counter() - t:.0f} s; expected AUC {target:.3f}, "
+        f"SD {out['auc_model'].std():.3f}, mean bootstrap SE {out['se_model'].mean():.3f}, coverage {cover:.3f}"
+    )
     assert target > 0.65  # a real effect
     assert 0.95 - 2.5 * np.sqrt(0.95 * 0.05 / len(ys)) <= cover <= 0.995
 
@@ -145,11 +151,14 @@ def test_difference_tests_when_population_predicts(frame):
         if 8 <= y.sum() <= d.n - 8:
             ys.append(y)
     t = time.perf_counter()
-    out = null_calibration(frame, Y, COV, n_perm=N_PERM, n_repeats=REPEATS, seed=SEED + 4, outcomes=np.array(ys),
-                           conditional=True)
+    out = null_calibration(
+        frame, Y, COV, n_perm=N_PERM, n_repeats=REPEATS, seed=SEED + 4, outcomes=np.array(ys), conditional=True
+    )
     k_cond = int(np.sum(out["p_difference_conditional"] <= 0.05))
     k_perm = int(np.sum(out["p_difference"] <= 0.05))
-    print(f"\npopulation-only truth: {N_SIM} sims, {time.perf_counter() - t:.0f} s; baseline AUC "
-          f"{out['auc_baseline'].mean():.3f}; size at 5%: conditional {k_cond}/{N_SIM}, permutation {k_perm}/{N_SIM}")
+    print(
+        f"\npopulation-only truth: {N_SIM} sims, {time.perf_counter() - t:.0f} s; baseline AUC "
+        f"{out['auc_baseline'].mean():.3f}; size at 5%: conditional {k_cond}/{N_SIM}, permutation {k_perm}/{N_SIM}"
+    )
     assert LO <= k_cond <= HI
     assert k_perm <= HI  # valid, only conservative

@@ -30,14 +30,38 @@ def test_table_is_well_formed():
 def test_parameter_literals_come_from_the_table():
     # the choices (and their order: parameter help and defaults follow it) of each parameter model
     assert _choices(StaffingParams, "covariates") == (
-        "hub_plan", "aging_rate_pct", "welfare_rate_permille", "log_density", "log_hokatsu_per_10k_older")
+        "hub_plan",
+        "aging_rate_pct",
+        "welfare_rate_permille",
+        "log_density",
+        "log_hokatsu_per_10k_older",
+    )
     assert _choices(TargetsParams, "count_covariates") == (
-        "aging_rate_pct", "welfare_rate_permille", "log_density", "log_hokatsu_per_10k_older", "staff_per_100k")
+        "aging_rate_pct",
+        "welfare_rate_permille",
+        "log_density",
+        "log_hokatsu_per_10k_older",
+        "staff_per_100k",
+    )
     assert _choices(TargetsParams, "outcome_covariates") == covariates.names("targets")
     assert _choices(TypologyParams, "features") == covariates.names("typology") == FEATURES
-    assert TypologyParams().features == list(FEATURES) == [
-        "log_pop", "aging_rate_pct", "welfare_rate_permille", "log_density", "log_hokatsu_per_10k_older", "hokatsu_outsourced_share"]
-    assert _choices(RobustnessParams, "covariate_sets") == covariates.SPEC_SET_NAMES == tuple(RobustnessParams().covariate_sets)
+    assert (
+        TypologyParams().features
+        == list(FEATURES)
+        == [
+            "log_pop",
+            "aging_rate_pct",
+            "welfare_rate_permille",
+            "log_density",
+            "log_hokatsu_per_10k_older",
+            "hokatsu_outsourced_share",
+        ]
+    )
+    assert (
+        _choices(RobustnessParams, "covariate_sets")
+        == covariates.SPEC_SET_NAMES
+        == tuple(RobustnessParams().covariate_sets)
+    )
     with pytest.raises(ValueError):
         StaffingParams(covariates=["staff_per_100k"])  # a targets covariate only
     with pytest.raises(ValueError):
@@ -57,7 +81,10 @@ def test_figure_labels_come_from_the_table():
     for c in covariates.COVARIATES:
         assert text(c.name, "ja") == c.label_ja and text(c.name, "en") == c.label_en
     # these labels also appear in tables (the audit's reference comparison): they must not drift
-    assert text("aging_rate_pct", "ja") == "高齢化率(%)" and text("welfare_rate_permille", "en") == "public-assistance rate (‰)"
+    assert (
+        text("aging_rate_pct", "ja") == "高齢化率(%)"
+        and text("welfare_rate_permille", "en") == "public-assistance rate (‰)"
+    )
     assert text("log_hokatsu_per_10k_older", "en") == "log centres per 10k older"
 
 

@@ -46,7 +46,9 @@ def test_lock_records_the_requirements_of_pyproject():
     study = next(p for p in LOCK["package"] if p["name"] == "study")
     meta = study["metadata"]
     locked = {_norm(r["name"]): r.get("specifier", "") for r in meta["requires-dist"] if "marker" not in r}
-    locked_test = {_norm(r["name"]): r.get("specifier", "") for r in meta["requires-dist"] if r.get("marker") == "extra == 'test'"}
+    locked_test = {
+        _norm(r["name"]): r.get("specifier", "") for r in meta["requires-dist"] if r.get("marker") == "extra == 'test'"
+    }
     project = PYPROJECT["project"]
     assert locked == dict(_split(r) for r in project["dependencies"])
     assert locked_test == dict(_split(r) for r in project["optional-dependencies"]["test"])
@@ -69,7 +71,13 @@ def test_environment_pins_the_locked_versions():
     for p in LOCK["package"]:
         locked.setdefault(_norm(p["name"]), set()).add(p["version"])
     conda = [d for d in ENV["dependencies"] if isinstance(d, str)]
-    pip = [d for block in ENV["dependencies"] if isinstance(block, dict) for d in block.get("pip", []) if not d.startswith("-e")]
+    pip = [
+        d
+        for block in ENV["dependencies"]
+        if isinstance(block, dict)
+        for d in block.get("pip", [])
+        if not d.startswith("-e")
+    ]
     assert "python=3.11" in conda and "pip" in conda
     got = {}
     for d in conda + pip:
@@ -96,6 +104,8 @@ def test_render_follows_the_lock(tmp_path):
     """A changed pin in uv.lock changes environment.yml (the generator reads the lock, not a copy)."""
     lock = (ROOT / "uv.lock").read_text(encoding="utf-8")
     (tmp_path / "pyproject.toml").write_text((ROOT / "pyproject.toml").read_text(encoding="utf-8"), encoding="utf-8")
-    (tmp_path / "uv.lock").write_text(lock.replace('name = "tqdm"\nversion = "', 'name = "tqdm"\nversion = "0.0.1+'), encoding="utf-8")
+    (tmp_path / "uv.lock").write_text(
+        lock.replace('name = "tqdm"\nversion = "', 'name = "tqdm"\nversion = "0.0.1+'), encoding="utf-8"
+    )
     text = _script().render(tmp_path)
     assert "  - tqdm==0.0.1+" in text

@@ -56,9 +56,19 @@ def imported_study_modules(path: Path) -> list[tuple[int, str]]:
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             found += [(node.lineno, a.name) for a in node.names if a.name.split(".")[0] == "study"]
-        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module and node.module.split(".")[0] == "study":
+        elif (
+            isinstance(node, ast.ImportFrom)
+            and node.level == 0
+            and node.module
+            and node.module.split(".")[0] == "study"
+        ):
             if node.module == "study":  # from study import x: x is a module or a name of study/__init__
-                found += [(node.lineno, f"study.{a.name}") if (PACKAGE / a.name).exists() or (PACKAGE / f"{a.name}.py").exists() else (node.lineno, "study") for a in node.names]
+                found += [
+                    (node.lineno, f"study.{a.name}")
+                    if (PACKAGE / a.name).exists() or (PACKAGE / f"{a.name}.py").exists()
+                    else (node.lineno, "study")
+                    for a in node.names
+                ]
             else:
                 found.append((node.lineno, node.module))
     return found
@@ -77,13 +87,22 @@ def test_no_module_imports_a_higher_layer(path: Path) -> None:
 
 def test_relative_imports_are_not_used() -> None:
     """Relative imports would hide layer crossings from the check above."""
-    offenders = [module_name(p) for p in MODULES for n in ast.walk(ast.parse(p.read_text(encoding="utf-8"))) if isinstance(n, ast.ImportFrom) and n.level > 0]
+    offenders = [
+        module_name(p)
+        for p in MODULES
+        for n in ast.walk(ast.parse(p.read_text(encoding="utf-8")))
+        if isinstance(n, ast.ImportFrom) and n.level > 0
+    ]
     assert not offenders
 
 
 def test_library_code_has_no_paths_into_tests() -> None:
     """Golden and fixture paths belong to the test helpers, not to the package."""
-    offenders = [module_name(p) for p in MODULES if '"tests"' in p.read_text(encoding="utf-8") or "'tests'" in p.read_text(encoding="utf-8")]
+    offenders = [
+        module_name(p)
+        for p in MODULES
+        if '"tests"' in p.read_text(encoding="utf-8") or "'tests'" in p.read_text(encoding="utf-8")
+    ]
     assert not offenders, offenders
 
 
@@ -92,4 +111,10 @@ def test_the_layer_check_catches_a_crossing(tmp_path: Path) -> None:
     src = tmp_path / "x.py"
     src.write_text("def f():\n    from study.runner.context import result\n    return result\n", encoding="utf-8")
     assert [m for _, m in imported_study_modules(src)] == ["study.runner.context"]
-    assert rank("study.runner.context") > rank("study.analysis.staffing") > rank("study.models.count") > rank("study.clean.entities") > rank("study.paths")
+    assert (
+        rank("study.runner.context")
+        > rank("study.analysis.staffing")
+        > rank("study.models.count")
+        > rank("study.clean.entities")
+        > rank("study.paths")
+    )

@@ -16,7 +16,10 @@ def _lock(tmp_path, *packages: tuple[str, str], project: bool = True) -> bytes:
     """Write a small uv.lock with the given (name, version) registry packages (plus the editable project)."""
     text = 'version = 1\nrevision = 3\nrequires-python = ">=3.11"\n'
     for name, version in packages:
-        text += f'\n[[package]]\nname = "{name}"\nversion = "{version}"\nsource = {{ registry = "https://pypi.org/simple" }}\n'
+        text += (
+            f'\n[[package]]\nname = "{name}"\nversion = "{version}"\n'
+            f'source = {{ registry = "https://pypi.org/simple" }}\n'
+        )
     if project:
         text += '\n[[package]]\nname = "study"\nversion = "0.0.0"\nsource = { editable = "." }\n'
     (tmp_path / LOCK_FILE).write_text(text, encoding="utf-8")
@@ -63,3 +66,16 @@ def test_no_lock_file(tmp_path):
     state = environment_state(tmp_path)
     assert state["lock"] == {"file": "uv.lock", "sha256": None, "matches": None, "mismatches": []}
     assert state["installed"]["numpy"] == NUMPY
+
+
+def test_the_installed_versions_are_an_input_of_every_run(monkeypatch):
+    """A changed environment (e.g. after `make lock` and a sync) makes `study report` run a set again."""
+    from study.runner import execute
+    from study.runner.params import load_param_set
+    from study.runner.processed import DataState
+
+    ps = load_param_set(ROOT / "params" / "staffing.yaml")
+    data = DataState(folder=ROOT, raw_path=ROOT, raw_sha256="raw", files_sha256={}, regenerated=False)
+    before = execute.input_hash(ps, data, show_code=False)
+    monkeypatch.setattr(execute, "installed_versions", lambda: {"numpy": "0.0.1"})
+    assert execute.input_hash(ps, data, show_code=False) != before

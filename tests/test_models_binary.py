@@ -37,8 +37,12 @@ def test_firth_maximises_the_penalised_likelihood():
     X = np.column_stack([np.ones(len(df)), df[["x", "z"]].to_numpy()])
     y = df["y"].to_numpy()
     f = firth_logistic(df, "y", ["x", "z"], profile=False)
-    res = optimize.minimize(lambda b: -kernels.firth_penalised_loglik(X, y, b, np.ones(len(y)), np.zeros(len(y))),
-                            np.zeros(3), method="BFGS", options={"gtol": 1e-10})
+    res = optimize.minimize(
+        lambda b: -kernels.firth_penalised_loglik(X, y, b, np.ones(len(y)), np.zeros(len(y))),
+        np.zeros(3),
+        method="BFGS",
+        options={"gtol": 1e-10},
+    )
     np.testing.assert_allclose(f.beta, res.x, atol=1e-5)
 
 
@@ -104,8 +108,15 @@ def test_target_models_run_on_the_clean_data(bundled):
     assert len(f) == 57 and set(f["has_outcome_target"].unique()) == {0.0, 1.0}
     fit = firth_logistic(f, "has_outcome_target", ["log_pop"])
     assert fit.n == 57 and np.isfinite(fit.params["ci_low"]).all()
-    auc = cv_auc(f, "has_outcome_target", ["log_pop", "aging_rate_pct"], baseline=["log_pop"], method="repeated",
-                 n_repeats=3, seed=0)
+    auc = cv_auc(
+        f,
+        "has_outcome_target",
+        ["log_pop", "aging_rate_pct"],
+        baseline=["log_pop"],
+        method="repeated",
+        n_repeats=3,
+        seed=0,
+    )
     assert auc["estimate"].between(-1, 1).all()
     counts = poisson_ql(f, "n_quantified_targets", ["log_pop"])
     assert counts.n == 57

@@ -104,7 +104,9 @@ def test_negbin_estimates_alpha_unlike_the_glm_family_default(frame):
     nb = negbin_ml(frame.data)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        fixed = sm.GLM(frame.data["staff"], sm.add_constant(frame.data[["log_pop"]]), family=sm.families.NegativeBinomial()).fit()
+        fixed = sm.GLM(
+            frame.data["staff"], sm.add_constant(frame.data[["log_pop"]]), family=sm.families.NegativeBinomial()
+        ).fit()
     assert fixed.model.family.alpha == 1.0  # statsmodels #8360: alpha silently 1
     assert nb.alpha == pytest.approx(0.4802, abs=1e-3)
     assert abs(nb.params["estimate"].iloc[1] - fixed.params.iloc[1]) > 1e-3
@@ -150,8 +152,13 @@ def test_overdispersion_on_the_real_data(frame):
 
 
 def test_fractional_responses_and_complete_cases():
-    df = pd.DataFrame({"entity_id": list("abcdefgh"), "y": [1.4, 3.5, 2, 0, 5, 7, 1, np.nan],
-                       "x": [0.1, 0.5, 0.2, -1, 1.0, 1.2, -0.3, 0.0]})
+    df = pd.DataFrame(
+        {
+            "entity_id": list("abcdefgh"),
+            "y": [1.4, 3.5, 2, 0, 5, 7, 1, np.nan],
+            "x": [0.1, 0.5, 0.2, -1, 1.0, 1.2, -0.3, 0.0],
+        }
+    )
     qp = poisson_ql(df, "y", ["x"])
     assert qp.n == 7 and qp.design.n_dropped == 1
     nb = negbin_ml(df, "y", ["x"])

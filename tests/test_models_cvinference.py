@@ -118,7 +118,9 @@ def test_strong_signal_gives_small_p_and_high_auc():
 
 def test_no_signal_gives_large_p():
     df = _synthetic(beta=0.0, seed=4)
-    t = cv_auc_inference(df, "y", ["x1", "x2"], ["x2"], n_repeats=3, n_perm=99, n_boot=0, seed=2).table.set_index("name")
+    t = cv_auc_inference(df, "y", ["x1", "x2"], ["x2"], n_repeats=3, n_perm=99, n_boot=0, seed=2).table.set_index(
+        "name"
+    )
     assert t.loc["model", "p_value"] > 0.05 and np.isnan(t.loc["model", "se"])
 
 
@@ -165,10 +167,14 @@ def test_optimism_is_positive_for_noise_covariates():
 def test_conditional_null_of_the_difference():
     # the baseline (x1) carries all the signal; x2 adds nothing
     df = _synthetic(beta=2.0, seed=9)
-    t = cv_auc_inference(df, "y", ["x1", "x2"], ["x1"], n_repeats=2, n_perm=99, n_boot=0, seed=4).table.set_index("name")
+    t = cv_auc_inference(df, "y", ["x1", "x2"], ["x1"], n_repeats=2, n_perm=99, n_boot=0, seed=4).table.set_index(
+        "name"
+    )
     assert t.loc["difference", "p_conditional"] > 0.05
     assert np.isnan(t.loc["model", "p_conditional"])
     # and it detects a real addition
     df2 = _synthetic(beta=3.0, seed=10)
-    t2 = cv_auc_inference(df2, "y", ["x1", "x2"], ["x2"], n_repeats=2, n_perm=99, n_boot=0, seed=4).table.set_index("name")
+    t2 = cv_auc_inference(df2, "y", ["x1", "x2"], ["x2"], n_repeats=2, n_perm=99, n_boot=0, seed=4).table.set_index(
+        "name"
+    )
     assert t2.loc["difference", "p_conditional"] <= 0.02

@@ -88,18 +88,21 @@ def test_welfare_printed_reading_undoes_only_unit_meaning_corrections(clean):
     assert _row(pr, "鴨川市")["welfare_rate_permille"] == pytest.approx(0.0831)
     # plain percent_to_permille: the same either way
     assert _row(pr, "釧路市")["welfare_rate_permille"] == pytest.approx(49.2)
-    changed = (cor.data["welfare_rate_permille"] != pr.data["welfare_rate_permille"])
+    changed = cor.data["welfare_rate_permille"] != pr.data["welfare_rate_permille"]
     assert changed.sum() == cor.data["welfare_unit_corrected"].sum() == 10  # of 13 such corrections, 10 in the sample
     with pytest.raises(ValueError, match="corrections"):
         analysis_frame(clean.entities, welfare="printed")
 
 
 def test_printed_welfare_parses_bracketed_notes():
-    c = pd.DataFrame({
-        "entity_id": ["a", "b", "c"], "field": ["welfare_rate_permille"] * 3,
-        "raw": ["11.1(%) (R1/7 現在)", "０．５ (%)", "1.2 (%)"],
-        "rule": ["percent_sign_on_permille_value", "fraction_to_permille", "percent_to_permille"],
-    })
+    c = pd.DataFrame(
+        {
+            "entity_id": ["a", "b", "c"],
+            "field": ["welfare_rate_permille"] * 3,
+            "raw": ["11.1(%) (R1/7 現在)", "０．５ (%)", "1.2 (%)"],
+            "rule": ["percent_sign_on_permille_value", "fraction_to_permille", "percent_to_permille"],
+        }
+    )
     assert printed_welfare_permille(c) == {"a": pytest.approx(111.0), "b": pytest.approx(5.0)}
 
 

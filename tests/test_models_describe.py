@@ -12,8 +12,10 @@ from study.models.describe import consultation_rate, hub_sensitivity, summarise,
 
 @pytest.fixture(scope="module")
 def frames(bundled):
-    return (analysis_frame(bundled.entities, bundled.corrections).data,
-            analysis_frame(bundled.entities, bundled.corrections, require=("population",)).data)
+    return (
+        analysis_frame(bundled.entities, bundled.corrections).data,
+        analysis_frame(bundled.entities, bundled.corrections, require=("population",)).data,
+    )
 
 
 def test_wilson_known_value():
@@ -48,11 +50,13 @@ def test_tabulate_shares(frames):
 
 def test_consultation_rate(frames):
     f, _ = frames
-    targets = pd.DataFrame({
-        "entity_id": ["012068", "012068", "012068", "032018"],
-        "kind": ["consultations", "consultations", "meetings", "consultations"],
-        "annual_value": [100.0, 68.73, 12.0, np.nan],
-    })
+    targets = pd.DataFrame(
+        {
+            "entity_id": ["012068", "012068", "012068", "032018"],
+            "kind": ["consultations", "consultations", "meetings", "consultations"],
+            "annual_value": [100.0, 68.73, 12.0, np.nan],
+        }
+    )
     r = consultation_rate(f, targets)
     assert list(r["entity_id"]) == ["012068"]
     assert r.loc[0, "rate"] == pytest.approx(168.73 / 168730 * 1000)

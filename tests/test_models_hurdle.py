@@ -79,7 +79,12 @@ def test_hurdle_recovers_both_parts():
 def test_distributions_are_proper():
     mu = np.array([0.3, 2.0, 7.5])
     ks = np.arange(0, 600)
-    for dist in (PoissonDist(mu), NB2Dist(mu, 0.7), NB1Dist(mu, 1.3), HurdleDist(np.array([0.2, 0.5, 0.9]), NB2Dist(mu, 0.7))):
+    for dist in (
+        PoissonDist(mu),
+        NB2Dist(mu, 0.7),
+        NB1Dist(mu, 1.3),
+        HurdleDist(np.array([0.2, 0.5, 0.9]), NB2Dist(mu, 0.7)),
+    ):
         pm = np.array([dist.pmf(k) for k in ks])
         np.testing.assert_allclose(pm.sum(axis=0), 1, atol=1e-9)
         np.testing.assert_allclose(np.cumsum(pm, axis=0)[10], dist.cdf(10), atol=1e-12)
@@ -123,8 +128,13 @@ def test_predictive_from_existing_count_fit():
     from study.models.count import negbin_ml
 
     rng, X = _xy(100, 5)
-    df = pd.DataFrame({"entity_id": [str(i) for i in range(100)], "x": X[:, 1],
-                       "y": rng.poisson(rng.gamma(2.0, np.exp(1 + 0.3 * X[:, 1]) / 2.0)).astype(float)})
+    df = pd.DataFrame(
+        {
+            "entity_id": [str(i) for i in range(100)],
+            "x": X[:, 1],
+            "y": rng.poisson(rng.gamma(2.0, np.exp(1 + 0.3 * X[:, 1]) / 2.0)).astype(float),
+        }
+    )
     nb = negbin_ml(df, "y", ["x"])
     dist = predictive(nb)
     assert isinstance(dist, NB2Dist) and dist.alpha == nb.alpha
@@ -134,8 +144,12 @@ def test_model_comparison_and_lr():
     rng, X = _xy(400, 6)
     mu = np.exp(X @ [1.0, 0.3])
     y = rng.poisson(rng.gamma(2.0, mu / 2.0)).astype(float)
-    fits = {"poisson": fit_count_model(X, y, "poisson"), "nb2": fit_count_model(X, y, "nb2"),
-            "nb1": fit_count_model(X, y, "nb1"), "hurdle_nb": fit_hurdle(X, y, dist="negbin")}
+    fits = {
+        "poisson": fit_count_model(X, y, "poisson"),
+        "nb2": fit_count_model(X, y, "nb2"),
+        "nb1": fit_count_model(X, y, "nb1"),
+        "hurdle_nb": fit_hurdle(X, y, dist="negbin"),
+    }
     t = compare_models(fits)
     assert t.loc[t["delta_aic"] == 0, "name"].item() in ("nb2", "hurdle_nb")
     assert (t["observed_zeros"] == int(np.sum(y == 0))).all()

@@ -106,11 +106,17 @@ def test_bca_bound_mc_se_matches_the_spread_over_bootstrap_seeds():
         r = b.row("log_pop")
         rows.append((r["ci_low"], r["ci_high"]))
         if seed < 10:
-            ses.append(bca_bounds_mc_se(r["estimate"], b.draws["log_pop"].to_numpy(), b.jackknife["log_pop"].to_numpy()))
+            ses.append(
+                bca_bounds_mc_se(r["estimate"], b.draws["log_pop"].to_numpy(), b.jackknife["log_pop"].to_numpy())
+            )
     sd = np.std(np.array(rows), axis=0, ddof=1)
     est = np.median(np.array(ses), axis=0)
     np.testing.assert_allclose(est, sd, rtol=0.35)
     b = bootstrap_count(d, "staff", ["log_pop"], family="poisson_ql", n_boot=999, seed=0)
-    bm = bca_bounds_mc_se(b.row("log_pop")["estimate"], b.draws["log_pop"].to_numpy(), b.jackknife["log_pop"].to_numpy(),
-                          method="batch_means")
+    bm = bca_bounds_mc_se(
+        b.row("log_pop")["estimate"],
+        b.draws["log_pop"].to_numpy(),
+        b.jackknife["log_pop"].to_numpy(),
+        method="batch_means",
+    )
     assert np.all(np.array(bm) > 0.5 * sd) and np.all(np.array(bm) < 2.5 * sd)

@@ -36,7 +36,10 @@ def test_size_at_zero_effect_is_nominal():
 
 def test_power_grows_with_effect_and_is_seeded():
     X = _design()
-    p = [simulate_power(X, BETA, 2, e, generator="nb2", alpha=0.3, n_sim=400, seed=2).power for e in (0.0, 0.03, 0.06, 0.12)]
+    p = [
+        simulate_power(X, BETA, 2, e, generator="nb2", alpha=0.3, n_sim=400, seed=2).power
+        for e in (0.0, 0.03, 0.06, 0.12)
+    ]
     assert p == sorted(p) and p[-1] > 0.8
     a = simulate_power(X, BETA, 2, 0.05, generator="nb2", alpha=0.3, n_sim=300, seed=5)
     b = simulate_power(X, BETA, 2, 0.05, generator="nb2", alpha=0.3, n_sim=300, seed=5)

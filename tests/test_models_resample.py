@@ -86,8 +86,15 @@ def test_permutation_test_is_seeded_and_refuses_freedman_lane_for_counts(frame):
     assert a.n == 49 and a.null_distribution.size == 199
     with pytest.raises(ValueError, match="freedman_lane"):
         permutation_test(frame, "aging_rate_pct", ["log_pop"], method="freedman_lane")
-    fl = permutation_test(frame.assign(ly=np.log(frame["staff"] + 0.5)), "aging_rate_pct", ["log_pop"], y="ly",
-                          family="ols", method="freedman_lane", n_perm=199)
+    fl = permutation_test(
+        frame.assign(ly=np.log(frame["staff"] + 0.5)),
+        "aging_rate_pct",
+        ["log_pop"],
+        y="ly",
+        family="ols",
+        method="freedman_lane",
+        n_perm=199,
+    )
     assert 0 < fl.p_value <= 1
 
 

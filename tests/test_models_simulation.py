@@ -27,20 +27,31 @@ TRUE = {"const": -1.0, "log_pop": 0.3, "aging_rate_pct": -0.03}
 ALPHA = 0.5
 
 
-def staffing_data(rng: np.random.Generator, n: int = N, beta: float = TRUE["log_pop"], gamma: float = TRUE["aging_rate_pct"],
-                  alpha: float | None = ALPHA, const: float = TRUE["const"]) -> pd.DataFrame:
+def staffing_data(
+    rng: np.random.Generator,
+    n: int = N,
+    beta: float = TRUE["log_pop"],
+    gamma: float = TRUE["aging_rate_pct"],
+    alpha: float | None = ALPHA,
+    const: float = TRUE["const"],
+) -> pd.DataFrame:
     """Plans like the real ones: log population 6.5-14.5, aging rate falling with size;
     staff ~ NB2(μ, α) (Poisson if alpha is None)."""
     log_pop = rng.uniform(6.5, 14.5, n)
     aging = 45 - 1.8 * (log_pop - 10) + rng.normal(0, 4, n)
     welfare = rng.gamma(3, 4, n)
     mu = np.exp(const + beta * log_pop + gamma * (aging - 30))
-    if alpha is None:
-        y = rng.poisson(mu)
-    else:
-        y = rng.poisson(rng.gamma(1 / alpha, alpha * mu))
-    return pd.DataFrame({"entity_id": [f"{i:06d}" for i in range(n)], "staff": y.astype(float), "log_pop": log_pop,
-                         "aging_c": aging - 30, "aging_rate_pct": aging, "welfare_rate_permille": welfare})
+    y = rng.poisson(mu) if alpha is None else rng.poisson(rng.gamma(1 / alpha, alpha * mu))
+    return pd.DataFrame(
+        {
+            "entity_id": [f"{i:06d}" for i in range(n)],
+            "staff": y.astype(float),
+            "log_pop": log_pop,
+            "aging_c": aging - 30,
+            "aging_rate_pct": aging,
+            "welfare_rate_permille": welfare,
+        }
+    )
 
 
 def coverage(hits) -> float:
@@ -76,8 +87,9 @@ def test_negbin_ml_estimate_alpha_and_bootstrap_coverage():
         est.append(c.estimate)
         alphas.append(fit.alpha)
         wald_hit.append(c.ci_low <= TRUE["log_pop"] <= c.ci_high)
-        b = bootstrap_count(df, "staff", ["log_pop", "aging_c"], "negbin", n_boot=99, seed=r,
-                            method="percentile").row("log_pop")
+        b = bootstrap_count(df, "staff", ["log_pop", "aging_c"], "negbin", n_boot=99, seed=r, method="percentile").row(
+            "log_pop"
+        )
         boot_hit.append(b["ci_low"] <= TRUE["log_pop"] <= b["ci_high"])
     assert abs(np.mean(est) - TRUE["log_pop"]) < 0.015
     assert abs(np.median(alphas) - ALPHA) < 0.1  # ML α is biased down a little at n = 55
@@ -220,10 +232,19 @@ def test_typology_recovers_planted_clusters():
         spread = np.array([0.5, 2.5, 2.0, 0.6, 0.15, 0.1])
         truth = np.repeat([0, 1, 2], [18, 19, 18])
         raw = centres[truth] + rng.normal(size=(N, 6)) * spread
-        cols = ["log_pop", "aging_rate_pct", "welfare_rate_permille", "log_density", "log_hokatsu_per_10k_older",
-                "hokatsu_outsourced_share"]
-        df = pd.DataFrame(raw, columns=cols).assign(entity_id=[str(i) for i in range(N)], name="x",
-                                                    outcome=np.r_[rng.normal(0, 1, 18), rng.normal(0, 1, 19), rng.normal(3, 1, 18)])
+        cols = [
+            "log_pop",
+            "aging_rate_pct",
+            "welfare_rate_permille",
+            "log_density",
+            "log_hokatsu_per_10k_older",
+            "hokatsu_outsourced_share",
+        ]
+        df = pd.DataFrame(raw, columns=cols).assign(
+            entity_id=[str(i) for i in range(N)],
+            name="x",
+            outcome=np.r_[rng.normal(0, 1, 18), rng.normal(0, 1, 19), rng.normal(3, 1, 18)],
+        )
         tab = choose_k(structure_matrix(df).Z, ks=(2, 3, 4), n_boot=10, seed=rep)
         assert best_k(tab) == 3
         ty = fit_typology(df, 3, seed=rep)
@@ -252,13 +273,23 @@ def _entities(rng, beta: float) -> tuple[pd.DataFrame, pd.DataFrame]:
     df = staffing_data(rng, beta=beta)
     n = len(df)
     pop = np.exp(df["log_pop"]).round()
-    ent = pd.DataFrame({
-        "entity_id": df["entity_id"], "level": "municipality", "prefecture": "東京都",
-        "municipality": [f"m{i}" for i in range(n)], "population": pop,
-        "aging_rate_pct": df["aging_rate_pct"], "welfare_rate_permille": df["welfare_rate_permille"],
-        "area_km2": rng.uniform(10, 500, n), "hokatsu_direct": 0.0, "hokatsu_outsourced": 2.0, "hokatsu_total": 2.0,
-        "konkyu_total": 1.0, "staff_planned": df["staff"],
-    })
+    ent = pd.DataFrame(
+        {
+            "entity_id": df["entity_id"],
+            "level": "municipality",
+            "prefecture": "東京都",
+            "municipality": [f"m{i}" for i in range(n)],
+            "population": pop,
+            "aging_rate_pct": df["aging_rate_pct"],
+            "welfare_rate_permille": df["welfare_rate_permille"],
+            "area_km2": rng.uniform(10, 500, n),
+            "hokatsu_direct": 0.0,
+            "hokatsu_outsourced": 2.0,
+            "hokatsu_total": 2.0,
+            "konkyu_total": 1.0,
+            "staff_planned": df["staff"],
+        }
+    )
     ent.loc[0, "staff_planned"] = 1.5  # one fractional FTE
     cor = pd.DataFrame(columns=["entity_id", "field", "source_line", "raw", "value", "rule", "note"])
     return ent, cor
@@ -269,10 +300,17 @@ def test_specification_curve_recovers_the_focal_effect():
     meds, shares = [], []
     for r in range(6):
         ent, cor = _entities(rng, beta=0.3)
-        sc = specification_curve(ent, cor, staffing=("as_printed", "headcount", "exclude_fractional"),
-                                 welfare=("corrected",), exclusions=("none",),
-                                 covariate_sets={"population": (), "need": ("aging_rate_pct",)}, n_perm=19, seed=r,
-                                 hub_plans=())
+        sc = specification_curve(
+            ent,
+            cor,
+            staffing=("as_printed", "headcount", "exclude_fractional"),
+            welfare=("corrected",),
+            exclusions=("none",),
+            covariate_sets={"population": (), "need": ("aging_rate_pct",)},
+            n_perm=19,
+            seed=r,
+            hub_plans=(),
+        )
         meds.append(sc.summary.loc[0, "estimate"])
         shares.append(sc.summary.loc[0, "share_same_sign"])
     assert abs(np.mean(meds) - 0.3) < 0.06

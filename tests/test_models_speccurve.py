@@ -22,9 +22,13 @@ def test_grid_varies_welfare_only_where_used():
 @pytest.fixture(scope="module")
 def curve(bundled):
     return specification_curve(
-        bundled.entities, bundled.corrections, staffing=("as_printed", "headcount"),
-        exclusions=("none", "hub_plans"), covariate_sets={"population": (), "need": ("aging_rate_pct", "welfare_rate_permille")},
-        n_perm=49, seed=3,
+        bundled.entities,
+        bundled.corrections,
+        staffing=("as_printed", "headcount"),
+        exclusions=("none", "hub_plans"),
+        covariate_sets={"population": (), "need": ("aging_rate_pct", "welfare_rate_permille")},
+        n_perm=49,
+        seed=3,
     )
 
 
@@ -33,13 +37,21 @@ def test_specs_are_ranked_with_intervals(curve, bundled):
     assert len(s) == 2 * 2 * 2 * (1 + 2)
     assert (np.diff(s["estimate"]) >= 0).all() and list(s["rank"]) == list(range(1, len(s) + 1))
     assert (s["ci_low"] < s["estimate"]).all() and (s["estimate"] < s["ci_high"]).all()
-    head = s[(s["family"] == "poisson_ql") & (s["staffing"] == "as_printed") & (s["exclusion"] == "none")
-             & (s["covariates"] == "population")].iloc[0]
+    head = s[
+        (s["family"] == "poisson_ql")
+        & (s["staffing"] == "as_printed")
+        & (s["exclusion"] == "none")
+        & (s["covariates"] == "population")
+    ].iloc[0]
     ref = fit_count(analysis_frame(bundled.entities, bundled.corrections).data, "poisson_ql").coef("log_pop")
     assert head["estimate"] == pytest.approx(ref.estimate, abs=1e-8)
     assert head["ci_low"] == pytest.approx(ref.ci_low, abs=1e-6) and head["n"] == 49
-    nb = s[(s["family"] == "negbin") & (s["exclusion"] == "hub_plans") & (s["covariates"] == "population")
-           & (s["staffing"] == "as_printed")].iloc[0]
+    nb = s[
+        (s["family"] == "negbin")
+        & (s["exclusion"] == "hub_plans")
+        & (s["covariates"] == "population")
+        & (s["staffing"] == "as_printed")
+    ].iloc[0]
     assert nb["n"] == 45
 
 
@@ -58,9 +70,13 @@ def test_summary_and_null_curve(curve):
 
 def test_curve_is_deterministic(bundled, curve):
     again = specification_curve(
-        bundled.entities, bundled.corrections, staffing=("as_printed", "headcount"),
-        exclusions=("none", "hub_plans"), covariate_sets={"population": (), "need": ("aging_rate_pct", "welfare_rate_permille")},
-        n_perm=49, seed=3,
+        bundled.entities,
+        bundled.corrections,
+        staffing=("as_printed", "headcount"),
+        exclusions=("none", "hub_plans"),
+        covariate_sets={"population": (), "need": ("aging_rate_pct", "welfare_rate_permille")},
+        n_perm=49,
+        seed=3,
     )
     pd.testing.assert_frame_equal(again.specs, curve.specs)
     pd.testing.assert_frame_equal(again.summary, curve.summary)

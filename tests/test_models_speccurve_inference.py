@@ -33,12 +33,16 @@ def test_nested_welfare_reading_no_longer_doubles_its_covariate_sets():
     assert w.sum() == pytest.approx(1.0)
     by = pd.Series(w).groupby(g["covariates"]).sum()
     np.testing.assert_allclose(by.to_numpy(), 0.25)  # equal cells, although 'need' sets hold 2x the specifications
-    assert pd.Series(w).groupby(g["welfare"]).sum().to_dict() == pytest.approx({"corrected": 0.25, "printed": 0.25, "n/a": 0.5})
+    assert pd.Series(w).groupby(g["welfare"]).sum().to_dict() == pytest.approx(
+        {"corrected": 0.25, "printed": 0.25, "n/a": 0.5}
+    )
     for c in ("staffing", "exclusion", "family"):
         s = pd.Series(w).groupby(g[c]).sum()
         np.testing.assert_allclose(s.to_numpy(), 1 / s.size)
     # a specification with welfare weighs half one without
-    assert w[g["covariates"].eq("need").to_numpy()].max() == pytest.approx(w[g["covariates"].eq("population").to_numpy()].min() / 2)
+    assert w[g["covariates"].eq("need").to_numpy()].max() == pytest.approx(
+        w[g["covariates"].eq("population").to_numpy()].min() / 2
+    )
 
 
 def test_raking_balances_an_unbalanced_crossed_design():
@@ -68,7 +72,9 @@ def test_median_test_two_sided_counts_both_tails():
     assert r["p_one_sided"] == pytest.approx((1 + 2) / 21)
     assert r["p_floor"] == pytest.approx(1 / 21) and r["n_perm"] == 20
     neg = median_test(-est, draws)
-    assert neg["p_two_sided"] == r["p_two_sided"] and neg["p_one_sided"] == pytest.approx((1 + 1) / 21)  # only -0.4 is as low
+    assert neg["p_two_sided"] == r["p_two_sided"] and neg["p_one_sided"] == pytest.approx(
+        (1 + 1) / 21
+    )  # only -0.4 is as low
 
 
 def test_same_sign_share_and_its_null_probability():
@@ -120,7 +126,9 @@ def test_curve_inference_weights_and_errors():
 
 
 def test_sample_sizes_state_every_drop(bundled):
-    s = specification_sample_sizes(bundled.entities, bundled.corrections, staffing=("as_printed",), families=("negbin",))
+    s = specification_sample_sizes(
+        bundled.entities, bundled.corrections, staffing=("as_printed",), families=("negbin",)
+    )
     ps = s.per_spec.set_index(["exclusion", "covariates", "welfare"])
     assert ps.loc[("none", "population", "n/a"), "n"] == 49
     inst = ps.loc[("none", "institutions", "n/a")]

@@ -29,7 +29,15 @@ def allm(bundled):
 def test_counts_and_population_are_refused():
     check_size_free(SIZE_FREE_FEATURES)
     check_size_free(["hokatsu_outsourced_share", "community_org_rate_pct", "konkyu_per_100k"])
-    for bad in ("log_pop", "population", "hokatsu_total", "hokatsu_outsourced", "staff_planned", "older_pop", "households"):
+    for bad in (
+        "log_pop",
+        "population",
+        "hokatsu_total",
+        "hokatsu_outsourced",
+        "staff_planned",
+        "older_pop",
+        "households",
+    ):
         with pytest.raises(ValueError, match=bad):
             check_size_free(["aging_rate_pct", bad])
 
@@ -71,8 +79,10 @@ def _staff_data(effect: float, seed: int, n: int = 90) -> tuple[pd.DataFrame, pd
     mu = np.exp(-6 + 0.7 * lp + effect * (cl == 3))
     y = rng.poisson(rng.gamma(1 / 0.3, 0.3 * mu))
     ids = [str(i) for i in range(n)]
-    return (pd.DataFrame({"entity_id": ids, "staff": y.astype(float), "log_pop": lp}),
-            pd.DataFrame({"entity_id": ids, "cluster": cl}))
+    return (
+        pd.DataFrame({"entity_id": ids, "staff": y.astype(float), "log_pop": lp}),
+        pd.DataFrame({"entity_id": ids, "cluster": cl}),
+    )
 
 
 def test_clusters_beyond_population_detects_an_effect_and_not_a_null():

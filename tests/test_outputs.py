@@ -21,7 +21,9 @@ def test_committed_processed_equals_fresh_clean(bundled, tmp_path):
         if name.endswith(".parquet"):
             pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / name), pd.read_parquet(PROCESSED / name))
         else:
-            assert (tmp_path / name).read_bytes() == (PROCESSED / name).read_bytes(), f"{name} is stale: run `make report`"
+            assert (tmp_path / name).read_bytes() == (PROCESSED / name).read_bytes(), (
+                f"{name} is stale: run `make report`"
+            )
 
 
 def test_parquet_matches_csv(bundled):
@@ -38,7 +40,10 @@ def test_codebook_covers_every_column():
         assert list(cb.loc[cb["table"] == table, "column"]) == [c.name for c in cols]
     assert cb["label_ja"].str.len().gt(0).all() and cb["description_en"].str.len().gt(0).all()
     ent = cb[cb["table"] == "entities"].set_index("column")
-    assert ent.loc["welfare_rate_permille", "unit"] == "‰" and ent.loc["welfare_rate_permille", "label_ja"] == "生活保護受給率"
+    assert (
+        ent.loc["welfare_rate_permille", "unit"] == "‰"
+        and ent.loc["welfare_rate_permille", "label_ja"] == "生活保護受給率"
+    )
     header = (PROCESSED / "entities.csv").read_text(encoding="utf-8").splitlines()[0].split(",")
     assert header == list(ent.index)
 
@@ -63,7 +68,9 @@ def test_cli_clean_writes_every_file(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "study", "clean", "--out", str(out)], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     assert "63 entities" in proc.stdout
-    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == sorted(OUTPUT_FILES)  # + the hidden record of the set
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == sorted(
+        OUTPUT_FILES
+    )  # + the hidden record of the set
 
 
 def test_bundled_file_hash_is_checked(tmp_path, monkeypatch):
@@ -96,7 +103,9 @@ def test_constraint_violation_names_column_row_and_value(bundled):
 
     broken = bundled.entities.copy()
     broken.loc[3, "aging_rate_pct"] = 150.0
-    with pytest.raises(ValidationError, match=r"entities\.aging_rate_pct row 3: value 150\.0 is outside the allowed 0–100"):
+    with pytest.raises(
+        ValidationError, match=r"entities\.aging_rate_pct row 3: value 150\.0 is outside the allowed 0–100"
+    ):
         validate_all(entities=broken)
     broken = bundled.entities.copy()
     broken.loc[0, "level"] = "city"

@@ -94,7 +94,7 @@ def test_values_respect_column_specs(details):
 
 
 def test_low_high_consistent(details):
-    for name, (r, _, _, _) in details.items():
+    for name in details:
         for kind in ("case", "network"):
             per, low, high = meetings(details, name, kind)
             assert (low is None) == (high is None)
@@ -154,42 +154,42 @@ def test_chiba_city_meetings(details):
 @pytest.mark.parametrize(
     "name, kind, expected",
     [
-        ("鷹栖町", "case", (None, 4, 12)),      # 274: 1回/1～3か月
-        ("鷹栖町", "network", (1, 1, 1)),       # 275: 1回/年
-        ("音威子府村", "case", (6, 6, 6)),      # 373: 2カ月に一度
-        ("今別町", "case", (12, 12, 12)),       # 861: (月1回程度) inside <p>
-        ("蓬田村", "network", (12, 12, 12)),    # 909: (月 1 回程度)
-        ("遠野市", "case", (12, 12, 12)),       # 1070: 毎月1回開催
-        ("遠野市", "network", (None, 2, 6)),    # 1072: 2月に1回～半年に1回
-        ("矢巾町", "case", (12, 12, 12)),       # 1167: 定例:月 1 回
-        ("涌谷町", "network", (2, 2, 2)),       # 1639: 年2回
-        ("須賀川市", "case", (None, 12, 24)),   # 2105: 月1～2回 (その都度 ignored)
-        ("郡山市", "case", (12, 12, 12)),       # 2196: 月1回以上
-        ("郡山市", "network", (1, 1, 1)),       # 2197: 年1回以上
-        ("湯沢市", "case", (12, 12, 12)),       # 1882: 毎月第三水曜日
-        ("土浦市", "case", (12, 12, 12)),       # 2299: 中学校区ごとに月一回 (8地区×12月=96回)
-        ("土浦市", "network", (6, 6, 6)),       # 2300: 隔月一回
-        ("東海村", "case", (25, 25, 25)),       # 2723: 月1回 + 年3回 + 年10回程度
-        ("東海村", "network", (6, 6, 6)),       # 2724: 概ね隔月
-        ("那須烏山市", "case", (4, 4, 4)),      # 2952: 年4回
-        ("市貝町", "network", (12, 12, 12)),    # 3060: 【開催】月1回
-        ("狭山市", "case", (None, 12, 24)),     # 3591: (月 1 回～月 2 回)
-        ("鳩山町", "network", (4, 4, 4)),       # 3808: 概ね3ヶ月に1回程度
-        ("松戸市", "case", (24, 24, 24)),       # 3905-3906: two series of 1回/月
-        ("松戸市", "network", (4, 4, 4)),       # 3908: 1回/3か月
-        ("鴨川市", "case", (15, 15, 15)),       # 4001: 合計 15 回
-        ("芝山町", "network", (2, 2, 2)),       # 4051: (年2回程度) = (1)年1回 + (2)年1回
-        ("杉並区", "case", (140, 140, 140)),    # 4483: 実施予定回数 140回
-        ("杉並区", "network", (4, 4, 4)),       # 4484: 実施予定回数 4回
+        ("鷹栖町", "case", (None, 4, 12)),  # 274: 1回/1～3か月
+        ("鷹栖町", "network", (1, 1, 1)),  # 275: 1回/年
+        ("音威子府村", "case", (6, 6, 6)),  # 373: 2カ月に一度
+        ("今別町", "case", (12, 12, 12)),  # 861: (月1回程度) inside <p>
+        ("蓬田村", "network", (12, 12, 12)),  # 909: (月 1 回程度)
+        ("遠野市", "case", (12, 12, 12)),  # 1070: 毎月1回開催
+        ("遠野市", "network", (None, 2, 6)),  # 1072: 2月に1回～半年に1回
+        ("矢巾町", "case", (12, 12, 12)),  # 1167: 定例:月 1 回
+        ("涌谷町", "network", (2, 2, 2)),  # 1639: 年2回
+        ("須賀川市", "case", (None, 12, 24)),  # 2105: 月1～2回 (その都度 ignored)
+        ("郡山市", "case", (12, 12, 12)),  # 2196: 月1回以上
+        ("郡山市", "network", (1, 1, 1)),  # 2197: 年1回以上
+        ("湯沢市", "case", (12, 12, 12)),  # 1882: 毎月第三水曜日
+        ("土浦市", "case", (12, 12, 12)),  # 2299: 中学校区ごとに月一回 (8地区×12月=96回)
+        ("土浦市", "network", (6, 6, 6)),  # 2300: 隔月一回
+        ("東海村", "case", (25, 25, 25)),  # 2723: 月1回 + 年3回 + 年10回程度
+        ("東海村", "network", (6, 6, 6)),  # 2724: 概ね隔月
+        ("那須烏山市", "case", (4, 4, 4)),  # 2952: 年4回
+        ("市貝町", "network", (12, 12, 12)),  # 3060: 【開催】月1回
+        ("狭山市", "case", (None, 12, 24)),  # 3591: (月 1 回～月 2 回)
+        ("鳩山町", "network", (4, 4, 4)),  # 3808: 概ね3ヶ月に1回程度
+        ("松戸市", "case", (24, 24, 24)),  # 3905-3906: two series of 1回/月
+        ("松戸市", "network", (4, 4, 4)),  # 3908: 1回/3か月
+        ("鴨川市", "case", (15, 15, 15)),  # 4001: 合計 15 回
+        ("芝山町", "network", (2, 2, 2)),  # 4051: (年2回程度) = (1)年1回 + (2)年1回
+        ("杉並区", "case", (140, 140, 140)),  # 4483: 実施予定回数 140回
+        ("杉並区", "network", (4, 4, 4)),  # 4484: 実施予定回数 4回
         ("江戸川区", "network", (None, 3, 4)),  # 4621: 各なごみの家にて年間3回～4回
-        ("国立市", "network", (None, 2, 4)),    # 4995: 各年2回～4回程度
-        ("藤沢市", "network", (4, 4, 4)),       # 5265: 年 4 回
-        ("小田原市", "case", (8, 8, 8)),        # 5365: 8回/年
-        ("小田原市", "network", (3, 3, 3)),     # 5366: 3回/年
-        ("井川町", "network", (3, 3, 3)),       # 1943: 代表者会議は年1回、実務者会議は年2回
-        ("広尾町", "case", (12, 12, 12)),       # 515: 月1回毎月第2木曜日及び随時
-        ("広尾町", "network", (3, 3, 3)),       # 516: three meetings, 年1回 each
-        ("盛岡市", "case", (4, 4, 4)),          # 1439: H29:4回 H30:4回
+        ("国立市", "network", (None, 2, 4)),  # 4995: 各年2回～4回程度
+        ("藤沢市", "network", (4, 4, 4)),  # 5265: 年 4 回
+        ("小田原市", "case", (8, 8, 8)),  # 5365: 8回/年
+        ("小田原市", "network", (3, 3, 3)),  # 5366: 3回/年
+        ("井川町", "network", (3, 3, 3)),  # 1943: 代表者会議は年1回、実務者会議は年2回
+        ("広尾町", "case", (12, 12, 12)),  # 515: 月1回毎月第2木曜日及び随時
+        ("広尾町", "network", (3, 3, 3)),  # 516: three meetings, 年1回 each
+        ("盛岡市", "case", (4, 4, 4)),  # 1439: H29:4回 H30:4回
     ],
 )
 def test_meeting_frequencies(details, name, kind, expected):
@@ -256,7 +256,9 @@ def test_not_a_frequency_issues(details):
 def test_no_section_4_means_null_without_issues(details):
     for name in ("妹背牛町", "青森県", "中野区"):
         r, _, _, issues = details[name]
-        assert all(r[c.name] is None for c in DETAIL_COLUMNS if c.name.startswith(("case_", "network_", "qual_", "staff_")))
+        assert all(
+            r[c.name] is None for c in DETAIL_COLUMNS if c.name.startswith(("case_", "network_", "qual_", "staff_"))
+        )
         assert not [i for i in issues if i.field.startswith(("case_", "network_", "qual_", "staff_"))]
 
 
@@ -266,33 +268,33 @@ def test_no_section_4_means_null_without_issues(details):
 @pytest.mark.parametrize(
     "name, project, type_, outsourced",
     [
-        ("京極町", "takikan", "shakyo", True),               # 166: 京極町(京極町社会福祉協議会)
-        ("千葉市", "takikan", "direct", False),              # 4131: 千葉市
-        ("千葉市", "chiikiryoku", "shakyo", True),           # 4091: 千葉市(社会福祉法人 千葉市社会福祉協議会)
-        ("釧路市", "takikan", "other", True),                # 70: (委託先:一般社団法人 …)
-        ("矢巾町", "takikan", "direct", False),              # 1157: 矢巾町(直営)
-        ("矢巾町", "chiikiryoku", "shakyo", True),           # 1117: 社会福祉法人 矢巾町社会福祉協議会(一部委託) 矢巾町
-        ("音威子府村", "takikan", "npo", True),              # 363: 村 (NPO法人、食生活改善協議会、社会福祉協議会)
-        ("音威子府村", "chiikiryoku", "direct", False),      # 315: 音威子府村
+        ("京極町", "takikan", "shakyo", True),  # 166: 京極町(京極町社会福祉協議会)
+        ("千葉市", "takikan", "direct", False),  # 4131: 千葉市
+        ("千葉市", "chiikiryoku", "shakyo", True),  # 4091: 千葉市(社会福祉法人 千葉市社会福祉協議会)
+        ("釧路市", "takikan", "other", True),  # 70: (委託先:一般社団法人 …)
+        ("矢巾町", "takikan", "direct", False),  # 1157: 矢巾町(直営)
+        ("矢巾町", "chiikiryoku", "shakyo", True),  # 1117: 社会福祉法人 矢巾町社会福祉協議会(一部委託) 矢巾町
+        ("音威子府村", "takikan", "npo", True),  # 363: 村 (NPO法人、食生活改善協議会、社会福祉協議会)
+        ("音威子府村", "chiikiryoku", "direct", False),  # 315: 音威子府村
         ("那須烏山市", "takikan", "social_welfare_corp", True),  # 2942: (社会福祉法人 大和久福祉会)
-        ("石巻市", "takikan", "other", True),                # 1528: 公益財団法人共生地域創造財団
+        ("石巻市", "takikan", "other", True),  # 1528: 公益財団法人共生地域創造財団
         ("石巻市", "chiikiryoku", "social_welfare_corp", True),  # 1482: 社会福祉法人旭壽会、NPO法人… (first named)
-        ("郡山市", "takikan", "other", True),                # 2181: 委託:2か所(公益財団法人、社会医療法人) 直営:1か所
-        ("鴨川市", "chiikiryoku", "direct", False),          # 3946: ①施主体(委託先) 鴨川市 (garbled label)
-        ("鱒ヶ沢町", "takikan", "shakyo", True),             # 800: 鯉ヶ沢町(委託先:社会福祉法人鯉ヶ沢町社会福祉協議会)
-        ("鱒ヶ沢町", "chiikiryoku", "direct", False),        # 753: 鱒ヶ沢町
-        ("涌谷町", "takikan", "direct", False),              # 1628: 宮城県涌谷町
-        ("東海村", "takikan", "shakyo", True),               # 2711: 茨城県那珂郡東海村 (社会福祉法人 東海村社会福祉協議会)
-        ("玉村町", "chiikiryoku", "direct", False),          # 3432: 直営
-        ("墨田区", "takikan", "shakyo", True),               # 4256: 墨田区社会福祉協議会
+        ("郡山市", "takikan", "other", True),  # 2181: 委託:2か所(公益財団法人、社会医療法人) 直営:1か所
+        ("鴨川市", "chiikiryoku", "direct", False),  # 3946: ①施主体(委託先) 鴨川市 (garbled label)
+        ("鱒ヶ沢町", "takikan", "shakyo", True),  # 800: 鯉ヶ沢町(委託先:社会福祉法人鯉ヶ沢町社会福祉協議会)
+        ("鱒ヶ沢町", "chiikiryoku", "direct", False),  # 753: 鱒ヶ沢町
+        ("涌谷町", "takikan", "direct", False),  # 1628: 宮城県涌谷町
+        ("東海村", "takikan", "shakyo", True),  # 2711: 茨城県那珂郡東海村 (社会福祉法人 東海村社会福祉協議会)
+        ("玉村町", "chiikiryoku", "direct", False),  # 3432: 直営
+        ("墨田区", "takikan", "shakyo", True),  # 4256: 墨田区社会福祉協議会
         ("世田谷区", "takikan", "social_welfare_corp", True),  # 4383: 委託先である社会福祉法人等 12 法人
-        ("那珂川町", "takikan", "npo", True),                # 3344: (NPO 法人…・…社会福祉協議会・社会福祉法人同愛会)
-        ("松戸市", "takikan", "other", True),                # 3894: ア松戸市 (イ松戸市医師会)
-        ("ひたちなか市", "takikan", "other", True),          # 2415: コミュニティ
-        ("狛江市", "chiikiryoku", "shakyo", True),           # 5032: 粕江市(社会福祉法人 粕江市社会福祉協議会)
-        ("群馬県", "prefectural", "direct", False),          # 3391: 群馬県
-        ("栃木県", "prefectural", "shakyo", True),           # 2762: 栃木県(一部 栃木県社会福祉協議会へ委託)
-        ("青森県", "prefectural", "shakyo", True),           # 712: 青森県 (青森県社会福祉協議会)
+        ("那珂川町", "takikan", "npo", True),  # 3344: (NPO 法人…・…社会福祉協議会・社会福祉法人同愛会)
+        ("松戸市", "takikan", "other", True),  # 3894: ア松戸市 (イ松戸市医師会)
+        ("ひたちなか市", "takikan", "other", True),  # 2415: コミュニティ
+        ("狛江市", "chiikiryoku", "shakyo", True),  # 5032: 粕江市(社会福祉法人 粕江市社会福祉協議会)
+        ("群馬県", "prefectural", "direct", False),  # 3391: 群馬県
+        ("栃木県", "prefectural", "shakyo", True),  # 2762: 栃木県(一部 栃木県社会福祉協議会へ委託)
+        ("青森県", "prefectural", "shakyo", True),  # 712: 青森県 (青森県社会福祉協議会)
     ],
 )
 def test_implementer(details, name, project, type_, outsourced):
@@ -327,7 +329,13 @@ def test_implementer_rules_logged(details):
 
 # --- 推進員 -------------------------------------------------------------------
 
-QUALS = ("qual_social_worker", "qual_psych_social_worker", "qual_public_health_nurse", "qual_care_manager", "qual_nurse")
+QUALS = (
+    "qual_social_worker",
+    "qual_psych_social_worker",
+    "qual_public_health_nurse",
+    "qual_care_manager",
+    "qual_nurse",
+)
 
 
 def quals(details, name):
@@ -339,17 +347,20 @@ def quals(details, name):
     "name, expected",
     [
         # (social worker, psych SW, public-health nurse, care manager, nurse)
-        ("墨田区", (True, True, False, False, False)),     # 4260: 社会福祉士または精神保健福祉士
-        ("鷹栖町", (True, False, False, False, False)),    # 268: 町職員(社会福祉士)
-        ("矢巾町", (True, False, False, True, True)),      # 1161: 社会福祉士、介護支援専門員 … 主任介護支援専門員、看護師
-        ("郡山市", (True, False, True, True, True)),       # 2185: 保健師, 主任介護支援専門員, 看護師, 社会福祉士
-        ("井川町", (True, False, False, True, False)),     # 1936: 社会福祉士・社会福祉主事・…・主任ケアマネ・介護福祉士
+        ("墨田区", (True, True, False, False, False)),  # 4260: 社会福祉士または精神保健福祉士
+        ("鷹栖町", (True, False, False, False, False)),  # 268: 町職員(社会福祉士)
+        ("矢巾町", (True, False, False, True, True)),  # 1161: 社会福祉士、介護支援専門員 … 主任介護支援専門員、看護師
+        ("郡山市", (True, False, True, True, True)),  # 2185: 保健師, 主任介護支援専門員, 看護師, 社会福祉士
+        ("井川町", (True, False, False, True, False)),  # 1936: 社会福祉士・社会福祉主事・…・主任ケアマネ・介護福祉士
         ("那須烏山市", (False, False, False, False, False)),  # 2946: 社会福祉主事 only
-        ("石巻市", (False, False, False, False, False)),   # 1532: 社会福祉主事, 相談支援専門員 … no listed qualification
-        ("鳩山町", (True, True, False, False, False)),     # 3800: 保健師 only in "(…保健師、…と連携を図る。)"
-        ("世田谷区", (True, False, True, True, False)),    # 4387: 保健師、社会福祉士、主任介護支援専門員
-        ("野木町", (True, False, True, False, False)),     # 3158: 保健師: … 社会福祉士: …
-        ("那珂川町", (True, True, True, False, True)),     # 3348: いずれかの資格: 社会福祉士、精神保健福祉士、保健師、看護師、介護福祉士
+        ("石巻市", (False, False, False, False, False)),  # 1532: 社会福祉主事, 相談支援専門員 … no listed qualification
+        ("鳩山町", (True, True, False, False, False)),  # 3800: 保健師 only in "(…保健師、…と連携を図る。)"
+        ("世田谷区", (True, False, True, True, False)),  # 4387: 保健師、社会福祉士、主任介護支援専門員
+        ("野木町", (True, False, True, False, False)),  # 3158: 保健師: … 社会福祉士: …
+        (
+            "那珂川町",
+            (True, True, True, False, True),
+        ),  # 3348: いずれかの資格: 社会福祉士、精神保健福祉士、保健師、看護師、介護福祉士
         ("高根沢町", (False, False, False, False, False)),  # 3252: 役場職員(一般事務)
     ],
 )
@@ -360,19 +371,19 @@ def test_qualifications(details, name, expected):
 @pytest.mark.parametrize(
     "name, expected",
     [
-        ("鷹栖町", True),      # 268: 町職員
-        ("高根沢町", True),    # 3252: 役場職員
-        ("仙台市", False),     # 1728: 仙台市社会福祉協議会職員
-        ("京極町", False),     # 170: 社会福祉協議会の権利擁護担当部署において…
-        ("東海村", False),     # 2717: 東海村社会福祉協議会に入局
-        ("江戸川区", False),   # 4615: 社会福祉協議会固有職員3名、業務委託社会福祉法人等職員6名
-        ("小田原市", False),   # 5347: (小田原市社協職員9年目)
-        ("千葉市", False),     # 4135: 千葉市社会福祉協議会が6区に配置しているCSW
-        ("郡山市", None),      # 2185: 委託先(…) … 直営:一般事務 — both
-        ("藤沢市", None),      # 5259: 直営: … 委託: …
-        ("狛江市", None),      # 5076: 市福祉相談課職員及び社会福祉協議会コミュニティソーシャルワーカー
-        ("国立市", None),      # 4988: 1名が人事交流中の市職員 (others not said)
-        ("墨田区", None),      # 4260: qualifications only
+        ("鷹栖町", True),  # 268: 町職員
+        ("高根沢町", True),  # 3252: 役場職員
+        ("仙台市", False),  # 1728: 仙台市社会福祉協議会職員
+        ("京極町", False),  # 170: 社会福祉協議会の権利擁護担当部署において…
+        ("東海村", False),  # 2717: 東海村社会福祉協議会に入局
+        ("江戸川区", False),  # 4615: 社会福祉協議会固有職員3名、業務委託社会福祉法人等職員6名
+        ("小田原市", False),  # 5347: (小田原市社協職員9年目)
+        ("千葉市", False),  # 4135: 千葉市社会福祉協議会が6区に配置しているCSW
+        ("郡山市", None),  # 2185: 委託先(…) … 直営:一般事務 — both
+        ("藤沢市", None),  # 5259: 直営: … 委託: …
+        ("狛江市", None),  # 5076: 市福祉相談課職員及び社会福祉協議会コミュニティソーシャルワーカー
+        ("国立市", None),  # 4988: 1名が人事交流中の市職員 (others not said)
+        ("墨田区", None),  # 4260: qualifications only
     ],
 )
 def test_staff_municipal(details, name, expected):
@@ -498,9 +509,11 @@ def test_rule_restated_frequency():
 
 
 def test_rule_per_unit():
-    for text, value in [("各区において、年1回(場合によっては、それ以上)の開催", 1),
-                        ("中学校区ごとに月一回開催(8地区×12月=96回)", 12),
-                        ("開催数: 1箇所につき月1回程度", 12)]:
+    for text, value in [
+        ("各区において、年1回(場合によっては、それ以上)の開催", 1),
+        ("中学校区ごとに月一回開催(8地区×12月=96回)", 12),
+        ("開催数: 1箇所につき月1回程度", 12),
+    ]:
         f = read_frequency(text)
         assert f.per_year == value and "meeting_frequency_per_unit" in f.rules, text
     assert "meeting_frequency_per_unit" not in read_frequency("月1回開催する全6区CSWの会議").rules
@@ -510,7 +523,7 @@ def test_rule_plan_and_fiscal_year_counts():
     assert read_frequency("合計 15 回").per_year == 15
     assert read_frequency("開催件数 20件").per_year == 20
     assert read_frequency("参加者20件の相談").low is None  # 件 without a count label
-    assert read_frequency("5回").low is None                # a bare count without a label
+    assert read_frequency("5回").low is None  # a bare count without a label
     f = read_frequency("H29:4回 H30:6回")
     assert f.per_year == 6 and "meeting_latest_fiscal_year_count" in f.rules
 
@@ -554,8 +567,12 @@ def test_implementer_first_named_and_variants():
 
 @pytest.mark.parametrize(
     "text, check",
-    [("", "not_stated"), ("(委託先)", "not_stated"), ("(市全体の体制整備の中で実施)", "implementer_unclear"),
-     ("某市(一部委託)", "contractor_not_named")],
+    [
+        ("", "not_stated"),
+        ("(委託先)", "not_stated"),
+        ("(市全体の体制整備の中で実施)", "implementer_unclear"),
+        ("某市(一部委託)", "contractor_not_named"),
+    ],
 )
 def test_implementer_problems(text, check):
     r = read_implementer(text, "某市")
@@ -640,8 +657,14 @@ def test_property_month(n, full, sp, pre, post):
 
 
 @settings(max_examples=150, deadline=None)
-@given(n=st.integers(1, 400), full=st.booleans(), sp=st.sampled_from(["", " ", "　"]), pre=_FILLER, post=_FILLER,
-       form=st.sampled_from(["年{sp}{n}{sp}回", "年間{sp}{n}{sp}回", "年に{sp}{n}{sp}回", "{n}{sp}回/年"]))
+@given(
+    n=st.integers(1, 400),
+    full=st.booleans(),
+    sp=st.sampled_from(["", " ", "　"]),
+    pre=_FILLER,
+    post=_FILLER,
+    form=st.sampled_from(["年{sp}{n}{sp}回", "年間{sp}{n}{sp}回", "年に{sp}{n}{sp}回", "{n}{sp}回/年"]),
+)
 def test_property_year(n, full, sp, pre, post, form):
     assert freq(pre + form.format(n=_digits(n, full), sp=sp) + post) == (n, n, n)
 
@@ -653,8 +676,15 @@ def test_property_week(n, full, pre, post):
 
 
 @settings(max_examples=200, deadline=None)
-@given(a=st.integers(1, 30), d=st.integers(1, 30), full=st.booleans(), sep=st.sampled_from(["～", "〜", "-", "~", "－", " ～ "]),
-       unit=st.sampled_from([("年", 1), ("月", 12), ("週", 52)]), pre=_FILLER, post=_FILLER)
+@given(
+    a=st.integers(1, 30),
+    d=st.integers(1, 30),
+    full=st.booleans(),
+    sep=st.sampled_from(["～", "〜", "-", "~", "－", " ～ "]),
+    unit=st.sampled_from([("年", 1), ("月", 12), ("週", 52)]),
+    pre=_FILLER,
+    post=_FILLER,
+)
 def test_property_ranges(a, d, full, sep, unit, pre, post):
     b = a + d
     u, mult = unit
@@ -663,14 +693,22 @@ def test_property_ranges(a, d, full, sep, unit, pre, post):
 
 
 @settings(max_examples=100, deadline=None)
-@given(m=st.sampled_from([1, 2, 3, 4, 6, 12]), full=st.booleans(), form=st.sampled_from(["{m}か月に1回", "{m}ヶ月に一度", "1回/{m}か月", "{m}カ月毎"]))
+@given(
+    m=st.sampled_from([1, 2, 3, 4, 6, 12]),
+    full=st.booleans(),
+    form=st.sampled_from(["{m}か月に1回", "{m}ヶ月に一度", "1回/{m}か月", "{m}カ月毎"]),
+)
 def test_property_interval(m, full, form):
     v = 12 / m
     assert freq(form.format(m=_digits(m, full))) == (v, v, v)
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.text(alphabet="0123456789０１２３年月週回度毎隔半か月ヶ/～-、。・()随時各区ごとに程度以上合計件数H:", max_size=40))
+@given(
+    st.text(
+        alphabet="0123456789０１２３年月週回度毎隔半か月ヶ/～-、。・()随時各区ごとに程度以上合計件数H:", max_size=40
+    )
+)
 def test_property_any_text_is_consistent(text):
     f = read_frequency(text)
     if f.low is None:

@@ -74,8 +74,15 @@ def test_glmm_matches_glmer(case, ref, real, syn):
     src, y, cols, grp, off, q, olre = GLMM_CASES[case]
     d = real if src == "real" else syn
     r = ref["glmm"][case]
-    fit = poisson_glmm(_X(d, cols), d[y].to_numpy(float), d[grp].to_numpy(), None if off is None else d[off].to_numpy(),
-                       names=["const", *cols], nAGQ=q, olre=olre)
+    fit = poisson_glmm(
+        _X(d, cols),
+        d[y].to_numpy(float),
+        d[grp].to_numpy(),
+        None if off is None else d[off].to_numpy(),
+        names=["const", *cols],
+        nAGQ=q,
+        olre=olre,
+    )
     assert fit.converged and r["nAGQ"] == q
     np.testing.assert_allclose(fit.beta, r["beta"], atol=1e-4)
     grp_key = "prefecture.(Intercept)" if src == "real" else "group.(Intercept)"
@@ -103,8 +110,11 @@ def test_glmm_loglik_is_on_one_scale_across_nagq(ref, real):
 
 # --- count families, NB1, hurdle -----------------------------------------------------------------------
 
-COUNT_CASES = {"real": ("real", "staff_count", ["log_pop"]), "syn": ("syn", "y_nb1", ["x1", "x2"]),
-               "syn_nb": ("syn", "y_nb", ["x1", "x2"])}
+COUNT_CASES = {
+    "real": ("real", "staff_count", ["log_pop"]),
+    "syn": ("syn", "y_nb1", ["x1", "x2"]),
+    "syn_nb": ("syn", "y_nb", ["x1", "x2"]),
+}
 
 
 @pytest.mark.parametrize("case", list(COUNT_CASES))
@@ -154,6 +164,7 @@ def test_hurdle_matches_pscl(case, ref, real, syn):
         assert fit.theta == pytest.approx(r["theta"], rel=1e-6)
         assert fit.log_alpha_se == pytest.approx(r["se_log_theta"], rel=1e-4)
     from study.models.diagnostics import expected_zeros
+
     assert expected_zeros(fit.distribution()) == pytest.approx(r["expected_zeros"], abs=1e-6)
 
 
@@ -258,13 +269,13 @@ def _check_bca(r: dict, variant: str, est: float, draws: np.ndarray, jack: np.nd
         assert z0 == pytest.approx(v["z0"], abs=1e-6)
         assert acc == pytest.approx(v["acceleration"], abs=1e-6)
         assert (lo, hi) == pytest.approx(tuple(lev["bca_type7"]), abs=1e-6)
-        for mine, boots, q in zip((lo, hi), lev["bca"], lev["adj_alpha"]):
+        for mine, boots, q in zip((lo, hi), lev["bca"], lev["adj_alpha"], strict=True):
             k = int(np.floor((N_BOOT + 1) * q))  # boot: between order statistics k, k + 1; type 7: within one rank
             assert srt[max(k - 2, 0)] - 1e-12 <= mine <= srt[min(k + 1, N_BOOT - 1)] + 1e-12
             assert srt[max(k - 2, 0)] - 1e-12 <= boots <= srt[min(k + 1, N_BOOT - 1)] + 1e-12
         plo, phi = percentile_interval(draws, lev["conf"])
         a = (1 - lev["conf"]) / 2
-        for mine, boots, q in zip((plo, phi), lev["perc"], (a, 1 - a)):
+        for mine, boots, q in zip((plo, phi), lev["perc"], (a, 1 - a), strict=True):
             k = int(np.floor((N_BOOT + 1) * q))
             assert srt[max(k - 2, 0)] - 1e-12 <= mine <= srt[min(k + 1, N_BOOT - 1)] + 1e-12
             assert srt[max(k - 2, 0)] - 1e-12 <= boots <= srt[min(k + 1, N_BOOT - 1)] + 1e-12
@@ -283,11 +294,15 @@ def test_bca_matches_boot_ci_with_efron_influence_values(name, ref, real):
     _check_bca(r, "efron_jack", est, draws, jack)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "resample.bca_interval centres the jackknife at its mean (Efron & Tibshirani eq. 14.15); boot's "
-    "empinf(type='jack') centres at t0, (n-1)(t0 - t_(-i)) (Davison & Hinkley 1997). The acceleration "
-    "differs by 1e-3 (ql 0.05098 vs 0.05054; nb 0.06096 vs 0.05984) and the 95% bounds by up to 2e-3. "
-    "A convention choice, not a bug; left for the lead to decide (changing it moves reported intervals)."))
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "resample.bca_interval centres the jackknife at its mean (Efron & Tibshirani eq. 14.15); boot's "
+        "empinf(type='jack') centres at t0, (n-1)(t0 - t_(-i)) (Davison & Hinkley 1997). The acceleration "
+        "differs by 1e-3 (ql 0.05098 vs 0.05054; nb 0.06096 vs 0.05984) and the 95% bounds by up to 2e-3. "
+        "A convention choice, not a bug; left for the lead to decide (changing it moves reported intervals)."
+    ),
+)
 @pytest.mark.parametrize("name", ["ql_log_pop", "nb_log_pop", "skew_logmean"])
 def test_bca_matches_boot_ci_with_boots_default_jackknife(name, ref, real):
     r = ref["bca"][name]

@@ -95,8 +95,15 @@ def test_approximate_numbers(printed, qualifier):
 def test_unit_after_prefers_the_unit_next_to_the_number(printed, label_unit, unit):
     # a unit word earlier in the text (the label) does not override the one after the number
     text, value, _ = printed
-    label = {"persons": "人口", "households": "世帯数", "percent": "率(%)", "permille": "率(‰)",
-             "km2": "面積(k m ²)", "schools": "学校数(校)", "places": "センター(か所)"}[label_unit]
+    label = {
+        "persons": "人口",
+        "households": "世帯数",
+        "percent": "率(%)",
+        "permille": "率(‰)",
+        "km2": "面積(k m ²)",
+        "schools": "学校数(校)",
+        "places": "センター(か所)",
+    }[label_unit]
     cell = f"{label} {text}{UNITS[unit][0]}"
     number = read_number(cell)
     assert number is not None and number.value == value
@@ -229,7 +236,11 @@ def test_staff_fulltime_parttime(a, b, sep, person):
 
 
 @SETTINGS
-@given(st.integers(min_value=1, max_value=20), st.integers(min_value=1, max_value=5), st.integers(min_value=0, max_value=10))
+@given(
+    st.integers(min_value=1, max_value=20),
+    st.integers(min_value=1, max_value=5),
+    st.integers(min_value=0, max_value=10),
+)
 def test_staff_sites_each(sites, each, extra):
     text = f"委託先:{sites}か所各{each}人" + (f" 直営:{extra}人" if extra else "")
     s = read_staff(text)

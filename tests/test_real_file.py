@@ -16,7 +16,9 @@ def test_entity_counts(bundled):
     e = bundled.entities
     assert len(e) == 63
     assert (e["level"] == "municipality").sum() == 57
-    assert sorted(e.loc[e["level"] == "prefecture", "prefecture"]) == sorted(["青森県", "秋田県", "栃木県", "群馬県", "埼玉県", "東京都"])
+    assert sorted(e.loc[e["level"] == "prefecture", "prefecture"]) == sorted(
+        ["青森県", "秋田県", "栃木県", "群馬県", "埼玉県", "東京都"]
+    )
     assert e["entity_id"].is_unique
     assert e["source_line"].is_monotonic_increasing
 
@@ -47,16 +49,16 @@ def test_kushiro_full_row(entity):
 @pytest.mark.parametrize(
     "name, population, households, aging, welfare",
     [
-        ("京極町", 3004, 1492, 35.2, 13.8),        # 13.8 (‰)
-        ("今別町", 2596, 1419, 53.7, 35.0),        # "2, 596", 3.5 (%)
-        ("津別町", 4621, 2321, 44.8, 12.3),        # 12.3 (%) is ‰
-        ("遠野市", 26899, 10749, 39.0, 9.17),      # "39.0." stray dot
-        ("井川町", 4698, 1747, 41.06, 6.6),        # 6.6 (%) is ‰
-        ("大潟村", 3174, 1128, 31.85, 0.63),       # 0.063 (%)
-        ("玉村町", 36340, 15424, 24.7, 5.2),       # unit in the label: 高齢化率 (%) 24.7
-        ("那珂市", 54772, 22709, 30.54, 5.6),      # "54, 772"
-        ("鴨川市", 32897, 16145, 37.8, 8.31),      # 0.00831 (%) is a fraction
-        ("高根沢町", 29710, 12361, 24.1, 5.8),     # no thousands separator
+        ("京極町", 3004, 1492, 35.2, 13.8),  # 13.8 (‰)
+        ("今別町", 2596, 1419, 53.7, 35.0),  # "2, 596", 3.5 (%)
+        ("津別町", 4621, 2321, 44.8, 12.3),  # 12.3 (%) is ‰
+        ("遠野市", 26899, 10749, 39.0, 9.17),  # "39.0." stray dot
+        ("井川町", 4698, 1747, 41.06, 6.6),  # 6.6 (%) is ‰
+        ("大潟村", 3174, 1128, 31.85, 0.63),  # 0.063 (%)
+        ("玉村町", 36340, 15424, 24.7, 5.2),  # unit in the label: 高齢化率 (%) 24.7
+        ("那珂市", 54772, 22709, 30.54, 5.6),  # "54, 772"
+        ("鴨川市", 32897, 16145, 37.8, 8.31),  # 0.00831 (%) is a fraction
+        ("高根沢町", 29710, 12361, 24.1, 5.8),  # no thousands separator
         ("世田谷区", 916592, 486858, 20.08, 11.1),
         ("小田原市", 190454, 81444, 29.65, 16.89),
         ("東京都", 13953744, 7123971, 23.3, 20.5),
@@ -82,14 +84,14 @@ def test_shifted_cells_nasukarasuyama(entity):
 @pytest.mark.parametrize(
     "name, planned",
     [
-        ("札幌市", 0.0),    # 平成 31 年度は…配置は行わない
-        ("今別町", 3.0),    # label wrapped over two lines
-        ("盛岡市", 20.0),   # 20 人(専任1名, 兼任 19 人)
-        ("郡山市", 7.0),    # 委託先:2か所各2人 直営:3人
+        ("札幌市", 0.0),  # 平成 31 年度は…配置は行わない
+        ("今別町", 3.0),  # label wrapped over two lines
+        ("盛岡市", 20.0),  # 20 人(専任1名, 兼任 19 人)
+        ("郡山市", 7.0),  # 委託先:2か所各2人 直営:3人
         ("松戸市", 3.5),
         ("芝山町", 1.4),
-        ("東海村", 1.0),    # 臨時職員 is not a 推進員
-        ("狛江市", 4.0),    # 4名(現在2名)
+        ("東海村", 1.0),  # 臨時職員 is not a 推進員
+        ("狛江市", 4.0),  # 4名(現在2名)
         ("世田谷区", 28.0),
         ("豊島区", 20.0),
         ("江戸川区", 9.0),
@@ -201,11 +203,17 @@ def test_sayama_konkyu_outsourced_without_count(entity, bundled):
     assert ((i["entity_id"] == row["entity_id"]) & (i["check"] == "count_missing") & (i["raw"] == "委託:(社協)")).any()
 
 
-@pytest.mark.parametrize("text, direct, outsourced", [
-    ("委託:(社協)", 0, None), ("委託(社会福祉協議会)", 0, None), ("直営", None, 0), ("直営(福祉課)", None, 0),
-    ("委託:1か所(社協)", 0, 1),  # a count: the ordinary rule
-    ("北海道委託", None, None),  # run by the prefecture: nothing inferred
-])
+@pytest.mark.parametrize(
+    "text, direct, outsourced",
+    [
+        ("委託:(社協)", 0, None),
+        ("委託(社会福祉協議会)", 0, None),
+        ("直営", None, 0),
+        ("直営(福祉課)", None, 0),
+        ("委託:1か所(社協)", 0, 1),  # a count: the ordinary rule
+        ("北海道委託", None, None),  # run by the prefecture: nothing inferred
+    ],
+)
 def test_mode_named_without_count(text, direct, outsourced):
     from study.clean.fields.institutions import read_institutions
 

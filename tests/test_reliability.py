@@ -83,15 +83,25 @@ def test_stale_folder_of_a_live_process_in_another_namespace_is_kept(tmp_path):
     folder.mkdir()
     lock = tmp_path / ".tmp-x-1-abcd.lock"
     lock.touch()
-    child = subprocess.Popen([sys.executable, "-c", "import fcntl,sys; f=open(sys.argv[1]); fcntl.flock(f, fcntl.LOCK_EX); "
-                              "print('locked', flush=True); sys.stdin.read()", str(lock)],
-                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    child = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import fcntl,sys; f=open(sys.argv[1]); fcntl.flock(f, fcntl.LOCK_EX); "
+            "print('locked', flush=True); sys.stdin.read()",
+            str(lock),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert child.stdout.readline().strip() == "locked"
         assert remove_stale(tmp_path, (".tmp-",)) == [] and folder.is_dir()
     finally:
         child.stdin.close()
         child.wait()
+        child.stdout.close()
     assert remove_stale(tmp_path, (".tmp-",)) == [folder]
 
 
@@ -198,8 +208,11 @@ def test_clean_os_failures_are_one_line(target, tmp_path, capsys):
 
 
 def _can_mount() -> bool:
-    return os.geteuid() == 0 and Path("/proc/mounts").is_file() and subprocess.run(
-        ["sh", "-c", "command -v mount"], capture_output=True).returncode == 0
+    return (
+        os.geteuid() == 0
+        and Path("/proc/mounts").is_file()
+        and subprocess.run(["sh", "-c", "command -v mount"], capture_output=True).returncode == 0
+    )
 
 
 @pytest.fixture
@@ -253,13 +266,17 @@ def _params(tmp_path: Path, text: str, name: str = "probe") -> Path:
 
 
 BAD_FILES = {
-    "alias_bomb_description": "description: &a [x, x, x, x, x, x, x, x, x]\ntitle: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
-                              "notebook: 00_data_audit\n",
+    "alias_bomb_description": "description: &a [x, x, x, x, x, x, x, x, x]\n"
+    "title: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+    "notebook: 00_data_audit\n",
     "alias_in_parameters": "notebook: 00_data_audit\nparameters:\n  seed: &s 1\n  bootstrap_draws: *s\n",
     "huge_integer": "notebook: 00_data_audit\nparameters:\n  seed: " + "9" * 5000 + "\n",
     "long_integer": "notebook: 00_data_audit\nparameters:\n  seed: " + "9" * 40 + "\n",
     "deep_brackets": "notebook: 00_data_audit\ndescription: " + "[" * 20000 + "]" * 20000 + "\n",
-    "deep_mappings": "notebook: 00_data_audit\ndescription:\n" + "".join("  " * i + f"k{i}:\n" for i in range(1, 40)) + "  " * 40 + "v\n",
+    "deep_mappings": "notebook: 00_data_audit\ndescription:\n"
+    + "".join("  " * i + f"k{i}:\n" for i in range(1, 40))
+    + "  " * 40
+    + "v\n",
     "long_string": "notebook: 00_data_audit\ndescription: " + "x" * 5000 + "\n",
     "duplicate_key": "notebook: 00_data_audit\nnotebook: 10_staffing\n",
     "duplicate_parameter": "notebook: 00_data_audit\nparameters:\n  seed: 1\n  seed: 2\n",
@@ -321,7 +338,9 @@ def test_one_bad_file_never_stops_the_others(tmp_path):
     """Every kind of bad file is one `invalid` line in the report; nothing is raised."""
     files = [_params(tmp_path, text, name.replace("_", "-")) for name, text in BAD_FILES.items()]
     res = run_report(tmp_path / "reports", files=files, stream=(buf := __import__("io").StringIO()), progress=False)
-    assert res.exit_code == 2 and {o.status for o in res.outcomes} == {"invalid"} and len(res.outcomes) == len(BAD_FILES)
+    assert (
+        res.exit_code == 2 and {o.status for o in res.outcomes} == {"invalid"} and len(res.outcomes) == len(BAD_FILES)
+    )
     assert all(len(o.message) <= MAX_ERROR and "\n" not in o.message for o in res.outcomes)
     assert "Traceback" not in buf.getvalue()
 
@@ -348,7 +367,9 @@ def test_no_site_name_can_be_a_run_name():
         assert not NAME_RE.match(name.rstrip("-")), name
 
 
-@pytest.mark.parametrize("name", ["index.html", "_failed", ".state", "Data", "a..b", "a__b", "-a", "a-", "a b", "é", "x" * 65])
+@pytest.mark.parametrize(
+    "name", ["index.html", "_failed", ".state", "Data", "a..b", "a__b", "-a", "a-", "a b", "é", "x" * 65]
+)
 def test_unsafe_run_names_are_refused(name, tmp_path):
     path = tmp_path / f"{name}.yaml"
     try:
@@ -370,9 +391,24 @@ def fake_report(tmp_path):
     (folder / "tables").mkdir(parents=True)
     (folder / "results.json").write_text('{"results": []}\n')
     (folder / "tables" / "t.csv").write_text("a,b\n1,2\n")
-    outputs_ = {"results.json": file_sha256(folder / "results.json"), "tables/t.csv": file_sha256(folder / "tables" / "t.csv")}
-    (folder / "manifest.json").write_text(json.dumps({"run": "demo", "status": "ok", "input_hash": "h", "outputs": outputs_,
-                                                      "notebooks": [], "started": "1", "ended": "2", "seconds": 1.0}))
+    outputs_ = {
+        "results.json": file_sha256(folder / "results.json"),
+        "tables/t.csv": file_sha256(folder / "tables" / "t.csv"),
+    }
+    (folder / "manifest.json").write_text(
+        json.dumps(
+            {
+                "run": "demo",
+                "status": "ok",
+                "input_hash": "h",
+                "outputs": outputs_,
+                "notebooks": [],
+                "started": "1",
+                "ended": "2",
+                "seconds": 1.0,
+            }
+        )
+    )
     return out, folder
 
 
@@ -399,7 +435,10 @@ def test_unfinished_runs_are_rerun_and_shown(fake_report):
     out, _ = fake_report
     update_unfinished(out, add={"demo", "other"})
     assert read_unfinished(out) == {"demo", "other"}
-    assert check_up_to_date(out, "demo", "h", read_unfinished(out)) == (False, "its last run did not finish (interrupted or killed)")
+    assert check_up_to_date(out, "demo", "h", read_unfinished(out)) == (
+        False,
+        "its last run did not finish (interrupted or killed)",
+    )
     index = build_index(out).read_text(encoding="utf-8")
     assert index.count('<td class="interrupted">interrupted') == 2 and "the links show the last successful run" in index
     update_unfinished(out, remove={"demo", "other"})
@@ -486,7 +525,9 @@ def test_committed_layout_without_record_uses_a_fresh_clean(bundled, tmp_path):
     lines: list[str] = []
     data = snapshot(tmp_path / "snap", out, say=lines.append)
     assert len(lines) == 1 and "no record" in lines[0]
-    assert {n: h for n, h in data.files_sha256.items() if n in OUTPUT_FILES} == {n: file_sha256(out / n) for n in OUTPUT_FILES}
+    assert {n: h for n, h in data.files_sha256.items() if n in OUTPUT_FILES} == {
+        n: file_sha256(out / n) for n in OUTPUT_FILES
+    }
 
 
 # ---------------------------------------------------------------------------

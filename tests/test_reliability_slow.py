@@ -16,6 +16,7 @@ import signal
 import subprocess
 import sys
 import uuid
+from contextlib import suppress
 from pathlib import Path
 
 import pytest
@@ -30,10 +31,15 @@ pytestmark = pytest.mark.slow
 
 SETS = {
     "audit-ja": "notebook: 00_data_audit\nparameters:\n  bootstrap_draws: 100\n",
-    "audit-en": "notebook: 00_data_audit\nparameters:\n  label_language: en\n  include_prefectures: true\n  bootstrap_draws: 100\n",
+    "audit-en": (
+        "notebook: 00_data_audit\nparameters:\n  label_language: en\n  include_prefectures: true\n"
+        "  bootstrap_draws: 100\n"
+    ),
     "audit-all": "notebook: 00_data_audit\nparameters:\n  include_prefectures: true\n  bootstrap_draws: 100\n",
 }
-TEMP_NAME = __import__("re").compile(r"^\.([^/]*\.)?(tmp|old|data)-")  # .tmp-…, .data-…, .processed.tmp-… (and their locks)
+TEMP_NAME = __import__("re").compile(
+    r"^\.([^/]*\.)?(tmp|old|data)-"
+)  # .tmp-…, .data-…, .processed.tmp-… (and their locks)
 
 
 class Project:
@@ -59,12 +65,25 @@ class Project:
         return self.root / "reports"
 
     def start(self, *args: str) -> subprocess.Popen:
-        return subprocess.Popen([sys.executable, "-m", "study", *args], cwd=self.root, env=self.env, text=True,
-                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+        return subprocess.Popen(
+            [sys.executable, "-m", "study", *args],
+            cwd=self.root,
+            env=self.env,
+            text=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
 
     def run(self, *args: str) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-m", "study", *args], cwd=self.root, env=self.env, text=True,
-                              capture_output=True, timeout=900)
+        return subprocess.run(
+            [sys.executable, "-m", "study", *args],
+            cwd=self.root,
+            env=self.env,
+            text=True,
+            capture_output=True,
+            timeout=900,
+        )
 
     def processes(self) -> list[int]:
         """Processes started by this project's commands (kernels and fork servers included)."""
@@ -95,10 +114,8 @@ def project(tmp_path):
     assert p.run("clean", "--quiet").returncode == 0
     yield p
     for pid in p.processes():  # never leave anything behind, even when a test fails
-        try:
+        with suppress(OSError):
             os.kill(pid, signal.SIGKILL)
-        except OSError:
-            pass
 
 
 def _index_status(index: Path) -> dict[str, str]:
@@ -202,8 +219,8 @@ def test_chaos(project):
         args = ("report", "--no-progress", "--jobs", "2", "--force") if command == "report" else ("clean", "--quiet")
         proc = project.start(*args)
         if command == "report" and rng.random() < 0.7:  # strike while kernels run, or at any moment
-            wait_for(lambda: proc.poll() is not None or project.kernel_started(), 600)
-        wait_for(lambda: proc.poll() is not None, rng.uniform(0.0, 3.0))
+            wait_for(lambda proc=proc: proc.poll() is not None or project.kernel_started(), 600)
+        wait_for(lambda proc=proc: proc.poll() is not None, rng.uniform(0.0, 3.0))
         hit = proc.poll() is None
         if hit:
             (os.killpg if target == "group" else os.kill)(proc.pid, getattr(signal, sig))

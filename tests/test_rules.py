@@ -32,8 +32,18 @@ def test_every_rule_has_a_description_field_and_example():
         assert r.id.isidentifier()
         assert len(r.description.split()) >= 4, r
         assert r.field and r.example and "→" in r.example, r
-        assert r.reader in ("municipalities", "numbers", "quantities", "institutions", "staffing", "targets", "target_roles",
-                            "staffing_design", "catchment", "plan_details")
+        assert r.reader in (
+            "municipalities",
+            "numbers",
+            "quantities",
+            "institutions",
+            "staffing",
+            "targets",
+            "target_roles",
+            "staffing_design",
+            "catchment",
+            "plan_details",
+        )
 
 
 def test_rule_constants_are_the_ids():
@@ -87,7 +97,11 @@ def test_every_rule_is_tested_here():
     and target rules are tested per rule in tests/test_plan_details.py and tests/test_targets.py."""
     # staffing-design, catchment and target-role rules: per rule in tests/test_staffing_design.py,
     # tests/test_catchment.py and tests/test_target_roles.py (and their examples below)
-    others = {r.id for r in RULE_ROWS if r.reader in ("plan_details", "targets", "target_roles", "staffing_design", "catchment")}
+    others = {
+        r.id
+        for r in RULE_ROWS
+        if r.reader in ("plan_details", "targets", "target_roles", "staffing_design", "catchment")
+    }
     assert set(PIPELINE_CASES) == set(RULE_BY_ID) - others
 
 
@@ -311,12 +325,17 @@ PIPELINE_CASES: dict[str, tuple[dict, str, object]] = {
     "fraction_to_permille": ({"welfare": "0.00831 (%)"}, "welfare_rate_permille", 8.31),
     "unstated_mode_is_zero": ({"hokatsu": "委託：11 箇所 (うち社協 2 箇所)"}, "hokatsu_direct", 0),
     "sum_institution_series": (
-        {"konkyu": "市 (直営: 4 カ所、委託: 9 カ所 (社協)) 町村部 (直営: 4 カ所 (県福祉事務所))"}, "konkyu_total", 17),
+        {"konkyu": "市 (直営: 4 カ所、委託: 9 カ所 (社協)) 町村部 (直営: 4 カ所 (県福祉事務所))"},
+        "konkyu_total",
+        17,
+    ),
     "staff_sum_parts": ({"staff": "常勤1人、非常勤1人"}, "staff_planned", 2.0),
     "staff_multiply_each": ({"staff": "委託先:2か所各2人 直営:3人"}, "staff_planned", 7.0),
     "staff_exclude_non_promoter": (
         {"staff": "2人(正規職員1人、臨時職員1人)※ただし臨時職員は事務補助としてであり相談支援包括化推進員ではない。"},
-        "staff_planned", 1.0),
+        "staff_planned",
+        1.0,
+    ),
 }
 
 
@@ -332,11 +351,17 @@ def test_mini_plan_needs_no_rule(tmp_path):
     row = result.entities.iloc[0]
     assert row["entity_id"] == "013994"
     assert (row["population"], row["households"], row["welfare_rate_permille"]) == (3004, 1492, 13.8)
-    assert (row["hokatsu_direct"], row["hokatsu_outsourced"], row["konkyu_total"], row["staff_planned"]) == (1, 0, 2, 1.0)
+    assert (row["hokatsu_direct"], row["hokatsu_outsourced"], row["konkyu_total"], row["staff_planned"]) == (
+        1,
+        0,
+        2,
+        1.0,
+    )
     # only the coded staffing design (no ⑥ in the mini plan: unclear) carries a rule
     coded = {RULES.design_unclear}
     assert set(result.corrections["rule"]) <= coded, result.corrections
-    # the mini plan has no ⑤/⑥/⑦ items: only the plan-detail readers and the staffing design may report them as not stated
+    # the mini plan has no ⑤/⑥/⑦ items: only the plan-detail readers and the staffing design may report them
+    # as not stated
     from study.clean.fields.plan_details import DETAIL_COLUMNS
 
     detail = {c.name for c in DETAIL_COLUMNS} | {"staffing_design"}
@@ -398,8 +423,9 @@ def _example_value(rule_id: str, printed: str) -> str:
         return match_municipality("北海道" if printed == "京極" else "青森県", printed).place.name
     if reader == "targets":
         (r,), _ = read_targets(printed)
-        return {"targets.annual_value": format_value(r.annual_value), "targets.unit": r.unit}.get(RULE_BY_ID[rule_id].field,
-                                                                                               format_value(r.value))
+        return {"targets.annual_value": format_value(r.annual_value), "targets.unit": r.unit}.get(
+            RULE_BY_ID[rule_id].field, format_value(r.value)
+        )
     if reader == "target_roles":
         from study.clean.fields.target_roles import assign_roles, value_pct
 
@@ -435,23 +461,27 @@ def _section4_example(rule_id: str, printed: str) -> object:
     import tempfile
 
     parts = re.split(r"(?:^|\s)(③|④|⑥|1-1)\s", " " + printed)
-    cells = {_EXAMPLE_ITEMS[k]: v.strip() for k, v in zip(parts[1::2], parts[2::2])}
+    cells = {_EXAMPLE_ITEMS[k]: v.strip() for k, v in zip(parts[1::2], parts[2::2], strict=True)}
     with tempfile.TemporaryDirectory() as folder:
         p = Path(folder) / "plan.txt"
         p.write_text(mini_plan(**cells), encoding="utf-8")
         result = clean_file(p)
-    assert ((result.corrections["rule"] == rule_id)).any(), result.corrections
+    assert (result.corrections["rule"] == rule_id).any(), result.corrections
     column = RULE_BY_ID[rule_id].field.split(",")[0].strip()
     return result.entities.iloc[0][column]
 
 
 #: Examples that describe a layout rather than a cell text a reader can be given.
-DESCRIPTIVE_EXAMPLES = {"meeting_same_as_above", "meeting_rows_in_form_order",
-                        # the form's default reading and a borrowed section-3 population: tested in tests/test_catchment.py
-                        RULES.catchment_default_whole, RULES.catchment_population_whole,
-                        RULES.catchment_population_from_area_item,
-                        # the target reader drops such numbers itself; role_of on them: tests/test_target_roles.py
-                        RULES.role_current_or_breakdown}
+DESCRIPTIVE_EXAMPLES = {
+    "meeting_same_as_above",
+    "meeting_rows_in_form_order",
+    # the form's default reading and a borrowed section-3 population: tested in tests/test_catchment.py
+    RULES.catchment_default_whole,
+    RULES.catchment_population_whole,
+    RULES.catchment_population_from_area_item,
+    # the target reader drops such numbers itself; role_of on them: tests/test_target_roles.py
+    RULES.role_current_or_breakdown,
+}
 
 
 @pytest.mark.parametrize("rule_id", sorted(set(RULE_BY_ID) - DESCRIPTIVE_EXAMPLES))

@@ -24,9 +24,13 @@ class ProbeParams(NotebookParams):
 
 PROBE_CELLS = [
     ("code", 'tag = "probe"', ["parameters"]),
-    ("code", "import os, sys\nfrom study.runner import context\n"
-             "context.record_results([context.result('kernel', 1, n=1, label=sys.executable, unit=os.environ.get('PYTHONHASHSEED', ''),"
-             " method=os.environ.get('STUDY_NOTEBOOK', ''))])\nprint(sys.executable)", []),
+    (
+        "code",
+        "import os, sys\nfrom study.runner import context\ncontext.record_results([context.result('kernel', 1, "
+        "n=1, label=sys.executable, unit=os.environ.get('PYTHONHASHSEED', ''), "
+        "method=os.environ.get('STUDY_NOTEBOOK', ''))])\nprint(sys.executable)",
+        [],
+    ),
 ]
 
 
@@ -36,8 +40,10 @@ def make_notebook(path: Path, cells) -> Path:
         c = nbformat.v4.new_code_cell(src) if kind == "code" else nbformat.v4.new_markdown_cell(src)
         c.metadata["tags"] = tags
         nb.cells.append(c)
-    nb.metadata = {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
-                   "language_info": {"name": "python"}}
+    nb.metadata = {
+        "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
+        "language_info": {"name": "python"},
+    }
     nbformat.write(nb, path)
     return path
 
@@ -59,9 +65,16 @@ def hijack(tmp_path, monkeypatch):
     for name in ("python3", "study-pinned"):
         d = jp / "kernels" / name
         d.mkdir(parents=True)
-        (d / "kernel.json").write_text(json.dumps({
-            "argv": ["/usr/bin/python3", "-m", "ipykernel_launcher", "-f", "{connection_file}"],
-            "display_name": "hijack", "language": "python"}), encoding="utf-8")
+        (d / "kernel.json").write_text(
+            json.dumps(
+                {
+                    "argv": ["/usr/bin/python3", "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+                    "display_name": "hijack",
+                    "language": "python",
+                }
+            ),
+            encoding="utf-8",
+        )
     monkeypatch.setenv("JUPYTER_PATH", str(jp))
     monkeypatch.setenv("JUPYTER_PREFER_ENV_PATH", "0")
     monkeypatch.setenv("JUPYTER_DATA_DIR", str(jp))

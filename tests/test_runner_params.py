@@ -36,7 +36,10 @@ def test_defaults_and_hash():
     ps = load_param_set(ROOT / "params" / "data_audit.yaml")
     (run,) = ps.runs
     assert run.values() == AuditParams().model_dump(mode="json")
-    assert len(ps.params_hash()) == 64 and ps.params_hash() == load_param_set(ROOT / "params" / "data_audit.yaml").params_hash()
+    assert (
+        len(ps.params_hash()) == 64
+        and ps.params_hash() == load_param_set(ROOT / "params" / "data_audit.yaml").params_hash()
+    )
     assert ps.params_hash() != load_param_set(ROOT / "params" / "data_audit_en.yaml").params_hash()
 
 
@@ -50,15 +53,25 @@ def test_typo_lists_valid_keys(tmp_path):
     assert "\n" not in msg
 
 
-@pytest.mark.parametrize("line, expected", [
-    ("bootstrap_draws: many", "parameter 'bootstrap_draws': input should be a valid integer, got 'many' (str); expected integer, 100 ≤ x ≤ 100000"),
-    ("bootstrap_draws: '200'", "input should be a valid integer, got '200' (str)"),
-    ("bootstrap_draws: 5", "input should be greater than or equal to 100, got 5 (int); expected integer, 100 ≤ x ≤ 100000"),
-    ("confidence: 1.5", "parameter 'confidence': input should be less than or equal to 0.999"),
-    ("include_prefectures: 'yes'", "parameter 'include_prefectures': input should be a valid boolean"),
-    ("label_language: fr", "parameter 'label_language': input should be 'ja' or 'en', got 'fr'"),
-    ("raw_path: data/raw/nope.txt", "parameter 'raw_path': file not found: data/raw/nope.txt"),
-])
+@pytest.mark.parametrize(
+    "line, expected",
+    [
+        (
+            "bootstrap_draws: many",
+            "parameter 'bootstrap_draws': input should be a valid integer, got 'many' "
+            "(str); expected integer, 100 ≤ x ≤ 100000",
+        ),
+        ("bootstrap_draws: '200'", "input should be a valid integer, got '200' (str)"),
+        (
+            "bootstrap_draws: 5",
+            "input should be greater than or equal to 100, got 5 (int); expected integer, 100 ≤ x ≤ 100000",
+        ),
+        ("confidence: 1.5", "parameter 'confidence': input should be less than or equal to 0.999"),
+        ("include_prefectures: 'yes'", "parameter 'include_prefectures': input should be a valid boolean"),
+        ("label_language: fr", "parameter 'label_language': input should be 'ja' or 'en', got 'fr'"),
+        ("raw_path: data/raw/nope.txt", "parameter 'raw_path': file not found: data/raw/nope.txt"),
+    ],
+)
 def test_wrong_type_range_or_missing_file(tmp_path, line, expected):
     p = write(tmp_path, f"notebook: 00_data_audit\nparameters:\n  {line}\n")
     with pytest.raises(ParamsError) as e:
@@ -72,15 +85,21 @@ def test_existing_raw_path_is_accepted(tmp_path):
     assert ps.input_files() == [ROOT / "data" / "raw" / "hokatsu_plans.txt"]
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("notebook: 00_data_audt\n", "unknown notebook '00_data_audt' (did you mean '00_data_audit'?); available notebooks: 00_data_audit"),
-    ("notebok: 00_data_audit\n", "unknown key 'notebok' (did you mean 'notebook'?)"),
-    ("title: x\n", "no 'notebook' key"),
-    ("notebook: 00_data_audit\nparameters: [1, 2]\n", "'parameters' of notebook 00_data_audit must be a mapping"),
-    ("notebook: [unclosed\n", "invalid YAML at line"),
-    ("- a\n- b\n", "expected a mapping"),
-    ("notebooks: []\n", "'notebooks' must be a non-empty list"),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "notebook: 00_data_audt\n",
+            "unknown notebook '00_data_audt' (did you mean '00_data_audit'?); available notebooks: 00_data_audit",
+        ),
+        ("notebok: 00_data_audit\n", "unknown key 'notebok' (did you mean 'notebook'?)"),
+        ("title: x\n", "no 'notebook' key"),
+        ("notebook: 00_data_audit\nparameters: [1, 2]\n", "'parameters' of notebook 00_data_audit must be a mapping"),
+        ("notebook: [unclosed\n", "invalid YAML at line"),
+        ("- a\n- b\n", "expected a mapping"),
+        ("notebooks: []\n", "'notebooks' must be a non-empty list"),
+    ],
+)
 def test_malformed_files(tmp_path, text, expected):
     with pytest.raises(ParamsError) as e:
         load_param_set(write(tmp_path, text))
@@ -109,7 +128,11 @@ def test_help_from_the_model():
     for d in describe(AuditParams):
         line = next(x for x in text.splitlines() if x.startswith(d.name + " "))
         assert d.type in line and json.dumps(d.default, ensure_ascii=False) in line and d.meaning in line
-    assert "integer, 100 ≤ x ≤ 100000" in text and "path to an existing file or null" in text and "one of 'ja', 'en'" in text
+    assert (
+        "integer, 100 ≤ x ≤ 100000" in text
+        and "path to an existing file or null" in text
+        and "one of 'ja', 'en'" in text
+    )
 
 
 def test_registry_matches_notebooks_folder():
@@ -126,7 +149,9 @@ def test_parameters_cell_holds_the_model_defaults(name):
     nb = nbformat.read(notebook_path(name), as_version=4)
     cells = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
     assert len(cells) == 1, "exactly one cell tagged 'parameters'"
-    assert cells[0].source == parameters_cell(get_model(name)), f"paste `study params {name} --cell` into the parameters cell"
+    assert cells[0].source == parameters_cell(get_model(name)), (
+        f"paste `study params {name} --cell` into the parameters cell"
+    )
 
 
 def test_cli_params(capsys):
@@ -158,7 +183,9 @@ def test_real_command_line_typo_exit_code(tmp_path):
     """The installed `study` command: exit 2, one line on stderr, no traceback."""
     p = write(tmp_path, "notebook: 00_data_audit\nparameters:\n  label_languages: en\n", name="typo.yaml")
     study = Path(sys.executable).parent / "study"
-    r = subprocess.run([str(study), "run", str(p), "--out", str(tmp_path / "out")], capture_output=True, text=True, timeout=120)
+    r = subprocess.run(
+        [str(study), "run", str(p), "--out", str(tmp_path / "out")], capture_output=True, text=True, timeout=120
+    )
     assert r.returncode == 2
     assert r.stdout == "" and "Traceback" not in r.stderr and len(r.stderr.strip().splitlines()) == 1
     assert "unknown parameter 'label_languages'" in r.stderr and "did you mean 'label_language'?" in r.stderr

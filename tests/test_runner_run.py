@@ -29,7 +29,14 @@ RUNS = {p.stem: [r.notebook for r in load_param_set(p).runs] for p in PARAMS}
 #: the parameter sets of the data audit (its outputs are checked in detail below)
 AUDIT = [p for p in PARAMS if RUNS[p.stem] == ["00_data_audit"]]
 FIGURES = ("cleaning_by_field", "missingness", "sample_vs_national")
-TABLES = ("glossary", "cleaning_summary", "corrections_by_rule_field", "issues_by_check_field", "missingness", "reference_comparison")
+TABLES = (
+    "glossary",
+    "cleaning_summary",
+    "corrections_by_rule_field",
+    "issues_by_check_field",
+    "missingness",
+    "reference_comparison",
+)
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +50,7 @@ def report(tmp_path_factory):
 
 @pytest.mark.slow  # real kernels: `make test-slow`
 def test_every_params_file_runs(report):
-    out, result, text = report
+    _, result, text = report
     assert result.exit_code == 0, text
     assert [o.name for o in result.outcomes] == [p.stem for p in PARAMS]
     assert all(o.status == "ok" for o in result.outcomes), text
@@ -55,8 +62,10 @@ def test_every_params_file_runs(report):
 def test_every_report_folder(report, name):
     out, _, _ = report
     folder = out / name
-    expected = sorted([f"{nb}.{ext}" for nb in RUNS[name] for ext in ("html", "ipynb")] +
-                      ["figures", "manifest.json", "results.json", "tables"])
+    expected = sorted(
+        [f"{nb}.{ext}" for nb in RUNS[name] for ext in ("html", "ipynb")]
+        + ["figures", "manifest.json", "results.json", "tables"]
+    )
     assert sorted(p.name for p in folder.iterdir()) == expected
     assert list((folder / "figures").glob("*.png")) and list((folder / "tables").glob("*.csv"))
     results = json.loads((folder / "results.json").read_text(encoding="utf-8"))
@@ -84,7 +93,7 @@ def test_report_folder(report, name):
         assert {"name", "estimate", "interval", "n"} <= set(r)
     w = by["welfare_median"]
     assert w["reference"] == 16.4 and w["interval"][0] <= w["estimate"] <= w["interval"][1] and w["n"] >= 56
-    assert by["n_entities"]["estimate"] == (63 if name == "data_audit_en" else 57)
+    assert by["n_entities"]["estimate"] == (63 if name == "data_audit_prefectures" else 57)
     m = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     assert m["status"] == "ok" and m["run"] == name
     assert m["parameters"]["00_data_audit"]["bootstrap_draws"] == 2000 and len(m["params_hash"]) == 64
@@ -101,7 +110,7 @@ def test_report_folder(report, name):
 @pytest.mark.slow  # real kernels: `make test-slow`
 def test_executed_notebook_has_no_glyph_warnings_or_errors(report):
     out, _, _ = report
-    for p, nb_name in [(p, nb) for p in PARAMS for nb in RUNS[p.stem]]:
+    for p, nb_name in [(q, nb) for q in PARAMS for nb in RUNS[q.stem]]:
         nb = nbformat.read(out / p.stem / f"{nb_name}.ipynb", as_version=4)
         for cell in nb.cells:
             for o in cell.get("outputs", []):
@@ -115,13 +124,17 @@ def test_executed_notebook_has_no_glyph_warnings_or_errors(report):
 def test_html_report(report):
     out, _, _ = report
     page = (out / "data_audit" / "00_data_audit.html").read_text(encoding="utf-8")
-    header = page[page.index('<header class="study-header"'):page.index("</header>")]
-    assert "<h2>Parameters</h2>" in header and "<code>bootstrap_draws</code>" in header and "<code>2000</code>" in header
+    header = page[page.index('<header class="study-header"') : page.index("</header>")]
+    assert (
+        "<h2>Parameters</h2>" in header and "<code>bootstrap_draws</code>" in header and "<code>2000</code>" in header
+    )
     assert "<h2>Reproduce</h2>" in header and "<code>study run params/data_audit.yaml" in header
     assert "データ監査" in header
     assert not re.search(r'<div class="[^"]*jp-InputArea-editor', page)  # code hidden by default
     assert len(re.findall(r'<img [^>]*src="data:image/png;base64,', page)) >= 3
-    assert not re.search(r"<(script|link)\b[^>]*(src|href)=\"?(https?:)?//", page), "a script or stylesheet from the network"
+    assert not re.search(r"<(script|link)\b[^>]*(src|href)=\"?(https?:)?//", page), (
+        "a script or stylesheet from the network"
+    )
     assert 'lang="ja"' in page[:300]
     assert 'lang="en"' in (out / "data_audit_en" / "00_data_audit.html").read_text(encoding="utf-8")[:300]
 
@@ -134,7 +147,15 @@ def test_index(report):
         for nb in RUNS[p.stem]:
             assert f'href="{p.stem}/{nb}.html"' in index
     assert index.count('<td class="ok">ok') == len(PARAMS)
-    assert "welfare_rate_permille" in index and "(n = 56)" in index
+    assert "median public-assistance rate (‰): 12.5 [" in index and "(n = 56)" in index  # in words, not column names
+    words = " ".join(re.findall(r'<ul class="results">(.*?)</ul>', index, re.S))
+    words += index[index.index('id="start-here"'):index.index("<h2>Runs</h2>")]
+    assert "welfare_rate_permille" not in words and not re.search(r"\b\d+(\.\d+)?[eE][-+]?\d+\b", words)
+    # the reader's order: data audit, then Q1–Q6; a start-here block; the study documents and the data page
+    order = [index.index(f'href="{run}/') for run in ("data_audit", "staffing", "targets", "typology", "robustness")]
+    assert order == sorted(order) and "Start here" in index
+    for page in ("study.html", "study.en.html", "data.html"):
+        assert f'href="{page}"' in index and (out / page).is_file()
     assert "<script" not in index
 
 
@@ -189,9 +210,16 @@ def failing(tmp_path):
     nb = nbformat.v4.new_notebook()
     p = nbformat.v4.new_code_cell("divisor = 0")
     p.metadata["tags"] = ["parameters"]
-    nb.cells = [nbformat.v4.new_markdown_cell("# Fails"), p, nbformat.v4.new_code_cell("x = 1\nraise ValueError(f'boom {1 / (divisor + 1)}')"),
-                nbformat.v4.new_code_cell("print('never')")]
-    nb.metadata = {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}, "language_info": {"name": "python"}}
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("# Fails"),
+        p,
+        nbformat.v4.new_code_cell("x = 1\nraise ValueError(f'boom {1 / (divisor + 1)}')"),
+        nbformat.v4.new_code_cell("print('never')"),
+    ]
+    nb.metadata = {
+        "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
+        "language_info": {"name": "python"},
+    }
     path = tmp_path / "zz_fail.ipynb"
     nbformat.write(nb, path)
     registry.register("zz_fail", FailParams, path)
@@ -229,7 +257,10 @@ def test_report_keeps_going_past_a_failure(report, failing, tmp_path):
     res = run_report(out, jobs=2, files=[failing, invalid, *PARAMS], stream=buf, progress=False)
     status = {o.name: o.status for o in res.outcomes}
     assert status.pop("failing") == "failed" and status.pop("typo") == "invalid"
-    assert set(status) == {p.stem for p in PARAMS} and set(status.values()) <= {"skipped", "ok"}  # (ok if inputs changed meanwhile)
+    assert set(status) == {p.stem for p in PARAMS} and set(status.values()) <= {
+        "skipped",
+        "ok",
+    }  # (ok if inputs changed meanwhile)
     assert res.exit_code == 1
     text = buf.getvalue()
     assert "failing: zz_fail.ipynb: cell In [3] raised ValueError" in text and "partial executed notebook" in text
@@ -264,10 +295,16 @@ def test_bad_raw_inputs(tmp_path, capsys):
 def test_killed_run_leaves_nothing_that_looks_complete(tmp_path):
     out = tmp_path / "reports"
     study = Path(sys.executable).parent / "study"
-    proc = subprocess.Popen([str(study), "run", str(ROOT / "params" / "data_audit.yaml"), "--out", str(out)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    proc = subprocess.Popen(
+        [str(study), "run", str(ROOT / "params" / "data_audit.yaml"), "--out", str(out)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     # the event: the kernel of the run has started (its log file exists in the run's temporary folder)
-    assert wait_for(lambda: proc.poll() is not None or any(out.glob(".tmp-data_audit-*/.00_data_audit.kernel.log")), 300)
+    assert wait_for(
+        lambda: proc.poll() is not None or any(out.glob(".tmp-data_audit-*/.00_data_audit.kernel.log")), 300
+    )
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait(timeout=30)
     left = sorted(p.name for p in out.iterdir())

@@ -22,12 +22,22 @@ NOT_SINGLE = {
     "遠野市": ("per_site", 3, "地区センター(公民館) 3箇所", 1066),
     "郡山市": ("per_site", 3, "2か所各2人", 2184),
     "那珂川町": ("per_site", 3, "東部福祉相談センター・中央福祉相談センター・西部福祉相談センター", 3349),
-    "松戸市": ("per_site", 4, "ア地域包括支援センター(明第1、小金原、五香松飛台) イ在宅医療・介護連携支援センター", 3899),
+    "松戸市": (
+        "per_site",
+        4,
+        "ア地域包括支援センター(明第1、小金原、五香松飛台) イ在宅医療・介護連携支援センター",
+        3899,
+    ),
     "千葉市": ("per_site", 6, "各区1名", 4135),
     "江戸川区": ("per_site", 9, "各なごみの家1名", 4614),
     "豊島区": ("per_site", 10, "豊島区民社会福祉協議会(CSW)、高齢者対策支援室", 4735),
     "狛江市": ("per_site", 2, "狛江市福祉相談課及び狛江市社会福祉協議会", 5077),
-    "藤沢市": ("per_site", 2, "直営: 藤沢市福祉健康部地域包括ケアシステム推進室 委託: 社会福祉法人藤沢市社会福祉協議会", 5260),
+    "藤沢市": (
+        "per_site",
+        2,
+        "直営: 藤沢市福祉健康部地域包括ケアシステム推進室 委託: 社会福祉法人藤沢市社会福祉協議会",
+        5260,
+    ),
     "盛岡市": ("designated_existing", 19, "兼任 19 人", 1431),
     "ひたちなか市": ("designated_existing", None, "相談支援包括化推進員を第2層地域福祉コーディネーターが兼任", 2422),
     "世田谷区": ("designated_existing", 28, "各地域包括支援センターの既存業務に追加", 4386),
@@ -91,7 +101,9 @@ def test_designation_fills_concurrent(entity):
 
 def test_design_is_logged_with_provenance(bundled):
     c, p, i = bundled.corrections, bundled.provenance, bundled.issues
-    assert set(c.loc[c["field"] == "staffing_design", "rule"]) <= {r.id for r in RULE_ROWS if r.reader == "staffing_design"}
+    assert set(c.loc[c["field"] == "staffing_design", "rule"]) <= {
+        r.id for r in RULE_ROWS if r.reader == "staffing_design"
+    }
     sumida = bundled.entities.loc[bundled.entities["municipality"] == "墨田区", "entity_id"].iloc[0]
     assert ((i["entity_id"] == sumida) & (i["field"] == "staffing_design") & (i["check"] == "two_readings")).any()
     assert {"staffing_design", "staffing_design_evidence", "staffing_design_line", "staff_sites"} <= set(p["field"])
@@ -103,27 +115,33 @@ def test_design_is_logged_with_provenance(bundled):
 # --- the list counter -------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("text, n, exhaustive", [
-    ("A センター、B センター、C センター", 3, True),
-    ("A課及びB協議会", 2, True),
-    ("ア地域包括支援センター(北、南) イ在宅医療支援センター", 3, True),
-    ("・障がい(法人A, 法人B) ・子ども(法人C)", 3, True),
-    ("直営: 市福祉課 委託: 社会福祉協議会", 2, True),
-    ("東部センター・中央センター・西部センター", 3, True),
-    ("社会福祉協議会・「まるごと相談」窓口", 1, True),
-    ("相談窓口(地域包括支援センター、相談支援事業所と併設)", 1, True),
-    ("種類:健康・福祉・子育て等の総合窓口 名称:町総合サポートセンター", 1, True),
-    ("市福祉課、社会福祉協議会、地域包括支援センター等", 3, False),
-])
+@pytest.mark.parametrize(
+    "text, n, exhaustive",
+    [
+        ("A センター、B センター、C センター", 3, True),
+        ("A課及びB協議会", 2, True),
+        ("ア地域包括支援センター(北、南) イ在宅医療支援センター", 3, True),
+        ("・障がい(法人A, 法人B) ・子ども(法人C)", 3, True),
+        ("直営: 市福祉課 委託: 社会福祉協議会", 2, True),
+        ("東部センター・中央センター・西部センター", 3, True),
+        ("社会福祉協議会・「まるごと相談」窓口", 1, True),
+        ("相談窓口(地域包括支援センター、相談支援事業所と併設)", 1, True),
+        ("種類:健康・福祉・子育て等の総合窓口 名称:町総合サポートセンター", 1, True),
+        ("市福祉課、社会福祉協議会、地域包括支援センター等", 3, False),
+    ],
+)
 def test_count_bodies(text, n, exhaustive):
     assert count_bodies(text) == (n, exhaustive)
 
 
 # --- rephrased plans ---------------------------------------------------------------------------------------
 
+
 def plan(staff: str, body: str = "町社会福祉協議会", background: str = "社会福祉士", sentence: str = "") -> str:
     """A one-entity plan with section 1-1 (3 地域包括支援センター) and section 4 items ③④⑤⑥."""
-    return mini_plan(staff=staff, body=body, background=background, sentence=sentence, hokatsu="直営：3 か所，委託：0 か所")
+    return mini_plan(
+        staff=staff, body=body, background=background, sentence=sentence, hokatsu="直営：3 か所，委託：0 か所"
+    )
 
 
 def design(tmp_path: Path, **kw: str):
@@ -133,31 +151,48 @@ def design(tmp_path: Path, **kw: str):
     return r.entities.iloc[0], r
 
 
-@pytest.mark.parametrize("kw, expected, sites", [
-    ({"staff": "3人(各センターに1名)", "body": "地域包括支援センター"}, "per_site", 3),
-    ({"staff": "4人(1拠点1名)", "body": "東拠点、西拠点、南拠点、北拠点"}, "per_site", 4),
-    ({"staff": "5人(中学校区ごとに1人)", "body": "各中学校区"}, "per_site", None),
-    ({"staff": "3か所各2人", "body": "福祉相談窓口"}, "per_site", 3),
-    ({"staff": "6人", "body": "福祉まるごと相談窓口 3箇所"}, "per_site", 3),
-    ({"staff": "6人", "body": "A地区センター、B地区センター"}, "per_site", 2),
-    ({"staff": "4人", "body": "コミュニティ(小学校区)"}, "per_site", None),
-    ({"staff": "2人", "body": "町福祉課", "sentence": "相談支援包括化推進員を各地区に配置する。"}, "per_site", None),
-    ({"staff": "4人(各2人)", "body": "東センター・西センター"}, "per_site", 2),
-    ({"staff": "10人(兼任 10人)", "body": "A法人、B法人、C協議会"}, "designated_existing", 3),
-    ({"staff": "6人", "body": "各地域包括支援センター", "background": "地域包括支援センターの職員が兼務する"},
-     "designated_existing", 3),
-    ({"staff": "6人(既存業務に追加して対応)", "body": "A センター、B センター"}, "designated_existing", 2),
-    ({"staff": "2人(兼務)", "body": "町社会福祉協議会"}, "single_team", 1),
-    ({"staff": "2人", "body": "町社会福祉協議会 相談係"}, "single_team", 1),
-    ({"staff": "3拠点に1名配置", "body": "地域福祉拠点"}, "unclear", None),
-    ({"staff": "3箇所に1名ずつ", "body": "福祉相談窓口"}, "per_site", 3),
-    ({"staff": "5人", "body": "市内3センター"}, "per_site", 3),
-    ({"staff": "5人", "body": "地域包括支援センター(5か所)"}, "per_site", 5),
-    ({"staff": "5人(うち兼務4人)", "body": "A法人、B法人"}, "designated_existing", 2),
-    ({"staff": "4人", "body": "A課、Bセンター", "sentence": "各機関の相談員を相談支援包括化推進員として指定する。"},
-     "designated_existing", 2),
-    ({"staff": "3人(併任)", "body": "A課、Bセンター、C協議会"}, "designated_existing", 3),
-])
+@pytest.mark.parametrize(
+    "kw, expected, sites",
+    [
+        ({"staff": "3人(各センターに1名)", "body": "地域包括支援センター"}, "per_site", 3),
+        ({"staff": "4人(1拠点1名)", "body": "東拠点、西拠点、南拠点、北拠点"}, "per_site", 4),
+        ({"staff": "5人(中学校区ごとに1人)", "body": "各中学校区"}, "per_site", None),
+        ({"staff": "3か所各2人", "body": "福祉相談窓口"}, "per_site", 3),
+        ({"staff": "6人", "body": "福祉まるごと相談窓口 3箇所"}, "per_site", 3),
+        ({"staff": "6人", "body": "A地区センター、B地区センター"}, "per_site", 2),
+        ({"staff": "4人", "body": "コミュニティ(小学校区)"}, "per_site", None),
+        (
+            {"staff": "2人", "body": "町福祉課", "sentence": "相談支援包括化推進員を各地区に配置する。"},
+            "per_site",
+            None,
+        ),
+        ({"staff": "4人(各2人)", "body": "東センター・西センター"}, "per_site", 2),
+        ({"staff": "10人(兼任 10人)", "body": "A法人、B法人、C協議会"}, "designated_existing", 3),
+        (
+            {"staff": "6人", "body": "各地域包括支援センター", "background": "地域包括支援センターの職員が兼務する"},
+            "designated_existing",
+            3,
+        ),
+        ({"staff": "6人(既存業務に追加して対応)", "body": "A センター、B センター"}, "designated_existing", 2),
+        ({"staff": "2人(兼務)", "body": "町社会福祉協議会"}, "single_team", 1),
+        ({"staff": "2人", "body": "町社会福祉協議会 相談係"}, "single_team", 1),
+        ({"staff": "3拠点に1名配置", "body": "地域福祉拠点"}, "unclear", None),
+        ({"staff": "3箇所に1名ずつ", "body": "福祉相談窓口"}, "per_site", 3),
+        ({"staff": "5人", "body": "市内3センター"}, "per_site", 3),
+        ({"staff": "5人", "body": "地域包括支援センター(5か所)"}, "per_site", 5),
+        ({"staff": "5人(うち兼務4人)", "body": "A法人、B法人"}, "designated_existing", 2),
+        (
+            {
+                "staff": "4人",
+                "body": "A課、Bセンター",
+                "sentence": "各機関の相談員を相談支援包括化推進員として指定する。",
+            },
+            "designated_existing",
+            2,
+        ),
+        ({"staff": "3人(併任)", "body": "A課、Bセンター、C協議会"}, "designated_existing", 3),
+    ],
+)
 def test_rephrased_variants(tmp_path, kw, expected, sites):
     row, result = design(tmp_path, **kw)
     assert row["staffing_design"] == expected, row["staffing_design_evidence"]
@@ -170,8 +205,12 @@ def test_rephrased_variants(tmp_path, kw, expected, sites):
 
 
 def test_variant_designation_fills_concurrent(tmp_path):
-    row, _ = design(tmp_path, staff="5人", body="A センター、B センター",
-                    sentence="相談支援包括化推進員(各センターの相談員が兼務)を配置する。")
+    row, _ = design(
+        tmp_path,
+        staff="5人",
+        body="A センター、B センター",
+        sentence="相談支援包括化推進員(各センターの相談員が兼務)を配置する。",
+    )
     assert row["staffing_design"] == "designated_existing"
     assert (row["staff_concurrent"], row["staff_dedicated"]) == (5, 0)
 

@@ -20,9 +20,15 @@ BASIC_ROWS = [
     "生活困窮者自立相談支援事業\t北海道委託：1 か所 (NPO)",
 ]
 EXPECTED = {
-    "population": "3,004 (人)", "households": "1,492 (世帯)", "aging_rate_pct": "35.2 (%)",
-    "welfare_rate_permille": "13.8 (‰)", "area_km2": "231.49 (k m ²)", "community_org_rate_pct": "81.8(%)",
-    "elementary_schools": "1(校)", "junior_high_schools": "1(校)", "hokatsu": "委託:1 か所 (社協)",
+    "population": "3,004 (人)",
+    "households": "1,492 (世帯)",
+    "aging_rate_pct": "35.2 (%)",
+    "welfare_rate_permille": "13.8 (‰)",
+    "area_km2": "231.49 (k m ²)",
+    "community_org_rate_pct": "81.8(%)",
+    "elementary_schools": "1(校)",
+    "junior_high_schools": "1(校)",
+    "hokatsu": "委託:1 か所 (社協)",
     "konkyu": "北海道委託:1 か所 (NPO)",
 }
 
@@ -45,9 +51,11 @@ def test_basic_fields_do_not_depend_on_row_order(seed):
 
 
 def test_basic_fields_from_an_html_table():
-    html = "<table>" + "".join(
-        "<tr>" + "".join(f"<td>{cell}</td>" for cell in row.split("\t")) + "</tr>" for row in BASIC_ROWS
-    ) + "</table>"
+    html = (
+        "<table>"
+        + "".join("<tr>" + "".join(f"<td>{cell}</td>" for cell in row.split("\t")) + "</tr>" for row in BASIC_ROWS)
+        + "</table>"
+    )
     got = {k: v.text for k, v in raw_fields(_lines([html])).items()}
     assert got == EXPECTED
 
@@ -59,8 +67,13 @@ def test_value_on_the_next_line():
 
 def test_wrapped_marks_line():
     header = Line(1, "都道府県名\t大阪府\t市区町村名\t堺市")
-    body = [header, Line(2, "実施事業※\t地域力強化推進事業\t多機関の協働による"), Line(3, "包括的支援体制構築事業\t○ 都道府県事業"),
-            Line(4, ""), Line(5, "1. 自治体の基本情報等")]
+    body = [
+        header,
+        Line(2, "実施事業※\t地域力強化推進事業\t多機関の協働による"),
+        Line(3, "包括的支援体制構築事業\t○ 都道府県事業"),
+        Line(4, ""),
+        Line(5, "1. 自治体の基本情報等"),
+    ]
     marks = read_marks(Block(header, "大阪府", "堺市", body))
     assert (marks.chiikiryoku, marks.takikan, marks.prefectural) == (False, True, False)
 
@@ -74,8 +87,8 @@ def test_shortened_and_wrapped_staff_labels():
 
 def test_continuation_header_is_folded_into_the_entity():
     text = (
-        "都道府県名\t岩手県\t市区町村名\t遠野市\n実施事業※\t地域力強化推進事業\t○\n1-1. 自治体の基本情報\n人口\t26,899 (人)\n"
-        "都道府県名\t岩手県\t市区町村名\t遠野市\n地域力強化事業 実施団体名\t遠野市\n"
+        "都道府県名\t岩手県\t市区町村名\t遠野市\n実施事業※\t地域力強化推進事業\t○\n1-1. 自治体の基本情報\n人口\t26,899 "
+        "(人)\n都道府県名\t岩手県\t市区町村名\t遠野市\n地域力強化事業 実施団体名\t遠野市\n"
     )
     blocks = split_blocks(tuple(text.split("\n")))
     assert len(blocks) == 1 and [line.no for line in blocks[0].continuation][:2] == [5, 6]

@@ -11,41 +11,45 @@ from study.clean.fields.targets import read_targets
 
 def roles(text: str) -> list[tuple[float, str, str, bool]]:
     readings, _ = read_targets(text)
-    return [(r.value, r.unit, ro.role, ro.increase) for r, ro in zip(readings, assign_roles(text, readings))]
+    return [
+        (r.value, r.unit, ro.role, ro.increase) for r, ro in zip(readings, assign_roles(text, readings), strict=True)
+    ]
 
 
-@pytest.mark.parametrize("text, expected", [
-    # capacity: the size of a course, not a number to reach
-    ("福祉カレッジの開催回数 13 回(定員 15 名)", [(13, "回", "target", False), (15, "名", "capacity", False)]),
-    ("養成講座を年2回開催する。定員は各30名。", [(2, "回", "target", False), (30, "名", "capacity", False)]),
-    ("初回の講座の定員は25名", [(25, "名", "capacity", False)]),
-    # increment beside an absolute target; a target stated only as an increase
-    ("協会員を40名(10名増)にする", [(40, "名", "target", False), (10, "名", "increment", False)]),
-    ("相談件数 30件(前年度比約50%増)", [(30, "件", "target", False), (50, "%", "increment", False)]),
-    ("サポーターを60人(前年比15人増)とする", [(60, "人", "target", False), (15, "人", "increment", False)]),
-    ("相談件数を20%増やす", [(20, "%", "target", True)]),
-    ("サポーターを10名増の50名にする", [(10, "名", "increment", False), (50, "名", "target", False)]),
-    ("定員:各回20名の講座を3回開く", [(20, "名", "capacity", False), (3, "回", "target", False)]),
-    ("3地区で各2回開催する", [(3, "地区", "scope", False), (2, "回", "target", False)]),
-    ("協力員増員(30 人増)", [(30, "人", "target", True)]),
-    ("通いの場が地域に 1つ増える", [(1, "つ", "target", True)]),
-    # scope: the area an activity covers
-    ("防災に関する学習(4地区) 80名", [(4, "地区", "scope", False), (80, "名", "target", False)]),
-    ("見守り活動の研修(3 圏域で)", [(3, "圏域", "scope", False)]),
-    ("ふれあいサロンの開催 66 地区部会 4,404 回", [(66, "地区", "scope", False), (4404, "回", "target", False)]),
-    ("全28地区でマップを作成する", [(28, "地区", "scope", False)]),
-    ("全 12 中学校区で座談会を開く", [(12, "中学校区", "scope", False)]),
-    ("全ての自治会で見守りに取り組む。98自治会。", [(98, "自治会", "scope", False)]),
-    ("15圏域の地域ケア推進会議において議論する", [(15, "圏域", "scope", False)]),
-    ("調査をした約100名の該当者に再調査を行う", [(100, "名", "scope", False)]),
-    # not scope: a new area to reach is a target
-    ("地域支え合い活動 新規 6 地区", [(6, "地区", "target", False)]),
-    ("市内8地区(中学校区)への協議体の設置", [(8, "地区", "target", False)]),
-    ("拠点の整備数:10地区", [(10, "地区", "target", False)]),
-    # the reader leaves a current value in a bracket out altogether
-    ("居場所 12か所(現在 8か所)", [(12, "か所", "target", False)]),
-])
-
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # capacity: the size of a course, not a number to reach
+        ("福祉カレッジの開催回数 13 回(定員 15 名)", [(13, "回", "target", False), (15, "名", "capacity", False)]),
+        ("養成講座を年2回開催する。定員は各30名。", [(2, "回", "target", False), (30, "名", "capacity", False)]),
+        ("初回の講座の定員は25名", [(25, "名", "capacity", False)]),
+        # increment beside an absolute target; a target stated only as an increase
+        ("協会員を40名(10名増)にする", [(40, "名", "target", False), (10, "名", "increment", False)]),
+        ("相談件数 30件(前年度比約50%増)", [(30, "件", "target", False), (50, "%", "increment", False)]),
+        ("サポーターを60人(前年比15人増)とする", [(60, "人", "target", False), (15, "人", "increment", False)]),
+        ("相談件数を20%増やす", [(20, "%", "target", True)]),
+        ("サポーターを10名増の50名にする", [(10, "名", "increment", False), (50, "名", "target", False)]),
+        ("定員:各回20名の講座を3回開く", [(20, "名", "capacity", False), (3, "回", "target", False)]),
+        ("3地区で各2回開催する", [(3, "地区", "scope", False), (2, "回", "target", False)]),
+        ("協力員増員(30 人増)", [(30, "人", "target", True)]),
+        ("通いの場が地域に 1つ増える", [(1, "つ", "target", True)]),
+        # scope: the area an activity covers
+        ("防災に関する学習(4地区) 80名", [(4, "地区", "scope", False), (80, "名", "target", False)]),
+        ("見守り活動の研修(3 圏域で)", [(3, "圏域", "scope", False)]),
+        ("ふれあいサロンの開催 66 地区部会 4,404 回", [(66, "地区", "scope", False), (4404, "回", "target", False)]),
+        ("全28地区でマップを作成する", [(28, "地区", "scope", False)]),
+        ("全 12 中学校区で座談会を開く", [(12, "中学校区", "scope", False)]),
+        ("全ての自治会で見守りに取り組む。98自治会。", [(98, "自治会", "scope", False)]),
+        ("15圏域の地域ケア推進会議において議論する", [(15, "圏域", "scope", False)]),
+        ("調査をした約100名の該当者に再調査を行う", [(100, "名", "scope", False)]),
+        # not scope: a new area to reach is a target
+        ("地域支え合い活動 新規 6 地区", [(6, "地区", "target", False)]),
+        ("市内8地区(中学校区)への協議体の設置", [(8, "地区", "target", False)]),
+        ("拠点の整備数:10地区", [(10, "地区", "target", False)]),
+        # the reader leaves a current value in a bracket out altogether
+        ("居場所 12か所(現在 8か所)", [(12, "か所", "target", False)]),
+    ],
+)
 def test_roles_on_rephrased_sentences(text, expected):
     assert roles(text) == [(float(v), u, r, inc) for v, u, r, inc in expected]
 
@@ -57,10 +61,13 @@ class _Q:
         self.unit = unit
 
 
-@pytest.mark.parametrize("text, number, unit, role", [
-    ("居場所 12か所(現在 8か所)", "8", "か所", "current"),
-    ("相談件数 50件(うち新規 20件)", "20", "件", "breakdown"),
-])
+@pytest.mark.parametrize(
+    "text, number, unit, role",
+    [
+        ("居場所 12か所(現在 8か所)", "8", "か所", "current"),
+        ("相談件数 50件(うち新規 20件)", "20", "件", "breakdown"),
+    ],
+)
 def test_current_and_breakdown_in_a_bracket_after_a_target(text, number, unit, role):
     """Where the reader keeps such a number (it normally drops it), its role is current / breakdown."""
     from study.clean.fields.target_roles import role_of
@@ -94,29 +101,34 @@ def targets(bundled, entity):
 
 
 def _row(t, name, value, unit, contains=""):
-    rows = t[(t["name"] == name) & (t["value"] == value) & (t["unit"] == unit) & t["raw"].str.contains(contains, regex=False)]
+    rows = t[
+        (t["name"] == name) & (t["value"] == value) & (t["unit"] == unit) & t["raw"].str.contains(contains, regex=False)
+    ]
     assert len(rows) >= 1, (name, value, unit)
     return rows.iloc[0]
 
 
-@pytest.mark.parametrize("name, value, unit, contains, role, kind", [
-    ("市貝町", 4, "地区", "防災に関する学習(4地区)", "scope", None),
-    ("千葉市", 66, "地区", "66 地区部会 4,404 回", "scope", None),
-    ("千葉市", 4404, "回", "66 地区部会 4,404 回", "target", None),
-    ("千葉市", 6, "地区", "新規 6 地区", "target", None),
-    ("涌谷町", 39, "行政区", "全行政区(39行政区)", "scope", None),
-    ("那須烏山市", 98, "自治会", "98自治会", "scope", None),
-    ("松戸市", 15, "圏域", "15圏域の地域ケア推進会議において", "scope", None),
-    ("狛江市", 15, "名", "(定員 15 名)", "capacity", None),
-    ("狛江市", 13, "回", "福祉カレッジの開催回数 13 回", "target", None),
-    ("国立市", 25, "名", "定員は25名", "capacity", None),
-    ("栃木市", 40, "名", "協会員を40名(10名増)", "target", None),
-    ("栃木市", 10, "名", "協会員を40名(10名増)", "increment", None),
-    ("石巻市", 50, "%", "前年度比約50%増", "increment", None),
-    ("東海村", 30, "人", "ふれあい協力員増員(30 人増)", "target", "increase"),
-    ("広尾町", 10, "%", "(10%増)", "target", "increase"),
-    ("世田谷区", 1, "つ", "全地区で一以上実施する", "target", "places_hubs"),
-])
+@pytest.mark.parametrize(
+    "name, value, unit, contains, role, kind",
+    [
+        ("市貝町", 4, "地区", "防災に関する学習(4地区)", "scope", None),
+        ("千葉市", 66, "地区", "66 地区部会 4,404 回", "scope", None),
+        ("千葉市", 4404, "回", "66 地区部会 4,404 回", "target", None),
+        ("千葉市", 6, "地区", "新規 6 地区", "target", None),
+        ("涌谷町", 39, "行政区", "全行政区(39行政区)", "scope", None),
+        ("那須烏山市", 98, "自治会", "98自治会", "scope", None),
+        ("松戸市", 15, "圏域", "15圏域の地域ケア推進会議において", "scope", None),
+        ("狛江市", 15, "名", "(定員 15 名)", "capacity", None),
+        ("狛江市", 13, "回", "福祉カレッジの開催回数 13 回", "target", None),
+        ("国立市", 25, "名", "定員は25名", "capacity", None),
+        ("栃木市", 40, "名", "協会員を40名(10名増)", "target", None),
+        ("栃木市", 10, "名", "協会員を40名(10名増)", "increment", None),
+        ("石巻市", 50, "%", "前年度比約50%増", "increment", None),
+        ("東海村", 30, "人", "ふれあい協力員増員(30 人増)", "target", "increase"),
+        ("広尾町", 10, "%", "(10%増)", "target", "increase"),
+        ("世田谷区", 1, "つ", "全地区で一以上実施する", "target", "places_hubs"),
+    ],
+)
 def test_roles_on_the_real_file(targets, name, value, unit, contains, role, kind):
     r = _row(targets, name, value, unit, contains)
     assert r["role"] == role
@@ -154,7 +166,10 @@ def test_entity_counts_count_targets_only(bundled):
     for eid, n in e["n_quantified_targets"].items():
         assert n == counts.get(eid, 0), eid
     # 市貝町: 4地区 and 約100名 are scope, 11 numbers but 9 targets
-    assert e.loc[e["municipality"] == "市貝町", "n_quantified_targets"].iloc[0] == (t[(t["entity_id"] == "093441")]["is_target"]).sum()
+    assert (
+        e.loc[e["municipality"] == "市貝町", "n_quantified_targets"].iloc[0]
+        == (t[(t["entity_id"] == "093441")]["is_target"]).sum()
+    )
 
 
 def test_hand_read_census():

@@ -67,19 +67,47 @@ def one(extracted, key: str, value: float, item: str | None = None) -> dict:
 
 def test_columns_in_order():
     assert [c.name for c in T().TARGET_TABLE] == [
-        "entity_id", "project", "item", "source_line", "raw", "value", "value_low", "value_high", "unit", "kind",
-        "target_group", "period", "annual_value", "qualifier", "is_target", "role", "value_pct",
+        "entity_id",
+        "project",
+        "item",
+        "source_line",
+        "raw",
+        "value",
+        "value_low",
+        "value_high",
+        "unit",
+        "kind",
+        "target_group",
+        "period",
+        "annual_value",
+        "qualifier",
+        "is_target",
+        "role",
+        "value_pct",
     ]
     spec = {c.name: c for c in T().TARGET_TABLE}
     assert spec["project"].enum == ("chiikiryoku", "takikan", "prefectural")
-    assert set(spec["kind"].enum) == {"consultations", "cases_plans", "participants", "volunteers_supporters", "places_hubs",
-                                      "meetings", "rate_percent", "other", "increase"}
+    assert set(spec["kind"].enum) == {
+        "consultations",
+        "cases_plans",
+        "participants",
+        "volunteers_supporters",
+        "places_hubs",
+        "meetings",
+        "rate_percent",
+        "other",
+        "increase",
+    }
     assert set(spec["target_group"].enum) == {"outcome", "activity", "other"}
     assert set(spec["period"].enum) == {"per_month", "per_year", "per_week", "total", "by_year", "none"}
     assert set(spec["qualifier"].enum) == {"以上", "程度", "約", "以内", ""}
     assert all(c.label_ja and c.description for c in T().TARGET_TABLE + T().SUMMARY_COLUMNS)
     assert [c.name for c in T().SUMMARY_COLUMNS] == [
-        "n_quantified_targets", "has_quantified_target", "n_outcome_targets", "n_activity_targets", "has_outcome_target",
+        "n_quantified_targets",
+        "has_quantified_target",
+        "n_outcome_targets",
+        "n_activity_targets",
+        "has_outcome_target",
     ]
 
 
@@ -104,10 +132,18 @@ def test_every_row_fits_the_column_specs(extracted):
                     assert v >= c.minimum, (c.name, v)
             assert r["value_low"] <= r["value_high"] and r["value"] == r["value_low"]
             assert r["is_target"] is (r["role"] == "target")
-            assert (r["annual_value"] is None) == (r["period"] not in ("per_month", "per_year", "per_week") or r["unit"] in ("%", "割"))
-            assert r["target_group"] == {"consultations": "outcome", "cases_plans": "outcome", "participants": "activity",
-                                         "volunteers_supporters": "activity", "places_hubs": "activity", "meetings": "activity",
-                                         "other": "other"}.get(r["kind"], r["target_group"])
+            assert (r["annual_value"] is None) == (
+                r["period"] not in ("per_month", "per_year", "per_week") or r["unit"] in ("%", "割")
+            )
+            assert r["target_group"] == {
+                "consultations": "outcome",
+                "cases_plans": "outcome",
+                "participants": "activity",
+                "volunteers_supporters": "activity",
+                "places_hubs": "activity",
+                "meetings": "activity",
+                "other": "other",
+            }.get(r["kind"], r["target_group"])
     assert n > 200
 
 
@@ -145,7 +181,10 @@ def test_misnumbered_and_html_headings(blocks):
     fujisawa = {t.item: t for t in T().target_texts(by["神奈川県藤沢市"])}
     assert fujisawa["4⑧"].heading_line == 5269  # ⑨ 事業の成果目標
     koriyama = {t.item: t for t in T().target_texts(by["福島県郡山市"])}
-    assert {koriyama["3ア"].heading_line, koriyama["3イ"].heading_line} == {2161, 2173}  # <p>事業の成果目標</p> <p>…</p>
+    assert {koriyama["3ア"].heading_line, koriyama["3イ"].heading_line} == {
+        2161,
+        2173,
+    }  # <p>事業の成果目標</p> <p>…</p>
     assert koriyama["3ア"].cells[0].text.startswith("協力員の委嘱")
 
 
@@ -153,7 +192,8 @@ def test_misnumbered_and_html_headings(blocks):
 
 
 def test_moseushi_html_table_not_counted_twice(extracted):
-    # line 555 (HTML <td>) and line 570 (text copy): 研修会の参加者数:200人 ; line 587: 相談件数:120件 解決数:100件 …20件
+    # line 555 (HTML <td>) and line 570 (text copy): 研修会の参加者数:200人 ;
+    # line 587: 相談件数:120件 解決数:100件 …20件
     assert values(extracted, "北海道妹背牛町", "3ア") == [200]
     r = one(extracted, "北海道妹背牛町", 200)
     assert (r["unit"], r["kind"], r["target_group"]) == ("人", "participants", "activity")
@@ -168,7 +208,12 @@ def test_tono_breakdown_is_not_a_target(extracted):
     for item in ("3イ", "4⑧"):
         assert values(extracted, "岩手県遠野市", item) == [450, 20]
         r450 = one(extracted, "岩手県遠野市", 450, item)
-        assert (r450["unit"], r450["period"], r450["annual_value"], r450["kind"]) == ("件", "per_year", 450, "consultations")
+        assert (r450["unit"], r450["period"], r450["annual_value"], r450["kind"]) == (
+            "件",
+            "per_year",
+            450,
+            "consultations",
+        )
         r20 = one(extracted, "岩手県遠野市", 20, item)
         assert (r20["kind"], r20["target_group"]) == ("cases_plans", "outcome")
     assert sorted(values(extracted, "岩手県遠野市")) == [20, 20, 450, 450]
@@ -208,7 +253,8 @@ def test_sumida_results_are_not_targets(extracted):
     # line 4248: 相談件数実績(平成31年4月～令和元年9月):175件 ; line 4276: 相談件数実績(…) 148件
     vals = values(extracted, "東京都墨田区")
     assert 175 not in vals and 148 not in vals
-    # line 4232 (HTML): 拠点の参加者数(①キラキラ茶家 1,200名、②ガランドール 1,500名)、研修参加者数 150名、ボランティア参加者数(①50名②70名)
+    # line 4232 (HTML): 拠点の参加者数(①キラキラ茶家 1,200名、②ガランドール 1,500名)、研修参加者数 150名、
+    # ボランティア参加者数(①50名②70名)
     assert values(extracted, "東京都墨田区", "3ア") == [1200, 1500, 150, 50, 70]
     assert one(extracted, "東京都墨田区", 70)["kind"] == "volunteers_supporters"
 
@@ -304,11 +350,21 @@ def test_other_readings(extracted):
 
 def test_summary(extracted):
     s = T().summarize(rows(extracted, "北海道妹背牛町"))
-    assert s == {"n_quantified_targets": 4, "has_quantified_target": True, "n_outcome_targets": 3,
-                 "n_activity_targets": 1, "has_outcome_target": True}
+    assert s == {
+        "n_quantified_targets": 4,
+        "has_quantified_target": True,
+        "n_outcome_targets": 3,
+        "n_activity_targets": 1,
+        "has_outcome_target": True,
+    }
     s = T().summarize(rows(extracted, "東京都江戸川区"))
-    assert s == {"n_quantified_targets": 0, "has_quantified_target": False, "n_outcome_targets": 0,
-                 "n_activity_targets": 0, "has_outcome_target": False}
+    assert s == {
+        "n_quantified_targets": 0,
+        "has_quantified_target": False,
+        "n_outcome_targets": 0,
+        "n_activity_targets": 0,
+        "has_outcome_target": False,
+    }
     assert T().summarize([{"is_target": False, "target_group": "outcome"}])["n_quantified_targets"] == 0
 
 
@@ -349,14 +405,16 @@ def test_other_heading_forms_and_a_missing_section_heading():
     got = {}
     for b in blocks:
         ledger = Ledger()
-        got[b.municipality_raw] = [(r["item"], r["value"], r["unit"], r["period"], r["annual_value"], r["qualifier"])
-                                   for r in T().extract_targets(b, b.municipality_raw, ledger)]
+        got[b.municipality_raw] = [
+            (r["item"], r["value"], r["unit"], r["period"], r["annual_value"], r["qualifier"])
+            for r in T().extract_targets(b, b.municipality_raw, ledger)
+        ]
     assert got["テスト町"] == [
-        ("3ア", 1200, "人", "total", None, ""),           # 延べ１，２００人 ; (Ｈ３０実績：９８０人) is a result
-        ("3イ", 5, "件", "per_month", 60, "程度"),         # 月５件程度
-        ("3イ", 3, "件", "none", None, ""),               # うち解決 3件
-        ("4⑧", 6, "回", "per_year", 6, ""),               # 年６回
-        ("4⑧", 20, "件", "by_year", None, "以上"),         # ２０件以上（令和元年度末） ; 既に３か所で実施済み is done
+        ("3ア", 1200, "人", "total", None, ""),  # 延べ１，２００人 ; (Ｈ３０実績：９８０人) is a result
+        ("3イ", 5, "件", "per_month", 60, "程度"),  # 月５件程度
+        ("3イ", 3, "件", "none", None, ""),  # うち解決 3件
+        ("4⑧", 6, "回", "per_year", 6, ""),  # 年６回
+        ("4⑧", 20, "件", "by_year", None, "以上"),  # ２０件以上（令和元年度末） ; 既に３か所で実施済み is done
     ]
     # "多機関の協働による…事業" without "について" is not a section heading: the numbered ８．heading is item ⑧;
     # 前年度 80件 and (人口) 1,000人 are not targets
@@ -433,8 +491,14 @@ def _targets(text: str):
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.integers(0, 99_999), st.integers(1, 99_999), st.sampled_from(["～", "〜", "-", "~", "－"]), st.sampled_from(UNITS),
-       st.booleans(), st.booleans())
+@given(
+    st.integers(0, 99_999),
+    st.integers(1, 99_999),
+    st.sampled_from(["～", "〜", "-", "~", "－"]),
+    st.sampled_from(UNITS),
+    st.booleans(),
+    st.booleans(),
+)
 def test_ranges(a, d, sep, unit, commas, full):
     b = a + d
     text = f"研修参加者数 {_print(a, commas, full)}{sep}{_print(b, commas, full)}{unit}"
@@ -443,7 +507,9 @@ def test_ranges(a, d, sep, unit, commas, full):
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.integers(0, 9_999_999), st.sampled_from(UNITS), st.booleans(), st.booleans(), st.sampled_from(["", " ", "　"]))
+@given(
+    st.integers(0, 9_999_999), st.sampled_from(UNITS), st.booleans(), st.booleans(), st.sampled_from(["", " ", "　"])
+)
 def test_single_numbers(n, unit, commas, full, space):
     (r,) = _targets(f"相談件数:{_print(n, commas, full)}{space}{unit}")
     assert (r.value, r.unit, r.period, r.annual_value) == (n, unit, "none", None)
@@ -457,19 +523,25 @@ def test_thousands(n, full):
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.integers(1, 999), st.booleans(), st.sampled_from([
-    ("月{n}回", "per_month", 12, "回"),
-    ("月平均{n}件", "per_month", 12, "件"),
-    ("1月当たり{n}件", "per_month", 12, "件"),
-    ("毎月{n}回開催", "per_month", 12, "回"),
-    ("年間{n}件", "per_year", 1, "件"),
-    ("年{n}回", "per_year", 1, "回"),
-    ("{n} 回/年", "per_year", 1, "回"),
-    ("週{n}回", "per_week", 52, "回"),
-    ("延べ{n}人", "total", None, "人"),
-    ("令和2年度末 {n}市町村", "by_year", None, "市町村"),
-    ("{n}人", "none", None, "人"),
-]))
+@given(
+    st.integers(1, 999),
+    st.booleans(),
+    st.sampled_from(
+        [
+            ("月{n}回", "per_month", 12, "回"),
+            ("月平均{n}件", "per_month", 12, "件"),
+            ("1月当たり{n}件", "per_month", 12, "件"),
+            ("毎月{n}回開催", "per_month", 12, "回"),
+            ("年間{n}件", "per_year", 1, "件"),
+            ("年{n}回", "per_year", 1, "回"),
+            ("{n} 回/年", "per_year", 1, "回"),
+            ("週{n}回", "per_week", 52, "回"),
+            ("延べ{n}人", "total", None, "人"),
+            ("令和2年度末 {n}市町村", "by_year", None, "市町村"),
+            ("{n}人", "none", None, "人"),
+        ]
+    ),
+)
 def test_periods(n, full, case):
     template, period, factor, unit = case
     (r,) = _targets("目標:" + template.format(n=_print(n, False, full)))

@@ -23,7 +23,7 @@ import secrets
 import shutil
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 #: Suffix of the lock file beside an owned temporary folder.
@@ -160,10 +160,8 @@ class OwnedTemp:
             raise
 
     def _drop_lock(self) -> None:
-        try:
+        with suppress(OSError):
             self.lock.path.unlink()
-        except OSError:
-            pass
         self.lock.release()
 
     def close(self) -> None:
@@ -226,17 +224,13 @@ def remove_stale(parent: Path, prefixes: tuple[str, ...]) -> list[Path]:
         if p.name.endswith(LOCK_SUFFIX):
             folder = p.with_name(p.name[: -len(LOCK_SUFFIX)])
             if not folder.exists() and is_stale(folder):  # a lock whose folder is gone
-                try:
+                with suppress(OSError):
                     p.unlink()
-                except OSError:
-                    pass
             continue
         if p.is_dir() and not p.is_symlink() and is_stale(p):
             shutil.rmtree(p, ignore_errors=True)
-            try:
+            with suppress(OSError):
                 p.with_name(p.name + LOCK_SUFFIX).unlink()
-            except OSError:
-                pass
             if not p.exists():
                 removed.append(p)
     return removed

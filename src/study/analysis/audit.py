@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from study.analysis.codebook import entity_codebook, field_labels
-from study.analysis.plotting import text
+from study.analysis.codebook import distinct_labels, entity_codebook, field_labels
+from study.analysis.plotting import palette, text, wrap
 from study.analysis.tables import read_csv
 from study.models.describe import wilson
 from study.models.results import HeadlineResult, headline_result
@@ -337,6 +337,30 @@ def missingness(entities: pd.DataFrame, lang: Lang = "ja") -> pd.DataFrame:
     return out
 
 
+def missing_for_readers(miss: pd.DataFrame, lang: Lang = "ja") -> pd.DataFrame:
+    """The columns with missing values, each named by a distinct label in the label language.
+
+    :func:`missingness` keeps the column name where two columns share a form label (its CSV is for
+    machines); here every column gets its own label (:func:`study.analysis.codebook.distinct_labels`).
+
+    Parameters
+    ----------
+    miss : pandas.DataFrame
+        :func:`missingness`.
+    lang : {"ja", "en"}
+        Label language.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``label, n, n_missing, share_missing_pct`` of the columns with at least one missing value,
+        most missing first.
+    """
+    m = miss[miss["n_missing"] > 0].sort_values(["share_missing_pct", "column"], ascending=[False, True], kind="mergesort")
+    labels = distinct_labels(list(m["column"]), lang)
+    return m.assign(label=[labels[c] for c in m["column"]])[["label", "n", "n_missing", "share_missing_pct"]].reset_index(drop=True)
+
+
 # ---------------------------------------------------------------------------
 # sample vs national values
 
@@ -432,35 +456,33 @@ def reference_comparison(entities: pd.DataFrame, draws: int, seed: int, confiden
 # figures
 
 
-def short_label(label: str, width: int = 26) -> str:
-    """A field label short enough for an axis.
+def short_label(label: str, width: int = 30) -> str:
+    """A field label for an axis: without the notes after ※, wrapped (never cut).
 
     Parameters
     ----------
     label : str
         A field label.
     width : int
-        Characters kept at most.
+        Characters per line (:func:`study.analysis.plotting.wrap`).
 
     Returns
     -------
     str
-        The label without the notes after ※ and with collapsed spaces, cut with an ellipsis.
+        The label without the notes after ※, with collapsed spaces, on as many lines as it needs.
     """
-    label = " ".join(str(label).split("※")[0].split())
-    return label if len(label) <= width else label[: width - 1] + "…"
+    return wrap(" ".join(str(label).split("※")[0].split()), width)
 
 
 def _stacked_barh(ax: Axes, table: pd.DataFrame, by: str, lang: Lang, title: str, legend_title: str, top: int) -> None:
-    import seaborn as sns
 
-    t = table.assign(label=[short_label(x) for x in table["field_label"]])
+    t = table.assign(label=[short_label(x, 36) for x in table["field_label"]])
     pivot = t.pivot_table(index="field", columns=by, values="n", aggfunc="sum", fill_value=0)
     totals = pivot.sum(axis=1).sort_values(ascending=False, kind="mergesort")
     pivot = pivot.loc[totals.index[:top][::-1]]  # the `top` most frequent fields, largest at the top
     pivot = pivot.loc[:, pivot.sum(axis=0) > 0]
     labels = t.drop_duplicates("field").set_index("field")["label"]
-    colors = sns.color_palette("tab20", n_colors=max(len(pivot.columns), 1))
+    colors = palette(max(len(pivot.columns), 1))
     y = np.arange(len(pivot))
     left = np.zeros(len(pivot))
     for color, col in zip(colors, pivot.columns):
@@ -503,7 +525,7 @@ def fig_cleaning(corr: pd.DataFrame, iss: pd.DataFrame, n_entities: int, lang: L
 
     n1 = min(top, corr["field"].nunique())
     n2 = min(top, iss["field"].nunique())
-    fig, axes = plt.subplots(2, 1, figsize=(12, 0.34 * (n1 + n2) + 3.2), constrained_layout=True,
+    fig, axes = plt.subplots(2, 1, figsize=(12, 0.5 * (n1 + n2) + 3.2), constrained_layout=True,
                              gridspec_kw={"height_ratios": [max(n1, 1), max(n2, 1)]})
     if lang == "ja":
         t1, t2 = "修正した値: 項目×ルール", "読み取りの問題: 項目×チェック"
@@ -541,7 +563,8 @@ def fig_missingness(miss: pd.DataFrame, lang: Lang = "ja") -> Figure:
     ax.barh(y, m["share_missing_pct"], color="#4c72b0")
     for yy, (pct, k) in zip(y, zip(m["share_missing_pct"], m["n_missing"])):
         ax.text(pct + 1, yy, f"{k}/{n}", va="center", fontsize=8)
-    ax.set_yticks(y, [short_label(x, 34) for x in m["label"]])
+    labels = distinct_labels(list(m["column"]), lang)  # the table's label column keeps column names for shared labels
+    ax.set_yticks(y, [short_label(labels[c], 44) for c in m["column"]])
     ax.set_ylim(-0.7, len(m) - 0.3)
     ax.set_xlim(0, 112)
     ax.set_xlabel(text("share_missing_pct", lang))
@@ -636,33 +659,3 @@ def headline_results(tables: AuditTables, entities: pd.DataFrame, comparison: pd
                           interval=(r["pop_weighted_low"], r["pop_weighted_high"]), unit=r["unit"], reference=r["national"],
                           label=f"population-weighted {r['quantity']}", method=f"percentile bootstrap {pct} interval"))
     return out
-
-
-def summary_text(comparison: pd.DataFrame, k: int, n: int, confidence: float) -> str:
-    """A few plain sentences on what the numbers show (English; the notebook's closing cell).
-
-    Parameters
-    ----------
-    comparison : pandas.DataFrame
-        :func:`reference_comparison`.
-    k, n : int
-        Values corrected and values read (:func:`share_corrected`).
-    confidence : float
-        Confidence level of the intervals (quoted).
-
-    Returns
-    -------
-    str
-        One line on the clean and one per reference quantity.
-    """
-    pct = f"{confidence:.0%}"
-    lines = [f"The cleaning changed {k} of {n} values read ({100 * k / n:.1f}%); every change is logged with its rule."]
-    for _, r in comparison.iterrows():
-        inside = r["median_low"] <= r["national"] <= r["median_high"]
-        rel = "consistent with" if inside else ("below" if r["median_high"] < r["national"] else "above")
-        lines.append(
-            f"{r['quantity']}: sample median {r['median']:.1f}{r['unit']} ({pct} interval {r['median_low']:.1f}–{r['median_high']:.1f}, "
-            f"n = {int(r['n'])}) is {rel} the national {r['national']:g}{r['unit']}; "
-            f"population-weighted {r['pop_weighted_mean']:.1f}{r['unit']}; {r['share_above_national_pct']:.0f}% of entities lie above it."
-        )
-    return "\n".join(lines)

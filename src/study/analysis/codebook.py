@@ -111,3 +111,74 @@ def glossary(columns: Sequence[str]) -> pd.DataFrame:
         row = cb.loc[c]
         rows.append({"term_ja": row["label_ja_short"], "english": row["label_en"], "column": c, "unit": row["unit"] or ""})
     return pd.DataFrame(rows, columns=["term_ja", "english", "column", "unit"])
+
+
+#: What tells apart columns that share one label of the form, by language (suffix rules, first match wins).
+_PART_SUFFIXES: tuple[tuple[str, str, str], ...] = (
+    ("_low", "下限", "lower bound"),
+    ("_high", "上限", "upper bound"),
+    ("_existing_name", "既存の会議名", "existing meeting"),
+    ("_per_year", "年間回数", "per year"),
+)
+_PART_PREFIXES: tuple[tuple[str, str, str], ...] = (
+    ("implementer_type_", "種別", "type"),
+    ("implementer_outsourced_", "委託の有無", "outsourced"),
+    ("implementer_raw_", "原文", "as printed"),
+)
+#: Japanese names of columns whose form label is shared or absent (the qualifications of ⑤, the target counts).
+_JA_NAMES = {
+    "municipality_type": "団体の種類",
+    "qual_social_worker": "推進員の資格: 社会福祉士", "qual_psych_social_worker": "推進員の資格: 精神保健福祉士",
+    "qual_public_health_nurse": "推進員の資格: 保健師", "qual_care_manager": "推進員の資格: 介護支援専門員",
+    "qual_nurse": "推進員の資格: 看護師",
+    "n_quantified_targets": "成果目標: 数値目標の数", "has_quantified_target": "成果目標: 数値目標の有無",
+    "n_outcome_targets": "成果目標: 成果目標の数", "n_activity_targets": "成果目標: 活動目標の数",
+    "has_outcome_target": "成果目標: 成果目標の有無",
+    "case_meeting_existing_name": "⑦イ 相談支援包括化推進会議(個別事例の検討): 既存の会議名",
+    "network_meeting_existing_name": "⑦イ 相談支援包括化推進会議(ネットワーク構築): 既存の会議名",
+}
+
+
+def distinct_labels(columns: Sequence[str], lang: Lang) -> dict[str, str]:
+    """Labels of entity columns for one chart, all different and all in the label language.
+
+    :func:`field_labels` gives the form's label, which several columns share (the three columns read
+    from one ①実施主体 cell, the bounds of a range…). Here the shared ones get the part they hold
+    (``種別``, ``下限``…), so no column name has to stand in for a label.
+
+    Parameters
+    ----------
+    columns : sequence of str
+        Entity columns of the chart.
+    lang : {"ja", "en"}
+        Label language.
+
+    Returns
+    -------
+    dict of str to str
+        Column -> label (``label (column)`` only as a last resort, when two are still equal).
+    """
+    base = field_labels(lang)
+    out = {}
+    for c in columns:
+        label = " ".join(str(base.get(c, c)).split("※")[0].split())
+        if lang == "ja" and (c in _JA_NAMES):
+            label = _JA_NAMES[c]
+        if lang == "en" and c.startswith("implementer_outsourced_"):  # the codebook's name stops at "A contractor"
+            label = str(base.get("implementer_type_" + c.removeprefix("implementer_outsourced_"), label)).replace(
+                "Who runs the", "Contractor named for the")
+        out[c] = label
+    counts: dict[str, int] = {}
+    for v in out.values():
+        counts[v] = counts.get(v, 0) + 1
+    for c in columns:
+        if counts[out[c]] < 2:
+            continue
+        part = next((ja if lang == "ja" else en for pre, ja, en in _PART_PREFIXES if c.startswith(pre)), None)
+        part = part or next((ja if lang == "ja" else en for suf, ja, en in _PART_SUFFIXES if c.endswith(suf)), None)
+        if part:
+            out[c] = f"{out[c]}: {part}" if lang == "en" else f"{out[c]}({part})"
+    seen: dict[str, int] = {}
+    for v in out.values():
+        seen[v] = seen.get(v, 0) + 1
+    return {c: (f"{v} ({c})" if seen[v] > 1 else v) for c, v in out.items()}

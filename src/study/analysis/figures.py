@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from study.analysis.plotting import wrap
 from study.parameters import Lang
 
 if TYPE_CHECKING:
@@ -34,6 +35,14 @@ def new_figure(width: float = 7.5, height: float = 4.8) -> tuple[Figure, Axes]:
     import matplotlib.pyplot as plt
 
     return plt.subplots(figsize=(width, height), layout="constrained")
+
+
+def _row_label(name: str, n: int, width: int = 36) -> str:
+    """``name (n = …)`` on one line when it fits, else the name wrapped and ``(n = …)`` on its own line."""
+    one = f"{name} (n = {n})"
+    if wrap(one, width) == one:
+        return one
+    return f"{wrap(name, width)}\n(n = {n})"
 
 
 def fig_forest(table: pd.DataFrame, lang: Lang, xlabel: str, reference: float | None = None, ref_label: str = "",
@@ -70,11 +79,11 @@ def fig_forest(table: pd.DataFrame, lang: Lang, xlabel: str, reference: float | 
     e, low, high = (table[c].to_numpy(float) for c in (est, lo, hi))
     ax.errorbar(e, ypos, xerr=[e - low, high - e], fmt="o", color="#4c72b0", capsize=4)
     names = list(labels) if labels is not None else list(table["name"].astype(str))
-    ax.set_yticks(ypos, [f"{nm} (n = {int(n)})" for nm, n in zip(names, table["n"])])
+    ax.set_yticks(ypos, [_row_label(nm, int(n)) for nm, n in zip(names, table["n"])])
     if reference is not None:
         ax.axvline(reference, color="#c44e52", ls="--", lw=1, label=ref_label or None)
-        if ref_label:
-            ax.legend(fontsize=8, loc="best")
+        if ref_label:  # above the axes, right: never over an interval
+            ax.legend(fontsize=8, loc="lower right", bbox_to_anchor=(1.0, 1.0), frameon=False, borderaxespad=0.2)
     if log:
         from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
@@ -82,5 +91,5 @@ def fig_forest(table: pd.DataFrame, lang: Lang, xlabel: str, reference: float | 
         ax.xaxis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0)))
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
         ax.xaxis.set_minor_formatter(NullFormatter())
-    ax.set_xlabel(xlabel)
+    ax.set_xlabel(wrap(xlabel, 64))
     return fig

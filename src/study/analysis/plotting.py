@@ -77,6 +77,30 @@ TEXTS: dict[str, dict[str, str]] = {
     "cluster": {"ja": "クラスター", "en": "cluster"},
     "n_quantified_targets": {"ja": "数値目標の数(件)", "en": "quantified targets (count)"},
     "has_outcome_target": {"ja": "成果目標のある割合(0〜1)", "en": "share with an outcome target (0 to 1)"},
+    "other": {"ja": "その他", "en": "other"},
+    "symlog": {"ja": "(対数目盛, 0を含む)", "en": " (log scale, 0 included)"},
+    # the choices of the specification curve (study.analysis.robustness) and their options
+    "choice_family": {"ja": "モデル", "en": "model"},
+    "choice_staffing": {"ja": "推進員の数え方", "en": "staffing"},
+    "choice_welfare": {"ja": "生活保護受給率", "en": "public assistance"},
+    "choice_exclusion": {"ja": "除外", "en": "exclusion"},
+    "choice_covariates": {"ja": "共変量", "en": "covariates"},
+    "opt_poisson_ql": {"ja": "ポアソン準尤度", "en": "Poisson QL"},
+    "opt_negbin": {"ja": "負の二項", "en": "negative binomial"},
+    "opt_as_printed": {"ja": "記載どおり", "en": "as printed"},
+    "opt_headcount": {"ja": "人数に切り上げ", "en": "head count"},
+    "opt_exclude_fractional": {"ja": "端数のある計画を除外", "en": "fractional figures dropped"},
+    "opt_corrected": {"ja": "修正後", "en": "corrected"},
+    "opt_printed": {"ja": "記載どおり", "en": "as printed"},
+    "opt_n/a": {"ja": "該当なし", "en": "n/a"},
+    "opt_none": {"ja": "なし", "en": "none"},
+    "opt_zero_staff": {"ja": "推進員0の計画", "en": "plan with no coordinator"},
+    "opt_hub_plans": {"ja": "拠点計画4件", "en": "the 4 hub plans"},
+    "opt_zero_and_hub": {"ja": "両方", "en": "both"},
+    "opt_population": {"ja": "人口のみ", "en": "population only"},
+    "opt_need": {"ja": "+高齢化・生活保護", "en": "+ aging, public assistance"},
+    "opt_need_density": {"ja": "+人口密度", "en": "+ density"},
+    "opt_institutions": {"ja": "+包括センター", "en": "+ centres"},
 }
 
 
@@ -103,6 +127,60 @@ def text(key: str, lang: str) -> str:
     if lang not in LANGUAGES:
         raise ValueError(f"label language must be one of {LANGUAGES}, got {lang!r}")
     return TEXTS.get(key, {}).get(lang, key)
+
+
+def wrap(label: str, width: int = 40) -> str:
+    """A label broken into lines of at most ``width`` characters (never cut).
+
+    Parameters
+    ----------
+    label : str
+        Any label; English breaks at spaces, Japanese (no spaces) between characters.
+    width : int
+        Characters per line (a Japanese character counts as two, since it is about twice as wide).
+
+    Returns
+    -------
+    str
+        The label with newlines.
+    """
+    import textwrap
+
+    label = " ".join(str(label).split())
+    wide = sum(1 for ch in label if ord(ch) > 0x2E80)
+    if wide > len(label) / 3:  # mostly Japanese: break between characters, full-width counts double
+        step = max(width // 2, 4)
+        return "\n".join(label[i:i + step] for i in range(0, len(label), step))
+    return "\n".join(textwrap.wrap(label, width=width, break_long_words=True, break_on_hyphens=False)) or label
+
+
+def palette(n: int) -> list[tuple[float, float, float]]:
+    """``n`` distinct colours (tab10, tab20, then tab20 + tab20b + tab20c: up to 60).
+
+    Parameters
+    ----------
+    n : int
+        Number of categories (more than 60 raise: show the top ones and "other" instead).
+
+    Returns
+    -------
+    list of RGB tuples
+        Distinct colours.
+
+    Raises
+    ------
+    ValueError
+        If ``n`` > 60.
+    """
+    import matplotlib as mpl
+
+    if n > 60:
+        raise ValueError(f"{n} categories: at most 60 distinct colours; group the rest as 'other'")
+    if n <= 10:
+        return list(mpl.colormaps["tab10"].colors[:n])
+    if n <= 20:
+        return list(mpl.colormaps["tab20"].colors[:n])
+    return [*mpl.colormaps["tab20"].colors, *mpl.colormaps["tab20b"].colors, *mpl.colormaps["tab20c"].colors][:n]
 
 
 def setup(style: str = "whitegrid", context: str = "notebook") -> None:
@@ -169,13 +247,13 @@ def save_figure(fig: Figure, stem: Path | str) -> list[Path]:
     stem.parent.mkdir(parents=True, exist_ok=True)
     png, svg = stem.with_suffix(".png"), stem.with_suffix(".svg")
     engine = fig.get_layout_engine()
-    # the study's figures use constrained layout (legends outside the axes included), so no
-    # bbox_inches="tight" (an extra draw); the SVG reuses the layout computed for the PNG
-    fig.savefig(png, format="png", bbox_inches="tight" if engine is None else None, metadata={"Software": None})
+    # bbox_inches="tight" always: constrained layout places the axes, but only a tight bounding box
+    # keeps a legend or an annotation outside them on the canvas; the SVG reuses the PNG's layout
+    fig.savefig(png, format="png", bbox_inches="tight", pad_inches=0.08, metadata={"Software": None})
     if engine is not None:
         fig.set_layout_engine("none")
     try:
-        fig.savefig(svg, format="svg", bbox_inches="tight" if engine is None else None, metadata={"Date": None, "Creator": None})
+        fig.savefig(svg, format="svg", bbox_inches="tight", pad_inches=0.08, metadata={"Date": None, "Creator": None})
     finally:
         if engine is not None:
             fig.set_layout_engine(engine)

@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from study.analysis import multiverse, robustness, staffing, targets, typology
+from study.analysis import multiverse, prose, robustness, staffing, targets, typology
 from study.analysis.tables import Tables, load_tables
 from study.models.results import HeadlineResult
 from study.parameters import (
@@ -41,7 +41,8 @@ class Question:
     headline : callable
         ``headline(results) -> list[HeadlineResult]`` (what the notebook records in results.json).
     text : callable
-        ``text(results) -> str`` (the plain-language summary).
+        ``text(results) -> str``: the findings in words (English Markdown, :mod:`study.analysis.prose`
+        applied to the headline numbers).
     """
 
     notebook: str
@@ -51,18 +52,23 @@ class Question:
     text: Callable[[object], str]
 
 
+def _findings(notebook: str, head: Callable[[object], list[HeadlineResult]]) -> Callable[[object], str]:
+    """``text(results)``: the notebook's findings in English words, from its headline numbers."""
+    return lambda results: prose.findings_markdown(notebook, head(results), "en", heading=False)
+
+
 #: The question notebooks, by name.
 QUESTIONS: dict[str, Question] = {
     q.notebook: q
     for q in (
         Question("10_staffing", StaffingParams, staffing.analyse_staffing, staffing.staffing_headline,  # type: ignore[arg-type]
-                 staffing.staffing_text),  # type: ignore[arg-type]
+                 _findings("10_staffing", staffing.staffing_headline)),  # type: ignore[arg-type]
         Question("20_targets", TargetsParams, targets.analyse_targets, targets.targets_headline,  # type: ignore[arg-type]
-                 targets.targets_text),  # type: ignore[arg-type]
+                 _findings("20_targets", targets.targets_headline)),  # type: ignore[arg-type]
         Question("30_typology", TypologyParams, typology.analyse_typology, typology.typology_headline,  # type: ignore[arg-type]
-                 typology.typology_text),  # type: ignore[arg-type]
+                 _findings("30_typology", typology.typology_headline)),  # type: ignore[arg-type]
         Question("40_robustness", RobustnessParams, robustness.analyse_robustness,  # type: ignore[arg-type]
-                 robustness.robustness_headline, robustness.robustness_text),  # type: ignore[arg-type]
+                 robustness.robustness_headline, _findings("40_robustness", robustness.robustness_headline)),  # type: ignore[arg-type]
         Question("50_multiverse", MultiverseParams, multiverse.analyse_multiverse,  # type: ignore[arg-type]
                  multiverse.multiverse_headline, multiverse.multiverse_text),  # type: ignore[arg-type]
     )

@@ -176,37 +176,7 @@ def fig_spec_curve(results: RobustnessResults, lang: Lang = "ja") -> Figure:
     for i, (c, o) in enumerate(rows):
         m = sp[c].astype(str) == o
         a2.scatter(x[m], np.full(m.sum(), i), s=4, color="#333333")
-    a2.set_yticks(range(len(rows)), [f"{c}: {o}" for c, o in rows], fontsize=7)
+    a2.set_yticks(range(len(rows)), [f"{text('choice_' + c, lang)}: {text('opt_' + o, lang)}" for c, o in rows], fontsize=7)
     a2.invert_yaxis()
     a2.set_xlabel(text("rank", lang))
     return fig
-
-
-def robustness_text(results: RobustnessResults) -> str:
-    """Plain-language summary of the specification curve.
-
-    Parameters
-    ----------
-    results : RobustnessResults
-        :func:`analyse_robustness`.
-
-    Returns
-    -------
-    str
-        A few English lines.
-    """
-    row = results.summary.iloc[0]
-    line = (f"Q6. Over {int(row['n_specs'])} specifications (n = {int(row['n_min'])}–{int(row['n'])} plans), the median "
-            f"elasticity β is {row['estimate']:.2f} (estimates from {row['ci_low']:.2f} to {row['ci_high']:.2f}); "
-            f"{100 * row['share_same_sign']:.0f}% have the median's sign and {100 * row['share_excluding_zero']:.0f}% have an "
-            f"interval excluding zero.")
-    if "p_median" in row and np.isfinite(row.get("p_median", np.nan)):
-        line += (f"\n    Against the permutation null curve (β = 0 imposed in every specification at once, "
-                 f"{int(row['n_perm'])} permutations): p = {row['p_median']:.3g} for the median and p = {row['p_share_significant']:.3g} "
-                 f"for the share of significant same-sign specifications.")
-    cs = choice_summary(results)
-    ex = cs[cs["choice"] == "exclusion"]
-    if len(ex) > 1:
-        line += "\n    By exclusion: " + "; ".join(f"{o}: median {m:.2f} ({100 * z:.0f}% excluding 0)" for o, m, z in
-                                                  zip(ex["option"], ex["median_estimate"], ex["share_excluding_zero"])) + "."
-    return line

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from study.analysis.figures import new_figure
-from study.analysis.plotting import text
+from study.analysis.plotting import text, wrap
 from study.analysis.tables import Tables, load_frame
 from study.models import (
     conditional_association,
@@ -382,9 +382,15 @@ def fig_scale(frame: pd.DataFrame, scale: pd.DataFrame, lang: Lang = "ja", level
         ax.plot(grid, np.exp(a + b * np.log(grid)), color=colour, lw=2, label=f"{text(fam, lang)}: β = {b:.2f}")
     ax.set_xscale("log")
     ax.set_yscale("symlog", linthresh=1)
-    ax.set_ylim(bottom=-0.3)
+    top = 10 ** np.ceil(np.log10(max(float(np.nanmax(y)), 1.0)) + 0.3)  # room above the largest plan and its name
+    ax.set_ylim(-0.3, top)
+    from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
+
+    ax.yaxis.set_major_locator(FixedLocator([0] + [10.0 ** e for e in range(int(np.log10(top)) + 1)]))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+    ax.yaxis.set_minor_locator(NullLocator())
     ax.set_xlabel(text("population", lang))
-    ax.set_ylabel(text("staff", lang) + (" (symlog)" if lang == "en" else "(対数目盛)"))
+    ax.set_ylabel(wrap(text("staff", lang) + text("symlog", lang), 44))
     ax.set_title(f"n = {len(frame)}")
     ax.legend(fontsize=8, loc="upper left")
     return fig
@@ -463,68 +469,3 @@ def fig_influence(table: pd.DataFrame, full_estimate: float, lang: Lang = "ja", 
     a2.legend(fontsize=8, loc="lower right")
     fig.suptitle(f"n = {n}; {text('hub', lang)}: {'赤' if lang == 'ja' else 'red'}", fontsize=10)
     return fig
-
-
-def staffing_text(results: StaffingResults) -> str:
-    """Plain-language summary of the staffing results (numbers from the tables).
-
-    Parameters
-    ----------
-    results : StaffingResults
-        :func:`analyse_staffing`.
-
-    Returns
-    -------
-    str
-        A few English lines, one paragraph per question.
-    """
-    scale = results.scale.set_index("name")
-    fam = results.family
-    wald, bca = scale.loc[f"{fam}:wald"], scale.loc[f"{fam}:bca"]
-    lines = [
-        f"Q1. With n = {int(bca['n'])} plans, planned coordinators grow with population with elasticity β = {bca['estimate']:.2f} "
-        f"({text(fam, 'en')}; model-based {level_text(results)} interval {wald['ci_low']:.2f} to {wald['ci_high']:.2f}, "
-        f"BCa bootstrap {bca['ci_low']:.2f} to {bca['ci_high']:.2f}): doubling the population goes with about "
-        f"{100 * (2 ** bca['estimate'] - 1):.0f}% more coordinators, against 100% under proportional scaling (β = 1; bootstrap one-sided "
-        f"p = {bca['p_beta_lt_1']:.2g}).",
-    ]
-    disp = results.overdispersion.set_index("name").loc["pearson_dispersion"]
-    verdict = ("the counts are overdispersed, so plain Poisson standard errors would be too small" if disp["ci_low"] > 1
-               else "no clear overdispersion at this n")
-    lines.append(f"    Pearson dispersion {disp['estimate']:.1f} (interval {disp['ci_low']:.1f} to {disp['ci_high']:.1f}; 1 under "
-                 f"Poisson): {verdict}.")
-    if len(results.hubs):
-        hb = results.hubs.set_index("handling")
-        lines.append(f"    Hub plans matter: β is {hb.loc['as_is', 'estimate']:.2f} with them as printed, "
-                     f"{hb.loc['flagged', 'estimate']:.2f} ({hb.loc['flagged', 'ci_low']:.2f} to {hb.loc['flagged', 'ci_high']:.2f}) "
-                     f"when flagged and {hb.loc['excluded', 'estimate']:.2f} ({hb.loc['excluded', 'ci_low']:.2f} to "
-                     f"{hb.loc['excluded', 'ci_high']:.2f}, n = {int(hb.loc['excluded', 'n'])}) without them.")
-    for _, row in results.need.iterrows():
-        lines.append(f"Q2. {row['name']}: rate ratio per {row['per']:g} points {row['rate_ratio']:.2f} (BCa {row['rr_low']:.2f} to "
-                     f"{row['rr_high']:.2f}), permutation p = {row['p_perm']:.2f}, n = {int(row['n'])}.")
-    med = results.medians.set_index("name")
-    lines.append(f"Q3. Median 地域包括支援センター per 10,000 older residents: {med.loc['hokatsu_per_10k_older', 'estimate']:.2f} "
-                 f"(n = {int(med.loc['hokatsu_per_10k_older', 'n'])}); median outsourced share "
-                 f"{med.loc['hokatsu_outsourced_share', 'estimate']:.2f}; median 自立相談支援 sites "
-                 f"{med.loc['konkyu_total', 'estimate']:.0f}.")
-    if len(results.implementers):
-        top = results.implementers.iloc[0]
-        lines.append(f"    The 多機関協働事業 is most often run by: {top['name']} ({100 * top['estimate']:.0f}%, "
-                     f"{100 * top['ci_low']:.0f}–{100 * top['ci_high']:.0f}%, n = {int(top['n'])}).")
-    return "\n".join(lines)
-
-
-def level_text(results: StaffingResults) -> str:
-    """The confidence level as text.
-
-    Parameters
-    ----------
-    results : StaffingResults
-        Any staffing results.
-
-    Returns
-    -------
-    str
-        E.g. ``"95%"``.
-    """
-    return f"{100 * results.level:.0f}%"

@@ -14,7 +14,8 @@ import numpy as np
 import pandas as pd
 
 from study.analysis.figures import new_figure
-from study.analysis.plotting import text
+from study.analysis.plotting import text, wrap
+from study.analysis.prose import p_text
 from study.analysis.tables import Tables, load_frame
 from study.models.frame import AnalysisFrame
 from study.models.results import HeadlineResult, headline_result
@@ -174,7 +175,7 @@ def fig_choose_k(choice: pd.DataFrame, k: int, lang: Lang = "ja") -> Figure:
     for ax, lab in ((a1, "silhouette"), (a2, "stability")):
         ax.axvline(k, color="#c44e52", ls="--", lw=1)
         ax.set_xlabel(text("k", lang))
-        ax.set_ylabel(text(lab, lang))
+        ax.set_ylabel(wrap(text(lab, lang), 40))
         ax.set_xticks(choice["k"])
     fig.suptitle(f"n = {int(choice['n'].iloc[0])}; k = {k}", fontsize=10)
     return fig
@@ -244,36 +245,6 @@ def fig_cluster_outcomes(results: TypologyResults, lang: Lang = "ja") -> Figure:
         ax.errorbar(x, e, yerr=[e - rows["ci_low"].to_numpy(), rows["ci_high"].to_numpy() - e], fmt="o", capsize=4, color="#4c72b0")
         ax.set_xticks(x, [f"{c}\n(n = {int(n)})" for c, n in zip(x, rows["n"])])
         ax.set_xlabel(text("cluster", lang))
-        ax.set_ylabel(text(outcome, lang))
-        ax.set_title(f"p = {tests.loc[f'kruskal:{outcome}', 'p_value']:.3g}", fontsize=9)
+        ax.set_ylabel(wrap(text(outcome, lang), 34))
+        ax.set_title(p_text(tests.loc[f"kruskal:{outcome}", "p_value"]), fontsize=9)
     return fig
-
-
-def typology_text(results: TypologyResults) -> str:
-    """Plain-language summary of the typology.
-
-    Parameters
-    ----------
-    results : TypologyResults
-        :func:`analyse_typology`.
-
-    Returns
-    -------
-    str
-        A few English lines.
-    """
-    ck = results.choice.set_index("k").loc[results.k]
-    prof = results.profile.set_index("cluster")
-    sizes = ", ".join(f"cluster {c}: n = {int(prof.loc[c, 'n'])}, mean population {prof.loc[c, 'population']:,.0f}"
-                      for c in prof.index)
-    lines = [f"Q5. k = {results.k} clusters ({'chosen' if results.k_chosen else 'set'}; silhouette "
-             f"{results.typology.silhouette:.2f}, bootstrap stability ARI {ck['estimate']:.2f}, range {ck['ci_low']:.2f}–"
-             f"{ck['ci_high']:.2f}; n = {results.frame.n}). {sizes}.",
-             f"    PC1 and PC2 explain {100 * sum(results.typology.explained):.0f}% of the variance of the standardised features."]
-    for _, test in results.tests.iterrows():
-        outcome = test["name"].split(":", 1)[1]
-        rows = results.comparisons[results.comparisons["outcome"] == outcome]
-        means = "; ".join(f"cluster {int(x['cluster'])} {x['estimate']:.2f} ({x['ci_low']:.2f}–{x['ci_high']:.2f})"
-                          for _, x in rows.iterrows())
-        lines.append(f"    {outcome}: {means}; permutation p = {test['p_value']:.3g} (n = {int(test['n'])}).")
-    return "\n".join(lines)

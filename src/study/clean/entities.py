@@ -51,7 +51,12 @@ def build_entity(block: Block, ledger: Ledger) -> tuple[dict, list[dict], list[d
     rec.set("municipality", official, block.municipality_raw, line, rules)
     rec.row["municipality_raw"] = block.municipality_raw
     if place is None:
-        rec.problem("lg_code", f"{block.prefecture_raw} {block.municipality_raw}", line, Problem("unknown_place", muni_match.reason or pref_match.reason))
+        rec.problem(
+            "lg_code",
+            f"{block.prefecture_raw} {block.municipality_raw}",
+            line,
+            Problem("unknown_place", muni_match.reason or pref_match.reason),
+        )
     rec.set("lg_code", place.code if place else None, f"{block.prefecture_raw} {block.municipality_raw}".strip(), line)
     rec.row["municipality_type"] = municipality_type(place) if place else None
     _projects(block, rec)
@@ -75,13 +80,17 @@ def _projects(block: Block, rec: Recorder) -> None:
         rec.row[f"has_section_{name}"] = content[name]
     if marks is None:
         for name in PROJECT_SECTIONS:
-            rec.set(f"implements_{name}", None, "", None, problems=[Problem("not_stated", "no 実施事業 line in the block")])
+            rec.set(
+                f"implements_{name}", None, "", None, problems=[Problem("not_stated", "no 実施事業 line in the block")]
+            )
         return
     for name in PROJECT_SECTIONS:
         marked = getattr(marks, name)
         problems = []
         if marked != content[name]:
-            what = "marked ○ but its section is missing or empty" if marked else "not marked ○ but its section has content"
+            what = (
+                "marked ○ but its section is missing or empty" if marked else "not marked ○ but its section has content"
+            )
             problems.append(Problem("marks_vs_sections", f"{name}: {what}"))
         rec.set(f"implements_{name}", marked, marks.raw, marks.line, problems=problems)
 
@@ -98,7 +107,13 @@ def _basic(block: Block, rec: Recorder, level: str) -> None:
         rec.set(fld, value, raw.text, raw.line, reading.rules, reading.problems)
     raw = fields.get("welfare_rate_permille")
     if raw is None:
-        rec.set("welfare_rate_permille", None, "", None, problems=[Problem("label_missing", "label not found in section 1-1")])
+        rec.set(
+            "welfare_rate_permille",
+            None,
+            "",
+            None,
+            problems=[Problem("label_missing", "label not found in section 1-1")],
+        )
     else:
         reading = read_welfare_rate(raw.text, raw.label)
         rec.set("welfare_rate_permille", reading.value, raw.text, raw.line, reading.rules, reading.problems)
@@ -132,7 +147,9 @@ def _staff(block: Block, rec: Recorder, level: str) -> None:
     cols = ("staff_planned", "staff_fulltime", "staff_parttime", "staff_dedicated", "staff_concurrent")
     if item is None:
         expected = level == "municipality" and rec.row.get("implements_takikan")
-        problems = [Problem("label_missing", "runs 多機関協働事業 but no ④ 配置予定人数 item found")] if expected else []
+        problems = (
+            [Problem("label_missing", "runs 多機関協働事業 but no ④ 配置予定人数 item found")] if expected else []
+        )
         rec.set("staff_planned", None, "", None, problems=problems)
         for c in cols[1:]:
             rec.row[c] = None
@@ -140,6 +157,6 @@ def _staff(block: Block, rec: Recorder, level: str) -> None:
         return
     s = read_staff(item.value)
     rec.set("staff_planned", s.planned, item.value, item.line, s.rules, s.problems)
-    for c, v in zip(cols[1:], (s.fulltime, s.parttime, s.dedicated, s.concurrent)):
+    for c, v in zip(cols[1:], (s.fulltime, s.parttime, s.dedicated, s.concurrent), strict=True):
         rec.set(c, v, item.value, item.line)
     rec.set("staff_notes", s.notes, item.value, item.line)

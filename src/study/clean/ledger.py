@@ -56,7 +56,9 @@ class Ledger:
     corrections: list[Correction] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
 
-    def correct(self, entity_id: str, fld: str, line: int | None, raw: str, value: object, rule_id: str, note: str = "") -> None:
+    def correct(
+        self, entity_id: str, fld: str, line: int | None, raw: str, value: object, rule_id: str, note: str = ""
+    ) -> None:
         """Log a correction; ``rule_id`` must be a rule of :data:`study.clean.rules.RULE_ROWS`."""
         if rule_id not in RULE_BY_ID:
             raise KeyError(f"unregistered rule {rule_id!r}")
@@ -82,11 +84,20 @@ class Recorder:
     row: dict = field(default_factory=dict)
     provenance: list[dict] = field(default_factory=list)
 
-    def set(self, fld: str, value: object, raw: str, line: int | None,
-            rules: Iterable[str] = (), problems: Iterable[Problem | None] = ()) -> None:
+    def set(
+        self,
+        fld: str,
+        value: object,
+        raw: str,
+        line: int | None,
+        rules: Iterable[str] = (),
+        problems: Iterable[Problem | None] = (),
+    ) -> None:
         """Record a value with its printed text and line; log a correction per rule and an issue per problem."""
         self.row[fld] = value
-        self.provenance.append({"entity_id": self.entity_id, "field": fld, "value": format_value(value), "raw": raw, "source_line": line})
+        self.provenance.append(
+            {"entity_id": self.entity_id, "field": fld, "value": format_value(value), "raw": raw, "source_line": line}
+        )
         self.correct(fld, line, raw, value, rules)
         for p in problems:
             self.problem(fld, raw, line, p)

@@ -11,15 +11,35 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from study.clean.rules import RULES
 from study.paths import reference_dir
 
 #: The 20 designated cities (政令指定都市) in FY2019 (地方自治法第252条の19).
 DESIGNATED_CITIES = frozenset(
-    "札幌市 仙台市 さいたま市 千葉市 横浜市 川崎市 相模原市 新潟市 静岡市 浜松市 "
-    "名古屋市 京都市 大阪市 堺市 神戸市 岡山市 広島市 北九州市 福岡市 熊本市".split()
+    [
+        "札幌市",
+        "仙台市",
+        "さいたま市",
+        "千葉市",
+        "横浜市",
+        "川崎市",
+        "相模原市",
+        "新潟市",
+        "静岡市",
+        "浜松市",
+        "名古屋市",
+        "京都市",
+        "大阪市",
+        "堺市",
+        "神戸市",
+        "岡山市",
+        "広島市",
+        "北九州市",
+        "福岡市",
+        "熊本市",
+    ]
 )
 _KE = str.maketrans({"ヶ": "ケ", "ヵ": "カ", "ｹ": "ケ", "ｶ": "カ"})
 
@@ -54,7 +74,7 @@ def key(name: str) -> str:
     return name.translate(_KE)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _by_prefecture(prefecture: str | None) -> list[Place]:
     """Prefecture rows (``None``) or the municipalities of one prefecture."""
     if prefecture is None:
@@ -95,7 +115,7 @@ def _match(printed: str, cands: list[Place], name_of) -> Match:
 
 
 def _one_substitution(a: str, b: str) -> bool:
-    return len(a) == len(b) and len(a) >= 2 and sum(x != y for x, y in zip(a, b)) == 1 and a[-1] == b[-1]
+    return len(a) == len(b) and len(a) >= 2 and sum(x != y for x, y in zip(a, b, strict=True)) == 1 and a[-1] == b[-1]
 
 
 def municipality_type(place: Place) -> str:

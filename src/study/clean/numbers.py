@@ -6,8 +6,9 @@ correction with the raw text. Readers never guess: text with no number gives
 ``None``. The regex pieces below (:data:`NUMBER`, :data:`DECIMAL`,
 :data:`PLACES`, :data:`MONTHS`, :data:`PER_YEAR`…) are the only definitions of
 a number, a counter or a period; the field readers build their patterns from them. Kanji numerals
-(``三回``, ``1万2千人``) are read by :func:`kanji_number` and found in running text by :func:`find_kanji_numbers`. Frequency
-expressions (``月1回``, ``3か月に1回``…) become times per year with :func:`find_frequencies`.
+(``三回``, ``1万2千人``) are read by :func:`kanji_number` and found in running text by
+:func:`find_kanji_numbers`. Frequency expressions (``月1回``, ``3か月に1回``…) become times per year
+with :func:`find_frequencies`.
 """
 
 from __future__ import annotations
@@ -61,7 +62,7 @@ def kanji_number(text: str) -> int | None:
     section = 0  # value below 万
     pending: int | None = None  # digits not yet multiplied
     last_small = 10_000  # small units must decrease within a section
-    last_large = 10 ** 13
+    last_large = 10**13
     i = 0
     while i < len(text):
         ch = text[i]
@@ -260,23 +261,42 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     # 隔月, 隔週, 隔月一回
     ("alt", rf"隔\s*(?P<u>月|週|年)(?:\s*(?P<c>{_RNG})\s*(?:回|度))?"),
     # 3か月に1回, 2カ月に一度, 2ヶ月毎, 3~4か月ごと
-    ("months", rf"(?P<m>{_RNG0})\s*{_MO}\s*(?:(?:毎|ごと|おき|置き)に?(?:\s*(?P<c1>{_RNG})\s*(?:回|度))?|(?:に|で)?\s*(?P<c2>{_RNG})\s*(?:回|度))"),
+    (
+        "months",
+        rf"(?P<m>{_RNG0})\s*{_MO}\s*(?:(?:毎|ごと|おき|置き)に?(?:\s*(?P<c1>{_RNG})\s*(?:回|度))?|(?:に|で)?\s*(?P<c2>{_RNG})\s*(?:回|度))",
+    ),
     # 2月に1回 (bare 月 only for 2–6 months, so that 5月頃, 10月に… stay dates)
     ("bare_months", rf"(?P<m>[2-6](?<![\d.][2-6]))\s*月\s*(?:に\s*(?P<c>{_RNG})\s*(?:回|度)|毎|ごと)"),
     # 半年に1回, 四半期ごと
-    ("half", rf"(?P<h>半\s*年|四\s*半\s*期)\s*(?:(?:毎|ごと|おき)に?(?:\s*(?P<c1>{_RNG})\s*(?:回|度))?|に\s*(?P<c2>{_RNG})\s*(?:回|度))"),
+    (
+        "half",
+        rf"(?P<h>半\s*年|四\s*半\s*期)\s*(?:(?:毎|ごと|おき)に?(?:\s*(?P<c1>{_RNG})\s*(?:回|度))?|に\s*(?P<c2>{_RNG})\s*(?:回|度))",
+    ),
     # 2年に1回, 2週に1回
     ("n_units", rf"(?P<m>{_N0})\s*(?P<u>年|週間?)\s*(?:に|毎に?|ごとに?)\s*(?P<c>{_RNG})\s*(?:回|度)"),
     # 月1回, 年4回, 年間6回, 年に4~10回, 週2回, 月 1 回~月 2 回 (two matches, merged later)
-    ("per", rf"(?P<u>[月年週])(?<![\d.かカヶヵケ箇][月年週])\s*(?:間)?\s*(?:に|で|当たり|あたり)?\s*(?P<c>{_RNG})\s*(?:回|度)"),
+    (
+        "per",
+        rf"(?P<u>[月年週])(?<![\d.かカヶヵケ箇][月年週])\s*(?:間)?\s*(?:に|で|当たり|あたり)?\s*(?P<c>{_RNG})\s*(?:回|度)",
+    ),
     # H29:4回, 令和元年度 is not a number (only digits after the era)
     ("fy", rf"(?:H|平成|R|令和)\s*(?P<y>\d+)\s*(?:年度?)?\s*[:]?\s*(?P<c>{_RNG})\s*回"),
     # bare counts: accepted only with a count label (回数, 合計, 件数, 年度) or 予定 after
     ("count", rf"(?P<c>{_RNG0})\s*(?P<k>回|件)"),
 )
 #: Characters one of which a text must contain for a pattern to be tried (a cheap pre-filter).
-_NEEDS = {"slash": "/", "every": "毎", "alt": "隔", "months": "月", "bare_months": "月", "half": "半",
-          "n_units": "年週", "per": "回度", "fy": "回", "count": "回件"}
+_NEEDS = {
+    "slash": "/",
+    "every": "毎",
+    "alt": "隔",
+    "months": "月",
+    "bare_months": "月",
+    "half": "半",
+    "n_units": "年週",
+    "per": "回度",
+    "fy": "回",
+    "count": "回件",
+}
 #: One regex per pattern (each starts with a character class the engine can scan for quickly).
 _FREQ_RES = tuple((name, _NEEDS[name], re.compile(pat.replace("(?P<", f"(?P<{name}_"))) for name, pat in _PATTERNS)
 _COUNT_LABEL_RE = re.compile(r"(?:回数|合計|件数|年度|総計)[^、。・○\n]{0,12}$")
@@ -427,7 +447,9 @@ def is_word_internal(text: str, start: int) -> bool:
     return "\u4e00" <= prev <= "\u9fff" or "\u30a0" <= prev <= "\u30ff" or prev in "々〆"
 
 
-def find_kanji_numbers(text: str, unit_re: re.Pattern[str], extra_after: re.Pattern[str] | None = None) -> list[KanjiNumber]:
+def find_kanji_numbers(
+    text: str, unit_re: re.Pattern[str], extra_after: re.Pattern[str] | None = None
+) -> list[KanjiNumber]:
     """Kanji numerals of ``text`` that ``unit_re`` (anchored with ``match``) follows, not inside a word.
 
     ``extra_after`` optionally accepts a numeral with no unit after it (``一以上``): such a match
@@ -449,7 +471,11 @@ def find_kanji_numbers(text: str, unit_re: re.Pattern[str], extra_after: re.Patt
         um = unit_re.match(text, j)
         if um and um.group(0):
             unit = um.group(0)
-            if value == 1 and m.group(0) == "一" and (unit in _IDIOM_ONE_UNITS or _IDIOM_AFTER_RE.match(text, um.end())):
+            if (
+                value == 1
+                and m.group(0) == "一"
+                and (unit in _IDIOM_ONE_UNITS or _IDIOM_AFTER_RE.match(text, um.end()))
+            ):
                 continue
             if um.end() < len(text) and text[um.end()] in _PLACE_AFTER:
                 continue

@@ -26,13 +26,22 @@ from __future__ import annotations
 
 import json
 import os
-from contextlib import nullcontext
+from contextlib import nullcontext, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from study.atomic import (
-    LOCK_SUFFIX, UMASK, OwnedTemp, file_sha256, locked, os_error_line, remove_stale, sha256_bytes, swap_folders, write_atomic,
+    LOCK_SUFFIX,
+    UMASK,
+    OwnedTemp,
+    file_sha256,
+    locked,
+    os_error_line,
+    remove_stale,
+    sha256_bytes,
+    swap_folders,
+    write_atomic,
 )
 from study.errors import OutputError
 
@@ -43,8 +52,16 @@ if TYPE_CHECKING:
 
 #: Files written by ``study clean``, in order.
 OUTPUT_FILES = (
-    "entities.csv", "entities.parquet", "targets.csv", "project_areas.csv", "corrections.csv", "issues.csv", "provenance.csv",
-    "rules.csv", "codebook.csv", "datapackage.json",
+    "entities.csv",
+    "entities.parquet",
+    "targets.csv",
+    "project_areas.csv",
+    "corrections.csv",
+    "issues.csv",
+    "provenance.csv",
+    "rules.csv",
+    "codebook.csv",
+    "datapackage.json",
 )
 #: The record of the set (written with it; last where the set is written in place).
 RECORD = ".study-clean.json"
@@ -65,7 +82,9 @@ def code_hash(exclude: tuple[str, ...] = ()) -> str:
 
     root = package_dir()
     h = hashlib.sha256()
-    files = sorted(p for p in root.rglob("*") if p.is_file() and p.suffix in (".py", ".csv") and "__pycache__" not in p.parts)
+    files = sorted(
+        p for p in root.rglob("*") if p.is_file() and p.suffix in (".py", ".csv") and "__pycache__" not in p.parts
+    )
     for p in files:
         rel = p.relative_to(root).as_posix()
         if any(rel.startswith(e) for e in exclude):
@@ -103,8 +122,13 @@ def render(result: CleanResult, folder: Path) -> None:
 
 def _record(result: CleanResult, folder: Path, complete: bool) -> str:
     files = {name: file_sha256(folder / name) for name in OUTPUT_FILES}
-    rec = {"raw_file": str(Path(result.raw.path).resolve()), "raw_sha256": result.raw.sha256,
-           "code": cleaning_code_hash(), "files": files, "complete": complete}
+    rec = {
+        "raw_file": str(Path(result.raw.path).resolve()),
+        "raw_sha256": result.raw.sha256,
+        "code": cleaning_code_hash(),
+        "files": files,
+        "complete": complete,
+    }
     return json.dumps(rec, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
 
 
@@ -243,15 +267,16 @@ def read_set(folder: Path, *, lock: bool = True) -> ProcessedSet:
     if not folder.is_dir():
         return ProcessedSet(folder, files, None)
     try:
-        with (locked(lock_path(folder), shared=True) if lock else nullcontext()):
+        with locked(lock_path(folder), shared=True) if lock else nullcontext():
             record = _load_record(folder / RECORD)
-            names = sorted(record["files"]) if record else sorted(
-                p.name for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
+            names = (
+                sorted(record["files"])
+                if record
+                else sorted(p.name for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
+            )
             for name in names:
-                try:
+                with suppress(FileNotFoundError):
                     files[name] = (folder / name).read_bytes()
-                except FileNotFoundError:
-                    pass
     except OSError as exc:
         raise OutputError(None, os_error_line(exc)) from None
     return ProcessedSet(folder, files, record)

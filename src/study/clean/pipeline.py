@@ -55,20 +55,43 @@ def clean(raw: RawText) -> CleanResult:
     seen: dict[str, int] = {}
     for k, block in enumerate(blocks):
         if not block.has_form_body() and k == len(blocks) - 1:
-            ledger.issue("", "_block", block.header.no, block.header.text, "the file ends in this entity's header; not included", "truncated")
+            ledger.issue(
+                "",
+                "_block",
+                block.header.no,
+                block.header.text,
+                "the file ends in this entity's header; not included",
+                "truncated",
+            )
             continue
         if not block.has_form_body():
-            ledger.issue("", "_block", block.header.no, block.header.text, "header without the form's 実施事業 line or 1-1 table; skipped", "orphan_header")
+            ledger.issue(
+                "",
+                "_block",
+                block.header.no,
+                block.header.text,
+                "header without the form's 実施事業 line or 1-1 table; skipped",
+                "orphan_header",
+            )
             continue
         if k == len(blocks) - 1:
             complete, why = block_is_complete(block)
             if not complete:
                 name = f"{block.prefecture_raw} {block.municipality_raw}".strip()
-                ledger.issue("", "_block", block.header.no, name, f"truncated entity block ({why}); not included", "truncated")
+                ledger.issue(
+                    "", "_block", block.header.no, name, f"truncated entity block ({why}); not included", "truncated"
+                )
                 continue
         row, p, t, a = build_entity(block, ledger)
         if row["entity_id"] in seen:
-            ledger.issue(row["entity_id"], "_block", block.header.no, block.header.text, f"second form for the entity of line {seen[row['entity_id']]}; skipped", "duplicate_entity")
+            ledger.issue(
+                row["entity_id"],
+                "_block",
+                block.header.no,
+                block.header.text,
+                f"second form for the entity of line {seen[row['entity_id']]}; skipped",
+                "duplicate_entity",
+            )
             continue
         seen[row["entity_id"]] = block.header.no
         rows.append(row)
@@ -77,8 +100,14 @@ def clean(raw: RawText) -> CleanResult:
         areas.extend(a)
     if not rows:
         raise InputError(raw.path, "no complete entity block could be read")
-    tables = validate_all(entities=rows, corrections=ledger.correction_rows(), issues=ledger.issue_rows(),
-                          provenance=prov, targets=targets, project_areas=areas)
+    tables = validate_all(
+        entities=rows,
+        corrections=ledger.correction_rows(),
+        issues=ledger.issue_rows(),
+        provenance=prov,
+        targets=targets,
+        project_areas=areas,
+    )
     return CleanResult(raw, **tables)
 
 

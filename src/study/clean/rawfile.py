@@ -54,7 +54,8 @@ def decode(data: bytes, path: Path) -> tuple[str, str]:
             return data[:-1].decode("cp932"), "cp932"
         raise InputError(
             path,
-            f"the bytes are neither UTF-8 (invalid at byte {utf8_error.start}) nor Shift_JIS/cp932 (invalid at byte {exc.start})",
+            f"the bytes are neither UTF-8 (invalid at byte {utf8_error.start}) nor "
+            f"Shift_JIS/cp932 (invalid at byte {exc.start})",
         ) from None
 
 

@@ -24,7 +24,6 @@ from study.clean.fields.catchment import ENTITY_CATCHMENT_COLUMNS, PROJECT_AREA_
 from study.clean.structure import PROJECT_SECTIONS
 
 
-
 class _String(pandas_engine.STRING):
     """pandera's nullable string dtype, checked once per column.
 
@@ -42,25 +41,107 @@ _PANDAS_DTYPE = {"string": _String(), "integer": "Int64", "number": "Float64", "
 
 def _inst(prefix: str, label: str, what: str) -> list[Col]:
     return [
-        Col(f"{prefix}_direct", "integer", f"{label}(直営)", f"{what}: sites run directly (直営); 0 where only 委託 is printed", "sites", 0, 2000),
-        Col(f"{prefix}_outsourced", "integer", f"{label}(委託)", f"{what}: outsourced sites (委託); 0 where only 直営 is printed", "sites", 0, 2000),
-        Col(f"{prefix}_total", "integer", label, f"{what}: all sites (直営+委託, or the printed total where no split is given)", "sites", 0, 4000),
-        Col(f"{prefix}_branches", "integer", f"{label}(ブランチ・サブセンター・出張所)", f"{what}: branch offices printed next to the count (not added to it)", "sites", 0, 500),
-        Col(f"{prefix}_prefecture_run", "boolean", label, f"{what}: the text names the prefecture (or its council) as the one running it (北海道委託, 県の直営, 県で実施…)"),
+        Col(
+            f"{prefix}_direct",
+            "integer",
+            f"{label}(直営)",
+            f"{what}: sites run directly (直営); 0 where only 委託 is printed",
+            "sites",
+            0,
+            2000,
+        ),
+        Col(
+            f"{prefix}_outsourced",
+            "integer",
+            f"{label}(委託)",
+            f"{what}: outsourced sites (委託); 0 where only 直営 is printed",
+            "sites",
+            0,
+            2000,
+        ),
+        Col(
+            f"{prefix}_total",
+            "integer",
+            label,
+            f"{what}: all sites (直営+委託, or the printed total where no split is given)",
+            "sites",
+            0,
+            4000,
+        ),
+        Col(
+            f"{prefix}_branches",
+            "integer",
+            f"{label}(ブランチ・サブセンター・出張所)",
+            f"{what}: branch offices printed next to the count (not added to it)",
+            "sites",
+            0,
+            500,
+        ),
+        Col(
+            f"{prefix}_prefecture_run",
+            "boolean",
+            label,
+            f"{what}: the text names the prefecture (or its council) as the one "
+            f"running it (北海道委託, 県の直営, 県で実施…)",
+        ),
     ]
 
 
 ENTITY_COLUMNS: tuple[Col, ...] = (
-    Col("entity_id", "string", "—", "Stable id: the 6-digit local-government code, or 'x'+hash of the printed names when no code matches", required=True),
-    Col("source_line", "integer", "都道府県名", "1-based line of the entity's 都道府県名 header in the raw file", "line", 1, None, required=True),
-    Col("level", "string", "—", "municipality, or prefecture for a 都道府県事業 plan (empty 市区町村名)", enum=("municipality", "prefecture"), required=True),
+    Col(
+        "entity_id",
+        "string",
+        "—",
+        "Stable id: the 6-digit local-government code, or 'x'+hash of the printed names when no code matches",
+        required=True,
+    ),
+    Col(
+        "source_line",
+        "integer",
+        "都道府県名",
+        "1-based line of the entity's 都道府県名 header in the raw file",
+        "line",
+        1,
+        None,
+        required=True,
+    ),
+    Col(
+        "level",
+        "string",
+        "—",
+        "municipality, or prefecture for a 都道府県事業 plan (empty 市区町村名)",
+        enum=("municipality", "prefecture"),
+        required=True,
+    ),
     Col("prefecture", "string", "都道府県名", "Prefecture, official name", required=True),
-    Col("municipality", "string", "市区町村名", "Municipality, official name (misprints corrected, see corrections); empty for prefecture rows"),
+    Col(
+        "municipality",
+        "string",
+        "市区町村名",
+        "Municipality, official name (misprints corrected, see corrections); empty for prefecture rows",
+    ),
     Col("municipality_raw", "string", "市区町村名", "Municipality as printed in the header"),
-    Col("lg_code", "string", "全国地方公共団体コード", "6-digit local-government code (JIS X 0402 + check digit) from the MIC code table", pattern=r"^\d{6}$"),
-    Col("municipality_type", "string", "—", "Kind of local government", enum=("指定都市", "市", "町", "村", "特別区", "都道府県")),
+    Col(
+        "lg_code",
+        "string",
+        "全国地方公共団体コード",
+        "6-digit local-government code (JIS X 0402 + check digit) from the MIC code table",
+        pattern=r"^\d{6}$",
+    ),
+    Col(
+        "municipality_type",
+        "string",
+        "—",
+        "Kind of local government",
+        enum=("指定都市", "市", "町", "村", "特別区", "都道府県"),
+    ),
     *(
-        Col(f"implements_{n}", "boolean", f"実施事業※ {ja}", f"Marked (○ after the label) as running the {en} on the 実施事業 line")
+        Col(
+            f"implements_{n}",
+            "boolean",
+            f"実施事業※ {ja}",
+            f"Marked (○ after the label) as running the {en} on the 実施事業 line",
+        )
         for n, ja, en in (
             ("chiikiryoku", "地域力強化推進事業", "community capacity project"),
             ("takikan", "多機関の協働による包括的支援体制構築事業", "multi-agency collaboration project"),
@@ -68,25 +149,96 @@ ENTITY_COLUMNS: tuple[Col, ...] = (
         )
     ),
     *(
-        Col(f"has_section_{n}", "boolean", f"{num}. {ja}について", f"The plan's section {num} exists and its first items are filled in")
-        for n, num, ja in (("chiikiryoku", 3, "地域力強化推進事業"), ("takikan", 4, "多機関の協働による包括的支援体制構築事業"), ("prefectural", 5, "都道府県事業"))
+        Col(
+            f"has_section_{n}",
+            "boolean",
+            f"{num}. {ja}について",
+            f"The plan's section {num} exists and its first items are filled in",
+        )
+        for n, num, ja in (
+            ("chiikiryoku", 3, "地域力強化推進事業"),
+            ("takikan", 4, "多機関の協働による包括的支援体制構築事業"),
+            ("prefectural", 5, "都道府県事業"),
+        )
     ),
     Col("population", "integer", "人口", "Resident population as printed in 1-1", "persons", 1, 20_000_000),
     Col("households", "integer", "世帯数", "Households", "households", 1, 10_000_000),
     Col("aging_rate_pct", "number", "高齢化率", "Share of residents aged 65+", "%", 0, 100),
-    Col("welfare_rate_permille", "number", "生活保護受給率", "Public-assistance rate, converted to ‰ (per 1,000 residents); unit misprints corrected, see corrections", "‰", 0, 100),
+    Col(
+        "welfare_rate_permille",
+        "number",
+        "生活保護受給率",
+        "Public-assistance rate, converted to ‰ (per 1,000 residents); unit misprints corrected, see corrections",
+        "‰",
+        0,
+        100,
+    ),
     Col("area_km2", "number", "面積", "Area", "km²", 0, 100_000),
-    Col("community_org_rate_pct", "number", "地縁組織(自治会、町内会等)加入率", "Membership rate of neighbourhood associations", "%", 0, 100),
+    Col(
+        "community_org_rate_pct",
+        "number",
+        "地縁組織(自治会、町内会等)加入率",
+        "Membership rate of neighbourhood associations",
+        "%",
+        0,
+        100,
+    ),
     Col("elementary_schools", "integer", "公立小学校数", "Public elementary schools", "schools", 0, 5000),
     Col("junior_high_schools", "integer", "公立中学校数", "Public junior high schools", "schools", 0, 5000),
     *_inst("hokatsu", "地域包括支援センター", "Community general support centres"),
     *_inst("konkyu", "生活困窮者自立相談支援事業", "Self-reliance consultation sites for needy persons"),
-    Col("staff_planned", "number", "④相談支援包括化推進員の配置予定人数", "Planned comprehensive-consultation coordinators (head count or FTE; 0 where the plan says none will be placed; null where not stated or ambiguous)", "persons", 0, 500),
-    Col("staff_fulltime", "number", "④配置予定人数(常勤・正規)", "Of the planned staff: full-time / regular (常勤, 正規職員), where printed", "persons", 0, 500),
-    Col("staff_parttime", "number", "④配置予定人数(非常勤・臨時)", "Of the planned staff: part-time / temporary (非常勤, 臨時, 嘱託), where printed", "persons", 0, 500),
-    Col("staff_dedicated", "number", "④配置予定人数(専任)", "Of the planned staff: dedicated to the role (専任), where printed", "persons", 0, 500),
-    Col("staff_concurrent", "number", "④配置予定人数(兼任)", "Of the planned staff: holding the role concurrently (兼任/兼務), where printed", "persons", 0, 500),
-    Col("staff_notes", "string", "④配置予定人数", "Qualifying text printed with the planned number (brackets and ※ notes)"),
+    Col(
+        "staff_planned",
+        "number",
+        "④相談支援包括化推進員の配置予定人数",
+        "Planned comprehensive-consultation coordinators (head count or FTE; 0 where the plan says none will be "
+        "placed; null where not stated or ambiguous)",
+        "persons",
+        0,
+        500,
+    ),
+    Col(
+        "staff_fulltime",
+        "number",
+        "④配置予定人数(常勤・正規)",
+        "Of the planned staff: full-time / regular (常勤, 正規職員), where printed",
+        "persons",
+        0,
+        500,
+    ),
+    Col(
+        "staff_parttime",
+        "number",
+        "④配置予定人数(非常勤・臨時)",
+        "Of the planned staff: part-time / temporary (非常勤, 臨時, 嘱託), where printed",
+        "persons",
+        0,
+        500,
+    ),
+    Col(
+        "staff_dedicated",
+        "number",
+        "④配置予定人数(専任)",
+        "Of the planned staff: dedicated to the role (専任), where printed",
+        "persons",
+        0,
+        500,
+    ),
+    Col(
+        "staff_concurrent",
+        "number",
+        "④配置予定人数(兼任)",
+        "Of the planned staff: holding the role concurrently (兼任/兼務), where printed",
+        "persons",
+        0,
+        500,
+    ),
+    Col(
+        "staff_notes",
+        "string",
+        "④配置予定人数",
+        "Qualifying text printed with the planned number (brackets and ※ notes)",
+    ),
     *DESIGN_COLUMNS,
     *ENTITY_CATCHMENT_COLUMNS,
     *DETAIL_COLUMNS,
@@ -99,7 +251,9 @@ CORRECTION_TABLE: tuple[Col, ...] = (
     Col("source_line", "integer", "—", "1-based line of the raw text", "line", 1, None),
     Col("raw", "string", "—", "Printed text the value was read from", required=True),
     Col("value", "string", "—", "Value written to the table"),
-    Col("rule", "string", "—", "Id of the named rule that made the correction (see rules.csv)", enum=None, required=True),
+    Col(
+        "rule", "string", "—", "Id of the named rule that made the correction (see rules.csv)", enum=None, required=True
+    ),
     Col("note", "string", "—", "Extra detail"),
 )
 ISSUE_TABLE: tuple[Col, ...] = (
@@ -120,8 +274,17 @@ PROVENANCE_TABLE: tuple[Col, ...] = (
 RULE_TABLE: tuple[Col, ...] = (
     Col("rule", "string", "—", "Rule id (declared in study.clean.rules.RULE_ROWS; see docs/rules.md)", required=True),
     Col("description", "string", "—", "What the rule does and when it applies", required=True),
-    Col("reader", "string", "—", "The reader that applies the rule: a module of study.clean (numbers, municipalities) or study.clean.fields (targets, plan_details, …)", required=True),
-    Col("field", "string", "—", "Column(s) the rule corrects (the field of its rows in corrections.csv)", required=True),
+    Col(
+        "reader",
+        "string",
+        "—",
+        "The reader that applies the rule: a module of study.clean (numbers, municipalities) or "
+        "study.clean.fields (targets, plan_details, …)",
+        required=True,
+    ),
+    Col(
+        "field", "string", "—", "Column(s) the rule corrects (the field of its rows in corrections.csv)", required=True
+    ),
     Col("example", "string", "—", "A printed text and the value written for it (printed → value)", required=True),
 )
 
@@ -140,7 +303,10 @@ TABLE_TITLES = {
     "issues": "Values that could not be read or fail a plausibility check",
     "provenance": "Every entity value with its printed text and source line",
     "targets": "One row per quantified target (事業の成果目標) of each plan",
-    "project_areas": "One row per project item that states its area: (対象地域), its scope and printed population; section 4 from its own text",
+    "project_areas": (
+        "One row per project item that states its area: (対象地域), its scope and printed population; "
+        "section 4 from its own text"
+    ),
     "rules": "The named cleaning rules",
 }
 assert set(PROJECT_SECTIONS) == {"chiikiryoku", "takikan", "prefectural"}
@@ -158,14 +324,21 @@ def pandera_schema(table: str) -> pa.DataFrameSchema:
     cols = TABLES[table]
     columns = {
         c.name: pa.Column(
-            _PANDAS_DTYPE[c.type], nullable=not c.required, required=True,
-            title=c.label_ja, description=c.description, metadata={"unit": c.unit, "allowed": c.allowed},
+            _PANDAS_DTYPE[c.type],
+            nullable=not c.required,
+            required=True,
+            title=c.label_ja,
+            description=c.description,
+            metadata={"unit": c.unit, "allowed": c.allowed},
         )
         for c in cols
     }
     unique = ["entity_id"] if table == "entities" else ["rule"] if table == "rules" else None
-    check = pa.Check(lambda df: bool(constraint_mask(df, table).to_numpy().all()), name="column_constraints",
-                     error="values outside the codebook's allowed range, enum or pattern")
+    check = pa.Check(
+        lambda df: bool(constraint_mask(df, table).to_numpy().all()),
+        name="column_constraints",
+        error="values outside the codebook's allowed range, enum or pattern",
+    )
     return pa.DataFrameSchema(columns, checks=[check], strict=True, ordered=True, unique=unique, coerce=False)
 
 
@@ -186,7 +359,7 @@ def constraint_mask(df: pd.DataFrame, table: str) -> pd.DataFrame:
             ok = np.isnan(v) | inside
         allowed = c.enum or (tuple(sorted(RULE_BY_ID)) if (table, c.name) == ("rules", "rule") else None)
         if allowed:
-            ok = ok & (series.isna() | series.isin(list(allowed) + [""])).to_numpy(dtype=bool)
+            ok = ok & (series.isna() | series.isin([*allowed, ""])).to_numpy(dtype=bool)
         if c.pattern:
             ok = ok & (series.isna() | series.str.match(c.pattern)).to_numpy(dtype=bool, na_value=True)
         out[c.name] = ok
@@ -265,9 +438,18 @@ def _describe_violation(frame: pd.DataFrame, table: str) -> str:
 def codebook() -> pd.DataFrame:
     """One row per column of every table: Japanese label, English description, unit, type, allowed range."""
     rows = [
-        {"table": t, "column": c.name, "label_ja": c.label_ja, "description_en": c.description, "unit": c.unit,
-         "type": c.type, "allowed": c.allowed, "required": c.required}
-        for t, cols in TABLES.items() for c in cols
+        {
+            "table": t,
+            "column": c.name,
+            "label_ja": c.label_ja,
+            "description_en": c.description,
+            "unit": c.unit,
+            "type": c.type,
+            "allowed": c.allowed,
+            "required": c.required,
+        }
+        for t, cols in TABLES.items()
+        for c in cols
     ]
     return pd.DataFrame(rows)
 
@@ -298,10 +480,18 @@ def datapackage(raw_sha256: str, raw_name: str) -> dict:
         schema: dict = {"fields": fields, "missingValues": [""]}
         if t == "entities":
             schema["primaryKey"] = ["entity_id"]
-        resources.append({
-            "name": t, "path": f"{t}.csv", "profile": "tabular-data-resource", "title": TABLE_TITLES[t],
-            "format": "csv", "mediatype": "text/csv", "encoding": "utf-8", "schema": schema,
-        })
+        resources.append(
+            {
+                "name": t,
+                "path": f"{t}.csv",
+                "profile": "tabular-data-resource",
+                "title": TABLE_TITLES[t],
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "schema": schema,
+            }
+        )
     return {
         "profile": "tabular-data-package",
         "name": "hokatsu-plans-fy2019",
@@ -309,7 +499,12 @@ def datapackage(raw_sha256: str, raw_name: str) -> dict:
         "description": "Entity-level figures from the plans of municipalities and prefectures running the FY2019 "
         "地域力強化推進事業 / 多機関の協働による包括的支援体制構築事業 / 都道府県事業, cleaned by the study package.",
         "licenses": [{"name": "other-at", "title": "Derived from a public MHLW compilation; cite the source"}],
-        "sources": [{"title": "厚生労働省 地域共生社会推進室: model-project plans (text extraction)", "path": f"data/raw/{raw_name}",
-                     "hash": f"sha256:{raw_sha256}"}],
+        "sources": [
+            {
+                "title": "厚生労働省 地域共生社会推進室: model-project plans (text extraction)",
+                "path": f"data/raw/{raw_name}",
+                "hash": f"sha256:{raw_sha256}",
+            }
+        ],
         "resources": resources,
     }

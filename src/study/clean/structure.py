@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import cache, cached_property
 
 from study.clean.textnorm import cells, clean_cell, compact, fuzzy_label, squeeze
 
@@ -58,7 +58,7 @@ class Line:
         if len(filled) != len(clean):
             return [clean_cell(c) for c in parts]
         out = [""] * len(parts)
-        for i, c in zip(filled, clean):
+        for i, c in zip(filled, clean, strict=True):
             out[i] = c
         return out
 
@@ -110,7 +110,11 @@ def split_blocks(lines: tuple[str, ...]) -> list[Block]:
             body = _drop_next_title(body, *headers[k + 1][1])
         block = Block(Line(i + 1, lines[i]), pref, muni, body)
         block.sections = find_sections(body)
-        if blocks and not block.has_form_body() and (pref, muni) == (blocks[-1].prefecture_raw, blocks[-1].municipality_raw):
+        if (
+            blocks
+            and not block.has_form_body()
+            and (pref, muni) == (blocks[-1].prefecture_raw, blocks[-1].municipality_raw)
+        ):
             blocks[-1].continuation.extend(body)
             continue
         blocks.append(block)
@@ -197,7 +201,7 @@ def find_item(lines: list[Line], label: str, within_first_cell: bool = False) ->
     return None
 
 
-@lru_cache(maxsize=None)
+@cache
 def _label_re(label: str) -> re.Pattern[str]:
     return re.compile(fuzzy_label(label))
 

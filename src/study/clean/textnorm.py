@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html
 import re
-from functools import lru_cache
+from functools import cache
 
 # Full-width ASCII (U+FF01–U+FF5E) to ASCII, ideographic space to space.
 _WIDTH_TABLE = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
@@ -81,7 +81,7 @@ def flat(text: str) -> str:
     return squeeze(plain(text))
 
 
-@lru_cache(maxsize=None)
+@cache
 def fuzzy_label(label: str) -> str:
     """A regex matching ``label`` with optional whitespace between its characters."""
     return r"\s*".join(re.escape(ch) for ch in label)

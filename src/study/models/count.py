@@ -80,9 +80,15 @@ class CountFit:
         """One coefficient as an :class:`Estimate` (p-value: two-sided test of 0)."""
         r = self.params.set_index("name").loc[name]
         return Estimate(
-            name=f"{self.family}:{name}", estimate=float(r["estimate"]), ci_low=float(r["ci_low"]),
-            ci_high=float(r["ci_high"]), n=self.n, se=float(r["se"]), p_value=float(r["p_value"]),
-            method="wald-t" if self.family == "poisson_ql" else "wald-z", level=self.level,
+            name=f"{self.family}:{name}",
+            estimate=float(r["estimate"]),
+            ci_low=float(r["ci_low"]),
+            ci_high=float(r["ci_high"]),
+            n=self.n,
+            se=float(r["se"]),
+            p_value=float(r["p_value"]),
+            method="wald-t" if self.family == "poisson_ql" else "wald-z",
+            level=self.level,
         )
 
     @property
@@ -94,18 +100,28 @@ def _table(names, est, se, n, level, df=None, extra=None) -> pd.DataFrame:
     q = stats.t.ppf(0.5 + level / 2, df) if df else stats.norm.ppf(0.5 + level / 2)
     z = est / se
     p = 2 * (stats.t.sf(np.abs(z), df) if df else stats.norm.sf(np.abs(z)))
-    out = pd.DataFrame({
-        "name": names, "estimate": est, "ci_low": est - q * se, "ci_high": est + q * se, "n": n,
-        "se": se, "p_value": p,
-    })
+    out = pd.DataFrame(
+        {
+            "name": names,
+            "estimate": est,
+            "ci_low": est - q * se,
+            "ci_high": est + q * se,
+            "n": n,
+            "se": se,
+            "p_value": p,
+        }
+    )
     for k, v in (extra or {}).items():
         out[k] = v
     return out
 
 
 def poisson_ql(
-    frame: pd.DataFrame, y: str = "staff", covariates: Sequence[str] = ("log_pop",),
-    offset: str | None = None, level: float = 0.95,
+    frame: pd.DataFrame,
+    y: str = "staff",
+    covariates: Sequence[str] = ("log_pop",),
+    offset: str | None = None,
+    level: float = 0.95,
 ) -> CountFit:
     """Poisson quasi-likelihood fit of ``y`` on ``covariates`` (complete cases; see module doc).
 
@@ -135,9 +151,25 @@ def poisson_ql(
     mu = np.asarray(res.fittedvalues)
     llf = float(kernels.poisson_loglik(d.y, mu, np.ones(d.n)))
     return CountFit(
-        family="poisson_ql", y=y, covariates=tuple(covariates), offset=offset, n=d.n, params=params,
-        dispersion=float(res.scale), alpha=np.nan, alpha_ci=(np.nan, np.nan), theta=np.nan, theta_se=np.nan,
-        llf=llf, df_resid=df, level=level, entity_id=d.entity_id, fitted=mu, y_obs=d.y, result=res, design=d,
+        family="poisson_ql",
+        y=y,
+        covariates=tuple(covariates),
+        offset=offset,
+        n=d.n,
+        params=params,
+        dispersion=float(res.scale),
+        alpha=np.nan,
+        alpha_ci=(np.nan, np.nan),
+        theta=np.nan,
+        theta_se=np.nan,
+        llf=llf,
+        df_resid=df,
+        level=level,
+        entity_id=d.entity_id,
+        fitted=mu,
+        y_obs=d.y,
+        result=res,
+        design=d,
     )
 
 
@@ -147,8 +179,11 @@ def _theta_se(y: np.ndarray, mu: np.ndarray, theta: float) -> float:
 
 
 def negbin_ml(
-    frame: pd.DataFrame, y: str = "staff", covariates: Sequence[str] = ("log_pop",),
-    offset: str | None = None, level: float = 0.95,
+    frame: pd.DataFrame,
+    y: str = "staff",
+    covariates: Sequence[str] = ("log_pop",),
+    offset: str | None = None,
+    level: float = 0.95,
 ) -> CountFit:
     """NB2 fit with α by maximum likelihood (complete cases; see module doc).
 
@@ -177,7 +212,9 @@ def negbin_ml(
         sm_params = np.asarray(res.params)
         if np.all(np.isfinite(sm_params)) and res.llf >= k.loglik - 1e-8 and sm_params[-1] > 0:
             beta, alpha = sm_params[:-1], float(sm_params[-1])
-    fit = kernels.BatchFit(beta=beta, converged=np.array(True), loglik=np.array(k.loglik), iterations=0, alpha=np.array(alpha))
+    fit = kernels.BatchFit(
+        beta=beta, converged=np.array(True), loglik=np.array(k.loglik), iterations=0, alpha=np.array(alpha)
+    )
     se = kernels.wald_se("nb2", d.X, d.y, fit, offset=d.offset)
     bse = np.asarray(res.bse) if res is not None else np.array([])
     se_joint = bse[:-1] if bse.shape[0] == len(beta) + 1 else np.full(len(beta), np.nan)
@@ -194,14 +231,36 @@ def negbin_ml(
         alpha_ci = (float(alpha * np.exp(-z * lse)), float(alpha * np.exp(z * lse)))
     llf = float(kernels.nb2_loglik(d.y[None, :], mu[None, :], np.array([theta]), np.ones((1, d.n)))[0])
     return CountFit(
-        family="negbin", y=y, covariates=tuple(covariates), offset=offset, n=d.n, params=params,
-        dispersion=np.nan, alpha=alpha, alpha_ci=alpha_ci, theta=theta, theta_se=theta_se, llf=llf,
-        df_resid=d.n - len(beta), level=level, entity_id=d.entity_id, fitted=mu, y_obs=d.y, result=res, design=d,
+        family="negbin",
+        y=y,
+        covariates=tuple(covariates),
+        offset=offset,
+        n=d.n,
+        params=params,
+        dispersion=np.nan,
+        alpha=alpha,
+        alpha_ci=alpha_ci,
+        theta=theta,
+        theta_se=theta_se,
+        llf=llf,
+        df_resid=d.n - len(beta),
+        level=level,
+        entity_id=d.entity_id,
+        fitted=mu,
+        y_obs=d.y,
+        result=res,
+        design=d,
     )
 
 
-def fit_count(frame: pd.DataFrame, family: str, y: str = "staff", covariates: Sequence[str] = ("log_pop",),
-              offset: str | None = None, level: float = 0.95) -> CountFit:
+def fit_count(
+    frame: pd.DataFrame,
+    family: str,
+    y: str = "staff",
+    covariates: Sequence[str] = ("log_pop",),
+    offset: str | None = None,
+    level: float = 0.95,
+) -> CountFit:
     """Dispatch to :func:`poisson_ql` (``"poisson_ql"``) or :func:`negbin_ml` (``"negbin"``).
 
     Parameters
@@ -252,15 +311,30 @@ def elasticity(fit: CountFit, term: str = "log_pop", null: float = 1.0) -> Estim
     else:
         p_lt, p2 = stats.norm.cdf(t), 2 * stats.norm.sf(abs(t))
     return Estimate(
-        name=f"elasticity:{fit.family}:{term}", estimate=c.estimate, ci_low=c.ci_low, ci_high=c.ci_high, n=fit.n,
-        se=c.se, p_value=float(p_lt), method=c.method, level=c.level,
-        extra={"null": null, "p_two_sided_vs_null": float(p2), "ci_below_null": bool(c.ci_high < null),
-               "doubling_ratio": float(2**c.estimate), "p_zero": c.p_value},
+        name=f"elasticity:{fit.family}:{term}",
+        estimate=c.estimate,
+        ci_low=c.ci_low,
+        ci_high=c.ci_high,
+        n=fit.n,
+        se=c.se,
+        p_value=float(p_lt),
+        method=c.method,
+        level=c.level,
+        extra={
+            "null": null,
+            "p_two_sided_vs_null": float(p2),
+            "ci_below_null": bool(c.ci_high < null),
+            "doubling_ratio": float(2**c.estimate),
+            "p_zero": c.p_value,
+        },
     )
 
 
 def overdispersion(
-    frame: pd.DataFrame, y: str = "staff", covariates: Sequence[str] = ("log_pop",), offset: str | None = None,
+    frame: pd.DataFrame,
+    y: str = "staff",
+    covariates: Sequence[str] = ("log_pop",),
+    offset: str | None = None,
     level: float = 0.95,
 ) -> pd.DataFrame:
     """Tests of Poisson overdispersion for ``y ~ covariates``; one row per test.
@@ -292,16 +366,46 @@ def overdispersion(
     x2 = float(np.sum((yy - mu) ** 2 / mu))
     phi = x2 / dof
     a = 1 - level
-    rows = [dict(name="pearson_dispersion", estimate=phi, ci_low=x2 / stats.chi2.ppf(1 - a / 2, dof),
-                 ci_high=x2 / stats.chi2.ppf(a / 2, dof), n=n, statistic=x2, df=dof, p_value=float(stats.chi2.sf(x2, dof)))]
+    rows = [
+        dict(
+            name="pearson_dispersion",
+            estimate=phi,
+            ci_low=x2 / stats.chi2.ppf(1 - a / 2, dof),
+            ci_high=x2 / stats.chi2.ppf(a / 2, dof),
+            n=n,
+            statistic=x2,
+            df=dof,
+            p_value=float(stats.chi2.sf(x2, dof)),
+        )
+    ]
     z = ((yy - mu) ** 2 - yy) / mu
     ct = sm.OLS(z, mu[:, None]).fit()
     a_ct, se_ct = float(ct.params[0]), float(ct.bse[0])
     q = stats.t.ppf(1 - a / 2, n - 1)
-    rows.append(dict(name="cameron_trivedi", estimate=a_ct, ci_low=a_ct - q * se_ct, ci_high=a_ct + q * se_ct, n=n,
-                     statistic=a_ct / se_ct, df=n - 1, p_value=float(stats.t.sf(a_ct / se_ct, n - 1))))
+    rows.append(
+        dict(
+            name="cameron_trivedi",
+            estimate=a_ct,
+            ci_low=a_ct - q * se_ct,
+            ci_high=a_ct + q * se_ct,
+            n=n,
+            statistic=a_ct / se_ct,
+            df=n - 1,
+            p_value=float(stats.t.sf(a_ct / se_ct, n - 1)),
+        )
+    )
     lr = max(2 * (nb.llf - pq.llf), 0.0)
-    rows.append(dict(name="lr_alpha", estimate=nb.alpha, ci_low=nb.alpha_ci[0], ci_high=nb.alpha_ci[1], n=n,
-                     statistic=lr, df=1, p_value=float(0.5 * stats.chi2.sf(lr, 1)) if lr > 0 else 0.5))
+    rows.append(
+        dict(
+            name="lr_alpha",
+            estimate=nb.alpha,
+            ci_low=nb.alpha_ci[0],
+            ci_high=nb.alpha_ci[1],
+            n=n,
+            statistic=lr,
+            df=1,
+            p_value=float(0.5 * stats.chi2.sf(lr, 1)) if lr > 0 else 0.5,
+        )
+    )
     out = pd.DataFrame(rows)
-    return out[RESULT_COLUMNS + ["statistic", "df", "p_value"]]
+    return out[[*RESULT_COLUMNS, "statistic", "df", "p_value"]]

@@ -92,8 +92,9 @@ def seed_streams(seed: int | np.random.SeedSequence, n: int) -> list[np.random.G
 # --- folds and AUCs ------------------------------------------------------------------------
 
 
-def stratified_folds(Y: np.ndarray, n_splits: int, n_repeats: int, rng: np.random.Generator,
-                     present: np.ndarray | None = None) -> np.ndarray:
+def stratified_folds(
+    Y: np.ndarray, n_splits: int, n_repeats: int, rng: np.random.Generator, present: np.ndarray | None = None
+) -> np.ndarray:
     """Fold labels (B, R, n) in ``0..n_splits-1`` for each 0/1 outcome row of ``Y`` (B, n).
 
     Per outcome row and repeat, the plans are sorted by (class, uniform key)
@@ -122,11 +123,15 @@ def auc_rows(scores: np.ndarray, Y: np.ndarray, counts: np.ndarray | None = None
     """
     scores = np.atleast_2d(np.asarray(scores, float))
     Y = np.broadcast_to(np.atleast_2d(np.asarray(Y)).astype(bool), scores.shape)
-    c = np.ones(scores.shape) if counts is None else np.broadcast_to(np.atleast_2d(np.asarray(counts, float)), scores.shape)
+    c = (
+        np.ones(scores.shape)
+        if counts is None
+        else np.broadcast_to(np.atleast_2d(np.asarray(counts, float)), scores.shape)
+    )
     out = np.empty(scores.shape[0])
     step = max(1, 4_000_000 // max(1, scores.shape[1] ** 2))
     for a in range(0, scores.shape[0], step):
-        s, y, w = scores[a:a + step], Y[a:a + step], c[a:a + step]
+        s, y, w = scores[a : a + step], Y[a : a + step], c[a : a + step]
         wp, wn = w * y, w * ~y
         d = s[:, :, None] - s[:, None, :]  # (m, i, j): score_i − score_j
         win = (d > 0) + 0.5 * (d == 0)
@@ -135,7 +140,7 @@ def auc_rows(scores: np.ndarray, Y: np.ndarray, counts: np.ndarray | None = None
         with np.errstate(invalid="ignore", divide="ignore"):
             r = num / den
         r[~np.all(np.isfinite(s), axis=1)] = np.nan
-        out[a:a + step] = r
+        out[a : a + step] = r
     return out
 
 
@@ -199,15 +204,15 @@ class CVProcedure:
         step = max(1, CHUNK // K)
         ks = np.arange(K)[None, :, None]
         for a in range(0, B * R, step):
-            f = F[a:a + step]
+            f = F[a : a + step]
             m = len(f)
             W = (f[:, None, :] != ks).astype(float)  # (m, K, n): training weights
             if Cr is not None:
-                W = W * Cr[a:a + step, None, :]
-            Yk = np.broadcast_to(Yr[a:a + step, None, :], (m, K, n)).reshape(m * K, n)
+                W = W * Cr[a : a + step, None, :]
+            Yk = np.broadcast_to(Yr[a : a + step, None, :], (m, K, n)).reshape(m * K, n)
             beta = _firth_fit(X, Yk, W.reshape(m * K, n))
-            eta = (beta.reshape(m, K, p) @ X.T)  # (m, K, n)
-            out[a:a + step] = np.take_along_axis(eta, f[:, None, :], axis=1)[:, 0, :]
+            eta = beta.reshape(m, K, p) @ X.T  # (m, K, n)
+            out[a : a + step] = np.take_along_axis(eta, f[:, None, :], axis=1)[:, 0, :]
         return out.reshape(B, R, n)
 
     def auc(self, X: np.ndarray, Y: np.ndarray, folds: np.ndarray, counts: np.ndarray | None = None) -> np.ndarray:
@@ -218,8 +223,9 @@ class CVProcedure:
         Cr = None if counts is None else np.repeat(np.asarray(counts, float), R, axis=0)
         return auc_rows(eta.reshape(B * R, n), Yr, Cr).reshape(B, R)
 
-    def run(self, Xs: Sequence[np.ndarray], Y: np.ndarray, rng: np.random.Generator,
-            counts: np.ndarray | None = None) -> tuple[np.ndarray, ...]:
+    def run(
+        self, Xs: Sequence[np.ndarray], Y: np.ndarray, rng: np.random.Generator, counts: np.ndarray | None = None
+    ) -> tuple[np.ndarray, ...]:
         """The procedure's AUC (mean over repeats), (B,), for each design in ``Xs`` on the same folds.
 
         ``Y`` (B, n) or (n,); ``counts`` (B, n) bootstrap counts (folds are then
@@ -233,8 +239,9 @@ class CVProcedure:
         return (*[_row_mean(a) for a in per], *per)
 
 
-def baseline_null_outcomes(Xb: np.ndarray, y: np.ndarray, n_draws: int, rng: np.random.Generator,
-                           min_class: int) -> np.ndarray:
+def baseline_null_outcomes(
+    Xb: np.ndarray, y: np.ndarray, n_draws: int, rng: np.random.Generator, min_class: int
+) -> np.ndarray:
     """Outcomes (n_draws, n) drawn from the Firth fit of ``y`` on the baseline design ``Xb``.
 
     The null of "the added covariates add nothing beyond the baseline": each
@@ -299,9 +306,18 @@ def _designs(frame: pd.DataFrame, y: str, covariates: Sequence[str], baseline: S
 
 
 def cv_auc_inference(
-    frame: pd.DataFrame, y: str, covariates: Sequence[str], baseline: Sequence[str] = ("log_pop",), *,
-    n_splits: int = 5, n_repeats: int = 20, n_perm: int = 999, n_boot: int = 200, seed: int = 0,
-    level: float = 0.95, conditional_null: bool = True,
+    frame: pd.DataFrame,
+    y: str,
+    covariates: Sequence[str],
+    baseline: Sequence[str] = ("log_pop",),
+    *,
+    n_splits: int = 5,
+    n_repeats: int = 20,
+    n_perm: int = 999,
+    n_boot: int = 200,
+    seed: int = 0,
+    level: float = 0.95,
+    conditional_null: bool = True,
 ) -> CVAUCInference:
     """Cross-validated AUC of ``y ~ covariates`` and ``y ~ baseline`` with whole-procedure inference.
 
@@ -368,28 +384,63 @@ def cv_auc_inference(
     for name, e in est.items():
         lo_b, hi_b = (-1.0, 1.0) if name == "difference" else (0.0, 1.0)
         se = float(np.nanstd(boot[name].to_numpy(float), ddof=1)) if n_boot > 1 else np.nan
-        row = dict(name=name, estimate=float(e), ci_low=float(max(e - z * se, lo_b)), ci_high=float(min(e + z * se, hi_b)),
-                   n=d.n, n_events=int(yy.sum()), se=se)
+        row = dict(
+            name=name,
+            estimate=float(e),
+            ci_low=float(max(e - z * se, lo_b)),
+            ci_high=float(min(e + z * se, hi_b)),
+            n=d.n,
+            n_events=int(yy.sum()),
+            se=se,
+        )
         if n_perm:
             p, mc, floor = perm_p(float(e), null[name].to_numpy(float))
-            row.update(p_value=p, p_mc_se=mc, p_floor=floor, p_at_floor=bool(p <= floor + 1e-15),
-                       null_mean=float(null[name].mean()), null_sd=float(null[name].std(ddof=1)))
-            pc = (perm_p(float(e), null["difference_conditional"].to_numpy(float))[0]
-                  if name == "difference" and "difference_conditional" in null else np.nan)
+            row.update(
+                p_value=p,
+                p_mc_se=mc,
+                p_floor=floor,
+                p_at_floor=bool(p <= floor + 1e-15),
+                null_mean=float(null[name].mean()),
+                null_sd=float(null[name].std(ddof=1)),
+            )
+            pc = (
+                perm_p(float(e), null["difference_conditional"].to_numpy(float))[0]
+                if name == "difference" and "difference_conditional" in null
+                else np.nan
+            )
             row.update(p_conditional=pc)
         else:
-            row.update(p_value=np.nan, p_mc_se=np.nan, p_floor=np.nan, p_at_floor=False, null_mean=np.nan, null_sd=np.nan,
-                       p_conditional=np.nan)
-        row.update(split_mc_se=float(np.std(per[name], ddof=1) / np.sqrt(n_repeats)) if n_repeats > 1 else np.nan,
-                   n_perm=int(n_perm), n_boot=int(n_boot), n_splits=n_splits, n_repeats=n_repeats, level=level,
-                   method=f"{n_repeats}x stratified {n_splits}-fold CV (Firth), outcome-permutation p through the whole "
-                          f"procedure, whole-procedure bootstrap SD interval",
-                   terms=" + ".join(baseline) if name == "baseline" else " + ".join(covariates) if name == "model"
-                   else f"({' + '.join(covariates)}) - ({' + '.join(baseline)})")
+            row.update(
+                p_value=np.nan,
+                p_mc_se=np.nan,
+                p_floor=np.nan,
+                p_at_floor=False,
+                null_mean=np.nan,
+                null_sd=np.nan,
+                p_conditional=np.nan,
+            )
+        row.update(
+            split_mc_se=float(np.std(per[name], ddof=1) / np.sqrt(n_repeats)) if n_repeats > 1 else np.nan,
+            n_perm=int(n_perm),
+            n_boot=int(n_boot),
+            n_splits=n_splits,
+            n_repeats=n_repeats,
+            level=level,
+            method=f"{n_repeats}x stratified {n_splits}-fold CV (Firth), outcome-permutation p through the whole "
+            f"procedure, whole-procedure bootstrap SD interval",
+            terms=" + ".join(baseline)
+            if name == "baseline"
+            else " + ".join(covariates)
+            if name == "model"
+            else f"({' + '.join(covariates)}) - ({' + '.join(baseline)})",
+        )
         rows.append(row)
     table = pd.DataFrame(rows)
-    return CVAUCInference(table=table[RESULT_COLUMNS + [c for c in table.columns if c not in RESULT_COLUMNS]],
-                          null_draws=null, boot_draws=boot)
+    return CVAUCInference(
+        table=table[RESULT_COLUMNS + [c for c in table.columns if c not in RESULT_COLUMNS]],
+        null_draws=null,
+        boot_draws=boot,
+    )
 
 
 # --- leave-pair-out -------------------------------------------------------------------------
@@ -408,21 +459,26 @@ def lpo_scores(X: np.ndarray, Y: np.ndarray) -> np.ndarray:
     out = np.empty(B)
     for b in range(B):
         pos, neg = np.flatnonzero(Y[b] == 1), np.flatnonzero(Y[b] == 0)
-        I, J = np.meshgrid(pos, neg, indexing="ij")
-        I, J = I.ravel(), J.ravel()
-        W = np.ones((I.size, n))
-        W[np.arange(I.size), I] = 0.0
-        W[np.arange(I.size), J] = 0.0
+        ii, jj = np.meshgrid(pos, neg, indexing="ij")
+        ii, jj = ii.ravel(), jj.ravel()
+        W = np.ones((ii.size, n))
+        W[np.arange(ii.size), ii] = 0.0
+        W[np.arange(ii.size), jj] = 0.0
         beta = _firth_fit(X, np.broadcast_to(Y[b].astype(float), W.shape), W)
-        si = np.einsum("mp,mp->m", beta, X[I])
-        sj = np.einsum("mp,mp->m", beta, X[J])
+        si = np.einsum("mp,mp->m", beta, X[ii])
+        sj = np.einsum("mp,mp->m", beta, X[jj])
         out[b] = float(np.mean((si > sj) + 0.5 * (si == sj))) if np.all(np.isfinite(si - sj)) else np.nan
     return out
 
 
 def lpo_auc(
-    frame: pd.DataFrame, y: str, covariates: Sequence[str], baseline: Sequence[str] = ("log_pop",), *,
-    n_perm: int = 0, seed: int = 0,
+    frame: pd.DataFrame,
+    y: str,
+    covariates: Sequence[str],
+    baseline: Sequence[str] = ("log_pop",),
+    *,
+    n_perm: int = 0,
+    seed: int = 0,
 ) -> pd.DataFrame:
     """Leave-pair-out AUC of the model and the baseline and their difference (see :func:`lpo_scores`).
 
@@ -442,8 +498,16 @@ def lpo_auc(
         null = {"model": nm, "baseline": nb, "difference": nm - nb}
     rows = []
     for name, e in est.items():
-        row = dict(name=name, estimate=float(e), ci_low=np.nan, ci_high=np.nan, n=d.n, n_events=int(yy.sum()),
-                   n_pairs=int(yy.sum() * (d.n - yy.sum())), method="leave-pair-out (Firth)")
+        row = dict(
+            name=name,
+            estimate=float(e),
+            ci_low=np.nan,
+            ci_high=np.nan,
+            n=d.n,
+            n_events=int(yy.sum()),
+            n_pairs=int(yy.sum() * (d.n - yy.sum())),
+            method="leave-pair-out (Firth)",
+        )
         if null is not None:
             p, mc, floor = perm_p(float(e), null[name])
             row.update(p_value=p, p_mc_se=mc, p_floor=floor, null_mean=float(np.mean(null[name])), n_perm=int(n_perm))
@@ -455,7 +519,12 @@ def lpo_auc(
 
 
 def optimism_corrected_auc(
-    frame: pd.DataFrame, y: str, covariates: Sequence[str], *, n_boot: int = 500, seed: int = 0,
+    frame: pd.DataFrame,
+    y: str,
+    covariates: Sequence[str],
+    *,
+    n_boot: int = 500,
+    seed: int = 0,
 ) -> pd.DataFrame:
     """Harrell's optimism-corrected AUC of ``y ~ covariates`` (Firth; see module doc).
 
@@ -478,20 +547,44 @@ def optimism_corrected_auc(
     opt = a_boot - a_orig
     opt = opt[np.isfinite(opt)]
     mean_opt = float(np.mean(opt))
-    return pd.DataFrame([dict(name="optimism_corrected", estimate=apparent - mean_opt, ci_low=np.nan, ci_high=np.nan,
-                              n=d.n, n_events=int(yy.sum()), apparent=apparent, optimism=mean_opt,
-                              optimism_mc_se=float(np.std(opt, ddof=1) / np.sqrt(opt.size)), n_boot=int(opt.size),
-                              method="Harrell bootstrap optimism correction (Firth)",
-                              terms=" + ".join(covariates))])
+    return pd.DataFrame(
+        [
+            dict(
+                name="optimism_corrected",
+                estimate=apparent - mean_opt,
+                ci_low=np.nan,
+                ci_high=np.nan,
+                n=d.n,
+                n_events=int(yy.sum()),
+                apparent=apparent,
+                optimism=mean_opt,
+                optimism_mc_se=float(np.std(opt, ddof=1) / np.sqrt(opt.size)),
+                n_boot=int(opt.size),
+                method="Harrell bootstrap optimism correction (Firth)",
+                terms=" + ".join(covariates),
+            )
+        ]
+    )
 
 
 # --- null calibration ----------------------------------------------------------------------------
 
 
 def null_calibration(
-    frame: pd.DataFrame, y: str, covariates: Sequence[str], baseline: Sequence[str] = ("log_pop",), *,
-    n_sim: int = 200, n_perm: int = 99, n_boot: int = 0, n_splits: int = 5, n_repeats: int = 2, seed: int = 0,
-    level: float = 0.95, outcomes: np.ndarray | None = None, conditional: bool = False,
+    frame: pd.DataFrame,
+    y: str,
+    covariates: Sequence[str],
+    baseline: Sequence[str] = ("log_pop",),
+    *,
+    n_sim: int = 200,
+    n_perm: int = 99,
+    n_boot: int = 0,
+    n_splits: int = 5,
+    n_repeats: int = 2,
+    seed: int = 0,
+    level: float = 0.95,
+    outcomes: np.ndarray | None = None,
+    conditional: bool = False,
 ) -> pd.DataFrame:
     """Run :func:`cv_auc_inference`'s procedure on ``n_sim`` null outcomes with the real covariates.
 

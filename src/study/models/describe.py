@@ -26,12 +26,23 @@ from study.models.resample import bca_interval, percentile_interval
 from study.models.results import RESULT_COLUMNS, as_rng
 
 #: Institution indicators of question 3 (columns of the analysis frame).
-INSTITUTION_COLUMNS = ("hokatsu_per_10k_older", "hokatsu_outsourced_share", "hokatsu_total", "konkyu_total", "konkyu_per_100k")
+INSTITUTION_COLUMNS = (
+    "hokatsu_per_10k_older",
+    "hokatsu_outsourced_share",
+    "hokatsu_total",
+    "konkyu_total",
+    "konkyu_per_100k",
+)
 
 
 def summarise(
-    frame: pd.DataFrame, columns: Sequence[str] = INSTITUTION_COLUMNS, stat: str = "median", n_boot: int = 2000,
-    seed: int = 0, level: float = 0.95, method: str = "percentile",
+    frame: pd.DataFrame,
+    columns: Sequence[str] = INSTITUTION_COLUMNS,
+    stat: str = "median",
+    n_boot: int = 2000,
+    seed: int = 0,
+    level: float = 0.95,
+    method: str = "percentile",
 ) -> pd.DataFrame:
     """Per column: ``stat`` (median or mean) over non-missing rows with a bootstrap interval.
 
@@ -75,10 +86,24 @@ def summarise(
             lo, hi = percentile_interval(draws, level)
         else:
             raise ValueError("method must be 'percentile' or 'bca'")
-        rows.append(dict(name=col, estimate=est, ci_low=lo, ci_high=hi, n=int(v.size),
-                         q1=float(np.quantile(v, 0.25)), q3=float(np.quantile(v, 0.75)), min=float(v.min()),
-                         max=float(v.max()), mean=float(v.mean()), stat=stat, method=method, n_boot=n_boot))
-    return pd.DataFrame(rows, columns=RESULT_COLUMNS + ["q1", "q3", "min", "max", "mean", "stat", "method", "n_boot"])
+        rows.append(
+            dict(
+                name=col,
+                estimate=est,
+                ci_low=lo,
+                ci_high=hi,
+                n=int(v.size),
+                q1=float(np.quantile(v, 0.25)),
+                q3=float(np.quantile(v, 0.75)),
+                min=float(v.min()),
+                max=float(v.max()),
+                mean=float(v.mean()),
+                stat=stat,
+                method=method,
+                n_boot=n_boot,
+            )
+        )
+    return pd.DataFrame(rows, columns=[*RESULT_COLUMNS, "q1", "q3", "min", "max", "mean", "stat", "method", "n_boot"])
 
 
 def wilson(k: int, n: int, level: float = 0.95) -> tuple[float, float]:
@@ -137,12 +162,16 @@ def tabulate(frame: pd.DataFrame, column: str, level: float = 0.95, dropna: bool
     for lev, k in counts.items():
         lo, hi = wilson(int(k), n, level)
         rows.append(dict(name=str(lev), estimate=k / n, ci_low=lo, ci_high=hi, n=n, count=int(k), column=column))
-    return pd.DataFrame(rows, columns=RESULT_COLUMNS + ["count", "column"])
+    return pd.DataFrame(rows, columns=[*RESULT_COLUMNS, "count", "column"])
 
 
 def consultation_rate(
-    frame: pd.DataFrame, targets: pd.DataFrame, kind: str = "consultations", value: str = "annual_value",
-    per: float = 1000.0, projects: Sequence[str] | None = None,
+    frame: pd.DataFrame,
+    targets: pd.DataFrame,
+    kind: str = "consultations",
+    value: str = "annual_value",
+    per: float = 1000.0,
+    projects: Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """Annual consultation target per ``per`` residents, one row per plan that states one.
 
@@ -185,8 +214,12 @@ def consultation_rate(
 
 
 def hub_sensitivity(
-    frame: pd.DataFrame, y: str = "staff", covariates: Sequence[str] = ("log_pop",), term: str = "log_pop",
-    family: str = "poisson_ql", flag: str = "hub_plan",
+    frame: pd.DataFrame,
+    y: str = "staff",
+    covariates: Sequence[str] = ("log_pop",),
+    term: str = "log_pop",
+    family: str = "poisson_ql",
+    flag: str = "hub_plan",
 ) -> pd.DataFrame:
     """The ``term`` coefficient with hub plans kept, flagged or excluded.
 
@@ -221,6 +254,17 @@ def hub_sensitivity(
     for label, df, cov in specs:
         fit = fit_count(df, family, y, cov)
         c = fit.coef(term)
-        rows.append(dict(name=f"{label}:{term}", estimate=c.estimate, ci_low=c.ci_low, ci_high=c.ci_high, n=fit.n,
-                         se=c.se, p_value=c.p_value, handling=label, family=family))
+        rows.append(
+            dict(
+                name=f"{label}:{term}",
+                estimate=c.estimate,
+                ci_low=c.ci_low,
+                ci_high=c.ci_high,
+                n=fit.n,
+                se=c.se,
+                p_value=c.p_value,
+                handling=label,
+                family=family,
+            )
+        )
     return pd.DataFrame(rows)

@@ -52,7 +52,10 @@ def numeric(frame: pd.DataFrame, col: str) -> np.ndarray:
 
 
 def design(
-    frame: pd.DataFrame, y: str, covariates: Sequence[str] = (), offset: str | None = None,
+    frame: pd.DataFrame,
+    y: str,
+    covariates: Sequence[str] = (),
+    offset: str | None = None,
     intercept: bool = True,
 ) -> Design:
     """Complete-case design for ``y ~ covariates (+ offset)``; rows with any missing value are dropped.
@@ -88,10 +91,19 @@ def design(
     names = (["const"] if intercept else []) + covariates
     if np.linalg.matrix_rank(X) < X.shape[1]:
         raise ValueError(f"design for {names} is rank deficient on the {int(mask.sum())} complete rows")
-    eid = frame["entity_id"].astype(str).to_numpy()[mask].tolist() if "entity_id" in frame.columns else [str(i) for i in np.flatnonzero(mask)]
+    eid = (
+        frame["entity_id"].astype(str).to_numpy()[mask].tolist()
+        if "entity_id" in frame.columns
+        else [str(i) for i in np.flatnonzero(mask)]
+    )
     return Design(
-        y=cols[y][mask], X=X, names=names, offset=cols[offset][mask] if offset else None,
-        rows=frame.index[mask], entity_id=eid, n_dropped=int((~mask).sum()),
+        y=cols[y][mask],
+        X=X,
+        names=names,
+        offset=cols[offset][mask] if offset else None,
+        rows=frame.index[mask],
+        entity_id=eid,
+        n_dropped=int((~mask).sum()),
     )
 
 

@@ -125,7 +125,9 @@ def predictive(fit: Any) -> CountDistribution:
     raise ValueError(f"no predictive distribution for {type(fit).__name__} (family {fam!r})")
 
 
-def quantile_residuals(y: np.ndarray, dist: CountDistribution, seed: int | np.random.Generator | None = 0) -> np.ndarray:
+def quantile_residuals(
+    y: np.ndarray, dist: CountDistribution, seed: int | np.random.Generator | None = 0
+) -> np.ndarray:
     """Randomized quantile residuals (Dunn–Smyth) of integer counts.
 
     Parameters
@@ -178,8 +180,16 @@ def rootogram(y: np.ndarray, dist: CountDistribution, max_count: int | None = No
     ks = np.arange(top + 1)
     obs = np.array([np.sum(y == k) for k in ks], float)
     exp = np.array([float(np.sum(dist.pmf(k))) for k in ks])
-    return pd.DataFrame({"count": ks, "observed": obs, "expected": exp, "sqrt_observed": np.sqrt(obs),
-                         "sqrt_expected": np.sqrt(exp), "hanging_low": np.sqrt(exp) - np.sqrt(obs)})
+    return pd.DataFrame(
+        {
+            "count": ks,
+            "observed": obs,
+            "expected": exp,
+            "sqrt_observed": np.sqrt(obs),
+            "sqrt_expected": np.sqrt(exp),
+            "hanging_low": np.sqrt(exp) - np.sqrt(obs),
+        }
+    )
 
 
 def expected_zeros(dist: CountDistribution) -> float:

@@ -82,9 +82,24 @@ class HubPlan:
 HUB_PLANS: dict[str, HubPlan] = {
     p.entity_id: p
     for p in (
-        HubPlan("131121", "世田谷区", 28, "④ 28人(各地域包括支援センターの既存業務に追加して…): one per 地域包括支援センター (28 centres)"),
-        HubPlan("032018", "盛岡市", 20, "④ 20人(専任1名, 兼任19人): one dedicated plus 19 staff of partner agencies holding the role concurrently"),
-        HubPlan("131164", "豊島区", 20, "④ 20人 placed in the agencies listed in ⑥ (社協 CSW, 高齢者総合相談センター, 保健所, 窓口…)"),
+        HubPlan(
+            "131121",
+            "世田谷区",
+            28,
+            "④ 28人(各地域包括支援センターの既存業務に追加して…): one per 地域包括支援センター (28 centres)",
+        ),
+        HubPlan(
+            "032018",
+            "盛岡市",
+            20,
+            "④ 20人(専任1名, 兼任19人): one dedicated plus 19 staff of partner agencies holding the role concurrently",
+        ),
+        HubPlan(
+            "131164",
+            "豊島区",
+            20,
+            "④ 20人 placed in the agencies listed in ⑥ (社協 CSW, 高齢者総合相談センター, 保健所, 窓口…)",
+        ),
         HubPlan("131237", "江戸川区", 9, "④ 9人(各なごみの家1名): one per なごみの家 hub"),
     )
 }
@@ -141,7 +156,7 @@ def printed_welfare_permille(corrections: pd.DataFrame) -> dict[str, float]:
     """
     rows = corrections[(corrections["field"] == "welfare_rate_permille") & corrections["rule"].isin(WELFARE_UNIT_RULES)]
     out: dict[str, float] = {}
-    for eid, raw in zip(rows["entity_id"], rows["raw"]):
+    for eid, raw in zip(rows["entity_id"], rows["raw"], strict=True):
         m = _NUM.search(unicodedata.normalize("NFKC", str(raw)))
         if m is None:
             raise ValueError(f"no number in the printed welfare rate {raw!r} of {eid}")
@@ -207,7 +222,9 @@ def analysis_frame(
         if corrections is None:
             raise ValueError("welfare='printed' needs the corrections table (corrections=)")
         printed = printed_welfare_permille(corrections)
-        df["welfare_rate_permille"] = [printed.get(e, v) for e, v in zip(df["entity_id"], df["welfare_rate_permille"])]
+        df["welfare_rate_permille"] = [
+            printed.get(e, v) for e, v in zip(df["entity_id"], df["welfare_rate_permille"], strict=True)
+        ]
     df["welfare_unit_corrected"] = (
         df["entity_id"].isin(printed_welfare_permille(corrections)).astype(float) if corrections is not None else np.nan
     )
@@ -258,14 +275,18 @@ def analysis_frame(
         drop(df[col].isna(), f"{col} missing")
 
     excluded = pd.DataFrame(
-        [(df.at[i, "entity_id"], df.at[i, "name"], df.at[i, "level"], r) for i, r in reasons],
+        [(df.loc[i, "entity_id"], df.loc[i, "name"], df.loc[i, "level"], r) for i, r in reasons],
         columns=["entity_id", "name", "level", "reason"],
     )
     data = df[keep].reset_index(drop=True)
     options = dict(
-        include_prefectures=include_prefectures, staffing=staffing, welfare=welfare,
-        exclude_zero_staff=exclude_zero_staff, exclude_hub_plans=exclude_hub_plans,
-        hub_plans=sorted(hubs), require=list(require),
+        include_prefectures=include_prefectures,
+        staffing=staffing,
+        welfare=welfare,
+        exclude_zero_staff=exclude_zero_staff,
+        exclude_hub_plans=exclude_hub_plans,
+        hub_plans=sorted(hubs),
+        require=list(require),
     )
     return AnalysisFrame(data=data, excluded=excluded, options=options)
 

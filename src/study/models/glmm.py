@@ -58,7 +58,8 @@ class GLMMFit:
     (log-rate scale); ``sd_obs``: SD τ of the observation-level effect (NaN
     without OLRE); ``loglik``: maximised (approximate) log-likelihood;
     ``deviance`` = −2 loglik; ``loglik_lme4``: what glmer's ``logLik`` prints (equal to
-    ``loglik`` for nAGQ = 1; for nAGQ > 1 without the saturated-model term); ``n_params`` counts β, σ and τ; ``aic``/``bic``;
+    ``loglik`` for nAGQ = 1; for nAGQ > 1 without the saturated-model term); ``n_params`` counts β, σ
+    and τ; ``aic``/``bic``;
     ``group_effects``: conditional modes b̂_g = σ̂û_g (log-rate scale) by
     group label; ``converged``/``message``: optimiser status; ``singular``:
     an SD at the boundary 0.
@@ -88,9 +89,19 @@ class GLMMFit:
     def coef_table(self, level: float = 0.95) -> list[dict[str, float | str]]:
         """Rows ``name, estimate, se, ci_low, ci_high, p_value`` (Wald z, as glmer's summary)."""
         z = stats.norm.ppf(0.5 + level / 2)
-        return [{"name": nm, "estimate": float(b), "se": float(s), "ci_low": float(b - z * s),
-                 "ci_high": float(b + z * s), "p_value": float(2 * stats.norm.sf(abs(b / s))), "n": self.n}
-                for nm, b, s in zip(self.names, self.beta, self.se)]
+        return [
+            {
+                "name": nm,
+                "estimate": float(b),
+                "se": float(s),
+                "ci_low": float(b - z * s),
+                "ci_high": float(b + z * s),
+                "p_value": float(2 * stats.norm.sf(abs(b / s))),
+                "n": self.n,
+            }
+            # names are the caller's, not checked against len(beta) by fit_glmm: zip as before
+            for nm, b, s in zip(self.names, self.beta, self.se, strict=False)
+        ]
 
 
 class _Problem:
@@ -144,7 +155,7 @@ class _Problem:
         return u, v
 
     def deviance(self, theta):
-        beta = theta[:self.p]
+        beta = theta[: self.p]
         s = abs(theta[self.p])
         t = abs(theta[self.p + 1]) if self.olre else 0.0
         eta0 = self.X @ beta + self.off
@@ -163,7 +174,7 @@ class _Problem:
         sd = 1 / np.sqrt(h)
         total = -self.const - 0.5 * np.sum(np.log(h))
         terms = []
-        for tq, lw in zip(self.nodes, self.logw):
+        for tq, lw in zip(self.nodes, self.logw, strict=True):
             uq = u + tq * sd
             e = eta0 + s * uq[c]
             lg = self.gsum(y * e - np.exp(e))
@@ -198,9 +209,16 @@ def _fd_grad(f, x, h):
     return g
 
 
-def poisson_glmm(X: np.ndarray, y: np.ndarray, groups: np.ndarray, offset: np.ndarray | None = None,
-                 names: list[str] | None = None, nAGQ: int = 1, olre: bool = False,
-                 start: np.ndarray | None = None) -> GLMMFit:
+def poisson_glmm(
+    X: np.ndarray,
+    y: np.ndarray,
+    groups: np.ndarray,
+    offset: np.ndarray | None = None,
+    names: list[str] | None = None,
+    nAGQ: int = 1,
+    olre: bool = False,
+    start: np.ndarray | None = None,
+) -> GLMMFit:
     """Fit a Poisson GLMM with a random intercept per group by (approximate) maximum likelihood.
 
     Parameters
@@ -250,18 +268,25 @@ def poisson_glmm(X: np.ndarray, y: np.ndarray, groups: np.ndarray, offset: np.nd
     start = np.asarray(start, float)
     k = len(start)
     bounds = [(None, None)] * p + [(0.0, None)] * (k - p)
-    res = optimize.minimize(prob.deviance, start, method="L-BFGS-B", bounds=bounds,
-                            options={"ftol": 1e-15, "gtol": 1e-9, "maxiter": 2000, "maxfun": 20000})
+    res = optimize.minimize(
+        prob.deviance,
+        start,
+        method="L-BFGS-B",
+        bounds=bounds,
+        options={"ftol": 1e-15, "gtol": 1e-9, "maxiter": 2000, "maxfun": 20000},
+    )
     x = res.x.copy()
     fx = prob.deviance(x)
     # Newton polish on a finite-difference Hessian (free parameters only; SDs at 0 stay there)
     steps = np.full(k, 1e-4)
     for _ in range(20):
         free = np.array([i < p or x[i] > SD_BOUNDARY for i in range(k)])
+
         def fsub(z, x=x, free=free):
             xx = x.copy()
             xx[free] = z
             return prob.deviance(xx)
+
         g = _fd_grad(fsub, x[free], steps[free])
         H = _fd_hessian(fsub, x[free], steps[free])
         try:
@@ -284,10 +309,12 @@ def poisson_glmm(X: np.ndarray, y: np.ndarray, groups: np.ndarray, offset: np.nd
     sds = x[p:]
     singular = bool(np.any(sds <= SD_BOUNDARY))
     free = np.array([i < p or x[i] > SD_BOUNDARY for i in range(k)])
+
     def fsub(z):
         xx = x.copy()
         xx[free] = z
         return prob.deviance(xx)
+
     H = _fd_hessian(fsub, x[free], steps[free])
     cov_free = np.linalg.inv(H / 2.0)
     # reorder as lme4 does ((θ, β)); the β block is the same either way
@@ -299,18 +326,40 @@ def poisson_glmm(X: np.ndarray, y: np.ndarray, groups: np.ndarray, offset: np.nd
     sat = float(np.sum(np.where(y > 0, y * np.log(np.where(y > 0, y, 1.0)), 0.0) - y - gammaln(y + 1)))
     ll_lme4 = ll if nAGQ == 1 else ll - sat
     n_par = k
-    eff = {str(lab): float(sds[0] * uu) for lab, uu in zip(labels, prob.u)}
+    eff = {str(lab): float(sds[0] * uu) for lab, uu in zip(labels, prob.u, strict=True)}
     return GLMMFit(
-        names=names or [f"x{i}" for i in range(p)], beta=x[:p].copy(), se=se, sd_group=float(sds[0]),
-        sd_obs=float(sds[1]) if olre else float("nan"), loglik=float(ll), deviance=float(fx), loglik_lme4=float(ll_lme4), nAGQ=nAGQ, olre=olre,
-        n=n, n_groups=len(labels), n_params=n_par, aic=float(fx + 2 * n_par), bic=float(fx + np.log(n) * n_par),
-        converged=converged, singular=singular, message=str(res.message), group_effects=eff, cov=cov_beta,
+        names=names or [f"x{i}" for i in range(p)],
+        beta=x[:p].copy(),
+        se=se,
+        sd_group=float(sds[0]),
+        sd_obs=float(sds[1]) if olre else float("nan"),
+        loglik=float(ll),
+        deviance=float(fx),
+        loglik_lme4=float(ll_lme4),
+        nAGQ=nAGQ,
+        olre=olre,
+        n=n,
+        n_groups=len(labels),
+        n_params=n_par,
+        aic=float(fx + 2 * n_par),
+        bic=float(fx + np.log(n) * n_par),
+        converged=converged,
+        singular=singular,
+        message=str(res.message),
+        group_effects=eff,
+        cov=cov_beta,
     )
 
 
-def simulate_poisson_glmm(X: np.ndarray, beta: np.ndarray, groups: np.ndarray, sd_group: float,
-                          sd_obs: float = 0.0, offset: np.ndarray | None = None,
-                          seed: int | np.random.Generator | None = 0) -> np.ndarray:
+def simulate_poisson_glmm(
+    X: np.ndarray,
+    beta: np.ndarray,
+    groups: np.ndarray,
+    sd_group: float,
+    sd_obs: float = 0.0,
+    offset: np.ndarray | None = None,
+    seed: int | np.random.Generator | None = 0,
+) -> np.ndarray:
     """Draw counts from the Poisson GLMM (for recovery tests and power).
 
     Parameters

@@ -18,8 +18,14 @@ from study.models.results import estimates_frame
 
 
 def staffing_elasticity(
-    frame: pd.DataFrame, y: str = "staff", term: str = "log_pop", covariates: Sequence[str] = (),
-    n_boot: int = 2000, seed: int = 0, level: float = 0.95, null: float = 1.0,
+    frame: pd.DataFrame,
+    y: str = "staff",
+    term: str = "log_pop",
+    covariates: Sequence[str] = (),
+    n_boot: int = 2000,
+    seed: int = 0,
+    level: float = 0.95,
+    null: float = 1.0,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Question 1 in one table: the elasticity of ``y`` on ``term`` under both count families.
 
@@ -55,8 +61,9 @@ def staffing_elasticity(
     for k, family in enumerate(("poisson_ql", "negbin")):
         fit = fit_count(frame, family, y, covs, level=level)
         wald = elasticity(fit, term, null)
-        boot = bootstrap_elasticity(bootstrap_count(frame, y, covs, family, n_boot=n_boot, seed=seed + k, level=level),
-                                    term, null)
+        boot = bootstrap_elasticity(
+            bootstrap_count(frame, y, covs, family, n_boot=n_boot, seed=seed + k, level=level), term, null
+        )
         for e, how in ((wald, "wald"), (boot, "bca")):
             rows.append((e, how, fit))
     out = estimates_frame([e for e, _, _ in rows])

@@ -69,16 +69,20 @@ def _ll_obs(family: str, y: np.ndarray, eta, log_alpha=None):
     mu = np.exp(eta)
     if family in ("nb2", "ztnb2"):
         th = 1.0 / alpha
-        ll = (_lgam(y + th) - _lgam(th) - _lgam(y + 1.0) - th * np.log1p(alpha * mu)
-              + y * (eta - np.log1p(alpha * mu) + log_alpha))
+        ll = (
+            _lgam(y + th)
+            - _lgam(th)
+            - _lgam(y + 1.0)
+            - th * np.log1p(alpha * mu)
+            + y * (eta - np.log1p(alpha * mu) + log_alpha)
+        )
         if family == "ztnb2":
             log_f0 = -th * np.log1p(alpha * mu)
             ll = ll - np.log(-np.expm1(log_f0))
         return ll
     if family == "nb1":
         r = mu / alpha
-        return (_lgam(y + r) - _lgam(r) - _lgam(y + 1.0) - r * np.log1p(alpha)
-                + y * (log_alpha - np.log1p(alpha)))
+        return _lgam(y + r) - _lgam(r) - _lgam(y + 1.0) - r * np.log1p(alpha) + y * (log_alpha - np.log1p(alpha))
     raise ValueError(f"family must be one of {FAMILIES}, not {family!r}")
 
 
@@ -113,6 +117,7 @@ def _hess(grad: Callable, x: np.ndarray) -> np.ndarray:
 
 def _maximise(ll: Callable, x0: np.ndarray) -> tuple[np.ndarray, np.ndarray, float, bool, str]:
     """Maximise ``ll`` (complex-step safe); returns (x, covariance, ll, converged, message)."""
+
     def nll(x):
         v = -np.sum(ll(x))
         return v.real if np.iscomplexobj(v) else float(v)
@@ -220,8 +225,13 @@ def _poisson_start(X, y, off):
     return np.asarray(sm.GLM(y, X, family=sm.families.Poisson(), offset=off).fit().params)
 
 
-def fit_count_model(X: np.ndarray, y: np.ndarray, family: str = "poisson", offset: np.ndarray | None = None,
-                    names: list[str] | None = None) -> CountModelFit:
+def fit_count_model(
+    X: np.ndarray,
+    y: np.ndarray,
+    family: str = "poisson",
+    offset: np.ndarray | None = None,
+    names: list[str] | None = None,
+) -> CountModelFit:
     """Fit one count family by maximum likelihood.
 
     Parameters
@@ -262,10 +272,22 @@ def fit_count_model(X: np.ndarray, y: np.ndarray, family: str = "poisson", offse
     se = np.sqrt(np.clip(np.diag(cov), 0, None))
     alpha = float(np.exp(x[p])) if has_alpha else float("nan")
     return CountModelFit(
-        family=family, names=names or [f"x{i}" for i in range(p)], beta=x[:p].copy(), se=se[:p],
-        alpha=alpha, log_alpha_se=float(se[p]) if has_alpha else float("nan"), loglik=float(llf), n=n, n_params=k,
-        aic=float(-2 * llf + 2 * k), bic=float(-2 * llf + np.log(n) * k), converged=conv,
-        boundary=bool(has_alpha and alpha < ALPHA_BOUNDARY), mu=np.exp(X @ x[:p] + off), y=y, cov=cov,
+        family=family,
+        names=names or [f"x{i}" for i in range(p)],
+        beta=x[:p].copy(),
+        se=se[:p],
+        alpha=alpha,
+        log_alpha_se=float(se[p]) if has_alpha else float("nan"),
+        loglik=float(llf),
+        n=n,
+        n_params=k,
+        aic=float(-2 * llf + 2 * k),
+        bic=float(-2 * llf + np.log(n) * k),
+        converged=conv,
+        boundary=bool(has_alpha and alpha < ALPHA_BOUNDARY),
+        mu=np.exp(X @ x[:p] + off),
+        y=y,
+        cov=cov,
     )
 
 
@@ -310,9 +332,15 @@ class HurdleFit:
         return HurdleDist(self.p_pos, count)
 
 
-def fit_hurdle(X_count: np.ndarray, y: np.ndarray, X_zero: np.ndarray | None = None, dist: str = "poisson",
-               offset: np.ndarray | None = None, count_names: list[str] | None = None,
-               zero_names: list[str] | None = None) -> HurdleFit:
+def fit_hurdle(
+    X_count: np.ndarray,
+    y: np.ndarray,
+    X_zero: np.ndarray | None = None,
+    dist: str = "poisson",
+    offset: np.ndarray | None = None,
+    count_names: list[str] | None = None,
+    zero_names: list[str] | None = None,
+) -> HurdleFit:
     """Hurdle model: logit for any count, zero-truncated Poisson/NB2 for how many.
 
     Parameters
@@ -361,11 +389,27 @@ def fit_hurdle(X_count: np.ndarray, y: np.ndarray, X_zero: np.ndarray | None = N
     n = len(y)
     mu = np.exp(X @ cf.beta + off)
     return HurdleFit(
-        dist=dist, count_names=cf.names, count_beta=cf.beta, count_se=cf.se,
-        zero_names=zero_names or [f"z{i}" for i in range(zq)], zero_beta=xz, zero_se=np.sqrt(np.diag(covz)),
-        alpha=cf.alpha, log_alpha_se=cf.log_alpha_se, loglik=float(llf), loglik_zero=float(llz_val),
-        loglik_count=cf.loglik, n=n, n_zero=int((~pos).sum()), n_params=k, aic=float(-2 * llf + 2 * k),
-        bic=float(-2 * llf + np.log(n) * k), converged=cf.converged and convz, p_pos=p_pos, mu=mu, y=y,
+        dist=dist,
+        count_names=cf.names,
+        count_beta=cf.beta,
+        count_se=cf.se,
+        zero_names=zero_names or [f"z{i}" for i in range(zq)],
+        zero_beta=xz,
+        zero_se=np.sqrt(np.diag(covz)),
+        alpha=cf.alpha,
+        log_alpha_se=cf.log_alpha_se,
+        loglik=float(llf),
+        loglik_zero=float(llz_val),
+        loglik_count=cf.loglik,
+        n=n,
+        n_zero=int((~pos).sum()),
+        n_params=k,
+        aic=float(-2 * llf + 2 * k),
+        bic=float(-2 * llf + np.log(n) * k),
+        converged=cf.converged and convz,
+        p_pos=p_pos,
+        mu=mu,
+        y=y,
     )
 
 
@@ -417,9 +461,19 @@ def compare_models(fits: Mapping[str, CountModelFit | HurdleFit]) -> pd.DataFram
         elif f.y.shape != y0.shape or not np.array_equal(f.y, y0):
             raise ValueError(f"{name}: fitted to other counts; likelihoods are not comparable")
         fam = f"hurdle-{f.dist}" if isinstance(f, HurdleFit) else f.family
-        rows.append({"name": name, "family": fam, "n": f.n, "loglik": f.loglik, "n_params": f.n_params, "aic": f.aic,
-                     "bic": f.bic, "observed_zeros": int(np.sum(f.y == 0)),
-                     "expected_zeros": expected_zeros(f.distribution())})
+        rows.append(
+            {
+                "name": name,
+                "family": fam,
+                "n": f.n,
+                "loglik": f.loglik,
+                "n_params": f.n_params,
+                "aic": f.aic,
+                "bic": f.bic,
+                "observed_zeros": int(np.sum(f.y == 0)),
+                "expected_zeros": expected_zeros(f.distribution()),
+            }
+        )
     out = pd.DataFrame(rows)
     out.insert(7, "delta_aic", out["aic"] - out["aic"].min())
     return out

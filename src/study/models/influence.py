@@ -48,24 +48,27 @@ def influence(fit: CountFit, term: str = "log_pop", names: pd.Series | None = No
         loo = kernels.poisson_irls(d.X, d.y, jackknife_weights(d.n), d.offset).beta[:, j]
     elif fit.family == "negbin":
         res = sm.GLM(d.y, d.X, family=sm.families.NegativeBinomial(alpha=fit.alpha), offset=d.offset).fit(
-            start_params=fit.beta, tol=1e-12)
+            start_params=fit.beta, tol=1e-12
+        )
         loo = kernels.nb2_ml(d.X, d.y, jackknife_weights(d.n), d.offset).beta[:, j]
     else:
         raise ValueError(f"unknown family {fit.family!r}")
     inf = res.get_influence()
     mu = np.asarray(res.fittedvalues)
     var = mu if fit.family == "poisson_ql" else mu + fit.alpha * mu**2
-    out = pd.DataFrame({
-        "entity_id": d.entity_id,
-        "y": d.y,
-        "fitted": mu,
-        "hat": np.asarray(inf.hat_matrix_diag),
-        "pearson_resid": (d.y - mu) / np.sqrt(var),
-        "cooks_d": np.asarray(inf.cooks_distance[0]),
-        "dfbeta": np.asarray(inf.d_params)[:, j],
-        "dfbetas": np.asarray(inf.dfbetas)[:, j],
-        "loo_estimate": loo,
-    })
+    out = pd.DataFrame(
+        {
+            "entity_id": d.entity_id,
+            "y": d.y,
+            "fitted": mu,
+            "hat": np.asarray(inf.hat_matrix_diag),
+            "pearson_resid": (d.y - mu) / np.sqrt(var),
+            "cooks_d": np.asarray(inf.cooks_distance[0]),
+            "dfbeta": np.asarray(inf.d_params)[:, j],
+            "dfbetas": np.asarray(inf.dfbetas)[:, j],
+            "loo_estimate": loo,
+        }
+    )
     out["loo_delta"] = out["loo_estimate"] - fit.params.set_index("name").loc[term, "estimate"]
     out["cooks_flag"] = out["cooks_d"] > 4 / d.n
     if names is not None:
@@ -97,11 +100,17 @@ def influence_summary(fit: CountFit, table: pd.DataFrame, term: str = "log_pop")
     c = int(np.nanargmax(table["cooks_d"].to_numpy()))
     label = "name" if "name" in table.columns else "entity_id"
     row = dict(
-        name=f"loo_range:{fit.family}:{term}", estimate=full, ci_low=float(np.nanmin(table["loo_estimate"])),
-        ci_high=float(np.nanmax(table["loo_estimate"])), n=fit.n,
-        most_influential=str(table[label].iloc[k]), max_abs_loo_delta=float(abs(table["loo_delta"].iloc[k])),
-        max_cooks_d=float(table["cooks_d"].iloc[c]), max_cooks_entity=str(table[label].iloc[c]),
-        n_cooks_over_4_n=int(table["cooks_flag"].sum()), family=fit.family,
+        name=f"loo_range:{fit.family}:{term}",
+        estimate=full,
+        ci_low=float(np.nanmin(table["loo_estimate"])),
+        ci_high=float(np.nanmax(table["loo_estimate"])),
+        n=fit.n,
+        most_influential=str(table[label].iloc[k]),
+        max_abs_loo_delta=float(abs(table["loo_delta"].iloc[k])),
+        max_cooks_d=float(table["cooks_d"].iloc[c]),
+        max_cooks_entity=str(table[label].iloc[c]),
+        n_cooks_over_4_n=int(table["cooks_flag"].sum()),
+        family=fit.family,
     )
     out = pd.DataFrame([row])
     return out[RESULT_COLUMNS + [k for k in row if k not in RESULT_COLUMNS]]

@@ -32,6 +32,7 @@ for NB2, σ² for OLS).
 
 from __future__ import annotations
 
+from contextlib import suppress
 from dataclasses import dataclass
 
 import numpy as np
@@ -62,7 +63,7 @@ def _broadcast(X, y, w, offset) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.
     if X.ndim == 1:
         X = X[:, None]
     batched = [X.ndim == 3, y.ndim == 2, w is not None and w.ndim == 2, offset is not None and offset.ndim == 2]
-    sizes = {a.shape[0] for a, b in zip((X, y, w, offset), batched) if b}
+    sizes = {a.shape[0] for a, b in zip((X, y, w, offset), batched, strict=True) if b}
     if len(sizes) > 1:
         raise ValueError(f"batch sizes differ: {sorted(sizes)}")
     B = sizes.pop() if sizes else 1
@@ -97,10 +98,8 @@ def _inv(A: np.ndarray) -> np.ndarray:
     except np.linalg.LinAlgError:
         out = np.full(A.shape, np.nan)
         for i in range(len(A)):
-            try:
+            with suppress(np.linalg.LinAlgError):
                 out[i] = np.linalg.inv(A[i])
-            except np.linalg.LinAlgError:
-                pass
         return out
 
 
@@ -112,7 +111,7 @@ def _shared(X: np.ndarray) -> bool:
 def _take(X: np.ndarray, idx: np.ndarray) -> np.ndarray:
     """Rows ``idx`` of a batched X, keeping a broadcast (shared) X a broadcast view."""
     if _shared(X):
-        return np.broadcast_to(X[:1], (len(idx),) + X.shape[1:])
+        return np.broadcast_to(X[:1], (len(idx), *X.shape[1:]))
     return X[idx]
 
 
@@ -198,7 +197,7 @@ def poisson_loglik(y: np.ndarray, mu: np.ndarray, w: np.ndarray) -> np.ndarray:
 
 
 def _poisson_core(Xb, yb, wb, ob, tol, maxiter):
-    B, n, p = Xb.shape
+    B, _, p = Xb.shape
     ybar = np.sum(wb * yb, axis=1, keepdims=True) / np.sum(wb, axis=1, keepdims=True)
     mu = (yb + ybar) / 2.0
     eta = np.log(mu)
@@ -207,7 +206,7 @@ def _poisson_core(Xb, yb, wb, ob, tol, maxiter):
     converged = np.zeros(B, bool)
     active = np.arange(B)
     it = 0
-    for it in range(1, maxiter + 1):
+    for it in range(1, maxiter + 1):  # noqa: B007 - the count is read after the loop (iterations used)
         Xa, ya, wa, oa = _take(Xb, active), yb[active], wb[active], ob[active]
         m, e = mu[active], eta[active]
         z = e - oa + (ya - m) / m
@@ -281,8 +280,11 @@ def nb2_loglik(y: np.ndarray, mu: np.ndarray, theta: np.ndarray, w: np.ndarray, 
         # no cancellation between huge terms near the Poisson limit (θ → ∞)
         pos = y > 0
         yp = np.where(pos, y, 1.0)
-        ll = (np.where(pos, gammaln(yp) - betaln(th, yp), 0.0) - th * np.log1p(mu / th)
-              + np.where(pos, y * np.log(mu / (th + mu)), 0.0))
+        ll = (
+            np.where(pos, gammaln(yp) - betaln(th, yp), 0.0)
+            - th * np.log1p(mu / th)
+            + np.where(pos, y * np.log(mu / (th + mu)), 0.0)
+        )
         if const:
             ll = ll - gammaln(y + 1)
     return np.sum(w * ll, axis=-1)
@@ -323,16 +325,16 @@ def _nb2_joint_newton(Xa, ya, wa, oa, beta, lt, tol, maxiter):
     conv = np.zeros(B, bool)
     act = np.arange(B)
 
-    def loglik(idx, b, l):
+    def loglik(idx, b, lth):
         m = np.exp(np.clip(_eta(_take(Xa, idx), b, oa[idx]), -700, 700))
-        return nb2_loglik(ya[idx], m, np.exp(l), wa[idx], const=False)
+        return nb2_loglik(ya[idx], m, np.exp(lth), wa[idx], const=False)
 
     for _ in range(maxiter):
         if act.size == 0:
             break
         X_, y_, w_, o_ = _take(Xa, act), ya[act], wa[act], oa[act]
-        b, l = beta[act], lt[act]
-        th = np.exp(l)
+        b, lth = beta[act], lt[act]
+        th = np.exp(lth)
         m = np.exp(np.clip(_eta(X_, b, o_), -700, 700))
         t = th[:, None]
         gb = np.einsum("bn,bni->bi", w_ * (y_ - m) * t / (t + m), X_)
@@ -353,13 +355,13 @@ def _nb2_joint_newton(Xa, ya, wa, oa, beta, lt, tol, maxiter):
         d = np.where(pd_ok[:, None], d, fb)
         mx = np.max(np.abs(d), axis=1, keepdims=True)
         d = np.where(mx > 2.0, d * 2.0 / mx, d)
-        ll0 = loglik(act, b, l)
+        ll0 = loglik(act, b, lth)
         step = np.ones(act.size)
         todo = np.arange(act.size)
-        nb_, nl_ = b.copy(), l.copy()
+        nb_, nl_ = b.copy(), lth.copy()
         for _k in range(40):
             nb_[todo] = b[todo] + step[todo, None] * d[todo, :p]
-            nl_[todo] = np.clip(l[todo] + step[todo] * d[todo, p], lo, hi)
+            nl_[todo] = np.clip(lth[todo] + step[todo] * d[todo, p], lo, hi)
             ll1 = loglik(act[todo], nb_[todo], nl_[todo])
             worse = ~(ll1 >= ll0[todo] - 1e-13 * np.abs(ll0[todo]))
             if not np.any(worse):
@@ -420,13 +422,13 @@ def _nb2_theta_steps(Xa, ya, wa, oa, beta, lt, iters, tol=1e-8):
     for _ in range(iters):
         if act.size == 0:
             break
-        y_, w_, m, l = ya[act], wa[act], m_all[act], lt[act]
-        th = np.exp(l)
+        y_, w_, m, lth = ya[act], wa[act], m_all[act], lt[act]
+        th = np.exp(lth)
         s, h = _theta_score_hess(y_, m, th, w_)
         g, H = s * th, h * th**2 + s * th
         step = np.clip(np.where(H < 0, -g / np.where(H < 0, H, -1.0), np.sign(g)), -2.0, 2.0)
         ll0 = nb2_loglik(y_, m, th, w_, const=False)
-        cand = np.clip(l + step, lo, hi)
+        cand = np.clip(lth + step, lo, hi)
         todo = np.arange(act.size)
         for _k in range(40):
             ll1 = nb2_loglik(y_[todo], m[todo], np.exp(cand[todo]), w_[todo], const=False)
@@ -434,9 +436,9 @@ def _nb2_theta_steps(Xa, ya, wa, oa, beta, lt, iters, tol=1e-8):
             if not np.any(worse):
                 break
             todo = todo[worse]
-            cand[todo] = l[todo] + (cand[todo] - l[todo]) / 2
+            cand[todo] = lth[todo] + (cand[todo] - lth[todo]) / 2
         lt[act] = cand
-        settled = (np.abs(cand - l) < tol) | ((cand >= hi) & (g > 0))
+        settled = (np.abs(cand - lth) < tol) | ((cand >= hi) & (g > 0))
         act = act[~settled]
     return lt
 
@@ -465,7 +467,7 @@ def nb2_ml(X, y, w=None, offset=None, tol: float = 1e-10, maxiter: int = 200, sw
         ``beta`` (B, p, log-rate units), ``alpha`` (B,), ``converged``, ``loglik``.
     """
     Xb, yb, wb, ob, sq = _broadcast(X, y, w, offset)
-    B, n, p = Xb.shape
+    B, _, _ = Xb.shape
     lo, hi = LOG_THETA_BOUNDS
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         beta, ok, mu, _ = _poisson_core(Xb, yb, wb, ob, 1e-8, 100)
@@ -492,8 +494,16 @@ def nb2_ml(X, y, w=None, offset=None, tol: float = 1e-10, maxiter: int = 200, sw
             redo = np.flatnonzero(ok & ~converged)
             if redo.size == 0:
                 break
-            b_, l_, c_ = _nb2_joint_newton(_take(Xb, redo), yb[redo], wb[redo], ob[redo], pois_beta[redo].copy(),
-                                           np.full(redo.size, lt0), tol, maxiter)
+            b_, l_, c_ = _nb2_joint_newton(
+                _take(Xb, redo),
+                yb[redo],
+                wb[redo],
+                ob[redo],
+                pois_beta[redo].copy(),
+                np.full(redo.size, lt0),
+                tol,
+                maxiter,
+            )
             beta[redo[c_]], lt[redo[c_]] = b_[c_], l_[c_]
             converged[redo[c_]] = True
     converged &= ok & np.all(np.isfinite(beta), axis=1)
@@ -532,7 +542,7 @@ def wald_se(family: str, X, y, fit: BatchFit, w=None, offset=None) -> np.ndarray
     """
     Xb, yb, wb, ob, sq = _broadcast(X, y, w, offset)
     beta = np.atleast_2d(fit.beta)
-    B, n, p = Xb.shape
+    B, _, p = Xb.shape
     if beta.shape[0] != B:
         beta = np.broadcast_to(beta, (B, p))
     e = _eta(Xb, np.nan_to_num(beta), ob)
@@ -591,7 +601,7 @@ def firth_penalised_loglik(X: np.ndarray, y: np.ndarray, beta: np.ndarray, w: np
 
 
 def _firth_one(X, y, w, off, fixed, tol, maxiter, start):
-    n, p = X.shape
+    _, p = X.shape
     free = np.array([j for j in range(p) if j not in fixed], dtype=int)
     beta = np.zeros(p) if start is None else np.array(start, float)
     for j, v in fixed.items():
@@ -600,9 +610,9 @@ def _firth_one(X, y, w, off, fixed, tol, maxiter, start):
     for it in range(1, maxiter + 1):
         pr = expit(X @ beta + off)
         Wd = w * pr * (1 - pr)
-        I = (X.T * Wd) @ X
+        info = (X.T * Wd) @ X
         try:
-            Iinv = np.linalg.inv(I)
+            Iinv = np.linalg.inv(info)
         except np.linalg.LinAlgError:
             return beta, False, pl, it
         h = Wd * np.einsum("ij,jk,ik->i", X, Iinv, X)
@@ -610,7 +620,7 @@ def _firth_one(X, y, w, off, fixed, tol, maxiter, start):
         if free.size == 0:
             return beta, True, pl, it
         try:
-            d = np.linalg.solve(I[np.ix_(free, free)], U[free])
+            d = np.linalg.solve(info[np.ix_(free, free)], U[free])
         except np.linalg.LinAlgError:
             return beta, False, pl, it
         mx = np.max(np.abs(d))
@@ -643,14 +653,14 @@ def _firth_pl_batch(X, y, beta, w, off):
 
 def _firth_batch(Xb, yb, wb, ob, tol, maxiter):
     """Batched modified-score Newton with step halving (no fixed coefficients)."""
-    B, n, p = Xb.shape
+    B, _, p = Xb.shape
     beta = np.zeros((B, p))
     conv = np.zeros(B, bool)
     pl = _firth_pl_batch(Xb, yb, beta, wb, ob)
     act = np.arange(B)
     it = 0
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        for it in range(1, maxiter + 1):
+        for it in range(1, maxiter + 1):  # noqa: B007 - the count is read after the loop (iterations used)
             if act.size == 0:
                 break
             X_, y_, w_, o_ = _take(Xb, act), yb[act], wb[act], ob[act]
@@ -687,8 +697,9 @@ def _firth_batch(Xb, yb, wb, ob, tol, maxiter):
     return beta, conv, pl, it
 
 
-def firth_logistic(X, y, w=None, offset=None, fixed: dict[int, float] | None = None,
-                   tol: float = 1e-10, maxiter: int = 200, start=None) -> BatchFit:
+def firth_logistic(
+    X, y, w=None, offset=None, fixed: dict[int, float] | None = None, tol: float = 1e-10, maxiter: int = 200, start=None
+) -> BatchFit:
     """Firth-penalised logistic regression per batch replicate.
 
     Batched Newton when nothing is fixed; a per-replicate loop otherwise. The penalty keeps the full
@@ -713,7 +724,7 @@ def firth_logistic(X, y, w=None, offset=None, fixed: dict[int, float] | None = N
         ``beta`` (B, p, log-odds units), ``converged``, penalised ``loglik``.
     """
     Xb, yb, wb, ob, sq = _broadcast(X, y, w, offset)
-    B, n, p = Xb.shape
+    B, _, p = Xb.shape
     if not fixed and start is None:
         beta, conv, pl, it = _firth_batch(Xb, yb, wb, ob, tol, maxiter)
         conv &= np.all(np.isfinite(beta), axis=1)

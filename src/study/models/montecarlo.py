@@ -117,8 +117,14 @@ def bca_adjusted_levels(z0: float, acceleration: float, level: float = 0.95) -> 
     return out[0], out[1]
 
 
-def bca_bounds_mc_se(estimate: float, draws: np.ndarray, jackknife: np.ndarray, level: float = 0.95,
-                     method: str = "order_statistic", n_batches: int = 10) -> tuple[float, float]:
+def bca_bounds_mc_se(
+    estimate: float,
+    draws: np.ndarray,
+    jackknife: np.ndarray,
+    level: float = 0.95,
+    method: str = "order_statistic",
+    n_batches: int = 10,
+) -> tuple[float, float]:
     """Monte Carlo SEs of the two bounds of a BCa interval.
 
     Parameters
@@ -185,7 +191,7 @@ def batch_means_se(draws: np.ndarray, statistic: Callable[[np.ndarray], float], 
     if n_batches < 2 or d.shape[0] < 2 * n_batches:
         raise ValueError("need n_batches >= 2 and at least 2 draws per batch")
     size = d.shape[0] // n_batches
-    vals = np.array([statistic(d[i * size:(i + 1) * size]) for i in range(n_batches)], float)
+    vals = np.array([statistic(d[i * size : (i + 1) * size]) for i in range(n_batches)], float)
     vals = vals[np.isfinite(vals)]
     if vals.size < 2:
         return float("nan")
@@ -278,8 +284,9 @@ class IntervalClaim:
     k: float
 
 
-def classify_interval(ci_low: float, ci_high: float, reference: float, low_mc_se: float, high_mc_se: float,
-                      k: float = 2.0) -> IntervalClaim:
+def classify_interval(
+    ci_low: float, ci_high: float, reference: float, low_mc_se: float, high_mc_se: float, k: float = 2.0
+) -> IntervalClaim:
     """Classify an interval as excluding, including, or borderline for a reference value.
 
     Parameters
@@ -301,8 +308,8 @@ def classify_interval(ci_low: float, ci_high: float, reference: float, low_mc_se
     """
     if not (ci_low <= ci_high):
         raise ValueError("ci_low must be <= ci_high")
-    d_low = (ci_low - reference)  # > 0: interval above the reference
-    d_high = (reference - ci_high)  # > 0: interval below the reference
+    d_low = ci_low - reference  # > 0: interval above the reference
+    d_high = reference - ci_high  # > 0: interval below the reference
     if d_low >= d_high:  # the low bound is the nearer one to crossing (interval sits high)
         bound, se, dist, side = ci_low, low_mc_se, d_low, "above"
     else:
@@ -315,5 +322,12 @@ def classify_interval(ci_low: float, ci_high: float, reference: float, low_mc_se
     else:
         status = "includes"
         side = None
-    return IntervalClaim(status=status, side=side, reference=reference, bound=float(bound), bound_mc_se=float(se),
-                         distance_se=float(dse), k=k)
+    return IntervalClaim(
+        status=status,
+        side=side,
+        reference=reference,
+        bound=float(bound),
+        bound_mc_se=float(se),
+        distance_se=float(dse),
+        k=k,
+    )

@@ -66,8 +66,9 @@ def _simulate(mu: np.ndarray, generator: str, alpha: float | None, n_sim: int, s
     raise ValueError("generator must be 'poisson' or 'nb2'")
 
 
-def wald_statistics(X: np.ndarray, Y: np.ndarray, j: int, null: float = 0.0, test: str = "ql",
-                    offset: np.ndarray | None = None) -> tuple[np.ndarray, float | None]:
+def wald_statistics(
+    X: np.ndarray, Y: np.ndarray, j: int, null: float = 0.0, test: str = "ql", offset: np.ndarray | None = None
+) -> tuple[np.ndarray, float | None]:
     """Wald statistics (β̂_j − null)/SE for each row of ``Y`` (batched refits).
 
     Parameters
@@ -107,10 +108,21 @@ def wald_statistics(X: np.ndarray, Y: np.ndarray, j: int, null: float = 0.0, tes
     return np.where(np.atleast_1d(fit.converged), t, np.nan), df
 
 
-def simulate_power(X: np.ndarray, beta: np.ndarray, j: int, effect: float, null: float = 0.0,
-                   generator: str = "nb2", alpha: float | None = None, test: str = "ql",
-                   offset: np.ndarray | None = None, level: float = 0.05, n_sim: int = 1000,
-                   seed: int = 0, keep_mean: bool = True) -> PowerResult:
+def simulate_power(
+    X: np.ndarray,
+    beta: np.ndarray,
+    j: int,
+    effect: float,
+    null: float = 0.0,
+    generator: str = "nb2",
+    alpha: float | None = None,
+    test: str = "ql",
+    offset: np.ndarray | None = None,
+    level: float = 0.05,
+    n_sim: int = 1000,
+    seed: int = 0,
+    keep_mean: bool = True,
+) -> PowerResult:
     """Power of the two-sided Wald test of β_j = ``null`` when β_j = null + ``effect``.
 
     Parameters
@@ -163,9 +175,18 @@ def simulate_power(X: np.ndarray, beta: np.ndarray, j: int, effect: float, null:
     k = int(np.sum(np.abs(t[ok]) > crit))
     m = int(ok.sum())
     p = k / m if m else float("nan")
-    return PowerResult(term=j, effect=float(effect), null=float(null), power=float(p),
-                       mc_se=float(np.sqrt(p * (1 - p) / m)) if m else float("nan"), n_sim=n_sim,
-                       n_failed=int((~ok).sum()), level=level, generator=generator, test=test)
+    return PowerResult(
+        term=j,
+        effect=float(effect),
+        null=float(null),
+        power=float(p),
+        mc_se=float(np.sqrt(p * (1 - p) / m)) if m else float("nan"),
+        n_sim=n_sim,
+        n_failed=int((~ok).sum()),
+        level=level,
+        generator=generator,
+        test=test,
+    )
 
 
 @dataclass(frozen=True)
@@ -189,11 +210,23 @@ class MDEResult:
     curve: list[tuple[float, float]]
 
 
-def minimum_detectable_effect(X: np.ndarray, beta: np.ndarray, j: int, direction: int = 1, null: float = 0.0,
-                              target: float = 0.8, generator: str = "nb2", alpha: float | None = None,
-                              test: str = "ql", offset: np.ndarray | None = None, level: float = 0.05,
-                              n_sim: int = 1000, seed: int = 0, max_effect: float = 5.0,
-                              tol: float = 1e-3) -> MDEResult:
+def minimum_detectable_effect(
+    X: np.ndarray,
+    beta: np.ndarray,
+    j: int,
+    direction: int = 1,
+    null: float = 0.0,
+    target: float = 0.8,
+    generator: str = "nb2",
+    alpha: float | None = None,
+    test: str = "ql",
+    offset: np.ndarray | None = None,
+    level: float = 0.05,
+    n_sim: int = 1000,
+    seed: int = 0,
+    max_effect: float = 5.0,
+    tol: float = 1e-3,
+) -> MDEResult:
     """Smallest effect (β_j − null, in ``direction``) whose simulated power reaches ``target``.
 
     Parameters
@@ -245,8 +278,17 @@ def minimum_detectable_effect(X: np.ndarray, beta: np.ndarray, j: int, direction
     p_lo = pw(max(hi - d, 0.0)).power
     slope = (p_hi - p_lo) / (hi + d - max(hi - d, 0.0))
     se = at.mc_se / slope if slope > 0 else float("nan")
-    return MDEResult(term=j, direction=direction, effect=float(direction * hi), mc_se=float(se), target=target,
-                     power_at=at.power, null=null, n_sim=n_sim, curve=sorted(curve))
+    return MDEResult(
+        term=j,
+        direction=direction,
+        effect=float(direction * hi),
+        mc_se=float(se),
+        target=target,
+        power_at=at.power,
+        null=null,
+        n_sim=n_sim,
+        curve=sorted(curve),
+    )
 
 
 @dataclass(frozen=True)
@@ -265,8 +307,9 @@ class EquivalenceResult:
     alpha: float
 
 
-def tost(estimate: float, se: float, margin_low: float, margin_high: float, alpha: float = 0.05,
-         df: int | None = None) -> EquivalenceResult:
+def tost(
+    estimate: float, se: float, margin_low: float, margin_high: float, alpha: float = 0.05, df: int | None = None
+) -> EquivalenceResult:
     """Two one-sided tests that the parameter lies inside (``margin_low``, ``margin_high``).
 
     Parameters
@@ -291,13 +334,22 @@ def tost(estimate: float, se: float, margin_low: float, margin_high: float, alph
     p_lower = float(dist.sf((estimate - margin_low) / se))  # H0: θ ≤ low
     p_upper = float(dist.cdf((estimate - margin_high) / se))  # H0: θ ≥ high
     p = max(p_lower, p_upper)
-    return EquivalenceResult(estimate=float(estimate), se=float(se), margin_low=float(margin_low),
-                             margin_high=float(margin_high), p_lower=p_lower, p_upper=p_upper, p_value=p,
-                             equivalent=bool(p < alpha), alpha=alpha)
+    return EquivalenceResult(
+        estimate=float(estimate),
+        se=float(se),
+        margin_low=float(margin_low),
+        margin_high=float(margin_high),
+        p_lower=p_lower,
+        p_upper=p_upper,
+        p_value=p,
+        equivalent=bool(p < alpha),
+        alpha=alpha,
+    )
 
 
-def equivalence_bounds(estimate: float, se: float, null: float = 0.0, alpha: float = 0.05,
-                       df: int | None = None) -> tuple[float, float, float]:
+def equivalence_bounds(
+    estimate: float, se: float, null: float = 0.0, alpha: float = 0.05, df: int | None = None
+) -> tuple[float, float, float]:
     """The (1 − 2α) interval and the smallest symmetric margin Δ around ``null`` that TOST would accept.
 
     Parameters

@@ -59,7 +59,9 @@ def write_reference_data(path: str | Path) -> Path:
 if __name__ == "__main__":  # pragma: no cover
     # the fixture's path belongs to the tests (tests/snapshot.py: R_REFERENCE_DATA); the caller names it
     if len(sys.argv) != 2:
-        print("usage: python -m study.models.reference PATH.csv  (the tests' copy: tests/fixtures/r_reference_data.csv)",
-              file=sys.stderr)
+        print(
+            "usage: python -m study.models.reference PATH.csv  (the tests' copy: tests/fixtures/r_reference_data.csv)",
+            file=sys.stderr,
+        )
         sys.exit(2)
     print(write_reference_data(sys.argv[1]))

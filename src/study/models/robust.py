@@ -123,8 +123,15 @@ class RobustFit:
     level: float
 
 
-def poisson_sandwich(X: np.ndarray, y: np.ndarray, names: list[str] | None = None, offset: np.ndarray | None = None,
-                     hc: str = "HC3", level: float = 0.95, df: int | None = None) -> RobustFit:
+def poisson_sandwich(
+    X: np.ndarray,
+    y: np.ndarray,
+    names: list[str] | None = None,
+    offset: np.ndarray | None = None,
+    hc: str = "HC3",
+    level: float = 0.95,
+    df: int | None = None,
+) -> RobustFit:
     """Poisson log-linear fit (ML = quasi-likelihood point estimates) with a sandwich covariance.
 
     Parameters
@@ -159,5 +166,16 @@ def poisson_sandwich(X: np.ndarray, y: np.ndarray, names: list[str] | None = Non
     q = stats.t.ppf(0.5 + level / 2, df) if df else stats.norm.ppf(0.5 + level / 2)
     z = beta / se
     p = 2 * (stats.t.sf(np.abs(z), df) if df else stats.norm.sf(np.abs(z)))
-    return RobustFit(names=names or [f"x{i}" for i in range(X.shape[1])], beta=beta, se=se, ci_low=beta - q * se,
-                     ci_high=beta + q * se, p_value=p, cov=cov, mu=mu, hc=hc, n=len(y), level=level)
+    return RobustFit(
+        names=names or [f"x{i}" for i in range(X.shape[1])],
+        beta=beta,
+        se=se,
+        ci_low=beta - q * se,
+        ci_high=beta + q * se,
+        p_value=p,
+        cov=cov,
+        mu=mu,
+        hc=hc,
+        n=len(y),
+        level=level,
+    )

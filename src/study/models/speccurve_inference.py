@@ -57,13 +57,18 @@ def nested_choices(specs: pd.DataFrame, choices: Sequence[str] = CHOICES) -> lis
     for c in choices:
         others = [o for o in choices if o != c]
         counts = specs.groupby(others, dropna=False)[c].nunique() if others else pd.Series([specs[c].nunique()])
-        if counts.nunique() > 1:
+        if counts.nunique() > 1:  # noqa: PD101 - a handful of cells (may be none): "several distinct counts" reads plainest
             out.append(c)
     return out
 
 
-def balanced_weights(specs: pd.DataFrame, choices: Sequence[str] = CHOICES, nested: Sequence[str] | None = None,
-                     tol: float = 1e-12, maxiter: int = 1000) -> np.ndarray:
+def balanced_weights(
+    specs: pd.DataFrame,
+    choices: Sequence[str] = CHOICES,
+    nested: Sequence[str] | None = None,
+    tol: float = 1e-12,
+    maxiter: int = 1000,
+) -> np.ndarray:
     """Weights (n_specs,), summing to 1, under which each analysis choice is equally weighted (module doc).
 
     Parameters
@@ -130,8 +135,9 @@ def _perm_p(stat: float, null: np.ndarray) -> tuple[float, float, float, int]:
     return p, float(np.sqrt(p * (1 - p) / max(B, 1))), 1.0 / (B + 1), B
 
 
-def median_test(estimates: np.ndarray, null_draws: np.ndarray, null: float = 0.0,
-                weights: np.ndarray | None = None) -> dict[str, float]:
+def median_test(
+    estimates: np.ndarray, null_draws: np.ndarray, null: float = 0.0, weights: np.ndarray | None = None
+) -> dict[str, float]:
     """Two-sided permutation p of the (weighted) median estimate of a specification curve.
 
     Parameters
@@ -159,8 +165,15 @@ def median_test(estimates: np.ndarray, null_draws: np.ndarray, null: float = 0.0
     p2, mc, floor, B = _perm_p(abs(dev), np.abs(mstar - null))
     sign = 1.0 if dev >= 0 else -1.0
     p1 = _perm_p(dev * sign, (mstar - null) * sign)[0]
-    return dict(median=med, p_two_sided=p2, p_one_sided=p1, p_mc_se=mc, p_floor=floor, n_perm=B,
-                null_median_mean=float(np.nanmean(mstar)))
+    return dict(
+        median=med,
+        p_two_sided=p2,
+        p_one_sided=p1,
+        p_mc_se=mc,
+        p_floor=floor,
+        n_perm=B,
+        null_median_mean=float(np.nanmean(mstar)),
+    )
 
 
 def _majority_share(E: np.ndarray, null: float, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -173,8 +186,9 @@ def _majority_share(E: np.ndarray, null: float, w: np.ndarray) -> tuple[np.ndarr
     return np.maximum(pos, neg), np.where(pos >= neg, 1.0, -1.0)
 
 
-def same_sign_test(estimates: np.ndarray, null_draws: np.ndarray, null: float = 0.0,
-                   weights: np.ndarray | None = None) -> dict[str, float]:
+def same_sign_test(
+    estimates: np.ndarray, null_draws: np.ndarray, null: float = 0.0, weights: np.ndarray | None = None
+) -> dict[str, float]:
     """Share of specifications with the majority sign and its null probability (module doc).
 
     Returns
@@ -188,12 +202,25 @@ def same_sign_test(estimates: np.ndarray, null_draws: np.ndarray, null: float = 
     share, sign = _majority_share(est[None], null, w)
     nshare, _ = _majority_share(np.asarray(null_draws, float), null, w)
     p, mc, floor, B = _perm_p(float(share[0]), nshare)
-    return dict(share_same_sign=float(share[0]), sign=float(sign[0]), p_value=p, p_mc_se=mc, p_floor=floor, n_perm=B,
-                null_share_mean=float(np.nanmean(nshare)))
+    return dict(
+        share_same_sign=float(share[0]),
+        sign=float(sign[0]),
+        p_value=p,
+        p_mc_se=mc,
+        p_floor=floor,
+        n_perm=B,
+        null_share_mean=float(np.nanmean(nshare)),
+    )
 
 
-def curve_inference(specs: pd.DataFrame, null_draws: np.ndarray, null: float = 0.0, *,
-                    weights: str | np.ndarray = "balanced", choices: Sequence[str] = CHOICES) -> pd.DataFrame:
+def curve_inference(
+    specs: pd.DataFrame,
+    null_draws: np.ndarray,
+    null: float = 0.0,
+    *,
+    weights: str | np.ndarray = "balanced",
+    choices: Sequence[str] = CHOICES,
+) -> pd.DataFrame:
     """Both tests of a :class:`~study.models.speccurve.SpecCurve` (``specs``, ``null_draws``), one row each.
 
     ``weights``: ``"balanced"`` (:func:`balanced_weights`), ``"equal"``, or an
@@ -218,14 +245,39 @@ def curve_inference(specs: pd.DataFrame, null_draws: np.ndarray, null: float = 0
     est = specs["estimate"].to_numpy(float)
     m = median_test(est, null_draws, null, w)
     s = same_sign_test(est, null_draws, null, w)
-    return pd.DataFrame([
-        dict(name="median", estimate=m["median"], ci_low=np.nan, ci_high=np.nan, n=len(specs), p_value=m["p_two_sided"],
-             p_one_sided=m["p_one_sided"], p_mc_se=m["p_mc_se"], p_floor=m["p_floor"], n_perm=m["n_perm"],
-             null_mean=m["null_median_mean"], weighting=label),
-        dict(name="share_same_sign", estimate=s["share_same_sign"], ci_low=np.nan, ci_high=np.nan, n=len(specs),
-             p_value=s["p_value"], p_one_sided=np.nan, p_mc_se=s["p_mc_se"], p_floor=s["p_floor"], n_perm=s["n_perm"],
-             null_mean=s["null_share_mean"], weighting=label, sign=s["sign"]),
-    ])
+    return pd.DataFrame(
+        [
+            dict(
+                name="median",
+                estimate=m["median"],
+                ci_low=np.nan,
+                ci_high=np.nan,
+                n=len(specs),
+                p_value=m["p_two_sided"],
+                p_one_sided=m["p_one_sided"],
+                p_mc_se=m["p_mc_se"],
+                p_floor=m["p_floor"],
+                n_perm=m["n_perm"],
+                null_mean=m["null_median_mean"],
+                weighting=label,
+            ),
+            dict(
+                name="share_same_sign",
+                estimate=s["share_same_sign"],
+                ci_low=np.nan,
+                ci_high=np.nan,
+                n=len(specs),
+                p_value=s["p_value"],
+                p_one_sided=np.nan,
+                p_mc_se=s["p_mc_se"],
+                p_floor=s["p_floor"],
+                n_perm=s["n_perm"],
+                null_mean=s["null_share_mean"],
+                weighting=label,
+                sign=s["sign"],
+            ),
+        ]
+    )
 
 
 # --- sample sizes and drops ---------------------------------------------------------------------
@@ -242,10 +294,17 @@ class SampleSizes:
 
 
 def specification_sample_sizes(
-    entities: pd.DataFrame, corrections: pd.DataFrame, *, focal: str = "log_pop", y: str = "staff",
-    staffing: Sequence[str] = STAFFING_MEASURES, welfare: Sequence[str] = WELFARE_READINGS,
-    exclusions: Sequence[str] = tuple(EXCLUSIONS), covariate_sets: Mapping[str, Sequence[str]] | None = None,
-    families: Sequence[str] = FAMILIES, hub_plans: Sequence[str] | None = None,
+    entities: pd.DataFrame,
+    corrections: pd.DataFrame,
+    *,
+    focal: str = "log_pop",
+    y: str = "staff",
+    staffing: Sequence[str] = STAFFING_MEASURES,
+    welfare: Sequence[str] = WELFARE_READINGS,
+    exclusions: Sequence[str] = tuple(EXCLUSIONS),
+    covariate_sets: Mapping[str, Sequence[str]] | None = None,
+    families: Sequence[str] = FAMILIES,
+    hub_plans: Sequence[str] | None = None,
 ) -> SampleSizes:
     """n per specification of :func:`study.models.speccurve.specification_grid` and why each plan drops.
 
@@ -264,8 +323,15 @@ def specification_sample_sizes(
         fkey = (spec.staffing, wf, spec.exclusion)
         if fkey not in frames:
             z, h = EXCLUSIONS[spec.exclusion]
-            frames[fkey] = analysis_frame(entities, corrections, staffing=spec.staffing, welfare=wf,
-                                          exclude_zero_staff=z, exclude_hub_plans=h, hub_plans=hub_plans)
+            frames[fkey] = analysis_frame(
+                entities,
+                corrections,
+                staffing=spec.staffing,
+                welfare=wf,
+                exclude_zero_staff=z,
+                exclude_hub_plans=h,
+                hub_plans=hub_plans,
+            )
         af = frames[fkey]
         name = f"{spec.family}|{spec.staffing}|{spec.welfare}|{spec.exclusion}|{spec.covariates}"
         for r in af.excluded.itertuples(index=False):
@@ -279,12 +345,32 @@ def specification_sample_sizes(
         names = []
         for i in np.flatnonzero(anym):
             why = ", ".join(f"{c} missing" for c in cols if miss.iloc[i][c])
-            drops.append(dict(spec=name, entity_id=str(data["entity_id"].iloc[i]), plan=data["name"].iloc[i],
-                              stage="missing", reason=why))
+            drops.append(
+                dict(
+                    spec=name,
+                    entity_id=str(data["entity_id"].iloc[i]),
+                    plan=data["name"].iloc[i],
+                    stage="missing",
+                    reason=why,
+                )
+            )
             names.append(f"{data['name'].iloc[i]} ({why})")
         n = int(af.n - anym.sum())
-        note = (f"n = {n}: " + "; ".join(names) + " dropped") if names else f"n = {n}: no plan dropped for missing values"
-        rows.append(dict(name=name, n=n, n_frame=af.n, n_missing=int(anym.sum()), missing_names="; ".join(names), note=note,
-                         **spec._asdict()))
-    return SampleSizes(per_spec=pd.DataFrame(rows),
-                       dropped=pd.DataFrame(drops, columns=["spec", "entity_id", "plan", "stage", "reason"]))
+        note = (
+            (f"n = {n}: " + "; ".join(names) + " dropped") if names else f"n = {n}: no plan dropped for missing values"
+        )
+        rows.append(
+            dict(
+                name=name,
+                n=n,
+                n_frame=af.n,
+                n_missing=int(anym.sum()),
+                missing_names="; ".join(names),
+                note=note,
+                **spec._asdict(),
+            )
+        )
+    return SampleSizes(
+        per_spec=pd.DataFrame(rows),
+        dropped=pd.DataFrame(drops, columns=["spec", "entity_id", "plan", "stage", "reason"]),
+    )

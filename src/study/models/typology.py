@@ -56,7 +56,9 @@ class StructureMatrix:
     names: list[str]
 
 
-def structure_matrix(frame: pd.DataFrame, features: Sequence[str] = FEATURES, impute: str = "median") -> StructureMatrix:
+def structure_matrix(
+    frame: pd.DataFrame, features: Sequence[str] = FEATURES, impute: str = "median"
+) -> StructureMatrix:
     """Standardise the structural features.
 
     Parameters
@@ -86,7 +88,10 @@ def structure_matrix(frame: pd.DataFrame, features: Sequence[str] = FEATURES, im
     Z = StandardScaler().fit_transform(raw.to_numpy())
     sub = frame[keep]
     return StructureMatrix(
-        Z=Z, raw=raw.reset_index(drop=True), imputed=miss.reset_index(drop=True), features=tuple(features),
+        Z=Z,
+        raw=raw.reset_index(drop=True),
+        imputed=miss.reset_index(drop=True),
+        features=tuple(features),
         entity_id=sub["entity_id"].astype(str).tolist(),
         names=(sub["name"] if "name" in sub.columns else sub["entity_id"]).astype(str).tolist(),
     )
@@ -113,7 +118,9 @@ def _one_thread(func):
     return wrapper
 
 
-def cluster(Z: np.ndarray, k: int, method: str = "kmeans", seed: int = 0, n_init: int = 50) -> tuple[np.ndarray, np.ndarray]:
+def cluster(
+    Z: np.ndarray, k: int, method: str = "kmeans", seed: int = 0, n_init: int = 50
+) -> tuple[np.ndarray, np.ndarray]:
     """Labels and centroids of a k-means or Ward clustering.
 
     Parameters
@@ -149,7 +156,11 @@ def _nearest(Z: np.ndarray, centres: np.ndarray) -> np.ndarray:
 
 @_one_thread
 def choose_k(
-    Z: np.ndarray, ks: Sequence[int] = (2, 3, 4, 5, 6), n_boot: int = 100, seed: int = 0, method: str = "kmeans",
+    Z: np.ndarray,
+    ks: Sequence[int] = (2, 3, 4, 5, 6),
+    n_boot: int = 100,
+    seed: int = 0,
+    method: str = "kmeans",
     level: float = 0.95,
 ) -> pd.DataFrame:
     """Silhouette and bootstrap stability per k (see module doc).
@@ -193,8 +204,20 @@ def choose_k(
             aris.append(adjusted_rand_score(lab, _nearest(Z, cen)))
         aris = np.array(aris)
         lo, hi = percentile_interval(aris, level)
-        rows.append(dict(name=f"k={k}", estimate=float(aris.mean()), ci_low=lo, ci_high=hi, n=n, k=k, silhouette=sil,
-                         min_cluster_size=int(np.bincount(lab).min()), n_boot=int(aris.size), method=method))
+        rows.append(
+            dict(
+                name=f"k={k}",
+                estimate=float(aris.mean()),
+                ci_low=lo,
+                ci_high=hi,
+                n=n,
+                k=k,
+                silhouette=sil,
+                min_cluster_size=int(np.bincount(lab).min()),
+                n_boot=int(aris.size),
+                method=method,
+            )
+        )
     return pd.DataFrame(rows)
 
 
@@ -238,8 +261,13 @@ class Typology:
 
 @_one_thread
 def fit_typology(
-    frame: pd.DataFrame, k: int, features: Sequence[str] = FEATURES, method: str = "kmeans", seed: int = 0,
-    impute: str = "median", profile_columns: Sequence[str] = ("population", "staff_per_100k"),
+    frame: pd.DataFrame,
+    k: int,
+    features: Sequence[str] = FEATURES,
+    method: str = "kmeans",
+    seed: int = 0,
+    impute: str = "median",
+    profile_columns: Sequence[str] = ("population", "staff_per_100k"),
 ) -> Typology:
     """Cluster into ``k`` types, order the clusters by mean log population, and map them (see module doc).
 
@@ -278,7 +306,9 @@ def fit_typology(
     sign = np.sign(pca.components_[:, 0])
     sign[sign == 0] = 1
     pc = pc * sign
-    assignments = pd.DataFrame({"entity_id": sm_.entity_id, "name": sm_.names, "cluster": lab, "PC1": pc[:, 0], "PC2": pc[:, 1]})
+    assignments = pd.DataFrame(
+        {"entity_id": sm_.entity_id, "name": sm_.names, "cluster": lab, "PC1": pc[:, 0], "PC2": pc[:, 1]}
+    )
     prof = sm_.raw.copy()
     keep_ids = set(sm_.entity_id)
     extra = frame[frame["entity_id"].astype(str).isin(keep_ids)]
@@ -289,9 +319,17 @@ def fit_typology(
     profile = prof.groupby("cluster").mean()
     profile.insert(0, "n", prof.groupby("cluster").size())
     loadings = pd.DataFrame((pca.components_ * sign[:, None]).T, index=list(features), columns=["PC1", "PC2"])
-    return Typology(k=k, method=method, assignments=assignments, profile=profile.reset_index(), loadings=loadings,
-                    explained=[float(v) for v in pca.explained_variance_ratio_], silhouette=float(silhouette_score(sm_.Z, lab)),
-                    features=tuple(features), centres=cen)
+    return Typology(
+        k=k,
+        method=method,
+        assignments=assignments,
+        profile=profile.reset_index(),
+        loadings=loadings,
+        explained=[float(v) for v in pca.explained_variance_ratio_],
+        silhouette=float(silhouette_score(sm_.Z, lab)),
+        features=tuple(features),
+        centres=cen,
+    )
 
 
 def _group_stats(values: np.ndarray, labels: np.ndarray, stat: str) -> np.ndarray:
@@ -321,8 +359,14 @@ def _group_stats(values: np.ndarray, labels: np.ndarray, stat: str) -> np.ndarra
 
 
 def compare_clusters(
-    frame: pd.DataFrame, assignments: pd.DataFrame, outcome: str, n_perm: int = 4999, n_boot: int = 2000,
-    seed: int = 0, stat: str = "kruskal", level: float = 0.95,
+    frame: pd.DataFrame,
+    assignments: pd.DataFrame,
+    outcome: str,
+    n_perm: int = 4999,
+    n_boot: int = 2000,
+    seed: int = 0,
+    stat: str = "kruskal",
+    level: float = 0.95,
 ) -> tuple[pd.DataFrame, dict]:
     """An outcome by cluster, and the permutation test of no difference between clusters.
 
@@ -363,12 +407,22 @@ def compare_clusters(
         v = y[lab == g]
         draws = v[rng.integers(0, v.size, (n_boot, v.size))].mean(axis=1)
         lo, hi = percentile_interval(draws, level)
-        rows.append(dict(name=f"cluster {g}", estimate=float(v.mean()), ci_low=lo, ci_high=hi, n=int(v.size),
-                         median=float(np.median(v)), cluster=int(g), outcome=outcome))
+        rows.append(
+            dict(
+                name=f"cluster {g}",
+                estimate=float(v.mean()),
+                ci_low=lo,
+                ci_high=hi,
+                n=int(v.size),
+                median=float(np.median(v)),
+                cluster=int(g),
+                outcome=outcome,
+            )
+        )
     obs = float(_group_stats(y, lab, stat)[0])
     perms = np.argsort(rng.random((n_perm, lab.size)), axis=1)
     null = _group_stats(y, lab[perms], stat)
     null = null[np.isfinite(null)]
     p = float((1 + np.sum(null >= obs * (1 - 1e-12))) / (1 + null.size))
     test = dict(name=f"{stat}:{outcome}", statistic=obs, p_value=p, n=int(y.size), n_perm=int(null.size), stat=stat)
-    return pd.DataFrame(rows, columns=RESULT_COLUMNS + ["median", "cluster", "outcome"]), test
+    return pd.DataFrame(rows, columns=[*RESULT_COLUMNS, "median", "cluster", "outcome"]), test

@@ -48,45 +48,91 @@ from study.models.design import numeric
 from study.models.typology import StructureMatrix, Typology, best_k, choose_k, fit_typology, structure_matrix
 
 #: Default clustering features: shares and rates, no counts, no population.
-SIZE_FREE_FEATURES = ("aging_rate_pct", "welfare_rate_permille", "hokatsu_outsourced_share", "log_hokatsu_per_10k_older")
+SIZE_FREE_FEATURES = (
+    "aging_rate_pct",
+    "welfare_rate_permille",
+    "hokatsu_outsourced_share",
+    "log_hokatsu_per_10k_older",
+)
 
 #: Columns that are counts or size and may not enter a size-free typology.
-SIZE_COLUMNS = frozenset({"population", "log_pop", "households", "older_pop", "log_older", "area_km2", "staff",
-                          "staff_planned", "elementary_schools", "junior_high_schools"})
+SIZE_COLUMNS = frozenset(
+    {
+        "population",
+        "log_pop",
+        "households",
+        "older_pop",
+        "log_older",
+        "area_km2",
+        "staff",
+        "staff_planned",
+        "elementary_schools",
+        "junior_high_schools",
+    }
+)
 _SIZE_PATTERN = re.compile(r"(_total|_direct|_outsourced|_branches|_prefecture_run)$|^staff_")
 
 #: Descriptors per feature: (high ja, low ja, high en, low en).
 DESCRIPTORS: dict[str, tuple[str, str, str, str]] = {
     "aging_rate_pct": ("高齢化が進んだ", "比較的若い", "older", "younger"),
-    "welfare_rate_permille": ("生活保護率が高い", "生活保護率が低い", "high public assistance", "low public assistance"),
-    "hokatsu_outsourced_share": ("包括センター委託型", "包括センター直営型", "outsourced centres", "directly run centres"),
-    "log_hokatsu_per_10k_older": ("包括センターが多い", "包括センターが少ない", "many centres per older resident",
-                                  "few centres per older resident"),
-    "hokatsu_per_10k_older": ("包括センターが多い", "包括センターが少ない", "many centres per older resident",
-                              "few centres per older resident"),
-    "community_org_rate_pct": ("地域組織の加入率が高い", "地域組織の加入率が低い", "high community-group membership",
-                               "low community-group membership"),
+    "welfare_rate_permille": (
+        "生活保護率が高い",
+        "生活保護率が低い",
+        "high public assistance",
+        "low public assistance",
+    ),
+    "hokatsu_outsourced_share": (
+        "包括センター委託型",
+        "包括センター直営型",
+        "outsourced centres",
+        "directly run centres",
+    ),
+    "log_hokatsu_per_10k_older": (
+        "包括センターが多い",
+        "包括センターが少ない",
+        "many centres per older resident",
+        "few centres per older resident",
+    ),
+    "hokatsu_per_10k_older": (
+        "包括センターが多い",
+        "包括センターが少ない",
+        "many centres per older resident",
+        "few centres per older resident",
+    ),
+    "community_org_rate_pct": (
+        "地域組織の加入率が高い",
+        "地域組織の加入率が低い",
+        "high community-group membership",
+        "low community-group membership",
+    ),
     "log_density": ("人口密度が高い", "人口密度が低い", "dense", "sparse"),
-    "konkyu_per_100k": ("困窮相談窓口が多い", "困窮相談窓口が少ない", "many needy-support sites per resident",
-                        "few needy-support sites per resident"),
+    "konkyu_per_100k": (
+        "困窮相談窓口が多い",
+        "困窮相談窓口が少ない",
+        "many needy-support sites per resident",
+        "few needy-support sites per resident",
+    ),
 }
 
 
 def check_size_free(features: Sequence[str]) -> None:
     """Raise ``ValueError`` if a feature is a count or a size measure (see :data:`SIZE_COLUMNS`)."""
-    bad = [f for f in features if f in SIZE_COLUMNS or _SIZE_PATTERN.search(f) and not f.endswith("_share")]
+    bad = [f for f in features if f in SIZE_COLUMNS or (_SIZE_PATTERN.search(f) and not f.endswith("_share"))]
     if bad:
         raise ValueError(f"not size-free (counts or population): {', '.join(bad)}")
 
 
-def size_free_matrix(frame: pd.DataFrame, features: Sequence[str] = SIZE_FREE_FEATURES,
-                     impute: str = "median") -> StructureMatrix:
+def size_free_matrix(
+    frame: pd.DataFrame, features: Sequence[str] = SIZE_FREE_FEATURES, impute: str = "median"
+) -> StructureMatrix:
     """:func:`study.models.typology.structure_matrix` of size-free ``features`` (checked)."""
     check_size_free(features)
     return structure_matrix(frame, features, impute)
 
 
-def size_leakage(frame: pd.DataFrame, features: Sequence[str] = SIZE_FREE_FEATURES, size: str = "log_pop") -> pd.DataFrame:
+def size_leakage(
+    frame: pd.DataFrame, features: Sequence[str] = SIZE_FREE_FEATURES, size: str = "log_pop"
+) -> pd.DataFrame:
     """Spearman ρ of each feature with ``size`` (complete pairs): ``name, estimate`` (ρ), ``ci_low, ci_high``
     (Fisher-z interval with SE 1.06/√(n−3), Fieller et al. 1957), ``n, p_value``."""
     s = numeric(frame, size)
@@ -97,8 +143,17 @@ def size_leakage(frame: pd.DataFrame, features: Sequence[str] = SIZE_FREE_FEATUR
         rho, p = stats.spearmanr(v[ok], s[ok])
         n = int(ok.sum())
         h = 1.96 * 1.06 / np.sqrt(max(n - 3, 1))
-        rows.append(dict(name=f, estimate=float(rho), ci_low=float(np.tanh(np.arctanh(rho) - h)),
-                         ci_high=float(np.tanh(np.arctanh(rho) + h)), n=n, p_value=float(p), size=size))
+        rows.append(
+            dict(
+                name=f,
+                estimate=float(rho),
+                ci_low=float(np.tanh(np.arctanh(rho) - h)),
+                ci_high=float(np.tanh(np.arctanh(rho) + h)),
+                n=n,
+                p_value=float(p),
+                size=size,
+            )
+        )
     return pd.DataFrame(rows)
 
 
@@ -106,13 +161,15 @@ def size_leakage(frame: pd.DataFrame, features: Sequence[str] = SIZE_FREE_FEATUR
 
 
 def _descriptor(feature: str, z: float) -> tuple[str, str]:
-    hi_ja, lo_ja, hi_en, lo_en = DESCRIPTORS.get(feature, (f"{feature}が高い", f"{feature}が低い", f"high {feature}",
-                                                           f"low {feature}"))
+    hi_ja, lo_ja, hi_en, lo_en = DESCRIPTORS.get(
+        feature, (f"{feature}が高い", f"{feature}が低い", f"high {feature}", f"low {feature}")
+    )
     return (hi_ja, hi_en) if z > 0 else (lo_ja, lo_en)
 
 
-def name_clusters(Z: np.ndarray, labels: np.ndarray, features: Sequence[str], threshold: float = 0.5,
-                  max_terms: int = 2) -> pd.DataFrame:
+def name_clusters(
+    Z: np.ndarray, labels: np.ndarray, features: Sequence[str], threshold: float = 0.5, max_terms: int = 2
+) -> pd.DataFrame:
     """Descriptive Japanese and English names of clusters from their standardised profiles (module doc).
 
     Parameters
@@ -143,7 +200,7 @@ def name_clusters(Z: np.ndarray, labels: np.ndarray, features: Sequence[str], th
         idx = order[i][: n_terms[i]]
         if len(idx) == 0:
             return "平均的な地域", "average profile", ""
-        ja, en = zip(*[_descriptor(features[j], means[i, j]) for j in idx])
+        ja, en = zip(*[_descriptor(features[j], means[i, j]) for j in idx], strict=True)
         terms = "; ".join(f"{features[j]} z={means[i, j]:+.2f}" for j in idx)
         return "・".join(ja) + "地域", ", ".join(en), terms
 
@@ -156,9 +213,15 @@ def name_clusters(Z: np.ndarray, labels: np.ndarray, features: Sequence[str], th
         for i in dup:
             n_terms[i] = min(n_terms[i] + 1, len(features))
         names = [make(i) for i in range(len(levels))]
-    out = pd.DataFrame({"cluster": levels, "n": [int(np.sum(labels == g)) for g in levels],
-                        "name_ja": [n[0] for n in names], "name_en": [n[1] for n in names],
-                        "terms": [n[2] for n in names]})
+    out = pd.DataFrame(
+        {
+            "cluster": levels,
+            "n": [int(np.sum(labels == g)) for g in levels],
+            "name_ja": [n[0] for n in names],
+            "name_en": [n[1] for n in names],
+            "terms": [n[2] for n in names],
+        }
+    )
     for j, f in enumerate(features):
         out[f"z_{f}"] = means[:, j]
     return out
@@ -170,8 +233,9 @@ def cluster_population(frame: pd.DataFrame, assignments: pd.DataFrame) -> pd.Dat
     m = frame[["entity_id"]].astype(str).assign(log_pop=numeric(frame, "log_pop"))
     m = m.merge(assignments[["entity_id", "cluster"]].astype({"entity_id": str}), on="entity_id")
     g = m.groupby("cluster")["log_pop"]
-    out = pd.DataFrame({"n": g.size(), "median_log_pop": g.median(), "q25_log_pop": g.quantile(0.25),
-                        "q75_log_pop": g.quantile(0.75)}).reset_index()
+    out = pd.DataFrame(
+        {"n": g.size(), "median_log_pop": g.median(), "q25_log_pop": g.quantile(0.25), "q75_log_pop": g.quantile(0.75)}
+    ).reset_index()
     out["median_population"] = np.exp(out["median_log_pop"])
     return out
 
@@ -179,8 +243,9 @@ def cluster_population(frame: pd.DataFrame, assignments: pd.DataFrame) -> pd.Dat
 # --- beyond population ---------------------------------------------------------------------------
 
 
-def clusters_beyond_population(frame: pd.DataFrame, assignments: pd.DataFrame, y: str = "staff", n_boot: int = 999,
-                               seed: int = 0) -> dict[str, float]:
+def clusters_beyond_population(
+    frame: pd.DataFrame, assignments: pd.DataFrame, y: str = "staff", n_boot: int = 999, seed: int = 0
+) -> dict[str, float]:
     """Likelihood-ratio test of cluster indicators in an NB2 model of ``y`` given log population.
 
     Model 0: log μ = a + b log_pop; model 1 adds indicators of clusters 2..k
@@ -202,8 +267,15 @@ def clusters_beyond_population(frame: pd.DataFrame, assignments: pd.DataFrame, y
     f0, f1 = kernels.nb2_ml(X0, yy), kernels.nb2_ml(X1, yy)
     lr = float(max(2 * (f1.loglik - f0.loglik), 0.0))
     df = len(levels) - 1
-    out = dict(name=f"clusters beyond population: {y}", statistic=lr, df=df, p_chi2=float(stats.chi2.sf(lr, df)),
-               n=len(m), alpha0=float(f0.alpha), n_boot=int(n_boot))
+    out = dict(
+        name=f"clusters beyond population: {y}",
+        statistic=lr,
+        df=df,
+        p_chi2=float(stats.chi2.sf(lr, df)),
+        n=len(m),
+        alpha0=float(f0.alpha),
+        n_boot=int(n_boot),
+    )
     if n_boot:
         rng = np.random.default_rng(np.random.SeedSequence(seed))
         mu0 = np.exp(X0 @ f0.beta)
@@ -232,8 +304,14 @@ class SizeFreeTypology:
 
 
 def fit_size_free_typology(
-    frame: pd.DataFrame, k: int | None = None, features: Sequence[str] = SIZE_FREE_FEATURES, method: str = "kmeans",
-    ks: Sequence[int] = (2, 3, 4, 5, 6), n_boot: int = 100, seed: int = 0, min_stability: float = 0.6,
+    frame: pd.DataFrame,
+    k: int | None = None,
+    features: Sequence[str] = SIZE_FREE_FEATURES,
+    method: str = "kmeans",
+    ks: Sequence[int] = (2, 3, 4, 5, 6),
+    n_boot: int = 100,
+    seed: int = 0,
+    min_stability: float = 0.6,
     threshold: float = 0.5,
 ) -> SizeFreeTypology:
     """Choose k (unless given), cluster on size-free ``features``, name the clusters and report their size.
@@ -248,5 +326,6 @@ def fit_size_free_typology(
     lab = typ.assignments["cluster"].to_numpy()
     names = name_clusters(sm_.Z, lab, features, threshold)
     pop = cluster_population(frame, typ.assignments).merge(names[["cluster", "name_ja", "name_en"]], on="cluster")
-    return SizeFreeTypology(typology=typ, k_table=table, names=names, population=pop,
-                            leakage=size_leakage(frame, features), matrix=sm_)
+    return SizeFreeTypology(
+        typology=typ, k_table=table, names=names, population=pop, leakage=size_leakage(frame, features), matrix=sm_
+    )

@@ -29,7 +29,7 @@ from study.paths import project_root
 from study.runner import context
 from study.runner.processed import DataState, clean_into, code_hash, file_sha256
 from study.runner.stop import STOP
-from study.runner.manifest import git_state, now, read_json, versions, write_json
+from study.runner.manifest import git_state, installed_versions, now, read_json, versions, write_json
 from study.runner.params import ParamSet, describe, resolve_path, sha256_json
 from study.runner.registry import get_model, notebook_path
 
@@ -89,7 +89,8 @@ def display_path(path: Path) -> str:
 def input_hash(ps: ParamSet, data: DataState, show_code: bool) -> str:
     """Hash of everything a report depends on: the parameters, the notebooks, the
     library code, the data (raw + processed), files named by parameters, the
-    Python version and the HTML option. Equal hashes -> the report need not run again."""
+    Python version, the installed package versions (so a changed lock re-runs the
+    reports) and the HTML option. Equal hashes -> the report need not run again."""
     parts = {
         "params": ps.canonical(),
         "notebooks": {r.notebook: file_sha256(notebook_path(r.notebook)) for r in ps.runs},
@@ -97,6 +98,7 @@ def input_hash(ps: ParamSet, data: DataState, show_code: bool) -> str:
         "data": data.digest(),
         "files": {str(p): file_sha256(p) for p in ps.input_files()},
         "python": sys.version,
+        "packages": installed_versions(),
         "show_code": show_code,
     }
     return sha256_json(parts)
@@ -210,6 +212,8 @@ def execute_param_set(
         "command": command,
         "parameters": {r.notebook: r.values() for r in ps.runs},
         "params_hash": ps.params_hash(),
+        "overrides": dict(ps.overrides),
+        "override_of": ps.base_name,
         "input_hash": hash_of_inputs,
         "notebooks": [{"notebook": r.notebook, "file": rel(notebook_path(r.notebook)),
                        "sha256": file_sha256(notebook_path(r.notebook))} for r in ps.runs],

@@ -38,9 +38,21 @@ TEMPLATE = r"""
 {%- endblock body_header -%}
 """
 
-CSS = """
+#: The bundled IPAexGothic (copied to reports/_assets/ by study.runner.studydoc.install_font): the
+#: pages do not depend on the reader's system fonts.
+FONT_CSS = """
+@font-face { font-family: 'IPAexGothic Study'; src: url('../_assets/ipaexg.ttf') format('truetype'); }
+body, .jp-RenderedHTMLCommon, .jp-RenderedMarkdown, .study-header {
+  font-family: 'IPAexGothic Study', system-ui, sans-serif !important; }
+.jp-RenderedHTMLCommon table.study-table { font-size: 0.88em; margin: 0.4em 0 1em; }
+.jp-RenderedHTMLCommon table.study-table th, .jp-RenderedHTMLCommon table.study-table td { padding: 3px 9px; }
+.jp-OutputArea-output { overflow-x: auto; max-width: 100%; }
+.jp-RenderedMarkdown p { line-height: 1.65; }
+"""
+
+CSS = FONT_CSS + """
 .study-header { max-width: 1100px; margin: 1.5em auto 1em; padding: 0 20px 1em; border-bottom: 2px solid #ccc;
-  font-family: system-ui, "IPAexGothic", "Noto Sans CJK JP", sans-serif; }
+  font-family: 'IPAexGothic Study', system-ui, sans-serif; }
 .study-header h1 { font-size: 1.6em; margin: 0.3em 0; }
 .study-header h2 { font-size: 1.15em; margin: 1em 0 0.3em; }
 .study-header table { border-collapse: collapse; font-size: 0.92em; }

@@ -33,8 +33,15 @@ TMP_PREFIX = "study-kernel-"
 def kernel_spec(env: dict[str, str]) -> dict:
     """The kernel.json content: this interpreter, ipykernel, the given environment."""
     return {
-        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}", "--HistoryManager.enabled=False",
-                 "--matplotlib=inline"],
+        "argv": [
+            sys.executable,
+            "-m",
+            "ipykernel_launcher",
+            "-f",
+            "{connection_file}",
+            "--HistoryManager.enabled=False",
+            "--matplotlib=inline",
+        ],
         "display_name": f"study (pinned: {sys.executable})",
         "language": "python",
         "interrupt_mode": "signal",

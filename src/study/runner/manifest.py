@@ -20,9 +20,24 @@ from study.paths import project_root
 
 #: Packages whose versions go into every manifest (distribution names).
 KEY_PACKAGES = (
-    "study", "numpy", "pandas", "scipy", "statsmodels", "scikit-learn", "matplotlib", "matplotlib-fontja",
-    "seaborn", "pyarrow", "pandera", "pydantic", "papermill", "nbclient", "nbformat", "nbconvert",
-    "ipykernel", "jupyter_client",
+    "study",
+    "numpy",
+    "pandas",
+    "scipy",
+    "statsmodels",
+    "scikit-learn",
+    "matplotlib",
+    "matplotlib-fontja",
+    "seaborn",
+    "pyarrow",
+    "pandera",
+    "pydantic",
+    "papermill",
+    "nbclient",
+    "nbformat",
+    "nbconvert",
+    "ipykernel",
+    "jupyter_client",
 )
 
 #: The lock file that pins the environment (written by ``make lock``; ``make report``/``make test`` install from it).
@@ -31,7 +46,7 @@ LOCK_FILE = "uv.lock"
 
 def now() -> str:
     """Current UTC time, ISO 8601 with seconds."""
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
 @lru_cache(maxsize=1)
@@ -58,6 +73,16 @@ def _norm(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
+def installed_versions() -> dict[str, str]:
+    """Every installed distribution's version, by normalised name, sorted (the first of duplicates)."""
+    installed: dict[str, str] = {}
+    for dist in metadata.distributions():
+        name = dist.metadata["Name"]
+        if name:
+            installed.setdefault(_norm(name), dist.version)
+    return dict(sorted(installed.items()))
+
+
 def environment_state(root: Path | None = None) -> dict[str, Any]:
     """The lock file's SHA-256 and every installed distribution's version, and whether they agree.
 
@@ -69,12 +94,7 @@ def environment_state(root: Path | None = None) -> dict[str, Any]:
     lock file (e.g. an installed wheel with no project tree).
     """
     root = root or project_root()
-    installed: dict[str, str] = {}
-    for dist in metadata.distributions():
-        name = dist.metadata["Name"]
-        if name:
-            installed.setdefault(_norm(name), dist.version)
-    installed = dict(sorted(installed.items()))
+    installed = installed_versions()
     lock_path = root / LOCK_FILE
     try:
         raw = lock_path.read_bytes()
@@ -86,11 +106,20 @@ def environment_state(root: Path | None = None) -> dict[str, Any]:
         if "editable" in pkg.get("source", {}) or "virtual" in pkg.get("source", {}):
             continue  # the project itself: its version is the tree's, recorded with the git state
         locked.setdefault(_norm(pkg["name"]), []).append(str(pkg.get("version")))
-    mismatches = [{"name": n, "installed": installed[n], "locked": v}
-                  for n, v in sorted(locked.items()) if n in installed and installed[n] not in v]
-    return {"lock": {"file": LOCK_FILE, "sha256": hashlib.sha256(raw).hexdigest(), "matches": not mismatches,
-                     "mismatches": mismatches},
-            "installed": installed}
+    mismatches = [
+        {"name": n, "installed": installed[n], "locked": v}
+        for n, v in sorted(locked.items())
+        if n in installed and installed[n] not in v
+    ]
+    return {
+        "lock": {
+            "file": LOCK_FILE,
+            "sha256": hashlib.sha256(raw).hexdigest(),
+            "matches": not mismatches,
+            "mismatches": mismatches,
+        },
+        "installed": installed,
+    }
 
 
 def git_state(root: Path | None = None) -> dict[str, Any]:
@@ -99,14 +128,22 @@ def git_state(root: Path | None = None) -> dict[str, Any]:
     root = root or project_root()
     env = {**os.environ, "GIT_OPTIONAL_LOCKS": "0"}
     try:
-        commit = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True, timeout=20, env=env)
-        status = subprocess.run(["git", "-C", str(root), "status", "--porcelain"], capture_output=True, text=True, timeout=20, env=env)
+        commit = subprocess.run(
+            ["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True, timeout=20, env=env
+        )
+        status = subprocess.run(
+            ["git", "-C", str(root), "status", "--porcelain"], capture_output=True, text=True, timeout=20, env=env
+        )
     except (OSError, subprocess.SubprocessError):
         return {"commit": None, "dirty": None}
     if commit.returncode != 0:
         return {"commit": None, "dirty": None}
     dirty = bool(status.stdout.strip()) if status.returncode == 0 else None
-    return {"commit": commit.stdout.strip(), "dirty": dirty, "changed_files": len(status.stdout.splitlines()) if dirty else 0}
+    return {
+        "commit": commit.stdout.strip(),
+        "dirty": dirty,
+        "changed_files": len(status.stdout.splitlines()) if dirty else 0,
+    }
 
 
 def write_json(path: Path, obj: Any) -> None:

@@ -38,13 +38,11 @@ from typing import Annotated, Any, ClassVar, Literal
 
 import annotated_types
 import yaml
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import ValidationError
 from pydantic.fields import FieldInfo
-from pydantic_core import PydanticCustomError
 
 from study.errors import StudyError, one_line
-from study.parameters import ExistingFile, NotebookParams, ExistingFileMarker, resolve_path
-from study.paths import project_root
+from study.parameters import ExistingFileMarker, NotebookParams, resolve_path
 
 #: A parameter-set name (the file stem) becomes a folder name under reports/: lower-case letters and
 #: digits in words joined by single '_' or '-'. No '.', no leading '_' or '-': so no run name can be one
@@ -111,7 +109,8 @@ def _type_name(annotation: Any) -> str:
         inner = typing.get_args(annotation)
         return f"list of {_type_name(inner[0])}" if inner else "list"
     return {int: "integer", float: "number", bool: "true/false", str: "text", type(None): "null"}.get(
-        annotation, getattr(annotation, "__name__", str(annotation)))
+        annotation, getattr(annotation, "__name__", str(annotation))
+    )
 
 
 def _bounds(info: FieldInfo) -> str:
@@ -188,7 +187,7 @@ def help_text(notebook: str, model: type[NotebookParams], notebook_file: Path | 
         out.append(f"notebook: {notebook_file}")
     out.append("")
     for r in rows:
-        out.append("  ".join(c.ljust(w) for c, w in zip(r[:3], widths)) + "  " + r[3])
+        out.append("  ".join(c.ljust(w) for c, w in zip(r[:3], widths, strict=True)) + "  " + r[3])
     return "\n".join(out)
 
 
@@ -212,15 +211,24 @@ def format_errors(exc: ValidationError, model: type[NotebookParams], notebook: s
         if err["type"] == "extra_forbidden":
             close = difflib.get_close_matches(name, valid, n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
-            parts.append(f"unknown parameter {short(repr(name), 60)} for notebook {notebook}{hint}; valid parameters: {', '.join(valid)}")
+            parts.append(
+                f"unknown parameter {short(repr(name), 60)} for notebook "
+                f"{notebook}{hint}; valid parameters: {', '.join(valid)}"
+            )
         elif err["type"] == "file_not_found":
             parts.append(f"parameter {name!r}: {err['msg']}")
         elif err["type"] in ("model_type", "dict_type"):
-            parts.append(f"'parameters' of notebook {notebook} must be a mapping of name: value (got {type(err['input']).__name__})")
+            parts.append(
+                f"'parameters' of notebook {notebook} must be a mapping of name: "
+                f"value (got {type(err['input']).__name__})"
+            )
         else:
             msg = err["msg"][0].lower() + err["msg"][1:] if err["msg"] else "invalid"
             got = err.get("input")
-            parts.append(f"parameter {name!r}: {msg}, got {short(repr(got), 60)} ({type(got).__name__}); expected {_expected(model, key)}")
+            parts.append(
+                f"parameter {name!r}: {msg}, got {short(repr(got), 60)} "
+                f"({type(got).__name__}); expected {_expected(model, key)}"
+            )
     return "; ".join(parts)
 
 
@@ -249,13 +257,20 @@ class ParamSet:
     title: str
     description: str
     runs: tuple[NotebookRun, ...] = field(default_factory=tuple)
+    #: ``--set`` overrides (name, value) of an override run; empty for the parameter-set file as written.
+    overrides: tuple[tuple[str, Any], ...] = ()
+    #: The parameter-set file's own run name, for an override run (``None`` otherwise).
+    base_name: str | None = None
     #: ``heavy: true`` in the file: left out of ``study report`` unless ``--heavy`` (e.g. the multiverse).
     heavy: bool = False
 
     def canonical(self) -> dict[str, Any]:
         """What defines the run: title and each notebook's full parameters (defaults filled in)."""
-        return {"name": self.name, "title": self.title,
-                "notebooks": [{"notebook": r.notebook, "parameters": r.values()} for r in self.runs]}
+        return {
+            "name": self.name,
+            "title": self.title,
+            "notebooks": [{"notebook": r.notebook, "parameters": r.values()} for r in self.runs],
+        }
 
     def params_hash(self) -> str:
         """SHA-256 of the canonical JSON of the notebooks and their full parameters."""
@@ -305,15 +320,19 @@ def load_param_set(path: Path | str, overrides: dict[str, Any] | None = None) ->
         raise
     except StudyError:
         raise
-    except (Exception, RecursionError) as exc:  # noqa: BLE001 — whatever the file holds: one line, not a traceback
-        raise ParamsError(shown, short(f"cannot be loaded: {type(exc).__name__}: {exc}", MAX_ERROR - len(shown) - 2)) from None
+    except (Exception, RecursionError) as exc:  # whatever the file holds: one line, not a traceback
+        raise ParamsError(
+            shown, short(f"cannot be loaded: {type(exc).__name__}: {exc}", MAX_ERROR - len(shown) - 2)
+        ) from None
 
 
 def check_name(name: str) -> str | None:
     """Why ``name`` cannot be a run name (``None`` when it can)."""
     if len(name) > MAX_NAME or not NAME_RE.match(name):
-        return (f"the file name {short(name, 80)!r} cannot name a report folder; use lower-case letters and digits "
-                f"in words joined by single '_' or '-' (at most {MAX_NAME} characters), e.g. staffing_negbin")
+        return (
+            f"the file name {short(name, 80)!r} cannot name a report folder; use lower-case letters and digits "
+            f"in words joined by single '_' or '-' (at most {MAX_NAME} characters), e.g. staffing_negbin"
+        )
     return None
 
 
@@ -330,7 +349,9 @@ def read_file_bounded(path: Path, shown: str) -> str:
     except OSError as exc:
         raise ParamsError(shown, f"cannot be read: {exc.strerror or exc}") from None
     if len(raw) > MAX_FILE_BYTES:
-        raise ParamsError(shown, f"more than {MAX_FILE_BYTES:,} bytes; a parameter-set file has at most {MAX_FILE_BYTES:,}")
+        raise ParamsError(
+            shown, f"more than {MAX_FILE_BYTES:,} bytes; a parameter-set file has at most {MAX_FILE_BYTES:,}"
+        )
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -375,7 +396,11 @@ def _load_param_set(path: Path, shown: str, overrides: dict[str, Any] | None) ->
     runs = []
     for entry in entries:
         if not isinstance(entry, dict) or set(entry) - {"notebook", "parameters"} or "notebook" not in entry:
-            raise ParamsError(shown, f"each entry of 'notebooks' must be {{notebook: NAME, parameters: {{...}}}}; got {short(repr(entry), 60)}")
+            raise ParamsError(
+                shown,
+                f"each entry of 'notebooks' must be {{notebook: NAME, "
+                f"parameters: {{...}}}}; got {short(repr(entry), 60)}",
+            )
         nb = entry["notebook"]
         nb = str(nb).removesuffix(".ipynb")
         try:
@@ -383,10 +408,15 @@ def _load_param_set(path: Path, shown: str, overrides: dict[str, Any] | None) ->
         except KeyError:
             close = difflib.get_close_matches(nb, notebook_names(), n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
-            raise ParamsError(shown, f"unknown notebook {short(repr(nb), 60)}{hint}; available notebooks: {', '.join(notebook_names())}") from None
+            raise ParamsError(
+                shown,
+                f"unknown notebook {short(repr(nb), 60)}{hint}; available notebooks: {', '.join(notebook_names())}",
+            ) from None
         values = entry.get("parameters") or {}
         if not isinstance(values, dict):
-            raise ParamsError(shown, f"'parameters' of notebook {nb} must be a mapping of name: value (got {type(values).__name__})")
+            raise ParamsError(
+                shown, f"'parameters' of notebook {nb} must be a mapping of name: value (got {type(values).__name__})"
+            )
         if overrides:
             values = {**values, **{k: v for k, v in overrides.items() if k in model.model_fields}}
         try:
@@ -398,7 +428,11 @@ def _load_param_set(path: Path, shown: str, overrides: dict[str, Any] | None) ->
         known = {k for r in runs for k in type(r.params).model_fields}
         stray = sorted(set(overrides) - known)
         if stray:
-            raise ParamsError(shown, f"--set {short(repr(stray[0]), 60)}: no notebook of this set has that parameter; valid: {', '.join(sorted(known))}")
+            raise ParamsError(
+                shown,
+                f"--set {short(repr(stray[0]), 60)}: no notebook of this set has that "
+                f"parameter; valid: {', '.join(sorted(known))}",
+            )
     names = [r.notebook for r in runs]
     if len(set(names)) != len(names):
         raise ParamsError(shown, "a notebook appears twice; make a second parameter-set file instead")
@@ -406,8 +440,29 @@ def _load_param_set(path: Path, shown: str, overrides: dict[str, Any] | None) ->
     heavy = data.get("heavy", False)
     if not isinstance(heavy, bool):
         raise ParamsError(shown, f"'heavy' must be true or false, not {short(repr(heavy), 40)}")
-    return ParamSet(name=name, path=path, title=title, description=str(data.get("description") or "").strip(), runs=tuple(runs),
-                    heavy=heavy)
+    description = str(data.get("description") or "").strip()
+    if overrides:
+        return override_set(
+            ParamSet(name=name, path=path, title=title, description=description, runs=tuple(runs), heavy=heavy), overrides
+        )
+    return ParamSet(name=name, path=path, title=title, description=description, runs=tuple(runs), heavy=heavy)
+
+
+def override_set(base: ParamSet, overrides: dict[str, Any]) -> ParamSet:
+    """The run of ``base`` with ``--set`` overrides: its own name ``<name>--<first 8 hex of the params hash>``
+    (two dashes never occur in a parameter-set name, so it can never replace a default run), a title that
+    says so, and the overrides kept for the manifest and the index."""
+    shown = ", ".join(f"{k}={v}" for k, v in sorted(overrides.items()))
+    return ParamSet(
+        name=f"{base.name}--{base.params_hash()[:8]}",
+        path=base.path,
+        title=f"{base.title} — override: {short(shown, 200)}",
+        description=base.description,
+        runs=base.runs,
+        overrides=tuple(sorted(overrides.items())),
+        base_name=base.name,
+        heavy=base.heavy,
+    )
 
 
 def parse_override(text: str) -> tuple[str, Any]:
@@ -447,8 +502,10 @@ class BoundedLoader(yaml.SafeLoader):
     no duplicate keys, nesting, node count, text and integer length bounded; booleans are only
     ``true``/``false`` (any case): ``yes``, ``no``, ``on``, ``off`` stay text."""
 
-    yaml_implicit_resolvers = {k: [(t, r) for t, r in v if t != "tag:yaml.org,2002:bool"]
-                               for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+    yaml_implicit_resolvers: ClassVar[dict[str, list[tuple[str, re.Pattern[str]]]]] = {
+        k: [(t, r) for t, r in v if t != "tag:yaml.org,2002:bool"]
+        for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
 
     def __init__(self, stream: str) -> None:
         super().__init__(stream)
@@ -458,8 +515,10 @@ class BoundedLoader(yaml.SafeLoader):
     def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()
-            raise YamlLimit(f"YAML aliases (*{short(event.anchor, 40)}) are not allowed in a parameter-set file, "
-                            f"at line {event.start_mark.line + 1}")
+            raise YamlLimit(
+                f"YAML aliases (*{short(event.anchor, 40)}) are not allowed in a parameter-set file, "
+                f"at line {event.start_mark.line + 1}"
+            )
         self._nodes += 1
         if self._nodes > MAX_NODES:
             raise YamlLimit(f"more than {MAX_NODES:,} values; a parameter-set file is small")
@@ -472,8 +531,9 @@ class BoundedLoader(yaml.SafeLoader):
         finally:
             self._depth -= 1
         if isinstance(node, yaml.ScalarNode) and len(node.value) > MAX_STRING:
-            raise YamlLimit(f"a value of {len(node.value):,} characters at line {node.start_mark.line + 1}; "
-                            f"at most {MAX_STRING:,}")
+            raise YamlLimit(
+                f"a value of {len(node.value):,} characters at line {node.start_mark.line + 1}; at most {MAX_STRING:,}"
+            )
         return node
 
     def construct_mapping(self, node: Any, deep: bool = False) -> Any:
@@ -493,8 +553,9 @@ class BoundedLoader(yaml.SafeLoader):
     def construct_yaml_int(self, node: Any) -> int:
         digits = sum(c.isalnum() for c in str(node.value))
         if digits > MAX_INT_DIGITS:
-            raise YamlLimit(f"an integer of {digits:,} digits at line {node.start_mark.line + 1}; "
-                            f"at most {MAX_INT_DIGITS}")
+            raise YamlLimit(
+                f"an integer of {digits:,} digits at line {node.start_mark.line + 1}; at most {MAX_INT_DIGITS}"
+            )
         return super().construct_yaml_int(node)
 
     def construct_yaml_bool(self, node: Any) -> bool:

@@ -35,7 +35,7 @@ from study.atomic import file_sha256, sha256_bytes
 from study.errors import InputError, OutputError
 from study.paths import BUNDLED_RAW_SHA256, bundled_raw, processed_dir
 
-__all__ = ["DataState", "clean_into", "code_hash", "file_sha256", "snapshot", "ensure_processed"]
+__all__ = ["DataState", "clean_into", "code_hash", "ensure_processed", "file_sha256", "snapshot"]
 
 
 def code_hash(exclude: tuple[str, ...] = ()) -> str:
@@ -83,8 +83,9 @@ def _datapackage_raw(data: bytes | None) -> tuple[str | None, str | None]:
         return None, None
 
 
-def snapshot(dest: Path, folder: Path | None = None, say: Callable[[str], None] = _stderr,
-             command: str = "study report") -> DataState:
+def snapshot(
+    dest: Path, folder: Path | None = None, say: Callable[[str], None] = _stderr, command: str = "study report"
+) -> DataState:
     """Copy the cleaned set of ``folder`` (default ``data/processed/``) into the new folder ``dest``
     (see the module docstring) and describe it. Raises :class:`~study.errors.StudyError` (one line)
     when no usable set can be made."""
@@ -106,26 +107,37 @@ def snapshot(dest: Path, folder: Path | None = None, say: Callable[[str], None] 
         else:
             name, sha = _datapackage_raw(got.files.get("datapackage.json"))
             if sha and sha != BUNDLED_RAW_SHA256:  # a clean of another raw file, by an older version: use it
-                say(f"{command}: {_shown(folder)} was cleaned from {name} (sha256 {sha[:12]}…), not from the bundled "
-                    "raw file; using it as it is (it has no record of its clean: run `study clean --raw FILE` to add one)")
+                say(
+                    f"{command}: {_shown(folder)} was cleaned from {name} (sha256 {sha[:12]}…), not from the bundled "
+                    "raw file; using it as it is (it has no record of its clean: "
+                    "run `study clean --raw FILE` to add one)"
+                )
                 return _write_snapshot(dest, got.files, Path(name or "unknown"), sha, folder, regenerated=False)
         raw_path, raw_sha = bundled, BUNDLED_RAW_SHA256
     if problem is None:
         assert raw_path is not None
         if raw_sha != BUNDLED_RAW_SHA256:
-            say(f"{command}: using {_shown(folder)} cleaned from {raw_path} (sha256 {raw_sha[:12]}…), not from the bundled raw file")
+            say(
+                f"{command}: using {_shown(folder)} cleaned from {raw_path} (sha256 "
+                f"{raw_sha[:12]}…), not from the bundled raw file"
+            )
         return _write_snapshot(dest, got.files, raw_path, raw_sha, folder, regenerated=False)
     # not usable as it is: clean its raw file again, into the snapshot only
     if raw_path is None or not raw_path.is_file() or file_sha256(raw_path) != raw_sha:
-        raise OutputError(folder, f"cannot be used: {problem}, and its raw file {raw_path} is gone or changed; "
-                                  "run `study clean --raw FILE`")
-    say(f"{command}: {_shown(folder)} cannot be used as it is ({problem}); this run uses a fresh clean of "
-        f"{_shown(raw_path)} (run `study clean` to update {_shown(folder)})")
+        raise OutputError(
+            folder,
+            f"cannot be used: {problem}, and its raw file {raw_path} is gone or changed; run `study clean --raw FILE`",
+        )
+    say(
+        f"{command}: {_shown(folder)} cannot be used as it is ({problem}); this run uses a fresh clean of "
+        f"{_shown(raw_path)} (run `study clean` to update {_shown(folder)})"
+    )
     return clean_into(raw_path, dest, source=folder, check_bundled=raw_path == bundled)
 
 
-def _write_snapshot(dest: Path, files: dict[str, bytes], raw_path: Path, raw_sha: str, source: Path,
-                    regenerated: bool) -> DataState:
+def _write_snapshot(
+    dest: Path, files: dict[str, bytes], raw_path: Path, raw_sha: str, source: Path, regenerated: bool
+) -> DataState:
     try:
         dest.mkdir(parents=True, exist_ok=True)
         for name, data in files.items():
@@ -164,5 +176,11 @@ def ensure_processed(folder: Path | None = None) -> DataState:
     got = read_set(folder)
     rec = got.record or {}
     raw_path = Path(rec["raw_file"]) if rec.get("raw_file") else raw
-    return DataState(folder, raw_path, str(rec.get("raw_sha256") or BUNDLED_RAW_SHA256), got.hashes(),
-                     regenerated=False, source=folder)
+    return DataState(
+        folder,
+        raw_path,
+        str(rec.get("raw_sha256") or BUNDLED_RAW_SHA256),
+        got.hashes(),
+        regenerated=False,
+        source=folder,
+    )

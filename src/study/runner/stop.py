@@ -20,7 +20,7 @@ import signal
 import sys
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 
 
 class Stop:
@@ -106,11 +106,13 @@ def handle_signals(command: str = "study") -> Iterator[Stop]:
     def handler(signum: int, frame: object) -> None:
         if STOP.is_set():
             raise KeyboardInterrupt
-        try:
-            print(f"{command}: interrupted; stopping (running notebooks are shut down, no new run starts)",
-                  file=sys.stderr, flush=True)
-        except (OSError, ValueError, RuntimeError):  # e.g. a reentrant write while the main thread prints
-            pass
+        # OSError, ValueError, RuntimeError: e.g. a reentrant write while the main thread prints
+        with suppress(OSError, ValueError, RuntimeError):
+            print(
+                f"{command}: interrupted; stopping (running notebooks are shut down, no new run starts)",
+                file=sys.stderr,
+                flush=True,
+            )
         STOP.request(signum)
 
     old = {s: signal.signal(s, handler) for s in (signal.SIGINT, signal.SIGTERM)}

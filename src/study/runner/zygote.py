@@ -25,6 +25,7 @@ import sys
 import threading
 import time
 import traceback
+from contextlib import suppress
 from typing import Any
 
 #: Modules every fork server pre-imports (plus each notebook model's ``warm_imports``).
@@ -131,7 +132,10 @@ class ForkServer:
         code = "import sys, json; from study.runner.zygote import serve; serve(json.loads(sys.argv[1]))"
         self.proc = subprocess.Popen(
             [sys.executable, "-c", code, json.dumps(self.modules)],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            bufsize=1,
             env={**os.environ, "PYTHONHASHSEED": "0", **(env or {})},
             start_new_session=True,  # a Ctrl-C in the terminal reaches `study`, not the server
         )
@@ -221,10 +225,8 @@ class ForkedProcess:
         return self.returncode or 0
 
     def send_signal(self, signum: int) -> None:
-        try:
+        with suppress(ProcessLookupError):
             os.kill(self.pid, signum)
-        except ProcessLookupError:
-            pass
 
     def kill(self) -> None:
         self.send_signal(signal.SIGKILL)

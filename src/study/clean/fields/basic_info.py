@@ -100,6 +100,3 @@ def _line_at(offsets: list[tuple[int, int]], pos: int) -> int:
         else:
             break
     return line
-
-
-

@@ -92,7 +92,10 @@ from study.clean.textnorm import clean_cell, compact, fuzzy_label, plain, squeez
 # =============================================================================
 
 _MEETING_LABEL = "⑦イ 相談支援包括化推進会議の開催方法"
-_KINDS = {"case": ("個別事例の検討", "case-review meetings"), "network": ("ネットワーク構築", "network-building meetings")}
+_KINDS = {
+    "case": ("個別事例の検討", "case-review meetings"),
+    "network": ("ネットワーク構築", "network-building meetings"),
+}
 IMPLEMENTER_TYPES = ("direct", "shakyo", "social_welfare_corp", "npo", "other")
 _PROJECT_JA = {
     "chiikiryoku": ("3", "地域力強化推進事業", "community-capacity project (section 3)"),
@@ -106,13 +109,41 @@ def _meeting_cols() -> list[Col]:
     for kind, (ja, en) in _KINDS.items():
         label = f"{_MEETING_LABEL} ({ja}) ※会議の開催回数や参加者等を記載"
         cols += [
-            Col(f"{kind}_meetings_per_year", "number", label,
+            Col(
+                f"{kind}_meetings_per_year",
+                "number",
+                label,
                 f"{en.capitalize()} per year, where the text gives one value (several distinct series summed; "
-                "a series held in each ward/site counted per unit); null for a range or no frequency", "meetings/year", 0, 1000),
-            Col(f"{kind}_meetings_per_year_low", "number", label, f"{en.capitalize()} per year, lower bound (= per_year for a single value)", "meetings/year", 0, 1000),
-            Col(f"{kind}_meetings_per_year_high", "number", label, f"{en.capitalize()} per year, upper bound (= per_year for a single value)", "meetings/year", 0, 1000),
-            Col(f"{kind}_meeting_existing_name", "string", f"{_MEETING_LABEL} ({ja}) (既存の会議の名称)",
-                f"Name(s) of the existing meeting used for the {en}, as printed (bullets dropped); ``同上`` resolved to the case-review name"),
+                "a series held in each ward/site counted per unit); null for a range or no frequency",
+                "meetings/year",
+                0,
+                1000,
+            ),
+            Col(
+                f"{kind}_meetings_per_year_low",
+                "number",
+                label,
+                f"{en.capitalize()} per year, lower bound (= per_year for a single value)",
+                "meetings/year",
+                0,
+                1000,
+            ),
+            Col(
+                f"{kind}_meetings_per_year_high",
+                "number",
+                label,
+                f"{en.capitalize()} per year, upper bound (= per_year for a single value)",
+                "meetings/year",
+                0,
+                1000,
+            ),
+            Col(
+                f"{kind}_meeting_existing_name",
+                "string",
+                f"{_MEETING_LABEL} ({ja}) (既存の会議の名称)",
+                f"Name(s) of the existing meeting used for the {en}, as printed (bullets dropped); "
+                f"``同上`` resolved to the case-review name",
+            ),
         ]
     return cols
 
@@ -122,12 +153,27 @@ def _implementer_cols() -> list[Col]:
     for p, (num, ja, en) in _PROJECT_JA.items():
         label = f"{num}. {ja} ①実施主体(委託先)"
         cols += [
-            Col(f"implementer_type_{p}", "string", label,
+            Col(
+                f"implementer_type_{p}",
+                "string",
+                label,
                 f"Who runs the {en}: direct (the entity itself only), shakyo (社会福祉協議会), social_welfare_corp "
-                "(other 社会福祉法人), npo (NPO法人), other (株式会社, 一般社団法人, 公益財団法人, 医師会, …); the first named "
-                "contractor decides when several are named; null when the section is absent or unclear", enum=IMPLEMENTER_TYPES),
-            Col(f"implementer_outsourced_{p}", "boolean", label, f"A contractor (委託先) other than the entity itself is named for the {en}"),
-            Col(f"implementer_raw_{p}", "string", label, f"The ①実施主体(委託先) cell of the {en}, as printed (tags stripped)"),
+                "(other 社会福祉法人), npo (NPO法人), other (株式会社, 一般社団法人, 公益財団法人, 医師会, …); the "
+                "first named contractor decides when several are named; null when the section is absent or unclear",
+                enum=IMPLEMENTER_TYPES,
+            ),
+            Col(
+                f"implementer_outsourced_{p}",
+                "boolean",
+                label,
+                f"A contractor (委託先) other than the entity itself is named for the {en}",
+            ),
+            Col(
+                f"implementer_raw_{p}",
+                "string",
+                label,
+                f"The ①実施主体(委託先) cell of the {en}, as printed (tags stripped)",
+            ),
         ]
     return cols
 
@@ -137,7 +183,10 @@ _QUALS: dict[str, tuple[re.Pattern[str], str]] = {
     "qual_social_worker": (re.compile(r"社会福祉士"), "social worker (社会福祉士)"),
     "qual_psych_social_worker": (re.compile(r"精神保健福祉士"), "psychiatric social worker (精神保健福祉士)"),
     "qual_public_health_nurse": (re.compile(r"保健師"), "public-health nurse (保健師)"),
-    "qual_care_manager": (re.compile(r"介護支援専門員|ケアマネ"), "care manager (介護支援専門員, 主任介護支援専門員, ケアマネ)"),
+    "qual_care_manager": (
+        re.compile(r"介護支援専門員|ケアマネ"),
+        "care manager (介護支援専門員, 主任介護支援専門員, ケアマネ)",
+    ),
     "qual_nurse": (re.compile(r"看護師"), "nurse (看護師; 保健師 not included)"),
 }
 
@@ -145,12 +194,23 @@ _QUALS: dict[str, tuple[re.Pattern[str], str]] = {
 def _background_cols() -> list[Col]:
     label = "4. ⑤相談支援包括化推進員の経歴等"
     cols = [
-        Col(name, "boolean", label, f"⑤ names the {en} qualification (held or required) for the 推進員; null when ⑤ is absent or empty")
+        Col(
+            name,
+            "boolean",
+            label,
+            f"⑤ names the {en} qualification (held or required) for the 推進員; null when ⑤ is absent or empty",
+        )
         for name, (_, en) in _QUALS.items()
     ]
-    cols.append(Col("staff_municipal", "boolean", label,
-                    "The 推進員 are the municipality's own staff (市職員, 役場職員, 直営…): true; staff of a 社協, 法人 or contractor: "
-                    "false; null when ⑤ is empty, does not say, or describes both"))
+    cols.append(
+        Col(
+            "staff_municipal",
+            "boolean",
+            label,
+            "The 推進員 are the municipality's own staff (市職員, 役場職員, 直営…): true; staff of a 社協, 法人 or "
+            "contractor: false; null when ⑤ is empty, does not say, or describes both",
+        )
+    )
     return cols
 
 
@@ -263,7 +323,9 @@ def _no_frequency(t: str) -> Problem:
     if not t.strip():
         return Problem("not_stated", "no text in the row")
     if _NOT_FREQ_RE.search(t):
-        return Problem("not_a_frequency", f"held as needed (随時/必要に応じて), no number of meetings: {t.strip()[:80]!r}")
+        return Problem(
+            "not_a_frequency", f"held as needed (随時/必要に応じて), no number of meetings: {t.strip()[:80]!r}"
+        )
     if _ATTACHMENT_RE.search(t):
         return Problem("see_attachment", f"the row refers to an attachment: {t.strip()[:80]!r}")
     return Problem("no_frequency", f"no number of meetings in the text: {t.strip()[:80]!r}")
@@ -335,7 +397,7 @@ def _split_rows(region: list[Line]) -> tuple[dict[str, _Row], bool]:
     labelled = any(m.group("case") or m.group("network") for line, _ in content for m in _SUB_RE.finditer(line.clean))
     if not labelled:
         if len(content) == 2:
-            for kind, (line, cells) in zip(_KINDS, content):
+            for kind, (line, cells) in zip(_KINDS, content, strict=True):
                 _read_line(rows, kind, line, cells, name_col)
         return rows, False
     kind: str | None = None
@@ -344,7 +406,9 @@ def _split_rows(region: list[Line]) -> tuple[dict[str, _Row], bool]:
     return rows, True
 
 
-def _read_line(rows: dict[str, _Row], kind: str | None, line: Line, raw_cells: list[str], name_col: dict[str, int]) -> str | None:
+def _read_line(
+    rows: dict[str, _Row], kind: str | None, line: Line, raw_cells: list[str], name_col: dict[str, int]
+) -> str | None:
     """Add one line's text to the rows; return the row kind current after it."""
     if not any(_SUB_RE.search(c) for c in raw_cells if c):
         if kind is not None:
@@ -412,14 +476,19 @@ _PARTY_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("shakyo", re.compile(r"社会福祉協議会|社協")),
     ("npo", re.compile(r"NPO|特定非営利活動法人|特定非営利法人")),
     ("social_welfare_corp", re.compile(r"社会福祉法人")),
-    ("other", re.compile(
-        r"株式会社|有限会社|合同会社|合資会社|一般社団法人|公益社団法人|一般財団法人|公益財団法人|社団法人|財団法人"
-        r"|医療法人|学校法人|宗教法人|協同組合|医師会|事業団|企業組合|㈱|㈲"
-    )),
+    (
+        "other",
+        re.compile(
+            r"株式会社|有限会社|合同会社|合資会社|一般社団法人|公益社団法人|一般財団法人|公益財団法人|社団法人|財団法人"
+            r"|医療法人|学校法人|宗教法人|協同組合|医師会|事業団|企業組合|㈱|㈲"
+        ),
+    ),
 )
 _ORG_SUFFIX_RE = re.compile(r"(?:組織|団体|協議会|協会|法人|財団|機構|連合会?|組合|クラブ|コミュニティ|事業所|会)$")
 _PART_SPLIT_RE = re.compile(r"[、,・/()「」【】\[\]]|及び|および|並びに|ならびに")
-_NOISE_RE = re.compile(r"委託先|一部委託|再委託|委託|直営|補助事業|への|実施主体|[:;]|\d+\s*(?:" + PLACES + r"|法人)|等|一部|なし|無し|\s+")
+_NOISE_RE = re.compile(
+    r"委託先|一部委託|再委託|委託|直営|補助事業|への|実施主体|[:;]|\d+\s*(?:" + PLACES + r"|法人)|等|一部|なし|無し|\s+"
+)
 _LEVEL_WORD_RE = re.compile(r"(?:本|当|同)?(?P<level>[市町村区都道府県])")
 _COUNTY_RE = re.compile(r"^.{1,4}?郡")
 _PREF_PREFIX_RE = re.compile(r"^(?:北海道|東京都|(?:京都|大阪)府|.{2,3}?県)")
@@ -494,13 +563,19 @@ def read_implementer(text: str, entity_name: str) -> Implementer:
             unclear.append(part)
     if parties:
         first, unlisted = parties[0]
-        party_rules = ([RULES.implementer_unlisted_party_is_other] if unlisted else []) + ([RULES.implementer_first_named_type] if len({p for p, _ in parties}) > 1 else [])
+        party_rules = ([RULES.implementer_unlisted_party_is_other] if unlisted else []) + (
+            [RULES.implementer_first_named_type] if len({p for p, _ in parties}) > 1 else []
+        )
         return Implementer(first, True, tuple(party_rules))
     if re.search(r"委託(?!先)", t):
-        return Implementer(None, True, (), Problem("contractor_not_named", f"outsourced (委託) but no contractor named: {t!r}"))
+        return Implementer(
+            None, True, (), Problem("contractor_not_named", f"outsourced (委託) but no contractor named: {t!r}")
+        )
     if self_named and not unclear:
         return Implementer("direct", False, tuple(dict.fromkeys(rules)))
-    return Implementer(None, None, (), Problem("implementer_unclear", f"neither the entity nor a contractor is recognisable: {t!r}"))
+    return Implementer(
+        None, None, (), Problem("implementer_unclear", f"neither the entity nor a contractor is recognisable: {t!r}")
+    )
 
 
 def _find_implementer_item(lines: list[Line]) -> tuple[Line, str, str] | None:
@@ -575,7 +650,9 @@ def read_background(text: str) -> Background:
     non_municipal = list(_NON_MUNICIPAL_RE.finditer(t))
     partial = any(_PARTIAL_RE.search(t[: m.start()]) for m in municipal)
     if municipal and (non_municipal or partial):
-        return Background(quals, None, Problem("mixed_employers", f"⑤ describes both municipal and other staff: {t[:80]!r}"))
+        return Background(
+            quals, None, Problem("mixed_employers", f"⑤ describes both municipal and other staff: {t[:80]!r}")
+        )
     if municipal:
         return Background(quals, True)
     if non_municipal:
@@ -584,7 +661,8 @@ def read_background(text: str) -> Background:
 
 
 def find_background(lines: list[Line]) -> tuple[Line, str, str] | None:
-    """The ⑤ 経歴等 item among ``lines``: (its line, its value with continuation lines joined, the raw lines), or ``None``."""
+    """The ⑤ 経歴等 item among ``lines``: (its line, its value with continuation lines joined, the raw
+    lines), or ``None``."""
     for k, line in enumerate(lines):
         if "経" not in line.text[:80] or "歴" not in line.text[:80]:  # the label starts the line
             continue
@@ -635,7 +713,12 @@ def _meetings(block: Block, rec: Recorder) -> None:
         for f in fields:
             rec.set(f, None, "", None)
         if "takikan" in block.sections:
-            rec.problem("case_meetings_per_year", "", None, Problem("label_missing", "section 4 has no ⑦イ 相談支援包括化推進会議の開催方法"))
+            rec.problem(
+                "case_meetings_per_year",
+                "",
+                None,
+                Problem("label_missing", "section 4 has no ⑦イ 相談支援包括化推進会議の開催方法"),
+            )
         return
     rows, labelled = _split_rows(region)
     case_reading: tuple[Frequency, str | None] | None = None
@@ -683,7 +766,12 @@ def _implementer(block: Block, project: str, entity_name: str, rec: Recorder) ->
     if found is None:
         for f in names:
             rec.set(f, None, "", None)
-        rec.problem(names[0], "", None, Problem("label_missing", f"section {_PROJECT_JA[project][0]} has no ①実施主体(委託先) item"))
+        rec.problem(
+            names[0],
+            "",
+            None,
+            Problem("label_missing", f"section {_PROJECT_JA[project][0]} has no ①実施主体(委託先) item"),
+        )
         return
     line, value, raw = found
     r = read_implementer(value, entity_name)
@@ -695,14 +783,16 @@ def _implementer(block: Block, project: str, entity_name: str, rec: Recorder) ->
 
 
 def _background(block: Block, rec: Recorder) -> None:
-    fields = list(_QUALS) + ["staff_municipal"]
+    fields = [*_QUALS, "staff_municipal"]
     lines = block.section("takikan")
     found = (find_background(lines) or find_background(block.continuation)) if lines else None
     if found is None:
         for f in fields:
             rec.set(f, None, "", None)
         if lines:
-            rec.problem(fields[0], "", None, Problem("label_missing", "section 4 has no ⑤相談支援包括化推進員の経歴等 item"))
+            rec.problem(
+                fields[0], "", None, Problem("label_missing", "section 4 has no ⑤相談支援包括化推進員の経歴等 item")
+            )
         return
     line, value, raw = found
     b = read_background(value)

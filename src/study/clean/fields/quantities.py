@@ -91,11 +91,14 @@ def read_quantity(fld: str, text: str, level: str) -> Reading:
         return reading
     low, high = spec.prefecture if level == "prefecture" else spec.municipality
     if not low <= number.value <= high:
-        reading.problems.append(Problem("out_of_range", f"{number.value:g} is outside the plausible range {low:g}–{high:g}"))
+        reading.problems.append(
+            Problem("out_of_range", f"{number.value:g} is outside the plausible range {low:g}–{high:g}")
+        )
     return reading
 
 
 # --- public-assistance rate --------------------------------------------------
+
 
 def read_welfare_rate(text: str, label: str) -> Reading:
     """Read the public-assistance rate (生活保護受給率) in ‰ from its printed text.
@@ -119,7 +122,11 @@ def read_welfare_rate(text: str, label: str) -> Reading:
     if unit == "permille":
         candidates = [(v, None), (v * 1000, RULES.fraction_to_permille)]
     elif unit == "percent":
-        candidates = [(v * 10, RULES.percent_to_permille), (v, RULES.percent_sign_on_permille_value), (v * 1000, RULES.fraction_to_permille)]
+        candidates = [
+            (v * 10, RULES.percent_to_permille),
+            (v, RULES.percent_sign_on_permille_value),
+            (v * 1000, RULES.fraction_to_permille),
+        ]
     else:
         reading.problems.append(Problem("unit_mismatch", f"rate printed with unit {unit!r}, expected % or ‰"))
         return reading

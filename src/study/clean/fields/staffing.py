@@ -23,11 +23,15 @@ _NONE_RE = re.compile(r"配置(?:は|を)?(?:行わ|し)ない|配置なし|配�
 _EACH_RE = re.compile(r"(\d+)\s*(?:" + PLACES + r"|拠点|圏域|地区)\s*(?:に)?\s*各\s*" + _N + _PERSON)
 _PER_HUB_RE = re.compile(r"(\d+)\s*(?:" + PLACES + r"|拠点|圏域|地区)\s*に\s*" + _N + _PERSON)
 _FULL_RE = re.compile(r"(?<!非)(?:常勤|正規(?:職員)?|専従)\s*(?:職員)?\s*[:：]?\s*" + _N + _PERSON)
-_PART_RE = re.compile(r"(?:非常勤|臨時(?:職員)?|嘱託(?:職員)?|パート(?:タイム)?|会計年度任用職員)\s*[:：]?\s*" + _N + _PERSON)
+_PART_RE = re.compile(
+    r"(?:非常勤|臨時(?:職員)?|嘱託(?:職員)?|パート(?:タイム)?|会計年度任用職員)\s*[:：]?\s*" + _N + _PERSON
+)
 _DEDICATED_RE = re.compile(r"専任\s*[:：]?\s*" + _N + _PERSON)
 _CONCURRENT_RE = re.compile(r"(?:兼任|兼務)\s*[:：]?\s*" + _N + _PERSON)
 #: ``※ただし臨時職員は…推進員ではない``: a category printed in the count that is not a 推進員.
-_EXCLUDED_RE = re.compile(r"(?:ただし|但し)?\s*(常勤|正規職員|非常勤|臨時職員|嘱託職員|事務職員|[^\s、,()（）※]{1,8}?)は[^。]*?推進員ではない")
+_EXCLUDED_RE = re.compile(
+    r"(?:ただし|但し)?\s*(常勤|正規職員|非常勤|臨時職員|嘱託職員|事務職員|[^\s、,()（）※]{1,8}?)は[^。]*?推進員ではない"
+)
 
 
 @dataclass
@@ -72,7 +76,9 @@ def read_staff(text: str) -> Staff:
     if each:
         return _with_each(head, each, out)
     if _PER_HUB_RE.search(head):
-        out.problems.append(Problem("ambiguous", f"staff per hub without 各 is ambiguous (one in total or one each?): {t!r}"))
+        out.problems.append(
+            Problem("ambiguous", f"staff per hub without 各 is ambiguous (one in total or one each?): {t!r}")
+        )
         return out
     counts = [float(m.group(1)) for m in _COUNT_RE.finditer(head)]
     if not counts:
@@ -99,7 +105,12 @@ def _with_each(head: str, each: list[re.Match[str]], out: Staff) -> Staff:
 
 
 def _splits(t: str, out: Staff) -> None:
-    for attr, rx in (("fulltime", _FULL_RE), ("parttime", _PART_RE), ("dedicated", _DEDICATED_RE), ("concurrent", _CONCURRENT_RE)):
+    for attr, rx in (
+        ("fulltime", _FULL_RE),
+        ("parttime", _PART_RE),
+        ("dedicated", _DEDICATED_RE),
+        ("concurrent", _CONCURRENT_RE),
+    ):
         found = [float(m.group(1)) for m in rx.finditer(t)]
         if found:
             setattr(out, attr, sum(found))
@@ -112,13 +123,15 @@ def _exclusions(t: str, out: Staff) -> None:
     category = m.group(1)
     counted = re.search(re.escape(category) + r"\s*[:：]?\s*" + _N + _PERSON, t)
     if not counted:
-        out.problems.append(Problem("ambiguous", f"the plan says {category} are not 推進員 but gives no count for them"))
+        out.problems.append(
+            Problem("ambiguous", f"the plan says {category} are not 推進員 but gives no count for them")
+        )
         out.planned = None
         return
     excluded = float(counted.group(1))
     out.planned -= excluded
     out.rules.append(RULES.staff_exclude_non_promoter)
-    if _PART_RE.match(category + counted.group(0)[len(category):]) or category in ("非常勤", "臨時職員", "嘱託職員"):
+    if _PART_RE.match(category + counted.group(0)[len(category) :]) or category in ("非常勤", "臨時職員", "嘱託職員"):
         out.parttime = None if out.parttime is None else out.parttime - excluded
     if out.parttime == 0:
         out.parttime = None

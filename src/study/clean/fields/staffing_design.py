@@ -42,16 +42,19 @@ from study.clean.textnorm import compact, drop_brackets, flat
 DESIGNS = ("single_team", "per_site", "designated_existing", "unclear")
 
 
-
 BODY_LABEL_RE = re.compile(r"^(?:相談支援包括化)?推進員を配置する相談支援機関")
 _N = r"(\d+(?:\.\d+)?)"
 _P = r"\s*(?:人|名)"
-SITE_UNIT = ("(?:" + PLACES + r"|拠点|センター|中学校区|小学校区|校区|地区|圏域|区|支所|窓口|施設|エリア|ブロック"
-             r"|事業所|機関|コミュニティ)")
+SITE_UNIT = (
+    "(?:" + PLACES + r"|拠点|センター|中学校区|小学校区|校区|地区|圏域|区|支所|窓口|施設|エリア|ブロック"
+    r"|事業所|機関|コミュニティ)"
+)
 #: 各<site>(に) N名 / 各N名
 _EACH_SITE_RE = re.compile(r"各\s*([^\s\d、。,()（）:：]{0,14}?)\s*(?:に|で|ごとに|あたり)?\s*(?:配置\s*)?" + _N + _P)
 #: N<site>(に)各M名
-_N_SITES_EACH_RE = re.compile(r"(\d+)\s*" + SITE_UNIT + r"\s*(?:に|で)?\s*(?:(?:それぞれ|各)\s*" + _N + _P + r"|" + _N + _P + r"\s*ずつ)")
+_N_SITES_EACH_RE = re.compile(
+    r"(\d+)\s*" + SITE_UNIT + r"\s*(?:に|で)?\s*(?:(?:それぞれ|各)\s*" + _N + _P + r"|" + _N + _P + r"\s*ずつ)"
+)
 #: 1<site>(に|あたり) N名
 _ONE_PER_SITE_RE = re.compile(r"(?<![\d.])1\s*" + SITE_UNIT + r"\s*(?:に|あたり|当たり|につき)?\s*" + _N + _P)
 #: <site>ごとに N名
@@ -59,22 +62,31 @@ _PER_EVERY_RE = re.compile(SITE_UNIT + r"\s*(?:ごと|毎)\s*(?:に)?\s*" + _N +
 #: N<site>に M名 (no 各): one in total or one each?
 _AMBIGUOUS_RE = re.compile(r"(?<![\d.])([2-9]|\d{2,})\s*" + SITE_UNIT + r"\s*に\s*" + _N + _P)
 #: 各<site>に (推進員を) 配置 in a sentence about the 推進員 (not the passive 配置されている of other staff)
-_EACH_PLACED_RE = re.compile(r"(?:各|それぞれの)\s*([^\s\d、。,()（）]{1,14}?)\s*に\s*(?:\S{0,16}?推進員\S{0,6}?を?\s*)?配置(?!され)")
+_EACH_PLACED_RE = re.compile(
+    r"(?:各|それぞれの)\s*([^\s\d、。,()（）]{1,14}?)\s*に\s*(?:\S{0,16}?推進員\S{0,6}?を?\s*)?配置(?!され)"
+)
 #: N<site>に配置 (千葉市: 6区に配置している)
 #: 各<site>で活動する / 各<site>に駐在する 推進員 (a sentence about the 推進員)
-_EACH_ACTIVE_RE = re.compile(r"各\s*([^\s\d、。,()（）]{0,10}?" + SITE_UNIT + r")\s*(?:に|で|ごとに)\s*(?:活動|配置|駐在|常駐)(?!され)")
+_EACH_ACTIVE_RE = re.compile(
+    r"各\s*([^\s\d、。,()（）]{0,10}?" + SITE_UNIT + r")\s*(?:に|で|ごとに)\s*(?:活動|配置|駐在|常駐)(?!され)"
+)
 _N_SITES_PLACED_RE = re.compile(r"(?<![\d.])([2-9]|\d{2,})\s*" + SITE_UNIT + r"\s*に\s*配置")
 #: Concurrency: existing staff hold the role on top of their jobs.
 _CONCURRENT_RE = re.compile(
     r"(?:兼任|兼務|併任)\s*[:：]?\s*(?:[1-9]\d*)\s*(?:人|名)|(?:が|で|を|として)\s*(?:兼(?:任|務)|併任|兼ね)"
     r"|(?:兼(?:任|務)|併任)\s*(?:で|により|し|する)|[(（]\s*(?:兼任|兼務|併任)\s*[)）]"
     r"|(?:職員|相談員|ワーカー|コーディネーター|専門職)\S{0,20}?を\s*(?:相談支援包括化)?推進員(?:として|に)\s*(?:指定|任命|位置付け|位置づけ|委嘱)"
-    r"|既存(?:の)?業務に(?:追加|加え)|職員\S{0,40}?を\s*充て|(?:人材|職員)\S{0,10}?を\s*(?:推進員として)?充て")
+    r"|既存(?:の)?業務に(?:追加|加え)|職員\S{0,40}?を\s*充て|(?:人材|職員)\S{0,10}?を\s*(?:推進員として)?充て"
+)
 _CONCURRENT_HINT_RE = re.compile(r"兼|併任|既存|充て|指定|任命|位置付け|位置づけ|委嘱")
 #: The concurrency statement covers all 推進員 (no 専任 part).
-_ALL_CONCURRENT_RE = re.compile(r"(?:推進員\s*[(（][^()（）]{0,30}が兼(?:任|務)[)）]|推進員を\S{0,30}?が兼(?:任|務)|既存(?:の)?業務に(?:追加|加え))")
+_ALL_CONCURRENT_RE = re.compile(
+    r"(?:推進員\s*[(（][^()（）]{0,30}が兼(?:任|務)[)）]|推進員を\S{0,30}?が兼(?:任|務)|既存(?:の)?業務に(?:追加|加え))"
+)
 #: ⑥ gives an area as the place (コミュニティ(中学校区), 各中学校区).
-_AREA_PLACE_RE = re.compile(r"^(?:各)?(?:コミュニティ|中学校区|小学校区|日常生活圏域|生活圏域|圏域|地区|行政区|地域)(?:[(（][^()（）]*[)）])?(?:ごと|単位|毎)?$")
+_AREA_PLACE_RE = re.compile(
+    r"^(?:各)?(?:コミュニティ|中学校区|小学校区|日常生活圏域|生活圏域|圏域|地区|行政区|地域)(?:[(（][^()（）]*[)）])?(?:ごと|単位|毎)?$"
+)
 _SITE_COUNT_RE = re.compile(r"(?<![\d.])(\d+)\s*(?:" + PLACES + r"|拠点|センター|施設|機関|窓口|事業所)")
 #: A bracket that is only a site count: ``地域包括支援センター(5か所)``, ``(全3箇所)``.
 _BRACKET_COUNT_RE = re.compile(r"[(（]\s*(?:全|計|市内)?\s*(\d+)\s*(?:" + PLACES + r"|拠点|センター|施設)\s*[)）]")
@@ -164,7 +176,7 @@ def count_bodies(text: str) -> tuple[int | None, bool]:
 
 def _body_item(lines: list[Line]) -> tuple[str, int | None]:
     """The ⑥ text (its label may be wrapped or shortened) and its line."""
-    for k, ln in enumerate(lines):
+    for ln in lines:
         head = strip_item_number(ln.clean)
         if "機関" not in head[:40]:
             continue
@@ -189,8 +201,15 @@ def _sentences(lines: list[Line], skip: set[int]) -> list[tuple[str, int]]:
     return out
 
 
-def read_design(block: Block, staff_planned: float | None, staff_value: str, staff_line: int | None,
-                background: str, background_line: int | None, hokatsu_total: int | None) -> Design:
+def read_design(
+    block: Block,
+    staff_planned: float | None,
+    staff_value: str,
+    staff_line: int | None,
+    background: str,
+    background_line: int | None,
+    hokatsu_total: int | None,
+) -> Design:
     """Code the staffing design of one plan (see module docstring)."""
     lines = block.section("takikan")
     out = Design()
@@ -201,9 +220,9 @@ def read_design(block: Block, staff_planned: float | None, staff_value: str, sta
     bg = flat(background)
     skip = {x for x in (staff_line, body_line, background_line) if x}
     sentences = _sentences(lines, skip)
-    sources = [(staff, staff_line), (bg, background_line)] + sentences
+    sources = [(staff, staff_line), (bg, background_line), *sentences]
     # concurrency
-    hinted = [(s, ln) for s, ln in sources + [(body, body_line)] if s and _CONCURRENT_HINT_RE.search(s)]
+    hinted = [(s, ln) for s, ln in [*sources, (body, body_line)] if s and _CONCURRENT_HINT_RE.search(s)]
     conc = next(((_around(s, m), s, ln) for s, ln in hinted for m in [_CONCURRENT_RE.search(s)] if m), None)
     out.all_concurrent = bool(conc) and any(_ALL_CONCURRENT_RE.search(s) for s, _ in hinted)
     # per-site phrases
@@ -224,7 +243,12 @@ def read_design(block: Block, staff_planned: float | None, staff_value: str, sta
             placed = _N_SITES_PLACED_RE.search(s)
             if placed:
                 _set_sites(out, int(placed.group(1)), placed.group(0), ln, "")
-            elif m.re is _EACH_SITE_RE and staff_planned and float(m.group(2)) > 0 and (staff_planned / float(m.group(2))).is_integer():
+            elif (
+                m.re is _EACH_SITE_RE
+                and staff_planned
+                and float(m.group(2)) > 0
+                and (staff_planned / float(m.group(2))).is_integer()
+            ):
                 _set_sites(out, int(staff_planned / float(m.group(2))), m.group(0), ln, RULES.staff_sites_from_each)
     if per is None:
         for s, ln in sentences:
@@ -260,10 +284,17 @@ def read_design(block: Block, staff_planned: float | None, staff_value: str, sta
     if ambiguous:
         out.design, out.rule = "unclear", RULES.design_unclear
         out.evidence, out.line = ambiguous.group(0), staff_line
-        out.problems.append(Problem("two_readings", f"{ambiguous.group(0)!r}: one 推進員 in total over the sites, or one at each?"))
+        out.problems.append(
+            Problem("two_readings", f"{ambiguous.group(0)!r}: one 推進員 in total over the sites, or one at each?")
+        )
         out.sites = None
     elif conc and per:
-        out.design, out.rule, out.evidence, out.line = "designated_existing", RULES.design_designated_existing, conc[0], conc[2]
+        out.design, out.rule, out.evidence, out.line = (
+            "designated_existing",
+            RULES.design_designated_existing,
+            conc[0],
+            conc[2],
+        )
     elif per:
         out.design, out.rule, out.evidence, out.line = "per_site", RULES.design_per_site, per[0], per[1]
     elif body:
@@ -300,8 +331,15 @@ def record_design(block: Block, rec: Recorder, background: tuple[Line, str, str]
     staff = next((p for p in reversed(rec.provenance) if p["field"] == "staff_planned"), None)
     staff_value, staff_line = (staff["raw"], staff["source_line"]) if staff else ("", None)
     bg = background
-    d = read_design(block, row.get("staff_planned"), staff_value, staff_line,
-                    bg[1] if bg else "", bg[0].no if bg else None, row.get("hokatsu_total"))
+    d = read_design(
+        block,
+        row.get("staff_planned"),
+        staff_value,
+        staff_line,
+        bg[1] if bg else "",
+        bg[0].no if bg else None,
+        row.get("hokatsu_total"),
+    )
     rules = [d.rule] if d.rule else []
     rec.set("staffing_design", d.design, d.evidence, d.line, rules, d.problems)
     rec.set("staffing_design_evidence", d.evidence, d.evidence, d.line)
@@ -315,14 +353,33 @@ def record_design(block: Block, rec: Recorder, background: tuple[Line, str, str]
 
 
 DESIGN_COLUMNS: tuple = (
-    Col("staffing_design", "string", "④⑤⑥ 相談支援包括化推進員", "How the planned 推進員 are deployed, coded by rule from ④ 配置予定人数, "
-        "⑤ 経歴等, ⑥ 配置する相談支援機関 and the section's sentences on the 推進員: single_team (all at one body or desk), per_site "
-        "(one or more at each of several sites, centres or districts), designated_existing (staff of existing bodies hold the "
-        "role concurrently: 兼任/兼務, 既存業務に追加), unclear (two readings; see issues); null where no 推進員 are planned",
-        enum=DESIGNS),
-    Col("staffing_design_evidence", "string", "④⑤⑥ 相談支援包括化推進員", "The printed span that decided staffing_design"),
+    Col(
+        "staffing_design",
+        "string",
+        "④⑤⑥ 相談支援包括化推進員",
+        "How the planned 推進員 are deployed, coded by rule from ④ 配置予定人数, ⑤ 経歴等, ⑥ "
+        "配置する相談支援機関 and the section's sentences on the 推進員: single_team (all at one body or desk), "
+        "per_site (one or more at each of several sites, centres or districts), designated_existing (staff of "
+        "existing bodies hold the role concurrently: 兼任/兼務, 既存業務に追加), unclear (two readings; see "
+        "issues); null where no 推進員 are planned",
+        enum=DESIGNS,
+    ),
+    Col(
+        "staffing_design_evidence",
+        "string",
+        "④⑤⑥ 相談支援包括化推進員",
+        "The printed span that decided staffing_design",
+    ),
     Col("staffing_design_line", "integer", "—", "1-based raw line of staffing_design_evidence", "line", 1, None),
-    Col("staff_sites", "integer", "⑥相談支援包括化推進員を配置する相談支援機関", "Number of sites or bodies the 推進員 are placed over: "
+    Col(
+        "staff_sites",
+        "integer",
+        "⑥相談支援包括化推進員を配置する相談支援機関",
+        "Number of sites or bodies the 推進員 are placed over: "
         "a count printed in ④/⑥, the bodies listed in ⑥ (unambiguous lists only), planned ÷ per-site number, or the "
-        "地域包括支援センター count for 各地域包括支援センター; 1 for single_team; null where not stated", "sites", 1, 2000),
+        "地域包括支援センター count for 各地域包括支援センター; 1 for single_team; null where not stated",
+        "sites",
+        1,
+        2000,
+    ),
 )

@@ -33,8 +33,6 @@ from study.clean.rules import RULES
 ROLES = ("target", "increment", "scope", "capacity", "current", "breakdown")
 
 
-
-
 class _Span(Protocol):
     start: int
     end: int
@@ -49,12 +47,31 @@ class Role(NamedTuple):
     rule: str
 
 
-AREA_UNITS = frozenset(("地区", "圏域", "区域", "地域", "行政区", "自治会", "自治区", "町内会", "中学校区", "小学校区", "校区",
-                        "市町村", "区市町村", "市区町村", "市町"))
+AREA_UNITS = frozenset(
+    (
+        "地区",
+        "圏域",
+        "区域",
+        "地域",
+        "行政区",
+        "自治会",
+        "自治区",
+        "町内会",
+        "中学校区",
+        "小学校区",
+        "校区",
+        "市町村",
+        "区市町村",
+        "市区町村",
+        "市町",
+    )
+)
 _CAPACITY_BEFORE_RE = re.compile(r"定員\s*(?:は|を|:|：)?\s*(?:各回|毎回|各|約|最大|1回)*\s*$")
 _INCREASE_AFTER_RE = re.compile(r"\s*(?:以上|程度|ほど)?\s*(?:の|を)?\s*(?:増(?![設員築進強])|アップ|UP|up)")
 _OPEN, _CLOSE = "(（", ")）"
-_SCOPE_FOLLOW_RE = re.compile(r"[^\d\s、。,()（）\n:：]{0,4}\s*(?:で|に|にて|において|ごとに|毎に)?\s*各?\s*(?:約|年間?|月)?\s*\d")
+_SCOPE_FOLLOW_RE = re.compile(
+    r"[^\d\s、。,()（）\n:：]{0,4}\s*(?:で|に|にて|において|ごとに|毎に)?\s*各?\s*(?:約|年間?|月)?\s*\d"
+)
 #: ``10名増の50名``: the increase right before the absolute target it leads to.
 _INCREMENT_BEFORE_TARGET_RE = re.compile(r"\s*(?:以上|程度)?\s*(?:の|を)?\s*増(?:加)?\s*(?:の|で|し|、)?\s*(?:約)?\s*$")
 _BRACKET_SCOPE_TAIL_RE = re.compile(r"\s*(?:で|にて|において|程度|以上)?\s*$")
@@ -109,7 +126,9 @@ def role_of(text: str, q: _Span, prev: _Span | None, nxt: _Span | None) -> Role:
     before = text[max(0, q.start - 10) : q.start]
     after = text[q.end : q.end + 12]
     b = _bracket(text, q.start)
-    after_prev = b is not None and prev is not None and prev.end <= b[0] and not text[prev.end : b[0]].strip(" 以上程度")
+    after_prev = (
+        b is not None and prev is not None and prev.end <= b[0] and not text[prev.end : b[0]].strip(" 以上程度")
+    )
     if _CAPACITY_BEFORE_RE.search(before):
         return Role("capacity", False, RULES.role_capacity)
     if _INCREASE_AFTER_RE.match(after):
@@ -131,15 +150,23 @@ def role_of(text: str, q: _Span, prev: _Span | None, nxt: _Span | None) -> Role:
             return Role("scope", False, RULES.role_scope)
         if _AREA_MEETING_AFTER_RE.match(text, q.end):
             return Role("scope", False, RULES.role_scope)
-        if nxt is not None and nxt.unit not in AREA_UNITS and _SCOPE_FOLLOW_RE.match(text, q.end) \
-                and nxt.start <= q.end + 16 and not _NOT_SCOPE_WORDS_RE.search(text[max(0, q.start - 6) : q.start]):
+        if (
+            nxt is not None
+            and nxt.unit not in AREA_UNITS
+            and _SCOPE_FOLLOW_RE.match(text, q.end)
+            and nxt.start <= q.end + 16
+            and not _NOT_SCOPE_WORDS_RE.search(text[max(0, q.start - 6) : q.start])
+        ):
             return Role("scope", False, RULES.role_scope)
         if b is not None and not after_prev:
             inner_before = text[b[0] + 1 : q.start]
             inner_after = text[q.end : b[1]]
             outside = text[max(0, b[0] - 12) : b[0]]
-            if not inner_before.strip(" 約") and _BRACKET_SCOPE_TAIL_RE.match(inner_after) \
-                    and not _NOT_SCOPE_WORDS_RE.search(outside + inner_after):
+            if (
+                not inner_before.strip(" 約")
+                and _BRACKET_SCOPE_TAIL_RE.match(inner_after)
+                and not _NOT_SCOPE_WORDS_RE.search(outside + inner_after)
+            ):
                 return Role("scope", False, RULES.role_scope)
     return Role("target", False, "")
 
@@ -164,10 +191,24 @@ def value_pct(value: float, unit: str) -> float | None:
 
 
 ROLE_COLUMNS: tuple = (
-    Col("role", "string", "事業の成果目標", "What the number is: target (a commitment), increment (an increase printed beside an "
-        "absolute target: 40名(10名増) -> 10), scope (the area an activity covers: 防災学習(4地区), 全28地区), capacity "
-        "(定員), current (a present value kept in the text), breakdown (a part: うち…); see rules role_*", enum=ROLES,
-        required=True),
-    Col("value_pct", "number", "事業の成果目標", "The value in percent for a rate: % as printed, 割 ×10 (7割 -> 70; rule "
-        "pct_from_wari); null for other units (分 is not converted)", "%", 0, None),
+    Col(
+        "role",
+        "string",
+        "事業の成果目標",
+        "What the number is: target (a commitment), increment (an increase printed beside an absolute target: "
+        "40名(10名増) -> 10), scope (the area an activity covers: 防災学習(4地区), 全28地区), capacity (定員), current "
+        "(a present value kept in the text), breakdown (a part: うち…); see rules role_*",
+        enum=ROLES,
+        required=True,
+    ),
+    Col(
+        "value_pct",
+        "number",
+        "事業の成果目標",
+        "The value in percent for a rate: % as printed, 割 ×10 (7割 -> 70; rule "
+        "pct_from_wari); null for other units (分 is not converted)",
+        "%",
+        0,
+        None,
+    ),
 )

@@ -71,8 +71,15 @@ from study.clean.fields.target_roles import ROLE_COLUMNS, assign_roles, value_pc
 
 PROJECTS = PROJECT_SECTIONS
 KINDS = (
-    "consultations", "cases_plans", "participants", "volunteers_supporters",
-    "places_hubs", "meetings", "rate_percent", "other", "increase",
+    "consultations",
+    "cases_plans",
+    "participants",
+    "volunteers_supporters",
+    "places_hubs",
+    "meetings",
+    "rate_percent",
+    "other",
+    "increase",
 )
 TARGET_GROUPS = ("outcome", "activity", "other")
 PERIODS = ("per_month", "per_year", "per_week", "total", "by_year", "none")
@@ -82,40 +89,167 @@ PER_YEAR = {"per_month": numbers.PER_YEAR["月"], "per_week": numbers.PER_YEAR["
 
 TARGET_TABLE: tuple[Col, ...] = (
     Col("entity_id", "string", "—", "Entity the target belongs to (see entities.csv)", required=True),
-    Col("project", "string", "3./4./5. …事業について", "Project section the target is printed in: chiikiryoku (3. 地域力強化推進事業), "
-        "takikan (4. 多機関の協働による包括的支援体制構築事業), prefectural (5. 都道府県事業)", enum=PROJECTS, required=True),
-    Col("item", "string", "事業の成果目標", "Form item of the target: 3ア or 3イ (section 3, sub-items ア/イ), 4⑧ (section 4), 5⑤ (section 5); "
-        "fixed by the form, whatever number the plan printed (⑨, ㊦…)", pattern=r"^(3ア|3イ|3|4⑧|5⑤)$", required=True),
-    Col("source_line", "integer", "—", "1-based line of the raw file the number is printed on", "line", 1, None, required=True),
-    Col("raw", "string", "事業の成果目標", "The clause the number was read from (tags stripped, full-width folded)", required=True),
-    Col("value", "number", "事業の成果目標", "The target figure; for a printed range (2～3名) its lower end (the least the plan commits to); "
-        "for a product without a printed total (1か所×30人×12回) the product (see corrections, rule multiply_factors)", "as in unit", 0, None, required=True),
-    Col("value_low", "number", "事業の成果目標", "Lower end of a printed range; equals value when no range is printed", "as in unit", 0, None, required=True),
-    Col("value_high", "number", "事業の成果目標", "Upper end of a printed range; equals value when no range is printed", "as in unit", 0, None, required=True),
-    Col("unit", "string", "事業の成果目標", "Counter unit as printed (件, 人, 名, か所, 回, %, 地区, 団体, トン, 世帯…)", required=True),
-    Col("kind", "string", "—", "What is counted: consultations (相談件数), cases_plans (cases, support plans, resolved / referred cases), "
-        "participants, volunteers_supporters (volunteers, supporters, trained helpers), places_hubs (places, hubs, areas covered), "
-        "meetings (meetings / sessions held), rate_percent (% or 割), other", enum=KINDS, required=True),
-    Col("target_group", "string", "—", "outcome (consultations received or resolved, cases, support plans, resolution rates) vs activity "
-        "(meetings held, participants, volunteers trained, places opened) vs other", enum=TARGET_GROUPS, required=True),
-    Col("period", "string", "—", "Period the figure refers to: per_month (月4回, 1月当たり5件), per_year (年間450件, 1回/年), per_week, "
-        "total (延べ, 合計, 3年間で), by_year (a level to reach by a date: 令和2年度末, 本年度中に), none (no period printed; "
-        "also a per-day rate such as 14人/日, which is not annualised)", enum=PERIODS, required=True),
-    Col("annual_value", "number", "—", "Yearly figure when a per-month/-week/-year period is printed (月4回 -> 48, 1月当たり5件 -> 60, "
-        "年間450件 -> 450); null otherwise and for % (see corrections, rules annualise_*)", "as in unit per year", 0, None),
-    Col("qualifier", "string", "—", "Qualifier printed with the number: 以上 (also 最低, 超), 程度 (also 程, ほど, 前後), 約 (also およそ, 概ね), "
-        "以内 (also 以下, 未満); empty if none", enum=QUALIFIERS),
-    Col("is_target", "boolean", "—", "True only for role = target (results and current values such as 実績, 現状, H30実績 are left out "
-        "of the table altogether)", required=True),
+    Col(
+        "project",
+        "string",
+        "3./4./5. …事業について",
+        "Project section the target is printed in: chiikiryoku (3. 地域力強化推進事業), "
+        "takikan (4. 多機関の協働による包括的支援体制構築事業), prefectural (5. 都道府県事業)",
+        enum=PROJECTS,
+        required=True,
+    ),
+    Col(
+        "item",
+        "string",
+        "事業の成果目標",
+        "Form item of the target: 3ア or 3イ (section 3, sub-items ア/イ), 4⑧ (section 4), 5⑤ (section 5); "
+        "fixed by the form, whatever number the plan printed (⑨, ㊦…)",
+        pattern=r"^(3ア|3イ|3|4⑧|5⑤)$",
+        required=True,
+    ),
+    Col(
+        "source_line",
+        "integer",
+        "—",
+        "1-based line of the raw file the number is printed on",
+        "line",
+        1,
+        None,
+        required=True,
+    ),
+    Col(
+        "raw",
+        "string",
+        "事業の成果目標",
+        "The clause the number was read from (tags stripped, full-width folded)",
+        required=True,
+    ),
+    Col(
+        "value",
+        "number",
+        "事業の成果目標",
+        "The target figure; for a printed range (2～3名) its lower end (the least the plan commits to); "
+        "for a product without a printed total (1か所×30人×12回) the product (see corrections, rule multiply_factors)",
+        "as in unit",
+        0,
+        None,
+        required=True,
+    ),
+    Col(
+        "value_low",
+        "number",
+        "事業の成果目標",
+        "Lower end of a printed range; equals value when no range is printed",
+        "as in unit",
+        0,
+        None,
+        required=True,
+    ),
+    Col(
+        "value_high",
+        "number",
+        "事業の成果目標",
+        "Upper end of a printed range; equals value when no range is printed",
+        "as in unit",
+        0,
+        None,
+        required=True,
+    ),
+    Col(
+        "unit",
+        "string",
+        "事業の成果目標",
+        "Counter unit as printed (件, 人, 名, か所, 回, %, 地区, 団体, トン, 世帯…)",
+        required=True,
+    ),
+    Col(
+        "kind",
+        "string",
+        "—",
+        "What is counted: consultations (相談件数), cases_plans (cases, support plans, resolved / referred cases), "
+        "participants, volunteers_supporters (volunteers, supporters, trained helpers), places_hubs (places, hubs, "
+        "areas covered), meetings (meetings / sessions held), rate_percent (% or 割), other",
+        enum=KINDS,
+        required=True,
+    ),
+    Col(
+        "target_group",
+        "string",
+        "—",
+        "outcome (consultations received or resolved, cases, support plans, resolution rates) vs activity "
+        "(meetings held, participants, volunteers trained, places opened) vs other",
+        enum=TARGET_GROUPS,
+        required=True,
+    ),
+    Col(
+        "period",
+        "string",
+        "—",
+        "Period the figure refers to: per_month (月4回, 1月当たり5件), per_year (年間450件, 1回/年), per_week, total "
+        "(延べ, 合計, 3年間で), by_year (a level to reach by a date: 令和2年度末, 本年度中に), none (no period "
+        "printed; also a per-day rate such as 14人/日, which is not annualised)",
+        enum=PERIODS,
+        required=True,
+    ),
+    Col(
+        "annual_value",
+        "number",
+        "—",
+        "Yearly figure when a per-month/-week/-year period is printed (月4回 -> 48, 1月当たり5件 -> 60, "
+        "年間450件 -> 450); null otherwise and for % (see corrections, rules annualise_*)",
+        "as in unit per year",
+        0,
+        None,
+    ),
+    Col(
+        "qualifier",
+        "string",
+        "—",
+        "Qualifier printed with the number: 以上 (also 最低, 超), 程度 (also 程, ほど, 前後), 約 (also およそ, 概ね), "
+        "以内 (also 以下, 未満); empty if none",
+        enum=QUALIFIERS,
+    ),
+    Col(
+        "is_target",
+        "boolean",
+        "—",
+        "True only for role = target (results and current values such as 実績, 現状, H30実績 are left out "
+        "of the table altogether)",
+        required=True,
+    ),
     *ROLE_COLUMNS,
 )
 TARGET_COLUMNS = [c.name for c in TARGET_TABLE]
 
 SUMMARY_COLUMNS: tuple[Col, ...] = (
-    Col("n_quantified_targets", "integer", "事業の成果目標", "Quantified targets (a number with a unit) in all 事業の成果目標 items", "targets", 0, None),
+    Col(
+        "n_quantified_targets",
+        "integer",
+        "事業の成果目標",
+        "Quantified targets (a number with a unit) in all 事業の成果目標 items",
+        "targets",
+        0,
+        None,
+    ),
     Col("has_quantified_target", "boolean", "事業の成果目標", "At least one quantified target"),
-    Col("n_outcome_targets", "integer", "事業の成果目標", "Quantified outcome targets (consultations, cases, plans, resolution rates)", "targets", 0, None),
-    Col("n_activity_targets", "integer", "事業の成果目標", "Quantified activity targets (meetings, participants, volunteers, places)", "targets", 0, None),
+    Col(
+        "n_outcome_targets",
+        "integer",
+        "事業の成果目標",
+        "Quantified outcome targets (consultations, cases, plans, resolution rates)",
+        "targets",
+        0,
+        None,
+    ),
+    Col(
+        "n_activity_targets",
+        "integer",
+        "事業の成果目標",
+        "Quantified activity targets (meetings, participants, volunteers, places)",
+        "targets",
+        0,
+        None,
+    ),
     Col("has_outcome_target", "boolean", "事業の成果目標", "At least one quantified outcome target"),
 )
 
@@ -142,7 +276,9 @@ _HINT_RE = re.compile(r"成\s*果\s*目\s*標")
 #: ``ア 「住民に身近な圏域」において…`` / ``イ 「住民に身近な圏域」…``: the sub-items of section 3.
 _SUB_ITEM_RE = re.compile(r"^([アイ])[「｢『]?住民に身近な圏域")
 #: First characters of the stop labels (a cheap test before the regex).
-_STOP_FIRST = frozenset("①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳(0123456789多地都実事相自アイウエオ") | frozenset(chr(c) for c in range(0x3280, 0x32B1))
+_STOP_FIRST = frozenset("①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳(0123456789多地都実事相自アイウエオ") | frozenset(
+    chr(c) for c in range(0x3280, 0x32B1)
+)
 
 
 class Cell(NamedTuple):
@@ -311,7 +447,9 @@ def _dedupe(found: list[TargetText]) -> list[TargetText]:
     kept: list[TargetText] = []
     for t in found:
         k = t.key
-        dup = next((o for o in kept if k and o.key and (o.from_html or t.from_html) and (k in o.key or o.key in k)), None)
+        dup = next(
+            (o for o in kept if k and o.key and (o.from_html or t.from_html) and (k in o.key or o.key in k)), None
+        )
         if dup is None:
             kept.append(t)
         elif len(k) > len(dup.key):
@@ -325,12 +463,62 @@ def _dedupe(found: list[TargetText]) -> list[TargetText]:
 _NUM = NUMBER
 #: Counter units (regex alternatives, longest first); the lookaheads keep 人口, 名称, 回覧, 組織, 社会… out.
 _UNIT_ALTS = (
-    "区市町村", "市区町村", "市町村", "市町(?!村)", "行政区", "自治会", "自治区", "町内会", "中学校区", "小学校区", "校区", "協議体",
-    "事業所", "ケース", "チーム", "グループ", "サロン", "コース", "講座", "教室", "会場", "団体", "法人", "店舗", "施設", "拠点", "機関",
-    "事例", "プラン", "パーセント", "部(?![会署門局分屋長])", "枚", "戸(?![籍別])", "軒", "地区", "圏域", "区域", "地域(?![包福住共])", "世帯", "時間", "トン",
-    *PLACE_COUNTERS, "%", "件(?!目)", "人(?![口材権格生間工暮称])", "名(?![称簿前義])",
-    "組(?![織合み])", "回(?![覧答復収目数])", "社(?![会協福団])", "校(?![区長舎])", "点(?![検在数目])", "つ(?![なくいまど])",
-    "割(?![合引当り])", "度(?![目合数])", "倍", "日(?![間目本曜時])",
+    "区市町村",
+    "市区町村",
+    "市町村",
+    "市町(?!村)",
+    "行政区",
+    "自治会",
+    "自治区",
+    "町内会",
+    "中学校区",
+    "小学校区",
+    "校区",
+    "協議体",
+    "事業所",
+    "ケース",
+    "チーム",
+    "グループ",
+    "サロン",
+    "コース",
+    "講座",
+    "教室",
+    "会場",
+    "団体",
+    "法人",
+    "店舗",
+    "施設",
+    "拠点",
+    "機関",
+    "事例",
+    "プラン",
+    "パーセント",
+    "部(?![会署門局分屋長])",
+    "枚",
+    "戸(?![籍別])",
+    "軒",
+    "地区",
+    "圏域",
+    "区域",
+    "地域(?![包福住共])",
+    "世帯",
+    "時間",
+    "トン",
+    *PLACE_COUNTERS,
+    "%",
+    "件(?!目)",
+    "人(?![口材権格生間工暮称])",
+    "名(?![称簿前義])",
+    "組(?![織合み])",
+    "回(?![覧答復収目数])",
+    "社(?![会協福団])",
+    "校(?![区長舎])",
+    "点(?![検在数目])",
+    "つ(?![なくいまど])",
+    "割(?![合引当り])",
+    "度(?![目合数])",
+    "倍",
+    "日(?![間目本曜時])",
 )
 _UNIT = "(?:" + "|".join(_UNIT_ALTS) + ")"
 _UNIT_FIRST = frozenset(u[0] for u in _UNIT_ALTS)
@@ -355,7 +543,9 @@ _EACH_RE = re.compile(
 #: A period word right before a number that has no unit (``月1程度の訪問``), and what may follow it.
 _BARE_PERIOD_BEFORE_RE = re.compile(r"(?<![\d元かヶカヵケ年])(?:毎月|月に|月|毎週|週に|週)\s*$")
 _BARE_PERIOD_AFTER_RE = re.compile(r"\s*(?:程度|以上|ほど|程|の|を|、|。|\)|$)")
-_AREA_UNITS = frozenset(("地区", "圏域", "区域", "地域", "行政区", "自治会", "市町村", "区市町村", "市区町村", *PLACE_COUNTERS, "拠点"))
+_AREA_UNITS = frozenset(
+    ("地区", "圏域", "区域", "地域", "行政区", "自治会", "市町村", "区市町村", "市区町村", *PLACE_COUNTERS, "拠点")
+)
 
 
 @dataclass
@@ -437,8 +627,12 @@ def _scan(text: str) -> tuple[list[Quantity], list[re.Match[str]]]:
                 out.append(Quantity(s, m.end(), v, v, m.group("u")))
                 taken_until = m.end()
                 continue
-        if tok.group(0).isdigit() and s and _BARE_PERIOD_BEFORE_RE.search(text, max(0, s - 4), s) \
-                and _BARE_PERIOD_AFTER_RE.match(text, e):
+        if (
+            tok.group(0).isdigit()
+            and s
+            and _BARE_PERIOD_BEFORE_RE.search(text, max(0, s - 4), s)
+            and _BARE_PERIOD_AFTER_RE.match(text, e)
+        ):
             v = to_number(tok.group(0))
             out.append(Quantity(s, e, v, v, "回", [RULES.count_unit_after_period]))
         elif ch in "以程ほ" and (not s or text[s - 1] not in "年月第") and _BARE_QUAL_RE.match(text, e):
@@ -455,7 +649,8 @@ _KANJI_BARE_RE = re.compile(r"\s*以上")
 
 
 def _kanji_quantities(text: str, out: list[Quantity]) -> bool:
-    """Add the kanji-numeral quantities of ``text`` (``三回``, ``一以上``) to ``out`` (see :func:`study.clean.numbers.find_kanji_numbers`)."""
+    """Add the kanji-numeral quantities of ``text`` (``三回``, ``一以上``) to ``out``
+    (see :func:`study.clean.numbers.find_kanji_numbers`)."""
     added = False
     for k in find_kanji_numbers(text, _KANJI_UNIT_RE, _KANJI_BARE_RE):
         if any(q.start <= k.start < q.end for q in out):
@@ -485,12 +680,16 @@ _HEADER_MARKER_RE = re.compile(r"実績|現状|参考")
 #: Words that make what follows a target again.
 _RETARGET_RE = re.compile(r"目標|目指|本年度|今年度|年度末|年度中|までに|予定|とする|見込")
 #: Clause-final verbs after a number that make it a past or current value (…があった, 30名おり, …ある).
-_PAST_CLAUSE_RE = re.compile(r"(?:あった|ありました|あり|おり|おります|(?<!で)ある|あります|いる|います|いた|した|しました|済み|済|経過\S*)\s*$")
+_PAST_CLAUSE_RE = re.compile(
+    r"(?:あった|ありました|あり|おり|おります|(?<!で)ある|あります|いる|います|いた|した|しました|済み|済|経過\S*)\s*$"
+)
 _PAST_SENTENCE_RE = re.compile(r"(?:ている|ていた|あった|(?<!で)ある|いる)\s*[。)]?\s*$")
 #: Words that keep a clause with such a verb a target (…を目標としている, …見込んでいる).
 _TARGET_WORDS_RE = re.compile(r"目標|目指|めざ|予定|見込|計画")
 #: A fiscal year before FY2019 labelling the number after it: a past value (H30: 120件, 平成29年度は…).
-_PAST_YEAR_RE = re.compile(r"(?:H|平成)\s*(?:[1-2]?\d|30)\s*(?:年度?)?\s*(?:実績|の実績|は|:|：|末)|20(?:0\d|1[0-8])\s*年度?\s*(?:実績|の実績|は|:|：|末)")
+_PAST_YEAR_RE = re.compile(
+    r"(?:H|平成)\s*(?:[1-2]?\d|30)\s*(?:年度?)?\s*(?:実績|の実績|は|:|：|末)|20(?:0\d|1[0-8])\s*年度?\s*(?:実績|の実績|は|:|：|末)"
+)
 _TOTAL_BETWEEN_RE = re.compile(r"[\s(（]*(?:延べ|のべ|延|計|合計|=|＝)?\s*")
 _FRACTION_AFTER_RE = re.compile(r"\s*[/／]\s*\d")
 _FRACTION_BEFORE_RE = re.compile(r"\d\s*\S{0,4}\s*[/／]\s*$")
@@ -504,8 +703,10 @@ _BASELINE_AFTER_RE = re.compile(r"\s*(?:以上|程度)?\s*から\s*(?:約)?\s*\d
 _PER_UNIT_AFTER_RE = re.compile(r"\s*(?:あたり|当たり|につき|ごと|毎)")
 _SCOPE_AFTER_RE = re.compile(r"\s*[)）]?\s*(?:\([^()]*\))?\s*(?:において|における|を単位|単位)")
 #: A bracket right after a target that splits it: per unit (1地区あたり), うち, 各, or per period (月10件, 3か月に1回).
-_BREAKDOWN_BRACKET_RE = re.compile(r"\s*(?:1\s*\S{1,6}?(?:あたり|当たり|あり|につき|ごと)|うち|内訳|各|\d+\s*(?:か|ヶ|カ|ヵ|ケ)?月に"
-                                   r"|(?:月|週|1日|日)(?:平均|あたり|当たり)?\s*(?:約)?\s*\d)")
+_BREAKDOWN_BRACKET_RE = re.compile(
+    r"\s*(?:1\s*\S{1,6}?(?:あたり|当たり|あり|につき|ごと)|うち|内訳|各|\d+\s*(?:か|ヶ|カ|ヵ|ケ)?月に"
+    r"|(?:月|週|1日|日)(?:平均|あたり|当たり)?\s*(?:約)?\s*\d)"
+)
 _SCOPE_BRACKET_RE = re.compile(r"\s*対象")
 _POPULATION_BEFORE_RE = re.compile(r"人口\s*[)）]?\s*[:：]?\s*(?:約)?\s*$")
 _SCALE_BEFORE_RE = re.compile(r"(?:最高|満点|最大値|上限値)\s*(?:評価)?\s*$")
@@ -514,11 +715,26 @@ _DATE_BEFORE_RE = re.compile(r"(?:月|年|/|\.)\s*$")
 _DESCRIPTIVE_AFTER_RE = re.compile(r"\s*(?:体制|対応|365|営業|受付|稼働)")
 
 _PERIOD_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("per_month", re.compile(r"毎月|月平均|ひと月|1(?:か|ヶ|カ|ケ|ヵ)月(?:当たり|あたり|につき|に|で|平均)?|1月(?:当たり|あたり|につき|平均)"
-                             r"|(?<![\d元かヶカヵケ])月")),
+    (
+        "per_month",
+        re.compile(
+            r"毎月|月平均|ひと月|1(?:か|ヶ|カ|ケ|ヵ)月(?:当たり|あたり|につき|に|で|平均)?|1月(?:当たり|あたり|につき|平均)"
+            r"|(?<![\d元かヶカヵケ])月"
+        ),
+    ),
     ("per_week", re.compile(r"毎週|1週間?(?:当たり|あたり|につき|に)|(?<!\d)週")),
-    ("per_year", re.compile(r"毎年度?|各年度|年度ごと|1年(?![目度生])間?(?:当たり|あたり|につき|で|に)?|(?<![\d元年前昨翌来今本])年(?![度目生比後前齢代金次])")),
-    ("by_year", re.compile(r"(?:令和|平成|R|H)?(?:\d+|元)年度?(?:末|中|内|まで)|(?:本|今|次|来)?年度(?:末|中|内)|(?:本|今|次|来)年度|までに")),
+    (
+        "per_year",
+        re.compile(
+            r"毎年度?|各年度|年度ごと|1年(?![目度生])間?(?:当たり|あたり|につき|で|に)?|(?<![\d元年前昨翌来今本])年(?![度目生比後前齢代金次])"
+        ),
+    ),
+    (
+        "by_year",
+        re.compile(
+            r"(?:令和|平成|R|H)?(?:\d+|元)年度?(?:末|中|内|まで)|(?:本|今|次|来)?年度(?:末|中|内)|(?:本|今|次|来)年度|までに"
+        ),
+    ),
     ("total", re.compile(r"延べ|のべ|延|合計|累計|通算|総計|計(?![画測])|(?:[2-9]|\d{2})(?:か|ヶ|カ|ヵ)?年間?で")),
 )
 _PERIOD_HINT_RE = re.compile(r"[年月週延のべ計通総まで度]")
@@ -530,18 +746,39 @@ _SUFFIX_RE = re.compile(
 _LEADING_SUFFIX_RE = re.compile(r"^\s*(?:以上|程度|程|以内|ほど)?\s*(?:[/／]\s*[年月週日]|\([^()]*\))")
 _QUAL_AFTER_RE = re.compile(r"\s*(程度|程|ほど|前後)?\s*(以上|超|以内|以下|未満)?")
 _QUAL_BEFORE_RE = re.compile(r"(約|およそ|おおよそ|概ね|おおむね|最低|少なくとも)\s*(?:月|年|週)?\s*(?:平均)?\s*$")
-_QUAL_MAP = {"以上": "以上", "超": "以上", "最低": "以上", "少なくとも": "以上", "程度": "程度", "程": "程度", "ほど": "程度",
-             "前後": "程度", "以内": "以内", "以下": "以内", "未満": "以内", "約": "約", "およそ": "約", "おおよそ": "約",
-             "概ね": "約", "おおむね": "約"}
+_QUAL_MAP = {
+    "以上": "以上",
+    "超": "以上",
+    "最低": "以上",
+    "少なくとも": "以上",
+    "程度": "程度",
+    "程": "程度",
+    "ほど": "程度",
+    "前後": "程度",
+    "以内": "以内",
+    "以下": "以内",
+    "未満": "以内",
+    "約": "約",
+    "およそ": "約",
+    "おおよそ": "約",
+    "概ね": "約",
+    "おおむね": "約",
+}
 
 #: Words that say what is counted; for each unit family the one printed nearest before the number wins.
 _KIND_WORDS: dict[str, re.Pattern[str]] = {
-    "volunteers_supporters": re.compile(r"ボランティア(?:の)?参加|養成\S{0,4}参加|ボランティア|サポーター|協力員|担い手|養成|修了|登録|推進員|コーディネーター|会員|ゲートキーパー"
-                                        r"|ソーシャルワーカー|アドバイザー|人材|福祉委員|活動者|支援員|相談員"),
+    "volunteers_supporters": re.compile(
+        r"ボランティア(?:の)?参加|養成\S{0,4}参加|ボランティア|サポーター|協力員|担い手|養成|修了|登録|推進員|コーディネーター|会員|ゲートキーパー"
+        r"|ソーシャルワーカー|アドバイザー|人材|福祉委員|活動者|支援員|相談員"
+    ),
     "participants": re.compile(r"参加|利用|来所|受講|出席|定員"),
     "consultations": re.compile(r"相談(?!会)"),
-    "cases_plans": re.compile(r"プラン|計画|ケース|事例|終結|解決|つない|つなが|つなぐ|繋|調整|支援目標|方針|継続|検討|支援を行う"),
-    "meetings": re.compile(r"会議|開催|研修|講座|懇談|学習会|フォーラム|委員会|相談会|座談会|検討会|会合|定例|教室|説明会|発表会|勉強会|交流会|窓口"),
+    "cases_plans": re.compile(
+        r"プラン|計画|ケース|事例|終結|解決|つない|つなが|つなぐ|繋|調整|支援目標|方針|継続|検討|支援を行う"
+    ),
+    "meetings": re.compile(
+        r"会議|開催|研修|講座|懇談|学習会|フォーラム|委員会|相談会|座談会|検討会|会合|定例|教室|説明会|発表会|勉強会|交流会|窓口"
+    ),
     "places_hubs": re.compile(r"場|拠点|居場所|サロン|カフェ|スペース"),
     "other_times": re.compile(r"訪問|コーディネート|件数"),
 }
@@ -549,8 +786,15 @@ _MEETING_COUNT_RE = re.compile(r"会議|開催")
 _CASE_NOUN_RE = re.compile(r"ケース|プラン|事例|計画")
 _WORDS_RE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]{2,}")
 _OUTCOME_RATE_RE = re.compile(r"解決|終結|決定|相談|支援|満足|達成")
-_GROUP = {"consultations": "outcome", "cases_plans": "outcome", "participants": "activity", "volunteers_supporters": "activity",
-          "places_hubs": "activity", "meetings": "activity", "other": "other"}
+_GROUP = {
+    "consultations": "outcome",
+    "cases_plans": "outcome",
+    "participants": "activity",
+    "volunteers_supporters": "activity",
+    "places_hubs": "activity",
+    "meetings": "activity",
+    "other": "other",
+}
 _PERSON_UNITS = frozenset(("人", "名", "組"))
 _CASE_UNITS = frozenset(("件", "世帯", "ケース"))
 _PLACE_UNITS = _AREA_UNITS | {"サロン"}
@@ -612,7 +856,7 @@ class _Text:
     markers: list[re.Match[str]]  # result / current-value words
 
     @classmethod
-    def of(cls, text: str) -> "_Text":
+    def of(cls, text: str) -> _Text:
         para, sent, soft, brackets, stack = [], [], [], [], []
         for m in _SPECIAL_RE.finditer(text):
             i, ch = m.start(), m.group(0)
@@ -694,14 +938,18 @@ def read_targets(text: str) -> tuple[list[Reading], list[Dropped]]:
         if why:
             dropped.append(Dropped(q.start, q.end, why, "not_target"))
         elif q.high < q.low:
-            dropped.append(Dropped(q.start, q.end, f"range printed high to low: {text[q.start:q.end]!r}", "range_order"))
+            dropped.append(
+                Dropped(q.start, q.end, f"range printed high to low: {text[q.start : q.end]!r}", "range_order")
+            )
         else:
             kept.append(q)
     prev_any = {id(q): (quantities[k - 1].end if k else 0) for k, q in enumerate(quantities)}
     readings = [_reading(t, q, prev_any[id(q)], kept[k - 1].end if k else 0) for k, q in enumerate(kept)]
     for tok in bare:
         snippet = text[max(0, tok.start() - 10) : tok.end() + 4]
-        dropped.append(Dropped(tok.start(), tok.end(), f"number with a qualifier but no counter unit: {snippet!r}", "no_unit"))
+        dropped.append(
+            Dropped(tok.start(), tok.end(), f"number with a qualifier but no counter unit: {snippet!r}", "no_unit")
+        )
     return readings, dropped
 
 
@@ -727,12 +975,18 @@ def _not_target(t: _Text, q: Quantity, kept: list[Quantity], nxt: Quantity | Non
         b = t.bracket(m.start())
         if b and b[1] < q.start:
             continue  # a marker inside a bracket that closed before the number
-        if m.start() < sent_start and (m.start() - para_start > _HEADER_SPAN or not _HEADER_MARKER_RE.match(m.group(0))):
+        if m.start() < sent_start and (
+            m.start() - para_start > _HEADER_SPAN or not _HEADER_MARKER_RE.match(m.group(0))
+        ):
             continue  # in an earlier sentence, and not a paragraph header
         if m.group(0) in ("現在", "時点") and "末" in text[max(0, m.start() - 4) : m.start()]:
             continue  # 令和2年度末時点で…: a date to reach, not the present
         marker = m
-    if marker and not _RETARGET_RE.search(text, marker.end(), q.start) and not _BASELINE_BEFORE_RE.search(text, marker.end(), q.start):
+    if (
+        marker
+        and not _RETARGET_RE.search(text, marker.end(), q.start)
+        and not _BASELINE_BEFORE_RE.search(text, marker.end(), q.start)
+    ):
         return f"result or current value ({marker.group(0)})"
     if before.rstrip().endswith("現"):
         return "current value (現)"
@@ -783,14 +1037,20 @@ def _not_target(t: _Text, q: Quantity, kept: list[Quantity], nxt: Quantity | Non
 
 
 def _period(t: _Text, q: Quantity, window: str) -> str:
-    sfx = _SUFFIX_RE.match(t.text, q.end) if t.text[q.end : q.end + 8].strip(" 以上程度内ほ")[:1] in ("/", "／", "(") else None
+    sfx = (
+        _SUFFIX_RE.match(t.text, q.end)
+        if t.text[q.end : q.end + 8].strip(" 以上程度内ほ")[:1] in ("/", "／", "(")
+        else None
+    )
     if sfx:
         if sfx.group("t"):
             return "total"
         if sfx.group("y"):
             return "by_year"
         s = sfx.group("s") or sfx.group("b")
-        return {"年": "per_year", "年間": "per_year", "月": "per_month", "月間": "per_month", "週": "per_week"}.get(s, "none")
+        return {"年": "per_year", "年間": "per_year", "月": "per_month", "月間": "per_month", "週": "per_week"}.get(
+            s, "none"
+        )
     if not _PERIOD_HINT_RE.search(window):
         return "none"
     w = window
@@ -830,7 +1090,9 @@ def _reading(t: _Text, q: Quantity, prev_end: int, prev_kept_end: int) -> Readin
             rules.append(RULES.annualise_per_month)
         elif period == "per_week":
             rules.append(RULES.annualise_per_week)
-    return Reading(q.start, q.end, _raw_span(t, q), q.low, q.low, q.high, q.unit, kind, group, period, annual, qualifier, rules)
+    return Reading(
+        q.start, q.end, _raw_span(t, q), q.low, q.low, q.high, q.unit, kind, group, period, annual, qualifier, rules
+    )
 
 
 def _raw_span(t: _Text, q: Quantity) -> str:
@@ -895,27 +1157,50 @@ def extract_targets(block: Block, entity_id: str, ledger: Ledger) -> list[dict]:
         joined = joined_text(tt)
         text = joined.text
         if not text.strip():
-            ledger.issue(entity_id, "targets", tt.heading_line, "事業の成果目標", f"{tt.item}: no target text printed", "not_stated")
+            ledger.issue(
+                entity_id,
+                "targets",
+                tt.heading_line,
+                "事業の成果目標",
+                f"{tt.item}: no target text printed",
+                "not_stated",
+            )
             continue
         readings, dropped = read_targets(text)
         roles = assign_roles(text, readings)
-        for r, role in zip(readings, roles):
+        for r, role in zip(readings, roles, strict=True):
             line = joined.line_at(r.start)
             if any(a < r.end and r.start < b for a, b in joined.joined_spans):
                 r.rules.insert(0, RULES.join_split_thousands)
-            rows.append({
-                "entity_id": entity_id, "project": tt.project, "item": tt.item, "source_line": line, "raw": r.raw,
-                "value": r.value, "value_low": r.value_low, "value_high": r.value_high, "unit": r.unit, "kind": r.kind,
-                "target_group": r.target_group, "period": r.period, "annual_value": r.annual_value,
-                "qualifier": r.qualifier, "is_target": role.role == "target",
-                "role": role.role, "value_pct": value_pct(r.value, r.unit),
-            })
+            rows.append(
+                {
+                    "entity_id": entity_id,
+                    "project": tt.project,
+                    "item": tt.item,
+                    "source_line": line,
+                    "raw": r.raw,
+                    "value": r.value,
+                    "value_low": r.value_low,
+                    "value_high": r.value_high,
+                    "unit": r.unit,
+                    "kind": r.kind,
+                    "target_group": r.target_group,
+                    "period": r.period,
+                    "annual_value": r.annual_value,
+                    "qualifier": r.qualifier,
+                    "is_target": role.role == "target",
+                    "role": role.role,
+                    "value_pct": value_pct(r.value, r.unit),
+                }
+            )
             if role.increase:
                 rows[-1]["kind"] = "increase"
             if role.rule:
                 ledger.correct(entity_id, "targets.role", line, r.raw, role.role, role.rule, tt.item)
             if r.unit == "割":
-                ledger.correct(entity_id, "targets.value_pct", line, r.raw, rows[-1]["value_pct"], RULES.pct_from_wari, tt.item)
+                ledger.correct(
+                    entity_id, "targets.value_pct", line, r.raw, rows[-1]["value_pct"], RULES.pct_from_wari, tt.item
+                )
             for rid in r.rules:
                 if rid in (RULES.annualise_per_month, RULES.annualise_per_week):
                     ledger.correct(entity_id, "targets.annual_value", line, r.raw, r.annual_value, rid, tt.item)
@@ -926,7 +1211,9 @@ def extract_targets(block: Block, entity_id: str, ledger: Ledger) -> list[dict]:
         for d in dropped:
             if d.check != "not_target":
                 line = joined.line_at(d.start)
-                ledger.issue(entity_id, "targets", line, text[max(0, d.start - 20) : d.end + 10].strip(), d.reason, d.check)
+                ledger.issue(
+                    entity_id, "targets", line, text[max(0, d.start - 20) : d.end + 10].strip(), d.reason, d.check
+                )
     return rows
 
 

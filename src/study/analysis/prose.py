@@ -1,0 +1,915 @@
+"""Numbers and findings for people: the one formatting module of the study.
+
+Everything a reader sees as a number goes through the small formatters here: :func:`num`
+(2–3 significant figures, thousands separators, no scientific notation), :func:`pvalue`
+(``< 0.001`` or two significant figures), :func:`interval` (``0.26 [0.09, 0.52]``: the bounds with
+the estimate's decimals) and :func:`percent`. The CSV tables are not formatted here: they stay at
+full precision (:func:`study.analysis.tables.rounded`).
+
+:func:`findings` turns a notebook's headline records (the list it records in ``results.json``) into
+sentences in Japanese or English. It reads only the records, so the notebook (from its ``results``)
+and the site and the study document (from ``results.json``) say the same thing in either language.
+The wording follows the numbers: an interval that includes the reference value (1 for a ratio, 0
+for a slope, the national value for a rate) is never described as an effect.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from study.parameters import Lang
+
+#: A headline record as written to results.json (see :func:`study.models.results.headline_result`).
+Record = Mapping[str, Any]
+
+#: The questions, their notebook and their short title.
+QUESTIONS: dict[str, dict[str, str]] = {
+    "Q1": {"notebook": "10_staffing", "ja": "規模: 推進員は人口に比例して増えるか",
+           "en": "Scale: do coordinators grow in proportion to population?"},
+    "Q2": {"notebook": "10_staffing", "ja": "ニーズ: 人口を所与として、高齢化や生活保護は推進員を増やすか",
+           "en": "Need: given population, do aging and public assistance go with more coordinators?"},
+    "Q3": {"notebook": "10_staffing", "ja": "基盤: 計画はどの機関の上に築かれるか",
+           "en": "Institutions: what do the plans build on?"},
+    "Q4": {"notebook": "20_targets", "ja": "成果目標: 計画は測定可能な目標を立てるか",
+           "en": "Targets: do the plans set measurable targets?"},
+    "Q5": {"notebook": "30_typology", "ja": "類型: 自治体にはいくつかの型があるか",
+           "en": "Types: are there recognisable types of municipalities?"},
+    "Q6": {"notebook": "40_robustness", "ja": "頑健性: 弾力性は分析上の選択にどれだけ左右されるか",
+           "en": "Robustness: how much does the elasticity depend on our choices?"},
+}
+#: The data audit's section title.
+AUDIT_TITLE = {"ja": "データ監査: 整備した表は信頼できるか", "en": "Data audit: can the cleaned table be trusted?"}
+#: Heading of the findings section, by language.
+FINDINGS_HEADING = {"ja": "分析結果からわかること", "en": "What the evidence shows"}
+
+#: Names of quantities in running text (no units: the sentence gives them), by language.
+NOUNS: dict[str, dict[str, str]] = {
+    "aging_rate_pct": {"ja": "高齢化率", "en": "the aging rate"},
+    "welfare_rate_permille": {"ja": "生活保護受給率", "en": "the public-assistance rate"},
+    "log_pop": {"ja": "人口(対数)", "en": "log population"},
+    "staff_per_100k": {"ja": "人口10万人あたりの推進員", "en": "coordinators per 100,000 residents"},
+    "log_density": {"ja": "人口密度(対数)", "en": "log density"},
+    "log_hokatsu_per_10k_older": {"ja": "高齢者1万人あたりの包括センター(対数)", "en": "log centres per 10,000 older residents"},
+    "n_quantified_targets": {"ja": "数値目標の数の平均", "en": "mean number of quantified targets"},
+    "has_outcome_target": {"ja": "成果目標のある割合", "en": "share with an outcome target"},
+    "mean_staff_per_100k": {"ja": "人口10万人あたりの推進員の平均", "en": "mean coordinators per 100,000 residents"},
+    "poisson_ql": {"ja": "ポアソン準尤度", "en": "Poisson quasi-likelihood"},
+    "negbin": {"ja": "負の二項", "en": "negative binomial"},
+    "direct": {"ja": "自治体の直営", "en": "the municipality itself (直営)"},
+    "shakyo": {"ja": "社会福祉協議会", "en": "the council of social welfare (社会福祉協議会)"},
+    "social_welfare_corp": {"ja": "社会福祉法人", "en": "a social-welfare corporation (社会福祉法人)"},
+    "npo": {"ja": "NPO法人", "en": "an NPO (NPO法人)"},
+    "other": {"ja": "その他の法人", "en": "another body"},
+}
+#: Step of a covariate's rate ratio in words (Q2), by language.
+STEPS = {"aging_rate_pct": {"ja": "10ポイント", "en": "10 percentage points"},
+         "welfare_rate_permille": {"ja": "10‰", "en": "10‰"}}
+
+
+# --- numbers -------------------------------------------------------------------
+
+
+def _decimals(x: float, sig: int) -> int:
+    """Decimals that show ``x`` with ``sig`` significant figures (0 for large numbers, at most 6)."""
+    if x == 0 or not math.isfinite(x):
+        return max(sig - 1, 0)
+    return min(max(sig - 1 - math.floor(math.log10(abs(x))), 0), 6)
+
+
+def _fixed(x: float, decimals: int) -> str:
+    s = f"{x:,.{decimals}f}"
+    if s.startswith("-") and float(s.replace(",", "")) == 0:
+        s = s[1:]  # no "-0.00"
+    return s.replace("-", "−")
+
+
+def num(x: Any, sig: int = 3) -> str:
+    """A number with ``sig`` significant figures in fixed notation (never ``1e-05``).
+
+    Parameters
+    ----------
+    x : float, int or None
+        The number (any unit).
+    sig : int
+        Significant figures (2–3 for text); integers are printed whole.
+
+    Returns
+    -------
+    str
+        E.g. ``0.265``, ``4.12``, ``3,279``, ``−0.068``; ``–`` for a missing or non-finite value.
+    """
+    if x is None or isinstance(x, bool):
+        return "–" if x is None else str(x)
+    try:
+        v = float(x)
+    except (TypeError, ValueError):
+        return str(x)
+    if not math.isfinite(v):
+        return "–"
+    if v == int(v) and (abs(v) >= 1 or v == 0):
+        return _fixed(v, 0)
+    return _fixed(v, _decimals(v, sig))
+
+
+def pvalue(p: Any) -> str:
+    """A p-value as a reader expects it: ``< 0.001``, ``0.004`` below 0.01, else two decimals (``0.03``).
+
+    Parameters
+    ----------
+    p : float or None
+        The p-value (0 to 1).
+
+    Returns
+    -------
+    str
+        ``< 0.001``, ``0.004``, ``0.04``, ``0.22``; ``–`` when missing.
+    """
+    if p is None or not math.isfinite(float(p)):
+        return "–"
+    p = float(p)
+    if p < 0.001:
+        return "< 0.001"
+    return _fixed(p, 2 if p >= 0.01 else 3)  # 0.03, 0.22; 0.004
+
+
+def p_text(p: Any) -> str:
+    """``p < 0.001`` or ``p = 0.03`` (the p-value with its relation sign)."""
+    s = pvalue(p)
+    return f"p {s}" if s.startswith("<") else f"p = {s}"
+
+
+def interval(est: Any, lo: Any, hi: Any, sig: int = 2, scale: float = 1.0, suffix: str = "") -> str:
+    """An estimate with its interval, the bounds with the estimate's decimals: ``0.26 [0.09, 0.52]``.
+
+    Parameters
+    ----------
+    est, lo, hi : float
+        Estimate and interval bounds (same unit).
+    sig : int
+        Significant figures of the estimate (the bounds get the same decimals).
+    scale : float
+        Multiplier applied first (100 for a share shown in %).
+    suffix : str
+        Unit appended to each number (e.g. ``%``).
+
+    Returns
+    -------
+    str
+        ``est [lo, hi]``; ``–`` parts for missing values.
+    """
+    vals = [None if v is None or not math.isfinite(float(v)) else float(v) * scale for v in (est, lo, hi)]
+    if vals[0] is None:
+        return "–"
+    d = _decimals(vals[0], sig if abs(vals[0]) < 1 else sig + 1)  # 0.26 [0.09, 0.52]; 1.02 [0.64, 1.68]
+    if all(v is not None and abs(v) >= 100 for v in vals):
+        d = 0
+    e, a, b = (("–" if v is None else _fixed(v, d) + suffix) for v in vals)
+    return f"{e} [{a}, {b}]"
+
+
+def percent(share: Any, sig: int = 2) -> str:
+    """A share (0 to 1) in percent: ``0.49`` -> ``49%``."""
+    if share is None or not math.isfinite(float(share)):
+        return "–"
+    return num(100 * float(share), sig) + "%"
+
+
+def includes(rec: Record, value: float) -> bool:
+    """Whether the record's interval includes ``value`` (true when there is no interval)."""
+    iv = rec.get("interval")
+    return not iv or iv[0] is None or iv[1] is None or iv[0] <= value <= iv[1]
+
+
+# --- findings ------------------------------------------------------------------
+
+
+def _by_name(records: Sequence[Record]) -> dict[str, Record]:
+    return {r["name"]: r for r in records}
+
+
+def _iv(r: Record, sig: int = 2, share: bool = False) -> str:
+    iv = r.get("interval") or (None, None)
+    if share:  # percent: 49% [36%, 62%], 5.8% [5.0%, 6.6%]
+        return interval(r["estimate"], iv[0], iv[1], 1, 100.0, "%")
+    return interval(r["estimate"], iv[0], iv[1], sig)
+
+
+def _n(r: Record, lang: Lang) -> str:
+    return f"n = {r['n']}"
+
+
+def _noun(key: str, lang: Lang) -> str:
+    return NOUNS.get(key, {}).get(lang, key)
+
+
+def _level(r: Record) -> str:
+    method = str(r.get("method") or "")
+    for token in method.split():
+        if token.endswith("%"):
+            return token
+    return "95%"
+
+
+def _staffing(rec: dict[str, Record], lang: Lang) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {"Q1": [], "Q2": [], "Q3": []}
+    loo = rec.get("beta_leave_one_out_range")
+    family = str(loo["method"]) if loo and loo.get("method") in NOUNS else "poisson_ql"
+    head = rec.get(f"beta_{family}_bca")
+    if head is not None:
+        lo, hi = head["interval"]
+        b = head["estimate"]
+        more = 100 * (2 ** b - 1)
+        p1 = rec.get("p_beta_lt_1")
+        fam = _noun(family, lang)
+        if lang == "ja":
+            if hi < 1 and lo > 0:
+                verdict = "人口とともに増えるが、人口に比例するよりはるかに緩やかである"
+            elif hi < 1:
+                verdict = "人口に比例して増えるとはいえず、人口との関連もはっきりしない(区間が0を含む)"
+            elif lo > 1:
+                verdict = "人口の増加以上に増える"
+            else:
+                verdict = "人口に比例するという見方と矛盾しない(区間が1を含む)"
+            s = (f"計画された推進員の数は{verdict}。人口弾力性 β は {_iv(head)}"
+                 f"({fam}、BCaブートストラップ95%区間、{_n(head, lang)} 計画)。")
+            if lo > 0:
+                s += f"人口が2倍の自治体は推進員を約{num(more, 2)}%多く計画する(比例なら100%)"
+                s += f"。β < 1 の片側 {p_text(p1['estimate'])}。" if p1 else "。"
+            out["Q1"].append(s)
+        else:
+            if hi < 1 and lo > 0:
+                verdict = "grow with population, but far less than in proportion"
+            elif hi < 1:
+                verdict = "do not grow in proportion to population, and their relation to population is unclear (the interval includes 0)"
+            elif lo > 1:
+                verdict = "grow faster than population"
+            else:
+                verdict = "are consistent with proportional growth (the interval includes 1)"
+            s = (f"Planned coordinators {verdict}: the population elasticity β is {_iv(head)} ({fam}, BCa bootstrap "
+                 f"95% interval; {_n(head, lang)} plans).")
+            if lo > 0:
+                s += f" A municipality twice as large plans about {num(more, 2)}% more coordinators, against 100% under proportional staffing"
+                s += f" (one-sided {p_text(p1['estimate'])} for β < 1)." if p1 else "."
+            out["Q1"].append(s)
+    flagged, excluded = rec.get("beta_hubs_flagged"), rec.get("beta_hubs_excluded")
+    if flagged is not None and excluded is not None:
+        both_zero = includes(flagged, 0.0) and includes(excluded, 0.0)
+        slope = head is not None and not includes(head, 0.0)
+        if lang == "ja":
+            s = "この傾きは、拠点ごとに推進員を置く4計画によるところが大きい。" if slope and both_zero else ""
+            s += f"拠点計画を指標で区別すると β は {_iv(flagged)}、除くと {_iv(excluded)}({_n(excluded, lang)})"
+            s += "で、いずれの区間も0を含む。" if both_zero else "である。"
+        else:
+            s = "Much of the slope comes from the four hub plans (one coordinator per centre): " if slope and both_zero else \
+                "For the four hub plans (one coordinator per centre): "
+            s += f"with them flagged β is {_iv(flagged)}, without them {_iv(excluded)} ({_n(excluded, lang)})"
+            s += ", and both intervals include 0." if both_zero else "."
+        out["Q1"].append(s)
+    disp = rec.get("overdispersion_pearson_dispersion")
+    if disp is not None:
+        over = not includes(disp, 1.0) and disp["interval"][0] > 1
+        if lang == "ja":
+            s = f"ピアソンの分散比は {_iv(disp)}(ポアソンなら1)"
+            s += "で、件数は過分散であり、通常のポアソンの標準誤差は小さすぎる。" if over else "で、明確な過分散は見られない。"
+        else:
+            s = f"The Pearson dispersion is {_iv(disp)} (1 under a Poisson model)"
+            s += ": the counts are overdispersed, so plain Poisson standard errors would be too small." if over else \
+                ": no clear overdispersion."
+        out["Q1"].append(s)
+    # Q2
+    for cov in ("aging_rate_pct", "welfare_rate_permille"):
+        rr, pp = rec.get(f"rate_ratio_{cov}_per10"), rec.get(f"p_perm_{cov}")
+        if rr is None:
+            continue
+        step = STEPS[cov][lang]
+        p = pp["estimate"] if pp else None
+        clear = not includes(rr, 1.0) and p is not None and p < 0.05
+        if lang == "ja":
+            s = f"人口を所与として、{_noun(cov, 'ja')}が{step}高いときの推進員の率比は {_iv(rr)}(BCa区間、並べ替え {p_text(p)}、{_n(rr, lang)})"
+            if clear:
+                s += "で、関連が認められる。"
+            elif not includes(rr, 1.0):
+                s += "。BCa区間は1を含まないが、並べ替え検定は支持せず、明確な根拠はない。"
+            else:
+                s += "で、区間が1を含み、明確な関連はない。"
+        else:
+            s = (f"Given population, the rate ratio of planned coordinators per {step} of {_noun(cov, 'en')} is {_iv(rr)} "
+                 f"(BCa interval; permutation {p_text(p)}; {_n(rr, lang)})")
+            if clear:
+                s += ": an association."
+            elif not includes(rr, 1.0):
+                s += ": the BCa interval excludes 1 but the permutation test does not support it, so there is no clear evidence."
+            else:
+                s += ": the interval includes 1, so there is no clear association."
+        out["Q2"].append(s)
+    # Q3
+    med = rec.get("median_hokatsu_per_10k_older")
+    share = rec.get("median_hokatsu_outsourced_share")
+    sites = rec.get("median_konkyu_total")
+    if med is not None:
+        if lang == "ja":
+            s = f"地域包括支援センターは高齢者1万人あたり中央値 {_iv(med)} か所({_n(med, lang)})"
+            if share is not None:
+                s += f"、委託の割合の中央値は {percent(share['estimate'])}"
+            if sites is not None:
+                s += f"、自立相談支援の窓口は中央値 {num(sites['estimate'])} か所"
+            s += "。"
+        else:
+            s = f"The median plan has {_iv(med)} 地域包括支援センター (community general support centres) per 10,000 older residents ({_n(med, lang)})"
+            if share is not None:
+                s += f"; the median share of them outsourced is {percent(share['estimate'])}"
+            if sites is not None:
+                s += f"; the median number of 自立相談支援 sites is {num(sites['estimate'])}"
+            s += "."
+        out["Q3"].append(s)
+    imp = next((r for n, r in rec.items() if n.startswith("share_implementer_")), None)
+    if imp is not None:
+        who = _noun(imp["name"].removeprefix("share_implementer_"), lang)
+        if lang == "ja":
+            out["Q3"].append(f"多機関協働事業を最も多く担うのは{who}で、{_iv(imp, share=True)}({_n(imp, lang)})。")
+        else:
+            out["Q3"].append(f"The 多機関協働事業 (multi-agency collaboration project) is most often run by {who}: {_iv(imp, share=True)} "
+                             f"of plans ({_n(imp, lang)}).")
+    return {k: v for k, v in out.items() if v}
+
+
+_TARGET_KINDS = {
+    "any_quantified_target": {"ja": "何らかの数値目標", "en": "at least one quantified target"},
+    "outcome_target": {"ja": "成果(アウトカム)目標", "en": "an outcome target"},
+    "takikan_any_target": {"ja": "多機関協働事業の数値目標", "en": "a number for the 多機関協働事業"},
+    "takikan_outcome_target": {"ja": "多機関協働事業の成果目標", "en": "an outcome target for the 多機関協働事業"},
+    "consultation_target": {"ja": "相談件数の目標", "en": "a consultation-count target"},
+}
+
+
+def _targets(rec: dict[str, Record], lang: Lang) -> dict[str, list[str]]:
+    out: list[str] = []
+    parts = [(k, rec[f"share_{k}"]) for k in _TARGET_KINDS if f"share_{k}" in rec]
+    if parts:
+        if lang == "ja":
+            out.append("計画のうち、" + "、".join(f"{_TARGET_KINDS[k]['ja']}を示すのは {_iv(r, share=True)}" for k, r in parts)
+                       + f"({_n(parts[0][1], lang)}、Wilson 95%区間)。")
+        else:
+            out.append("Of the plans, " + "; ".join(f"{_iv(r, share=True)} state {_TARGET_KINDS[k]['en']}" for k, r in parts)
+                       + f" ({_n(parts[0][1], lang)}; Wilson 95% intervals).")
+        tk = rec.get("share_takikan_any_target")
+        if tk is not None and tk.get("reference") is not None:
+            ref = float(tk["reference"])
+            above = tk["interval"][0] > ref
+            below = tk["interval"][1] < ref
+            if lang == "ja":
+                rel = "を大きく上回る" if above else ("を下回る" if below else "と区別できない")
+                out.append(f"多機関協働事業に数値目標を置く割合は、全国調査の約{percent(ref)}{rel}。ただし対象も年度も異なる。")
+            else:
+                rel = "well above" if above else ("below" if below else "not distinguishable from")
+                out.append(f"The share with a number for the 多機関協働事業 is {rel} the national ~{percent(ref)} of a later survey, "
+                           "which covers different municipalities and years.")
+    ors = [(n.removeprefix("outcome_target_or_"), r) for n, r in rec.items() if n.startswith("outcome_target_or_")]
+    if ors:
+        clear = [(c, r) for c, r in ors if not includes(r, 1.0)]
+        if lang == "ja":
+            listed = "、".join(f"{_noun(c, 'ja')} {_iv(r)}" for c, r in ors)
+            s = f"成果目標の有無のオッズ比(Firth、1単位あたり)は {listed}"
+            s += "で、いずれの区間も1を含み、どの特徴も成果目標を立てるかどうかと明確には関連しない。" if not clear else \
+                f"。区間が1を含まないのは {'、'.join(_noun(c, 'ja') for c, _ in clear)} である。"
+        else:
+            listed = "; ".join(f"{_noun(c, 'en')} {_iv(r)}" for c, r in ors)
+            s = f"Firth odds ratios of setting an outcome target, per unit: {listed}"
+            s += ". Every interval includes 1: no feature is clearly associated with setting an outcome target." if not clear else \
+                f". Only {', '.join(_noun(c, 'en') for c, _ in clear)} has an interval excluding 1."
+        out.append(s)
+    auc = rec.get("outcome_target_auc_model")
+    if auc is not None:
+        chance = includes(auc, 0.5)
+        if lang == "ja":
+            out.append(f"交差検証した AUC は {_iv(auc)} で、" + ("偶然(0.5)と区別できない。" if chance else "偶然(0.5)を上回る。"))
+        else:
+            out.append(f"The cross-validated AUC is {_iv(auc)}: " + ("no better than chance (0.5)." if chance else "better than chance (0.5)."))
+    cons = rec.get("consultations_per_1000_median")
+    if cons is not None:
+        if lang == "ja":
+            out.append(f"年間の相談件数目標は人口千人あたり中央値 {_iv(cons)} 件で、年換算できるのは {cons['n']} 計画のみである。")
+        else:
+            out.append(f"Annual consultation targets have a median of {_iv(cons)} per 1,000 residents, from only {cons['n']} plans "
+                       "whose target can be annualised.")
+    return {"Q4": out} if out else {}
+
+
+def _typology(rec: dict[str, Record], lang: Lang) -> dict[str, list[str]]:
+    out: list[str] = []
+    k, stab, sil = rec.get("k"), rec.get("stability_ari"), rec.get("silhouette")
+    if k is not None:
+        kk = int(k["estimate"])
+        if lang == "ja":
+            s = f"{k['n']} 計画は {kk} つのクラスターに分かれる"
+            if sil is not None:
+                s += f"(平均シルエット幅 {num(sil['estimate'], 2)}"
+                s += f"、ブートストラップ安定性 ARI {_iv(stab)})" if stab else ")"
+            out.append(s + "。")
+        else:
+            s = f"The {k['n']} plans fall into {kk} clusters"
+            if sil is not None:
+                s += f" (mean silhouette {num(sil['estimate'], 2)}"
+                s += f"; bootstrap stability ARI {_iv(stab)})" if stab else ")"
+            out.append(s + ".")
+    for var in ("staff_per_100k", "n_quantified_targets", "has_outcome_target"):
+        means = sorted((r for n, r in rec.items() if n.startswith(f"{var}_cluster")), key=lambda r: r["name"])
+        pp = rec.get(f"p_perm_{var}")
+        if not means or pp is None:
+            continue
+        differ = pp["estimate"] < 0.05
+        share = var == "has_outcome_target"
+        noun = _noun("mean_" + var if var == "staff_per_100k" else var, lang)
+        if lang == "ja":
+            listed = "、".join(f"クラスター{r['name'].rsplit('cluster', 1)[1]} {_iv(r, share=share)}" for r in means)
+            out.append(f"{noun}は {listed}(並べ替え {p_text(pp['estimate'])})で、"
+                       + ("クラスター間で差がある。" if differ else "差の根拠はない。"))
+        else:
+            listed = "; ".join(f"cluster {r['name'].rsplit('cluster', 1)[1]} {_iv(r, share=share)}" for r in means)
+            out.append(f"{noun[0].upper() + noun[1:]}: {listed} (permutation {p_text(pp['estimate'])}): "
+                       + ("the clusters differ." if differ else "no evidence of a difference."))
+    return {"Q5": out} if out else {}
+
+
+def _robustness(rec: dict[str, Record], lang: Lang) -> dict[str, list[str]]:
+    out: list[str] = []
+    med, nspec = rec.get("spec_median_beta"), rec.get("spec_n_specs")
+    same, excl = rec.get("spec_share_same_sign"), rec.get("spec_share_excluding_zero")
+    pmed, pshare = rec.get("spec_p_median"), rec.get("spec_p_share_significant")
+    if med is not None:
+        lo, hi = med["interval"]
+        n_specs = int(nspec["estimate"]) if nspec else "?"
+        if lang == "ja":
+            s = f"{n_specs} 通りの仕様で、β の中央値は {num(med['estimate'], 2)}(最小 {num(lo, 2)}、最大 {num(hi, 2)})"
+            if same is not None and excl is not None:
+                s += f"。{percent(same['estimate'])} が同じ符号だが、区間が0を含まないのは {percent(excl['estimate'])} にとどまる"
+            robust = same is not None and excl is not None and same["estimate"] >= 0.9
+            out.append(s + ("。符号は頑健だが、大きさは選択に左右される。" if robust and excl["estimate"] < 0.5 else "。"))
+            if pmed is not None:
+                s = f"並べ替え帰無曲線に対して、中央値の {p_text(pmed['estimate'])}"
+                if pshare is not None:
+                    s += f"、有意な仕様の割合の {p_text(pshare['estimate'])}"
+                out.append(s + "。")
+        else:
+            s = f"Over {n_specs} specifications the median β is {num(med['estimate'], 2)} (smallest {num(lo, 2)}, largest {num(hi, 2)})"
+            if same is not None and excl is not None:
+                s += (f"; {percent(same['estimate'])} share its sign, but only {percent(excl['estimate'])} have an interval "
+                      "excluding 0")
+            robust = same is not None and excl is not None and same["estimate"] >= 0.9
+            out.append(s + (". The sign is robust; the size depends on the choices." if robust and excl["estimate"] < 0.5 else "."))
+            if pmed is not None:
+                s = f"Against the permutation null curve, the median has {p_text(pmed['estimate'])}"
+                if pshare is not None:
+                    s += f" and the share of significant specifications {p_text(pshare['estimate'])}"
+                out.append(s + ".")
+    return {"Q6": out} if out else {}
+
+
+def _audit(rec: dict[str, Record], lang: Lang) -> dict[str, list[str]]:
+    out: list[str] = []
+    ent, corr, iss = rec.get("n_entities"), rec.get("share_values_corrected"), rec.get("n_issues")
+    if ent is not None and corr is not None:
+        if lang == "ja":
+            s = f"監査した {num(ent['estimate'])} 団体で、読み取った {num(corr['n'])} 値のうち {_iv(corr, share=True)} を名前のある規則で修正した"
+            s += f"。読めない値や妥当性検査に落ちた値は {num(iss['estimate'])} 件の問題として記録した。" if iss else "。"
+        else:
+            s = (f"Of the {num(corr['n'])} values read from the {num(ent['estimate'])} audited entities, {_iv(corr, share=True)} were "
+                 "corrected by a named rule")
+            s += f"; {num(iss['estimate'])} unreadable or implausible values are logged as issues." if iss else "."
+        out.append(s)
+    for var, unit in (("welfare", "‰"), ("aging", "%")):
+        m, w = rec.get(f"{var}_median"), rec.get(f"{var}_pop_weighted")
+        if m is None or w is None or m.get("reference") is None:
+            continue
+        ref = float(m["reference"])
+        noun = _noun("welfare_rate_permille" if var == "welfare" else "aging_rate_pct", lang)
+
+        def rel(r: Record, ref: float = ref) -> str:
+            if includes(r, ref):
+                return "全国値と区別できない" if lang == "ja" else "not distinguishable from the national value"
+            above = r["interval"][0] > ref
+            if lang == "ja":
+                return "全国値より高い" if above else "全国値より低い"
+            return "above the national value" if above else "below the national value"
+
+        if lang == "ja":
+            out.append(f"{noun}: 中央値 {_iv(m)}{unit}({rel(m)})、人口加重 {_iv(w)}{unit}({rel(w)})。"
+                       f"全国値は {num(ref)}{unit}。")
+        else:
+            out.append(f"{noun[0].upper() + noun[1:]}: median {_iv(m)}{unit} ({rel(m)}), population-weighted {_iv(w)}{unit} "
+                       f"({rel(w)}); national {num(ref)}{unit}.")
+    return {"audit": out} if out else {}
+
+
+_BUILDERS = {"00_data_audit": _audit, "10_staffing": _staffing, "20_targets": _targets, "30_typology": _typology,
+             "40_robustness": _robustness}
+
+
+def findings(notebook: str, records: Sequence[Record], lang: Lang) -> dict[str, list[str]]:
+    """The findings of a notebook as sentences, by question.
+
+    Parameters
+    ----------
+    notebook : str
+        Notebook name (``00_data_audit``, ``10_staffing``…).
+    records : sequence of mapping
+        Its headline records (the notebook's ``results`` or ``results.json``'s ``results``).
+    lang : {"ja", "en"}
+        Language of the sentences.
+
+    Returns
+    -------
+    dict of str to list of str
+        Question key (``Q1``…``Q6``, or ``audit``) -> sentences; questions with no records are left out.
+    """
+    builder = _BUILDERS.get(notebook)
+    return {} if builder is None else builder(_by_name(records), lang)
+
+
+def question_title(key: str, lang: Lang) -> str:
+    """``Q1 — Scale: …`` (or the data audit's title)."""
+    if key == "audit":
+        return AUDIT_TITLE[lang]
+    return f"{key} — {QUESTIONS[key][lang]}"
+
+
+def findings_markdown(notebook: str, records: Sequence[Record], lang: Lang, heading: bool = True) -> str:
+    """The findings as Markdown: a heading, then one paragraph per question with its title in bold.
+
+    Parameters
+    ----------
+    notebook : str
+        Notebook name.
+    records : sequence of mapping
+        Its headline records.
+    lang : {"ja", "en"}
+        Language.
+    heading : bool
+        Start with ``## What the evidence shows``.
+
+    Returns
+    -------
+    str
+        Markdown text.
+    """
+    parts = [f"## {FINDINGS_HEADING[lang]}"] if heading else []
+    for key, sentences in findings(notebook, records, lang).items():
+        sep = "" if lang == "ja" else " "
+        title = question_title(key, lang)
+        end = "" if title.endswith(("?", "。")) else ("。" if lang == "ja" else ".")
+        parts.append(f"**{title}{end}** " + sep.join(sentences).replace("[", "\\[").replace("]", "\\]"))
+    return "\n\n".join(parts)
+
+
+def summary(notebook: str, records: Sequence[Record], lang: Lang, sentences: int = 2) -> dict[str, str]:
+    """The first sentences of each question's findings (for the index).
+
+    Parameters
+    ----------
+    notebook : str
+        Notebook name.
+    records : sequence of mapping
+        Its headline records.
+    lang : {"ja", "en"}
+        Language.
+    sentences : int
+        Sentences kept per question.
+
+    Returns
+    -------
+    dict of str to str
+        Question key -> text.
+    """
+    sep = "" if lang == "ja" else " "
+    return {k: sep.join(v[:sentences]) for k, v in findings(notebook, records, lang).items()}
+
+
+# --- tables for readers --------------------------------------------------------
+
+#: Headers of the columns the study's tables share, by language (units in the header).
+COLUMN_LABELS: dict[str, dict[str, str]] = {
+    "name": {"ja": "項目", "en": "quantity"},
+    "label": {"ja": "項目", "en": "quantity"},
+    "label_ja": {"ja": "項目", "en": "quantity (Japanese)"},
+    "quantity": {"ja": "項目", "en": "quantity"},
+    "value": {"ja": "値", "en": "value"},
+    "estimate": {"ja": "推定値", "en": "estimate"},
+    "interval": {"ja": "推定値 [95%区間]", "en": "estimate [95% interval]"},
+    "n": {"ja": "n(件)", "en": "n (plans)"},
+    "unit": {"ja": "単位", "en": "unit"},
+    "method": {"ja": "方法", "en": "method"},
+    "reference": {"ja": "参照値", "en": "reference"},
+    "p_value": {"ja": "p値", "en": "p"},
+    "p_perm": {"ja": "並べ替えp値", "en": "permutation p"},
+    "p_wald": {"ja": "Wald p値", "en": "Wald p"},
+    "p_beta_lt_1": {"ja": "β < 1 の片側p値", "en": "one-sided p of β < 1"},
+    "term_ja": {"ja": "用語", "en": "term (Japanese)"},
+    "english": {"ja": "英語名", "en": "English"},
+    "column": {"ja": "列名", "en": "column"},
+    "reason": {"ja": "除外の理由", "en": "reason"},
+    "n_excluded": {"ja": "除外(件)", "en": "excluded (plans)"},
+    "names": {"ja": "団体", "en": "entities"},
+    "n_analysed": {"ja": "分析対象(件)", "en": "analysed (plans)"},
+    "n_missing": {"ja": "欠損(件)", "en": "missing (entities)"},
+    "share_missing_pct": {"ja": "欠損率(%)", "en": "missing (%)"},
+    "cluster": {"ja": "クラスター", "en": "cluster"},
+    "rule": {"ja": "修正ルール", "en": "correction rule"},
+    "check": {"ja": "問題の種類", "en": "check"},
+    "field": {"ja": "列名", "en": "column"},
+    "field_label": {"ja": "項目", "en": "field"},
+    "rank": {"ja": "順位", "en": "rank"},
+}
+
+
+def _header(col: Any, lang: Lang) -> str:
+    col = str(col)
+    return COLUMN_LABELS.get(col, {}).get(lang) or col.replace("_", " ")
+
+
+def _cell(v: Any, col: Any) -> str:
+    col = str(col)
+    if v is None or (isinstance(v, float) and not math.isfinite(v)):
+        return "–"
+    try:
+        import pandas as pd
+
+        if pd.isna(v):
+            return "–"
+    except (TypeError, ValueError):
+        pass
+    if isinstance(v, (list, tuple)):
+        return "[" + ", ".join(_cell(x, col) for x in v) + "]"
+    if isinstance(v, bool):
+        return str(v)
+    if isinstance(v, (int, float)) or hasattr(v, "dtype"):
+        try:
+            f = float(v)
+        except (TypeError, ValueError):
+            return str(v)
+        if col.startswith("p_") or col in ("p", "p_value"):
+            return pvalue(f)
+        return num(f, 3)
+    return str(v)
+
+
+def reader_frame(df: Any, lang: Lang) -> Any:
+    """A table as a reader sees it: strings with 3 significant figures, ``–`` for missing, intervals
+    as ``0.26 [0.09, 0.52]``, p-values as ``< 0.001``, headers in the label language.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Any table of the study (the CSV keeps full precision; this is only for display).
+    lang : {"ja", "en"}
+        Language of the headers.
+
+    Returns
+    -------
+    pandas.DataFrame
+        All cells strings; ``estimate, ci_low, ci_high`` (or ``estimate, interval``) merged into one
+        column; a plain ``RangeIndex`` dropped by :func:`reader_table`.
+    """
+    import pandas as pd
+
+    df = df.copy()
+    if "label" in df.columns or (lang == "ja" and "label_ja" in df.columns):
+        # a readable label is there: the identifier columns beside it are for machines (the CSV keeps them)
+        df = df.drop(columns=[c for c in ("column", "quantity") if c in df.columns])
+    pairs = [("estimate", "ci_low", "ci_high"), ("rate_ratio", "rr_low", "rr_high"), ("odds_ratio", "or_low", "or_high")]
+    merged: dict[str, str] = {}
+    for est, lo, hi in pairs:
+        if {est, lo, hi} <= set(df.columns):
+            df[est] = [interval(e, a, b, 2) for e, a, b in zip(df[est], df[lo], df[hi])]
+            df = df.drop(columns=[lo, hi])
+            merged[est] = "interval"
+    if "interval" in df.columns and "estimate" in df.columns and "estimate" not in merged:
+        unit = df["unit"] if "unit" in df.columns else [""] * len(df)
+        df["estimate"] = [interval(e, iv[0], iv[1], 2) if isinstance(iv, (list, tuple)) and len(iv) == 2
+                          else (pvalue(e) if u == "p" else num(e)) for e, iv, u in zip(df["estimate"], df["interval"], unit)]
+        df = df.drop(columns=["interval"])
+        merged["estimate"] = "interval"
+    if "unit" in df.columns and "estimate" in df.columns and "estimate" not in merged:
+        df["estimate"] = [pvalue(e) if u == "p" else num(e) for e, u in zip(df["estimate"], df["unit"])]
+        merged["estimate"] = "formatted"
+    out = pd.DataFrame({c: [_cell(v, c) if not (c in merged) else v for v in df[c]] for c in df.columns}, index=df.index)
+    headers = {c: (_header("interval", lang) if merged.get(c) == "interval" and c == "estimate"
+                   else _header(c, lang) + (" [95%]" if merged.get(c) == "interval" else "")) for c in out.columns}
+    seen: dict[str, int] = {}
+    for h in headers.values():
+        seen[h] = seen.get(h, 0) + 1
+    # two columns with one header (e.g. name and label): keep the column name visible for both, so
+    # the table stays unambiguous (and Styler gets unique columns)
+    headers = {c: (f"{h} ({str(c).replace('_', ' ')})" if seen[h] > 1 else h) for c, h in headers.items()}
+    return out.rename(columns=headers)
+
+
+def reader_table(df: Any, lang: Lang) -> Any:
+    """:func:`reader_frame` as a pandas Styler without the row numbers (for HTML display).
+
+    pandas Styler, not great_tables: it ships with pandas, renders inline in the exported HTML with no
+    web font or script (great_tables' default style imports a font from the network), and the CSV
+    export is untouched.
+    """
+    import pandas as pd
+
+    frame = reader_frame(df, lang)
+    styler = frame.style
+    if _row_numbers(df.index):
+        styler = styler.hide(axis="index")
+    # text left, numbers right (a column is numeric when every shown value starts like a number)
+    def numeric(col: Any) -> bool:
+        return all(v == "–" or v[:1].isdigit() or v[:1] in "−<" for v in frame[col])
+    text_cols = [c for c in frame.columns if not numeric(c)]
+    if text_cols:
+        styler = styler.set_properties(subset=text_cols, **{"text-align": "left"})
+    styles = [{"selector": "th", "props": [("text-align", "left")]}]
+    return styler.set_table_styles(styles).set_table_attributes('class="study-table"')
+
+
+def _row_numbers(index: Any) -> bool:
+    """Whether an index is only row numbers (unnamed integers, e.g. after filtering rows): not shown."""
+    import pandas as pd
+
+    return index.name is None and not isinstance(index, pd.MultiIndex) and pd.api.types.is_integer_dtype(index)
+
+
+def use_reader_tables(lang: Lang) -> None:
+    """Show every DataFrame of the running notebook as :func:`reader_table` (nothing outside IPython)."""
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython is a dependency
+        return
+    ip = get_ipython()
+    if ip is None:
+        return
+    import pandas as pd
+
+    ip.display_formatter.formatters["text/html"].for_type(pd.DataFrame, lambda df: reader_table(df, lang).to_html())
+    ip.display_formatter.formatters["text/plain"].for_type(pd.DataFrame, lambda df, p, cycle: p.text(reader_frame(df, lang).to_string(index=not _row_numbers(df.index))))
+
+
+# --- headline numbers in words ---------------------------------------------------
+
+_WHAT = {
+    "wald": {"ja": "モデルに基づく区間", "en": "model-based interval"},
+    "bca": {"ja": "BCa区間", "en": "BCa interval"},
+    "as_is": {"ja": "記載どおりに扱った", "en": "as printed"},
+    "flagged": {"ja": "指標で区別した", "en": "flagged"},
+    "excluded": {"ja": "除外した", "en": "excluded"},
+    "pearson_dispersion": {"ja": "ピアソン分散比", "en": "Pearson dispersion"},
+    "cameron_trivedi": {"ja": "Cameron–Trivedi 検定の α", "en": "Cameron–Trivedi α"},
+    "lr_alpha": {"ja": "尤度比検定の α(負の二項)", "en": "likelihood-ratio α (negative binomial)"},
+    "hokatsu_per_10k_older": {"ja": "地域包括支援センター(高齢者1万人あたり)", "en": "地域包括支援センター per 10,000 older residents"},
+    "hokatsu_outsourced_share": {"ja": "地域包括支援センターの委託割合", "en": "outsourced share of 地域包括支援センター"},
+    "hokatsu_total": {"ja": "地域包括支援センターの数", "en": "地域包括支援センター (count)"},
+    "konkyu_total": {"ja": "自立相談支援の窓口数", "en": "自立相談支援 sites (count)"},
+    "konkyu_per_100k": {"ja": "自立相談支援の窓口(人口10万人あたり)", "en": "自立相談支援 sites per 100,000 residents"},
+}
+
+
+def headline_label(name: str, lang: Lang) -> str:
+    """A headline record's name in words (for tables), in Japanese or English.
+
+    Parameters
+    ----------
+    name : str
+        The record's ``name`` in results.json (e.g. ``beta_poisson_ql_bca``).
+    lang : {"ja", "en"}
+        Language.
+
+    Returns
+    -------
+    str
+        The quantity in words; the name itself when it has no label (a new record).
+    """
+    import re
+
+    def w(key: str) -> str:
+        return _WHAT.get(key, {}).get(lang) or NOUNS.get(key, {}).get(lang) or key
+
+    ja = lang == "ja"
+    fixed = {
+        "median_quantified_targets": ("数値目標の数の中央値", "median number of quantified targets"),
+        "targets_rate_ratio_per_doubling": ("人口2倍あたりの目標数の率比", "rate ratio of targets per doubling of population"),
+        "consultations_per_1000_median": ("年間相談件数目標の中央値(人口千人あたり)", "median annual consultation target per 1,000 residents"),
+        "k": ("クラスター数", "number of clusters"),
+        "silhouette": ("平均シルエット幅", "mean silhouette"),
+        "stability_ari": ("ブートストラップ安定性(ARI)", "bootstrap stability (ARI)"),
+        "pca_explained_2": ("第1・第2主成分の説明割合", "variance explained by PC1 and PC2"),
+        "spec_median_beta": ("β の中央値(範囲: 最小〜最大)", "median β (range: smallest to largest)"),
+        "spec_n_specs": ("仕様の数", "specifications"),
+        "spec_share_same_sign": ("中央値と同符号の割合", "share with the median's sign"),
+        "spec_share_excluding_zero": ("区間が0を含まない割合", "share excluding 0"),
+        "spec_p_median": ("中央値の並べ替えp値", "permutation p of the median"),
+        "spec_p_share_significant": ("有意な仕様の割合の並べ替えp値", "permutation p of the share significant"),
+        "n_entities": ("監査した団体", "entities audited"),
+        "n_issues": ("記録した問題(件)", "issues logged"),
+        "welfare_median": ("生活保護受給率の中央値(‰)", "median public-assistance rate (‰)"),
+        "welfare_pop_weighted": ("生活保護受給率の人口加重平均(‰)", "population-weighted public-assistance rate (‰)"),
+        "aging_median": ("高齢化率の中央値(%)", "median aging rate (%)"),
+        "aging_pop_weighted": ("高齢化率の人口加重平均(%)", "population-weighted aging rate (%)"),
+    }
+    if name in fixed:
+        return fixed[name][0 if ja else 1]
+    if m := re.fullmatch(r"beta_(poisson_ql|negbin)_(wald|bca)", name):
+        return f"人口弾力性 β({w(m[1])}、{w(m[2])})" if ja else f"population elasticity β ({w(m[1])}, {w(m[2])})"
+    if name == "p_beta_lt_1":
+        return "β < 1 の片側p値(ブートストラップ)" if ja else "one-sided p of β < 1 (bootstrap)"
+    if m := re.fullmatch(r"overdispersion_(\w+)", name):
+        return f"過分散: {w(m[1])}" if ja else f"overdispersion: {w(m[1])}"
+    if name == "beta_leave_one_out_range":
+        return "β と1計画除外時の範囲" if ja else "β and its leave-one-out range"
+    if name == "n_cooks_over_4_n":
+        return "クックの距離が4/nを超える計画(件)" if ja else "plans with Cook's distance > 4/n"
+    if m := re.fullmatch(r"beta_hubs_(\w+)", name):
+        return f"拠点計画を{w(m[1])}ときの β" if ja else f"β with the hub plans {w(m[1])}"
+    if m := re.fullmatch(r"rate_ratio_(\w+?)_per10", name):
+        step = STEPS.get(m[1], {}).get(lang, "10")
+        return f"{w(m[1])}{step}あたりの率比" if ja else f"rate ratio per {step} of {w(m[1])}"
+    if m := re.fullmatch(r"p_perm_(\w+)", name):
+        return f"{w(m[1])}: 並べ替えp値" if ja else f"{w(m[1])}: permutation p"
+    if m := re.fullmatch(r"median_(\w+)", name):
+        return f"{w(m[1])}の中央値" if ja else f"median {w(m[1])}"
+    if m := re.fullmatch(r"share_implementer_(\w+)", name):
+        return f"多機関協働事業を{w(m[1])}が担う割合" if ja else f"share of 多機関協働事業 run by {w(m[1])}"
+    if m := re.fullmatch(r"share_(\w+)", name):
+        if m[1] in _TARGET_KINDS:
+            return f"{_TARGET_KINDS[m[1]]['ja']}のある計画の割合" if ja else f"share of plans with {_TARGET_KINDS[m[1]]['en']}"
+        if m[1] == "values_corrected":
+            return "修正された値の割合" if ja else "share of values corrected"
+    if m := re.fullmatch(r"outcome_target_or_(\w+)", name):
+        return f"成果目標のオッズ比: {w(m[1])}" if ja else f"odds ratio of an outcome target: {w(m[1])}"
+    if m := re.fullmatch(r"outcome_target_auc_(\w+)", name):
+        part = {"model": ("モデル", "model"), "baseline": ("人口のみ", "population only"),
+                "difference": ("差", "difference")}.get(m[1], (m[1], m[1]))
+        return f"交差検証 AUC({part[0]})" if ja else f"cross-validated AUC ({part[1]})"
+    if m := re.fullmatch(r"(staff_per_100k|n_quantified_targets|has_outcome_target)_cluster(\d+)", name):
+        noun = w("mean_" + m[1] if m[1] == "staff_per_100k" else m[1])
+        return f"{noun}(クラスター{m[2]})" if ja else f"{noun} (cluster {m[2]})"
+    return name
+
+
+def headline_frame(records: Sequence[Record], lang: Lang) -> Any:
+    """The headline records as a reader's table: quantity in words, estimate [interval], n, reference.
+
+    Parameters
+    ----------
+    records : sequence of mapping
+        Headline records (a notebook's ``results`` or results.json's).
+    lang : {"ja", "en"}
+        Language.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Strings only (shares in %, p-values as ``< 0.001``), ``–`` for missing.
+    """
+    import pandas as pd
+
+    rows = []
+    for r in records:
+        iv = r.get("interval")
+        unit = r.get("unit") or ""
+        if unit == "p":
+            value = pvalue(r["estimate"])
+        elif unit == "share" and iv:
+            value = interval(r["estimate"], iv[0], iv[1], 1, 100.0, "%")
+        elif unit == "share":
+            value = percent(r["estimate"])
+        elif iv:
+            value = interval(r["estimate"], iv[0], iv[1], 2)
+        else:
+            value = num(r["estimate"])
+        ref = r.get("reference")
+        rows.append({"quantity": headline_label(r["name"], lang), "interval": value, "n": num(r.get("n")),
+                     "reference": "–" if ref is None else (percent(ref) if unit == "share" else num(ref))})
+    return pd.DataFrame(rows, columns=["quantity", "interval", "n", "reference"]).rename(
+        columns={c: _header(c, lang) for c in ("quantity", "interval", "n", "reference")})
+
+
+def question_of(notebook: str, name: str) -> str:
+    """The question a headline record answers (``Q1``…``Q6``, or ``audit``).
+
+    Parameters
+    ----------
+    notebook : str
+        The record's notebook.
+    name : str
+        The record's name.
+
+    Returns
+    -------
+    str
+        Question key.
+    """
+    if notebook == "00_data_audit":
+        return "audit"
+    if notebook == "10_staffing":
+        if name.startswith(("rate_ratio_", "p_perm_")):
+            return "Q2"
+        if name.startswith(("median_", "share_implementer_")):
+            return "Q3"
+        return "Q1"
+    return next((k for k, q in QUESTIONS.items() if q["notebook"] == notebook), "audit")
