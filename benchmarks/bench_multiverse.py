@@ -37,8 +37,10 @@ def main() -> None:
         t0 = time.perf_counter()
         r = analyse_multiverse(tables, p, executor=ex)
         times[workers] = time.perf_counter() - t0
-        print(f"workers={workers}: {n} specifications, {r.fits} fits in {times[workers]:.1f} s -> "
-              f"{n / times[workers]:.2f} specs/s")
+        print(
+            f"workers={workers}: {n} specifications, {r.fits} fits in {times[workers]:.1f} s -> "
+            f"{n / times[workers]:.2f} specs/s"
+        )
     print(f"speed-up with 2 workers: {times[1] / times[2]:.2f}x")
     print(f"peak RSS of this (in-process) worker: {_peak_rss_mib():.0f} MiB")
     peaks = map_items(_peak_rss_mib, None, [0, 1], executor=LocalPool(2), items_per_task=1)

@@ -27,13 +27,22 @@ from study.parameters import MultiverseParams
 
 # Dask clients and the kernels' zmq sockets leave event loops and sockets to the garbage collector;
 # they are collected (gc.collect) inside these tests, where these filters apply.
-pytestmark = [pytest.mark.slow, pytest.mark.filterwarnings("ignore::ResourceWarning"),
-              pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")]
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.filterwarnings("ignore::ResourceWarning"),
+    pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning"),
+]
 distributed = pytest.importorskip("distributed")
 
-SMALL = dict(exposures=["population", "older_population"], families=["poisson_ql", "negbin"],
-             covariate_sets=["population", "need"], staffing_measures=["as_printed"], ambiguous_readings=["null", "one_each"],
-             exclusions=["none", "hub_plans"], bootstrap_draws=300)
+SMALL = dict(
+    exposures=["population", "older_population"],
+    families=["poisson_ql", "negbin"],
+    covariate_sets=["population", "need"],
+    staffing_measures=["as_printed"],
+    ambiguous_readings=["null", "one_each"],
+    exclusions=["none", "hub_plans"],
+    bootstrap_draws=300,
+)
 
 
 def _free_port() -> int:
@@ -65,12 +74,26 @@ def _compute(tables, executor) -> dict:
     frame = analysis_frame(tables.entities, tables.corrections).data
     boot = bootstrap_count(frame, n_boot=700, seed=5, family="negbin", executor=executor)
     perm = permutation_test(frame, "aging_rate_pct", ["log_pop"], n_perm=600, seed=4, executor=executor)
-    curve = specification_curve(tables.entities, tables.corrections, families=("poisson_ql",),
-                                exclusions=("none", "hub_plans"), n_perm=300, seed=9, executor=executor)
+    curve = specification_curve(
+        tables.entities,
+        tables.corrections,
+        families=("poisson_ql",),
+        exclusions=("none", "hub_plans"),
+        n_perm=300,
+        seed=9,
+        executor=executor,
+    )
     mv = analyse_multiverse(tables, MultiverseParams(**SMALL), executor=executor)
-    return dict(boot=boot.table, boot_draws=boot.draws.to_numpy(), perm=perm.null_distribution, p=perm.p_value,
-                specs=curve.specs, null=curve.null_draws, mv=mv.specs,
-                headline=json.dumps(multiverse_headline(mv)))
+    return dict(
+        boot=boot.table,
+        boot_draws=boot.draws.to_numpy(),
+        perm=perm.null_distribution,
+        p=perm.p_value,
+        specs=curve.specs,
+        null=curve.null_draws,
+        mv=mv.specs,
+        headline=json.dumps(multiverse_headline(mv)),
+    )
 
 
 def _assert_identical(a: dict, b: dict) -> None:
@@ -96,8 +119,12 @@ def test_local_pool_of_two_processes(tables, reference):
 def test_dask_local_cluster(tables, reference, workers):
     from distributed import Client, LocalCluster
 
-    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
-                      dashboard_address=None) as cluster, Client(cluster) as client:
+    with (
+        LocalCluster(
+            n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
+        ) as cluster,
+        Client(cluster) as client,
+    ):
         ex = DaskExecutor(client)
         assert ex.workers == workers
         _assert_identical(reference, _compute(tables, ex))
@@ -113,12 +140,36 @@ def dask_processes():
     env = {**os.environ, "DASK_DISTRIBUTED__WORKER__DAEMON": "False"}
     procs: list[subprocess.Popen] = []
     try:
-        procs.append(subprocess.Popen([str(dask), "scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"],
-                                      env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        procs.append(
+            subprocess.Popen(
+                [str(dask), "scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"],
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+        )
         for i in (1, 2):
-            procs.append(subprocess.Popen([str(dask), "worker", address, "--host", "127.0.0.1", "--nthreads", "1",
-                                           "--nworkers", "1", "--no-dashboard", "--name", f"w{i}"],
-                                          env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+            procs.append(
+                subprocess.Popen(
+                    [
+                        str(dask),
+                        "worker",
+                        address,
+                        "--host",
+                        "127.0.0.1",
+                        "--nthreads",
+                        "1",
+                        "--nworkers",
+                        "1",
+                        "--no-dashboard",
+                        "--name",
+                        f"w{i}",
+                    ],
+                    env=env,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                )
+            )
         from distributed import Client
 
         with Client(address, timeout="60s") as client:
@@ -157,22 +208,37 @@ def test_report_through_real_dask_workers(tmp_path, dask_processes):
 
     params = tmp_path / "params"
     params.mkdir()
-    (params / "robustness.yaml").write_text("notebook: 40_robustness\nparameters: {permutations: 200}\n", encoding="utf-8")
+    (params / "robustness.yaml").write_text(
+        "notebook: 40_robustness\nparameters: {permutations: 200}\n", encoding="utf-8"
+    )
     (params / "multiverse.yaml").write_text(
         "notebook: 50_multiverse\nheavy: true\nparameters: {exposures: [population], families: [poisson_ql], "
         "covariate_sets: [population], staffing_measures: [as_printed], ambiguous_readings: ['null', one_each], "
-        "bootstrap_draws: 300}\n", encoding="utf-8")
+        "bootstrap_draws: 300}\n",
+        encoding="utf-8",
+    )
     files = [params / "robustness.yaml", params / "multiverse.yaml"]
     small = None
-    local = run_report(tmp_path / "local", files=files, overrides=small, progress=False, stream=io.StringIO(), heavy=True)
+    local = run_report(
+        tmp_path / "local", files=files, overrides=small, progress=False, stream=io.StringIO(), heavy=True
+    )
     assert local.exit_code == 0, [(o.name, o.status, o.message) for o in local.outcomes]
-    remote = run_report(tmp_path / "dask", files=files, overrides=small, progress=False, stream=io.StringIO(), heavy=True,
-                        scheduler=dask_processes)
+    remote = run_report(
+        tmp_path / "dask",
+        files=files,
+        overrides=small,
+        progress=False,
+        stream=io.StringIO(),
+        heavy=True,
+        scheduler=dask_processes,
+    )
     assert remote.exit_code == 0, [(o.name, o.status, o.message) for o in remote.outcomes]
     for name in ("robustness", "multiverse"):
         assert _results(tmp_path / "dask" / name) == _results(tmp_path / "local" / name)
         assert (tmp_path / "dask" / name / "manifest.json").is_file()
-    light = run_report(tmp_path / "light", files=files[1:], progress=False, stream=io.StringIO(), scheduler=dask_processes)
+    light = run_report(
+        tmp_path / "light", files=files[1:], progress=False, stream=io.StringIO(), scheduler=dask_processes
+    )
     (o,) = light.outcomes
     assert o.status == "skipped" and "study report --heavy" in o.message
     gc.collect()

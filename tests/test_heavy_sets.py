@@ -27,7 +27,9 @@ def test_heavy_must_be_a_boolean(tmp_path):
 
 def test_report_skips_a_heavy_set_and_the_index_says_how_to_run_it(tmp_path):
     out = io.StringIO()
-    r = run_report(tmp_path / "reports", files=[project_root() / "params" / "multiverse.yaml"], progress=False, stream=out)
+    r = run_report(
+        tmp_path / "reports", files=[project_root() / "params" / "multiverse.yaml"], progress=False, stream=out
+    )
     (o,) = r.outcomes
     assert r.exit_code == 0 and o.status == "skipped" and "study report --heavy" in o.message
     assert "make multiverse" in out.getvalue()

@@ -110,8 +110,14 @@ def test_speccurve_identical_for_any_grouping(tables):
     assert np.array_equal(other.null_draws, ref.null_draws)
 
 
-SMALL = dict(exposures=["population"], families=["poisson_ql"], covariate_sets=["population", "need"],
-             staffing_measures=["as_printed"], exclusions=["none", "hub_plans"], bootstrap_draws=300)
+SMALL = dict(
+    exposures=["population"],
+    families=["poisson_ql"],
+    covariate_sets=["population", "need"],
+    staffing_measures=["as_printed"],
+    exclusions=["none", "hub_plans"],
+    bootstrap_draws=300,
+)
 
 
 def test_multiverse_grid_is_the_full_factorial_without_copies():

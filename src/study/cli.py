@@ -49,7 +49,8 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--jobs", type=int, default=None, metavar="N", help="parallel runs (default: number of cores)")
     rep.add_argument("--force", action="store_true", help="re-run even the parameter sets whose inputs are unchanged")
     rep.add_argument("--no-progress", action="store_true", help="no progress bar")
-    rep.add_argument("--heavy", action="store_true", help="also run the parameter sets marked 'heavy: true' (the multiverse)")
+    rep.add_argument("--heavy", action="store_true",
+                     help="also run the parameter sets marked 'heavy: true' (the multiverse)")
     return parser
 
 
@@ -57,7 +58,8 @@ def _run_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--out", type=Path, default=None, metavar="DIR", help="reports folder (default: reports/); each run goes to DIR/NAME/")
     p.add_argument("--show-code", action="store_true", help="keep the code cells in the HTML export (hidden by default)")
     p.add_argument("--scheduler", default=None, metavar="ADDRESS",
-                   help="Dask scheduler (e.g. tcp://HOST:8786): report sends each parameter set to its workers; the notebooks' resampling runs there too (STUDY_DASK_SCHEDULER); same numbers")
+                   help="Dask scheduler, e.g. tcp://HOST:8786: report sends each parameter set to its workers; "
+                        "the notebooks' resampling runs there too (STUDY_DASK_SCHEDULER); same numbers")
     p.add_argument("--timeout", type=_positive_seconds, default=1800, metavar="SECONDS",
                    help="time limit per notebook cell, in seconds (> 0; default 1800)")
 

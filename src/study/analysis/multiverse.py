@@ -48,8 +48,11 @@ if TYPE_CHECKING:
 #: The exposure term of each exposure choice (log persons).
 EXPOSURES = {"population": "log_pop", "older_population": "log_older", "catchment_population": "log_catchment"}
 #: staffing_design codes counted as hub plans by each hub coding ("registry": the hand-checked list).
-HUB_CODINGS = {"registry": (), "designated_existing": ("designated_existing",),
-               "multi_site": ("designated_existing", "per_site")}
+HUB_CODINGS = {
+    "registry": (),
+    "designated_existing": ("designated_existing",),
+    "multi_site": ("designated_existing", "per_site"),
+}
 #: Choice columns of the multiverse, in the order of the indicator panel.
 CHOICES = ("exposure", "family", "covariates", "welfare", "staffing", "ambiguous", "exclusion", "hub_coding")
 #: How to run it (shown in the index when it was not run).
@@ -74,7 +77,7 @@ def ambiguous_staff_readings(issues: pd.DataFrame) -> pd.DataFrame:
     """
     rows = issues[(issues["field"] == "staff_planned") & (issues["check"] == "ambiguous")]
     out = []
-    for eid, raw in zip(rows["entity_id"], rows["raw"]):
+    for eid, raw in zip(rows["entity_id"], rows["raw"], strict=True):
         m = _PER_SITE.search(unicodedata.normalize("NFKC", str(raw)))
         if m:
             sites, per = int(m.group(1)), float(m.group(2))
@@ -104,14 +107,29 @@ def multiverse_grid(params: MultiverseParams) -> pd.DataFrame:
     from study.models.speccurve import COVARIATE_SETS, EXCLUSIONS
 
     rows = []
-    for ex, fam, cs, st, amb, exc in itertools.product(params.exposures, params.families, params.covariate_sets,
-                                                       params.staffing_measures, params.ambiguous_readings,
-                                                       params.exclusions):
+    for ex, fam, cs, st, amb, exc in itertools.product(
+        params.exposures,
+        params.families,
+        params.covariate_sets,
+        params.staffing_measures,
+        params.ambiguous_readings,
+        params.exclusions,
+    ):
         welfare = params.welfare_readings if "welfare_rate_permille" in COVARIATE_SETS[cs] else ["n/a"]
         hubs = params.hub_codings if EXCLUSIONS[exc][1] else ["n/a"]
         for wf, hub in itertools.product(welfare, hubs):
-            rows.append(dict(exposure=ex, family=fam, covariates=cs, welfare=wf, staffing=st, ambiguous=amb, exclusion=exc,
-                             hub_coding=hub))
+            rows.append(
+                dict(
+                    exposure=ex,
+                    family=fam,
+                    covariates=cs,
+                    welfare=wf,
+                    staffing=st,
+                    ambiguous=amb,
+                    exclusion=exc,
+                    hub_coding=hub,
+                )
+            )
     grid = pd.DataFrame(rows, columns=list(CHOICES))
     grid.insert(0, "spec", np.arange(1, len(grid) + 1))
     return grid
@@ -121,7 +139,7 @@ def _entities_with_reading(entities: pd.DataFrame, readings: pd.DataFrame, readi
     if reading == "null" or readings.empty:
         return entities
     out = entities.copy()
-    value = dict(zip(readings["entity_id"], readings[reading]))
+    value = dict(zip(readings["entity_id"], readings[reading], strict=True))
     ids = out["entity_id"].astype(str)
     hit = ids.isin(value) & out["staff_planned"].isna()
     out.loc[hit, "staff_planned"] = ids[hit].map(value).astype(float)
@@ -157,11 +175,24 @@ def _fit_spec(shared: tuple, item: tuple) -> dict[str, Any]:
     beta = np.atleast_1d(fit.beta)
     se = np.atleast_1d(kernels.wald_se(KERNEL_FAMILIES[fam], X, y, fit))
     draws = bootstrap_draws(fam, X, y, None, n_boot, seed)
-    jk = kernel_fit(fam, X, y, jackknife_weights(len(y))).beta if method == "bca" else np.full((len(y), X.shape[1]), np.nan)
+    jk = (
+        kernel_fit(fam, X, y, jackknife_weights(len(y))).beta
+        if method == "bca"
+        else np.full((len(y), X.shape[1]), np.nan)
+    )
     row = summarise_draws([names[j]], beta[[j]], draws[:, [j]], jk[:, [j]], len(y), level, method).iloc[0]
-    return dict(spec, estimate=float(beta[j]), se=float(se[j]), ci_low=float(row["ci_low"]), ci_high=float(row["ci_high"]),
-                n=int(len(y)), se_boot=float(row["se_boot"]), n_boot=int(n_boot), n_failed=int(row["n_failed"]),
-                term=names[j])
+    return dict(
+        spec,
+        estimate=float(beta[j]),
+        se=float(se[j]),
+        ci_low=float(row["ci_low"]),
+        ci_high=float(row["ci_high"]),
+        n=len(y),
+        se_boot=float(row["se_boot"]),
+        n_boot=int(n_boot),
+        n_failed=int(row["n_failed"]),
+        term=names[j],
+    )
 
 
 @dataclass(frozen=True)
@@ -175,8 +206,9 @@ class MultiverseResults:
     fits: int
 
 
-def analyse_multiverse(tables: Tables, params: MultiverseParams, executor: Any = None,
-                       issues: pd.DataFrame | None = None) -> MultiverseResults:
+def analyse_multiverse(
+    tables: Tables, params: MultiverseParams, executor: Any = None, issues: pd.DataFrame | None = None
+) -> MultiverseResults:
     """Fit every specification of :func:`multiverse_grid` with its bootstrap interval.
 
     Parameters
@@ -212,8 +244,15 @@ def analyse_multiverse(tables: Tables, params: MultiverseParams, executor: Any =
         if key not in frames:
             z, h = EXCLUSIONS[spec["exclusion"]]
             ent = _entities_with_reading(tables.entities, readings, spec["ambiguous"])
-            data = analysis_frame(ent, tables.corrections, staffing=spec["staffing"], welfare=wf, exclude_zero_staff=z,
-                                  exclude_hub_plans=h, hub_plans=hub_plans(tables.entities, spec["hub_coding"])).data
+            data = analysis_frame(
+                ent,
+                tables.corrections,
+                staffing=spec["staffing"],
+                welfare=wf,
+                exclude_zero_staff=z,
+                exclude_hub_plans=h,
+                hub_plans=hub_plans(tables.entities, spec["hub_coding"]),
+            ).data
             data["log_catchment"] = np.log(pd.to_numeric(data["catchment_population"]).where(lambda v: v > 0))
             frames[key] = data
         focal = EXPOSURES[spec["exposure"]]
@@ -229,13 +268,26 @@ def analyse_multiverse(tables: Tables, params: MultiverseParams, executor: Any =
     est = specs["estimate"].to_numpy()
     jack = params.interval == "bca"
     fits = int(sum(1 + params.bootstrap_draws + (len(it[2]) if jack else 0) for it in items))
-    summary = pd.DataFrame([dict(
-        name="multiverse:elasticity", estimate=float(np.median(est)), ci_low=float(est.min()), ci_high=float(est.max()),
-        n=int(specs["n"].max()), n_min=int(specs["n"].min()), n_specs=len(specs), fits=fits,
-        share_excluding_zero=float(specs["excludes_zero"].mean()), share_below_one=float(specs["below_one"].mean()),
-        median_ci_low=float(specs["ci_low"].median()), median_ci_high=float(specs["ci_high"].median()),
-        bootstrap_draws=params.bootstrap_draws, interval=params.interval,
-    )])
+    summary = pd.DataFrame(
+        [
+            dict(
+                name="multiverse:elasticity",
+                estimate=float(np.median(est)),
+                ci_low=float(est.min()),
+                ci_high=float(est.max()),
+                n=int(specs["n"].max()),
+                n_min=int(specs["n"].min()),
+                n_specs=len(specs),
+                fits=fits,
+                share_excluding_zero=float(specs["excludes_zero"].mean()),
+                share_below_one=float(specs["below_one"].mean()),
+                median_ci_low=float(specs["ci_low"].median()),
+                median_ci_high=float(specs["ci_high"].median()),
+                bootstrap_draws=params.bootstrap_draws,
+                interval=params.interval,
+            )
+        ]
+    )
     return MultiverseResults(specs=specs, summary=summary, readings=readings, fits=fits)
 
 
@@ -256,10 +308,18 @@ def choice_summary(results: MultiverseResults) -> pd.DataFrame:
     rows = []
     for col in CHOICES:
         for opt, g in results.specs.groupby(col, sort=True):
-            rows.append(dict(choice=col, option=str(opt), n_specs=len(g), median_estimate=float(g["estimate"].median()),
-                             min_estimate=float(g["estimate"].min()), max_estimate=float(g["estimate"].max()),
-                             share_below_one=float(g["below_one"].mean()),
-                             share_excluding_zero=float(g["excludes_zero"].mean())))
+            rows.append(
+                dict(
+                    choice=col,
+                    option=str(opt),
+                    n_specs=len(g),
+                    median_estimate=float(g["estimate"].median()),
+                    min_estimate=float(g["estimate"].min()),
+                    max_estimate=float(g["estimate"].max()),
+                    share_below_one=float(g["below_one"].mean()),
+                    share_excluding_zero=float(g["excludes_zero"].mean()),
+                )
+            )
     return pd.DataFrame(rows)
 
 
@@ -280,33 +340,61 @@ def multiverse_headline(results: MultiverseResults) -> list[HeadlineResult]:
     row = results.summary.iloc[0]
     n = int(row["n"])
     return [
-        headline_result("multiverse_median_beta", row["estimate"], n=n, interval=(row["ci_low"], row["ci_high"]),
-                        unit="elasticity", method="multiverse", reference=1.0,
-                        label=f"median elasticity over {int(row['n_specs'])} specifications (interval: smallest to largest; "
-                              f"n {int(row['n_min'])}–{n})"),
-        headline_result("multiverse_n_specs", int(row["n_specs"]), n=n, unit="specifications",
-                        label=f"specifications fitted ({int(row['fits'])} fits with the bootstrap)"),
-        headline_result("multiverse_share_excluding_zero", row["share_excluding_zero"], n=n, unit="share",
-                        method=f"{row['interval']} bootstrap, {int(row['bootstrap_draws'])} draws",
-                        label="share of specifications whose bootstrap interval excludes 0"),
-        headline_result("multiverse_share_below_one", row["share_below_one"], n=n, unit="share",
-                        method=f"{row['interval']} bootstrap, {int(row['bootstrap_draws'])} draws",
-                        label="share of specifications whose bootstrap interval lies below 1 (staff grow less than proportionally)"),
+        headline_result(
+            "multiverse_median_beta",
+            row["estimate"],
+            n=n,
+            interval=(row["ci_low"], row["ci_high"]),
+            unit="elasticity",
+            method="multiverse",
+            reference=1.0,
+            label=f"median elasticity over {int(row['n_specs'])} specifications (interval: smallest to largest; "
+            f"n {int(row['n_min'])}–{n})",
+        ),
+        headline_result(
+            "multiverse_n_specs",
+            int(row["n_specs"]),
+            n=n,
+            unit="specifications",
+            label=f"specifications fitted ({int(row['fits'])} fits with the bootstrap)",
+        ),
+        headline_result(
+            "multiverse_share_excluding_zero",
+            row["share_excluding_zero"],
+            n=n,
+            unit="share",
+            method=f"{row['interval']} bootstrap, {int(row['bootstrap_draws'])} draws",
+            label="share of specifications whose bootstrap interval excludes 0",
+        ),
+        headline_result(
+            "multiverse_share_below_one",
+            row["share_below_one"],
+            n=n,
+            unit="share",
+            method=f"{row['interval']} bootstrap, {int(row['bootstrap_draws'])} draws",
+            label="share of specifications whose bootstrap interval lies below 1 (staff grow less than proportionally)",
+        ),
     ]
 
 
 def multiverse_text(results: MultiverseResults) -> str:
     """Plain-language summary of the multiverse (a few English lines)."""
     row = results.summary.iloc[0]
-    line = (f"Multiverse. Over {int(row['n_specs'])} specifications ({int(row['fits'])} fits; n = {int(row['n_min'])}–"
-            f"{int(row['n'])} plans) the median elasticity is {row['estimate']:.2f} (from {row['ci_low']:.2f} to "
-            f"{row['ci_high']:.2f}); {100 * row['share_excluding_zero']:.0f}% of the bootstrap intervals exclude 0 and "
-            f"{100 * row['share_below_one']:.0f}% lie below 1.")
+    line = (
+        f"Multiverse. Over {int(row['n_specs'])} specifications ({int(row['fits'])} fits; n = {int(row['n_min'])}–"
+        f"{int(row['n'])} plans) the median elasticity is {row['estimate']:.2f} (from {row['ci_low']:.2f} to "
+        f"{row['ci_high']:.2f}); {100 * row['share_excluding_zero']:.0f}% of the bootstrap intervals exclude 0 and "
+        f"{100 * row['share_below_one']:.0f}% lie below 1."
+    )
     cs = choice_summary(results)
     for choice in ("exposure", "ambiguous", "exclusion", "hub_coding"):
         g = cs[cs["choice"] == choice]
         if len(g) > 1:
-            line += f"\n    By {choice}: " + "; ".join(f"{o}: median {m:.2f}" for o, m in zip(g["option"], g["median_estimate"])) + "."
+            line += (
+                f"\n    By {choice}: "
+                + "; ".join(f"{o}: median {m:.2f}" for o, m in zip(g["option"], g["median_estimate"], strict=True))
+                + "."
+            )
     return line
 
 
@@ -331,8 +419,14 @@ def fig_multiverse(results: MultiverseResults, lang: Lang = "ja") -> Figure:
 
     sp = results.specs
     rows = [(c, o) for c in CHOICES for o in sorted(sp[c].astype(str).unique())]
-    fig, (a1, a2) = plt.subplots(2, 1, sharex=True, figsize=(11, 4 + 0.2 * len(rows)), layout="constrained",
-                                 gridspec_kw={"height_ratios": [3, max(1.5, 0.12 * len(rows))]})
+    fig, (a1, a2) = plt.subplots(
+        2,
+        1,
+        sharex=True,
+        figsize=(11, 4 + 0.2 * len(rows)),
+        layout="constrained",
+        gridspec_kw={"height_ratios": [3, max(1.5, 0.12 * len(rows))]},
+    )
     x = sp["rank"].to_numpy()
     col = np.where(sp["below_one"], "#4c72b0", "#8c8c8c")
     a1.vlines(x, sp["ci_low"], sp["ci_high"], colors=col, lw=0.4, alpha=0.5)

@@ -175,7 +175,7 @@ class LocalPool:
             return list(pool.map(_pool_call, [fn] * len(items), items))
 
 
-def _dask_pin(dask_worker=None) -> None:  # noqa: ARG001 -- the signature client.run passes
+def _dask_pin(dask_worker=None) -> None:
     _pin_threads()
 
 
@@ -203,8 +203,9 @@ class DaskExecutor:
         if not items:
             return []
         fut_shared = self.client.scatter([shared], broadcast=True, hash=False)[0]
-        futures = [self.client.submit(_call_pinned, fn, fut_shared, it, pure=False, retries=self.retries)
-                   for it in items]
+        futures = [
+            self.client.submit(_call_pinned, fn, fut_shared, it, pure=False, retries=self.retries) for it in items
+        ]
         try:
             return self.client.gather(futures)
         except BaseException:  # Ctrl-C or a failed task: nothing left running on the cluster
@@ -305,8 +306,15 @@ def task_groups(n_items: int, per_task: int | None, workers: int) -> list[list[i
     return [list(range(i, min(i + per_task, n_items))) for i in range(0, n_items, per_task)]
 
 
-def map_blocks(fn: BlockFn, data: Any, n_draws: int, seed: int | np.random.Generator | np.random.SeedSequence | None,
-               *, executor: Any = None, blocks_per_task: int | None = None) -> np.ndarray:
+def map_blocks(
+    fn: BlockFn,
+    data: Any,
+    n_draws: int,
+    seed: int | np.random.Generator | np.random.SeedSequence | None,
+    *,
+    executor: Any = None,
+    blocks_per_task: int | None = None,
+) -> np.ndarray:
     """Run ``fn`` on every block of ``n_draws`` draws and stack the results in draw order.
 
     Parameters
@@ -346,8 +354,14 @@ def _run_items(shared: tuple[Callable[[Any, Any], Any], Any, Sequence[Any]], idx
     return [fn(data, items[i]) for i in idx]
 
 
-def map_items(fn: Callable[[Any, Any], Any], data: Any, items: Sequence[Any], *, executor: Any = None,
-              items_per_task: int | None = None) -> list[Any]:
+def map_items(
+    fn: Callable[[Any, Any], Any],
+    data: Any,
+    items: Sequence[Any],
+    *,
+    executor: Any = None,
+    items_per_task: int | None = None,
+) -> list[Any]:
     """``[fn(data, item) for item in items]``, with the items grouped into tasks on an executor.
 
     For work whose randomness is already tied to blocks inside ``fn`` (e.g. one specification of a

@@ -29,9 +29,19 @@ def _run_on_worker(ps: ParamSet, out_root: Path, data: Any, kwargs: dict[str, An
     return execute_param_set(ps, out_root, data, server=None, **kwargs)
 
 
-def execute_on_dask(pending: list[tuple[ParamSet, str]], out_root: Path, data: Any, outcomes: dict[str, RunOutcome], *,
-                    scheduler: str, command: Callable[[ParamSet], str], show_code: bool, git: dict[str, Any],
-                    timeout: int | None, on_done: Callable[[RunOutcome], None] | None = None) -> None:
+def execute_on_dask(
+    pending: list[tuple[ParamSet, str]],
+    out_root: Path,
+    data: Any,
+    outcomes: dict[str, RunOutcome],
+    *,
+    scheduler: str,
+    command: Callable[[ParamSet], str],
+    show_code: bool,
+    git: dict[str, Any],
+    timeout: int | None,
+    on_done: Callable[[RunOutcome], None] | None = None,
+) -> None:
     """Run ``pending`` (parameter set, input hash) on the Dask scheduler at ``scheduler``; fill ``outcomes``.
 
     Parameters
@@ -61,8 +71,18 @@ def execute_on_dask(pending: list[tuple[ParamSet, str]], out_root: Path, data: A
         futures = {}
         for ps, h in pending:
             kwargs = dict(command=command(ps), show_code=show_code, hash_of_inputs=h, git=git, timeout=timeout)
-            futures[client.submit(_run_on_worker, ps, out_root, data, kwargs, pure=False, retries=1,
-                                  key=f"study-run-{ps.name}-{h[:12]}")] = ps
+            futures[
+                client.submit(
+                    _run_on_worker,
+                    ps,
+                    out_root,
+                    data,
+                    kwargs,
+                    pure=False,
+                    retries=1,
+                    key=f"study-run-{ps.name}-{h[:12]}",
+                )
+            ] = ps
         left = set(futures)
         try:
             while left and not STOP.is_set():
@@ -75,8 +95,10 @@ def execute_on_dask(pending: list[tuple[ParamSet, str]], out_root: Path, data: A
                     ps = futures[fut]
                     try:
                         o = fut.result()
-                    except Exception as exc:  # noqa: BLE001 -- a worker's failure is this set's outcome
-                        o = RunOutcome(ps.name, "failed", message=short(f"on the Dask worker: {type(exc).__name__}: {exc}"))
+                    except Exception as exc:
+                        o = RunOutcome(
+                            ps.name, "failed", message=short(f"on the Dask worker: {type(exc).__name__}: {exc}")
+                        )
                     outcomes[ps.name] = o
                     if on_done is not None:
                         on_done(o)

@@ -443,7 +443,8 @@ def _load_param_set(path: Path, shown: str, overrides: dict[str, Any] | None) ->
     description = str(data.get("description") or "").strip()
     if overrides:
         return override_set(
-            ParamSet(name=name, path=path, title=title, description=description, runs=tuple(runs), heavy=heavy), overrides
+            ParamSet(name=name, path=path, title=title, description=description, runs=tuple(runs), heavy=heavy),
+            overrides,
         )
     return ParamSet(name=name, path=path, title=title, description=description, runs=tuple(runs), heavy=heavy)
 

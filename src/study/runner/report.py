@@ -226,7 +226,8 @@ def run_report(
                 from study.runner.dask_runs import execute_on_dask
 
                 execute_on_dask(pending, out_root, data, outcomes, scheduler=scheduler, show_code=show_code, git=git,
-                                timeout=timeout, command=lambda ps: reproduce_command(ps.path, out_root, show_code, overrides))
+                                timeout=timeout,
+                                command=lambda ps: reproduce_command(ps.path, out_root, show_code, overrides))
             else:
                 _execute_all(pending, out_root, data, outcomes, jobs=jobs, show_code=show_code, overrides=overrides,
                              git=git, progress=progress, server=server, timeout=timeout)
