@@ -9,13 +9,13 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
 
-from study.analysis import audit, plotting, prose  # noqa: E402
-from study.analysis.audit import AuditTables  # noqa: E402
-from study.models.describe import wilson  # noqa: E402
+from study.analysis import audit, plotting, prose
+from study.analysis.audit import AuditTables
+from study.models.describe import wilson
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +48,7 @@ def test_glossary_from_codebook():
     g = audit.glossary()
     assert list(g.columns) == ["term_ja", "english", "column", "unit"]
     assert g["term_ja"].is_unique
-    terms = dict(zip(g["term_ja"], g["english"]))
+    terms = dict(zip(g["term_ja"], g["english"], strict=True))
     assert terms["生活保護受給率"] == "Public-assistance rate"
     assert terms["高齢化率"].startswith("Share of residents aged 65")
     assert "地域包括支援センター" in terms and "相談支援包括化推進員の配置予定人数" in terms
@@ -64,6 +64,24 @@ def test_corrections_and_issues_by_field(tables, lang):
     top = c.iloc[0]
     assert (top["rule"], top["field"]) == ("percent_to_permille", "welfare_rate_permille")
     assert top["field_label"] == ("生活保護受給率" if lang == "ja" else "Public-assistance rate")
+    assert top["rule_label"] == ("保護率: %を‰に換算" if lang == "ja" else "welfare rate: % → ‰")
+    # every rule and check of the real file has a reader's label, not its identifier
+    assert not (c["rule_label"] == c["rule"]).any() and not (i["check_label"] == i["check"]).any()
+    assert i.set_index("check")["check_label"].get("employer_not_stated") == (
+        "推進員の所属の記載なし" if lang == "ja" else "employer not stated"
+    )
+    shown = prose.reader_frame(c, lang)  # readers see the labels, not the ids (the CSV keeps both)
+    assert "percent_to_permille" not in shown.to_string() and top["rule_label"] in set(shown.iloc[:, 0])
+
+
+def test_every_rule_has_labels_in_both_languages():
+    from study.clean.rules import RULE_ROWS
+
+    for r in RULE_ROWS:
+        assert r.label_ja and r.label_en and r.label_ja != r.label_en, r.id
+        assert not any("a" <= ch <= "z" for ch in r.label_ja), r.id
+    assert len({r.label_en for r in RULE_ROWS}) == len(RULE_ROWS)  # two rules never look alike in a legend
+    assert len({r.label_ja for r in RULE_ROWS}) == len(RULE_ROWS)
 
 
 def test_share_corrected_and_wilson(tables):
@@ -112,8 +130,12 @@ def test_tables_are_byte_stable(munis, tables):
         return buf.getvalue()
 
     for _ in range(2):
-        out = [csv(audit.reference_comparison(munis, 200, 1, 0.9, "ja")), csv(audit.missingness(munis, "ja")),
-               csv(audit.corrections_by_rule_field(tables.corrections, "ja")), csv(audit.glossary())]
+        out = [
+            csv(audit.reference_comparison(munis, 200, 1, 0.9, "ja")),
+            csv(audit.missingness(munis, "ja")),
+            csv(audit.corrections_by_rule_field(tables.corrections, "ja")),
+            csv(audit.glossary()),
+        ]
         if _ == 0:
             first = out
     assert out == first
@@ -123,8 +145,15 @@ def test_headline_results(tables, munis):
     comp = audit.reference_comparison(munis, 200, 1, 0.95, "ja")
     res = audit.headline_results(tables, munis, comp, 0.95)
     names = [r["name"] for r in res]
-    assert names == ["n_entities", "share_values_corrected", "n_issues", "welfare_median", "welfare_pop_weighted",
-                     "aging_median", "aging_pop_weighted"]
+    assert names == [
+        "n_entities",
+        "share_values_corrected",
+        "n_issues",
+        "welfare_median",
+        "welfare_pop_weighted",
+        "aging_median",
+        "aging_pop_weighted",
+    ]
     for r in res:
         assert {"name", "estimate", "interval", "n"} <= set(r)
         assert isinstance(r["n"], int)
@@ -192,3 +221,23 @@ def test_save_figure_png_and_svg(tmp_path):
     with pytest.raises(ValueError):
         plotting.text("count", "fr")
     assert plotting.text("count", "en") == "count (values)"
+
+
+def test_reader_headers_are_in_the_chosen_language(munis):
+    comp = audit.reference_comparison(munis, 200, 1, 0.95, "ja")
+    assert list(prose.reader_frame(comp, "ja").columns) == [
+        "項目",
+        "単位",
+        "n(件)",
+        "中央値 [95%]",
+        "人口加重平均 [95%]",
+        "全国値",
+        "全国値の時点",
+        "全国値を上回る団体(%)",
+        "対象人口(人)",
+    ]
+    row = prose.reader_frame(comp, "ja").iloc[0]
+    assert row["中央値 [95%]"].startswith("12.") and "[" in row["中央値 [95%]"]  # median with its interval, one cell
+    for col, text in prose.COLUMN_LABELS.items():
+        assert set(text) == {"ja", "en"}, col
+        assert "_" not in text["ja"] and "_" not in text["en"], col

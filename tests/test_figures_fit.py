@@ -63,17 +63,44 @@ def _question_figures(analyses: dict, lang: str) -> dict[str, Callable[[], objec
     s, t = analyses["10_staffing"], analyses["20_targets"]
     y, r = analyses["30_typology"], analyses["40_robustness"]
     return {
-        "q1_elasticity": lambda: fig_forest(s.scale, lang, plotting.text("elasticity", lang), 1.0, plotting.text("proportional", lang),
-                                            staffing.scale_labels(s.scale, lang)),
+        "q1_elasticity": lambda: fig_forest(
+            s.scale,
+            lang,
+            plotting.text("elasticity", lang),
+            1.0,
+            plotting.text("proportional", lang),
+            staffing.scale_labels(s.scale, lang),
+        ),
         "q1_staff_vs_population": lambda: staffing.fig_scale(s.frame.data, s.scale, lang, s.level),
-        "q1_influence": lambda: staffing.fig_influence(s.influence, float(s.influence_summary["estimate"].iloc[0]), lang),
-        "q2_need": lambda: fig_forest(s.need, lang, plotting.text("rate_ratio", lang), 1.0, plotting.text("no_effect", lang),
-                                      staffing.need_labels(s.need, lang), log=True, est="rate_ratio", lo="rr_low", hi="rr_high"),
+        "q1_influence": lambda: staffing.fig_influence(
+            s.influence, float(s.influence_summary["estimate"].iloc[0]), lang
+        ),
+        "q2_need": lambda: fig_forest(
+            s.need,
+            lang,
+            plotting.text("rate_ratio", lang),
+            1.0,
+            plotting.text("no_effect", lang),
+            staffing.need_labels(s.need, lang),
+            log=True,
+            est="rate_ratio",
+            lo="rr_low",
+            hi="rr_high",
+        ),
         "target_counts": lambda: targets.fig_target_counts(t.counts, lang),
         "target_shares": lambda: targets.fig_target_shares(t.shares, lang),
-        "outcome_target_odds_ratios": lambda: fig_forest(t.outcome_model, lang, plotting.text("odds_ratio", lang), 1.0, "",
-                                                         [plotting.text(n, lang) for n in t.outcome_model["name"]], log=True,
-                                                         est="odds_ratio", lo="or_low", hi="or_high"),
+        "outcome_target_odds_ratios": lambda: fig_forest(
+            t.outcome_model,
+            lang,
+            plotting.text("odds_ratio", lang),
+            1.0,
+            "",
+            [plotting.text(n, lang) for n in t.outcome_model["name"]],
+            log=True,
+            est="odds_ratio",
+            lo="or_low",
+            hi="or_high",
+        ),
         "consultations_per_1000": lambda: targets.fig_consultations(t.consultations, lang),
         "choose_k": lambda: typology.fig_choose_k(y.choice, y.k, lang),
         "pca_map": lambda: typology.fig_pca_map(y, lang),
@@ -94,7 +121,9 @@ def problems(fig) -> list[str]:
             lo, hi = sorted(axis.get_view_interval())
             for tick in axis.get_major_ticks() + axis.get_minor_ticks():
                 loc = tick.get_loc()
-                if loc is None or not (lo - 1e-9 * max(abs(lo), abs(hi), 1) <= loc <= hi + 1e-9 * max(abs(lo), abs(hi), 1)):
+                if loc is None or not (
+                    lo - 1e-9 * max(abs(lo), abs(hi), 1) <= loc <= hi + 1e-9 * max(abs(lo), abs(hi), 1)
+                ):
                     undrawn.update({id(tick.label1), id(tick.label2)})
     for t in fig.findobj(Text):
         if id(t) in undrawn or not t.get_visible() or not t.get_text().strip():
@@ -103,12 +132,19 @@ def problems(fig) -> list[str]:
         if bb.width == 0 and bb.height == 0:
             continue
         if bb.x0 < -1 or bb.y0 < -1 or bb.x1 > W + 1 or bb.y1 > H + 1:
-            out.append(f"text {t.get_text()[:40]!r} at {bb.x0:.0f}..{bb.x1:.0f} x {bb.y0:.0f}..{bb.y1:.0f} outside {W:.0f} x {H:.0f}")
+            out.append(
+                f"text {t.get_text()[:40]!r} at {bb.x0:.0f}..{bb.x1:.0f} x {bb.y0:.0f}..{bb.y1:.0f} outside {W:.0f} x "
+                f"{H:.0f}"
+            )
     for ax in fig.axes:
         (x0, x1), (y0, y1) = sorted(ax.get_xlim()), sorted(ax.get_ylim())
         pts = []
         for c in ax.collections:
-            if isinstance(c, PathCollection) and c.get_transform() is not None and c.get_offset_transform() == ax.transData:
+            if (
+                isinstance(c, PathCollection)
+                and c.get_transform() is not None
+                and c.get_offset_transform() == ax.transData
+            ):
                 pts.append(np.asarray(c.get_offsets(), float))
         for ln in ax.lines:
             if isinstance(ln, Line2D) and ln.get_transform() == ax.transData and ln.get_visible():
@@ -117,9 +153,16 @@ def problems(fig) -> list[str]:
         for xy in pts:
             xy = xy[np.isfinite(xy).all(axis=1)] if len(xy) else xy
             tol_x, tol_y = 1e-9 * max(abs(x0), abs(x1), 1), 1e-9 * max(abs(y0), abs(y1), 1)
-            bad = (xy[:, 0] < x0 - tol_x) | (xy[:, 0] > x1 + tol_x) | (xy[:, 1] < y0 - tol_y) | (xy[:, 1] > y1 + tol_y) if len(xy) else []
+            bad = (
+                (xy[:, 0] < x0 - tol_x) | (xy[:, 0] > x1 + tol_x) | (xy[:, 1] < y0 - tol_y) | (xy[:, 1] > y1 + tol_y)
+                if len(xy)
+                else []
+            )
             if np.any(bad):
-                out.append(f"{int(np.sum(bad))} point(s) of axes {ax.get_title()[:30]!r} outside x {x0:g}..{x1:g}, y {y0:g}..{y1:g}")
+                out.append(
+                    f"{int(np.sum(bad))} point(s) of axes {ax.get_title()[:30]!r} outside x {x0:g}..{x1:g}, y "
+                    f"{y0:g}..{y1:g}"
+                )
     return out
 
 

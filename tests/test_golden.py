@@ -35,7 +35,7 @@ def test_headline_numbers_match_golden(current, golden, name):
     for notebook, expected in golden[name].items():
         got = current[name][notebook]
         assert [r["name"] for r in got] == [r["name"] for r in expected], f"{name}/{notebook}: result names changed"
-        for g, e in zip(got, expected):
+        for g, e in zip(got, expected, strict=True):
             assert close(g, e, 1e-6), f"{name}/{notebook}/{e['name']}: {g} != golden {e}"
 
 

@@ -33,13 +33,20 @@ def test_run_all_with_defaults(path, tmp_path, monkeypatch):
         monkeypatch.delenv(var, raising=False)
     nb = nbformat.read(path, as_version=4)
     with pinned_kernel() as manager:
-        client = NotebookClient(nb, timeout=600, kernel_name=KERNEL_NAME, kernel_manager_class=manager,
-                                resources={"metadata": {"path": str(tmp_path)}})
+        client = NotebookClient(
+            nb,
+            timeout=600,
+            kernel_name=KERNEL_NAME,
+            kernel_manager_class=manager,
+            resources={"metadata": {"path": str(tmp_path)}},
+        )
         client.execute()
     outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
     assert not [o for o in outputs if o.get("output_type") == "error"]
     markdown = [o["data"]["text/markdown"] for o in outputs if "text/markdown" in o.get("data", {})]
-    assert any(m.startswith("## " + FINDINGS_HEADING["ja"]) for m in markdown), "findings shown as Markdown (default: ja)"
+    assert any(m.startswith("## " + FINDINGS_HEADING["ja"]) for m in markdown), (
+        "findings shown as Markdown (default: ja)"
+    )
     tables = [o["data"]["text/html"] for o in outputs if "<table" in o.get("data", {}).get("text/html", "")]
     assert tables
     for t in tables:

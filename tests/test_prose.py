@@ -16,7 +16,12 @@ def test_numbers():
     assert prose.num(6.306070e-28) == "0.000000" or "e" not in prose.num(6.306070e-28)
     assert prose.num(None) == "–" and prose.num(float("nan")) == "–" and prose.num(0.0) == "0"
     assert prose.pvalue(1e-19) == "< 0.001" and prose.pvalue(0.00049975) == "< 0.001"
-    assert prose.pvalue(0.043956) == "0.04" and prose.pvalue(0.0066) == "0.007" and prose.pvalue(0.2228) == "0.22" and prose.pvalue(0.03) == "0.03"
+    assert (
+        prose.pvalue(0.043956) == "0.04"
+        and prose.pvalue(0.0066) == "0.007"
+        and prose.pvalue(0.2228) == "0.22"
+        and prose.pvalue(0.03) == "0.03"
+    )
     assert prose.p_text(0.0002) == "p < 0.001" and prose.p_text(0.94) == "p = 0.94"
     assert prose.interval(0.264912, 0.093142, 0.519376) == "0.26 [0.09, 0.52]"
     assert prose.interval(1.01858, 0.644565, 1.6808) == "1.02 [0.64, 1.68]"
@@ -25,8 +30,10 @@ def test_numbers():
 
 
 def _rr(lo: float, hi: float, p: float) -> list[dict]:
-    return [{"name": "rate_ratio_aging_rate_pct_per10", "estimate": (lo + hi) / 2, "interval": [lo, hi], "n": 49},
-            {"name": "p_perm_aging_rate_pct", "estimate": p, "interval": None, "n": 49}]
+    return [
+        {"name": "rate_ratio_aging_rate_pct_per10", "estimate": (lo + hi) / 2, "interval": [lo, hi], "n": 49},
+        {"name": "p_perm_aging_rate_pct", "estimate": p, "interval": None, "n": 49},
+    ]
 
 
 @pytest.mark.parametrize("lang", ["en", "ja"])
@@ -42,8 +49,10 @@ def test_an_interval_including_1_is_never_an_effect(lang):
 
 @pytest.fixture(scope="module")
 def headlines():
-    return {nb: registry.headline(nb, {"bootstrap_draws": 200} if nb != "40_robustness" else {"permutations": 50})
-            for nb in registry.QUESTIONS}
+    return {
+        nb: registry.headline(nb, {"bootstrap_draws": 200} if nb != "40_robustness" else {"permutations": 50})
+        for nb in registry.QUESTIONS
+    }
 
 
 @pytest.mark.parametrize("lang", ["en", "ja"])
@@ -60,8 +69,16 @@ def test_findings_of_the_real_numbers(headlines, lang):
 
 
 def test_reader_frame():
-    df = pd.DataFrame({"name": ["a", "b"], "estimate": [0.264912, float("nan")], "ci_low": [0.093142, None],
-                       "ci_high": [0.519376, None], "n": [49, 45], "p_value": [6.3e-28, 0.2228]})
+    df = pd.DataFrame(
+        {
+            "name": ["a", "b"],
+            "estimate": [0.264912, float("nan")],
+            "ci_low": [0.093142, None],
+            "ci_high": [0.519376, None],
+            "n": [49, 45],
+            "p_value": [6.3e-28, 0.2228],
+        }
+    )
     out = prose.reader_frame(df, "en")
     assert list(out.columns) == ["quantity", "estimate [95% interval]", "n (plans)", "p"]
     assert out.iloc[0].tolist() == ["a", "0.26 [0.09, 0.52]", "49", "< 0.001"]
@@ -82,3 +99,21 @@ def test_reader_table_with_columns_sharing_a_header():
     out = prose.reader_frame(df, "ja")
     assert out.columns.is_unique and len(out.columns) == 3
     assert "<table" in prose.reader_table(df, "ja").to_html()
+
+
+def test_identifiers_in_table_cells_get_readers_names():
+    import pandas as pd
+
+    assert prose.value_label("poisson_ql:wald", "ja") == "ポアソン準尤度 · モデルに基づく区間"
+    assert prose.value_label("log_pop + aging_rate_pct", "ja") == "人口(対数) + 高齢化率(%)"
+    assert prose.value_label("k=3", "en") == "k = 3"
+    assert prose.value_label("世田谷区", "en") == "世田谷区"  # names are not identifiers: kept as they are
+    assert prose.value_label("no_such_thing:wald", "ja") == "no_such_thing:wald"  # one part unknown: unchanged
+    frame = prose.reader_frame(pd.DataFrame({"column": ["aging_rate_pct"], "family": ["negbin"]}), "ja")
+    assert frame.iloc[0].tolist() == ["aging_rate_pct", "負の二項(αは最尤)"]  # the glossary's column names stay
+
+
+def test_exclusion_reasons_in_the_chosen_language():
+    assert prose.value_label("staff_planned missing", "ja") == "相談支援包括化推進員の配置予定人数の記載なし"
+    assert prose.value_label("staff_planned missing", "en") == "no planned comprehensive-consultation coordinators"
+    assert prose.value_label("one 推進員 per centre or hub (exclude_hub_plans)", "en").startswith("one coordinator")

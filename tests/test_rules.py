@@ -64,7 +64,7 @@ def test_rules_csv_is_the_table():
     frame = __import__("study.clean.schema", fromlist=["rules_frame"]).rules_frame()
     assert list(frame["rule"]) == sorted(RULE_BY_ID)
     assert frame.to_dict("records") == rule_rows()
-    assert list(frame.columns) == ["rule", "description", "reader", "field", "example"]
+    assert list(frame.columns) == ["rule", "description", "reader", "field", "example", "label_ja", "label_en"]
 
 
 def test_docs_rules_md_is_generated():

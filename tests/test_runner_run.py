@@ -126,9 +126,10 @@ def test_html_report(report):
     page = (out / "data_audit" / "00_data_audit.html").read_text(encoding="utf-8")
     header = page[page.index('<header class="study-header"') : page.index("</header>")]
     assert (
-        "<h2>Parameters</h2>" in header and "<code>bootstrap_draws</code>" in header and "<code>2000</code>" in header
-    )
-    assert "<h2>Reproduce</h2>" in header and "<code>study run params/data_audit.yaml" in header
+        "<h2>パラメータ</h2>" in header and "<code>bootstrap_draws</code>" in header and "<code>2000</code>" in header
+    )  # the Japanese run's header is in Japanese
+    assert "<h2>このレポートを再現するコマンド</h2>" in header and "<code>study run params/data_audit.yaml" in header
+    assert "Parameters" not in header and "Reproduce" not in header
     assert "データ監査" in header
     assert not re.search(r'<div class="[^"]*jp-InputArea-editor', page)  # code hidden by default
     assert len(re.findall(r'<img [^>]*src="data:image/png;base64,', page)) >= 3
@@ -149,7 +150,7 @@ def test_index(report):
     assert index.count('<td class="ok">ok') == len(PARAMS)
     assert "median public-assistance rate (‰): 12.5 [" in index and "(n = 56)" in index  # in words, not column names
     words = " ".join(re.findall(r'<ul class="results">(.*?)</ul>', index, re.S))
-    words += index[index.index('id="start-here"'):index.index("<h2>Runs</h2>")]
+    words += index[index.index('id="start-here"') : index.index("<h2>Runs</h2>")]
     assert "welfare_rate_permille" not in words and not re.search(r"\b\d+(\.\d+)?[eE][-+]?\d+\b", words)
     # the reader's order: data audit, then Q1–Q6; a start-here block; the study documents and the data page
     order = [index.index(f'href="{run}/') for run in ("data_audit", "staffing", "targets", "typology", "robustness")]

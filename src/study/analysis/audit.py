@@ -20,6 +20,7 @@ import pandas as pd
 from study.analysis.codebook import distinct_labels, entity_codebook, field_labels
 from study.analysis.plotting import palette, text, wrap
 from study.analysis.tables import read_csv
+from study.clean.rules import RULE_BY_ID
 from study.models.describe import wilson
 from study.models.results import HeadlineResult, headline_result
 from study.parameters import AuditParams  # noqa: F401  (the notebook's parameters, re-exported)
@@ -61,11 +62,22 @@ class Reference:
 #: National reference values for FY2019 / 2019.
 NATIONAL: dict[str, Reference] = {
     "welfare_rate_permille": Reference(
-        "welfare_rate_permille", 16.4, "‰", "FY2019 monthly average", "2019年度の月平均",
-        "厚生労働省「被保護者調査」令和元年度 (MHLW Survey of Public Assistance Recipients, FY2019): 保護率 1.64% = 16.4‰"),
+        "welfare_rate_permille",
+        16.4,
+        "‰",
+        "FY2019 monthly average",
+        "2019年度の月平均",
+        "厚生労働省「被保護者調査」令和元年度 (MHLW Survey of Public Assistance Recipients, FY2019): 保護率 1.64% = "
+        "16.4‰",
+    ),
     "aging_rate_pct": Reference(
-        "aging_rate_pct", 28.4, "%", "1 October 2019", "2019年10月1日",
-        "総務省統計局「人口推計」2019年10月1日 (Statistics Bureau population estimates, 1 Oct 2019): 65歳以上 28.4%"),
+        "aging_rate_pct",
+        28.4,
+        "%",
+        "1 October 2019",
+        "2019年10月1日",
+        "総務省統計局「人口推計」2019年10月1日 (Statistics Bureau population estimates, 1 Oct 2019): 65歳以上 28.4%",
+    ),
 }
 
 #: Entity columns that identify a row rather than measure something (left out of missingness).
@@ -157,9 +169,23 @@ def select_entities(entities: pd.DataFrame, include_prefectures: bool) -> pd.Dat
 
 #: Columns whose Japanese terms make the glossary: the form's basic information and the terms used below.
 GLOSSARY_COLUMNS = (
-    "prefecture", "municipality", "lg_code", "implements_chiikiryoku", "implements_takikan", "implements_prefectural",
-    "population", "households", "aging_rate_pct", "welfare_rate_permille", "area_km2", "community_org_rate_pct",
-    "elementary_schools", "junior_high_schools", "hokatsu_total", "konkyu_total", "staff_planned",
+    "prefecture",
+    "municipality",
+    "lg_code",
+    "implements_chiikiryoku",
+    "implements_takikan",
+    "implements_prefectural",
+    "population",
+    "households",
+    "aging_rate_pct",
+    "welfare_rate_permille",
+    "area_km2",
+    "community_org_rate_pct",
+    "elementary_schools",
+    "junior_high_schools",
+    "hokatsu_total",
+    "konkyu_total",
+    "staff_planned",
 )
 
 
@@ -187,6 +213,69 @@ def glossary() -> pd.DataFrame:
 # ---------------------------------------------------------------------------
 # what the cleaning did
 
+#: Readers' labels of the issue checks (the ``check`` codes of ``issues.csv``), by language. The rules'
+#: labels live with the rules (:data:`study.clean.rules.RULE_ROWS`, ``rules.csv``).
+CHECK_LABELS: dict[str, dict[str, str]] = {
+    "ambiguous": {"ja": "あいまいな記載", "en": "ambiguous text"},
+    "contractor_not_named": {"ja": "委託先の記載なし", "en": "contractor not named"},
+    "count_missing": {"ja": "か所数の記載なし", "en": "count missing"},
+    "duplicate_entity": {"ja": "同じ団体の様式が重複", "en": "duplicate form"},
+    "employer_not_stated": {"ja": "推進員の所属の記載なし", "en": "employer not stated"},
+    "households_gt_population": {"ja": "世帯数が人口を超える", "en": "households > population"},
+    "implementer_unclear": {"ja": "実施主体が不明確", "en": "implementer unclear"},
+    "joint_project": {"ja": "近隣との共同実施", "en": "joint project"},
+    "label_missing": {"ja": "様式の項目名がない", "en": "form label missing"},
+    "marks_vs_sections": {"ja": "○印と記載内容が食い違う", "en": "marks contradict sections"},
+    "mixed_employers": {"ja": "所属が混在", "en": "mixed employers"},
+    "no_frequency": {"ja": "開催頻度の記載なし", "en": "no frequency"},
+    "no_split": {"ja": "内訳の記載なし", "en": "no breakdown"},
+    "no_unit": {"ja": "目標の単位なし", "en": "target without unit"},
+    "non_numeric": {"ja": "数値でない", "en": "not a number"},
+    "not_a_frequency": {"ja": "頻度として読めない", "en": "not a frequency"},
+    "not_integer": {"ja": "整数でない", "en": "not a whole number"},
+    "not_stated": {"ja": "記載なし", "en": "not stated"},
+    "orphan_header": {"ja": "様式のない見出し", "en": "header without form"},
+    "out_of_range": {"ja": "ありえない値", "en": "out of range"},
+    "part_population_missing": {"ja": "一部地域の人口の記載なし", "en": "area population missing"},
+    "per_unit_or_range": {"ja": "単位あたり・範囲の人口", "en": "per unit or range"},
+    "range_order": {"ja": "範囲の上下が逆", "en": "range reversed"},
+    "run_by_prefecture": {"ja": "都道府県が実施", "en": "run by the prefecture"},
+    "see_attachment": {"ja": "「別紙参照」", "en": "see attachment"},
+    "stated_unknown": {"ja": "「未定」などの記載", "en": "stated as unknown"},
+    "template_text": {"ja": "様式の記入例のまま", "en": "template text"},
+    "truncated": {"ja": "途中で切れた記載", "en": "truncated block"},
+    "two_readings": {"ja": "二通りに読める", "en": "two readings"},
+    "unit_mismatch": {"ja": "単位が合わない", "en": "unit mismatch"},
+    "unknown_place": {"ja": "地名を特定できない", "en": "unknown place"},
+}
+
+
+#: Readers' labels of the log fields that are not entity columns (the targets and project-area tables).
+TABLE_FIELD_LABELS: dict[str, dict[str, str]] = {
+    "targets": {"ja": "成果目標", "en": "targets"},
+    "targets.value": {"ja": "成果目標: 数値", "en": "target: value"},
+    "targets.annual_value": {"ja": "成果目標: 年間の値", "en": "target: annual value"},
+    "targets.unit": {"ja": "成果目標: 単位", "en": "target: unit"},
+    "targets.value_pct": {"ja": "成果目標: 割合(%)", "en": "target: percent"},
+    "targets.role": {"ja": "成果目標: 数値の役割", "en": "target: role of the number"},
+    "targets.kind": {"ja": "成果目標: 種類", "en": "target: kind"},
+    "targets.is_target": {"ja": "成果目標: 目標か", "en": "target: is a target"},
+    "project_areas.target_area_scope": {"ja": "対象地域の範囲", "en": "target area: scope"},
+    "project_areas.target_area_population": {"ja": "対象地域の人口", "en": "target area: population"},
+    "_block": {"ja": "計画全体", "en": "whole plan"},
+}
+
+
+def rule_label(rule: str, lang: Lang = "ja") -> str:
+    """A cleaning rule's short label for readers (``label_ja`` / ``label_en`` of ``rules.csv``); the id if unknown."""
+    r = RULE_BY_ID.get(rule)
+    return rule if r is None else (r.label_ja if lang == "ja" else r.label_en)
+
+
+def check_label(check: str, lang: Lang = "ja") -> str:
+    """An issue check's short label for readers (:data:`CHECK_LABELS`); the code itself if it has none."""
+    return CHECK_LABELS.get(check, {}).get(lang, check)
+
 
 def counts_by_field(table: pd.DataFrame, by: str, lang: Lang = "ja") -> pd.DataFrame:
     """Number of rows of a cleaning log per (``by``, field), most frequent first.
@@ -203,13 +292,19 @@ def counts_by_field(table: pd.DataFrame, by: str, lang: Lang = "ja") -> pd.DataF
     Returns
     -------
     pandas.DataFrame
-        ``<by>, field, field_label, n`` (rows of the log), by n descending, then ``by`` and field.
+        ``<by>, <by>_label, field, field_label, n`` (rows of the log), by n descending, then ``by`` and
+        field; ``<by>_label`` is the rule's or check's label in ``lang`` (:func:`rule_label`, :func:`check_label`).
     """
     labels = field_labels(lang)
     counts = table.groupby([by, "field"], dropna=False).size().reset_index(name="n")
-    counts["field_label"] = counts["field"].map(labels).fillna(counts["field"])
-    counts = counts.sort_values(["n", by, "field"], ascending=[False, True, True], kind="mergesort").reset_index(drop=True)
-    return counts[[by, "field", "field_label", "n"]]
+    extra = {k: v[lang] for k, v in TABLE_FIELD_LABELS.items()}
+    counts["field_label"] = counts["field"].map(labels).fillna(counts["field"].map(extra)).fillna(counts["field"])
+    name = rule_label if by == "rule" else check_label
+    counts[f"{by}_label"] = [name(str(x), lang) for x in counts[by]]
+    counts = counts.sort_values(["n", by, "field"], ascending=[False, True, True], kind="mergesort").reset_index(
+        drop=True
+    )
+    return counts[[by, f"{by}_label", "field", "field_label", "n"]]
 
 
 def corrections_by_rule_field(corrections: pd.DataFrame, lang: Lang = "ja") -> pd.DataFrame:
@@ -225,7 +320,7 @@ def corrections_by_rule_field(corrections: pd.DataFrame, lang: Lang = "ja") -> p
     Returns
     -------
     pandas.DataFrame
-        ``rule, field, field_label, n`` (corrections).
+        ``rule, rule_label, field, field_label, n`` (corrections).
     """
     return counts_by_field(corrections, "rule", lang)
 
@@ -243,7 +338,7 @@ def issues_by_check_field(issues: pd.DataFrame, lang: Lang = "ja") -> pd.DataFra
     Returns
     -------
     pandas.DataFrame
-        ``check, field, field_label, n`` (issues).
+        ``check, check_label, field, field_label, n`` (issues).
     """
     return counts_by_field(issues, "check", lang)
 
@@ -296,7 +391,11 @@ def cleaning_summary(tables: AuditTables, entities: pd.DataFrame) -> pd.DataFram
         ("values_corrected", "修正した値", k),
         ("corrections", "修正の記録", len(tables.corrections)),
         ("issues", "問題の記録", len(tables.issues)),
-        ("entities_with_correction", "修正のある団体", int(tables.corrections.loc[tables.corrections["entity_id"].isin(ids), "entity_id"].nunique())),
+        (
+            "entities_with_correction",
+            "修正のある団体",
+            int(tables.corrections.loc[tables.corrections["entity_id"].isin(ids), "entity_id"].nunique()),
+        ),
         ("rules_used", "使われた修正ルール", int(tables.corrections["rule"].nunique())),
     ]
     return pd.DataFrame(rows, columns=["quantity", "label_ja", "value"])
@@ -329,8 +428,15 @@ def missingness(entities: pd.DataFrame, lang: Lang = "ja") -> pd.DataFrame:
         if col in ID_COLUMNS:
             continue
         miss = int(entities[col].isna().sum())
-        rows.append({"column": col, "label": labels.get(col, col), "n": n, "n_missing": miss,
-                     "share_missing_pct": round(100 * miss / n, 2) if n else float("nan")})
+        rows.append(
+            {
+                "column": col,
+                "label": labels.get(col, col),
+                "n": n,
+                "n_missing": miss,
+                "share_missing_pct": round(100 * miss / n, 2) if n else float("nan"),
+            }
+        )
     out = pd.DataFrame(rows, columns=["column", "label", "n", "n_missing", "share_missing_pct"])
     dup = out["label"].duplicated(keep=False)
     out.loc[dup, "label"] = out.loc[dup, "column"]  # two columns with one label: show the column names
@@ -356,17 +462,27 @@ def missing_for_readers(miss: pd.DataFrame, lang: Lang = "ja") -> pd.DataFrame:
         ``label, n, n_missing, share_missing_pct`` of the columns with at least one missing value,
         most missing first.
     """
-    m = miss[miss["n_missing"] > 0].sort_values(["share_missing_pct", "column"], ascending=[False, True], kind="mergesort")
+    m = miss[miss["n_missing"] > 0].sort_values(
+        ["share_missing_pct", "column"], ascending=[False, True], kind="mergesort"
+    )
     labels = distinct_labels(list(m["column"]), lang)
-    return m.assign(label=[labels[c] for c in m["column"]])[["label", "n", "n_missing", "share_missing_pct"]].reset_index(drop=True)
+    return m.assign(label=[labels[c] for c in m["column"]])[
+        ["label", "n", "n_missing", "share_missing_pct"]
+    ].reset_index(drop=True)
 
 
 # ---------------------------------------------------------------------------
 # sample vs national values
 
 
-def bootstrap(values: np.ndarray, stat: Callable[..., Any] | None, draws: int, seed: int | list[int], confidence: float,
-              weights: np.ndarray | None = None) -> tuple[float, float, float]:
+def bootstrap(
+    values: np.ndarray,
+    stat: Callable[..., Any] | None,
+    draws: int,
+    seed: int | list[int],
+    confidence: float,
+    weights: np.ndarray | None = None,
+) -> tuple[float, float, float]:
     """Percentile bootstrap interval of a statistic over resamples of the rows.
 
     Parameters
@@ -408,7 +524,9 @@ def bootstrap(values: np.ndarray, stat: Callable[..., Any] | None, draws: int, s
     return est, float(lo), float(hi)
 
 
-def reference_comparison(entities: pd.DataFrame, draws: int, seed: int, confidence: float, lang: Lang = "ja") -> pd.DataFrame:
+def reference_comparison(
+    entities: pd.DataFrame, draws: int, seed: int, confidence: float, lang: Lang = "ja"
+) -> pd.DataFrame:
     """The sample against the national reference values (:data:`NATIONAL`).
 
     Parameters
@@ -438,14 +556,24 @@ def reference_comparison(entities: pd.DataFrame, draws: int, seed: int, confiden
         w = sub["population"].to_numpy(dtype=float)
         med, mlo, mhi = bootstrap(x, np.median, draws, [seed, k, 0], confidence)
         wm, wlo, whi = bootstrap(x, None, draws, [seed, k, 1], confidence, weights=w)
-        rows.append({
-            "quantity": col, "label": text(col, lang), "unit": ref.unit, "n": len(x),
-            "median": med, "median_low": mlo, "median_high": mhi,
-            "pop_weighted_mean": wm, "pop_weighted_low": wlo, "pop_weighted_high": whi,
-            "national": ref.value, "national_when": ref.when_ja if lang == "ja" else ref.when,
-            "share_above_national_pct": 100 * float(np.mean(x > ref.value)) if len(x) else float("nan"),
-            "population_covered": int(w.sum()),
-        })
+        rows.append(
+            {
+                "quantity": col,
+                "label": text(col, lang),
+                "unit": ref.unit,
+                "n": len(x),
+                "median": med,
+                "median_low": mlo,
+                "median_high": mhi,
+                "pop_weighted_mean": wm,
+                "pop_weighted_low": wlo,
+                "pop_weighted_high": whi,
+                "national": ref.value,
+                "national_when": ref.when_ja if lang == "ja" else ref.when,
+                "share_above_national_pct": 100 * float(np.mean(x > ref.value)) if len(x) else float("nan"),
+                "population_covered": int(w.sum()),
+            }
+        )
     out = pd.DataFrame(rows)
     num = out.select_dtypes("number").columns.difference(["n", "population_covered"])
     out[num] = out[num].round(4)
@@ -482,22 +610,38 @@ def _stacked_barh(ax: Axes, table: pd.DataFrame, by: str, lang: Lang, title: str
     pivot = pivot.loc[totals.index[:top][::-1]]  # the `top` most frequent fields, largest at the top
     pivot = pivot.loc[:, pivot.sum(axis=0) > 0]
     labels = t.drop_duplicates("field").set_index("field")["label"]
+    names = t.drop_duplicates(by).set_index(by)[f"{by}_label"]  # readers' labels of the rules / checks
     colors = palette(max(len(pivot.columns), 1))
     y = np.arange(len(pivot))
     left = np.zeros(len(pivot))
-    for color, col in zip(colors, pivot.columns):
-        ax.barh(y, pivot[col].to_numpy(), left=left, label=col, color=color)
+    # strict=False: palette() returns one colour even when there are no columns
+    for color, col in zip(colors, pivot.columns, strict=False):
+        ax.barh(y, pivot[col].to_numpy(), left=left, label=wrap(str(names.get(col, col)), 34), color=color)
         left += pivot[col].to_numpy()
-    for yy, total in zip(y, left):
+    for yy, total in zip(y, left, strict=True):
         ax.text(total + 0.3, yy, f"{int(total)}", va="center", fontsize=8)
     ax.set_yticks(y, [labels.get(f, f) for f in pivot.index])
     ax.set_xlabel(text("count", lang))
     ax.set_ylabel(text("field", lang))
     hidden = len(totals) - len(pivot)
-    ax.set_title(title + (f"(上位 {top} 項目、他 {hidden} 項目)" if lang == "ja" and hidden > 0 else
-                          f" (top {top} fields; {hidden} more)" if hidden > 0 else ""))
-    ax.legend(title=legend_title, fontsize=7, title_fontsize=8, loc="center left", bbox_to_anchor=(1.01, 0.5),
-              ncol=1 if len(pivot.columns) <= 16 else 2)
+    ax.set_title(
+        title
+        + (
+            f"(上位 {top} 項目、他 {hidden} 項目)"
+            if lang == "ja" and hidden > 0
+            else f" (top {top} fields; {hidden} more)"
+            if hidden > 0
+            else ""
+        )
+    )
+    ax.legend(
+        title=legend_title,
+        fontsize=7,
+        title_fontsize=8,
+        loc="center left",
+        bbox_to_anchor=(1.01, 0.5),
+        ncol=1 if len(pivot.columns) <= 16 else 2,
+    )
 
 
 def fig_cleaning(corr: pd.DataFrame, iss: pd.DataFrame, n_entities: int, lang: Lang = "ja", top: int = 15) -> Figure:
@@ -525,8 +669,13 @@ def fig_cleaning(corr: pd.DataFrame, iss: pd.DataFrame, n_entities: int, lang: L
 
     n1 = min(top, corr["field"].nunique())
     n2 = min(top, iss["field"].nunique())
-    fig, axes = plt.subplots(2, 1, figsize=(12, 0.5 * (n1 + n2) + 3.2), constrained_layout=True,
-                             gridspec_kw={"height_ratios": [max(n1, 1), max(n2, 1)]})
+    fig, axes = plt.subplots(
+        2,
+        1,
+        figsize=(12, 0.5 * (n1 + n2) + 3.2),
+        constrained_layout=True,
+        gridspec_kw={"height_ratios": [max(n1, 1), max(n2, 1)]},
+    )
     if lang == "ja":
         t1, t2 = "修正した値: 項目×ルール", "読み取りの問題: 項目×チェック"
         sup = f"クリーニングの記録(n = {n_entities} 団体)"
@@ -561,7 +710,7 @@ def fig_missingness(miss: pd.DataFrame, lang: Lang = "ja") -> Figure:
     fig, ax = plt.subplots(figsize=(10, 0.3 * max(len(m), 3) + 1.5), constrained_layout=True)
     y = np.arange(len(m))
     ax.barh(y, m["share_missing_pct"], color="#4c72b0")
-    for yy, (pct, k) in zip(y, zip(m["share_missing_pct"], m["n_missing"])):
+    for yy, (pct, k) in zip(y, zip(m["share_missing_pct"], m["n_missing"], strict=True), strict=True):
         ax.text(pct + 1, yy, f"{k}/{n}", va="center", fontsize=8)
     labels = distinct_labels(list(m["column"]), lang)  # the table's label column keeps column names for shared labels
     ax.set_yticks(y, [short_label(labels[c], 44) for c in m["column"]])
@@ -596,15 +745,27 @@ def fig_reference(entities: pd.DataFrame, comparison: pd.DataFrame, seed: int, l
 
     fig, axes = plt.subplots(1, 2, figsize=(12, 4.2), constrained_layout=True)
     rng = np.random.default_rng([seed, 99])
-    for ax, (_, row) in zip(axes, comparison.iterrows()):
+    # strict=False: two panels; the comparison table is not checked to have exactly two rows here
+    for ax, (_, row) in zip(axes, comparison.iterrows(), strict=False):
         x = entities[row["quantity"]].dropna().to_numpy(dtype=float)
         y = rng.uniform(-0.25, 0.25, size=len(x))
         ax.scatter(x, y, s=18, alpha=0.6, color="#4c72b0", label=text("entities", lang))
-        ax.errorbar([row["median"]], [0], xerr=[[row["median"] - row["median_low"]], [row["median_high"] - row["median"]]],
-                    fmt="D", color="black", capsize=6, markersize=7,
-                    label=f"{text('median', lang)} {row['median']:.1f} [{row['median_low']:.1f}, {row['median_high']:.1f}]")
-        ax.axvline(row["national"], color="#c44e52", linestyle="--",
-                   label=f"{text('national', lang)} {row['national']:g}{row['unit']} ({row['national_when']})")
+        ax.errorbar(
+            [row["median"]],
+            [0],
+            xerr=[[row["median"] - row["median_low"]], [row["median_high"] - row["median"]]],
+            fmt="D",
+            color="black",
+            capsize=6,
+            markersize=7,
+            label=f"{text('median', lang)} {row['median']:.1f} [{row['median_low']:.1f}, {row['median_high']:.1f}]",
+        )
+        ax.axvline(
+            row["national"],
+            color="#c44e52",
+            linestyle="--",
+            label=f"{text('national', lang)} {row['national']:g}{row['unit']} ({row['national_when']})",
+        )
         ax.set_yticks([])
         ax.set_ylim(-0.6, 0.6)
         ax.set_xlabel(row["label"])
@@ -618,8 +779,9 @@ def fig_reference(entities: pd.DataFrame, comparison: pd.DataFrame, seed: int, l
 # headline numbers and the closing summary
 
 
-def headline_results(tables: AuditTables, entities: pd.DataFrame, comparison: pd.DataFrame, confidence: float
-                     ) -> list[HeadlineResult]:
+def headline_results(
+    tables: AuditTables, entities: pd.DataFrame, comparison: pd.DataFrame, confidence: float
+) -> list[HeadlineResult]:
     """The audit's headline numbers, each with estimate, interval, n and a name.
 
     Parameters
@@ -646,16 +808,48 @@ def headline_results(tables: AuditTables, entities: pd.DataFrame, comparison: pd
     pct = f"{confidence:.0%}"
     out = [
         result("n_entities", len(entities), n=len(entities), label="entities audited", unit="entities", method="count"),
-        result("share_values_corrected", k / n if n else None, n=n, interval=(lo, hi), unit="share",
-               label="share of values read that were corrected", method=f"Wilson {pct} interval"),
-        result("n_issues", len(tables.issues), n=len(tables.entities), label="issues logged (all entities)", unit="issues", method="count"),
+        result(
+            "share_values_corrected",
+            k / n if n else None,
+            n=n,
+            interval=(lo, hi),
+            unit="share",
+            label="share of values read that were corrected",
+            method=f"Wilson {pct} interval",
+        ),
+        result(
+            "n_issues",
+            len(tables.issues),
+            n=len(tables.entities),
+            label="issues logged (all entities)",
+            unit="issues",
+            method="count",
+        ),
     ]
     for _, r in comparison.iterrows():
         short = "welfare" if r["quantity"].startswith("welfare") else "aging"
-        out.append(result(f"{short}_median", r["median"], n=int(r["n"]), interval=(r["median_low"], r["median_high"]),
-                          unit=r["unit"], reference=r["national"], label=f"sample median {r['quantity']}",
-                          method=f"percentile bootstrap {pct} interval"))
-        out.append(result(f"{short}_pop_weighted", r["pop_weighted_mean"], n=int(r["n"]),
-                          interval=(r["pop_weighted_low"], r["pop_weighted_high"]), unit=r["unit"], reference=r["national"],
-                          label=f"population-weighted {r['quantity']}", method=f"percentile bootstrap {pct} interval"))
+        out.append(
+            result(
+                f"{short}_median",
+                r["median"],
+                n=int(r["n"]),
+                interval=(r["median_low"], r["median_high"]),
+                unit=r["unit"],
+                reference=r["national"],
+                label=f"sample median {r['quantity']}",
+                method=f"percentile bootstrap {pct} interval",
+            )
+        )
+        out.append(
+            result(
+                f"{short}_pop_weighted",
+                r["pop_weighted_mean"],
+                n=int(r["n"]),
+                interval=(r["pop_weighted_low"], r["pop_weighted_high"]),
+                unit=r["unit"],
+                reference=r["national"],
+                label=f"population-weighted {r['quantity']}",
+                method=f"percentile bootstrap {pct} interval",
+            )
+        )
     return out

@@ -45,8 +45,10 @@ def entity_codebook() -> pd.DataFrame:
 
     cb = codebook()
     cb = cb[cb["table"] == "entities"].reset_index(drop=True)
-    cb["label_en"] = [_english_name(c, d) for c, d in zip(cb["column"], cb["description_en"])]
-    cb["label_ja_short"] = [(_base_label(lj) if lj != "—" else c) for lj, c in zip(cb["label_ja"], cb["column"])]
+    cb["label_en"] = [_english_name(c, d) for c, d in zip(cb["column"], cb["description_en"], strict=True)]
+    cb["label_ja_short"] = [
+        (_base_label(lj) if lj != "—" else c) for lj, c in zip(cb["label_ja"], cb["column"], strict=True)
+    ]
     return cb
 
 
@@ -109,7 +111,9 @@ def glossary(columns: Sequence[str]) -> pd.DataFrame:
         if c not in cb.index:
             raise KeyError(f"{c!r} is not an entity column of the codebook")
         row = cb.loc[c]
-        rows.append({"term_ja": row["label_ja_short"], "english": row["label_en"], "column": c, "unit": row["unit"] or ""})
+        rows.append(
+            {"term_ja": row["label_ja_short"], "english": row["label_en"], "column": c, "unit": row["unit"] or ""}
+        )
     return pd.DataFrame(rows, columns=["term_ja", "english", "column", "unit"])
 
 
@@ -128,11 +132,15 @@ _PART_PREFIXES: tuple[tuple[str, str, str], ...] = (
 #: Japanese names of columns whose form label is shared or absent (the qualifications of ⑤, the target counts).
 _JA_NAMES = {
     "municipality_type": "団体の種類",
-    "qual_social_worker": "推進員の資格: 社会福祉士", "qual_psych_social_worker": "推進員の資格: 精神保健福祉士",
-    "qual_public_health_nurse": "推進員の資格: 保健師", "qual_care_manager": "推進員の資格: 介護支援専門員",
+    "qual_social_worker": "推進員の資格: 社会福祉士",
+    "qual_psych_social_worker": "推進員の資格: 精神保健福祉士",
+    "qual_public_health_nurse": "推進員の資格: 保健師",
+    "qual_care_manager": "推進員の資格: 介護支援専門員",
     "qual_nurse": "推進員の資格: 看護師",
-    "n_quantified_targets": "成果目標: 数値目標の数", "has_quantified_target": "成果目標: 数値目標の有無",
-    "n_outcome_targets": "成果目標: 成果目標の数", "n_activity_targets": "成果目標: 活動目標の数",
+    "n_quantified_targets": "成果目標: 数値目標の数",
+    "has_quantified_target": "成果目標: 数値目標の有無",
+    "n_outcome_targets": "成果目標: 成果目標の数",
+    "n_activity_targets": "成果目標: 活動目標の数",
     "has_outcome_target": "成果目標: 成果目標の有無",
     "case_meeting_existing_name": "⑦イ 相談支援包括化推進会議(個別事例の検討): 既存の会議名",
     "network_meeting_existing_name": "⑦イ 相談支援包括化推進会議(ネットワーク構築): 既存の会議名",
@@ -166,7 +174,8 @@ def distinct_labels(columns: Sequence[str], lang: Lang) -> dict[str, str]:
             label = _JA_NAMES[c]
         if lang == "en" and c.startswith("implementer_outsourced_"):  # the codebook's name stops at "A contractor"
             label = str(base.get("implementer_type_" + c.removeprefix("implementer_outsourced_"), label)).replace(
-                "Who runs the", "Contractor named for the")
+                "Who runs the", "Contractor named for the"
+            )
         out[c] = label
     counts: dict[str, int] = {}
     for v in out.values():

@@ -45,9 +45,18 @@ def _row_label(name: str, n: int, width: int = 36) -> str:
     return f"{wrap(name, width)}\n(n = {n})"
 
 
-def fig_forest(table: pd.DataFrame, lang: Lang, xlabel: str, reference: float | None = None, ref_label: str = "",
-               labels: Sequence[str] | None = None, log: bool = False, est: str = "estimate", lo: str = "ci_low",
-               hi: str = "ci_high") -> Figure:
+def fig_forest(
+    table: pd.DataFrame,
+    lang: Lang,
+    xlabel: str,
+    reference: float | None = None,
+    ref_label: str = "",
+    labels: Sequence[str] | None = None,
+    log: bool = False,
+    est: str = "estimate",
+    lo: str = "ci_low",
+    hi: str = "ci_high",
+) -> Figure:
     """Estimates with their intervals, one row each (``n`` shown per row), and a reference line.
 
     Parameters
@@ -79,7 +88,8 @@ def fig_forest(table: pd.DataFrame, lang: Lang, xlabel: str, reference: float | 
     e, low, high = (table[c].to_numpy(float) for c in (est, lo, hi))
     ax.errorbar(e, ypos, xerr=[e - low, high - e], fmt="o", color="#4c72b0", capsize=4)
     names = list(labels) if labels is not None else list(table["name"].astype(str))
-    ax.set_yticks(ypos, [_row_label(nm, int(n)) for nm, n in zip(names, table["n"])])
+    # strict=False: caller-supplied labels are not checked against the table length
+    ax.set_yticks(ypos, [_row_label(nm, int(n)) for nm, n in zip(names, table["n"], strict=False)])
     if reference is not None:
         ax.axvline(reference, color="#c44e52", ls="--", lw=1, label=ref_label or None)
         if ref_label:  # above the axes, right: never over an interval

@@ -45,7 +45,10 @@ TEXTS: dict[str, dict[str, str]] = {
     "negbin": {"ja": "負の二項(αは最尤)", "en": "negative binomial (ML α)"},
     "wald": {"ja": "モデルに基づく区間", "en": "model-based interval"},
     "bca": {"ja": "BCaブートストラップ区間", "en": "BCa bootstrap interval"},
-    "elasticity": {"ja": "弾力性 β(人口1%増あたりの推進員の増加率, %)", "en": "elasticity β (% more coordinators per 1% more residents)"},
+    "elasticity": {
+        "ja": "弾力性 β(人口1%増あたりの推進員の増加率, %)",
+        "en": "elasticity β (% more coordinators per 1% more residents)",
+    },
     "cooks_d": {"ja": "クックの距離(無次元)", "en": "Cook's distance (unitless)"},
     "loo": {"ja": "1計画を除いたときの β", "en": "β with the plan left out"},
     "cutoff": {"ja": "目安 4/n", "en": "cut-off 4/n"},
@@ -58,8 +61,14 @@ TEXTS: dict[str, dict[str, str]] = {
     "n_targets": {"ja": "数値化された成果目標の数(件)", "en": "quantified targets per plan (targets)"},
     "plans": {"ja": "計画数(件)", "en": "plans (count)"},
     "share_plans": {"ja": "計画の割合(%)", "en": "share of plans (%)"},
-    "national_takikan": {"ja": "全国: 多機関協働事業で数値目標あり 約20%", "en": "national: ~20% set a number (多機関協働事業)"},
-    "consult_rate": {"ja": "年間相談件数の目標(人口千人あたり, 件, 対数目盛)", "en": "annual consultation target (per 1,000 residents, log scale)"},
+    "national_takikan": {
+        "ja": "全国: 多機関協働事業で数値目標あり 約20%",
+        "en": "national: ~20% set a number (多機関協働事業)",
+    },
+    "consult_rate": {
+        "ja": "年間相談件数の目標(人口千人あたり, 件, 対数目盛)",
+        "en": "annual consultation target (per 1,000 residents, log scale)",
+    },
     "any_quantified_target": {"ja": "数値目標が1つ以上", "en": "any quantified target"},
     "outcome_target": {"ja": "成果(アウトカム)目標あり", "en": "an outcome target"},
     "takikan_any_target": {"ja": "多機関協働事業に数値目標", "en": "a number for the 多機関協働事業"},
@@ -150,7 +159,7 @@ def wrap(label: str, width: int = 40) -> str:
     wide = sum(1 for ch in label if ord(ch) > 0x2E80)
     if wide > len(label) / 3:  # mostly Japanese: break between characters, full-width counts double
         step = max(width // 2, 4)
-        return "\n".join(label[i:i + step] for i in range(0, len(label), step))
+        return "\n".join(label[i : i + step] for i in range(0, len(label), step))
     return "\n".join(textwrap.wrap(label, width=width, break_long_words=True, break_on_hyphens=False)) or label
 
 

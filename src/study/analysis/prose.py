@@ -26,18 +26,36 @@ Record = Mapping[str, Any]
 
 #: The questions, their notebook and their short title.
 QUESTIONS: dict[str, dict[str, str]] = {
-    "Q1": {"notebook": "10_staffing", "ja": "規模: 推進員は人口に比例して増えるか",
-           "en": "Scale: do coordinators grow in proportion to population?"},
-    "Q2": {"notebook": "10_staffing", "ja": "ニーズ: 人口を所与として、高齢化や生活保護は推進員を増やすか",
-           "en": "Need: given population, do aging and public assistance go with more coordinators?"},
-    "Q3": {"notebook": "10_staffing", "ja": "基盤: 計画はどの機関の上に築かれるか",
-           "en": "Institutions: what do the plans build on?"},
-    "Q4": {"notebook": "20_targets", "ja": "成果目標: 計画は測定可能な目標を立てるか",
-           "en": "Targets: do the plans set measurable targets?"},
-    "Q5": {"notebook": "30_typology", "ja": "類型: 自治体にはいくつかの型があるか",
-           "en": "Types: are there recognisable types of municipalities?"},
-    "Q6": {"notebook": "40_robustness", "ja": "頑健性: 弾力性は分析上の選択にどれだけ左右されるか",
-           "en": "Robustness: how much does the elasticity depend on our choices?"},
+    "Q1": {
+        "notebook": "10_staffing",
+        "ja": "規模: 推進員は人口に比例して増えるか",
+        "en": "Scale: do coordinators grow in proportion to population?",
+    },
+    "Q2": {
+        "notebook": "10_staffing",
+        "ja": "ニーズ: 人口を所与として、高齢化や生活保護は推進員を増やすか",
+        "en": "Need: given population, do aging and public assistance go with more coordinators?",
+    },
+    "Q3": {
+        "notebook": "10_staffing",
+        "ja": "基盤: 計画はどの機関の上に築かれるか",
+        "en": "Institutions: what do the plans build on?",
+    },
+    "Q4": {
+        "notebook": "20_targets",
+        "ja": "成果目標: 計画は測定可能な目標を立てるか",
+        "en": "Targets: do the plans set measurable targets?",
+    },
+    "Q5": {
+        "notebook": "30_typology",
+        "ja": "類型: 自治体にはいくつかの型があるか",
+        "en": "Types: are there recognisable types of municipalities?",
+    },
+    "Q6": {
+        "notebook": "40_robustness",
+        "ja": "頑健性: 弾力性は分析上の選択にどれだけ左右されるか",
+        "en": "Robustness: how much does the elasticity depend on our choices?",
+    },
 }
 #: The data audit's section title.
 AUDIT_TITLE = {"ja": "データ監査: 整備した表は信頼できるか", "en": "Data audit: can the cleaned table be trusted?"}
@@ -51,7 +69,10 @@ NOUNS: dict[str, dict[str, str]] = {
     "log_pop": {"ja": "人口(対数)", "en": "log population"},
     "staff_per_100k": {"ja": "人口10万人あたりの推進員", "en": "coordinators per 100,000 residents"},
     "log_density": {"ja": "人口密度(対数)", "en": "log density"},
-    "log_hokatsu_per_10k_older": {"ja": "高齢者1万人あたりの包括センター(対数)", "en": "log centres per 10,000 older residents"},
+    "log_hokatsu_per_10k_older": {
+        "ja": "高齢者1万人あたりの包括センター(対数)",
+        "en": "log centres per 10,000 older residents",
+    },
     "n_quantified_targets": {"ja": "数値目標の数の平均", "en": "mean number of quantified targets"},
     "has_outcome_target": {"ja": "成果目標のある割合", "en": "share with an outcome target"},
     "mean_staff_per_100k": {"ja": "人口10万人あたりの推進員の平均", "en": "mean coordinators per 100,000 residents"},
@@ -64,8 +85,10 @@ NOUNS: dict[str, dict[str, str]] = {
     "other": {"ja": "その他の法人", "en": "another body"},
 }
 #: Step of a covariate's rate ratio in words (Q2), by language.
-STEPS = {"aging_rate_pct": {"ja": "10ポイント", "en": "10 percentage points"},
-         "welfare_rate_permille": {"ja": "10‰", "en": "10‰"}}
+STEPS = {
+    "aging_rate_pct": {"ja": "10ポイント", "en": "10 percentage points"},
+    "welfare_rate_permille": {"ja": "10‰", "en": "10‰"},
+}
 
 
 # --- numbers -------------------------------------------------------------------
@@ -220,7 +243,7 @@ def _staffing(rec: dict[str, Record], lang: Lang) -> dict[str, list[str]]:
     if head is not None:
         lo, hi = head["interval"]
         b = head["estimate"]
-        more = 100 * (2 ** b - 1)
+        more = 100 * (2**b - 1)
         p1 = rec.get("p_beta_lt_1")
         fam = _noun(family, lang)
         if lang == "ja":
@@ -232,8 +255,10 @@ def _staffing(rec: dict[str, Record], lang: Lang) -> dict[str, list[str]]:
                 verdict = "人口の増加以上に増える"
             else:
                 verdict = "人口に比例するという見方と矛盾しない(区間が1を含む)"
-            s = (f"計画された推進員の数は{verdict}。人口弾力性 β は {_iv(head)}"
-                 f"({fam}、BCaブートストラップ95%区間、{_n(head, lang)} 計画)。")
+            s = (
+                f"計画された推進員の数は{verdict}。人口弾力性 β は {_iv(head)}"
+                f"({fam}、BCaブートストラップ95%区間、{_n(head, lang)} 計画)。"
+            )
             if lo > 0:
                 s += f"人口が2倍の自治体は推進員を約{num(more, 2)}%多く計画する(比例なら100%)"
                 s += f"。β < 1 の片側 {p_text(p1['estimate'])}。" if p1 else "。"
@@ -242,15 +267,23 @@ def _staffing(rec: dict[str, Record], lang: Lang) -> dict[str, list[str]]:
             if hi < 1 and lo > 0:
                 verdict = "grow with population, but far less than in proportion"
             elif hi < 1:
-                verdict = "do not grow in proportion to population, and their relation to population is unclear (the interval includes 0)"
+                verdict = (
+                    "do not grow in proportion to population, and their relation to population is unclear (the "
+                    "interval includes 0)"
+                )
             elif lo > 1:
                 verdict = "grow faster than population"
             else:
                 verdict = "are consistent with proportional growth (the interval includes 1)"
-            s = (f"Planned coordinators {verdict}: the population elasticity β is {_iv(head)} ({fam}, BCa bootstrap "
-                 f"95% interval; {_n(head, lang)} plans).")
+            s = (
+                f"Planned coordinators {verdict}: the population elasticity β is {_iv(head)} ({fam}, BCa bootstrap "
+                f"95% interval; {_n(head, lang)} plans)."
+            )
             if lo > 0:
-                s += f" A municipality twice as large plans about {num(more, 2)}% more coordinators, against 100% under proportional staffing"
+                s += (
+                    f" A municipality twice as large plans about {num(more, 2)}% more coordinators, against 100% "
+                    "under proportional staffing"
+                )
                 s += f" (one-sided {p_text(p1['estimate'])} for β < 1)." if p1 else "."
             out["Q1"].append(s)
     flagged, excluded = rec.get("beta_hubs_flagged"), rec.get("beta_hubs_excluded")
@@ -262,8 +295,11 @@ def _staffing(rec: dict[str, Record], lang: Lang) -> dict[str, list[str]]:
             s += f"拠点計画を指標で区別すると β は {_iv(flagged)}、除くと {_iv(excluded)}({_n(excluded, lang)})"
             s += "で、いずれの区間も0を含む。" if both_zero else "である。"
         else:
-            s = "Much of the slope comes from the four hub plans (one coordinator per centre): " if slope and both_zero else \
-                "For the four hub plans (one coordinator per centre): "
+            s = (
+                "Much of the slope comes from the four hub plans (one coordinator per centre): "
+                if slope and both_zero
+                else "For the four hub plans (one coordinator per centre): "
+            )
             s += f"with them flagged β is {_iv(flagged)}, without them {_iv(excluded)} ({_n(excluded, lang)})"
             s += ", and both intervals include 0." if both_zero else "."
         out["Q1"].append(s)
@@ -272,11 +308,18 @@ def _staffing(rec: dict[str, Record], lang: Lang) -> dict[str, list[str]]:
         over = not includes(disp, 1.0) and disp["interval"][0] > 1
         if lang == "ja":
             s = f"ピアソンの分散比は {_iv(disp)}(ポアソンなら1)"
-            s += "で、件数は過分散であり、通常のポアソンの標準誤差は小さすぎる。" if over else "で、明確な過分散は見られない。"
+            s += (
+                "で、件数は過分散であり、通常のポアソンの標準誤差は小さすぎる。"
+                if over
+                else "で、明確な過分散は見られない。"
+            )
         else:
             s = f"The Pearson dispersion is {_iv(disp)} (1 under a Poisson model)"
-            s += ": the counts are overdispersed, so plain Poisson standard errors would be too small." if over else \
-                ": no clear overdispersion."
+            s += (
+                ": the counts are overdispersed, so plain Poisson standard errors would be too small."
+                if over
+                else ": no clear overdispersion."
+            )
         out["Q1"].append(s)
     # Q2
     for cov in ("aging_rate_pct", "welfare_rate_permille"):
@@ -287,7 +330,10 @@ def _staffing(rec: dict[str, Record], lang: Lang) -> dict[str, list[str]]:
         p = pp["estimate"] if pp else None
         clear = not includes(rr, 1.0) and p is not None and p < 0.05
         if lang == "ja":
-            s = f"人口を所与として、{_noun(cov, 'ja')}が{step}高いときの推進員の率比は {_iv(rr)}(BCa区間、並べ替え {p_text(p)}、{_n(rr, lang)})"
+            s = (
+                f"人口を所与として、{_noun(cov, 'ja')}が{step}高いときの推進員の率比は {_iv(rr)}(BCa区間、並べ替え "
+                f"{p_text(p)}、{_n(rr, lang)})"
+            )
             if clear:
                 s += "で、関連が認められる。"
             elif not includes(rr, 1.0):
@@ -295,12 +341,17 @@ def _staffing(rec: dict[str, Record], lang: Lang) -> dict[str, list[str]]:
             else:
                 s += "で、区間が1を含み、明確な関連はない。"
         else:
-            s = (f"Given population, the rate ratio of planned coordinators per {step} of {_noun(cov, 'en')} is {_iv(rr)} "
-                 f"(BCa interval; permutation {p_text(p)}; {_n(rr, lang)})")
+            s = (
+                f"Given population, the rate ratio of planned coordinators per {step} of {_noun(cov, 'en')} is "
+                f"{_iv(rr)} (BCa interval; permutation {p_text(p)}; {_n(rr, lang)})"
+            )
             if clear:
                 s += ": an association."
             elif not includes(rr, 1.0):
-                s += ": the BCa interval excludes 1 but the permutation test does not support it, so there is no clear evidence."
+                s += (
+                    ": the BCa interval excludes 1 but the permutation test does not support it, so there is no clear "
+                    "evidence."
+                )
             else:
                 s += ": the interval includes 1, so there is no clear association."
         out["Q2"].append(s)
@@ -317,11 +368,17 @@ def _staffing(rec: dict[str, Record], lang: Lang) -> dict[str, list[str]]:
                 s += f"、自立相談支援の窓口は中央値 {num(sites['estimate'])} か所"
             s += "。"
         else:
-            s = f"The median plan has {_iv(med)} 地域包括支援センター (community general support centres) per 10,000 older residents ({_n(med, lang)})"
+            s = (
+                f"The median plan has {_iv(med)} 地域包括支援センター (community general support centres) per 10,000 "
+                f"older residents ({_n(med, lang)})"
+            )
             if share is not None:
                 s += f"; the median share of them outsourced is {percent(share['estimate'])}"
             if sites is not None:
-                s += f"; the median number of 自立相談支援 sites is {num(sites['estimate'])}"
+                s += (
+                    "; the median number of self-reliance consultation sites (自立相談支援) is "
+                    f"{num(sites['estimate'])}"
+                )
             s += "."
         out["Q3"].append(s)
     imp = next((r for n, r in rec.items() if n.startswith("share_implementer_")), None)
@@ -330,8 +387,10 @@ def _staffing(rec: dict[str, Record], lang: Lang) -> dict[str, list[str]]:
         if lang == "ja":
             out["Q3"].append(f"多機関協働事業を最も多く担うのは{who}で、{_iv(imp, share=True)}({_n(imp, lang)})。")
         else:
-            out["Q3"].append(f"The 多機関協働事業 (multi-agency collaboration project) is most often run by {who}: {_iv(imp, share=True)} "
-                             f"of plans ({_n(imp, lang)}).")
+            out["Q3"].append(
+                f"The 多機関協働事業 (multi-agency collaboration project) is most often run by {who}: "
+                f"{_iv(imp, share=True)} of plans ({_n(imp, lang)})."
+            )
     return {k: v for k, v in out.items() if v}
 
 
@@ -349,11 +408,17 @@ def _targets(rec: dict[str, Record], lang: Lang) -> dict[str, list[str]]:
     parts = [(k, rec[f"share_{k}"]) for k in _TARGET_KINDS if f"share_{k}" in rec]
     if parts:
         if lang == "ja":
-            out.append("計画のうち、" + "、".join(f"{_TARGET_KINDS[k]['ja']}を示すのは {_iv(r, share=True)}" for k, r in parts)
-                       + f"({_n(parts[0][1], lang)}、Wilson 95%区間)。")
+            out.append(
+                "計画のうち、"
+                + "、".join(f"{_TARGET_KINDS[k]['ja']}を示すのは {_iv(r, share=True)}" for k, r in parts)
+                + f"({_n(parts[0][1], lang)}、Wilson 95%区間)。"
+            )
         else:
-            out.append("Of the plans, " + "; ".join(f"{_iv(r, share=True)} state {_TARGET_KINDS[k]['en']}" for k, r in parts)
-                       + f" ({_n(parts[0][1], lang)}; Wilson 95% intervals).")
+            out.append(
+                "Of the plans, "
+                + "; ".join(f"{_iv(r, share=True)} state {_TARGET_KINDS[k]['en']}" for k, r in parts)
+                + f" ({_n(parts[0][1], lang)}; Wilson 95% intervals)."
+            )
         tk = rec.get("share_takikan_any_target")
         if tk is not None and tk.get("reference") is not None:
             ref = float(tk["reference"])
@@ -361,39 +426,60 @@ def _targets(rec: dict[str, Record], lang: Lang) -> dict[str, list[str]]:
             below = tk["interval"][1] < ref
             if lang == "ja":
                 rel = "を大きく上回る" if above else ("を下回る" if below else "と区別できない")
-                out.append(f"多機関協働事業に数値目標を置く割合は、全国調査の約{percent(ref)}{rel}。ただし対象も年度も異なる。")
+                out.append(
+                    f"多機関協働事業に数値目標を置く割合は、全国調査の約{percent(ref)}{rel}。ただし対象も年度も異なる。"
+                )
             else:
                 rel = "well above" if above else ("below" if below else "not distinguishable from")
-                out.append(f"The share with a number for the 多機関協働事業 is {rel} the national ~{percent(ref)} of a later survey, "
-                           "which covers different municipalities and years.")
+                out.append(
+                    f"The share with a number for the 多機関協働事業 is {rel} the national ~{percent(ref)} of a later "
+                    "survey, which covers different municipalities and years."
+                )
     ors = [(n.removeprefix("outcome_target_or_"), r) for n, r in rec.items() if n.startswith("outcome_target_or_")]
     if ors:
         clear = [(c, r) for c, r in ors if not includes(r, 1.0)]
         if lang == "ja":
             listed = "、".join(f"{_noun(c, 'ja')} {_iv(r)}" for c, r in ors)
             s = f"成果目標の有無のオッズ比(Firth、1単位あたり)は {listed}"
-            s += "で、いずれの区間も1を含み、どの特徴も成果目標を立てるかどうかと明確には関連しない。" if not clear else \
-                f"。区間が1を含まないのは {'、'.join(_noun(c, 'ja') for c, _ in clear)} である。"
+            s += (
+                "で、いずれの区間も1を含み、どの特徴も成果目標を立てるかどうかと明確には関連しない。"
+                if not clear
+                else f"。区間が1を含まないのは {'、'.join(_noun(c, 'ja') for c, _ in clear)} である。"
+            )
         else:
             listed = "; ".join(f"{_noun(c, 'en')} {_iv(r)}" for c, r in ors)
             s = f"Firth odds ratios of setting an outcome target, per unit: {listed}"
-            s += ". Every interval includes 1: no feature is clearly associated with setting an outcome target." if not clear else \
-                f". Only {', '.join(_noun(c, 'en') for c, _ in clear)} has an interval excluding 1."
+            s += (
+                ". Every interval includes 1: no feature is clearly associated with setting an outcome target."
+                if not clear
+                else f". Only {', '.join(_noun(c, 'en') for c, _ in clear)} has an interval excluding 1."
+            )
         out.append(s)
     auc = rec.get("outcome_target_auc_model")
     if auc is not None:
         chance = includes(auc, 0.5)
         if lang == "ja":
-            out.append(f"交差検証した AUC は {_iv(auc)} で、" + ("偶然(0.5)と区別できない。" if chance else "偶然(0.5)を上回る。"))
+            out.append(
+                f"交差検証した AUC は {_iv(auc)} で、"
+                + ("偶然(0.5)と区別できない。" if chance else "偶然(0.5)を上回る。")
+            )
         else:
-            out.append(f"The cross-validated AUC is {_iv(auc)}: " + ("no better than chance (0.5)." if chance else "better than chance (0.5)."))
+            out.append(
+                f"The cross-validated AUC is {_iv(auc)}: "
+                + ("no better than chance (0.5)." if chance else "better than chance (0.5).")
+            )
     cons = rec.get("consultations_per_1000_median")
     if cons is not None:
         if lang == "ja":
-            out.append(f"年間の相談件数目標は人口千人あたり中央値 {_iv(cons)} 件で、年換算できるのは {cons['n']} 計画のみである。")
+            out.append(
+                f"年間の相談件数目標は人口千人あたり中央値 {_iv(cons)} 件で、年換算できるのは {cons['n']} "
+                "計画のみである。"
+            )
         else:
-            out.append(f"Annual consultation targets have a median of {_iv(cons)} per 1,000 residents, from only {cons['n']} plans "
-                       "whose target can be annualised.")
+            out.append(
+                f"Annual consultation targets have a median of {_iv(cons)} per 1,000 residents, from only {cons['n']} "
+                "plans whose target can be annualised."
+            )
     return {"Q4": out} if out else {}
 
 
@@ -424,12 +510,16 @@ def _typology(rec: dict[str, Record], lang: Lang) -> dict[str, list[str]]:
         noun = _noun("mean_" + var if var == "staff_per_100k" else var, lang)
         if lang == "ja":
             listed = "、".join(f"クラスター{r['name'].rsplit('cluster', 1)[1]} {_iv(r, share=share)}" for r in means)
-            out.append(f"{noun}は {listed}(並べ替え {p_text(pp['estimate'])})で、"
-                       + ("クラスター間で差がある。" if differ else "差の根拠はない。"))
+            out.append(
+                f"{noun}は {listed}(並べ替え {p_text(pp['estimate'])})で、"
+                + ("クラスター間で差がある。" if differ else "差の根拠はない。")
+            )
         else:
             listed = "; ".join(f"cluster {r['name'].rsplit('cluster', 1)[1]} {_iv(r, share=share)}" for r in means)
-            out.append(f"{noun[0].upper() + noun[1:]}: {listed} (permutation {p_text(pp['estimate'])}): "
-                       + ("the clusters differ." if differ else "no evidence of a difference."))
+            out.append(
+                f"{noun[0].upper() + noun[1:]}: {listed} (permutation {p_text(pp['estimate'])}): "
+                + ("the clusters differ." if differ else "no evidence of a difference.")
+            )
     return {"Q5": out} if out else {}
 
 
@@ -444,21 +534,38 @@ def _robustness(rec: dict[str, Record], lang: Lang) -> dict[str, list[str]]:
         if lang == "ja":
             s = f"{n_specs} 通りの仕様で、β の中央値は {num(med['estimate'], 2)}(最小 {num(lo, 2)}、最大 {num(hi, 2)})"
             if same is not None and excl is not None:
-                s += f"。{percent(same['estimate'])} が同じ符号だが、区間が0を含まないのは {percent(excl['estimate'])} にとどまる"
+                s += (
+                    f"。{percent(same['estimate'])} が同じ符号だが、区間が0を含まないのは {percent(excl['estimate'])} "
+                    "にとどまる"
+                )
             robust = same is not None and excl is not None and same["estimate"] >= 0.9
-            out.append(s + ("。符号は頑健だが、大きさは選択に左右される。" if robust and excl["estimate"] < 0.5 else "。"))
+            out.append(
+                s + ("。符号は頑健だが、大きさは選択に左右される。" if robust and excl["estimate"] < 0.5 else "。")
+            )
             if pmed is not None:
                 s = f"並べ替え帰無曲線に対して、中央値の {p_text(pmed['estimate'])}"
                 if pshare is not None:
                     s += f"、有意な仕様の割合の {p_text(pshare['estimate'])}"
                 out.append(s + "。")
         else:
-            s = f"Over {n_specs} specifications the median β is {num(med['estimate'], 2)} (smallest {num(lo, 2)}, largest {num(hi, 2)})"
+            s = (
+                f"Over {n_specs} specifications the median β is {num(med['estimate'], 2)} (smallest {num(lo, 2)}, "
+                f"largest {num(hi, 2)})"
+            )
             if same is not None and excl is not None:
-                s += (f"; {percent(same['estimate'])} share its sign, but only {percent(excl['estimate'])} have an interval "
-                      "excluding 0")
+                s += (
+                    f"; {percent(same['estimate'])} share its sign, but only {percent(excl['estimate'])} have an "
+                    "interval excluding 0"
+                )
             robust = same is not None and excl is not None and same["estimate"] >= 0.9
-            out.append(s + (". The sign is robust; the size depends on the choices." if robust and excl["estimate"] < 0.5 else "."))
+            out.append(
+                s
+                + (
+                    ". The sign is robust; the size depends on the choices."
+                    if robust and excl["estimate"] < 0.5
+                    else "."
+                )
+            )
             if pmed is not None:
                 s = f"Against the permutation null curve, the median has {p_text(pmed['estimate'])}"
                 if pshare is not None:
@@ -472,11 +579,18 @@ def _audit(rec: dict[str, Record], lang: Lang) -> dict[str, list[str]]:
     ent, corr, iss = rec.get("n_entities"), rec.get("share_values_corrected"), rec.get("n_issues")
     if ent is not None and corr is not None:
         if lang == "ja":
-            s = f"監査した {num(ent['estimate'])} 団体で、読み取った {num(corr['n'])} 値のうち {_iv(corr, share=True)} を名前のある規則で修正した"
-            s += f"。読めない値や妥当性検査に落ちた値は {num(iss['estimate'])} 件の問題として記録した。" if iss else "。"
+            s = (
+                f"監査した {num(ent['estimate'])} 団体で、読み取った {num(corr['n'])} 値のうち "
+                f"{_iv(corr, share=True)} を名前のある規則で修正した"
+            )
+            s += (
+                f"。読めない値や妥当性検査に落ちた値は {num(iss['estimate'])} 件の問題として記録した。" if iss else "。"
+            )
         else:
-            s = (f"Of the {num(corr['n'])} values read from the {num(ent['estimate'])} audited entities, {_iv(corr, share=True)} were "
-                 "corrected by a named rule")
+            s = (
+                f"Of the {num(corr['n'])} values read from the {num(ent['estimate'])} audited entities, "
+                f"{_iv(corr, share=True)} were corrected by a named rule"
+            )
             s += f"; {num(iss['estimate'])} unreadable or implausible values are logged as issues." if iss else "."
         out.append(s)
     for var, unit in (("welfare", "‰"), ("aging", "%")):
@@ -495,11 +609,15 @@ def _audit(rec: dict[str, Record], lang: Lang) -> dict[str, list[str]]:
             return "above the national value" if above else "below the national value"
 
         if lang == "ja":
-            out.append(f"{noun}: 中央値 {_iv(m)}{unit}({rel(m)})、人口加重 {_iv(w)}{unit}({rel(w)})。"
-                       f"全国値は {num(ref)}{unit}。")
+            out.append(
+                f"{noun}: 中央値 {_iv(m)}{unit}({rel(m)})、人口加重 {_iv(w)}{unit}({rel(w)})。"
+                f"全国値は {num(ref)}{unit}。"
+            )
         else:
-            out.append(f"{noun[0].upper() + noun[1:]}: median {_iv(m)}{unit} ({rel(m)}), population-weighted {_iv(w)}{unit} "
-                       f"({rel(w)}); national {num(ref)}{unit}.")
+            out.append(
+                f"{noun[0].upper() + noun[1:]}: median {_iv(m)}{unit} ({rel(m)}), population-weighted {_iv(w)}{unit} "
+                f"({rel(w)}); national {num(ref)}{unit}."
+            )
     return {"audit": out} if out else {}
 
 
@@ -524,8 +642,14 @@ def _multiverse(rec: dict[str, Record], lang: Lang) -> dict[str, list[str]]:
     return {"Q6": [s + "."]}
 
 
-_BUILDERS = {"00_data_audit": _audit, "10_staffing": _staffing, "20_targets": _targets, "30_typology": _typology,
-             "40_robustness": _robustness, "50_multiverse": _multiverse}
+_BUILDERS = {
+    "00_data_audit": _audit,
+    "10_staffing": _staffing,
+    "20_targets": _targets,
+    "30_typology": _typology,
+    "40_robustness": _robustness,
+    "50_multiverse": _multiverse,
+}
 
 
 def findings(notebook: str, records: Sequence[Record], lang: Lang) -> dict[str, list[str]]:
@@ -638,10 +762,231 @@ COLUMN_LABELS: dict[str, dict[str, str]] = {
     "cluster": {"ja": "クラスター", "en": "cluster"},
     "rule": {"ja": "修正ルール", "en": "correction rule"},
     "check": {"ja": "問題の種類", "en": "check"},
+    "rule_label": {"ja": "修正ルール", "en": "correction rule"},
+    "check_label": {"ja": "問題の種類", "en": "check"},
     "field": {"ja": "列名", "en": "column"},
     "field_label": {"ja": "項目", "en": "field"},
     "rank": {"ja": "順位", "en": "rank"},
+    # the questions' tables (tables/*.csv keep the machine names)
+    "median": {"ja": "中央値", "en": "median"},
+    "mean": {"ja": "平均", "en": "mean"},
+    "min": {"ja": "最小", "en": "min"},
+    "max": {"ja": "最大", "en": "max"},
+    "q1": {"ja": "第1四分位", "en": "1st quartile"},
+    "q3": {"ja": "第3四分位", "en": "3rd quartile"},
+    "pop_weighted_mean": {"ja": "人口加重平均", "en": "population-weighted mean"},
+    "national": {"ja": "全国値", "en": "national value"},
+    "national_when": {"ja": "全国値の時点", "en": "national value as of"},
+    "share_above_national_pct": {"ja": "全国値を上回る団体(%)", "en": "above the national value (%)"},
+    "population_covered": {"ja": "対象人口(人)", "en": "population covered (persons)"},
+    "population": {"ja": "人口(人)", "en": "population (persons)"},
+    "alpha": {"ja": "α(NB2)", "en": "α (NB2)"},
+    "se": {"ja": "標準誤差", "en": "standard error"},
+    "dispersion": {"ja": "分散パラメータ φ", "en": "dispersion φ"},
+    "doubling_ratio": {"ja": "人口2倍での比 2^β", "en": "ratio per doubling 2^β"},
+    "covariates": {"ja": "共変量", "en": "covariates"},
+    "family": {"ja": "モデル", "en": "model family"},
+    "n_boot": {"ja": "ブートストラップ回数", "en": "bootstrap draws"},
+    "n_perm": {"ja": "並べ替え回数", "en": "permutations"},
+    "rate_ratio": {"ja": "率比", "en": "rate ratio"},
+    "odds_ratio": {"ja": "オッズ比", "en": "odds ratio"},
+    "per": {"ja": "単位", "en": "per"},
+    "statistic": {"ja": "統計量", "en": "statistic"},
+    "stat": {"ja": "統計量", "en": "statistic"},
+    "df": {"ja": "自由度", "en": "df"},
+    "count": {"ja": "件数", "en": "count"},
+    "share": {"ja": "割合", "en": "share"},
+    "handling": {"ja": "拠点型計画の扱い", "en": "hub plans"},
+    "entity_id": {"ja": "団体ID", "en": "entity id"},
+    "hub_plan": {"ja": "拠点型計画", "en": "hub plan"},
+    "y": {"ja": "推進員数(人)", "en": "staff (persons)"},
+    "fitted": {"ja": "予測値", "en": "fitted"},
+    "hat": {"ja": "てこ比", "en": "leverage"},
+    "pearson_resid": {"ja": "ピアソン残差", "en": "Pearson residual"},
+    "cooks_d": {"ja": "Cook 距離", "en": "Cook's distance"},
+    "cooks_flag": {"ja": "Cook 距離 > 4/n", "en": "Cook's distance > 4/n"},
+    "dfbeta": {"ja": "DFBETA", "en": "DFBETA"},
+    "dfbetas": {"ja": "DFBETAS", "en": "DFBETAS"},
+    "loo_estimate": {"ja": "除外時の β", "en": "β without the plan"},
+    "loo_delta": {"ja": "除外による β の変化", "en": "change in β without the plan"},
+    "max_cooks_d": {"ja": "最大の Cook 距離", "en": "largest Cook's distance"},
+    "max_cooks_entity": {"ja": "最大の Cook 距離の団体", "en": "plan with the largest Cook's distance"},
+    "n_cooks_over_4_n": {"ja": "Cook 距離 > 4/n の計画数", "en": "plans with Cook's distance > 4/n"},
+    "max_abs_loo_delta": {"ja": "除外による β の最大変化", "en": "largest change in β without one plan"},
+    "most_influential": {"ja": "最も影響の大きい計画", "en": "most influential plan"},
+    "kind": {"ja": "種類", "en": "kind"},
+    "target_group": {"ja": "グループ", "en": "group"},
+    "targets": {"ja": "目標(件)", "en": "targets"},
+    "plans": {"ja": "計画(件)", "en": "plans"},
+    "n_quantified_targets": {"ja": "数値目標の数", "en": "quantified targets"},
+    "n_targets": {"ja": "目標(件)", "en": "targets"},
+    "annual_target": {"ja": "年間の目標(件)", "en": "annual target"},
+    "rate": {"ja": "住民1,000人あたり", "en": "per 1,000 residents"},
+    "n_events": {"ja": "該当する計画(件)", "en": "plans with the outcome"},
+    "model": {"ja": "モデル", "en": "model"},
+    "terms": {"ja": "説明変数", "en": "terms"},
+    "k": {"ja": "クラスター数 k", "en": "clusters k"},
+    "silhouette": {"ja": "シルエット係数", "en": "silhouette"},
+    "min_cluster_size": {"ja": "最小クラスターの大きさ", "en": "smallest cluster"},
+    "outcome": {"ja": "結果変数", "en": "outcome"},
+    "staff_per_100k": {"ja": "人口10万人あたり推進員", "en": "staff per 100,000"},
+    "log_pop": {"ja": "log 人口", "en": "log population"},
+    "log_density": {"ja": "log 人口密度", "en": "log density"},
+    "log_hokatsu_per_10k_older": {"ja": "log 高齢者1万人あたりセンター", "en": "log centres per 10,000 aged 65+"},
+    "hokatsu_outsourced_share": {"ja": "委託センターの割合", "en": "outsourced share of centres"},
+    "aging_rate_pct": {"ja": "高齢化率(%)", "en": "aging rate (%)"},
+    "welfare_rate_permille": {"ja": "生活保護受給率(‰)", "en": "public-assistance rate (‰)"},
+    "choice": {"ja": "選択", "en": "choice"},
+    "option": {"ja": "選択肢", "en": "option"},
+    "staffing": {"ja": "推進員数の読み方", "en": "staffing measure"},
+    "welfare": {"ja": "保護率の読み方", "en": "welfare reading"},
+    "exclusion": {"ja": "除外", "en": "exclusion"},
+    "significant": {"ja": "ゼロを含まない", "en": "excludes zero"},
+    "excludes_null": {"ja": "帰無を含まない", "en": "excludes the null"},
+    "n_specs": {"ja": "仕様の数", "en": "specifications"},
+    "n_min": {"ja": "最小の n", "en": "smallest n"},
+    "n_max": {"ja": "最大の n", "en": "largest n"},
+    "median_estimate": {"ja": "β の中央値", "en": "median β"},
+    "min_estimate": {"ja": "β の最小", "en": "smallest β"},
+    "max_estimate": {"ja": "β の最大", "en": "largest β"},
+    "share_same_sign": {"ja": "同じ符号の割合", "en": "share with the same sign"},
+    "share_same_sign_zero": {"ja": "同じ符号でゼロを含まない割合", "en": "share same sign, excluding zero"},
+    "share_excluding_zero": {"ja": "ゼロを含まない割合", "en": "share excluding zero"},
+    "share_excluding_null": {"ja": "帰無を含まない割合", "en": "share excluding the null"},
+    "p_median": {"ja": "中央値の並べ替えp値", "en": "permutation p of the median"},
+    "p_share_significant": {"ja": "有意な割合の並べ替えp値", "en": "permutation p of the share significant"},
+    "null": {"ja": "帰無仮説の値", "en": "null value"},
+    "null_median": {"ja": "帰無分布の中央値", "en": "null median"},
+    "null_low": {"ja": "帰無分布の下限", "en": "null lower bound"},
+    "null_high": {"ja": "帰無分布の上限", "en": "null upper bound"},
+    "repeats_low": {"ja": "繰り返しの下限", "en": "lowest repeat"},
+    "repeats_high": {"ja": "繰り返しの上限", "en": "highest repeat"},
+    "PC1": {"ja": "第1主成分", "en": "PC1"},
+    "PC2": {"ja": "第2主成分", "en": "PC2"},
 }
+
+
+#: Readers' names of identifiers that appear as values in the study's tables (model families, methods,
+#: kinds of targets, choices of the specification curve…), by language. Compound identifiers
+#: (``poisson_ql:wald``, ``log_pop + aging_rate_pct``) are named part by part (:func:`value_label`).
+VALUE_LABELS: dict[str, dict[str, str]] = {
+    "wald-t": {"ja": "モデルに基づく区間(t)", "en": "model-based (t)"},
+    "wald-z": {"ja": "モデルに基づく区間(z)", "en": "model-based (z)"},
+    "percentile": {"ja": "パーセンタイル区間", "en": "percentile"},
+    "median": {"ja": "中央値", "en": "median"},
+    "kruskal": {"ja": "Kruskal–Wallis 検定", "en": "Kruskal–Wallis test"},
+    "kmeans": {"ja": "k平均法", "en": "k-means"},
+    "ward": {"ja": "Ward 法", "en": "Ward"},
+    "repeated": {"ja": "反復5分割交差検証", "en": "repeated 5-fold CV"},
+    "loo": {"ja": "1つ抜き交差検証", "en": "leave-one-out CV"},
+    "firth": {"ja": "Firth ロジスティック回帰", "en": "Firth logistic regression"},
+    "loo_range": {"ja": "1計画を除いたときの β の範囲", "en": "range of β without one plan"},
+    "baseline": {"ja": "人口のみ", "en": "population only"},
+    "model": {"ja": "モデル", "en": "model"},
+    "difference": {"ja": "差", "en": "difference"},
+    "direct": {"ja": "直営", "en": "run directly"},
+    "shakyo": {"ja": "社会福祉協議会", "en": "council of social welfare (社会福祉協議会)"},
+    "social_welfare_corp": {"ja": "社会福祉法人", "en": "social welfare corporation"},
+    "npo": {"ja": "NPO法人", "en": "NPO"},
+    "other": {"ja": "その他", "en": "other"},
+    "none": {"ja": "なし", "en": "none"},
+    "activity": {"ja": "活動", "en": "activity"},
+    "outcome": {"ja": "成果", "en": "outcome"},
+    "cases_plans": {"ja": "事例・プラン", "en": "cases and plans"},
+    "consultations": {"ja": "相談件数", "en": "consultations"},
+    "increase": {"ja": "増加", "en": "increase"},
+    "meetings": {"ja": "会議", "en": "meetings"},
+    "participants": {"ja": "参加者", "en": "participants"},
+    "places_hubs": {"ja": "居場所・拠点", "en": "places and hubs"},
+    "rate_percent": {"ja": "割合(%)", "en": "rate (%)"},
+    "volunteers_supporters": {"ja": "ボランティア・サポーター", "en": "volunteers and supporters"},
+    "covariates": {"ja": "共変量", "en": "covariates"},
+    "exclusion": {"ja": "除外", "en": "exclusion"},
+    "family": {"ja": "モデル", "en": "model family"},
+    "staffing": {"ja": "推進員数の読み方", "en": "staffing measure"},
+    "welfare": {"ja": "保護率の読み方", "en": "welfare reading"},
+    "speccurve": {"ja": "仕様曲線", "en": "specification curve"},
+    # reasons a plan is left out of a model (study.models.frame)
+    "prefecture plan (include_prefectures=False)": {
+        "ja": "都道府県の計画(include_prefectures=False)",
+        "en": "prefecture plan (include_prefectures=False)",
+    },
+    "places no 推進員 (exclude_zero_staff)": {
+        "ja": "推進員を置かない計画(exclude_zero_staff)",
+        "en": "places no coordinator (exclude_zero_staff)",
+    },
+    "one 推進員 per centre or hub (exclude_hub_plans)": {
+        "ja": "拠点ごとに推進員を置く計画(exclude_hub_plans)",
+        "en": "one coordinator per centre or hub (exclude_hub_plans)",
+    },
+    "fractional FTE (staffing='exclude_fractional')": {
+        "ja": "小数の常勤換算(staffing='exclude_fractional')",
+        "en": "fractional FTE (staffing='exclude_fractional')",
+    },
+}
+#: Table columns whose values are identifiers named by :func:`value_label` (others, such as ``column``, keep them).
+VALUE_COLUMNS = frozenset(
+    {
+        "name",
+        "term",
+        "reason",
+        "handling",
+        "family",
+        "method",
+        "stat",
+        "kind",
+        "target_group",
+        "choice",
+        "option",
+        "staffing",
+        "welfare",
+        "exclusion",
+        "outcome",
+        "model",
+        "terms",
+        "covariates",
+    }
+)
+
+
+def value_label(value: str, lang: Lang) -> str:
+    """A readers' name of an identifier in a table cell, in ``lang``; the value itself when a part has no name.
+
+    Names come from :data:`VALUE_LABELS`, the headline wording, the figure labels
+    (:data:`study.analysis.plotting.TEXTS`, also their ``opt_`` choices) and the codebook's field labels.
+    ``a:b`` and ``a|b`` are named part by part and joined with ``·``; ``a + b`` keeps its ``+``;
+    ``k=3`` and ``cluster 2`` are written for readers.
+    """
+    name = _value_name(str(value), lang)
+    return str(value) if name is None else name
+
+
+def _value_name(v: str, lang: Lang) -> str | None:
+    import re
+
+    from study.analysis.codebook import field_labels
+    from study.analysis.plotting import TEXTS
+
+    if m := re.fullmatch(r"k=(\d+)", v):
+        return f"k = {m.group(1)}"
+    if m := re.fullmatch(r"(\w+) missing", v):  # a plan without a required value
+        label = _value_name(m.group(1), lang)
+        return (
+            None if label is None else (f"{label}の記載なし" if lang == "ja" else f"no {label[:1].lower()}{label[1:]}")
+        )
+    if m := re.fullmatch(r"cluster (\d+)", v):
+        return f"クラスター{m.group(1)}" if lang == "ja" else v
+    for sep, join in ((" + ", " + "), (":", " · "), ("|", " · ")):
+        if sep in v:
+            parts = [_value_name(x, lang) for x in v.split(sep)]
+            return None if None in parts else join.join(p for p in parts if p is not None)
+    for table in (VALUE_LABELS, _WHAT):
+        if v in table:
+            return table[v][lang]
+    for key in (v, f"opt_{v}"):
+        if key in TEXTS:
+            return TEXTS[key][lang]
+    return field_labels(lang).get(v)
 
 
 def _header(col: Any, lang: Lang) -> str:
@@ -698,25 +1043,46 @@ def reader_frame(df: Any, lang: Lang) -> Any:
     if "label" in df.columns or (lang == "ja" and "label_ja" in df.columns):
         # a readable label is there: the identifier columns beside it are for machines (the CSV keeps them)
         df = df.drop(columns=[c for c in ("column", "quantity") if c in df.columns])
-    pairs = [("estimate", "ci_low", "ci_high"), ("rate_ratio", "rr_low", "rr_high"), ("odds_ratio", "or_low", "or_high")]
+    # a rule, check or field with its readable label beside it: show the label only
+    df = df.drop(columns=[c for c in ("rule", "check", "field") if c in df.columns and f"{c}_label" in df.columns])
+    pairs = [
+        ("estimate", "ci_low", "ci_high"),
+        ("rate_ratio", "rr_low", "rr_high"),
+        ("odds_ratio", "or_low", "or_high"),
+        ("median", "median_low", "median_high"),
+        ("pop_weighted_mean", "pop_weighted_low", "pop_weighted_high"),
+    ]
     merged: dict[str, str] = {}
     for est, lo, hi in pairs:
         if {est, lo, hi} <= set(df.columns):
-            df[est] = [interval(e, a, b, 2) for e, a, b in zip(df[est], df[lo], df[hi])]
+            df[est] = [interval(e, a, b, 2) for e, a, b in zip(df[est], df[lo], df[hi], strict=True)]
             df = df.drop(columns=[lo, hi])
             merged[est] = "interval"
     if "interval" in df.columns and "estimate" in df.columns and "estimate" not in merged:
         unit = df["unit"] if "unit" in df.columns else [""] * len(df)
-        df["estimate"] = [interval(e, iv[0], iv[1], 2) if isinstance(iv, (list, tuple)) and len(iv) == 2
-                          else (pvalue(e) if u == "p" else num(e)) for e, iv, u in zip(df["estimate"], df["interval"], unit)]
+        df["estimate"] = [
+            interval(e, iv[0], iv[1], 2)
+            if isinstance(iv, (list, tuple)) and len(iv) == 2
+            else (pvalue(e) if u == "p" else num(e))
+            for e, iv, u in zip(df["estimate"], df["interval"], unit, strict=True)
+        ]
         df = df.drop(columns=["interval"])
         merged["estimate"] = "interval"
     if "unit" in df.columns and "estimate" in df.columns and "estimate" not in merged:
-        df["estimate"] = [pvalue(e) if u == "p" else num(e) for e, u in zip(df["estimate"], df["unit"])]
+        df["estimate"] = [pvalue(e) if u == "p" else num(e) for e, u in zip(df["estimate"], df["unit"], strict=True)]
         merged["estimate"] = "formatted"
-    out = pd.DataFrame({c: [_cell(v, c) if not (c in merged) else v for v in df[c]] for c in df.columns}, index=df.index)
-    headers = {c: (_header("interval", lang) if merged.get(c) == "interval" and c == "estimate"
-                   else _header(c, lang) + (" [95%]" if merged.get(c) == "interval" else "")) for c in out.columns}
+    out = pd.DataFrame({c: [_cell(v, c) if c not in merged else v for v in df[c]] for c in df.columns}, index=df.index)
+    for c in out.columns:
+        if str(c) in VALUE_COLUMNS:  # identifiers as values (model families, choices…): their readers' names
+            out[c] = [x if x == "–" else value_label(x, lang) for x in out[c]]
+    headers = {
+        c: (
+            _header("interval", lang)
+            if merged.get(c) == "interval" and c == "estimate"
+            else _header(c, lang) + (" [95%]" if merged.get(c) == "interval" else "")
+        )
+        for c in out.columns
+    }
     seen: dict[str, int] = {}
     for h in headers.values():
         seen[h] = seen.get(h, 0) + 1
@@ -733,16 +1099,20 @@ def reader_table(df: Any, lang: Lang) -> Any:
     web font or script (great_tables' default style imports a font from the network), and the CSV
     export is untouched.
     """
-    import pandas as pd
 
     frame = reader_frame(df, lang)
     styler = frame.style
     if _row_numbers(df.index):
         styler = styler.hide(axis="index")
+
     # text left, numbers right (a column is numeric when every shown value starts like a number)
     def numeric(col: Any) -> bool:
         return all(v == "–" or v[:1].isdigit() or v[:1] in "−<" for v in frame[col])
+
     text_cols = [c for c in frame.columns if not numeric(c)]
+    num_cols = [c for c in frame.columns if c not in text_cols]
+    if num_cols:  # a number or an interval (0.26 [0.10, 0.43]) is never broken over lines
+        styler = styler.set_properties(subset=num_cols, **{"white-space": "nowrap"})
     if text_cols:
         styler = styler.set_properties(subset=text_cols, **{"text-align": "left"})
     styles = [{"selector": "th", "props": [("text-align", "left")]}]
@@ -768,7 +1138,9 @@ def use_reader_tables(lang: Lang) -> None:
     import pandas as pd
 
     ip.display_formatter.formatters["text/html"].for_type(pd.DataFrame, lambda df: reader_table(df, lang).to_html())
-    ip.display_formatter.formatters["text/plain"].for_type(pd.DataFrame, lambda df, p, cycle: p.text(reader_frame(df, lang).to_string(index=not _row_numbers(df.index))))
+    ip.display_formatter.formatters["text/plain"].for_type(
+        pd.DataFrame, lambda df, p, cycle: p.text(reader_frame(df, lang).to_string(index=not _row_numbers(df.index)))
+    )
 
 
 # --- headline numbers in words ---------------------------------------------------
@@ -782,11 +1154,23 @@ _WHAT = {
     "pearson_dispersion": {"ja": "ピアソン分散比", "en": "Pearson dispersion"},
     "cameron_trivedi": {"ja": "Cameron–Trivedi 検定の α", "en": "Cameron–Trivedi α"},
     "lr_alpha": {"ja": "尤度比検定の α(負の二項)", "en": "likelihood-ratio α (negative binomial)"},
-    "hokatsu_per_10k_older": {"ja": "地域包括支援センター(高齢者1万人あたり)", "en": "地域包括支援センター per 10,000 older residents"},
-    "hokatsu_outsourced_share": {"ja": "地域包括支援センターの委託割合", "en": "outsourced share of 地域包括支援センター"},
-    "hokatsu_total": {"ja": "地域包括支援センターの数", "en": "地域包括支援センター (count)"},
-    "konkyu_total": {"ja": "自立相談支援の窓口数", "en": "自立相談支援 sites (count)"},
-    "konkyu_per_100k": {"ja": "自立相談支援の窓口(人口10万人あたり)", "en": "自立相談支援 sites per 100,000 residents"},
+    "hokatsu_per_10k_older": {
+        "ja": "地域包括支援センター(高齢者1万人あたり)",
+        "en": "community general support centres (地域包括支援センター) per 10,000 older residents",
+    },
+    "hokatsu_outsourced_share": {
+        "ja": "地域包括支援センターの委託割合",
+        "en": "outsourced share of community general support centres (地域包括支援センター)",
+    },
+    "hokatsu_total": {
+        "ja": "地域包括支援センターの数",
+        "en": "community general support centres (地域包括支援センター; count)",
+    },
+    "konkyu_total": {"ja": "自立相談支援の窓口数", "en": "self-reliance consultation sites (自立相談支援; count)"},
+    "konkyu_per_100k": {
+        "ja": "自立相談支援の窓口(人口10万人あたり)",
+        "en": "self-reliance consultation sites (自立相談支援) per 100,000 residents",
+    },
 }
 
 
@@ -813,8 +1197,14 @@ def headline_label(name: str, lang: Lang) -> str:
     ja = lang == "ja"
     fixed = {
         "median_quantified_targets": ("数値目標の数の中央値", "median number of quantified targets"),
-        "targets_rate_ratio_per_doubling": ("人口2倍あたりの目標数の率比", "rate ratio of targets per doubling of population"),
-        "consultations_per_1000_median": ("年間相談件数目標の中央値(人口千人あたり)", "median annual consultation target per 1,000 residents"),
+        "targets_rate_ratio_per_doubling": (
+            "人口2倍あたりの目標数の率比",
+            "rate ratio of targets per doubling of population",
+        ),
+        "consultations_per_1000_median": (
+            "年間相談件数目標の中央値(人口千人あたり)",
+            "median annual consultation target per 1,000 residents",
+        ),
         "k": ("クラスター数", "number of clusters"),
         "silhouette": ("平均シルエット幅", "mean silhouette"),
         "stability_ari": ("ブートストラップ安定性(ARI)", "bootstrap stability (ARI)"),
@@ -861,14 +1251,21 @@ def headline_label(name: str, lang: Lang) -> str:
         return f"多機関協働事業を{w(m[1])}が担う割合" if ja else f"share of 多機関協働事業 run by {w(m[1])}"
     if m := re.fullmatch(r"share_(\w+)", name):
         if m[1] in _TARGET_KINDS:
-            return f"{_TARGET_KINDS[m[1]]['ja']}のある計画の割合" if ja else f"share of plans with {_TARGET_KINDS[m[1]]['en']}"
+            return (
+                f"{_TARGET_KINDS[m[1]]['ja']}のある計画の割合"
+                if ja
+                else f"share of plans with {_TARGET_KINDS[m[1]]['en']}"
+            )
         if m[1] == "values_corrected":
             return "修正された値の割合" if ja else "share of values corrected"
     if m := re.fullmatch(r"outcome_target_or_(\w+)", name):
         return f"成果目標のオッズ比: {w(m[1])}" if ja else f"odds ratio of an outcome target: {w(m[1])}"
     if m := re.fullmatch(r"outcome_target_auc_(\w+)", name):
-        part = {"model": ("モデル", "model"), "baseline": ("人口のみ", "population only"),
-                "difference": ("差", "difference")}.get(m[1], (m[1], m[1]))
+        part = {
+            "model": ("モデル", "model"),
+            "baseline": ("人口のみ", "population only"),
+            "difference": ("差", "difference"),
+        }.get(m[1], (m[1], m[1]))
         return f"交差検証 AUC({part[0]})" if ja else f"cross-validated AUC ({part[1]})"
     if m := re.fullmatch(r"(staff_per_100k|n_quantified_targets|has_outcome_target)_cluster(\d+)", name):
         noun = w("mean_" + m[1] if m[1] == "staff_per_100k" else m[1])
@@ -908,10 +1305,17 @@ def headline_frame(records: Sequence[Record], lang: Lang) -> Any:
         else:
             value = num(r["estimate"])
         ref = r.get("reference")
-        rows.append({"quantity": headline_label(r["name"], lang), "interval": value, "n": num(r.get("n")),
-                     "reference": "–" if ref is None else (percent(ref) if unit == "share" else num(ref))})
+        rows.append(
+            {
+                "quantity": headline_label(r["name"], lang),
+                "interval": value,
+                "n": num(r.get("n")),
+                "reference": "–" if ref is None else (percent(ref) if unit == "share" else num(ref)),
+            }
+        )
     return pd.DataFrame(rows, columns=["quantity", "interval", "n", "reference"]).rename(
-        columns={c: _header(c, lang) for c in ("quantity", "interval", "n", "reference")})
+        columns={c: _header(c, lang) for c in ("quantity", "interval", "n", "reference")}
+    )
 
 
 def question_of(notebook: str, name: str) -> str:

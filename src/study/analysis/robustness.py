@@ -72,10 +72,20 @@ def analyse_robustness(tables: Tables, params: RobustnessParams) -> RobustnessRe
     from study.models import specification_curve
 
     curve = specification_curve(
-        tables.entities, tables.corrections, focal="log_pop", y="staff", null=0.0, staffing=tuple(params.staffing_measures),
-        welfare=tuple(params.welfare_readings), exclusions=tuple(params.exclusions),
-        covariate_sets={k: COVARIATE_SETS[k] for k in params.covariate_sets}, families=tuple(params.families),
-        level=params.confidence, n_perm=params.permutations, seed=params.seed)
+        tables.entities,
+        tables.corrections,
+        focal="log_pop",
+        y="staff",
+        null=0.0,
+        staffing=tuple(params.staffing_measures),
+        welfare=tuple(params.welfare_readings),
+        exclusions=tuple(params.exclusions),
+        covariate_sets={k: COVARIATE_SETS[k] for k in params.covariate_sets},
+        families=tuple(params.families),
+        level=params.confidence,
+        n_perm=params.permutations,
+        seed=params.seed,
+    )
     return RobustnessResults(curve)
 
 
@@ -96,9 +106,19 @@ def choice_summary(results: RobustnessResults) -> pd.DataFrame:
     rows = []
     for col in SPEC_CHOICES:
         for opt, g in results.specs.groupby(col, sort=True):
-            rows.append(dict(choice=col, option=str(opt), n_specs=len(g), median_estimate=float(g["estimate"].median()),
-                             min_estimate=float(g["estimate"].min()), max_estimate=float(g["estimate"].max()),
-                             share_excluding_zero=float(g["significant"].mean()), n_min=int(g["n"].min()), n_max=int(g["n"].max())))
+            rows.append(
+                dict(
+                    choice=col,
+                    option=str(opt),
+                    n_specs=len(g),
+                    median_estimate=float(g["estimate"].median()),
+                    min_estimate=float(g["estimate"].min()),
+                    max_estimate=float(g["estimate"].max()),
+                    share_excluding_zero=float(g["significant"].mean()),
+                    n_min=int(g["n"].min()),
+                    n_max=int(g["n"].max()),
+                )
+            )
     return pd.DataFrame(rows)
 
 
@@ -120,23 +140,54 @@ def robustness_headline(results: RobustnessResults) -> list[HeadlineResult]:
     row = results.summary.iloc[0]
     n = int(row["n"])
     out = [
-        result("spec_median_beta", row["estimate"], n=n, interval=(row["ci_low"], row["ci_high"]), unit="elasticity",
-               label=f"median β over {int(row['n_specs'])} specifications (interval: smallest to largest estimate; "
-                     f"n {int(row['n_min'])}–{n})",
-               method="specification curve", reference=0.0),
+        result(
+            "spec_median_beta",
+            row["estimate"],
+            n=n,
+            interval=(row["ci_low"], row["ci_high"]),
+            unit="elasticity",
+            label=f"median β over {int(row['n_specs'])} specifications (interval: smallest to largest estimate; "
+            f"n {int(row['n_min'])}–{n})",
+            method="specification curve",
+            reference=0.0,
+        ),
         result("spec_n_specs", int(row["n_specs"]), n=n, label="specifications fitted", unit="specifications"),
-        result("spec_share_same_sign", row["share_same_sign"], n=n, label="share of specifications with the median's sign",
-               unit="share"),
-        result("spec_share_excluding_zero", row["share_excluding_zero"], n=n,
-               label="share of specifications whose interval excludes 0", unit="share"),
+        result(
+            "spec_share_same_sign",
+            row["share_same_sign"],
+            n=n,
+            label="share of specifications with the median's sign",
+            unit="share",
+        ),
+        result(
+            "spec_share_excluding_zero",
+            row["share_excluding_zero"],
+            n=n,
+            label="share of specifications whose interval excludes 0",
+            unit="share",
+        ),
     ]
     if "p_median" in row and np.isfinite(row.get("p_median", np.nan)):
-        out.append(result("spec_p_median", row["p_median"], n=n,
-                          label=f"permutation p of the median β ({int(row['n_perm'])} permutations)", unit="p",
-                          method="null curve"))
-        out.append(result("spec_p_share_significant", row["p_share_significant"], n=n,
-                          label="permutation p of the share of significant same-sign specifications", unit="p",
-                          method="null curve"))
+        out.append(
+            result(
+                "spec_p_median",
+                row["p_median"],
+                n=n,
+                label=f"permutation p of the median β ({int(row['n_perm'])} permutations)",
+                unit="p",
+                method="null curve",
+            )
+        )
+        out.append(
+            result(
+                "spec_p_share_significant",
+                row["p_share_significant"],
+                n=n,
+                label="permutation p of the share of significant same-sign specifications",
+                unit="p",
+                method="null curve",
+            )
+        )
     return out
 
 
@@ -159,14 +210,22 @@ def fig_spec_curve(results: RobustnessResults, lang: Lang = "ja") -> Figure:
 
     sp, nc = results.specs, results.null_curve
     rows = [(c, o) for c in SPEC_CHOICES for o in sorted(sp[c].astype(str).unique())]
-    fig, (a1, a2) = plt.subplots(2, 1, sharex=True, figsize=(10, 4 + 0.22 * len(rows)), layout="constrained",
-                                 gridspec_kw={"height_ratios": [3, max(1.5, 0.12 * len(rows))]})
+    fig, (a1, a2) = plt.subplots(
+        2,
+        1,
+        sharex=True,
+        figsize=(10, 4 + 0.22 * len(rows)),
+        layout="constrained",
+        gridspec_kw={"height_ratios": [3, max(1.5, 0.12 * len(rows))]},
+    )
     x = sp["rank"].to_numpy()
     col = np.where(sp["significant"], "#4c72b0", "#8c8c8c")
     a1.vlines(x, sp["ci_low"], sp["ci_high"], colors=col, lw=0.8, alpha=0.6)
     a1.scatter(x, sp["estimate"], s=8, c=col, zorder=3, label=text("estimate_ci", lang))
     if "null_low" in nc:
-        a1.fill_between(nc["rank"], nc["null_low"], nc["null_high"], color="#c44e52", alpha=0.18, label=text("null_band", lang))
+        a1.fill_between(
+            nc["rank"], nc["null_low"], nc["null_high"], color="#c44e52", alpha=0.18, label=text("null_band", lang)
+        )
         a1.plot(nc["rank"], nc["null_median"], color="#c44e52", lw=1)
     a1.axhline(0, color="k", lw=0.8)
     a1.set_ylabel(text("elasticity_short", lang))
@@ -176,7 +235,9 @@ def fig_spec_curve(results: RobustnessResults, lang: Lang = "ja") -> Figure:
     for i, (c, o) in enumerate(rows):
         m = sp[c].astype(str) == o
         a2.scatter(x[m], np.full(m.sum(), i), s=4, color="#333333")
-    a2.set_yticks(range(len(rows)), [f"{text('choice_' + c, lang)}: {text('opt_' + o, lang)}" for c, o in rows], fontsize=7)
+    a2.set_yticks(
+        range(len(rows)), [f"{text('choice_' + c, lang)}: {text('opt_' + o, lang)}" for c, o in rows], fontsize=7
+    )
     a2.invert_yaxis()
     a2.set_xlabel(text("rank", lang))
     return fig

@@ -63,8 +63,9 @@ def staffing_covariates(covariates: Sequence[str], flag_hub_plans: bool) -> list
     return cov
 
 
-def q1_scale(frame: pd.DataFrame, covariates: Sequence[str] = (), n_boot: int = 2000, seed: int = 0,
-             level: float = 0.95) -> tuple[pd.DataFrame, pd.DataFrame]:
+def q1_scale(
+    frame: pd.DataFrame, covariates: Sequence[str] = (), n_boot: int = 2000, seed: int = 0, level: float = 0.95
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Q1: the elasticity β of planned staff on population, and the overdispersion tests.
 
     Parameters
@@ -89,16 +90,31 @@ def q1_scale(frame: pd.DataFrame, covariates: Sequence[str] = (), n_boot: int = 
     overdispersion : pandas.DataFrame
         Pearson dispersion (ratio), Cameron–Trivedi and likelihood-ratio tests (α).
     """
-    el, od = staffing_elasticity(frame, y="staff", term="log_pop", covariates=list(covariates), n_boot=n_boot, seed=seed,
-                                 level=level, null=1.0)
-    cols = ["name", "estimate", "ci_low", "ci_high", "n", "se", "p_value", "method", "doubling_ratio", "alpha", "dispersion",
-            "n_boot", "covariates"]
+    el, od = staffing_elasticity(
+        frame, y="staff", term="log_pop", covariates=list(covariates), n_boot=n_boot, seed=seed, level=level, null=1.0
+    )
+    cols = [
+        "name",
+        "estimate",
+        "ci_low",
+        "ci_high",
+        "n",
+        "se",
+        "p_value",
+        "method",
+        "doubling_ratio",
+        "alpha",
+        "dispersion",
+        "n_boot",
+        "covariates",
+    ]
     el = el[[c for c in cols if c in el.columns]].rename(columns={"p_value": "p_beta_lt_1"})
     return el, od
 
 
-def q1_influence(frame: pd.DataFrame, family: Family, covariates: Sequence[str] = (), level: float = 0.95
-                 ) -> tuple[pd.DataFrame, pd.DataFrame]:
+def q1_influence(
+    frame: pd.DataFrame, family: Family, covariates: Sequence[str] = (), level: float = 0.95
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Influence diagnostics of the ``family`` fit of β.
 
     Parameters
@@ -152,8 +168,15 @@ def q1_hubs(frame: pd.DataFrame, family: Family, covariates: Sequence[str] = ())
     return hub_sensitivity(frame, "staff", cov, "log_pop", family)
 
 
-def q2_need(frame: pd.DataFrame, covariates: Sequence[str] = (), family: Family = "poisson_ql", n_boot: int = 2000,
-            n_perm: int = 4999, seed: int = 0, level: float = 0.95) -> pd.DataFrame:
+def q2_need(
+    frame: pd.DataFrame,
+    covariates: Sequence[str] = (),
+    family: Family = "poisson_ql",
+    n_boot: int = 2000,
+    n_perm: int = 4999,
+    seed: int = 0,
+    level: float = 0.95,
+) -> pd.DataFrame:
     """Q2: aging and public-assistance rates given log population (and ``covariates``).
 
     Parameters
@@ -181,14 +204,42 @@ def q2_need(frame: pd.DataFrame, covariates: Sequence[str] = (), family: Family 
         (:func:`study.models.conditional_association`).
     """
     adjust = ["log_pop", *[c for c in covariates if c not in Q2_FOCI]]
-    out = conditional_association(frame, foci=Q2_FOCI, adjust=adjust, y="staff", family=family, n_boot=n_boot,
-                                  n_perm=n_perm, seed=seed, level=level, per=Q2_PER)
-    return out[["name", "estimate", "ci_low", "ci_high", "n", "p_perm", "p_wald", "rate_ratio", "rr_low", "rr_high", "per",
-                "family", "n_boot", "n_perm", "covariates"]]
+    out = conditional_association(
+        frame,
+        foci=Q2_FOCI,
+        adjust=adjust,
+        y="staff",
+        family=family,
+        n_boot=n_boot,
+        n_perm=n_perm,
+        seed=seed,
+        level=level,
+        per=Q2_PER,
+    )
+    return out[
+        [
+            "name",
+            "estimate",
+            "ci_low",
+            "ci_high",
+            "n",
+            "p_perm",
+            "p_wald",
+            "rate_ratio",
+            "rr_low",
+            "rr_high",
+            "per",
+            "family",
+            "n_boot",
+            "n_perm",
+            "covariates",
+        ]
+    ]
 
 
-def q3_institutions(frame: pd.DataFrame, n_boot: int = 2000, seed: int = 0, level: float = 0.95
-                    ) -> tuple[pd.DataFrame, pd.DataFrame]:
+def q3_institutions(
+    frame: pd.DataFrame, n_boot: int = 2000, seed: int = 0, level: float = 0.95
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Q3: the institutions the plans build on.
 
     Parameters
@@ -276,11 +327,24 @@ def analyse_staffing(tables: Tables, params: StaffingParams) -> StaffingResults:
         Q1–Q3 tables, each with ``n``.
     """
     welfare = "corrected"
-    frame = load_frame(tables, include_prefectures=params.include_prefectures, exclude_hub_plans=params.exclude_hub_plans,
-                       staffing=params.staffing_measure, welfare=welfare)
-    inst = load_frame(tables, include_prefectures=params.include_prefectures, exclude_hub_plans=params.exclude_hub_plans,
-                      staffing=params.staffing_measure, welfare=welfare, require=("population",))
-    cov = staffing_covariates([c for c in params.covariates if not (params.exclude_hub_plans and c == "hub_plan")], False)
+    frame = load_frame(
+        tables,
+        include_prefectures=params.include_prefectures,
+        exclude_hub_plans=params.exclude_hub_plans,
+        staffing=params.staffing_measure,
+        welfare=welfare,
+    )
+    inst = load_frame(
+        tables,
+        include_prefectures=params.include_prefectures,
+        exclude_hub_plans=params.exclude_hub_plans,
+        staffing=params.staffing_measure,
+        welfare=welfare,
+        require=("population",),
+    )
+    cov = staffing_covariates(
+        [c for c in params.covariates if not (params.exclude_hub_plans and c == "hub_plan")], False
+    )
     level, seed = params.confidence, params.seed
     scale, od = q1_scale(frame.data, cov, params.bootstrap_draws, seed, level)
     inf, inf_sum = q1_influence(frame.data, params.family, cov, level)
@@ -308,40 +372,120 @@ def staffing_headline(results: StaffingResults) -> list[HeadlineResult]:
     out = []
     for _, row in results.scale.iterrows():
         fam, how = row["name"].split(":")
-        out.append(result(f"beta_{fam}_{how}", row["estimate"], n=row["n"], interval=(row["ci_low"], row["ci_high"]),
-                          label=f"elasticity of planned staff on population ({fam}, {how} interval)", unit="elasticity",
-                          method=row["method"], reference=1.0))
+        out.append(
+            result(
+                f"beta_{fam}_{how}",
+                row["estimate"],
+                n=row["n"],
+                interval=(row["ci_low"], row["ci_high"]),
+                label=f"elasticity of planned staff on population ({fam}, {how} interval)",
+                unit="elasticity",
+                method=row["method"],
+                reference=1.0,
+            )
+        )
     head = results.scale[results.scale["name"] == f"{results.family}:bca"].iloc[0]
-    out.append(result("p_beta_lt_1", head["p_beta_lt_1"], n=head["n"],
-                      label=f"bootstrap one-sided p of β < 1 ({results.family})", unit="p", method="pairs bootstrap"))
+    out.append(
+        result(
+            "p_beta_lt_1",
+            head["p_beta_lt_1"],
+            n=head["n"],
+            label=f"bootstrap one-sided p of β < 1 ({results.family})",
+            unit="p",
+            method="pairs bootstrap",
+        )
+    )
     for _, row in results.overdispersion.iterrows():
-        out.append(result(f"overdispersion_{row['name']}", row["estimate"], n=row["n"], interval=(row["ci_low"], row["ci_high"]),
-                          label=f"overdispersion: {row['name']} (p = {row['p_value']:.2g})",
-                          unit="ratio" if row["name"] == "pearson_dispersion" else "alpha"))
+        out.append(
+            result(
+                f"overdispersion_{row['name']}",
+                row["estimate"],
+                n=row["n"],
+                interval=(row["ci_low"], row["ci_high"]),
+                label=f"overdispersion: {row['name']} (p = {row['p_value']:.2g})",
+                unit="ratio" if row["name"] == "pearson_dispersion" else "alpha",
+            )
+        )
     isum = results.influence_summary.iloc[0]
-    out.append(result("beta_leave_one_out_range", isum["estimate"], n=isum["n"], interval=(isum["ci_low"], isum["ci_high"]),
-                      label=f"β and the range of its leave-one-out estimates (most influential: {isum['most_influential']})",
-                      unit="elasticity", method=results.family))
-    out.append(result("n_cooks_over_4_n", int(isum["n_cooks_over_4_n"]), n=isum["n"], label="plans with Cook's distance > 4/n",
-                      unit="plans"))
+    out.append(
+        result(
+            "beta_leave_one_out_range",
+            isum["estimate"],
+            n=isum["n"],
+            interval=(isum["ci_low"], isum["ci_high"]),
+            label=f"β and the range of its leave-one-out estimates (most influential: {isum['most_influential']})",
+            unit="elasticity",
+            method=results.family,
+        )
+    )
+    out.append(
+        result(
+            "n_cooks_over_4_n",
+            int(isum["n_cooks_over_4_n"]),
+            n=isum["n"],
+            label="plans with Cook's distance > 4/n",
+            unit="plans",
+        )
+    )
     for _, row in results.hubs.iterrows():
-        out.append(result(f"beta_hubs_{row['handling']}", row["estimate"], n=row["n"], interval=(row["ci_low"], row["ci_high"]),
-                          label=f"β with hub plans {row['handling']} ({results.family}, model-based interval)",
-                          unit="elasticity"))
+        out.append(
+            result(
+                f"beta_hubs_{row['handling']}",
+                row["estimate"],
+                n=row["n"],
+                interval=(row["ci_low"], row["ci_high"]),
+                label=f"β with hub plans {row['handling']} ({results.family}, model-based interval)",
+                unit="elasticity",
+            )
+        )
     for _, row in results.need.iterrows():
-        out.append(result(f"rate_ratio_{row['name']}_per10", row["rate_ratio"], n=row["n"], interval=(row["rr_low"], row["rr_high"]),
-                          label=f"rate ratio of planned staff per 10 points of {row['name']} given population "
-                                f"(BCa; permutation p = {row['p_perm']:.3g})", unit="ratio", method="bca", reference=1.0))
-        out.append(result(f"p_perm_{row['name']}", row["p_perm"], n=row["n"],
-                          label=f"permutation p of {row['name']} given population", unit="p",
-                          method="regressor-residual permutation"))
+        out.append(
+            result(
+                f"rate_ratio_{row['name']}_per10",
+                row["rate_ratio"],
+                n=row["n"],
+                interval=(row["rr_low"], row["rr_high"]),
+                label=f"rate ratio of planned staff per 10 points of {row['name']} given population "
+                f"(BCa; permutation p = {row['p_perm']:.3g})",
+                unit="ratio",
+                method="bca",
+                reference=1.0,
+            )
+        )
+        out.append(
+            result(
+                f"p_perm_{row['name']}",
+                row["p_perm"],
+                n=row["n"],
+                label=f"permutation p of {row['name']} given population",
+                unit="p",
+                method="regressor-residual permutation",
+            )
+        )
     for _, row in results.medians.iterrows():
-        out.append(result(f"median_{row['name']}", row["estimate"], n=row["n"], interval=(row["ci_low"], row["ci_high"]),
-                          label=f"median {row['name']}", method="percentile bootstrap"))
+        out.append(
+            result(
+                f"median_{row['name']}",
+                row["estimate"],
+                n=row["n"],
+                interval=(row["ci_low"], row["ci_high"]),
+                label=f"median {row['name']}",
+                method="percentile bootstrap",
+            )
+        )
     if len(results.implementers):
         top = results.implementers.iloc[0]
-        out.append(result(f"share_implementer_{top['name']}", top["estimate"], n=top["n"], interval=(top["ci_low"], top["ci_high"]),
-                          label=f"share of 多機関協働事業 run by {top['name']}", unit="share", method="wilson"))
+        out.append(
+            result(
+                f"share_implementer_{top['name']}",
+                top["estimate"],
+                n=top["n"],
+                interval=(top["ci_low"], top["ci_high"]),
+                label=f"share of 多機関協働事業 run by {top['name']}",
+                unit="share",
+                method="wilson",
+            )
+        )
     return out
 
 
@@ -370,10 +514,19 @@ def fig_scale(frame: pd.DataFrame, scale: pd.DataFrame, lang: Lang = "ja", level
     fig, ax = new_figure()
     pop, y = frame["population"].to_numpy(float), frame["staff"].to_numpy(float)
     hub = frame["hub_plan"].to_numpy(float) == 1.0
-    ax.scatter(pop[~hub], y[~hub], s=28, color="#4c72b0", alpha=0.8, label=f"{text('other_plans', lang)} (n = {int((~hub).sum())})")
+    ax.scatter(
+        pop[~hub],
+        y[~hub],
+        s=28,
+        color="#4c72b0",
+        alpha=0.8,
+        label=f"{text('other_plans', lang)} (n = {int((~hub).sum())})",
+    )
     if hub.any():
-        ax.scatter(pop[hub], y[hub], s=60, marker="D", color="#c44e52", label=f"{text('hub', lang)} (n = {int(hub.sum())})")
-        for i, (xx, yy, nm) in enumerate(zip(pop[hub], y[hub], frame["name"][hub])):
+        ax.scatter(
+            pop[hub], y[hub], s=60, marker="D", color="#c44e52", label=f"{text('hub', lang)} (n = {int(hub.sum())})"
+        )
+        for i, (xx, yy, nm) in enumerate(zip(pop[hub], y[hub], frame["name"][hub], strict=True)):
             ax.annotate(str(nm), (xx, yy), xytext=(6, 4 - 12 * (i % 2)), textcoords="offset points", fontsize=8)
     grid = np.exp(np.linspace(np.log(pop.min()), np.log(pop.max()), 100))
     for fam, colour in (("poisson_ql", "#55a868"), ("negbin", "#8172b3")):
@@ -386,7 +539,7 @@ def fig_scale(frame: pd.DataFrame, scale: pd.DataFrame, lang: Lang = "ja", level
     ax.set_ylim(-0.3, top)
     from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
 
-    ax.yaxis.set_major_locator(FixedLocator([0] + [10.0 ** e for e in range(int(np.log10(top)) + 1)]))
+    ax.yaxis.set_major_locator(FixedLocator([0] + [10.0**e for e in range(int(np.log10(top)) + 1)]))
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
     ax.yaxis.set_minor_locator(NullLocator())
     ax.set_xlabel(text("population", lang))

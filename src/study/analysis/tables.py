@@ -123,9 +123,16 @@ def load_frame(
     study.models.AnalysisFrame
         The frame (one row per plan), the excluded rows with reasons, and the options.
     """
-    return analysis_frame(tables.entities, tables.corrections, include_prefectures=include_prefectures,
-                          exclude_hub_plans=exclude_hub_plans, exclude_zero_staff=exclude_zero_staff,
-                          staffing=staffing, welfare=welfare, require=tuple(require))
+    return analysis_frame(
+        tables.entities,
+        tables.corrections,
+        include_prefectures=include_prefectures,
+        exclude_hub_plans=exclude_hub_plans,
+        exclude_zero_staff=exclude_zero_staff,
+        staffing=staffing,
+        welfare=welfare,
+        require=tuple(require),
+    )
 
 
 def exclusions_table(frame: AnalysisFrame) -> pd.DataFrame:
@@ -143,7 +150,9 @@ def exclusions_table(frame: AnalysisFrame) -> pd.DataFrame:
         sorted by reason.
     """
     ex = frame.excluded.groupby("reason").size().rename("n_excluded").reset_index()
-    ex["names"] = [", ".join(frame.excluded.loc[frame.excluded["reason"] == r, "name"].astype(str)) for r in ex["reason"]]
+    ex["names"] = [
+        ", ".join(frame.excluded.loc[frame.excluded["reason"] == r, "name"].astype(str)) for r in ex["reason"]
+    ]
     ex["n_analysed"] = frame.n
     return ex.sort_values("reason").reset_index(drop=True)
 

@@ -84,13 +84,19 @@ def target_shares(frame: pd.DataFrame, targets: pd.DataFrame, level: float = 0.9
     def add(name: str, hit: np.ndarray, base: np.ndarray, ref: float = np.nan) -> None:
         k, n = int((hit & base).sum()), int(base.sum())
         lo, hi = wilson(k, n, level)
-        rows.append(dict(name=name, estimate=k / n if n else np.nan, ci_low=lo, ci_high=hi, n=n, count=k, reference=ref))
+        rows.append(
+            dict(name=name, estimate=k / n if n else np.nan, ci_low=lo, ci_high=hi, n=n, count=k, reference=ref)
+        )
 
     allp = np.ones(len(frame), bool)
     add("any_quantified_target", frame["n_quantified_targets"].to_numpy(float) > 0, allp)
     add("outcome_target", frame["has_outcome_target"].to_numpy(float) == 1.0, allp)
     add("takikan_any_target", ids.isin(set(tak["entity_id"])).to_numpy(), runs_tak, NATIONAL_SHARE_WITH_TARGET)
-    add("takikan_outcome_target", ids.isin(set(tak.loc[tak["target_group"] == "outcome", "entity_id"])).to_numpy(), runs_tak)
+    add(
+        "takikan_outcome_target",
+        ids.isin(set(tak.loc[tak["target_group"] == "outcome", "entity_id"])).to_numpy(),
+        runs_tak,
+    )
     add("consultation_target", ids.isin(set(tg.loc[tg["kind"] == "consultations", "entity_id"])).to_numpy(), allp)
     return pd.DataFrame(rows)
 
@@ -131,7 +137,11 @@ def target_kinds(frame: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFrame:
     """
     tg = commitments(targets)
     tg = tg[tg["entity_id"].astype(str).isin(set(frame["entity_id"].astype(str)))]
-    g = tg.groupby(["kind", "target_group"]).agg(targets=("entity_id", "size"), plans=("entity_id", "nunique")).reset_index()
+    g = (
+        tg.groupby(["kind", "target_group"])
+        .agg(targets=("entity_id", "size"), plans=("entity_id", "nunique"))
+        .reset_index()
+    )
     g["n"] = len(frame)
     return g.sort_values(["targets", "kind", "target_group"], ascending=[False, True, True]).reset_index(drop=True)
 
@@ -156,18 +166,27 @@ def q4_count_model(frame: pd.DataFrame, family: Family, covariates: Sequence[str
         One row per term (no constant): coefficient with interval, ``n`` (plans), and the rate ratio
         (×) with its interval per unit of the covariate (``log_pop``: per doubling of the population).
     """
-    fit = fit_count(frame, family, "n_quantified_targets", ["log_pop", *[c for c in covariates if c != "log_pop"]], level=level)
+    fit = fit_count(
+        frame, family, "n_quantified_targets", ["log_pop", *[c for c in covariates if c != "log_pop"]], level=level
+    )
     table = fit.params[["name", "estimate", "ci_low", "ci_high", "n", "se", "p_value"]].copy()
     table = table[table["name"] != "const"].reset_index(drop=True)
     step = np.where(table["name"] == "log_pop", np.log(2.0), 1.0)
     table["per"] = np.where(table["name"] == "log_pop", "doubling", "unit")
-    table["rate_ratio"], table["rr_low"], table["rr_high"] = (np.exp(step * table[c]) for c in ("estimate", "ci_low", "ci_high"))
+    table["rate_ratio"], table["rr_low"], table["rr_high"] = (
+        np.exp(step * table[c]) for c in ("estimate", "ci_low", "ci_high")
+    )
     table["family"], table["alpha"], table["dispersion"] = family, fit.alpha, fit.dispersion
     return table
 
 
-def q4_outcome_model(frame: pd.DataFrame, covariates: Sequence[str], level: float = 0.95,
-                     cv: Literal["repeated", "loo"] = "repeated", seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
+def q4_outcome_model(
+    frame: pd.DataFrame,
+    covariates: Sequence[str],
+    level: float = 0.95,
+    cv: Literal["repeated", "loo"] = "repeated",
+    seed: int = 0,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """``has_outcome_target`` ~ ``covariates`` by Firth logistic regression, and its cross-validated AUC.
 
     Parameters
@@ -198,13 +217,15 @@ def q4_outcome_model(frame: pd.DataFrame, covariates: Sequence[str], level: floa
     fit = firth_logistic(frame, "has_outcome_target", cov, level)
     table = fit.params[fit.params["name"] != "const"].reset_index(drop=True)
     table = table[["name", "estimate", "ci_low", "ci_high", "n", "p_value", "odds_ratio", "or_low", "or_high"]].assign(
-        n_events=fit.n_events)
+        n_events=fit.n_events
+    )
     auc = cv_auc(frame, "has_outcome_target", cov, ("log_pop",), method=cv, seed=seed, level=level)
     return table, auc
 
 
-def q4_consultations(frame: pd.DataFrame, targets: pd.DataFrame, n_boot: int = 2000, seed: int = 0, level: float = 0.95
-                     ) -> tuple[pd.DataFrame, pd.DataFrame]:
+def q4_consultations(
+    frame: pd.DataFrame, targets: pd.DataFrame, n_boot: int = 2000, seed: int = 0, level: float = 0.95
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Annual consultation target per 1,000 residents where a plan gives one, and its median.
 
     Parameters
@@ -289,16 +310,36 @@ def analyse_targets(tables: Tables, params: TargetsParams) -> TargetsResults:
     TargetsResults
         Q4 tables, each with ``n``.
     """
-    frame = load_frame(tables, include_prefectures=params.include_prefectures, exclude_hub_plans=params.exclude_hub_plans,
-                       require=("population", "n_quantified_targets"))
+    frame = load_frame(
+        tables,
+        include_prefectures=params.include_prefectures,
+        exclude_hub_plans=params.exclude_hub_plans,
+        require=("population", "n_quantified_targets"),
+    )
     level, seed = params.confidence, params.seed
     tg = tables.targets
     count_model = q4_count_model(frame.data, params.family, params.count_covariates, level)
-    odds, auc = q4_outcome_model(frame.data, ["log_pop", *[c for c in params.outcome_covariates if c != "log_pop"]], level,
-                                 params.cv_method, seed)
+    odds, auc = q4_outcome_model(
+        frame.data,
+        ["log_pop", *[c for c in params.outcome_covariates if c != "log_pop"]],
+        level,
+        params.cv_method,
+        seed,
+    )
     per_plan, med = q4_consultations(frame.data, tg, params.bootstrap_draws, seed, level)
-    return TargetsResults(frame, params.family, target_shares(frame.data, tg, level), target_counts(frame.data),
-                          target_kinds(frame.data, tg), count_model, odds, auc, per_plan, med, level)
+    return TargetsResults(
+        frame,
+        params.family,
+        target_shares(frame.data, tg, level),
+        target_counts(frame.data),
+        target_kinds(frame.data, tg),
+        count_model,
+        odds,
+        auc,
+        per_plan,
+        med,
+        level,
+    )
 
 
 def targets_headline(results: TargetsResults) -> list[HeadlineResult]:
@@ -319,30 +360,78 @@ def targets_headline(results: TargetsResults) -> list[HeadlineResult]:
     result = headline_result
     out = []
     for _, row in results.shares.iterrows():
-        out.append(result(f"share_{row['name']}", row["estimate"], n=row["n"], interval=(row["ci_low"], row["ci_high"]),
-                          unit="share", label=f"share of plans: {row['name']}", method="wilson",
-                          reference=None if not np.isfinite(row["reference"]) else row["reference"]))
-    out.append(result("median_quantified_targets", float(results.frame.data["n_quantified_targets"].median()),
-                      n=results.frame.n, label="median number of quantified targets per plan", unit="targets"))
+        out.append(
+            result(
+                f"share_{row['name']}",
+                row["estimate"],
+                n=row["n"],
+                interval=(row["ci_low"], row["ci_high"]),
+                unit="share",
+                label=f"share of plans: {row['name']}",
+                method="wilson",
+                reference=None if not np.isfinite(row["reference"]) else row["reference"],
+            )
+        )
+    out.append(
+        result(
+            "median_quantified_targets",
+            float(results.frame.data["n_quantified_targets"].median()),
+            n=results.frame.n,
+            label="median number of quantified targets per plan",
+            unit="targets",
+        )
+    )
     lp = results.count_model.set_index("name").loc["log_pop"]
-    out.append(result("targets_rate_ratio_per_doubling", lp["rate_ratio"], n=lp["n"], interval=(lp["rr_low"], lp["rr_high"]),
-                      label=f"rate ratio of the number of targets per doubling of population ({results.family})", unit="ratio",
-                      reference=1.0))
+    out.append(
+        result(
+            "targets_rate_ratio_per_doubling",
+            lp["rate_ratio"],
+            n=lp["n"],
+            interval=(lp["rr_low"], lp["rr_high"]),
+            label=f"rate ratio of the number of targets per doubling of population ({results.family})",
+            unit="ratio",
+            reference=1.0,
+        )
+    )
     for _, row in results.outcome_model.iterrows():
-        out.append(result(f"outcome_target_or_{row['name']}", row["odds_ratio"], n=row["n"], interval=(row["or_low"], row["or_high"]),
-                          label=f"Firth odds ratio of an outcome target per unit of {row['name']}", unit="odds ratio",
-                          method="profile penalised likelihood", reference=1.0))
+        out.append(
+            result(
+                f"outcome_target_or_{row['name']}",
+                row["odds_ratio"],
+                n=row["n"],
+                interval=(row["or_low"], row["or_high"]),
+                label=f"Firth odds ratio of an outcome target per unit of {row['name']}",
+                unit="odds ratio",
+                method="profile penalised likelihood",
+                reference=1.0,
+            )
+        )
     auc = results.auc.set_index("name")
     for nm in ("model", "baseline", "difference"):
-        out.append(result(f"outcome_target_auc_{nm}", auc.loc[nm, "estimate"], n=auc.loc[nm, "n"],
-                          interval=(auc.loc[nm, "ci_low"], auc.loc[nm, "ci_high"]), unit="AUC",
-                          label=f"cross-validated AUC ({nm}: {auc.loc[nm, 'terms']})",
-                          method=f"{auc.loc[nm, 'method']} CV, DeLong"))
+        out.append(
+            result(
+                f"outcome_target_auc_{nm}",
+                auc.loc[nm, "estimate"],
+                n=auc.loc[nm, "n"],
+                interval=(auc.loc[nm, "ci_low"], auc.loc[nm, "ci_high"]),
+                unit="AUC",
+                label=f"cross-validated AUC ({nm}: {auc.loc[nm, 'terms']})",
+                method=f"{auc.loc[nm, 'method']} CV, DeLong",
+            )
+        )
     if len(results.consultation_median):
         med = results.consultation_median.iloc[0]
-        out.append(result("consultations_per_1000_median", med["estimate"], n=med["n"], interval=(med["ci_low"], med["ci_high"]),
-                          label="median annual consultation target per 1,000 residents (plans giving one)",
-                          unit="per 1,000 residents per year", method="percentile bootstrap"))
+        out.append(
+            result(
+                "consultations_per_1000_median",
+                med["estimate"],
+                n=med["n"],
+                interval=(med["ci_low"], med["ci_high"]),
+                label="median annual consultation target per 1,000 residents (plans giving one)",
+                unit="per 1,000 residents per year",
+                method="percentile bootstrap",
+            )
+        )
     return out
 
 
@@ -384,9 +473,17 @@ def fig_target_shares(shares: pd.DataFrame, lang: Lang = "ja") -> Figure:
     matplotlib.figure.Figure
         A forest plot of the shares (%) with Wilson intervals.
     """
-    pct = shares.assign(estimate=100 * shares["estimate"], ci_low=100 * shares["ci_low"], ci_high=100 * shares["ci_high"])
-    fig = fig_forest(pct, lang, text("share_plans", lang), 100 * NATIONAL_SHARE_WITH_TARGET, text("national_takikan", lang),
-                     [text(n, lang) for n in pct["name"]])
+    pct = shares.assign(
+        estimate=100 * shares["estimate"], ci_low=100 * shares["ci_low"], ci_high=100 * shares["ci_high"]
+    )
+    fig = fig_forest(
+        pct,
+        lang,
+        text("share_plans", lang),
+        100 * NATIONAL_SHARE_WITH_TARGET,
+        text("national_takikan", lang),
+        [text(n, lang) for n in pct["name"]],
+    )
     fig.axes[0].set_xlim(0, 100)
     return fig
 

@@ -91,8 +91,12 @@ def analyse_typology(tables: Tables, params: TypologyParams) -> TypologyResults:
     """
     from study.models import best_k, choose_k, compare_clusters, fit_typology, structure_matrix
 
-    frame = load_frame(tables, include_prefectures=params.include_prefectures, exclude_hub_plans=params.exclude_hub_plans,
-                       require=("population",))
+    frame = load_frame(
+        tables,
+        include_prefectures=params.include_prefectures,
+        exclude_hub_plans=params.exclude_hub_plans,
+        require=("population",),
+    )
     feats = tuple(params.features)
     level, seed = LEVEL, params.seed
     matrix = structure_matrix(frame.data, feats)
@@ -103,12 +107,21 @@ def analyse_typology(tables: Tables, params: TypologyParams) -> TypologyResults:
     prof.insert(1, "share", prof["n"] / prof["n"].sum())
     comps, tests = [], []
     for j, outcome in enumerate(Q5_OUTCOMES):
-        tab, test = compare_clusters(frame.data, typ.assignments, outcome, params.permutations, params.bootstrap_draws,
-                                     seed + j, "kruskal", level)
+        tab, test = compare_clusters(
+            frame.data,
+            typ.assignments,
+            outcome,
+            params.permutations,
+            params.bootstrap_draws,
+            seed + j,
+            "kruskal",
+            level,
+        )
         comps.append(tab)
         tests.append(test)
-    return TypologyResults(frame, choice, k, params.k is None, typ, prof, pd.concat(comps, ignore_index=True),
-                           pd.DataFrame(tests), level)
+    return TypologyResults(
+        frame, choice, k, params.k is None, typ, prof, pd.concat(comps, ignore_index=True), pd.DataFrame(tests), level
+    )
 
 
 def typology_headline(results: TypologyResults) -> list[HeadlineResult]:
@@ -129,23 +142,59 @@ def typology_headline(results: TypologyResults) -> list[HeadlineResult]:
     ck = results.choice.set_index("k").loc[results.k]
     n = results.frame.n
     out = [
-        result("k", results.k, n=n,
-               label="number of clusters" + (" (chosen by silhouette and stability)" if results.k_chosen else " (set)"),
-               unit="clusters"),
-        result("silhouette", results.typology.silhouette, n=n, label=f"mean silhouette at k = {results.k}", unit="silhouette"),
-        result("stability_ari", ck["estimate"], n=n, interval=(ck["ci_low"], ck["ci_high"]),
-               label=f"bootstrap stability at k = {results.k} (mean adjusted Rand index)", unit="ARI", method="bootstrap"),
-        result("pca_explained_2", float(sum(results.typology.explained)), n=n, label="variance explained by PC1 and PC2",
-               unit="share"),
+        result(
+            "k",
+            results.k,
+            n=n,
+            label="number of clusters" + (" (chosen by silhouette and stability)" if results.k_chosen else " (set)"),
+            unit="clusters",
+        ),
+        result(
+            "silhouette",
+            results.typology.silhouette,
+            n=n,
+            label=f"mean silhouette at k = {results.k}",
+            unit="silhouette",
+        ),
+        result(
+            "stability_ari",
+            ck["estimate"],
+            n=n,
+            interval=(ck["ci_low"], ck["ci_high"]),
+            label=f"bootstrap stability at k = {results.k} (mean adjusted Rand index)",
+            unit="ARI",
+            method="bootstrap",
+        ),
+        result(
+            "pca_explained_2",
+            float(sum(results.typology.explained)),
+            n=n,
+            label="variance explained by PC1 and PC2",
+            unit="share",
+        ),
     ]
     for _, row in results.comparisons.iterrows():
-        out.append(result(f"{row['outcome']}_cluster{int(row['cluster'])}", row["estimate"], n=row["n"],
-                          interval=(row["ci_low"], row["ci_high"]), label=f"mean {row['outcome']} in cluster {int(row['cluster'])}",
-                          method="percentile bootstrap"))
+        out.append(
+            result(
+                f"{row['outcome']}_cluster{int(row['cluster'])}",
+                row["estimate"],
+                n=row["n"],
+                interval=(row["ci_low"], row["ci_high"]),
+                label=f"mean {row['outcome']} in cluster {int(row['cluster'])}",
+                method="percentile bootstrap",
+            )
+        )
     for _, row in results.tests.iterrows():
-        out.append(result(f"p_perm_{row['name'].split(':', 1)[1]}", row["p_value"], n=row["n"],
-                          label=f"permutation p of no difference between clusters ({row['name']})", unit="p",
-                          method=f"{int(row['n_perm'])} permutations"))
+        out.append(
+            result(
+                f"p_perm_{row['name'].split(':', 1)[1]}",
+                row["p_value"],
+                n=row["n"],
+                label=f"permutation p of no difference between clusters ({row['name']})",
+                unit="p",
+                method=f"{int(row['n_perm'])} permutations",
+            )
+        )
     return out
 
 
@@ -170,8 +219,14 @@ def fig_choose_k(choice: pd.DataFrame, k: int, lang: Lang = "ja") -> Figure:
 
     fig, (a1, a2) = plt.subplots(1, 2, figsize=(9, 3.8), layout="constrained")
     a1.plot(choice["k"], choice["silhouette"], "o-", color="#4c72b0")
-    a2.errorbar(choice["k"], choice["estimate"], yerr=[choice["estimate"] - choice["ci_low"], choice["ci_high"] - choice["estimate"]],
-                fmt="o-", color="#55a868", capsize=4)
+    a2.errorbar(
+        choice["k"],
+        choice["estimate"],
+        yerr=[choice["estimate"] - choice["ci_low"], choice["ci_high"] - choice["estimate"]],
+        fmt="o-",
+        color="#55a868",
+        capsize=4,
+    )
     for ax, lab in ((a1, "silhouette"), (a2, "stability")):
         ax.axvline(k, color="#c44e52", ls="--", lw=1)
         ax.set_xlabel(text("k", lang))
@@ -212,7 +267,11 @@ def fig_pca_map(results: TypologyResults, lang: Lang = "ja", label_top: int = 8)
         ax.text(scale * l1 * 1.08, scale * l2 * 1.08, text(feat, lang), fontsize=7, color="dimgray", ha="center")
     ev = results.typology.explained
     for i, setter in enumerate((ax.set_xlabel, ax.set_ylabel)):
-        setter(f"PC{i + 1}(分散の{100 * ev[i]:.0f}%, zスコア)" if lang == "ja" else f"PC{i + 1} ({100 * ev[i]:.0f}% of variance; z-scores)")
+        setter(
+            f"PC{i + 1}(分散の{100 * ev[i]:.0f}%, zスコア)"
+            if lang == "ja"
+            else f"PC{i + 1} ({100 * ev[i]:.0f}% of variance; z-scores)"
+        )
     ax.set_title(f"n = {len(a)}")
     ax.legend(fontsize=8)
     return fig
@@ -238,12 +297,19 @@ def fig_cluster_outcomes(results: TypologyResults, lang: Lang = "ja") -> Figure:
     outcomes = list(dict.fromkeys(results.comparisons["outcome"]))
     fig, axes = plt.subplots(1, len(outcomes), figsize=(3.4 * len(outcomes), 3.6), layout="constrained")
     tests = results.tests.set_index("name")
-    for ax, outcome in zip(np.atleast_1d(axes), outcomes):
+    for ax, outcome in zip(np.atleast_1d(axes), outcomes, strict=True):
         rows = results.comparisons[results.comparisons["outcome"] == outcome]
         x = rows["cluster"].to_numpy()
         e = rows["estimate"].to_numpy()
-        ax.errorbar(x, e, yerr=[e - rows["ci_low"].to_numpy(), rows["ci_high"].to_numpy() - e], fmt="o", capsize=4, color="#4c72b0")
-        ax.set_xticks(x, [f"{c}\n(n = {int(n)})" for c, n in zip(x, rows["n"])])
+        ax.errorbar(
+            x,
+            e,
+            yerr=[e - rows["ci_low"].to_numpy(), rows["ci_high"].to_numpy() - e],
+            fmt="o",
+            capsize=4,
+            color="#4c72b0",
+        )
+        ax.set_xticks(x, [f"{c}\n(n = {int(n)})" for c, n in zip(x, rows["n"], strict=True)])
         ax.set_xlabel(text("cluster", lang))
         ax.set_ylabel(wrap(text(outcome, lang), 34))
         ax.set_title(p_text(tests.loc[f"kruskal:{outcome}", "p_value"]), fontsize=9)

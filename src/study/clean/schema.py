@@ -286,6 +286,20 @@ RULE_TABLE: tuple[Col, ...] = (
         "field", "string", "—", "Column(s) the rule corrects (the field of its rows in corrections.csv)", required=True
     ),
     Col("example", "string", "—", "A printed text and the value written for it (printed → value)", required=True),
+    Col(
+        "label_ja",
+        "string",
+        "—",
+        "Short Japanese label of the rule for readers (chart legends, audit tables)",
+        required=True,
+    ),
+    Col(
+        "label_en",
+        "string",
+        "—",
+        "Short English label of the rule for readers (chart legends, audit tables)",
+        required=True,
+    ),
 )
 
 TABLES: dict[str, tuple[Col, ...]] = {

@@ -13,6 +13,7 @@ Built from the cleaned tables (``entities.csv``, ``provenance.csv``, ``correctio
 from __future__ import annotations
 
 import html
+import re
 from pathlib import Path
 from typing import Any
 
@@ -52,7 +53,7 @@ pre.raw span { display: block; } pre.raw span:target { background: #ffe48a; }
 pre.raw b { color: #888; font-weight: normal; display: inline-block; min-width: 4.2em; user-select: none; }
 .meta { color: #555; font-size: 0.9em; } tr.detail:target { background: #ffe48a; }
 section.entity { border-top: 1px solid #ccc; margin-top: 1.2em; } section.entity:target h3 { background: #ffe48a; }
-"""
+"""  # noqa: E501
 
 SCRIPT = """
 (function () {
@@ -85,7 +86,7 @@ SCRIPT = """
   }
   window.addEventListener('hashchange', openTarget); openTarget();
 })();
-"""
+"""  # noqa: E501
 
 
 def _esc(x: Any) -> str:
@@ -120,7 +121,7 @@ def data_page_html(data_dir: Path, raw_path: Path) -> str:
     ent = pd.read_csv(data_dir / "entities.csv", dtype="string", keep_default_na=False, na_values=[""])
     prov = read_csv(data_dir / "provenance.csv")
     corr = read_csv(data_dir / "corrections.csv")
-    rules = read_csv(data_dir / "rules.csv").set_index("rule")["description"].to_dict()
+    rules = read_csv(data_dir / "rules.csv").set_index("rule")[["label_ja", "label_en", "description"]].to_dict("index")
     lines = read_raw(raw_path).lines
     ja, en = distinct_labels(list(ent.columns), "ja"), distinct_labels(list(ent.columns), "en")
     prov_by = {(r.entity_id, r.field): r for r in prov.itertuples(index=False)}
@@ -133,6 +134,8 @@ def data_page_html(data_dir: Path, raw_path: Path) -> str:
     head = "".join(
         f'<th title="{_esc(en[c])}">{_esc(ja[c])}<br><span class="meta">{_esc(en[c])}</span></th>' for c in OVERVIEW
     )
+    # columns of numbers: right-aligned, their missing values ("–") too
+    numeric_cols = {c for c in OVERVIEW if c != "lg_code" and any(_numeric(v) for v in ent[c])}
     rows, sections = [], []
     for e in ent.itertuples(index=False):
         eid = str(e.entity_id)
@@ -146,7 +149,7 @@ def data_page_html(data_dir: Path, raw_path: Path) -> str:
             if c == "municipality":  # the plan's name (a prefecture plan has no municipality)
                 label = shown if not _is_missing(v) else str(e.prefecture)
                 inner = f'<a href="#e-{_esc(eid)}"><strong>{_esc(label)}</strong></a>'
-            num_cls = ' class="num"' if _numeric(v) and c != "lg_code" else ""
+            num_cls = ' class="num"' if c in numeric_cols and (_numeric(v) or _is_missing(v)) else ""
             cells.append(f'<td data-sort="{_esc(sort)}"{num_cls}>{inner}</td>')
         rows.append("<tr>" + "".join(cells) + "</tr>")
         start = int(e.source_line) if not _is_missing(e.source_line) else None
@@ -158,9 +161,10 @@ def data_page_html(data_dir: Path, raw_path: Path) -> str:
             line = cs[0].source_line if cs else (p.source_line if p is not None else None)
             raw = cs[0].raw if cs else (p.raw if p is not None else None)
             line_html = "–" if _is_missing(line) else f'<a href="#L{int(line)}">{int(line)}</a>'
-            rule_html = "; ".join(f"<code>{_esc(x.rule)}</code>: {_esc(rules.get(x.rule, ''))}" for x in cs) or "–"
+            rule_html = "; ".join(_rule_html(x.rule, rules) for x in cs) or "–"
             detail.append(
-                f'<tr class="detail" id="p-{_esc(eid)}-{_esc(c)}"><td>{_esc(ja[c])}<br><span class="meta">{_esc(en[c])} · '
+                f'<tr class="detail" id="p-{_esc(eid)}-{_esc(c)}"><td>{_esc(ja[c])}<br><span '
+                f'class="meta">{_esc(en[c])} · '
                 f"<code>{_esc(c)}</code></span></td><td>{_esc('–' if _is_missing(v) else v)}</td>"
                 f"<td>{_esc('–' if _is_missing(raw) else raw)}</td><td>{line_html}</td><td>{rule_html}</td></tr>"
             )
@@ -173,12 +177,15 @@ def data_page_html(data_dir: Path, raw_path: Path) -> str:
         name = f"{e.municipality if not _is_missing(e.municipality) else e.prefecture}"
         code = "" if _is_missing(e.lg_code) else f" ({_esc(e.lg_code)})"
         sections.append(
-            f'<section class="entity" id="e-{_esc(eid)}"><h3>{_esc(name)}{code} <span class="meta">{_esc(e.prefecture)} · '
+            f'<section class="entity" id="e-{_esc(eid)}"><h3>{_esc(name)}{code} <span '
+            f'class="meta">{_esc(e.prefecture)} · '
             f"{_esc(e.level)} · lines {start}–{ends.get(start, start) if start else ''}</span></h3>"
             f"<details><summary>raw block 原文 (lines {start}–{ends.get(start, start) if start else ''})</summary>"
             f'<pre class="raw">{block}</pre></details>'
-            f'<details><summary>every value with its raw text, source line and correcting rule</summary><div class="wrap"><table>'
-            f"<tr><th>field 項目</th><th>value 値</th><th>raw text 原文</th><th>line 行</th><th>rule 修正ルール</th></tr>"
+            "<details><summary>every value with its raw text, source line and correcting rule</summary><div "
+            'class="wrap"><table>'
+            "<tr><th>field 項目</th><th>value 値</th><th>raw text 原文</th><th>line 行</th><th>rule "
+            "修正ルール</th></tr>"
             f"{''.join(detail)}</table></div></details></section>"
         )
     return f"""<!DOCTYPE html>
@@ -205,7 +212,20 @@ filter (<span id="count">{len(ent)}</span> shown).</p>
 <script>{SCRIPT}</script>
 </body>
 </html>
-"""
+"""  # noqa: E501
+
+
+def _rule_html(rule: str, rules: dict[str, dict[str, str]]) -> str:
+    """A correcting rule for readers: its Japanese and English labels, then what it does (``code`` spans of
+    the description as <code>) and its id."""
+    r = rules.get(rule)
+    if r is None:
+        return f"<code>{_esc(rule)}</code>"
+    desc = re.sub(r"``(.+?)``", lambda m: f"<code>{m.group(1)}</code>", _esc(r["description"]))
+    return (
+        f"<strong>{_esc(r['label_ja'])}</strong> · {_esc(r['label_en'])}<br>"
+        f'<span class="meta">{desc} (<code>{_esc(rule)}</code>)</span>'
+    )
 
 
 def _as_printed(v: Any, column: str) -> str:

@@ -43,8 +43,6 @@ STATE_DIR = ".state"
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 
-
-
 @dataclass
 class RunOutcome:
     """What happened to one parameter set."""
@@ -70,11 +68,11 @@ class NotebookFailed(Exception):
 def preload() -> None:
     """Import what execution needs, in the calling thread (worker threads must not import
     papermill or jupyter_client concurrently: partially initialised modules)."""
-    import jupyter_client.kernelspec  # noqa: F401
-    import jupyter_client.manager  # noqa: F401
+    import jupyter_client.kernelspec
+    import jupyter_client.manager
     import jupyter_client.provisioning.local_provisioner  # noqa: F401
     import nbclient  # noqa: F401
-    import papermill  # noqa: F401
+    import papermill
     import papermill.exceptions  # noqa: F401
 
 
@@ -133,8 +131,14 @@ def _failure_details(exc: BaseException, nb_out: Path | None = None) -> tuple[st
         for line in "\n".join(tb).splitlines():
             if line.strip().startswith("---->") or line.strip().startswith("->"):
                 where = line.strip()
-        details = {"cell_index": exc.cell_index, "execution_count": exc.exec_count, "ename": exc.ename,
-                   "evalue": exc.evalue, "line": where, "traceback": tb}
+        details = {
+            "cell_index": exc.cell_index,
+            "execution_count": exc.exec_count,
+            "ename": exc.ename,
+            "evalue": exc.evalue,
+            "line": where,
+            "traceback": tb,
+        }
         msg = f"cell In [{exc.exec_count}] raised {exc.ename}: {exc.evalue}"
         if where:
             msg += f" (at {where})"
@@ -215,10 +219,21 @@ def execute_param_set(
         "overrides": dict(ps.overrides),
         "override_of": ps.base_name,
         "input_hash": hash_of_inputs,
-        "notebooks": [{"notebook": r.notebook, "file": rel(notebook_path(r.notebook)),
-                       "sha256": file_sha256(notebook_path(r.notebook))} for r in ps.runs],
-        "data": {"raw_file": rel(data.raw_path), "raw_sha256": data.raw_sha256, "folder": rel(data.source or data.folder),
-                 "processed_sha256": data.files_sha256, "cleaned_for_this_run": data.regenerated},
+        "notebooks": [
+            {
+                "notebook": r.notebook,
+                "file": rel(notebook_path(r.notebook)),
+                "sha256": file_sha256(notebook_path(r.notebook)),
+            }
+            for r in ps.runs
+        ],
+        "data": {
+            "raw_file": rel(data.raw_path),
+            "raw_sha256": data.raw_sha256,
+            "folder": rel(data.source or data.folder),
+            "processed_sha256": data.files_sha256,
+            "cleaned_for_this_run": data.regenerated,
+        },
         "versions": versions(),
         "git": git,
         "kernel": {"name": KERNEL_NAME, "executable": sys.executable},
@@ -235,8 +250,13 @@ def execute_param_set(
                 raw = getattr(r.params, "raw_path", None)
                 if raw:
                     data = clean_into(resolve_path(raw), tmp / "data")
-                    manifest["data"] = {"raw_file": rel(data.raw_path), "raw_sha256": data.raw_sha256, "folder": "data",
-                                        "processed_sha256": data.files_sha256, "cleaned_for_this_run": True}
+                    manifest["data"] = {
+                        "raw_file": rel(data.raw_path),
+                        "raw_sha256": data.raw_sha256,
+                        "folder": "data",
+                        "processed_sha256": data.files_sha256,
+                        "cleaned_for_this_run": True,
+                    }
                     break
             executed = {}
             for r in ps.runs:
@@ -253,10 +273,17 @@ def execute_param_set(
                 with pinned_kernel(env, server) as km_class:
                     try:
                         executed[r.notebook] = papermill.execute_notebook(
-                            str(notebook_path(r.notebook)), str(nb_out), parameters=r.values(),
-                            kernel_name=KERNEL_NAME, language="python", kernel_manager_class=km_class,
-                            progress_bar=progress_bar, log_output=False, request_save_on_cell_execute=False,
-                            start_timeout=180, execution_timeout=timeout,
+                            str(notebook_path(r.notebook)),
+                            str(nb_out),
+                            parameters=r.values(),
+                            kernel_name=KERNEL_NAME,
+                            language="python",
+                            kernel_manager_class=km_class,
+                            progress_bar=progress_bar,
+                            log_output=False,
+                            request_save_on_cell_execute=False,
+                            start_timeout=180,
+                            execution_timeout=timeout,
                         )
                     except Exception as exc:  # a failing cell, a dead kernel, a timeout
                         _check_stop()  # a kernel killed by an interrupt is not a failure of the notebook
@@ -276,9 +303,20 @@ def execute_param_set(
                 model = get_model(r.notebook)
                 docs = {d.name: d.meaning for d in describe(model)}
                 lang = "ja" if r.values().get("label_language", "ja") == "ja" else "en"
-                header = header_html(title=ps.title, description=ps.description, run=ps.name, notebook=r.notebook,
-                                     parameters=r.values(), command=command, manifest=manifest, param_docs=docs)
-                export_html(executed[r.notebook], tmp / f"{r.notebook}.html", header=header, show_code=show_code, lang=lang)
+                header = header_html(
+                    title=ps.title,
+                    description=ps.description,
+                    run=ps.name,
+                    notebook=r.notebook,
+                    parameters=r.values(),
+                    command=command,
+                    manifest=manifest,
+                    param_docs=docs,
+                    lang=lang,
+                )
+                export_html(
+                    executed[r.notebook], tmp / f"{r.notebook}.html", header=header, show_code=show_code, lang=lang
+                )
             manifest["ended"] = now()
             manifest["seconds"] = round(time.perf_counter() - t0, 2)
             manifest["outputs"] = _output_hashes(tmp)
@@ -288,21 +326,36 @@ def execute_param_set(
             shutil.rmtree(out_root / FAILED_DIR / ps.name, ignore_errors=True)
             return RunOutcome(ps.name, "ok", time.perf_counter() - t0, final, results=results)
         except Interrupted:
-            return RunOutcome(ps.name, "interrupted", time.perf_counter() - t0,
-                              message=f"interrupted{f' in {current}.ipynb' if current else ''}; nothing installed")
+            return RunOutcome(
+                ps.name,
+                "interrupted",
+                time.perf_counter() - t0,
+                message=f"interrupted{f' in {current}.ipynb' if current else ''}; nothing installed",
+            )
         except Exception as exc:
             if STOP.is_set():
-                return RunOutcome(ps.name, "interrupted", time.perf_counter() - t0,
-                                  message=f"interrupted{f' in {current}.ipynb' if current else ''}; nothing installed")
+                return RunOutcome(
+                    ps.name,
+                    "interrupted",
+                    time.perf_counter() - t0,
+                    message=f"interrupted{f' in {current}.ipynb' if current else ''}; nothing installed",
+                )
             if not isinstance(exc, NotebookFailed):
                 if isinstance(exc, StudyError):
                     raise
                 msg, details = _failure_details(exc, tmp)
                 exc = NotebookFailed(current, msg, details)
-            manifest.update(status="failed", ended=now(), seconds=round(time.perf_counter() - t0, 2),
-                            error={"notebook": exc.notebook, "message": str(exc),
-                                   **{k: v for k, v in exc.details.items() if k != "traceback"}},
-                            traceback=exc.details.get("traceback", []))
+            manifest.update(
+                status="failed",
+                ended=now(),
+                seconds=round(time.perf_counter() - t0, 2),
+                error={
+                    "notebook": exc.notebook,
+                    "message": str(exc),
+                    **{k: v for k, v in exc.details.items() if k != "traceback"},
+                },
+                traceback=exc.details.get("traceback", []),
+            )
             write_json(tmp / "manifest.json", manifest)
             failed = out_root / FAILED_DIR / ps.name
             _install(tmp, failed)
@@ -310,11 +363,11 @@ def execute_param_set(
             if partial is not None and not partial.is_file():
                 partial = None
             where = f"{exc.notebook}.ipynb: " if exc.notebook else ""
-            return RunOutcome(ps.name, "failed", time.perf_counter() - t0, failed, message=f"{where}{exc}",
-                              partial_notebook=partial)
+            return RunOutcome(
+                ps.name, "failed", time.perf_counter() - t0, failed, message=f"{where}{exc}", partial_notebook=partial
+            )
     finally:
         owned.close()  # bad input, an interrupt, an older report swapped out: no folder that could look complete
-
 
 
 # ---------------------------------------------------------------------------

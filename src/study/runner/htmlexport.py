@@ -23,6 +23,7 @@ def preload() -> None:
         import jinja2  # noqa: F401
         import nbconvert  # noqa: F401
 
+
 TEMPLATE = r"""
 {%- extends 'lab/index.html.j2' -%}
 {%- block html_head_js -%}{%- endblock html_head_js -%}
@@ -50,7 +51,9 @@ body, .jp-RenderedHTMLCommon, .jp-RenderedMarkdown, .study-header {
 .jp-RenderedMarkdown p { line-height: 1.65; }
 """
 
-CSS = FONT_CSS + """
+CSS = (
+    FONT_CSS
+    + """
 .study-header { max-width: 1100px; margin: 1.5em auto 1em; padding: 0 20px 1em; border-bottom: 2px solid #ccc;
   font-family: 'IPAexGothic Study', system-ui, sans-serif; }
 .study-header h1 { font-size: 1.6em; margin: 0.3em 0; }
@@ -61,38 +64,93 @@ CSS = FONT_CSS + """
 .study-header .meta { color: #555; font-size: 0.9em; }
 .study-status-ok { color: #176117; font-weight: bold; }
 """
+)
 
 
 def _esc(x: Any) -> str:
     return html.escape(str(x), quote=True)
 
 
-def header_html(*, title: str, description: str, run: str, notebook: str, parameters: dict[str, Any],
-                command: str, manifest: dict[str, Any], param_docs: dict[str, str]) -> str:
-    """The report header: title, parameters (with meanings), the reproducing command, provenance."""
+#: The header's fixed words in each label language (parameter meanings are the models' own descriptions).
+HEADER_WORDS: dict[str, dict[str, str]] = {
+    "ja": {
+        "all": "← すべてのレポート",
+        "run": "実行",
+        "notebook": "ノートブック",
+        "started": "開始",
+        "parameters": "パラメータ",
+        "name": "名前",
+        "value": "値",
+        "meaning": "意味（英語）",
+        "reproduce": "このレポートを再現するコマンド",
+        "raw": "元データ SHA-256",
+        "no_git": "git のチェックアウトではない",
+        "dirty": "（未コミットの変更あり）",
+        "params_hash": "パラメータのハッシュ",
+        "files": "ファイル",
+    },
+    "en": {
+        "all": "← all reports",
+        "run": "Run",
+        "notebook": "notebook",
+        "started": "started",
+        "parameters": "Parameters",
+        "name": "name",
+        "value": "value",
+        "meaning": "meaning",
+        "reproduce": "Reproduce",
+        "raw": "Raw data SHA-256",
+        "no_git": "not a git checkout",
+        "dirty": " (uncommitted changes)",
+        "params_hash": "parameters hash",
+        "files": "files",
+    },
+}
+
+
+def header_html(
+    *,
+    title: str,
+    description: str,
+    run: str,
+    notebook: str,
+    parameters: dict[str, Any],
+    command: str,
+    manifest: dict[str, Any],
+    param_docs: dict[str, str],
+    lang: str = "en",
+) -> str:
+    """The report header: title, parameters (with meanings), the reproducing command, provenance.
+
+    Its fixed words follow ``lang`` (the run's label language, ``"ja"`` or ``"en"``).
+    """
+    w = HEADER_WORDS["ja" if lang == "ja" else "en"]
     rows = "".join(
         f"<tr><th><code>{_esc(k)}</code></th><td><code>{_esc(json.dumps(v, ensure_ascii=False))}</code></td>"
         f"<td>{_esc(param_docs.get(k, ''))}</td></tr>"
         for k, v in parameters.items()
     )
     git = manifest.get("git") or {}
-    commit = git.get("commit") or "not a git checkout"
-    dirty = " (uncommitted changes)" if git.get("dirty") else ""
+    commit = git.get("commit") or w["no_git"]
+    dirty = w["dirty"] if git.get("dirty") else ""
     data = manifest.get("data") or {}
+    python = (manifest.get("versions") or {}).get("python", "")
     return f"""
 <header class="study-header" id="study-header">
-<p class="meta"><a href="../index.html">← all reports</a></p>
+<p class="meta"><a href="../index.html">{_esc(w["all"])}</a></p>
 <h1>{_esc(title)}</h1>
 <p>{_esc(description)}</p>
-<p class="meta">Run <code>{_esc(run)}</code> · notebook <code>{_esc(notebook)}.ipynb</code> ·
-started {_esc(manifest.get('started', ''))} · Python {_esc((manifest.get('versions') or {}).get('python', ''))}</p>
-<h2>Parameters</h2>
-<table class="study-params"><tr><th>name</th><th>value</th><th>meaning</th></tr>{rows}</table>
-<h2>Reproduce</h2>
+<p class="meta">{_esc(w["run"])} <code>{_esc(run)}</code> · {_esc(w["notebook"])} <code>{_esc(notebook)}.ipynb</code> ·
+{_esc(w["started"])} {_esc(manifest.get("started", ""))} · Python {_esc(python)}</p>
+<h2>{_esc(w["parameters"])}</h2>
+<table class="study-params"><tr><th>{_esc(w["name"])}</th><th>{_esc(w["value"])}</th><th>{_esc(w["meaning"])}</th></tr>
+{rows}</table>
+<h2>{_esc(w["reproduce"])}</h2>
 <pre><code>{_esc(command)}</code></pre>
-<p class="meta">Raw data SHA-256 <code>{_esc(data.get('raw_sha256', ''))}</code> · git <code>{_esc(commit)}</code>{_esc(dirty)} ·
-parameters hash <code>{_esc(str(manifest.get('params_hash', ''))[:16])}</code> ·
-files: <a href="{_esc(notebook)}.ipynb">notebook</a>, <a href="results.json">results.json</a>, <a href="manifest.json">manifest.json</a></p>
+<p class="meta">{_esc(w["raw"])} <code>{_esc(data.get("raw_sha256", ""))}</code> · git <code>{_esc(commit)}</code>
+{_esc(dirty)} · {_esc(w["params_hash"])} <code>{_esc(str(manifest.get("params_hash", ""))[:16])}</code> ·
+{_esc(w["files"])}: <a href="{_esc(notebook)}.ipynb">{_esc(w["notebook"])}</a>, <a href="results.json">results.json</a>,
+<a href="manifest.json">manifest.json</a></p>
 </header>
 """
 
@@ -113,8 +171,7 @@ def export_html(nb: Any, out: Path, *, header: str, show_code: bool = False, lan
         embed_images=True,
         language_code=lang,
     )
-    resources = {"study_header": header, "study_css": CSS,
-                 "metadata": {"name": out.stem}}
+    resources = {"study_header": header, "study_css": CSS, "metadata": {"name": out.stem}}
     body, _ = exporter.from_notebook_node(nb, resources=resources)
     out.write_text(body, encoding="utf-8")
     return out

@@ -34,7 +34,7 @@ th { background: #f2f2f2; }
 .meta { color: #555; font-size: 0.9em; }
 ul.results { margin: 0; padding-left: 1.1em; }
 code { font-size: 0.95em; }
-"""
+"""  # noqa: E501
 
 
 def _esc(x: Any) -> str:
@@ -287,12 +287,12 @@ def start_here_html(out_root: Path) -> str:
         )
     return (
         '<section class="start" id="start-here"><h2>Start here</h2>'
-        "<p>This site reports a study of the plans that Japanese municipalities wrote for the FY2019 model projects of a "
-        "comprehensive support system (包括的支援体制): how many comprehensive-consultation coordinators (相談支援包括化推進員) "
-        "they plan, whether they set measurable targets, and whether they fall into types. Read the whole study as one document "
-        '— <a href="study.html">study.html (日本語)</a> · <a href="study.en.html">study.en.html (English)</a> — or start from '
-        "the findings below, each linked to its full report. The data audit comes first: it says what the cleaning changed and "
-        "whom the sample describes. "
-        '<a href="data.html">The data page</a> lists every plan; each value links to the raw text it was read from, its '
+        "<p>This site reports a study of the plans that Japanese municipalities wrote for the FY2019 model projects of "
+        "a comprehensive support system (包括的支援体制): how many comprehensive-consultation coordinators "
+        "(相談支援包括化推進員) they plan, whether they set measurable targets, and whether they fall into types. Read "
+        'the whole study as one document — <a href="study.html">study.html (日本語)</a> · <a '
+        'href="study.en.html">study.en.html (English)</a> — or start from the findings below, each linked to its full '
+        "report. The data audit comes first: it says what the cleaning changed and whom the sample describes. <a "
+        'href="data.html">The data page</a> lists every plan; each value links to the raw text it was read from, its '
         "source line and the rule that corrected it.</p>" + "".join(blocks) + "</section>"
     )

@@ -47,8 +47,8 @@ FIGURES: dict[str, list[tuple[str, str, str, str]]] = {
             "sample_vs_national",
             "標本と全国値: 生活保護受給率と高齢化率(各点が1団体、菱形は中央値と95%区間、破線は全国値)",
             (
-                "The sample against national values: public-assistance and aging rates (a dot per entity; diamond: median "
-                "with 95% interval; dashed: national value)"
+                "The sample against national values: public-assistance and aging rates (a dot per entity; diamond: "
+                "median with 95% interval; dashed: national value)"
             ),
         )
     ],
@@ -71,7 +71,8 @@ FIGURES: dict[str, list[tuple[str, str, str, str]]] = {
             "10_staffing",
             "q2_need",
             "人口を所与とした高齢化率と生活保護受給率の率比(10ポイントあたり、BCa区間、破線は関連なし)",
-            "Rate ratios of aging and public assistance given population (per 10 points, BCa intervals; dashed: no association)",
+            "Rate ratios of aging and public assistance given population (per 10 points, BCa intervals; dashed: no "
+            "association)",
         )
     ],
     "Q4": [
@@ -108,8 +109,8 @@ FIGURES: dict[str, list[tuple[str, str, str, str]]] = {
             "specification_curve",
             "仕様曲線: 全仕様の β とその区間、並べ替え帰無曲線の95%帯、各仕様の選択",
             (
-                "Specification curve: β of every specification with its interval, the 95% band of the permutation null, "
-                "and the choices of each specification"
+                "Specification curve: β of every specification with its interval, the 95% band of the permutation "
+                "null, and the choices of each specification"
             ),
         )
     ],
@@ -122,7 +123,8 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "The FY2019 包括的支援体制 model-project plans: coordinators and targets",
     },
     "lead": {
-        "ja": "2019年度の包括的支援体制構築のモデル事業に参加した自治体の計画を整理し、相談支援包括化推進員の配置、成果目標、自治体の類型を調べた。"
+        "ja": "2019年度の包括的支援体制構築のモデル事業に参加した自治体の計画を整理し、相談支援包括化推進員の配置、"
+        "成果目標、自治体の類型を調べた。"
         "以下の数値はすべて、各実行の results.json から生成している。",
         "en": "We cleaned the plans of the municipalities in Japan's FY2019 model projects for a comprehensive support "
         "system (包括的支援体制) and asked how they staff comprehensive-consultation coordinators "
@@ -158,50 +160,60 @@ TEXT: dict[str, dict[str, str]] = {
 
 LIMITS: dict[str, dict[str, str]] = {
     "audit": {
-        "ja": "標本はモデル事業に参加した自治体であり、全国の無作為標本ではない。数値は計画に記載されたもので、基準日は計画ごとに異なる。",
-        "en": "The sample is the municipalities that joined the model projects, not a random sample of Japan; the figures are "
-        "those printed in each plan, with reference dates that vary.",
+        "ja": "標本はモデル事業に参加した自治体であり、全国の無作為標本ではない。数値は計画に記載されたもので、"
+        "基準日は計画ごとに異なる。",
+        "en": "The sample is the municipalities that joined the model projects, not a random sample of Japan; the "
+        "figures are those printed in each plan, with reference dates that vary.",
     },
     "Q1": {
-        "ja": "n は約50。推進員は計画上の人数であり、実際の配置ではない。拠点ごとに推進員を置く4計画の扱いで β の大きさが変わる。",
-        "en": "About fifty plans; planned, not actual, staff; the size of β depends on how the four hub plans are read.",
+        "ja": "n は約50。推進員は計画上の人数であり、実際の配置ではない。拠点ごとに推進員を置く4計画の扱いで β "
+        "の大きさが変わる。",
+        "en": "About fifty plans; planned, not actual, staff; the size of β depends on how the four hub plans are "
+        "read.",
     },
     "Q2": {
         "ja": "この n ではBCa区間と並べ替え検定が食い違うことがある。率比は「明確な根拠なし」と読む。",
-        "en": "At this n the BCa interval and the permutation test can disagree; read the rate ratios as no clear evidence.",
+        "en": "At this n the BCa interval and the permutation test can disagree; read the rate ratios as no clear "
+        "evidence.",
     },
     "Q3": {
         "ja": "機関数の中央値は記述であり、機関が配置を決めることを示すものではない。",
         "en": "Medians of institution counts are descriptive; they do not show that institutions cause staffing.",
     },
     "Q4": {
-        "ja": "全国調査(約80%が数値目標なし)は後年の別事業が対象である。目標は本文から読み取ったもので、範囲は下限で読む。",
-        "en": "The national survey (about 80% without a quantified target) covers a later project; targets are read from the text, "
-        "ranges at their low end.",
+        "ja": "全国調査(約80%が数値目標なし)は後年の別事業が対象である。目標は本文から読み取ったもので、"
+        "範囲は下限で読む。",
+        "en": "The national survey (about 80% without a quantified target) covers a later project; targets are read "
+        "from the text, ranges at their low end.",
     },
     "Q5": {
         "ja": "少数の計画から得たクラスターは記述であり、発見ではない。特徴量・方法・k を変えれば分け方も変わる。",
-        "en": "Clusters from so few plans are a description, not a discovery; other features, methods or k split differently.",
+        "en": "Clusters from so few plans are a description, not a discovery; other features, methods or k split "
+        "differently.",
     },
     "Q6": {
         "ja": "仕様は独立ではなく(同じ計画・重なる選択)、割合は記述である。格子は著者の選択に限られる。",
-        "en": "The specifications are not independent (same plans, overlapping choices); the grid covers our choices only.",
+        "en": "The specifications are not independent (same plans, overlapping choices); the grid covers our choices "
+        "only.",
     },
 }
 
 METHODS: dict[str, str] = {
-    "ja": "生データ(data/raw/hokatsu_plans.txt)を名前のある規則で整備し、修正はすべて原文・行番号とともに corrections.csv に残した。"
+    "ja": "生データ(data/raw/hokatsu_plans.txt)を名前のある規則で整備し、修正はすべて原文・行番号とともに "
+    "corrections.csv に残した。"
     "Q1 は人口の対数に対する推進員数のポアソン準尤度モデルと負の二項モデル(BCaブートストラップ区間、影響診断)、"
-    "Q2 は人口を所与とした率比(BCa区間と回帰子残差の並べ替え検定)、Q3 は中央値(パーセンタイル・ブートストラップ)と Wilson 区間、"
-    "Q4 は Wilson 区間、Firth ロジスティック回帰と交差検証 AUC、Q5 は標準化した構造特徴量の k-means(シルエットとブートストラップ安定性で k を選択)と並べ替え検定、"
+    "Q2 は人口を所与とした率比(BCa区間と回帰子残差の並べ替え検定)、Q3 は中央値(パーセンタイル・ブートストラップ)と "
+    "Wilson 区間、"
+    "Q4 は Wilson 区間、Firth ロジスティック回帰と交差検証 AUC、Q5 は標準化した構造特徴量の "
+    "k-means(シルエットとブートストラップ安定性で k を選択)と並べ替え検定、"
     "Q6 は分析上の選択を掛け合わせた仕様曲線と並べ替え帰無曲線による。乱数はすべてシードで固定している。",
-    "en": "The raw plans (data/raw/hokatsu_plans.txt) were cleaned by named rules; every correction keeps its raw text and source line "
-    "in corrections.csv. Q1: Poisson quasi-likelihood and negative binomial models of planned coordinators on log population "
-    "(BCa bootstrap intervals, influence diagnostics); Q2: rate ratios given population (BCa intervals and regressor-residual "
-    "permutation tests); Q3: medians (percentile bootstrap) and Wilson intervals; Q4: Wilson intervals, Firth logistic "
-    "regression and cross-validated AUC; Q5: k-means on standardised structural features (k chosen by silhouette and bootstrap "
-    "stability) with permutation tests; Q6: a specification curve over the analytic choices against a permutation null curve. "
-    "Every random draw is seeded.",
+    "en": "The raw plans (data/raw/hokatsu_plans.txt) were cleaned by named rules; every correction keeps its raw text "
+    "and source line in corrections.csv. Q1: Poisson quasi-likelihood and negative binomial models of planned "
+    "coordinators on log population (BCa bootstrap intervals, influence diagnostics); Q2: rate ratios given population "
+    "(BCa intervals and regressor-residual permutation tests); Q3: medians (percentile bootstrap) and Wilson "
+    "intervals; Q4: Wilson intervals, Firth logistic regression and cross-validated AUC; Q5: k-means on standardised "
+    "structural features (k chosen by silhouette and bootstrap stability) with permutation tests; Q6: a specification "
+    "curve over the analytic choices against a permutation null curve. Every random draw is seeded.",
 }
 
 
@@ -211,7 +223,10 @@ def _esc(x: Any) -> str:
 
 def font_face_css(prefix: str = "") -> str:
     """``@font-face`` for the bundled IPAexGothic (file in ``_assets/``, path relative to the page)."""
-    return f"@font-face {{ font-family: 'IPAexGothic Study'; src: url('{prefix}{ASSETS}/{FONT_FILE}') format('truetype'); }}\n"
+    return (
+        f"@font-face {{ font-family: 'IPAexGothic Study'; src: url('{prefix}{ASSETS}/{FONT_FILE}') format('truetype')"
+        f"; }}\n"
+    )
 
 
 def install_font(out_root: Path) -> Path:
@@ -242,7 +257,7 @@ td.num { text-align: right; white-space: nowrap; }
 .findings p { margin: 0.5em 0; }
 nav ol { padding-left: 1.3em; }
 @media print { body { max-width: none; margin: 0; } a { color: inherit; text-decoration: none; } figure, table { break-inside: avoid; } }
-"""
+"""  # noqa: E501
 
 
 def _runs(out_root: Path) -> dict[str, dict[str, Any]]:
@@ -321,8 +336,10 @@ def _citation(runs: dict[str, dict[str, Any]], lang: str) -> str:
         "en": ("package", "commit", "raw data SHA-256", "runs"),
     }[lang]
     return (
-        f'<div class="cite"><p><strong>{_esc(TEXT["title"][lang])}</strong> ({_esc(year)}). study {_esc(__version__)}.</p>'
-        f"<p>{label[0]}: study {_esc(__version__)} · {label[1]}: <code>{_esc(', '.join(commits))}</code>{_esc(dirty_note)}<br>"
+        f'<div class="cite"><p><strong>{_esc(TEXT["title"][lang])}</strong> ({_esc(year)}). study '
+        f"{_esc(__version__)}.</p>"
+        f"<p>{label[0]}: study {_esc(__version__)} · {label[1]}: "
+        f"<code>{_esc(', '.join(commits))}</code>{_esc(dirty_note)}<br>"
         f"{label[2]}: <code>{_esc(', '.join(shas) or '—')}</code><br>{label[3]}: {_esc(ended)}</p></div>"
     )
 
@@ -423,7 +440,7 @@ def study_html(out_root: Path, lang: str) -> str:
 <ul>{commands}</ul>
 </body>
 </html>
-"""
+"""  # noqa: E501
 
 
 def build_study_documents(out_root: Path | str, pdf: bool = True) -> list[Path]:
