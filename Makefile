@@ -24,7 +24,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 unexport PYTHONDONTWRITEBYTECODE
 
 .DEFAULT_GOAL := help
-.PHONY: help report clean-data test test-slow lint mutants lab lock lock-check bench bench-report check-browser browser-deps distclean
+.PHONY: help report multiverse clean-data test test-slow lint mutants lab lock lock-check bench bench-report check-browser browser-deps distclean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -45,6 +45,9 @@ $(VENV)/.synced: uv.lock pyproject.toml | $(UV_BOOTSTRAP)
 report: $(VENV)/.synced  ## main job: clean the bundled data into data/processed/, then run every params/*.yaml into reports/
 	$(BIN)/study clean
 	$(BIN)/study report
+
+multiverse: $(VENV)/.synced  ## the heavy multiverse set (left out of `make report`); SCHEDULER=tcp://HOST:8786 runs it on Dask
+	$(BIN)/study run params/multiverse.yaml $(if $(SCHEDULER),--scheduler $(SCHEDULER))
 
 clean-data: $(VENV)/.synced  ## only the clean: bundled raw data -> data/processed/
 	$(BIN)/study clean

@@ -33,7 +33,9 @@ def compact(records: list[HeadlineResult]) -> list[Compact]:
 
 
 def params_headlines(params_dir: Path | str | None = None) -> dict[str, dict[str, list[Compact]]]:
-    """Headline numbers of every parameter set (``params/*.yaml``) whose notebooks are questions.
+    """Headline numbers of every parameter set (``params/*.yaml``) whose notebooks are questions, except
+    the sets marked ``heavy: true`` (the multiverse: minutes of fits; its equivalence is tested by
+    tests/test_parallel.py and tests/test_dask_slow.py).
 
     Returns parameter-set name -> notebook -> compact records.
     """
@@ -43,7 +45,10 @@ def params_headlines(params_dir: Path | str | None = None) -> dict[str, dict[str
     out: dict[str, dict[str, list[Compact]]] = {}
     for path in sorted(folder.glob("*.yaml")):
         runs = {}
-        for run in load_param_set(path).runs:
+        ps = load_param_set(path)
+        if ps.heavy:
+            continue
+        for run in ps.runs:
             if run.notebook in HEADLINE_NOTEBOOKS:
                 runs[run.notebook] = compact(headline(run.notebook, run.params.model_dump()))
         if runs:

@@ -15,6 +15,7 @@ notebook's parameters), ``run`` (one parameter set -> reports/<name>/),
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -48,12 +49,17 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--jobs", type=int, default=None, metavar="N", help="parallel runs (default: number of cores)")
     rep.add_argument("--force", action="store_true", help="re-run even the parameter sets whose inputs are unchanged")
     rep.add_argument("--no-progress", action="store_true", help="no progress bar")
+    rep.add_argument("--heavy", action="store_true",
+                     help="also run the parameter sets marked 'heavy: true' (the multiverse)")
     return parser
 
 
 def _run_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--out", type=Path, default=None, metavar="DIR", help="reports folder (default: reports/); each run goes to DIR/NAME/")
     p.add_argument("--show-code", action="store_true", help="keep the code cells in the HTML export (hidden by default)")
+    p.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                   help="Dask scheduler, e.g. tcp://HOST:8786: report sends each parameter set to its workers; "
+                        "the notebooks' resampling runs there too (STUDY_DASK_SCHEDULER); same numbers")
     p.add_argument("--timeout", type=_positive_seconds, default=1800, metavar="SECONDS",
                    help="time limit per notebook cell, in seconds (> 0; default 1800)")
 
@@ -169,6 +175,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from study.runner.stop import STOP, handle_signals
 
     overrides = _overrides(args.overrides)
+    _use_scheduler(args.scheduler)
     ps = load_param_set(args.params_file, overrides)  # validation (paths included) before any process starts
     out = args.out or default_out()
     from study.clean.outputs import check_target
@@ -208,16 +215,29 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _use_scheduler(address: str | None) -> None:
+    """``--scheduler``: the kernels (started after this) send their resampling blocks to that Dask scheduler."""
+    if address is None:
+        return
+    from study.models.parallel import SCHEDULER_ENV
+
+    if not address.strip():
+        raise StudyError("--scheduler: expected a Dask scheduler address such as tcp://127.0.0.1:8786")
+    os.environ[SCHEDULER_ENV] = address.strip()
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     from study.runner.report import run_report
     from study.runner.stop import handle_signals
 
     if args.jobs is not None and args.jobs < 1:
         raise StudyError(f"--jobs {args.jobs}: expected a positive number of parallel runs")
+    _use_scheduler(args.scheduler)
     with handle_signals("study report"):
         # the parameter sets are validated first; the kernel fork server starts only when some are valid
         result = run_report(args.out, jobs=args.jobs, force=args.force, show_code=args.show_code,
-                            progress=not args.no_progress, timeout=args.timeout)
+                            progress=not args.no_progress, timeout=args.timeout, heavy=args.heavy,
+                            scheduler=args.scheduler.strip() if args.scheduler else None)
     return result.exit_code
 
 

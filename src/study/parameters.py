@@ -182,3 +182,25 @@ class RobustnessParams(NotebookParams):
     confidence: float = Field(0.95, ge=0.5, le=0.999, description="Confidence level of each specification's interval.")
 
     warm_imports = ("scipy.stats", "statsmodels.api", "seaborn", "pyarrow.parquet", "study.models", "study.analysis.robustness", "study.analysis.plotting")
+
+
+class MultiverseParams(NotebookParams):
+    """Multiverse (heavy): the staffing elasticity in every combination of the declared analysis choices, each with a bootstrap interval."""
+
+    label_language: Lang = Field("ja", description="Language of figure labels: 'ja' (Japanese) or 'en' (English).")
+    exposures: list[Literal["population", "older_population", "catchment_population"]] = Field(["population", "older_population", "catchment_population"], min_length=1, description="Exposure whose elasticity is estimated: log total population, log population aged 65+ (population × aging rate), or log population of the multi-agency project's catchment (catchment_population; plans without one are left out).")
+    families: list[Family] = Field(["poisson_ql", "negbin"], min_length=1, description="Count models crossed: Poisson quasi-likelihood and NB2 (alpha by ML in every resample).")
+    covariate_sets: list[CovariateSet] = Field(list(SPEC_SET_NAMES), min_length=1, description="Covariate sets crossed (the exposure always in): none, aging + public assistance, plus log density, log centres per 10,000 older residents.")
+    welfare_readings: list[Literal["corrected", "printed"]] = Field(["corrected", "printed"], min_length=1, description="Readings of the public-assistance rate's unit (the cleaning's unit corrections kept, or the printed number read as %); only crossed where the rate is a covariate.")
+    staffing_measures: list[Literal["as_printed", "headcount", "exclude_fractional"]] = Field(["as_printed", "headcount", "exclude_fractional"], min_length=1, description="Staffing as printed (fractional FTE kept), rounded up to a head count, or plans with fractional figures dropped.")
+    ambiguous_readings: list[Literal["null", "one_in_total", "one_each"]] = Field(["null", "one_in_total", "one_each"], min_length=1, description="Staffing cells the cleaning left null as ambiguous ('2拠点に1名配置'): left out, read as M persons in total, or M at each of the N sites.")
+    exclusions: list[Literal["none", "zero_staff", "hub_plans", "zero_and_hub"]] = Field(["none", "zero_staff", "hub_plans", "zero_and_hub"], min_length=1, description="Exclusions crossed: none, the plan placing no 推進員, the hub plans, both.")
+    hub_codings: list[Literal["registry", "designated_existing", "multi_site"]] = Field(["registry", "designated_existing", "multi_site"], min_length=1, description="Which plans are hub plans (one 推進員 per site) where an exclusion drops them: the 4 hand-checked plans, the plans the clean codes staffing_design = designated_existing, or designated_existing and per_site. Only crossed with the hub exclusions.")
+    bootstrap_draws: int = Field(256, ge=100, le=100_000, description="Pairs-bootstrap resamples behind each specification's interval (in blocks of 256 draws).")
+    interval: Literal["percentile", "bca"] = Field("percentile", description="Bootstrap interval of each specification: percentile, or BCa (adds a jackknife: n more fits per specification).")
+    seed: int = Field(20190401, ge=0, le=2**32 - 1, description="Seed of the bootstrap (the same block streams in every specification).")
+    confidence: float = Field(0.95, ge=0.5, le=0.999, description="Confidence level of the intervals.")
+    scheduler: str | None = Field(None, description="Dask scheduler address the specifications run on, such as 'tcp://127.0.0.1:8786'; None: $STUDY_DASK_SCHEDULER if set, else local processes (see workers). Results do not depend on it.")
+    workers: int = Field(1, ge=1, le=256, description="Local worker processes when no scheduler is used (1: in the notebook's process). Results do not depend on it.")
+
+    warm_imports = ("scipy.stats", "seaborn", "pyarrow.parquet", "study.models", "study.analysis.multiverse", "study.analysis.plotting")

@@ -13,10 +13,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from study.analysis import prose, robustness, staffing, targets, typology
+from study.analysis import multiverse, prose, robustness, staffing, targets, typology
 from study.analysis.tables import Tables, load_tables
 from study.models.results import HeadlineResult
 from study.parameters import (
+    MultiverseParams,
     NotebookParams,
     RobustnessParams,
     StaffingParams,
@@ -68,6 +69,8 @@ QUESTIONS: dict[str, Question] = {
                  _findings("30_typology", typology.typology_headline)),  # type: ignore[arg-type]
         Question("40_robustness", RobustnessParams, robustness.analyse_robustness,  # type: ignore[arg-type]
                  robustness.robustness_headline, _findings("40_robustness", robustness.robustness_headline)),  # type: ignore[arg-type]
+        Question("50_multiverse", MultiverseParams, multiverse.analyse_multiverse,  # type: ignore[arg-type]
+                 multiverse.multiverse_headline, multiverse.multiverse_text),  # type: ignore[arg-type]
     )
 }
 

@@ -307,7 +307,8 @@ def cv_auc(
 
 
 def firth_bootstrap(frame: pd.DataFrame, y: str, covariates: Sequence[str] = ("log_pop",), n_boot: int = 2000,
-                    seed: int | np.random.Generator | None = 0, level: float = 0.95, method: str = "bca") -> Any:
+                    seed: int | np.random.Generator | None = 0, level: float = 0.95, method: str = "bca",
+                    executor=None) -> Any:
     """Pairs bootstrap (BCa) of the Firth coefficients.
 
     Parameters
@@ -326,21 +327,21 @@ def firth_bootstrap(frame: pd.DataFrame, y: str, covariates: Sequence[str] = ("l
         Confidence level.
     method : {"bca", "percentile"}
         Interval.
+    executor : optional
+        Where the blocks of draws run (:mod:`study.models.parallel`; results do not depend on it).
 
     Returns
     -------
     study.models.resample.BootstrapResult
         One row per coefficient (log-odds per unit of the covariate), with the draws.
     """
-    from study.models.resample import summarise_draws, bootstrap_weights, jackknife_weights, BootstrapResult
+    from study.models.resample import summarise_draws, bootstrap_draws, jackknife_weights, BootstrapResult
 
     d = design(frame, y, covariates)
-    rng = as_rng(seed)
     full = kernels.firth_logistic(d.X, d.y)
-    W = bootstrap_weights(d.n, n_boot, rng)
-    boot = kernels.firth_logistic(d.X, d.y, W)
+    draws = bootstrap_draws("firth", d.X, d.y, None, n_boot, seed, executor=executor)
     jack = kernels.firth_logistic(d.X, d.y, jackknife_weights(d.n)) if method == "bca" else None
     jk = jack.beta if jack is not None else np.full((d.n, len(d.names)), np.nan)
-    table = summarise_draws(d.names, full.beta, boot.beta, jk, d.n, level, method, extra={"family": "firth"})
-    return BootstrapResult(table=table, draws=pd.DataFrame(boot.beta, columns=d.names),
+    table = summarise_draws(d.names, full.beta, draws, jk, d.n, level, method, extra={"family": "firth"})
+    return BootstrapResult(table=table, draws=pd.DataFrame(draws, columns=d.names),
                            jackknife=pd.DataFrame(jk, columns=d.names), seed=seed if isinstance(seed, int) else None)

@@ -7,7 +7,9 @@ The interval is BCa (Efron 1987) by default: bias correction z₀ from the
 share of draws below the estimate, acceleration from the jackknife
 (:func:`bca_interval`); ``method="percentile"`` is the plain percentile
 interval. Draws come from a seeded ``numpy.random.Generator``, so results are
-deterministic given ``seed``. Count models are refitted by the batched
+deterministic given ``seed``; the draws run in fixed blocks of 256 on an
+optional ``executor`` (:mod:`study.models.parallel`: in-process, a local
+process pool or Dask) and do not depend on it. Count models are refitted by the batched
 kernels of :mod:`study.models.kernels` (a resample is a multinomial weight
 vector), which makes 2,000+ draws cheap. Failed refits (non-convergence, a
 resample with a constant covariate) are dropped and counted in ``n_failed``.
@@ -46,6 +48,7 @@ from scipy import stats
 
 from study.models import kernels
 from study.models.design import Design, design
+from study.models.parallel import map_blocks
 from study.models.results import RESULT_COLUMNS, Estimate, as_rng
 
 KERNEL_FAMILIES = {"poisson_ql": "poisson_ql", "poisson": "poisson", "negbin": "nb2", "ols": "ols"}
@@ -265,9 +268,51 @@ def kernel_fit(family: str, X, y, w=None, offset=None) -> kernels.BatchFit:
     raise ValueError(f"family must be one of {tuple(KERNEL_FAMILIES)}, not {family!r}")
 
 
+def _boot_block(data, rng: np.random.Generator, start: int, stop: int) -> np.ndarray:
+    """One block of pairs-bootstrap refits: (stop−start) × (p [+ α]) coefficients (NaN: failed)."""
+    family, X, y, offset, strata, with_alpha = data
+    W = bootstrap_weights(len(y), stop - start, rng, strata)
+    if family == "firth":
+        fit = kernels.firth_logistic(X, y, W)
+    else:
+        fit = kernel_fit(family, X, y, W, offset)
+    beta = np.asarray(fit.beta, float).reshape(stop - start, X.shape[1])
+    return np.column_stack([beta, np.asarray(fit.alpha, float)]) if with_alpha else beta
+
+
+def bootstrap_draws(family: str, X: np.ndarray, y: np.ndarray, offset: np.ndarray | None, n_boot: int,
+                    seed: int | np.random.Generator | None, strata: np.ndarray | None = None,
+                    with_alpha: bool = False, executor=None) -> np.ndarray:
+    """Pairs-bootstrap refits in blocks of draws (:func:`study.models.parallel.map_blocks`).
+
+    Parameters
+    ----------
+    family : {"poisson_ql", "poisson", "negbin", "ols", "firth"}
+        Model refitted on each resample (``firth``: Firth logistic).
+    X, y, offset : numpy.ndarray
+        Design (n × p), outcome (n) and offset (n, log scale, or None).
+    n_boot : int
+        Resamples.
+    seed : int or numpy.random.Generator or None
+        Root of the block streams.
+    strata : numpy.ndarray, optional
+        Stratum of each row.
+    with_alpha : bool
+        Append the NB2 α as a last column.
+    executor : optional
+        Where the blocks run (:func:`study.models.parallel.get_executor`).
+
+    Returns
+    -------
+    numpy.ndarray
+        (n_boot × p [+1]) coefficients in draw order; NaN where a refit failed.
+    """
+    return map_blocks(_boot_block, (family, X, y, offset, strata, with_alpha), n_boot, seed, executor=executor)
+
+
 def bootstrap_design(d: Design, family: str, n_boot: int = 2000, seed: int | np.random.Generator | None = 0,
                      level: float = 0.95, method: str = "bca", strata: np.ndarray | None = None,
-                     return_alpha: bool = False) -> BootstrapResult:
+                     return_alpha: bool = False, executor=None) -> BootstrapResult:
     """Pairs bootstrap of a count / linear model on a prepared :class:`Design` (see :func:`bootstrap_count`).
 
     Parameters
@@ -288,19 +333,20 @@ def bootstrap_design(d: Design, family: str, n_boot: int = 2000, seed: int | np.
         Stratum of each row (resample within strata).
     return_alpha : bool
         Add a row for the NB2 α.
+    executor : optional
+        Where the blocks of draws run (:func:`study.models.parallel.get_executor`; results do not depend on it).
 
     Returns
     -------
     BootstrapResult
         ``table`` (one row per coefficient, :func:`summarise_draws`), the draws and the jackknife.
     """
-    rng = as_rng(seed)
     full = kernel_fit(family, d.X, d.y, offset=d.offset)
     est = np.atleast_1d(full.beta)
     names = list(d.names)
-    W = bootstrap_weights(d.n, n_boot, rng, strata)
-    boot = kernel_fit(family, d.X, d.y, W, d.offset)
-    draws = boot.beta
+    with_alpha = return_alpha and family == "negbin"
+    allb = bootstrap_draws(family, d.X, d.y, d.offset, n_boot, seed, strata, with_alpha, executor)
+    draws = allb[:, :len(names)]
     if method == "bca":
         jack = kernel_fit(family, d.X, d.y, jackknife_weights(d.n), d.offset)
         jk, jk_alpha = jack.beta, jack.alpha
@@ -309,7 +355,7 @@ def bootstrap_design(d: Design, family: str, n_boot: int = 2000, seed: int | np.
     if return_alpha and family == "negbin":
         names.append("alpha")
         est = np.r_[est, full.alpha]
-        draws = np.column_stack([draws, boot.alpha])
+        draws = allb
         jk = np.column_stack([jk, jk_alpha])
     table = summarise_draws(names, est, draws, jk, d.n, level, method, extra={"family": family})
     return BootstrapResult(
@@ -321,7 +367,7 @@ def bootstrap_design(d: Design, family: str, n_boot: int = 2000, seed: int | np.
 def bootstrap_count(
     frame: pd.DataFrame, y: str = "staff", covariates: Sequence[str] = ("log_pop",), family: str = "poisson_ql",
     offset: str | None = None, n_boot: int = 2000, seed: int | np.random.Generator | None = 0,
-    level: float = 0.95, method: str = "bca", strata: str | None = None,
+    level: float = 0.95, method: str = "bca", strata: str | None = None, executor=None,
 ) -> BootstrapResult:
     """Pairs bootstrap (BCa by default) of every coefficient of a count model.
 
@@ -348,6 +394,8 @@ def bootstrap_count(
         Interval.
     strata : str, optional
         A column to resample within (e.g. a flag).
+    executor : optional
+        Where the blocks of draws run (:mod:`study.models.parallel`).
 
     Returns
     -------
@@ -359,13 +407,33 @@ def bootstrap_count(
     st = None
     if strata is not None:
         st = frame.loc[d.rows, strata].to_numpy()
-    return bootstrap_design(d, family, n_boot, seed, level, method, st, return_alpha=True)
+    return bootstrap_design(d, family, n_boot, seed, level, method, st, return_alpha=True, executor=executor)
+
+
+def _collect_statistic(statistic, frame: pd.DataFrame, k: int, idx_iter) -> np.ndarray:
+    """The statistic on each row subset (NaN row where it fails or has the wrong length)."""
+    out = np.full((len(idx_iter), k), np.nan)
+    for b, idx in enumerate(idx_iter):
+        try:
+            v = np.atleast_1d(np.asarray(statistic(frame.iloc[idx].reset_index(drop=True)), float))
+        except (ValueError, ZeroDivisionError, np.linalg.LinAlgError, FloatingPointError):
+            continue
+        if v.size == k:
+            out[b] = v
+    return out
+
+
+def _statistic_block(data, rng: np.random.Generator, start: int, stop: int) -> np.ndarray:
+    """One block of a generic pairs bootstrap: the statistic on (stop−start) resamples."""
+    statistic, frame, k = data
+    n = len(frame)
+    return _collect_statistic(statistic, frame, k, [rng.integers(0, n, n) for _ in range(stop - start)])
 
 
 def pairs_bootstrap(
     frame: pd.DataFrame, statistic: Callable[[pd.DataFrame], float | Sequence[float] | pd.Series],
     n_boot: int = 2000, seed: int | np.random.Generator | None = 0, level: float = 0.95, method: str = "bca",
-    names: Sequence[str] | None = None,
+    names: Sequence[str] | None = None, executor=None,
 ) -> BootstrapResult:
     """Generic pairs bootstrap of any statistic of the frame's rows (BCa by default).
 
@@ -389,22 +457,16 @@ def pairs_bootstrap(
         Interval.
     names : sequence of str, optional
         Names of the statistic's values (default: the Series index, ``statistic`` or ``statistic_0``…).
+    executor : optional
+        Where the blocks of draws run (:mod:`study.models.parallel`; other than in-process, ``statistic``
+        must be picklable, i.e. a module-level function).
 
     Returns
     -------
     BootstrapResult
         One table row per value of the statistic (its unit), with the draws.
     """
-    rng = as_rng(seed)
     frame = frame.reset_index(drop=True)
-
-    def call(df: pd.DataFrame) -> np.ndarray:
-        try:
-            v = statistic(df)
-        except (ValueError, ZeroDivisionError, np.linalg.LinAlgError, FloatingPointError):
-            return np.array([np.nan])
-        return np.atleast_1d(np.asarray(v, float))
-
     first = statistic(frame)
     if names is None:
         names = [str(i) for i in first.index] if isinstance(first, pd.Series) else (
@@ -413,16 +475,9 @@ def pairs_bootstrap(
     k = est.size
     n = len(frame)
 
-    def collect(idx_iter) -> np.ndarray:
-        out = np.full((len(idx_iter), k), np.nan)
-        for b, idx in enumerate(idx_iter):
-            v = call(frame.iloc[idx].reset_index(drop=True))
-            if v.size == k:
-                out[b] = v
-        return out
-
-    draws = collect([rng.integers(0, n, n) for _ in range(n_boot)])
-    jk = collect([np.delete(np.arange(n), i) for i in range(n)]) if method == "bca" else np.full((n, k), np.nan)
+    draws = map_blocks(_statistic_block, (statistic, frame, k), n_boot, seed, executor=executor)
+    jk = (_collect_statistic(statistic, frame, k, [np.delete(np.arange(n), i) for i in range(n)])
+          if method == "bca" else np.full((n, k), np.nan))
     table = summarise_draws(list(names), est, draws, jk, n, level, method)
     return BootstrapResult(table=table, draws=pd.DataFrame(draws, columns=list(names)),
                            jackknife=pd.DataFrame(jk, columns=list(names)), seed=seed if isinstance(seed, int) else None)
@@ -457,9 +512,22 @@ def _wald_t(family: str, X, y, w, offset, col: int):
     return beta[:, col], beta[:, col] / se[:, col]
 
 
+def _perm_block(data, rng: np.random.Generator, start: int, stop: int) -> np.ndarray:
+    """One block of permutation refits: the focal Wald statistic of (stop−start) permutations."""
+    family, method, X, y, off, j, fitted, resid = data
+    b, n = stop - start, len(y)
+    perms = np.argsort(rng.random((b, n)), axis=1)
+    if method == "freedman_lane":
+        Yb = fitted[None, :] + resid[perms]  # the offset is part of the fitted values and is removed in the fit
+        return _wald_t(family, X, Yb, None, off, j)[1]
+    Xb = np.repeat(X[None, :, :], b, axis=0)
+    Xb[:, :, j] = fitted[None, :] + resid[perms]
+    return _wald_t(family, Xb, y, None, off, j)[1]
+
+
 def permutation_design(d: Design, focal: str, family: str = "poisson_ql", method: str = "regressor_residuals",
                        n_perm: int = 4999, seed: int | np.random.Generator | None = 0, null: float = 0.0,
-                       batch: int = 1000) -> PermutationResult:
+                       batch: int | None = None, executor=None) -> PermutationResult:
     """Permutation test of ``focal`` on a prepared :class:`Design` (see :func:`permutation_test`).
 
     Parameters
@@ -478,8 +546,11 @@ def permutation_design(d: Design, focal: str, family: str = "poisson_ql", method
         Seed (or generator) of the draws.
     null : float
         The value of β_focal under H0 (its units).
-    batch : int
-        Permutations fitted at once (memory).
+    batch : int, optional
+        Ignored (kept for old callers): permutations are fitted in blocks of 256
+        (:data:`study.models.parallel.BLOCK`).
+    executor : optional
+        Where the blocks of permutations run (:mod:`study.models.parallel`; results do not depend on it).
 
     Returns
     -------
@@ -493,7 +564,6 @@ def permutation_design(d: Design, focal: str, family: str = "poisson_ql", method
     if method == "freedman_lane" and family != "ols":
         raise ValueError("freedman_lane permutes response residuals: only for family='ols' "
                          "(use method='regressor_residuals' for count models)")
-    rng = as_rng(seed)
     j = d.col(focal)
     X, y, n = d.X, d.y, d.n
     off = (d.offset if d.offset is not None else np.zeros(n)) + null * X[:, j]
@@ -501,28 +571,15 @@ def permutation_design(d: Design, focal: str, family: str = "poisson_ql", method
     est, t_obs = float(est[0]) + null, float(t_obs[0])
     others = [k for k in range(X.shape[1]) if k != j]
     Z = X[:, others]
+    fitted, resid = np.zeros(n), X[:, j]  # "raw": the focal column itself is permuted
     if method == "regressor_residuals":
         g, *_ = np.linalg.lstsq(Z, X[:, j], rcond=None)
-        fitted_x, resid_x = Z @ g, X[:, j] - Z @ g
+        fitted, resid = Z @ g, X[:, j] - Z @ g
     elif method == "freedman_lane":
         red = kernels.ols(Z, y, offset=off)
-        fitted_y = Z @ red.beta + off
-        resid_y = y - fitted_y
-    null_t = []
-    done = 0
-    while done < n_perm:
-        b = min(batch, n_perm - done)
-        perms = np.argsort(rng.random((b, n)), axis=1)
-        if method == "freedman_lane":
-            Yb = fitted_y[None, :] + resid_y[perms]  # the offset is part of fitted_y and is removed in the fit
-            _, t = _wald_t(family, X, Yb, None, off, j)
-        else:
-            Xb = np.repeat(X[None, :, :], b, axis=0)
-            Xb[:, :, j] = fitted_x[None, :] + resid_x[perms] if method == "regressor_residuals" else X[perms, j]
-            _, t = _wald_t(family, Xb, y, None, off, j)
-        null_t.append(t)
-        done += b
-    tn = np.concatenate(null_t)
+        fitted = Z @ red.beta + off
+        resid = y - fitted
+    tn = map_blocks(_perm_block, (family, method, X, y, off, j, fitted, resid), n_perm, seed, executor=executor)
     ok = np.isfinite(tn)
     tv = tn[ok]
     p = (1 + np.sum(np.abs(tv) >= np.abs(t_obs) * (1 - 1e-10))) / (1 + tv.size)
@@ -533,7 +590,7 @@ def permutation_design(d: Design, focal: str, family: str = "poisson_ql", method
 def permutation_test(
     frame: pd.DataFrame, focal: str, covariates: Sequence[str] = ("log_pop",), y: str = "staff",
     family: str = "poisson_ql", method: str = "regressor_residuals", n_perm: int = 4999,
-    seed: int | np.random.Generator | None = 0, null: float = 0.0, offset: str | None = None,
+    seed: int | np.random.Generator | None = 0, null: float = 0.0, offset: str | None = None, executor=None,
 ) -> PermutationResult:
     """Permutation p-value for β_focal = ``null`` in ``y ~ focal + covariates`` (see module doc).
 
@@ -559,6 +616,8 @@ def permutation_test(
         β_focal under H0 (``focal``'s units).
     offset : str, optional
         Offset column (log scale).
+    executor : optional
+        Where the blocks of permutations run (:mod:`study.models.parallel`).
 
     Returns
     -------
@@ -567,14 +626,14 @@ def permutation_test(
     """
     cov = [c for c in covariates if c != focal]
     d = design(frame, y, [focal, *cov], offset)
-    return permutation_design(d, focal, family, method, n_perm, seed, null)
+    return permutation_design(d, focal, family, method, n_perm, seed, null, executor=executor)
 
 
 def conditional_association(
     frame: pd.DataFrame, foci: Sequence[str] = ("aging_rate_pct", "welfare_rate_permille"),
     adjust: Sequence[str] = ("log_pop",), y: str = "staff", family: str = "poisson_ql",
     n_boot: int = 2000, n_perm: int = 4999, seed: int = 0, level: float = 0.95,
-    perm_method: str = "regressor_residuals", per: dict[str, float] | None = None,
+    perm_method: str = "regressor_residuals", per: dict[str, float] | None = None, executor=None,
 ) -> pd.DataFrame:
     """Question 2: each focal covariate's association with ``y`` given ``adjust`` and the other foci.
 
@@ -606,6 +665,8 @@ def conditional_association(
         What is permuted.
     per : dict of str to float, optional
         Step of each focal covariate's rate ratio, in its unit (default 1).
+    executor : optional
+        Where the blocks of draws run (:mod:`study.models.parallel`; results do not depend on it).
 
     Returns
     -------
@@ -618,13 +679,13 @@ def conditional_association(
     covs = list(dict.fromkeys([*adjust, *foci]))
     d = design(frame, y, covs)
     rng = as_rng(seed)
-    boot = bootstrap_design(d, family, n_boot, rng, level, "bca")
+    boot = bootstrap_design(d, family, n_boot, rng, level, "bca", executor=executor)
     fit = kernel_fit(family, d.X, d.y, offset=d.offset)
     se = np.atleast_1d(kernels.wald_se(KERNEL_FAMILIES[family], d.X, d.y, fit, offset=d.offset))
     rows = []
     for f in foci:
         j = d.col(f)
-        perm = permutation_design(d, f, family, perm_method, n_perm, rng)
+        perm = permutation_design(d, f, family, perm_method, n_perm, rng, executor=executor)
         b = boot.row(f)
         z = fit.beta[j] / se[j]
         p_wald = 2 * (stats.t.sf(abs(z), d.n - d.X.shape[1]) if family in ("poisson_ql", "ols") else stats.norm.sf(abs(z)))

@@ -24,7 +24,11 @@ in every specification, restricted to its rows), moves the focal
 covariate's residuals given the other covariates accordingly (the
 regressor-residual permutation of :mod:`study.models.resample`) with
 ``null × focal`` in the offset, refits, and sorts the estimates; the
-quantiles of the sorted curves per rank form the band. Summary: number of
+quantiles of the sorted curves per rank form the band. The permutation keys
+come in fixed blocks of 256 draws (block b: child b of
+``SeedSequence(seed)``, one key per entity in the entity table's order), and
+the specifications can run on an ``executor`` (:mod:`study.models.parallel`)
+without changing any number. Summary: number of
 specifications, median estimate, share with the same sign as the median
 (relative to ``null``), share whose interval excludes zero and share whose
 interval excludes ``null``, and the permutation p-values of the median
@@ -45,8 +49,8 @@ from study.covariates import spec_sets as covariate_spec_sets
 from study.models import kernels
 from study.models.frame import STAFFING_MEASURES, WELFARE_READINGS, analysis_frame
 from study.models.design import design
+from study.models.parallel import block_bounds, block_rng, map_items, n_blocks, root_entropy
 from study.models.resample import KERNEL_FAMILIES, kernel_fit
-from study.models.results import as_rng
 
 #: Named covariate sets (the focal term is always added), from the covariate table (:mod:`study.covariates`,
 #: column ``spec_sets``): population (), need (aging, public assistance), need_density (+ log density),
@@ -116,12 +120,51 @@ def specification_grid(
     return pd.DataFrame(rows)
 
 
+def _fit_specification(shared, item) -> tuple[dict, np.ndarray, np.ndarray]:
+    """One specification: its row (estimate, model-based interval) and its permutation null draws.
+
+    The null draws run block by block (:data:`study.models.parallel.BLOCK`): block b's keys are
+    ``block_rng(entropy, b).random((draws, n_entities))`` (one column per entity of the entity table),
+    restricted to the specification's rows, so every specification sees the same permutations.
+    """
+    entropy, n_perm, n_entities, null, level = shared
+    spec, X, yv, j, cols = item
+    fam = spec["family"]
+    n = len(yv)
+    off = np.zeros(n) + null * X[:, j]
+    fit = kernel_fit(fam, X, yv, offset=off)
+    se = np.atleast_1d(kernels.wald_se(KERNEL_FAMILIES[fam], X, yv, fit, offset=off))[j]
+    est = float(np.atleast_1d(fit.beta)[j]) + null
+    dfree = n - X.shape[1]
+    q = stats.t.ppf(0.5 + level / 2, dfree) if fam == "poisson_ql" else stats.norm.ppf(0.5 + level / 2)
+    row = dict(name=f"{spec['family']}|{spec['staffing']}|{spec['welfare']}|{spec['exclusion']}|{spec['covariates']}",
+               estimate=est, ci_low=est - q * se, ci_high=est + q * se, n=n, se=float(se), **spec)
+    if not n_perm:
+        return row, np.empty(0), np.empty(0, bool)
+    Z = np.delete(X, j, axis=1)
+    g, *_ = np.linalg.lstsq(Z, X[:, j], rcond=None)
+    fx, rx = Z @ g, X[:, j] - Z @ g
+    ests, sigs = [], []
+    for b in range(n_blocks(n_perm)):
+        start, stop = block_bounds(n_perm, b)
+        keys = block_rng(entropy, b).random((stop - start, n_entities))[:, cols]
+        perms = np.argsort(keys, axis=1)
+        Xb = np.repeat(X[None], stop - start, axis=0)
+        Xb[:, :, j] = fx[None, :] + rx[perms]
+        pf = kernel_fit(fam, Xb, yv, offset=off)
+        pse = kernels.wald_se(KERNEL_FAMILIES[fam], Xb, yv, pf, offset=off)[:, j]
+        bj = pf.beta[:, j]
+        ests.append(bj + null)
+        sigs.append(np.abs(bj / pse) > q)
+    return row, np.concatenate(ests), np.concatenate(sigs)
+
+
 def specification_curve(
     entities: pd.DataFrame, corrections: pd.DataFrame, *, focal: str = "log_pop", y: str = "staff",
     null: float = 0.0, staffing: Sequence[str] = STAFFING_MEASURES, welfare: Sequence[str] = WELFARE_READINGS,
     exclusions: Sequence[str] = tuple(EXCLUSIONS), covariate_sets: Mapping[str, Sequence[str]] | None = None,
     families: Sequence[str] = FAMILIES, level: float = 0.95, n_perm: int = 500, seed: int = 0,
-    null_level: float = 0.95, hub_plans: Sequence[str] | None = None,
+    null_level: float = 0.95, hub_plans: Sequence[str] | None = None, executor=None,
 ) -> SpecCurve:
     """Fit every specification of :func:`specification_grid` and the permutation null curve (module doc).
 
@@ -149,6 +192,8 @@ def specification_curve(
         Coverage of the null band.
     hub_plans : sequence of str, optional
         Overrides the registry of hub plans (see :mod:`study.models.frame`).
+    executor : optional
+        Where the specifications run (:func:`study.models.parallel.get_executor`; results do not depend on it).
 
     Returns
     -------
@@ -157,11 +202,11 @@ def specification_curve(
     """
     sets = dict(COVARIATE_SETS if covariate_sets is None else covariate_sets)
     grid = specification_grid(staffing, welfare, exclusions, sets, families, focal)
-    rng = as_rng(seed)
+    entropy = root_entropy(seed)
     all_ids = entities["entity_id"].astype(str).to_numpy()
-    keys = {eid: rng.random(n_perm) for eid in all_ids}  # one key per entity and draw
+    position = {eid: k for k, eid in enumerate(all_ids)}
     frames: dict[tuple, pd.DataFrame] = {}
-    rows, null_est, null_sig = [], [], []
+    items = []
     for spec in grid.itertuples(index=False):
         wf = spec.welfare if spec.welfare != "n/a" else "corrected"
         fkey = (spec.staffing, wf, spec.exclusion)
@@ -171,30 +216,13 @@ def specification_curve(
                                           exclude_zero_staff=z, exclude_hub_plans=h, hub_plans=hub_plans).data
         cov = [c for c in sets[spec.covariates] if c != focal]
         d = design(frames[fkey], y, [focal, *cov])
-        j = d.col(focal)
-        fam = spec.family
-        off = np.zeros(d.n) + null * d.X[:, j]
-        fit = kernel_fit(fam, d.X, d.y, offset=off)
-        se = np.atleast_1d(kernels.wald_se(KERNEL_FAMILIES[fam], d.X, d.y, fit, offset=off))[j]
-        est = float(np.atleast_1d(fit.beta)[j]) + null
-        dfree = d.n - d.X.shape[1]
-        q = stats.t.ppf(0.5 + level / 2, dfree) if fam == "poisson_ql" else stats.norm.ppf(0.5 + level / 2)
-        rows.append(dict(name=f"{spec.family}|{spec.staffing}|{spec.welfare}|{spec.exclusion}|{spec.covariates}",
-                         estimate=est, ci_low=est - q * se, ci_high=est + q * se, n=d.n, se=float(se),
-                         **spec._asdict()))
-        if n_perm:
-            Z = np.delete(d.X, j, axis=1)
-            g, *_ = np.linalg.lstsq(Z, d.X[:, j], rcond=None)
-            fx, rx = Z @ g, d.X[:, j] - Z @ g
-            K = np.vstack([keys[e] for e in d.entity_id]).T  # (n_perm, n)
-            perms = np.argsort(K, axis=1)
-            Xb = np.repeat(d.X[None], n_perm, axis=0)
-            Xb[:, :, j] = fx[None, :] + rx[perms]
-            pf = kernel_fit(fam, Xb, d.y, offset=off)
-            pse = kernels.wald_se(KERNEL_FAMILIES[fam], Xb, d.y, pf, offset=off)[:, j]
-            b = pf.beta[:, j]
-            null_est.append(b + null)
-            null_sig.append(np.abs(b / pse) > q)
+        cols = np.array([position[str(e)] for e in d.entity_id])
+        items.append((spec._asdict(), d.X, d.y, d.col(focal), cols))
+    shared = (entropy, n_perm, len(all_ids), null, level)
+    results = map_items(_fit_specification, shared, items, executor=executor)
+    rows = [r[0] for r in results]
+    null_est = [r[1] for r in results]
+    null_sig = [r[2] for r in results]
     specs = pd.DataFrame(rows)
     specs["significant"] = (specs["ci_low"] > 0) | (specs["ci_high"] < 0)
     specs["excludes_null"] = (specs["ci_low"] > null) | (specs["ci_high"] < null)

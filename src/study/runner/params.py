@@ -50,7 +50,7 @@ from study.parameters import ExistingFileMarker, NotebookParams, resolve_path
 NAME_RE = re.compile(r"^[a-z0-9]+(?:[_-][a-z0-9]+)*$")
 #: Longest run name (a folder name on every file system).
 MAX_NAME = 64
-TOP_KEYS = ("title", "description", "notebook", "parameters", "notebooks")
+TOP_KEYS = ("title", "description", "notebook", "parameters", "notebooks", "heavy")
 
 # Limits of a parameter-set file (see docs/reliability.md).
 #: Largest file, in bytes.
@@ -261,6 +261,8 @@ class ParamSet:
     overrides: tuple[tuple[str, Any], ...] = ()
     #: The parameter-set file's own run name, for an override run (``None`` otherwise).
     base_name: str | None = None
+    #: ``heavy: true`` in the file: left out of ``study report`` unless ``--heavy`` (e.g. the multiverse).
+    heavy: bool = False
 
     def canonical(self) -> dict[str, Any]:
         """What defines the run: title and each notebook's full parameters (defaults filled in)."""
@@ -435,12 +437,16 @@ def _load_param_set(path: Path, shown: str, overrides: dict[str, Any] | None) ->
     if len(set(names)) != len(names):
         raise ParamsError(shown, "a notebook appears twice; make a second parameter-set file instead")
     title = str(data.get("title") or name)
+    heavy = data.get("heavy", False)
+    if not isinstance(heavy, bool):
+        raise ParamsError(shown, f"'heavy' must be true or false, not {short(repr(heavy), 40)}")
     description = str(data.get("description") or "").strip()
     if overrides:
         return override_set(
-            ParamSet(name=name, path=path, title=title, description=description, runs=tuple(runs)), overrides
+            ParamSet(name=name, path=path, title=title, description=description, runs=tuple(runs), heavy=heavy),
+            overrides,
         )
-    return ParamSet(name=name, path=path, title=title, description=description, runs=tuple(runs))
+    return ParamSet(name=name, path=path, title=title, description=description, runs=tuple(runs), heavy=heavy)
 
 
 def override_set(base: ParamSet, overrides: dict[str, Any]) -> ParamSet:
@@ -456,6 +462,7 @@ def override_set(base: ParamSet, overrides: dict[str, Any]) -> ParamSet:
         runs=base.runs,
         overrides=tuple(sorted(overrides.items())),
         base_name=base.name,
+        heavy=base.heavy,
     )
 
 

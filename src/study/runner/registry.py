@@ -24,6 +24,7 @@ NOTEBOOKS: dict[str, str] = {
     "20_targets": "study.parameters:TargetsParams",
     "30_typology": "study.parameters:TypologyParams",
     "40_robustness": "study.parameters:RobustnessParams",
+    "50_multiverse": "study.parameters:MultiverseParams",
 }
 
 #: Extra notebooks registered at run time (tests; other packages): name -> (model, notebook file).

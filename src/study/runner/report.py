@@ -126,6 +126,8 @@ def summary_table(outcomes: list[RunOutcome]) -> str:
             lines.append(f"{o.name}: {o.message}")
             if o.partial_notebook is not None:
                 lines.append(f"{o.name}: partial executed notebook: {display_path(o.partial_notebook)}")
+        elif o.status == "skipped" and o.message.startswith("heavy"):
+            lines.append(f"{o.name}: {o.message}")
     return "\n".join(lines)
 
 
@@ -162,12 +164,16 @@ def run_report(
     progress: bool = True,
     server: zygote.ForkServer | None = None,
     timeout: int | None = 1800,
+    heavy: bool = False,
+    scheduler: str | None = None,
 ) -> ReportResult:
     """Run every parameter set (see module docstring); never raises for a failing run.
 
     Parameter sets are validated before any process starts. On an interrupt
     (:data:`study.runner.stop.STOP`) no queued run starts, running ones end as
-    ``interrupted``, the index is still written and the exit code is 130.
+    ``interrupted``, the index is still written and the exit code is 130. Sets marked ``heavy: true``
+    are left out (status ``skipped``, the index says how to run them) unless ``heavy``. With
+    ``scheduler`` (a Dask address) the sets run as Dask futures (:mod:`study.runner.dask_runs`).
     """
     from study.atomic import OwnedTemp
     from study.runner.execute import DATA_PREFIX, read_unfinished, update_unfinished
@@ -180,12 +186,18 @@ def run_report(
     files = discover() if files is None else files
     t_start = time.perf_counter()
     order, sets, outcomes = _load_all(files, overrides)
+    if not heavy:
+        for ps in [p for p in sets if p.heavy]:
+            outcomes[ps.name] = RunOutcome(ps.name, "skipped", 0.0, None, message=(
+                f"heavy: not run by default; run it with `make multiverse`, `study report --heavy` or "
+                f"`study run {display_path(ps.path)}`"))
+        sets = [p for p in sets if not p.heavy]
     from study.clean.outputs import check_target
 
     check_target(out_root)  # a file, /dev/null, …: one line before anything starts
     out_root.mkdir(parents=True, exist_ok=True)
     cleanup_stale(out_root)
-    own_server = server is None and bool(sets) and zygote.enabled() and not STOP.is_set()
+    own_server = server is None and bool(sets) and zygote.enabled() and not STOP.is_set() and not scheduler
     if own_server:
         server = zygote.ForkServer()  # pre-imports the scientific stack while the data is read and checked
     snap: OwnedTemp | None = None
@@ -210,8 +222,15 @@ def run_report(
                 update_unfinished(out_root, add={ps.name for ps, _ in pending})
             if server is not None:
                 server.preload([m for ps, _ in pending for m in ps.warm_imports()])
-            _execute_all(pending, out_root, data, outcomes, jobs=jobs, show_code=show_code, overrides=overrides,
-                         git=git, progress=progress, server=server, timeout=timeout)
+            if scheduler:
+                from study.runner.dask_runs import execute_on_dask
+
+                execute_on_dask(pending, out_root, data, outcomes, scheduler=scheduler, show_code=show_code, git=git,
+                                timeout=timeout,
+                                command=lambda ps: reproduce_command(ps.path, out_root, show_code, overrides))
+            else:
+                _execute_all(pending, out_root, data, outcomes, jobs=jobs, show_code=show_code, overrides=overrides,
+                             git=git, progress=progress, server=server, timeout=timeout)
             done = {n for n, o in outcomes.items() if o.status in ("ok", "failed", "invalid")}
             if pending:
                 update_unfinished(out_root, remove=done)

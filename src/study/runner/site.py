@@ -146,6 +146,9 @@ def build_index(out_root: Path, outcomes: list[RunOutcome] | None = None) -> Pat
                 note += " · the links show the last successful run"
         elif outcome is not None and outcome.status == "invalid":
             status, note = "invalid", f'<br><span class="invalid">{_esc(outcome.message)}</span>'
+        elif outcome is not None and outcome.status == "skipped" and outcome.message.startswith("heavy"):
+            status = "not run" if ok is None else status  # a heavy set: left out of the default report
+            note += f'<br><span class="meta">{_esc(outcome.message)}</span>'
         elif outcome is not None and outcome.status == "skipped" and status == "ok":
             note += ' <span class="meta">(unchanged, not re-run)</span>'
         secs_text = f"{secs:.1f}" if isinstance(secs, (int, float)) else ""

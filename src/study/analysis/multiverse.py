@@ -1,0 +1,446 @@
+"""The multiverse (notebook ``50_multiverse``, heavy): the staffing elasticity in every combination of
+the declared analysis choices, each with a pairs-bootstrap interval.
+
+The choices crossed (:class:`study.parameters.MultiverseParams`), all declared elsewhere in the project:
+
+* **exposure** -- elasticity with respect to total population (``log_pop``), the population aged
+  65+ (``log_older``) or the population of the multi-agency project's catchment
+  (``log_catchment`` = log ``catchment_population`` of the clean; plans without one left out);
+* **family** -- Poisson quasi-likelihood or NB2;
+* **covariate set** -- the named sets of the specification curve (:data:`study.models.speccurve.COVARIATE_SETS`);
+* **welfare reading** -- the cleaning's unit corrections of the public-assistance rate kept, or the
+  printed number read as % (:mod:`study.models.frame`); crossed only where the rate is a covariate
+  (elsewhere ``n/a``), so no specification is a copy of another;
+* **staffing measure** -- as printed, rounded up to a head count, or fractional figures dropped;
+* **ambiguous staffing cells** -- cells the cleaning left null because they have two readings
+  (``2拠点に1名配置``: one in total, or one at each site; found in ``issues.csv`` with check
+  ``ambiguous``): left out, ``one_in_total`` (M) or ``one_each`` (N × M);
+* **exclusions** -- none, the plan placing no 推進員, the hub plans, both;
+* **hub coding** (staffing design) -- which plans are hub plans when an exclusion drops them: the
+  hand-checked registry (:data:`study.models.frame.HUB_PLANS`), the plans the clean codes
+  ``staffing_design = designated_existing``, or those and the ``per_site`` plans; crossed only with
+  the hub exclusions (elsewhere ``n/a``).
+
+Every specification's bootstrap uses the same block streams (child b of
+``SeedSequence(seed)`` for draws 256·b…; :mod:`study.models.parallel`), and the specifications run
+on an executor (in-process, local processes, Dask) without changing any number.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from study.analysis.tables import Tables, read_csv
+from study.models.results import HeadlineResult, headline_result
+from study.parameters import Lang, MultiverseParams
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+#: The exposure term of each exposure choice (log persons).
+EXPOSURES = {"population": "log_pop", "older_population": "log_older", "catchment_population": "log_catchment"}
+#: staffing_design codes counted as hub plans by each hub coding ("registry": the hand-checked list).
+HUB_CODINGS = {
+    "registry": (),
+    "designated_existing": ("designated_existing",),
+    "multi_site": ("designated_existing", "per_site"),
+}
+#: Choice columns of the multiverse, in the order of the indicator panel.
+CHOICES = ("exposure", "family", "covariates", "welfare", "staffing", "ambiguous", "exclusion", "hub_coding")
+#: How to run it (shown in the index when it was not run).
+HOW_TO_RUN = "make multiverse   (or: study report --heavy; study run params/multiverse.yaml [--scheduler ADDRESS])"
+
+_PER_SITE = re.compile(r"(\d+)\s*(?:拠点|か所|箇所|ヶ所|カ所|ケ所)\s*に?\s*(\d+(?:\.\d+)?)\s*(?:名|人)")
+
+
+def ambiguous_staff_readings(issues: pd.DataFrame) -> pd.DataFrame:
+    """The two readings of each staffing cell the cleaning left null as ambiguous.
+
+    Parameters
+    ----------
+    issues : pandas.DataFrame
+        The issues log (``issues.csv``: ``entity_id, field, raw, reason, check``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``entity_id, raw, one_in_total, one_each`` (persons): for ``N拠点にM名``, M and N × M. Ambiguous
+        cells of another form have no reading here and stay null in every specification.
+    """
+    rows = issues[(issues["field"] == "staff_planned") & (issues["check"] == "ambiguous")]
+    out = []
+    for eid, raw in zip(rows["entity_id"], rows["raw"], strict=True):
+        m = _PER_SITE.search(unicodedata.normalize("NFKC", str(raw)))
+        if m:
+            sites, per = int(m.group(1)), float(m.group(2))
+            out.append(dict(entity_id=str(eid), raw=str(raw), one_in_total=per, one_each=sites * per))
+    return pd.DataFrame(out, columns=["entity_id", "raw", "one_in_total", "one_each"])
+
+
+def load_issues(tables: Tables) -> pd.DataFrame:
+    """The issues log next to the cleaned tables (``issues.csv`` of ``tables.source``)."""
+    return read_csv(Path(tables.source) / "issues.csv")
+
+
+def multiverse_grid(params: MultiverseParams) -> pd.DataFrame:
+    """Every specification: the full factorial of the choices (welfare crossed only where it is a covariate).
+
+    Parameters
+    ----------
+    params : study.parameters.MultiverseParams
+        The choices.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per specification: ``spec`` (its number), ``exposure, family, covariates, welfare,
+        staffing, ambiguous, exclusion, hub_coding`` (``n/a`` where the exclusion keeps the hub plans).
+    """
+    from study.models.speccurve import COVARIATE_SETS, EXCLUSIONS
+
+    rows = []
+    for ex, fam, cs, st, amb, exc in itertools.product(
+        params.exposures,
+        params.families,
+        params.covariate_sets,
+        params.staffing_measures,
+        params.ambiguous_readings,
+        params.exclusions,
+    ):
+        welfare = params.welfare_readings if "welfare_rate_permille" in COVARIATE_SETS[cs] else ["n/a"]
+        hubs = params.hub_codings if EXCLUSIONS[exc][1] else ["n/a"]
+        for wf, hub in itertools.product(welfare, hubs):
+            rows.append(
+                dict(
+                    exposure=ex,
+                    family=fam,
+                    covariates=cs,
+                    welfare=wf,
+                    staffing=st,
+                    ambiguous=amb,
+                    exclusion=exc,
+                    hub_coding=hub,
+                )
+            )
+    grid = pd.DataFrame(rows, columns=list(CHOICES))
+    grid.insert(0, "spec", np.arange(1, len(grid) + 1))
+    return grid
+
+
+def _entities_with_reading(entities: pd.DataFrame, readings: pd.DataFrame, reading: str) -> pd.DataFrame:
+    if reading == "null" or readings.empty:
+        return entities
+    out = entities.copy()
+    value = dict(zip(readings["entity_id"], readings[reading], strict=True))
+    ids = out["entity_id"].astype(str)
+    hit = ids.isin(value) & out["staff_planned"].isna()
+    out.loc[hit, "staff_planned"] = ids[hit].map(value).astype(float)
+    return out
+
+
+def hub_plans(entities: pd.DataFrame, coding: str) -> list[str] | None:
+    """The entity_ids counted as hub plans under a hub coding (None: the registry of :mod:`study.models.frame`).
+
+    Parameters
+    ----------
+    entities : pandas.DataFrame
+        The entity table (column ``staffing_design``).
+    coding : {"registry", "designated_existing", "multi_site", "n/a"}
+        Hub coding (:data:`HUB_CODINGS`; ``n/a``: the registry, unused).
+    """
+    codes = HUB_CODINGS.get(coding, ())
+    if not codes:
+        return None
+    design = entities["staffing_design"].astype("string")
+    return sorted(entities.loc[design.isin(codes).fillna(False).to_numpy(), "entity_id"].astype(str))
+
+
+def _fit_spec(shared: tuple, item: tuple) -> dict[str, Any]:
+    """One specification: the exposure's coefficient, its model-based SE and its bootstrap interval."""
+    from study.models import kernels
+    from study.models.resample import KERNEL_FAMILIES, bootstrap_draws, jackknife_weights, kernel_fit, summarise_draws
+
+    n_boot, seed, level, method = shared
+    spec, X, y, j, names = item
+    fam = spec["family"]
+    fit = kernel_fit(fam, X, y)
+    beta = np.atleast_1d(fit.beta)
+    se = np.atleast_1d(kernels.wald_se(KERNEL_FAMILIES[fam], X, y, fit))
+    draws = bootstrap_draws(fam, X, y, None, n_boot, seed)
+    jk = (
+        kernel_fit(fam, X, y, jackknife_weights(len(y))).beta
+        if method == "bca"
+        else np.full((len(y), X.shape[1]), np.nan)
+    )
+    row = summarise_draws([names[j]], beta[[j]], draws[:, [j]], jk[:, [j]], len(y), level, method).iloc[0]
+    return dict(
+        spec,
+        estimate=float(beta[j]),
+        se=float(se[j]),
+        ci_low=float(row["ci_low"]),
+        ci_high=float(row["ci_high"]),
+        n=len(y),
+        se_boot=float(row["se_boot"]),
+        n_boot=int(n_boot),
+        n_failed=int(row["n_failed"]),
+        term=names[j],
+    )
+
+
+@dataclass(frozen=True)
+class MultiverseResults:
+    """The multiverse: ``specs`` (one row per specification, ranked by the elasticity, with its bootstrap
+    interval), ``summary`` (one row) and the ambiguous cells' ``readings``."""
+
+    specs: pd.DataFrame
+    summary: pd.DataFrame
+    readings: pd.DataFrame
+    fits: int
+
+
+def analyse_multiverse(
+    tables: Tables, params: MultiverseParams, executor: Any = None, issues: pd.DataFrame | None = None
+) -> MultiverseResults:
+    """Fit every specification of :func:`multiverse_grid` with its bootstrap interval.
+
+    Parameters
+    ----------
+    tables : Tables
+        The cleaned tables.
+    params : study.parameters.MultiverseParams
+        Choices, draws, seed, level; ``scheduler``/``workers`` say where it runs.
+    executor : optional
+        Overrides ``params.scheduler``/``params.workers`` (:func:`study.models.parallel.get_executor`).
+    issues : pandas.DataFrame, optional
+        The issues log (default: ``issues.csv`` next to the tables).
+
+    Returns
+    -------
+    MultiverseResults
+        Elasticities (unitless) with intervals, and the summary.
+    """
+    from study.models.design import design
+    from study.models.frame import analysis_frame
+    from study.models.parallel import map_items
+    from study.models.speccurve import COVARIATE_SETS, EXCLUSIONS
+
+    if executor is None:
+        executor = params.scheduler if params.scheduler else (params.workers if params.workers > 1 else None)
+    readings = ambiguous_staff_readings(load_issues(tables) if issues is None else issues)
+    grid = multiverse_grid(params)
+    frames: dict[tuple, pd.DataFrame] = {}
+    items = []
+    for spec in grid.to_dict("records"):
+        wf = spec["welfare"] if spec["welfare"] != "n/a" else "corrected"
+        key = (spec["staffing"], wf, spec["ambiguous"], spec["exclusion"], spec["hub_coding"])
+        if key not in frames:
+            z, h = EXCLUSIONS[spec["exclusion"]]
+            ent = _entities_with_reading(tables.entities, readings, spec["ambiguous"])
+            data = analysis_frame(
+                ent,
+                tables.corrections,
+                staffing=spec["staffing"],
+                welfare=wf,
+                exclude_zero_staff=z,
+                exclude_hub_plans=h,
+                hub_plans=hub_plans(tables.entities, spec["hub_coding"]),
+            ).data
+            data["log_catchment"] = np.log(pd.to_numeric(data["catchment_population"]).where(lambda v: v > 0))
+            frames[key] = data
+        focal = EXPOSURES[spec["exposure"]]
+        d = design(frames[key], "staff", [focal, *COVARIATE_SETS[spec["covariates"]]])
+        items.append((spec, d.X, d.y, d.col(focal), list(d.names)))
+    shared = (params.bootstrap_draws, params.seed, params.confidence, params.interval)
+    rows = map_items(_fit_spec, shared, items, executor=executor)
+    specs = pd.DataFrame(rows)
+    specs["excludes_zero"] = (specs["ci_low"] > 0) | (specs["ci_high"] < 0)
+    specs["below_one"] = specs["ci_high"] < 1
+    specs = specs.iloc[np.argsort(specs["estimate"].to_numpy(), kind="stable")].reset_index(drop=True)
+    specs.insert(1, "rank", np.arange(1, len(specs) + 1))
+    est = specs["estimate"].to_numpy()
+    jack = params.interval == "bca"
+    fits = int(sum(1 + params.bootstrap_draws + (len(it[2]) if jack else 0) for it in items))
+    summary = pd.DataFrame(
+        [
+            dict(
+                name="multiverse:elasticity",
+                estimate=float(np.median(est)),
+                ci_low=float(est.min()),
+                ci_high=float(est.max()),
+                n=int(specs["n"].max()),
+                n_min=int(specs["n"].min()),
+                n_specs=len(specs),
+                fits=fits,
+                share_excluding_zero=float(specs["excludes_zero"].mean()),
+                share_below_one=float(specs["below_one"].mean()),
+                median_ci_low=float(specs["ci_low"].median()),
+                median_ci_high=float(specs["ci_high"].median()),
+                bootstrap_draws=params.bootstrap_draws,
+                interval=params.interval,
+            )
+        ]
+    )
+    return MultiverseResults(specs=specs, summary=summary, readings=readings, fits=fits)
+
+
+def choice_summary(results: MultiverseResults) -> pd.DataFrame:
+    """Per choice and option: specifications, median / min / max elasticity and the share whose interval is below 1.
+
+    Parameters
+    ----------
+    results : MultiverseResults
+        :func:`analyse_multiverse`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``choice, option, n_specs, median_estimate, min_estimate, max_estimate`` (unitless),
+        ``share_below_one, share_excluding_zero`` (0 to 1).
+    """
+    rows = []
+    for col in CHOICES:
+        for opt, g in results.specs.groupby(col, sort=True):
+            rows.append(
+                dict(
+                    choice=col,
+                    option=str(opt),
+                    n_specs=len(g),
+                    median_estimate=float(g["estimate"].median()),
+                    min_estimate=float(g["estimate"].min()),
+                    max_estimate=float(g["estimate"].max()),
+                    share_below_one=float(g["below_one"].mean()),
+                    share_excluding_zero=float(g["excludes_zero"].mean()),
+                )
+            )
+    return pd.DataFrame(rows)
+
+
+def multiverse_headline(results: MultiverseResults) -> list[HeadlineResult]:
+    """The multiverse notebook's headline numbers.
+
+    Parameters
+    ----------
+    results : MultiverseResults
+        :func:`analyse_multiverse`.
+
+    Returns
+    -------
+    list of HeadlineResult
+        Median elasticity (range over specifications), specifications and fits, shares (0 to 1) whose
+        bootstrap interval excludes 0 and lies below 1.
+    """
+    row = results.summary.iloc[0]
+    n = int(row["n"])
+    return [
+        headline_result(
+            "multiverse_median_beta",
+            row["estimate"],
+            n=n,
+            interval=(row["ci_low"], row["ci_high"]),
+            unit="elasticity",
+            method="multiverse",
+            reference=1.0,
+            label=f"median elasticity over {int(row['n_specs'])} specifications (interval: smallest to largest; "
+            f"n {int(row['n_min'])}–{n})",
+        ),
+        headline_result(
+            "multiverse_n_specs",
+            int(row["n_specs"]),
+            n=n,
+            unit="specifications",
+            label=f"specifications fitted ({int(row['fits'])} fits with the bootstrap)",
+        ),
+        headline_result(
+            "multiverse_share_excluding_zero",
+            row["share_excluding_zero"],
+            n=n,
+            unit="share",
+            method=f"{row['interval']} bootstrap, {int(row['bootstrap_draws'])} draws",
+            label="share of specifications whose bootstrap interval excludes 0",
+        ),
+        headline_result(
+            "multiverse_share_below_one",
+            row["share_below_one"],
+            n=n,
+            unit="share",
+            method=f"{row['interval']} bootstrap, {int(row['bootstrap_draws'])} draws",
+            label="share of specifications whose bootstrap interval lies below 1 (staff grow less than proportionally)",
+        ),
+    ]
+
+
+def multiverse_text(results: MultiverseResults) -> str:
+    """Plain-language summary of the multiverse (a few English lines)."""
+    row = results.summary.iloc[0]
+    line = (
+        f"Multiverse. Over {int(row['n_specs'])} specifications ({int(row['fits'])} fits; n = {int(row['n_min'])}–"
+        f"{int(row['n'])} plans) the median elasticity is {row['estimate']:.2f} (from {row['ci_low']:.2f} to "
+        f"{row['ci_high']:.2f}); {100 * row['share_excluding_zero']:.0f}% of the bootstrap intervals exclude 0 and "
+        f"{100 * row['share_below_one']:.0f}% lie below 1."
+    )
+    cs = choice_summary(results)
+    for choice in ("exposure", "ambiguous", "exclusion", "hub_coding"):
+        g = cs[cs["choice"] == choice]
+        if len(g) > 1:
+            line += (
+                f"\n    By {choice}: "
+                + "; ".join(f"{o}: median {m:.2f}" for o, m in zip(g["option"], g["median_estimate"], strict=True))
+                + "."
+            )
+    return line
+
+
+def fig_multiverse(results: MultiverseResults, lang: Lang = "ja") -> Figure:
+    """Ranked elasticities with their bootstrap intervals, and each specification's choices.
+
+    Parameters
+    ----------
+    results : MultiverseResults
+        :func:`analyse_multiverse`.
+    lang : {"ja", "en"}
+        Label language.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Top: elasticity (unitless) by rank; bottom: the choices of each specification.
+    """
+    import matplotlib.pyplot as plt
+
+    from study.analysis.plotting import text
+
+    sp = results.specs
+    rows = [(c, o) for c in CHOICES for o in sorted(sp[c].astype(str).unique())]
+    fig, (a1, a2) = plt.subplots(
+        2,
+        1,
+        sharex=True,
+        figsize=(11, 4 + 0.2 * len(rows)),
+        layout="constrained",
+        gridspec_kw={"height_ratios": [3, max(1.5, 0.12 * len(rows))]},
+    )
+    x = sp["rank"].to_numpy()
+    col = np.where(sp["below_one"], "#4c72b0", "#8c8c8c")
+    a1.vlines(x, sp["ci_low"], sp["ci_high"], colors=col, lw=0.4, alpha=0.5)
+    a1.scatter(x, sp["estimate"], s=3, c=col, zorder=3, label=text("estimate_ci", lang))
+    a1.axhline(1, color="k", lw=0.8, ls="--")
+    a1.axhline(0, color="k", lw=0.8)
+    a1.set_ylabel(text("elasticity_short", lang))
+    s0 = results.summary.iloc[0]
+    a1.set_title(f"{int(s0['n_specs'])} {text('specs', lang)}; n = {int(s0['n_min'])}–{int(s0['n'])}", fontsize=10)
+    a1.legend(fontsize=8, loc="upper left")
+    for i, (c, o) in enumerate(rows):
+        m = (sp[c].astype(str) == o).to_numpy()
+        a2.scatter(x[m], np.full(m.sum(), i), s=1, color="#333333")
+    a2.set_yticks(range(len(rows)), [f"{c}: {o}" for c, o in rows], fontsize=7)
+    a2.invert_yaxis()
+    a2.set_xlabel(text("rank", lang))
+    return fig
