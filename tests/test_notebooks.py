@@ -35,8 +35,9 @@ def test_committed_without_outputs(path):
 def test_logic_lives_in_the_library(path):
     nb = nbformat.read(path, as_version=4)
     code = [c.source for c in nb.cells if c.cell_type == "code"]
-    assert not any(line.lstrip().startswith(("def ", "class ")) for src in code for line in src.splitlines()), \
+    assert not any(line.lstrip().startswith(("def ", "class ")) for src in code for line in src.splitlines()), (
         "define functions in src/study/, not in the notebook"
+    )
     logic = [c.source for c in nb.cells if c.cell_type == "code" and "parameters" not in c.metadata.get("tags", [])]
     assert all(len(src.splitlines()) <= 12 for src in logic), "keep code cells short: call the library"
     assert nb.cells[0].cell_type == "markdown" and nb.cells[0].source.startswith("# ")

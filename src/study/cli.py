@@ -14,6 +14,8 @@ notebook's parameters), ``run`` (one parameter set -> reports/<name>/),
 
 from __future__ import annotations
 
+import contextlib
+
 import argparse
 import os
 import sys
@@ -26,42 +28,83 @@ from study.paths import processed_dir
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="study", description="Clean and analyse the MHLW FY2019 包括的支援体制 plans.")
+    parser = argparse.ArgumentParser(
+        prog="study", description="Clean and analyse the MHLW FY2019 包括的支援体制 plans."
+    )
     parser.add_argument("--version", action="version", version=f"study {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
-    clean = sub.add_parser("clean", help="clean the raw plans into data/processed/ (entities, corrections, issues, codebook…)")
-    clean.add_argument("--raw", type=Path, default=None, help="raw plans text (default: the bundled data/raw/hokatsu_plans.txt, hash-checked)")
+    clean = sub.add_parser(
+        "clean", help="clean the raw plans into data/processed/ (entities, corrections, issues, codebook…)"
+    )
+    clean.add_argument(
+        "--raw",
+        type=Path,
+        default=None,
+        help="raw plans text (default: the bundled data/raw/hokatsu_plans.txt, hash-checked)",
+    )
     clean.add_argument("--out", type=Path, default=None, help="output folder (default: data/processed/)")
     clean.add_argument("--quiet", action="store_true", help="print nothing on success")
 
-    prm = sub.add_parser("params", help="list the notebooks, or print one notebook's parameters with type, default and meaning")
+    prm = sub.add_parser(
+        "params", help="list the notebooks, or print one notebook's parameters with type, default and meaning"
+    )
     prm.add_argument("notebook", nargs="?", help="notebook name, e.g. 00_data_audit (omit to list them)")
-    prm.add_argument("--cell", action="store_true", help="print the source of the notebook's parameters cell (the model's defaults)")
+    prm.add_argument(
+        "--cell", action="store_true", help="print the source of the notebook's parameters cell (the model's defaults)"
+    )
 
     run = sub.add_parser("run", help="run one parameter set (params/NAME.yaml) into reports/NAME/")
-    run.add_argument("params_file", type=Path, metavar="PARAMS.yaml", help="parameter-set file, e.g. params/data_audit.yaml")
+    run.add_argument(
+        "params_file", type=Path, metavar="PARAMS.yaml", help="parameter-set file, e.g. params/data_audit.yaml"
+    )
     _run_options(run)
-    run.add_argument("--set", dest="overrides", action="append", default=[], metavar="NAME=VALUE",
-                     help="override a parameter (validated like the file), e.g. --set bootstrap_draws=200")
+    run.add_argument(
+        "--set",
+        dest="overrides",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="override a parameter (validated like the file), e.g. --set bootstrap_draws=200",
+    )
 
-    rep = sub.add_parser("report", help="run every params/*.yaml in parallel, skip unchanged ones, write reports/index.html")
+    rep = sub.add_parser(
+        "report", help="run every params/*.yaml in parallel, skip unchanged ones, write reports/index.html"
+    )
     _run_options(rep)
     rep.add_argument("--jobs", type=int, default=None, metavar="N", help="parallel runs (default: number of cores)")
     rep.add_argument("--force", action="store_true", help="re-run even the parameter sets whose inputs are unchanged")
     rep.add_argument("--no-progress", action="store_true", help="no progress bar")
-    rep.add_argument("--heavy", action="store_true",
-                     help="also run the parameter sets marked 'heavy: true' (the multiverse)")
+    rep.add_argument(
+        "--heavy", action="store_true", help="also run the parameter sets marked 'heavy: true' (the multiverse)"
+    )
     return parser
 
 
 def _run_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--out", type=Path, default=None, metavar="DIR", help="reports folder (default: reports/); each run goes to DIR/NAME/")
-    p.add_argument("--show-code", action="store_true", help="keep the code cells in the HTML export (hidden by default)")
-    p.add_argument("--scheduler", default=None, metavar="ADDRESS",
-                   help="Dask scheduler, e.g. tcp://HOST:8786: report sends each parameter set to its workers; "
-                        "the notebooks' resampling runs there too (STUDY_DASK_SCHEDULER); same numbers")
-    p.add_argument("--timeout", type=_positive_seconds, default=1800, metavar="SECONDS",
-                   help="time limit per notebook cell, in seconds (> 0; default 1800)")
+    p.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="reports folder (default: reports/); each run goes to DIR/NAME/",
+    )
+    p.add_argument(
+        "--show-code", action="store_true", help="keep the code cells in the HTML export (hidden by default)"
+    )
+    p.add_argument(
+        "--scheduler",
+        default=None,
+        metavar="ADDRESS",
+        help="Dask scheduler, e.g. tcp://HOST:8786: report sends each parameter set to its workers; "
+        "the notebooks' resampling runs there too (STUDY_DASK_SCHEDULER); same numbers",
+    )
+    p.add_argument(
+        "--timeout",
+        type=_positive_seconds,
+        default=1800,
+        metavar="SECONDS",
+        help="time limit per notebook cell, in seconds (> 0; default 1800)",
+    )
 
 
 def _positive_seconds(text: str) -> int:
@@ -119,7 +162,9 @@ def _check_raw(path: Path) -> None:
     except OSError as exc:
         raise InputError(path, exc.strerror or "cannot be read") from None
     if not stat.S_ISREG(st.st_mode):
-        raise InputError(path, "is a folder" if stat.S_ISDIR(st.st_mode) else "is not a regular file (a device, FIFO or socket)")
+        raise InputError(
+            path, "is a folder" if stat.S_ISDIR(st.st_mode) else "is not a regular file (a device, FIFO or socket)"
+        )
     if st.st_size > MAX_RAW_BYTES:
         raise InputError(path, f"{st.st_size:,} bytes, more than the {MAX_RAW_BYTES:,} a raw file may have")
     try:
@@ -191,8 +236,14 @@ def cmd_run(args: argparse.Namespace) -> int:
                 server.preload(ps.warm_imports())
             data = snapshot(snap.path, command="study run")
             outcome = execute_param_set(
-                ps, out, data, command=reproduce_command(ps.path, out, args.show_code, overrides), show_code=args.show_code,
-                hash_of_inputs=input_hash(ps, data, args.show_code), timeout=args.timeout, server=server,
+                ps,
+                out,
+                data,
+                command=reproduce_command(ps.path, out, args.show_code, overrides),
+                show_code=args.show_code,
+                hash_of_inputs=input_hash(ps, data, args.show_code),
+                timeout=args.timeout,
+                server=server,
             )
         finally:
             if server is not None:
@@ -235,19 +286,24 @@ def cmd_report(args: argparse.Namespace) -> int:
     _use_scheduler(args.scheduler)
     with handle_signals("study report"):
         # the parameter sets are validated first; the kernel fork server starts only when some are valid
-        result = run_report(args.out, jobs=args.jobs, force=args.force, show_code=args.show_code,
-                            progress=not args.no_progress, timeout=args.timeout, heavy=args.heavy,
-                            scheduler=args.scheduler.strip() if args.scheduler else None)
+        result = run_report(
+            args.out,
+            jobs=args.jobs,
+            force=args.force,
+            show_code=args.show_code,
+            progress=not args.no_progress,
+            timeout=args.timeout,
+            heavy=args.heavy,
+            scheduler=args.scheduler.strip() if args.scheduler else None,
+        )
     return result.exit_code
 
 
 def _safe_console() -> None:
     """Never fail on the console's encoding (e.g. PYTHONIOENCODING=ascii): escape what it cannot show."""
     for stream in (sys.stdout, sys.stderr):
-        try:
+        with contextlib.suppress(AttributeError, ValueError, OSError):  # not a text stream: nothing to change
             stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
-        except (AttributeError, ValueError, OSError):
-            pass
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -57,22 +57,31 @@ def _must_exist(value: str | None) -> str | None:
     except OSError as exc:
         if isinstance(exc, FileNotFoundError) or exc.errno == 20:  # ENOENT, ENOTDIR
             raise PydanticCustomError(
-                "file_not_found", "file not found: {path} (relative paths are read from the project root {root})",
+                "file_not_found",
+                "file not found: {path} (relative paths are read from the project root {root})",
                 {"path": value, "root": str(project_root())},
             ) from None
-        raise PydanticCustomError("file_not_found", "{path}: {cause}", {"path": value, "cause": exc.strerror or str(exc)}) from None
+        raise PydanticCustomError(
+            "file_not_found", "{path}: {cause}", {"path": value, "cause": exc.strerror or str(exc)}
+        ) from None
     if not stat.S_ISREG(st.st_mode):
         kind = "a folder" if stat.S_ISDIR(st.st_mode) else "not a regular file (a device, FIFO or socket)"
-        raise PydanticCustomError("file_not_found", "{path} is {kind}; expected a regular file", {"path": value, "kind": kind})
+        raise PydanticCustomError(
+            "file_not_found", "{path} is {kind}; expected a regular file", {"path": value, "kind": kind}
+        )
     if st.st_size > MAX_FILE_BYTES:
-        raise PydanticCustomError("file_not_found", "{path} has {size} bytes, more than the {limit} a path parameter may name",
-                                  {"path": value, "size": f"{st.st_size:,}", "limit": f"{MAX_FILE_BYTES:,}"})
+        raise PydanticCustomError(
+            "file_not_found",
+            "{path} has {size} bytes, more than the {limit} a path parameter may name",
+            {"path": value, "size": f"{st.st_size:,}", "limit": f"{MAX_FILE_BYTES:,}"},
+        )
     try:
         with open(path, "rb") as f:
             f.read(1)
     except OSError as exc:
-        raise PydanticCustomError("file_not_found", "{path}: cannot be read: {cause}",
-                                  {"path": value, "cause": exc.strerror or str(exc)}) from None
+        raise PydanticCustomError(
+            "file_not_found", "{path}: cannot be read: {cause}", {"path": value, "cause": exc.strerror or str(exc)}
+        ) from None
     return value
 
 
@@ -87,16 +96,51 @@ Lang = Literal["ja", "en"]
 
 
 class AuditParams(NotebookParams):
-    """Data audit: what the cleaning corrected and flagged, missingness per column, and the sample against national reference values."""
+    """Data audit: what the cleaning corrected and flagged, missingness per column, and the sample against
+    national reference values."""
 
-    label_language: Lang = Field("ja", description="Language of figure labels and table headers: 'ja' (the form's Japanese labels) or 'en' (English names).")
-    include_prefectures: bool = Field(False, description="Also count the 6 prefecture plans (prefecture-wide figures) in missingness and the national comparison. Municipalities only when false.")
-    raw_path: ExistingFile | None = Field(None, description="Raw plans text to clean and audit instead of the bundled data/raw/hokatsu_plans.txt. Relative to the project root; must exist.")
-    bootstrap_draws: int = Field(2000, ge=100, le=100_000, description="Bootstrap resamples behind each interval of a sample median or weighted mean.")
-    seed: int = Field(20190401, ge=0, le=2**32 - 1, description="Seed of the bootstrap. Fixed, so the same parameters give the same intervals.")
+    label_language: Lang = Field(
+        "ja",
+        description=(
+            "Language of figure labels and table headers: 'ja' (the form's Japanese labels) or 'en' (English names)."
+        ),
+    )
+    include_prefectures: bool = Field(
+        False,
+        description=(
+            "Also count the 6 prefecture plans (prefecture-wide figures) in missingness and "
+            "the national comparison. Municipalities only when false."
+        ),
+    )
+    raw_path: ExistingFile | None = Field(
+        None,
+        description=(
+            "Raw plans text to clean and audit instead of the bundled "
+            "data/raw/hokatsu_plans.txt. Relative to the project root; must exist."
+        ),
+    )
+    bootstrap_draws: int = Field(
+        2000,
+        ge=100,
+        le=100_000,
+        description="Bootstrap resamples behind each interval of a sample median or weighted mean.",
+    )
+    seed: int = Field(
+        20190401,
+        ge=0,
+        le=2**32 - 1,
+        description="Seed of the bootstrap. Fixed, so the same parameters give the same intervals.",
+    )
     confidence: float = Field(0.95, ge=0.5, le=0.999, description="Confidence level of the intervals.")
 
-    warm_imports = ("scipy.stats", "seaborn", "pyarrow.parquet", "study.clean.schema", "study.analysis.audit", "study.analysis.plotting")
+    warm_imports = (
+        "scipy.stats",
+        "seaborn",
+        "pyarrow.parquet",
+        "study.clean.schema",
+        "study.analysis.audit",
+        "study.analysis.plotting",
+    )
 
 
 Family = Literal["poisson_ql", "negbin"]
@@ -105,20 +149,66 @@ StaffingCovariate = Literal[covariate_names("staffing")]  # type: ignore[valid-t
 
 
 class StaffingParams(NotebookParams):
-    """Staffing: how planned 推進員 scale with population (Q1), aging and welfare given population (Q2), institutions (Q3)."""
+    """Staffing: how planned 推進員 scale with population (Q1), aging and welfare given population (Q2),
+    institutions (Q3)."""
 
     label_language: Lang = Field("ja", description="Language of figure labels: 'ja' (Japanese) or 'en' (English).")
-    family: Family = Field("poisson_ql", description="Count model of the influence diagnostics, hub handling and Q2: 'poisson_ql' (Poisson quasi-likelihood) or 'negbin' (NB2, alpha by ML). Q1 reports both.")
-    covariates: list[StaffingCovariate] = Field([], description="Covariates added to log population in Q1 (none for the headline; 'hub_plan' flags the 4 hub plans). Q2 always adds the aging and public-assistance rates.")
-    staffing_measure: Literal["as_printed", "headcount", "exclude_fractional"] = Field("as_printed", description="Outcome: planned 推進員 as printed (fractional FTE kept), rounded up to a head count, or plans with fractional figures dropped.")
-    exclude_hub_plans: bool = Field(False, description="Drop the 4 hub plans (one 推進員 per centre or hub: 世田谷区, 盛岡市, 豊島区, 江戸川区). Kept (and shown) by default; 'hub_plan' in covariates flags them instead.")
-    include_prefectures: bool = Field(False, description="Also use the 6 prefecture plans where they have the numbers (they have no 推進員 count, so Q1 and Q2 are unchanged).")
-    bootstrap_draws: int = Field(2000, ge=100, le=100_000, description="Pairs-bootstrap resamples behind the BCa and percentile intervals.")
+    family: Family = Field(
+        "poisson_ql",
+        description=(
+            "Count model of the influence diagnostics, hub handling and Q2: 'poisson_ql' "
+            "(Poisson quasi-likelihood) or 'negbin' (NB2, alpha by ML). Q1 reports both."
+        ),
+    )
+    covariates: list[StaffingCovariate] = Field(
+        [],
+        description=(
+            "Covariates added to log population in Q1 (none for the headline; 'hub_plan' "
+            "flags the 4 hub plans). Q2 always adds the aging and public-assistance rates."
+        ),
+    )
+    staffing_measure: Literal["as_printed", "headcount", "exclude_fractional"] = Field(
+        "as_printed",
+        description=(
+            "Outcome: planned 推進員 as printed (fractional FTE kept), rounded up to a head "
+            "count, or plans with fractional figures dropped."
+        ),
+    )
+    exclude_hub_plans: bool = Field(
+        False,
+        description=(
+            "Drop the 4 hub plans (one 推進員 per centre or hub: 世田谷区, 盛岡市, 豊島区, 江戸川区). Kept "
+            "(and shown) by default; 'hub_plan' in covariates flags them instead."
+        ),
+    )
+    include_prefectures: bool = Field(
+        False,
+        description=(
+            "Also use the 6 prefecture plans where they have the numbers (they have no 推進員 "
+            "count, so Q1 and Q2 are unchanged)."
+        ),
+    )
+    bootstrap_draws: int = Field(
+        2000, ge=100, le=100_000, description="Pairs-bootstrap resamples behind the BCa and percentile intervals."
+    )
     permutations: int = Field(4999, ge=99, le=100_000, description="Permutations behind the Q2 permutation p-values.")
-    seed: int = Field(20190401, ge=0, le=2**32 - 1, description="Seed of every random draw. Fixed, so the same parameters give the same numbers.")
+    seed: int = Field(
+        20190401,
+        ge=0,
+        le=2**32 - 1,
+        description="Seed of every random draw. Fixed, so the same parameters give the same numbers.",
+    )
     confidence: float = Field(0.95, ge=0.5, le=0.999, description="Confidence level of the intervals.")
 
-    warm_imports = ("scipy.stats", "statsmodels.api", "seaborn", "pyarrow.parquet", "study.models", "study.analysis.staffing", "study.analysis.plotting")
+    warm_imports = (
+        "scipy.stats",
+        "statsmodels.api",
+        "seaborn",
+        "pyarrow.parquet",
+        "study.models",
+        "study.analysis.staffing",
+        "study.analysis.plotting",
+    )
 
 
 #: Covariates of the targets models.
@@ -126,21 +216,51 @@ TargetCovariate = Literal[covariate_names("targets")]  # type: ignore[valid-type
 
 
 class TargetsParams(NotebookParams):
-    """Measurable targets (Q4): how many quantified targets the plans set, which are outcomes, and what predicts them."""
+    """Measurable targets (Q4): how many quantified targets the plans set, which are outcomes, and what
+    predicts them."""
 
     label_language: Lang = Field("ja", description="Language of figure labels: 'ja' (Japanese) or 'en' (English).")
-    family: Family = Field("negbin", description="Count model of the number of quantified targets: 'negbin' (NB2, alpha by ML) or 'poisson_ql'.")
-    count_covariates: list[TargetCovariate] = Field([], description="Covariates added to log population in the count model of the number of targets.")
-    outcome_covariates: list[TargetCovariate] = Field(["aging_rate_pct", "welfare_rate_permille"], description="Covariates added to log population in the Firth logistic model of having an outcome target (the baseline is population only).")
-    cv_method: Literal["repeated", "loo"] = Field("repeated", description="Cross-validation of the AUC: repeated stratified 5-fold (20 repeats) or leave-one-out (pessimistic when there is little signal).")
+    family: Family = Field(
+        "negbin",
+        description="Count model of the number of quantified targets: 'negbin' (NB2, alpha by ML) or 'poisson_ql'.",
+    )
+    count_covariates: list[TargetCovariate] = Field(
+        [], description="Covariates added to log population in the count model of the number of targets."
+    )
+    outcome_covariates: list[TargetCovariate] = Field(
+        ["aging_rate_pct", "welfare_rate_permille"],
+        description=(
+            "Covariates added to log population in the Firth logistic model of having an "
+            "outcome target (the baseline is population only)."
+        ),
+    )
+    cv_method: Literal["repeated", "loo"] = Field(
+        "repeated",
+        description=(
+            "Cross-validation of the AUC: repeated stratified 5-fold (20 repeats) or "
+            "leave-one-out (pessimistic when there is little signal)."
+        ),
+    )
     exclude_hub_plans: bool = Field(False, description="Drop the 4 hub plans (one 推進員 per centre or hub).")
-    include_prefectures: bool = Field(False, description="Also use the 6 prefecture plans (their targets are prefecture-wide).")
-    bootstrap_draws: int = Field(2000, ge=100, le=100_000, description="Bootstrap resamples behind the interval of the median consultation rate.")
+    include_prefectures: bool = Field(
+        False, description="Also use the 6 prefecture plans (their targets are prefecture-wide)."
+    )
+    bootstrap_draws: int = Field(
+        2000, ge=100, le=100_000, description="Bootstrap resamples behind the interval of the median consultation rate."
+    )
     seed: int = Field(20190401, ge=0, le=2**32 - 1, description="Seed of every random draw (bootstrap, CV splits).")
     confidence: float = Field(0.95, ge=0.5, le=0.999, description="Confidence level of the intervals.")
 
-    warm_imports = ("scipy.stats", "statsmodels.api", "sklearn.model_selection", "seaborn", "pyarrow.parquet", "study.models",
-                    "study.analysis.targets", "study.analysis.plotting")
+    warm_imports = (
+        "scipy.stats",
+        "statsmodels.api",
+        "sklearn.model_selection",
+        "seaborn",
+        "pyarrow.parquet",
+        "study.models",
+        "study.analysis.targets",
+        "study.analysis.plotting",
+    )
 
 
 Feature = Literal[covariate_names("typology")]  # type: ignore[valid-type]
@@ -150,18 +270,51 @@ class TypologyParams(NotebookParams):
     """Typology (Q5): clusters of municipalities on standardised structure, and staffing and targets across them."""
 
     label_language: Lang = Field("ja", description="Language of figure labels: 'ja' (Japanese) or 'en' (English).")
-    features: list[Feature] = Field(list(covariate_names("typology")), min_length=2, description="Structural features clustered (standardised; missing values imputed by the median).")
-    method: Literal["kmeans", "ward"] = Field("kmeans", description="Clustering: k-means (50 starts) or Ward hierarchical clustering.")
-    k: int | None = Field(None, ge=2, le=8, description="Number of clusters; None chooses it (from 2 to 6) by silhouette among those whose bootstrap stability (mean adjusted Rand index) reaches 0.6.")
+    features: list[Feature] = Field(
+        list(covariate_names("typology")),
+        min_length=2,
+        description="Structural features clustered (standardised; missing values imputed by the median).",
+    )
+    method: Literal["kmeans", "ward"] = Field(
+        "kmeans", description="Clustering: k-means (50 starts) or Ward hierarchical clustering."
+    )
+    k: int | None = Field(
+        None,
+        ge=2,
+        le=8,
+        description=(
+            "Number of clusters; None chooses it (from 2 to 6) by silhouette among those "
+            "whose bootstrap stability (mean adjusted Rand index) reaches 0.6."
+        ),
+    )
     stability_draws: int = Field(100, ge=20, le=2000, description="Bootstrap resamples behind the stability of each k.")
     exclude_hub_plans: bool = Field(False, description="Drop the 4 hub plans (one 推進員 per centre or hub).")
-    include_prefectures: bool = Field(False, description="Also cluster the 6 prefecture plans (prefecture-wide figures).")
-    bootstrap_draws: int = Field(2000, ge=100, le=100_000, description="Bootstrap resamples behind the interval of each cluster mean.")
-    permutations: int = Field(4999, ge=99, le=100_000, description="Permutations behind the test of no difference between clusters.")
-    seed: int = Field(20190401, ge=0, le=2**32 - 1, description="Seed of every random draw (clustering starts, bootstrap, permutations).")
+    include_prefectures: bool = Field(
+        False, description="Also cluster the 6 prefecture plans (prefecture-wide figures)."
+    )
+    bootstrap_draws: int = Field(
+        2000, ge=100, le=100_000, description="Bootstrap resamples behind the interval of each cluster mean."
+    )
+    permutations: int = Field(
+        4999, ge=99, le=100_000, description="Permutations behind the test of no difference between clusters."
+    )
+    seed: int = Field(
+        20190401,
+        ge=0,
+        le=2**32 - 1,
+        description="Seed of every random draw (clustering starts, bootstrap, permutations).",
+    )
 
-    warm_imports = ("scipy.stats", "sklearn.cluster", "sklearn.decomposition", "seaborn", "pyarrow.parquet", "study.models",
-                    "study.analysis.typology", "study.analysis.plotting")
+    warm_imports = (
+        "scipy.stats",
+        "sklearn.cluster",
+        "sklearn.decomposition",
+        "seaborn",
+        "pyarrow.parquet",
+        "study.models",
+        "study.analysis.typology",
+        "study.analysis.plotting",
+    )
 
 
 #: Named covariate sets of the specification curve (:func:`study.covariates.spec_sets`).
@@ -172,35 +325,164 @@ class RobustnessParams(NotebookParams):
     """Robustness (Q6): the specification curve of the staffing elasticity with a permutation null curve."""
 
     label_language: Lang = Field("ja", description="Language of figure labels: 'ja' (Japanese) or 'en' (English).")
-    families: list[Family] = Field(["poisson_ql"], min_length=1, description="Count models crossed. Poisson QL by default (NB2 estimates are close, see 10_staffing, and its permutation refits are slow).")
-    staffing_measures: list[Literal["as_printed", "headcount", "exclude_fractional"]] = Field(["as_printed", "headcount", "exclude_fractional"], min_length=1, description="Staffing measures crossed: as printed, rounded up to a head count, fractional figures dropped.")
-    welfare_readings: list[Literal["corrected", "printed"]] = Field(["corrected", "printed"], min_length=1, description="Readings of the public-assistance rate crossed (only where it is a covariate).")
-    exclusions: list[Literal["none", "zero_staff", "hub_plans", "zero_and_hub"]] = Field(["none", "zero_staff", "hub_plans", "zero_and_hub"], min_length=1, description="Exclusions crossed: none, the plan placing no 推進員, the 4 hub plans, both.")
-    covariate_sets: list[CovariateSet] = Field(list(SPEC_SET_NAMES), min_length=1, description="Covariate sets crossed (log population always in): none, aging + public assistance, plus log density, log centres per 10,000 older residents.")
-    permutations: int = Field(1000, ge=0, le=20_000, description="Permutations behind the null curve (0: no null curve).")
+    families: list[Family] = Field(
+        ["poisson_ql"],
+        min_length=1,
+        description=(
+            "Count models crossed. Poisson QL by default (NB2 estimates are close, see "
+            "10_staffing, and its permutation refits are slow)."
+        ),
+    )
+    staffing_measures: list[Literal["as_printed", "headcount", "exclude_fractional"]] = Field(
+        ["as_printed", "headcount", "exclude_fractional"],
+        min_length=1,
+        description="Staffing measures crossed: as printed, rounded up to a head count, fractional figures dropped.",
+    )
+    welfare_readings: list[Literal["corrected", "printed"]] = Field(
+        ["corrected", "printed"],
+        min_length=1,
+        description="Readings of the public-assistance rate crossed (only where it is a covariate).",
+    )
+    exclusions: list[Literal["none", "zero_staff", "hub_plans", "zero_and_hub"]] = Field(
+        ["none", "zero_staff", "hub_plans", "zero_and_hub"],
+        min_length=1,
+        description="Exclusions crossed: none, the plan placing no 推進員, the 4 hub plans, both.",
+    )
+    covariate_sets: list[CovariateSet] = Field(
+        list(SPEC_SET_NAMES),
+        min_length=1,
+        description=(
+            "Covariate sets crossed (log population always in): none, aging + public "
+            "assistance, plus log density, log centres per 10,000 older residents."
+        ),
+    )
+    permutations: int = Field(
+        1000, ge=0, le=20_000, description="Permutations behind the null curve (0: no null curve)."
+    )
     seed: int = Field(20190401, ge=0, le=2**32 - 1, description="Seed of the permutations.")
     confidence: float = Field(0.95, ge=0.5, le=0.999, description="Confidence level of each specification's interval.")
 
-    warm_imports = ("scipy.stats", "statsmodels.api", "seaborn", "pyarrow.parquet", "study.models", "study.analysis.robustness", "study.analysis.plotting")
+    warm_imports = (
+        "scipy.stats",
+        "statsmodels.api",
+        "seaborn",
+        "pyarrow.parquet",
+        "study.models",
+        "study.analysis.robustness",
+        "study.analysis.plotting",
+    )
 
 
 class MultiverseParams(NotebookParams):
-    """Multiverse (heavy): the staffing elasticity in every combination of the declared analysis choices, each with a bootstrap interval."""
+    """Multiverse (heavy): the staffing elasticity in every combination of the declared analysis choices,
+    each with a bootstrap interval."""
 
     label_language: Lang = Field("ja", description="Language of figure labels: 'ja' (Japanese) or 'en' (English).")
-    exposures: list[Literal["population", "older_population", "catchment_population"]] = Field(["population", "older_population", "catchment_population"], min_length=1, description="Exposure whose elasticity is estimated: log total population, log population aged 65+ (population × aging rate), or log population of the multi-agency project's catchment (catchment_population; plans without one are left out).")
-    families: list[Family] = Field(["poisson_ql", "negbin"], min_length=1, description="Count models crossed: Poisson quasi-likelihood and NB2 (alpha by ML in every resample).")
-    covariate_sets: list[CovariateSet] = Field(list(SPEC_SET_NAMES), min_length=1, description="Covariate sets crossed (the exposure always in): none, aging + public assistance, plus log density, log centres per 10,000 older residents.")
-    welfare_readings: list[Literal["corrected", "printed"]] = Field(["corrected", "printed"], min_length=1, description="Readings of the public-assistance rate's unit (the cleaning's unit corrections kept, or the printed number read as %); only crossed where the rate is a covariate.")
-    staffing_measures: list[Literal["as_printed", "headcount", "exclude_fractional"]] = Field(["as_printed", "headcount", "exclude_fractional"], min_length=1, description="Staffing as printed (fractional FTE kept), rounded up to a head count, or plans with fractional figures dropped.")
-    ambiguous_readings: list[Literal["null", "one_in_total", "one_each"]] = Field(["null", "one_in_total", "one_each"], min_length=1, description="Staffing cells the cleaning left null as ambiguous ('2拠点に1名配置'): left out, read as M persons in total, or M at each of the N sites.")
-    exclusions: list[Literal["none", "zero_staff", "hub_plans", "zero_and_hub"]] = Field(["none", "zero_staff", "hub_plans", "zero_and_hub"], min_length=1, description="Exclusions crossed: none, the plan placing no 推進員, the hub plans, both.")
-    hub_codings: list[Literal["registry", "designated_existing", "multi_site"]] = Field(["registry", "designated_existing", "multi_site"], min_length=1, description="Which plans are hub plans (one 推進員 per site) where an exclusion drops them: the 4 hand-checked plans, the plans the clean codes staffing_design = designated_existing, or designated_existing and per_site. Only crossed with the hub exclusions.")
-    bootstrap_draws: int = Field(256, ge=100, le=100_000, description="Pairs-bootstrap resamples behind each specification's interval (in blocks of 256 draws).")
-    interval: Literal["percentile", "bca"] = Field("percentile", description="Bootstrap interval of each specification: percentile, or BCa (adds a jackknife: n more fits per specification).")
-    seed: int = Field(20190401, ge=0, le=2**32 - 1, description="Seed of the bootstrap (the same block streams in every specification).")
+    exposures: list[Literal["population", "older_population", "catchment_population"]] = Field(
+        ["population", "older_population", "catchment_population"],
+        min_length=1,
+        description=(
+            "Exposure whose elasticity is estimated: log total population, log population "
+            "aged 65+ (population × aging rate), or log population of the multi-agency "
+            "project's catchment (catchment_population; plans without one are left out)."
+        ),
+    )
+    families: list[Family] = Field(
+        ["poisson_ql", "negbin"],
+        min_length=1,
+        description="Count models crossed: Poisson quasi-likelihood and NB2 (alpha by ML in every resample).",
+    )
+    covariate_sets: list[CovariateSet] = Field(
+        list(SPEC_SET_NAMES),
+        min_length=1,
+        description=(
+            "Covariate sets crossed (the exposure always in): none, aging + public "
+            "assistance, plus log density, log centres per 10,000 older residents."
+        ),
+    )
+    welfare_readings: list[Literal["corrected", "printed"]] = Field(
+        ["corrected", "printed"],
+        min_length=1,
+        description=(
+            "Readings of the public-assistance rate's unit (the cleaning's unit corrections "
+            "kept, or the printed number read as %); only crossed where the rate is a "
+            "covariate."
+        ),
+    )
+    staffing_measures: list[Literal["as_printed", "headcount", "exclude_fractional"]] = Field(
+        ["as_printed", "headcount", "exclude_fractional"],
+        min_length=1,
+        description=(
+            "Staffing as printed (fractional FTE kept), rounded up to a head count, or plans "
+            "with fractional figures dropped."
+        ),
+    )
+    ambiguous_readings: list[Literal["null", "one_in_total", "one_each"]] = Field(
+        ["null", "one_in_total", "one_each"],
+        min_length=1,
+        description=(
+            "Staffing cells the cleaning left null as ambiguous ('2拠点に1名配置'): left out, read "
+            "as M persons in total, or M at each of the N sites."
+        ),
+    )
+    exclusions: list[Literal["none", "zero_staff", "hub_plans", "zero_and_hub"]] = Field(
+        ["none", "zero_staff", "hub_plans", "zero_and_hub"],
+        min_length=1,
+        description="Exclusions crossed: none, the plan placing no 推進員, the hub plans, both.",
+    )
+    hub_codings: list[Literal["registry", "designated_existing", "multi_site"]] = Field(
+        ["registry", "designated_existing", "multi_site"],
+        min_length=1,
+        description=(
+            "Which plans are hub plans (one 推進員 per site) where an exclusion drops them: the "
+            "4 hand-checked plans, the plans the clean codes staffing_design = "
+            "designated_existing, or designated_existing and per_site. Only crossed with the "
+            "hub exclusions."
+        ),
+    )
+    bootstrap_draws: int = Field(
+        256,
+        ge=100,
+        le=100_000,
+        description="Pairs-bootstrap resamples behind each specification's interval (in blocks of 256 draws).",
+    )
+    interval: Literal["percentile", "bca"] = Field(
+        "percentile",
+        description=(
+            "Bootstrap interval of each specification: percentile, or BCa (adds a jackknife: "
+            "n more fits per specification)."
+        ),
+    )
+    seed: int = Field(
+        20190401,
+        ge=0,
+        le=2**32 - 1,
+        description="Seed of the bootstrap (the same block streams in every specification).",
+    )
     confidence: float = Field(0.95, ge=0.5, le=0.999, description="Confidence level of the intervals.")
-    scheduler: str | None = Field(None, description="Dask scheduler address the specifications run on, such as 'tcp://127.0.0.1:8786'; None: $STUDY_DASK_SCHEDULER if set, else local processes (see workers). Results do not depend on it.")
-    workers: int = Field(1, ge=1, le=256, description="Local worker processes when no scheduler is used (1: in the notebook's process). Results do not depend on it.")
+    scheduler: str | None = Field(
+        None,
+        description=(
+            "Dask scheduler address the specifications run on, such as "
+            "'tcp://127.0.0.1:8786'; None: $STUDY_DASK_SCHEDULER if set, else local processes "
+            "(see workers). Results do not depend on it."
+        ),
+    )
+    workers: int = Field(
+        1,
+        ge=1,
+        le=256,
+        description=(
+            "Local worker processes when no scheduler is used (1: in the notebook's process). "
+            "Results do not depend on it."
+        ),
+    )
 
-    warm_imports = ("scipy.stats", "seaborn", "pyarrow.parquet", "study.models", "study.analysis.multiverse", "study.analysis.plotting")
+    warm_imports = (
+        "scipy.stats",
+        "seaborn",
+        "pyarrow.parquet",
+        "study.models",
+        "study.analysis.multiverse",
+        "study.analysis.plotting",
+    )

@@ -629,16 +629,25 @@ def _multiverse(rec: dict[str, Record], lang: Lang) -> dict[str, list[str]]:
     lo, hi = med["interval"]
     n_specs = int(nspec["estimate"]) if nspec else "?"
     if lang == "ja":
-        s = f"多元宇宙の {n_specs} 通りの仕様で、弾力性の中央値は {num(med['estimate'], 2)}(最小 {num(lo, 2)}、最大 {num(hi, 2)})"
+        s = (
+            f"多元宇宙の {n_specs} 通りの仕様で、弾力性の中央値は {num(med['estimate'], 2)}"
+            f"(最小 {num(lo, 2)}、最大 {num(hi, 2)})"
+        )
         if excl is not None and below is not None:
-            s += (f"。ブートストラップ区間が0を含まないのは {percent(excl['estimate'])}、"
-                  f"1未満に収まるのは {percent(below['estimate'])}")
+            s += (
+                f"。ブートストラップ区間が0を含まないのは {percent(excl['estimate'])}、"
+                f"1未満に収まるのは {percent(below['estimate'])}"
+            )
         return {"Q6": [s + "。"]}
-    s = (f"Over {n_specs} multiverse specifications the median elasticity is {num(med['estimate'], 2)} "
-         f"(smallest {num(lo, 2)}, largest {num(hi, 2)})")
+    s = (
+        f"Over {n_specs} multiverse specifications the median elasticity is {num(med['estimate'], 2)} "
+        f"(smallest {num(lo, 2)}, largest {num(hi, 2)})"
+    )
     if excl is not None and below is not None:
-        s += (f"; {percent(excl['estimate'])} of the bootstrap intervals exclude 0 and {percent(below['estimate'])} "
-              "lie below 1")
+        s += (
+            f"; {percent(excl['estimate'])} of the bootstrap intervals exclude 0 and {percent(below['estimate'])} "
+            "lie below 1"
+        )
     return {"Q6": [s + "."]}
 
 
@@ -1215,10 +1224,19 @@ def headline_label(name: str, lang: Lang) -> str:
         "spec_share_excluding_zero": ("区間が0を含まない割合", "share excluding 0"),
         "spec_p_median": ("中央値の並べ替えp値", "permutation p of the median"),
         "spec_p_share_significant": ("有意な仕様の割合の並べ替えp値", "permutation p of the share significant"),
-        "multiverse_median_beta": ("多元宇宙の弾力性の中央値(範囲: 最小〜最大)", "multiverse median elasticity (range: smallest to largest)"),
+        "multiverse_median_beta": (
+            "多元宇宙の弾力性の中央値(範囲: 最小〜最大)",
+            "multiverse median elasticity (range: smallest to largest)",
+        ),
         "multiverse_n_specs": ("多元宇宙の仕様の数", "multiverse specifications"),
-        "multiverse_share_excluding_zero": ("ブートストラップ区間が0を含まない割合", "share whose bootstrap interval excludes 0"),
-        "multiverse_share_below_one": ("ブートストラップ区間が1未満の割合", "share whose bootstrap interval lies below 1"),
+        "multiverse_share_excluding_zero": (
+            "ブートストラップ区間が0を含まない割合",
+            "share whose bootstrap interval excludes 0",
+        ),
+        "multiverse_share_below_one": (
+            "ブートストラップ区間が1未満の割合",
+            "share whose bootstrap interval lies below 1",
+        ),
         "n_entities": ("監査した団体", "entities audited"),
         "n_issues": ("記録した問題(件)", "issues logged"),
         "welfare_median": ("生活保護受給率の中央値(‰)", "median public-assistance rate (‰)"),

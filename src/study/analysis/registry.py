@@ -61,16 +61,41 @@ def _findings(notebook: str, head: Callable[[object], list[HeadlineResult]]) -> 
 QUESTIONS: dict[str, Question] = {
     q.notebook: q
     for q in (
-        Question("10_staffing", StaffingParams, staffing.analyse_staffing, staffing.staffing_headline,  # type: ignore[arg-type]
-                 _findings("10_staffing", staffing.staffing_headline)),  # type: ignore[arg-type]
-        Question("20_targets", TargetsParams, targets.analyse_targets, targets.targets_headline,  # type: ignore[arg-type]
-                 _findings("20_targets", targets.targets_headline)),  # type: ignore[arg-type]
-        Question("30_typology", TypologyParams, typology.analyse_typology, typology.typology_headline,  # type: ignore[arg-type]
-                 _findings("30_typology", typology.typology_headline)),  # type: ignore[arg-type]
-        Question("40_robustness", RobustnessParams, robustness.analyse_robustness,  # type: ignore[arg-type]
-                 robustness.robustness_headline, _findings("40_robustness", robustness.robustness_headline)),  # type: ignore[arg-type]
-        Question("50_multiverse", MultiverseParams, multiverse.analyse_multiverse,  # type: ignore[arg-type]
-                 multiverse.multiverse_headline, multiverse.multiverse_text),  # type: ignore[arg-type]
+        Question(
+            "10_staffing",
+            StaffingParams,
+            staffing.analyse_staffing,
+            staffing.staffing_headline,  # type: ignore[arg-type]
+            _findings("10_staffing", staffing.staffing_headline),
+        ),  # type: ignore[arg-type]
+        Question(
+            "20_targets",
+            TargetsParams,
+            targets.analyse_targets,
+            targets.targets_headline,  # type: ignore[arg-type]
+            _findings("20_targets", targets.targets_headline),
+        ),  # type: ignore[arg-type]
+        Question(
+            "30_typology",
+            TypologyParams,
+            typology.analyse_typology,
+            typology.typology_headline,  # type: ignore[arg-type]
+            _findings("30_typology", typology.typology_headline),
+        ),  # type: ignore[arg-type]
+        Question(
+            "40_robustness",
+            RobustnessParams,
+            robustness.analyse_robustness,  # type: ignore[arg-type]
+            robustness.robustness_headline,
+            _findings("40_robustness", robustness.robustness_headline),
+        ),  # type: ignore[arg-type]
+        Question(
+            "50_multiverse",
+            MultiverseParams,
+            multiverse.analyse_multiverse,  # type: ignore[arg-type]
+            multiverse.multiverse_headline,
+            multiverse.multiverse_text,
+        ),  # type: ignore[arg-type]
     )
 }
 
@@ -137,8 +162,9 @@ def notebook_params(notebook: str, namespace: Mapping[str, object]) -> NotebookP
     return parameters(notebook, {k: namespace[k] for k in fields if k in namespace})
 
 
-def headline(notebook: str, values: Mapping[str, object] | None = None, data_dir: Path | str | None = None
-             ) -> list[HeadlineResult]:
+def headline(
+    notebook: str, values: Mapping[str, object] | None = None, data_dir: Path | str | None = None
+) -> list[HeadlineResult]:
     """The headline numbers the notebook records, computed by the same functions with the same arguments.
 
     Parameters

@@ -84,7 +84,10 @@ def _profile_bound(X, y, j, beta, pl_max, crit, direction, se) -> float:
 
 
 def firth_logistic(
-    frame: pd.DataFrame, y: str, covariates: Sequence[str] = ("log_pop",), level: float = 0.95,
+    frame: pd.DataFrame,
+    y: str,
+    covariates: Sequence[str] = ("log_pop",),
+    level: float = 0.95,
     profile: bool = True,
 ) -> FirthFit:
     """Firth logistic regression of the 0/1 column ``y`` (complete cases; see module doc).
@@ -128,12 +131,33 @@ def firth_logistic(
         else:
             lo, hi = beta[j] - z * se[j], beta[j] + z * se[j]
             p = float(2 * stats.norm.sf(abs(beta[j] / se[j])))
-        rows.append(dict(name=name, estimate=float(beta[j]), ci_low=lo, ci_high=hi, n=d.n, se=float(se[j]),
-                         p_value=p, wald_low=float(beta[j] - z * se[j]), wald_high=float(beta[j] + z * se[j]),
-                         odds_ratio=float(np.exp(beta[j])), or_low=float(np.exp(lo)), or_high=float(np.exp(hi)),
-                         method="profile" if profile else "wald"))
-    return FirthFit(y=y, covariates=tuple(covariates), n=d.n, n_events=int(yy.sum()), params=pd.DataFrame(rows),
-                    penalised_loglik=pl_max, level=level, beta=beta)
+        rows.append(
+            dict(
+                name=name,
+                estimate=float(beta[j]),
+                ci_low=lo,
+                ci_high=hi,
+                n=d.n,
+                se=float(se[j]),
+                p_value=p,
+                wald_low=float(beta[j] - z * se[j]),
+                wald_high=float(beta[j] + z * se[j]),
+                odds_ratio=float(np.exp(beta[j])),
+                or_low=float(np.exp(lo)),
+                or_high=float(np.exp(hi)),
+                method="profile" if profile else "wald",
+            )
+        )
+    return FirthFit(
+        y=y,
+        covariates=tuple(covariates),
+        n=d.n,
+        n_events=int(yy.sum()),
+        params=pd.DataFrame(rows),
+        penalised_loglik=pl_max,
+        level=level,
+        beta=beta,
+    )
 
 
 class FirthLogisticRegression(ClassifierMixin, BaseEstimator):
@@ -221,8 +245,15 @@ def _cv_predictions(X: np.ndarray, y: np.ndarray, make_model, splitter, n_repeat
 
 
 def cv_auc(
-    frame: pd.DataFrame, y: str, covariates: Sequence[str], baseline: Sequence[str] = ("log_pop",),
-    method: str = "loo", n_splits: int = 5, n_repeats: int = 20, seed: int | None = 0, level: float = 0.95,
+    frame: pd.DataFrame,
+    y: str,
+    covariates: Sequence[str],
+    baseline: Sequence[str] = ("log_pop",),
+    method: str = "loo",
+    n_splits: int = 5,
+    n_repeats: int = 20,
+    seed: int | None = 0,
+    level: float = 0.95,
     model: str = "firth",
 ) -> pd.DataFrame:
     """Cross-validated AUC of ``y ~ covariates`` and of ``y ~ baseline``, and their difference.
@@ -291,24 +322,45 @@ def cv_auc(
     a = (1 - level) / 2
 
     def row(name, est, se, per):
-        return dict(name=name, estimate=float(est), ci_low=float(max(est - z * se, -1)), ci_high=float(min(est + z * se, 1)),
-                    n=d.n, n_events=int(yy.sum()), se=float(se), method=method, model=model,
-                    repeats_low=float(np.quantile(per, a)), repeats_high=float(np.quantile(per, 1 - a)),
-                    terms=" + ".join(covariates) if name != "baseline" else " + ".join(baseline))
+        return dict(
+            name=name,
+            estimate=float(est),
+            ci_low=float(max(est - z * se, -1)),
+            ci_high=float(min(est + z * se, 1)),
+            n=d.n,
+            n_events=int(yy.sum()),
+            se=float(se),
+            method=method,
+            model=model,
+            repeats_low=float(np.quantile(per, a)),
+            repeats_high=float(np.quantile(per, 1 - a)),
+            terms=" + ".join(covariates) if name != "baseline" else " + ".join(baseline),
+        )
 
     diff = auc_m - auc_b
-    out = pd.DataFrame([
-        row("model", auc_m.mean(), se_m, auc_m),
-        row("baseline", auc_b.mean(), se_b, auc_b),
-        row("difference", diff.mean(), se_d, diff),
-    ])
-    out.loc[out["name"] == "difference", "p_value"] = float(2 * stats.norm.sf(abs(aucs[0] - aucs[1]) / se_d)) if se_d > 0 else np.nan
+    out = pd.DataFrame(
+        [
+            row("model", auc_m.mean(), se_m, auc_m),
+            row("baseline", auc_b.mean(), se_b, auc_b),
+            row("difference", diff.mean(), se_d, diff),
+        ]
+    )
+    out.loc[out["name"] == "difference", "p_value"] = (
+        float(2 * stats.norm.sf(abs(aucs[0] - aucs[1]) / se_d)) if se_d > 0 else np.nan
+    )
     return out[RESULT_COLUMNS + [c for c in out.columns if c not in RESULT_COLUMNS]]
 
 
-def firth_bootstrap(frame: pd.DataFrame, y: str, covariates: Sequence[str] = ("log_pop",), n_boot: int = 2000,
-                    seed: int | np.random.Generator | None = 0, level: float = 0.95, method: str = "bca",
-                    executor=None) -> Any:
+def firth_bootstrap(
+    frame: pd.DataFrame,
+    y: str,
+    covariates: Sequence[str] = ("log_pop",),
+    n_boot: int = 2000,
+    seed: int | np.random.Generator | None = 0,
+    level: float = 0.95,
+    method: str = "bca",
+    executor=None,
+) -> Any:
     """Pairs bootstrap (BCa) of the Firth coefficients.
 
     Parameters
@@ -343,5 +395,9 @@ def firth_bootstrap(frame: pd.DataFrame, y: str, covariates: Sequence[str] = ("l
     jack = kernels.firth_logistic(d.X, d.y, jackknife_weights(d.n)) if method == "bca" else None
     jk = jack.beta if jack is not None else np.full((d.n, len(d.names)), np.nan)
     table = summarise_draws(d.names, full.beta, draws, jk, d.n, level, method, extra={"family": "firth"})
-    return BootstrapResult(table=table, draws=pd.DataFrame(draws, columns=d.names),
-                           jackknife=pd.DataFrame(jk, columns=d.names), seed=seed if isinstance(seed, int) else None)
+    return BootstrapResult(
+        table=table,
+        draws=pd.DataFrame(draws, columns=d.names),
+        jackknife=pd.DataFrame(jk, columns=d.names),
+        seed=seed if isinstance(seed, int) else None,
+    )

@@ -82,7 +82,9 @@ def percentile_interval(draws: np.ndarray, level: float = 0.95) -> tuple[float, 
     return float(lo), float(hi)
 
 
-def bca_interval(estimate: float, draws: np.ndarray, jackknife: np.ndarray, level: float = 0.95) -> tuple[float, float, float, float]:
+def bca_interval(
+    estimate: float, draws: np.ndarray, jackknife: np.ndarray, level: float = 0.95
+) -> tuple[float, float, float, float]:
     """BCa interval from bootstrap draws and jackknife values.
 
     z₀ = Φ⁻¹(share of draws < estimate, ties counted half); acceleration
@@ -227,13 +229,24 @@ def summarise_draws(names, estimate, draws, jack, n, level, method, extra=None) 
             (lo, hi), z0, acc = percentile_interval(d, level), np.nan, np.nan
         else:
             raise ValueError(f"method must be 'bca' or 'percentile', not {method!r}")
-        rows.append(dict(
-            name=name, estimate=float(estimate[j]), ci_low=lo, ci_high=hi, n=n,
-            se_boot=float(np.std(d[ok], ddof=1)) if ok.sum() > 1 else np.nan,
-            bias=float(np.mean(d[ok]) - estimate[j]) if ok.any() else np.nan,
-            n_boot=len(d), n_failed=int((~ok).sum()), method=method, level=level, z0=z0, acceleration=acc,
-            **(extra or {}),
-        ))
+        rows.append(
+            dict(
+                name=name,
+                estimate=float(estimate[j]),
+                ci_low=lo,
+                ci_high=hi,
+                n=n,
+                se_boot=float(np.std(d[ok], ddof=1)) if ok.sum() > 1 else np.nan,
+                bias=float(np.mean(d[ok]) - estimate[j]) if ok.any() else np.nan,
+                n_boot=len(d),
+                n_failed=int((~ok).sum()),
+                method=method,
+                level=level,
+                z0=z0,
+                acceleration=acc,
+                **(extra or {}),
+            )
+        )
     out = pd.DataFrame(rows)
     return out[RESULT_COLUMNS + [c for c in out.columns if c not in RESULT_COLUMNS]]
 
@@ -272,17 +285,22 @@ def _boot_block(data, rng: np.random.Generator, start: int, stop: int) -> np.nda
     """One block of pairs-bootstrap refits: (stop−start) × (p [+ α]) coefficients (NaN: failed)."""
     family, X, y, offset, strata, with_alpha = data
     W = bootstrap_weights(len(y), stop - start, rng, strata)
-    if family == "firth":
-        fit = kernels.firth_logistic(X, y, W)
-    else:
-        fit = kernel_fit(family, X, y, W, offset)
+    fit = kernels.firth_logistic(X, y, W) if family == "firth" else kernel_fit(family, X, y, W, offset)
     beta = np.asarray(fit.beta, float).reshape(stop - start, X.shape[1])
     return np.column_stack([beta, np.asarray(fit.alpha, float)]) if with_alpha else beta
 
 
-def bootstrap_draws(family: str, X: np.ndarray, y: np.ndarray, offset: np.ndarray | None, n_boot: int,
-                    seed: int | np.random.Generator | None, strata: np.ndarray | None = None,
-                    with_alpha: bool = False, executor=None) -> np.ndarray:
+def bootstrap_draws(
+    family: str,
+    X: np.ndarray,
+    y: np.ndarray,
+    offset: np.ndarray | None,
+    n_boot: int,
+    seed: int | np.random.Generator | None,
+    strata: np.ndarray | None = None,
+    with_alpha: bool = False,
+    executor=None,
+) -> np.ndarray:
     """Pairs-bootstrap refits in blocks of draws (:func:`study.models.parallel.map_blocks`).
 
     Parameters
@@ -310,9 +328,17 @@ def bootstrap_draws(family: str, X: np.ndarray, y: np.ndarray, offset: np.ndarra
     return map_blocks(_boot_block, (family, X, y, offset, strata, with_alpha), n_boot, seed, executor=executor)
 
 
-def bootstrap_design(d: Design, family: str, n_boot: int = 2000, seed: int | np.random.Generator | None = 0,
-                     level: float = 0.95, method: str = "bca", strata: np.ndarray | None = None,
-                     return_alpha: bool = False, executor=None) -> BootstrapResult:
+def bootstrap_design(
+    d: Design,
+    family: str,
+    n_boot: int = 2000,
+    seed: int | np.random.Generator | None = 0,
+    level: float = 0.95,
+    method: str = "bca",
+    strata: np.ndarray | None = None,
+    return_alpha: bool = False,
+    executor=None,
+) -> BootstrapResult:
     """Pairs bootstrap of a count / linear model on a prepared :class:`Design` (see :func:`bootstrap_count`).
 
     Parameters
@@ -346,7 +372,7 @@ def bootstrap_design(d: Design, family: str, n_boot: int = 2000, seed: int | np.
     names = list(d.names)
     with_alpha = return_alpha and family == "negbin"
     allb = bootstrap_draws(family, d.X, d.y, d.offset, n_boot, seed, strata, with_alpha, executor)
-    draws = allb[:, :len(names)]
+    draws = allb[:, : len(names)]
     if method == "bca":
         jack = kernel_fit(family, d.X, d.y, jackknife_weights(d.n), d.offset)
         jk, jk_alpha = jack.beta, jack.alpha
@@ -359,15 +385,25 @@ def bootstrap_design(d: Design, family: str, n_boot: int = 2000, seed: int | np.
         jk = np.column_stack([jk, jk_alpha])
     table = summarise_draws(names, est, draws, jk, d.n, level, method, extra={"family": family})
     return BootstrapResult(
-        table=table, draws=pd.DataFrame(draws, columns=names), jackknife=pd.DataFrame(jk, columns=names),
+        table=table,
+        draws=pd.DataFrame(draws, columns=names),
+        jackknife=pd.DataFrame(jk, columns=names),
         seed=seed if isinstance(seed, int) else None,
     )
 
 
 def bootstrap_count(
-    frame: pd.DataFrame, y: str = "staff", covariates: Sequence[str] = ("log_pop",), family: str = "poisson_ql",
-    offset: str | None = None, n_boot: int = 2000, seed: int | np.random.Generator | None = 0,
-    level: float = 0.95, method: str = "bca", strata: str | None = None, executor=None,
+    frame: pd.DataFrame,
+    y: str = "staff",
+    covariates: Sequence[str] = ("log_pop",),
+    family: str = "poisson_ql",
+    offset: str | None = None,
+    n_boot: int = 2000,
+    seed: int | np.random.Generator | None = 0,
+    level: float = 0.95,
+    method: str = "bca",
+    strata: str | None = None,
+    executor=None,
 ) -> BootstrapResult:
     """Pairs bootstrap (BCa by default) of every coefficient of a count model.
 
@@ -431,9 +467,14 @@ def _statistic_block(data, rng: np.random.Generator, start: int, stop: int) -> n
 
 
 def pairs_bootstrap(
-    frame: pd.DataFrame, statistic: Callable[[pd.DataFrame], float | Sequence[float] | pd.Series],
-    n_boot: int = 2000, seed: int | np.random.Generator | None = 0, level: float = 0.95, method: str = "bca",
-    names: Sequence[str] | None = None, executor=None,
+    frame: pd.DataFrame,
+    statistic: Callable[[pd.DataFrame], float | Sequence[float] | pd.Series],
+    n_boot: int = 2000,
+    seed: int | np.random.Generator | None = 0,
+    level: float = 0.95,
+    method: str = "bca",
+    names: Sequence[str] | None = None,
+    executor=None,
 ) -> BootstrapResult:
     """Generic pairs bootstrap of any statistic of the frame's rows (BCa by default).
 
@@ -469,18 +510,28 @@ def pairs_bootstrap(
     frame = frame.reset_index(drop=True)
     first = statistic(frame)
     if names is None:
-        names = [str(i) for i in first.index] if isinstance(first, pd.Series) else (
-            ["statistic"] if np.ndim(first) == 0 else [f"statistic_{i}" for i in range(len(first))])
+        names = (
+            [str(i) for i in first.index]
+            if isinstance(first, pd.Series)
+            else (["statistic"] if np.ndim(first) == 0 else [f"statistic_{i}" for i in range(len(first))])
+        )
     est = np.atleast_1d(np.asarray(first, float))
     k = est.size
     n = len(frame)
 
     draws = map_blocks(_statistic_block, (statistic, frame, k), n_boot, seed, executor=executor)
-    jk = (_collect_statistic(statistic, frame, k, [np.delete(np.arange(n), i) for i in range(n)])
-          if method == "bca" else np.full((n, k), np.nan))
+    jk = (
+        _collect_statistic(statistic, frame, k, [np.delete(np.arange(n), i) for i in range(n)])
+        if method == "bca"
+        else np.full((n, k), np.nan)
+    )
     table = summarise_draws(list(names), est, draws, jk, n, level, method)
-    return BootstrapResult(table=table, draws=pd.DataFrame(draws, columns=list(names)),
-                           jackknife=pd.DataFrame(jk, columns=list(names)), seed=seed if isinstance(seed, int) else None)
+    return BootstrapResult(
+        table=table,
+        draws=pd.DataFrame(draws, columns=list(names)),
+        jackknife=pd.DataFrame(jk, columns=list(names)),
+        seed=seed if isinstance(seed, int) else None,
+    )
 
 
 # --- permutation ------------------------------------------------------------------
@@ -525,9 +576,17 @@ def _perm_block(data, rng: np.random.Generator, start: int, stop: int) -> np.nda
     return _wald_t(family, Xb, y, None, off, j)[1]
 
 
-def permutation_design(d: Design, focal: str, family: str = "poisson_ql", method: str = "regressor_residuals",
-                       n_perm: int = 4999, seed: int | np.random.Generator | None = 0, null: float = 0.0,
-                       batch: int | None = None, executor=None) -> PermutationResult:
+def permutation_design(
+    d: Design,
+    focal: str,
+    family: str = "poisson_ql",
+    method: str = "regressor_residuals",
+    n_perm: int = 4999,
+    seed: int | np.random.Generator | None = 0,
+    null: float = 0.0,
+    batch: int | None = None,
+    executor=None,
+) -> PermutationResult:
     """Permutation test of ``focal`` on a prepared :class:`Design` (see :func:`permutation_test`).
 
     Parameters
@@ -562,8 +621,10 @@ def permutation_design(d: Design, focal: str, family: str = "poisson_ql", method
     if family not in KERNEL_FAMILIES:
         raise ValueError(f"family must be one of {tuple(KERNEL_FAMILIES)}, not {family!r}")
     if method == "freedman_lane" and family != "ols":
-        raise ValueError("freedman_lane permutes response residuals: only for family='ols' "
-                         "(use method='regressor_residuals' for count models)")
+        raise ValueError(
+            "freedman_lane permutes response residuals: only for family='ols' "
+            "(use method='regressor_residuals' for count models)"
+        )
     j = d.col(focal)
     X, y, n = d.X, d.y, d.n
     off = (d.offset if d.offset is not None else np.zeros(n)) + null * X[:, j]
@@ -583,14 +644,33 @@ def permutation_design(d: Design, focal: str, family: str = "poisson_ql", method
     ok = np.isfinite(tn)
     tv = tn[ok]
     p = (1 + np.sum(np.abs(tv) >= np.abs(t_obs) * (1 - 1e-10))) / (1 + tv.size)
-    return PermutationResult(name=focal, estimate=est, statistic=t_obs, p_value=float(p), n=n, n_perm=n_perm,
-                             n_failed=int((~ok).sum()), method=method, family=family, null=null, null_distribution=tv)
+    return PermutationResult(
+        name=focal,
+        estimate=est,
+        statistic=t_obs,
+        p_value=float(p),
+        n=n,
+        n_perm=n_perm,
+        n_failed=int((~ok).sum()),
+        method=method,
+        family=family,
+        null=null,
+        null_distribution=tv,
+    )
 
 
 def permutation_test(
-    frame: pd.DataFrame, focal: str, covariates: Sequence[str] = ("log_pop",), y: str = "staff",
-    family: str = "poisson_ql", method: str = "regressor_residuals", n_perm: int = 4999,
-    seed: int | np.random.Generator | None = 0, null: float = 0.0, offset: str | None = None, executor=None,
+    frame: pd.DataFrame,
+    focal: str,
+    covariates: Sequence[str] = ("log_pop",),
+    y: str = "staff",
+    family: str = "poisson_ql",
+    method: str = "regressor_residuals",
+    n_perm: int = 4999,
+    seed: int | np.random.Generator | None = 0,
+    null: float = 0.0,
+    offset: str | None = None,
+    executor=None,
 ) -> PermutationResult:
     """Permutation p-value for β_focal = ``null`` in ``y ~ focal + covariates`` (see module doc).
 
@@ -630,10 +710,18 @@ def permutation_test(
 
 
 def conditional_association(
-    frame: pd.DataFrame, foci: Sequence[str] = ("aging_rate_pct", "welfare_rate_permille"),
-    adjust: Sequence[str] = ("log_pop",), y: str = "staff", family: str = "poisson_ql",
-    n_boot: int = 2000, n_perm: int = 4999, seed: int = 0, level: float = 0.95,
-    perm_method: str = "regressor_residuals", per: dict[str, float] | None = None, executor=None,
+    frame: pd.DataFrame,
+    foci: Sequence[str] = ("aging_rate_pct", "welfare_rate_permille"),
+    adjust: Sequence[str] = ("log_pop",),
+    y: str = "staff",
+    family: str = "poisson_ql",
+    n_boot: int = 2000,
+    n_perm: int = 4999,
+    seed: int = 0,
+    level: float = 0.95,
+    perm_method: str = "regressor_residuals",
+    per: dict[str, float] | None = None,
+    executor=None,
 ) -> pd.DataFrame:
     """Question 2: each focal covariate's association with ``y`` given ``adjust`` and the other foci.
 
@@ -688,15 +776,31 @@ def conditional_association(
         perm = permutation_design(d, f, family, perm_method, n_perm, rng, executor=executor)
         b = boot.row(f)
         z = fit.beta[j] / se[j]
-        p_wald = 2 * (stats.t.sf(abs(z), d.n - d.X.shape[1]) if family in ("poisson_ql", "ols") else stats.norm.sf(abs(z)))
+        p_wald = 2 * (
+            stats.t.sf(abs(z), d.n - d.X.shape[1]) if family in ("poisson_ql", "ols") else stats.norm.sf(abs(z))
+        )
         u = per.get(f, 1.0)
-        rows.append(dict(
-            name=f, estimate=float(fit.beta[j]), ci_low=b["ci_low"], ci_high=b["ci_high"], n=d.n,
-            p_perm=perm.p_value, p_wald=float(p_wald), se=float(se[j]),
-            rate_ratio=float(np.exp(u * fit.beta[j])), rr_low=float(np.exp(u * b["ci_low"])),
-            rr_high=float(np.exp(u * b["ci_high"])), per=u, family=family, n_boot=n_boot, n_perm=n_perm,
-            n_failed_boot=int(b["n_failed"]), covariates=" + ".join(covs),
-        ))
+        rows.append(
+            dict(
+                name=f,
+                estimate=float(fit.beta[j]),
+                ci_low=b["ci_low"],
+                ci_high=b["ci_high"],
+                n=d.n,
+                p_perm=perm.p_value,
+                p_wald=float(p_wald),
+                se=float(se[j]),
+                rate_ratio=float(np.exp(u * fit.beta[j])),
+                rr_low=float(np.exp(u * b["ci_low"])),
+                rr_high=float(np.exp(u * b["ci_high"])),
+                per=u,
+                family=family,
+                n_boot=n_boot,
+                n_perm=n_perm,
+                n_failed_boot=int(b["n_failed"]),
+                covariates=" + ".join(covs),
+            )
+        )
     return pd.DataFrame(rows)
 
 
@@ -726,8 +830,19 @@ def bootstrap_elasticity(boot: BootstrapResult, term: str = "log_pop", null: flo
     d = d[np.isfinite(d)]
     p = (1 + np.sum(d >= null)) / (1 + d.size)
     return Estimate(
-        name=f"elasticity:{r['family']}:{term}:bootstrap", estimate=float(r["estimate"]), ci_low=float(r["ci_low"]),
-        ci_high=float(r["ci_high"]), n=int(r["n"]), se=float(r["se_boot"]), p_value=float(p), method=str(r["method"]),
-        level=float(r["level"]), extra={"null": null, "ci_below_null": bool(r["ci_high"] < null), "n_boot": int(r["n_boot"]),
-                                        "doubling_ratio": float(2 ** r["estimate"])},
+        name=f"elasticity:{r['family']}:{term}:bootstrap",
+        estimate=float(r["estimate"]),
+        ci_low=float(r["ci_low"]),
+        ci_high=float(r["ci_high"]),
+        n=int(r["n"]),
+        se=float(r["se_boot"]),
+        p_value=float(p),
+        method=str(r["method"]),
+        level=float(r["level"]),
+        extra={
+            "null": null,
+            "ci_below_null": bool(r["ci_high"] < null),
+            "n_boot": int(r["n_boot"]),
+            "doubling_ratio": float(2 ** r["estimate"]),
+        },
     )

@@ -84,9 +84,12 @@ def _uses_welfare(cov: Sequence[str]) -> bool:
 
 
 def specification_grid(
-    staffing: Sequence[str] = STAFFING_MEASURES, welfare: Sequence[str] = WELFARE_READINGS,
-    exclusions: Sequence[str] = tuple(EXCLUSIONS), covariate_sets: Mapping[str, Sequence[str]] | None = None,
-    families: Sequence[str] = FAMILIES, focal: str = "log_pop",
+    staffing: Sequence[str] = STAFFING_MEASURES,
+    welfare: Sequence[str] = WELFARE_READINGS,
+    exclusions: Sequence[str] = tuple(EXCLUSIONS),
+    covariate_sets: Mapping[str, Sequence[str]] | None = None,
+    families: Sequence[str] = FAMILIES,
+    focal: str = "log_pop",
 ) -> pd.DataFrame:
     """The crossed specifications (welfare reading only varied where welfare is a covariate).
 
@@ -115,8 +118,12 @@ def specification_grid(
     rows = []
     for st, ex, (cname, cov), fam in itertools.product(staffing, exclusions, sets.items(), families):
         cov = tuple(c for c in cov if c != focal)
-        for wf in (welfare if _uses_welfare((focal, *cov)) else ("n/a",)):
-            rows.append(dict(staffing=st, welfare=wf, exclusion=ex, covariates=cname, terms=" + ".join((focal, *cov)), family=fam))
+        for wf in welfare if _uses_welfare((focal, *cov)) else ("n/a",):
+            rows.append(
+                dict(
+                    staffing=st, welfare=wf, exclusion=ex, covariates=cname, terms=" + ".join((focal, *cov)), family=fam
+                )
+            )
     return pd.DataFrame(rows)
 
 
@@ -137,8 +144,15 @@ def _fit_specification(shared, item) -> tuple[dict, np.ndarray, np.ndarray]:
     est = float(np.atleast_1d(fit.beta)[j]) + null
     dfree = n - X.shape[1]
     q = stats.t.ppf(0.5 + level / 2, dfree) if fam == "poisson_ql" else stats.norm.ppf(0.5 + level / 2)
-    row = dict(name=f"{spec['family']}|{spec['staffing']}|{spec['welfare']}|{spec['exclusion']}|{spec['covariates']}",
-               estimate=est, ci_low=est - q * se, ci_high=est + q * se, n=n, se=float(se), **spec)
+    row = dict(
+        name=f"{spec['family']}|{spec['staffing']}|{spec['welfare']}|{spec['exclusion']}|{spec['covariates']}",
+        estimate=est,
+        ci_low=est - q * se,
+        ci_high=est + q * se,
+        n=n,
+        se=float(se),
+        **spec,
+    )
     if not n_perm:
         return row, np.empty(0), np.empty(0, bool)
     Z = np.delete(X, j, axis=1)
@@ -160,11 +174,23 @@ def _fit_specification(shared, item) -> tuple[dict, np.ndarray, np.ndarray]:
 
 
 def specification_curve(
-    entities: pd.DataFrame, corrections: pd.DataFrame, *, focal: str = "log_pop", y: str = "staff",
-    null: float = 0.0, staffing: Sequence[str] = STAFFING_MEASURES, welfare: Sequence[str] = WELFARE_READINGS,
-    exclusions: Sequence[str] = tuple(EXCLUSIONS), covariate_sets: Mapping[str, Sequence[str]] | None = None,
-    families: Sequence[str] = FAMILIES, level: float = 0.95, n_perm: int = 500, seed: int = 0,
-    null_level: float = 0.95, hub_plans: Sequence[str] | None = None, executor=None,
+    entities: pd.DataFrame,
+    corrections: pd.DataFrame,
+    *,
+    focal: str = "log_pop",
+    y: str = "staff",
+    null: float = 0.0,
+    staffing: Sequence[str] = STAFFING_MEASURES,
+    welfare: Sequence[str] = WELFARE_READINGS,
+    exclusions: Sequence[str] = tuple(EXCLUSIONS),
+    covariate_sets: Mapping[str, Sequence[str]] | None = None,
+    families: Sequence[str] = FAMILIES,
+    level: float = 0.95,
+    n_perm: int = 500,
+    seed: int = 0,
+    null_level: float = 0.95,
+    hub_plans: Sequence[str] | None = None,
+    executor=None,
 ) -> SpecCurve:
     """Fit every specification of :func:`specification_grid` and the permutation null curve (module doc).
 
@@ -212,8 +238,15 @@ def specification_curve(
         fkey = (spec.staffing, wf, spec.exclusion)
         if fkey not in frames:
             z, h = EXCLUSIONS[spec.exclusion]
-            frames[fkey] = analysis_frame(entities, corrections, staffing=spec.staffing, welfare=wf,
-                                          exclude_zero_staff=z, exclude_hub_plans=h, hub_plans=hub_plans).data
+            frames[fkey] = analysis_frame(
+                entities,
+                corrections,
+                staffing=spec.staffing,
+                welfare=wf,
+                exclude_zero_staff=z,
+                exclude_hub_plans=h,
+                hub_plans=hub_plans,
+            ).data
         cov = [c for c in sets[spec.covariates] if c != focal]
         d = design(frames[fkey], y, [focal, *cov])
         cols = np.array([position[str(e)] for e in d.entity_id])
@@ -233,8 +266,14 @@ def specification_curve(
     med = float(np.median(est))
     sign = np.sign(med - null) if med != null else 1.0
     summary = dict(
-        name=f"speccurve:{focal}", estimate=med, ci_low=float(est.min()), ci_high=float(est.max()),
-        n=int(specs["n"].max()), n_specs=len(specs), n_min=int(specs["n"].min()), null=null,
+        name=f"speccurve:{focal}",
+        estimate=med,
+        ci_low=float(est.min()),
+        ci_high=float(est.max()),
+        n=int(specs["n"].max()),
+        n_specs=len(specs),
+        n_min=int(specs["n"].min()),
+        null=null,
         share_same_sign=float(np.mean(np.sign(est - null) == sign)),
         share_same_sign_zero=float(np.mean(np.sign(est) == np.sign(med))),
         share_excluding_zero=float(specs["significant"].mean()),
@@ -259,5 +298,6 @@ def specification_curve(
         summary["p_share_significant"] = float((1 + np.sum(perm_share >= obs_sig_same - 1e-12)) / (1 + n_perm))
         summary["n_perm"] = n_perm
         draws = E
-    return SpecCurve(specs=specs, null_curve=null_curve, summary=pd.DataFrame([summary]), focal=focal, null=null,
-                     null_draws=draws)
+    return SpecCurve(
+        specs=specs, null_curve=null_curve, summary=pd.DataFrame([summary]), focal=focal, null=null, null_draws=draws
+    )

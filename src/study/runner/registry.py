@@ -1,7 +1,8 @@
 """Which notebooks exist, and the parameter model of each.
 
 To add a notebook: write its parameter model (a subclass of
-:class:`study.parameters.NotebookParams`) in :mod:`study.parameters`, add one line to :data:`NOTEBOOKS`, put the notebook in
+:class:`study.parameters.NotebookParams`) in :mod:`study.parameters`, add one line to :data:`NOTEBOOKS`,
+put the notebook in
 ``notebooks/<name>.ipynb`` (its ``parameters`` cell = ``study params NAME --cell``)
 and a parameter set in ``params/``. A question notebook also gets its analysis functions in
 :data:`study.analysis.registry.QUESTIONS` (headline numbers, golden snapshot). See docs/adding_a_parameter_set.md.

@@ -13,6 +13,8 @@ manifest, and which is not listed as unfinished, is skipped unless ``force``. Fi
 
 from __future__ import annotations
 
+import contextlib
+
 import os
 import shlex
 import sys
@@ -50,8 +52,9 @@ def discover(folder: Path | None = None) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml")) if folder.is_dir() else []
 
 
-def reproduce_command(params_file: Path, out: Path | None = None, show_code: bool = False,
-                      overrides: dict[str, Any] | None = None) -> str:
+def reproduce_command(
+    params_file: Path, out: Path | None = None, show_code: bool = False, overrides: dict[str, Any] | None = None
+) -> str:
     """The one command that reproduces a report."""
     parts = ["study", "run", display_path(params_file)]
     if out is not None and Path(out).resolve() != default_out().resolve():
@@ -67,7 +70,9 @@ def _output_problem(folder: Path, outputs: dict[str, str]) -> str | None:
     """Why the files of a report folder do not match the output hashes of its manifest (``None`` if they do)."""
     from study.atomic import file_sha256
 
-    present = {p.relative_to(folder).as_posix(): p for p in folder.rglob("*") if p.is_file() and p.name != "manifest.json"}
+    present = {
+        p.relative_to(folder).as_posix(): p for p in folder.rglob("*") if p.is_file() and p.name != "manifest.json"
+    }
     for rel, digest in sorted(outputs.items()):
         p = present.get(rel)
         if p is None:
@@ -83,7 +88,9 @@ def _output_problem(folder: Path, outputs: dict[str, str]) -> str | None:
     return None
 
 
-def check_up_to_date(out_root: Path, name: str, hash_of_inputs: str, unfinished: set[str] | None = None) -> tuple[bool, str]:
+def check_up_to_date(
+    out_root: Path, name: str, hash_of_inputs: str, unfinished: set[str] | None = None
+) -> tuple[bool, str]:
     """Whether ``out_root/name`` is a complete successful report made from the same inputs whose
     files still match the hashes in its manifest; else why not (empty when there is no report)."""
     if unfinished and name in unfinished:
@@ -131,7 +138,9 @@ def summary_table(outcomes: list[RunOutcome]) -> str:
     return "\n".join(lines)
 
 
-def _load_all(files: list[Path], overrides: dict[str, Any] | None) -> tuple[list[str], list[ParamSet], dict[str, RunOutcome]]:
+def _load_all(
+    files: list[Path], overrides: dict[str, Any] | None
+) -> tuple[list[str], list[ParamSet], dict[str, RunOutcome]]:
     """Load every parameter-set file; any failure is a one-line, per-file ``invalid`` outcome."""
     order: list[str] = []
     sets: list[ParamSet] = []
@@ -141,14 +150,18 @@ def _load_all(files: list[Path], overrides: dict[str, Any] | None) -> tuple[list
         key = name if name not in order else f"{name} ({display_path(f)})"
         order.append(key)
         if key != name:
-            outcomes[key] = RunOutcome(key, "invalid", message=short(f"{display_path(f)}: another parameter-set file has the name {name!r}"))
+            outcomes[key] = RunOutcome(
+                key, "invalid", message=short(f"{display_path(f)}: another parameter-set file has the name {name!r}")
+            )
             continue
         try:
             sets.append(load_param_set(f, overrides))
         except StudyError as exc:
             outcomes[key] = RunOutcome(key, "invalid", message=short(str(exc)))
-        except (Exception, RecursionError) as exc:  # noqa: BLE001 — one bad file never stops the others
-            outcomes[key] = RunOutcome(key, "invalid", message=short(f"{f}: cannot be loaded: {type(exc).__name__}: {exc}"))
+        except (Exception, RecursionError) as exc:
+            outcomes[key] = RunOutcome(
+                key, "invalid", message=short(f"{f}: cannot be loaded: {type(exc).__name__}: {exc}")
+            )
     return order, sets, outcomes
 
 
@@ -188,9 +201,16 @@ def run_report(
     order, sets, outcomes = _load_all(files, overrides)
     if not heavy:
         for ps in [p for p in sets if p.heavy]:
-            outcomes[ps.name] = RunOutcome(ps.name, "skipped", 0.0, None, message=(
-                f"heavy: not run by default; run it with `make multiverse`, `study report --heavy` or "
-                f"`study run {display_path(ps.path)}`"))
+            outcomes[ps.name] = RunOutcome(
+                ps.name,
+                "skipped",
+                0.0,
+                None,
+                message=(
+                    f"heavy: not run by default; run it with `make multiverse`, `study report --heavy` or "
+                    f"`study run {display_path(ps.path)}`"
+                ),
+            )
         sets = [p for p in sets if not p.heavy]
     from study.clean.outputs import check_target
 
@@ -212,8 +232,9 @@ def run_report(
                 h = input_hash(ps, data, show_code)
                 fresh, why = (False, "") if force else check_up_to_date(out_root, ps.name, h, unfinished)
                 if fresh:
-                    outcomes[ps.name] = RunOutcome(ps.name, "skipped", 0.0, out_root / ps.name,
-                                                   message="unchanged since its last successful run")
+                    outcomes[ps.name] = RunOutcome(
+                        ps.name, "skipped", 0.0, out_root / ps.name, message="unchanged since its last successful run"
+                    )
                 else:
                     if why:
                         print(f"study report: {ps.name}: running again: {why}", file=stream)
@@ -225,12 +246,31 @@ def run_report(
             if scheduler:
                 from study.runner.dask_runs import execute_on_dask
 
-                execute_on_dask(pending, out_root, data, outcomes, scheduler=scheduler, show_code=show_code, git=git,
-                                timeout=timeout,
-                                command=lambda ps: reproduce_command(ps.path, out_root, show_code, overrides))
+                execute_on_dask(
+                    pending,
+                    out_root,
+                    data,
+                    outcomes,
+                    scheduler=scheduler,
+                    show_code=show_code,
+                    git=git,
+                    timeout=timeout,
+                    command=lambda ps: reproduce_command(ps.path, out_root, show_code, overrides),
+                )
             else:
-                _execute_all(pending, out_root, data, outcomes, jobs=jobs, show_code=show_code, overrides=overrides,
-                             git=git, progress=progress, server=server, timeout=timeout)
+                _execute_all(
+                    pending,
+                    out_root,
+                    data,
+                    outcomes,
+                    jobs=jobs,
+                    show_code=show_code,
+                    overrides=overrides,
+                    git=git,
+                    progress=progress,
+                    server=server,
+                    timeout=timeout,
+                )
             done = {n for n, o in outcomes.items() if o.status in ("ok", "failed", "invalid")}
             if pending:
                 update_unfinished(out_root, remove=done)
@@ -247,10 +287,17 @@ def run_report(
     index = build_index(out_root, ordered)
     print(summary_table(ordered), file=stream)
     n_ok = sum(o.status in ("ok", "skipped") for o in ordered)
-    print(f"study report: {n_ok}/{len(ordered)} runs ok in {time.perf_counter() - t_start:.1f} s -> {display_path(index)}", file=stream)
+    print(
+        f"study report: {n_ok}/{len(ordered)} runs ok in {time.perf_counter() - t_start:.1f} s"
+        f" -> {display_path(index)}",
+        file=stream,
+    )
     if STOP.is_set():
         n_int = sum(o.status == "interrupted" for o in ordered)
-        print(f"study report: interrupted; {n_int} run(s) did not finish and run again at the next `study report`", file=stream)
+        print(
+            f"study report: interrupted; {n_int} run(s) did not finish and run again at the next `study report`",
+            file=stream,
+        )
         code = STOP.exit_code()
     elif any(o.status == "failed" for o in ordered):
         code = 1
@@ -274,15 +321,24 @@ def _preimport_html() -> None:
     """Import nbconvert while the kernels run (the HTML export needs it afterwards)."""
     from study.runner.htmlexport import preload
 
-    try:
+    with contextlib.suppress(Exception):  # a failure shows later, where the export needs it
         preload()
-    except Exception:
-        pass
 
 
-def _execute_all(pending: list[tuple[ParamSet, str]], out_root: Path, data: DataState, outcomes: dict[str, RunOutcome], *,
-                 jobs: int, show_code: bool, overrides: dict[str, Any] | None, git: dict[str, Any], progress: bool,
-                 server: object | None, timeout: int | None = 1800) -> None:
+def _execute_all(
+    pending: list[tuple[ParamSet, str]],
+    out_root: Path,
+    data: DataState,
+    outcomes: dict[str, RunOutcome],
+    *,
+    jobs: int,
+    show_code: bool,
+    overrides: dict[str, Any] | None,
+    git: dict[str, Any],
+    progress: bool,
+    server: object | None,
+    timeout: int | None = 1800,
+) -> None:
     from tqdm import tqdm
 
     from study.runner.stop import STOP
@@ -292,12 +348,30 @@ def _execute_all(pending: list[tuple[ParamSet, str]], out_root: Path, data: Data
 
         preload_execution()  # papermill & co. imported here, not concurrently in the worker threads
         threading.Thread(target=_preimport_html, daemon=True).start()
-        with ThreadPoolExecutor(max_workers=min(jobs, len(pending)), thread_name_prefix="study-run") as pool, \
-                tqdm(total=len(pending), desc="study report", unit="run", file=sys.stderr, disable=not progress,
-                     dynamic_ncols=True) as bar:
+        with (
+            ThreadPoolExecutor(max_workers=min(jobs, len(pending)), thread_name_prefix="study-run") as pool,
+            tqdm(
+                total=len(pending),
+                desc="study report",
+                unit="run",
+                file=sys.stderr,
+                disable=not progress,
+                dynamic_ncols=True,
+            ) as bar,
+        ):
             futures = {
-                pool.submit(execute_param_set, ps, out_root, data, command=reproduce_command(ps.path, out_root, show_code, overrides),
-                            show_code=show_code, hash_of_inputs=h, git=git, server=server, timeout=timeout): ps
+                pool.submit(
+                    execute_param_set,
+                    ps,
+                    out_root,
+                    data,
+                    command=reproduce_command(ps.path, out_root, show_code, overrides),
+                    show_code=show_code,
+                    hash_of_inputs=h,
+                    git=git,
+                    server=server,
+                    timeout=timeout,
+                ): ps
                 for ps, h in pending
             }
             for fut in _completed(futures):
