@@ -23,7 +23,11 @@ from study.runner.execute import cleanup_stale
 from study.runner.params import NotebookParams, load_param_set
 from study.runner.report import run_report
 
-PARAMS = sorted((ROOT / "params").glob("*.yaml"))
+ALL_PARAMS = sorted((ROOT / "params").glob("*.yaml"))
+#: heavy sets (``heavy: true``): `study report` leaves them out unless --heavy (see test_heavy_sets.py)
+HEAVY = [p for p in ALL_PARAMS if load_param_set(p).heavy]
+#: the sets a default `study report` runs
+PARAMS = [p for p in ALL_PARAMS if p not in HEAVY]
 #: notebooks run by each parameter set
 RUNS = {p.stem: [r.notebook for r in load_param_set(p).runs] for p in PARAMS}
 #: the parameter sets of the data audit (its outputs are checked in detail below)
@@ -52,8 +56,10 @@ def report(tmp_path_factory):
 def test_every_params_file_runs(report):
     _, result, text = report
     assert result.exit_code == 0, text
-    assert [o.name for o in result.outcomes] == [p.stem for p in PARAMS]
-    assert all(o.status == "ok" for o in result.outcomes), text
+    assert [o.name for o in result.outcomes] == [p.stem for p in ALL_PARAMS]
+    status = {o.name: (o.status, o.message) for o in result.outcomes}
+    assert all(status[p.stem][0] == "ok" for p in PARAMS), text
+    assert all(status[p.stem][0] == "skipped" and status[p.stem][1].startswith("heavy") for p in HEAVY), text
     assert re.search(r"run\s+status\s+seconds", text) and "data_audit" in text
 
 
