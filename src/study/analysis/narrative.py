@@ -540,6 +540,81 @@ ROBUSTNESS: dict[str, Text] = {
     },
 }
 
+MULTIVERSE: dict[str, Text] = {
+    "intro": {
+        "ja": "**問い。** 相談支援包括化推進員の人口に対する弾力性 β(Q1、ノートブック `10_staffing`)は、分析と"
+        "*データ整備*の両方の選択に依存している。曝露(総人口、65歳以上人口、多機関協働事業の対象地域の人口)、"
+        "カウントモデル、共変量、生活保護受給率の単位の読み方、小数の人数をそのまま使うか切り上げるか、"
+        "整備で欠測とした曖昧な人数の記載(`2拠点に1名配置`: 全体で1人か、各拠点に1人か)の読み方、除外する計画、"
+        "拠点型とみなす計画(手で確かめた4計画か、整備で符号化した配置の型か)。**多元宇宙**はこれらの選択の"
+        "すべての組み合わせを推定し、各仕様に計画単位のブートストラップ区間を付ける。\n\n"
+        "計算は**重い**(2,592 仕様、約67万回の推定)。`study report` は既定では実行せず、`make multiverse` または "
+        "`study report --heavy` で、手元でも分散計算のクラスタ(`dask`)でも実行できる(`docs/scale_out.md`)。"
+        "ブートストラップの乱数は256回ずつの固定ブロックごとに決まるので、どこで実行しても数値は同じである。",
+        "en": "**The question.** The elasticity β of planned comprehensive-consultation coordinators "
+        "(相談支援包括化推進員) on population (Q1, notebook `10_staffing`) rests on choices made in the analysis "
+        "*and in the cleaning*: the exposure (total population, the population aged 65+, or the population of "
+        "the multi-agency project's catchment), the count model, the covariates, the reading of the "
+        "public-assistance rate's unit, whether a fractional staff figure is kept or rounded up, how to read the "
+        "staffing cell the cleaning left null as ambiguous (one in total, or one at each site?), which plans to "
+        "exclude, and which plans count as hub plans (the hand-checked four, or the clean's staffing-design "
+        "coding). The **multiverse** fits the full factorial of these choices and gives every specification its "
+        "own pairs-bootstrap interval.\n\n"
+        "It is **heavy** (2,592 specifications, about 670,000 fits): `study report` leaves it out; run it with "
+        "`make multiverse` or `study report --heavy`, locally or on a Dask cluster (`docs/scale_out.md`). The "
+        "numbers do not depend on where it runs: the bootstrap draws come in fixed blocks of 256, each with its "
+        "own random stream.",
+    },
+    "sample": {
+        "ja": "仕様は {n_specs} 通り、推定は {fits} 回、各仕様の計画数は {n_min}〜{n_max}。",
+        "en": "{n_specs} specifications, {fits} fits; n from {n_min} to {n_max} plans.",
+    },
+    "glossary": {
+        "ja": "## 用語\n\n用語、英語名、単位はコードブックから取った。組み合わせる選択は次のとおり。曝露(総人口/"
+        "65歳以上人口/多機関協働事業の対象地域の人口、いずれも log)、モデル(ポアソン準尤度/NB2)、共変量(なし/"
+        "+高齢化率と保護率/+log 人口密度/+65歳以上人口1万人あたりの地域包括支援センター数の log)、保護率(修正後/"
+        "記載どおり。共変量にないときは該当なし)、推進員数(記載どおり/切り上げた人数/小数の記載がある計画を除く)、"
+        "曖昧な記載(除く/全体で1人/各拠点に1人)、除外(なし/推進員を置かない計画/拠点型の計画/両方)、"
+        "拠点型の判定(手で確かめた4計画/既存職員の指定型/指定型または拠点ごとの配置。拠点型を除かないときは"
+        "該当なし)。",
+        "en": "## Glossary\n\nTerms, English names and units from the codebook. The choices crossed: exposure (log "
+        "population / log population aged 65+ / log population of the multi-agency catchment), family (Poisson "
+        "QL / NB2), covariates (none / + aging and public assistance / + log density / + log community general "
+        "support centres per 10,000 older residents), welfare (public-assistance rate as corrected / as printed; "
+        "n/a where it is not a covariate), staffing (as printed / head count / fractional figures dropped), the "
+        "ambiguous cell (left out / one in total / one at each site), exclusion (none / the plan placing no "
+        "coordinator / the hub plans / both), hub coding (the four hand-checked plans / staff of existing bodies "
+        "designated / designated or one per site; n/a where no hub exclusion).",
+    },
+    "multiverse": {
+        "ja": "## 多元宇宙\n\n上段: 各仕様の弾力性とブートストラップ区間(区間が1を下回るものは青)を順に並べた。下段: "
+        "各仕様の選択。表はすべての仕様とその n である。",
+        "en": "## The multiverse\n\nTop: each specification's elasticity with its bootstrap interval (blue when the "
+        "interval lies below 1), ranked. Bottom: the choices of each specification. The table lists every "
+        "specification with its n.",
+    },
+    "summary": {
+        "ja": "## 要約と、効いてくる選択",
+        "en": "## Summary and the choices that matter",
+    },
+    "limits": {
+        "ja": "## 限界\n\n"
+        "- **仕様は互いに独立ではない**(同じ計画、重なる選択)。割合は多元宇宙の記述であって、独立な根拠の数では"
+        "ない。\n"
+        "- **各仕様の n ≈ 45**、区間は仕様ごとに256回のパーセンタイル区間である(`bootstrap_draws` と "
+        "`interval: bca` で増やせる)。\n"
+        "- **対象地域の人口を曝露とする仕様**は、その人口が記載されていない、または範囲が不明な計画を除く。"
+        "曝露によって標本が異なる。",
+        "en": "## Limits\n\n"
+        "- **The specifications are not independent** (same plans, overlapping choices): the shares describe "
+        "the multiverse, they do not count independent evidence.\n"
+        "- **n ≈ 45 per specification**, and a 256-draw percentile interval per specification (set "
+        "`bootstrap_draws`, `interval: bca` for more).\n"
+        "- **The catchment exposure** leaves out plans whose catchment population is not printed or unclear; "
+        "the exposures' samples differ.",
+    },
+}
+
 #: Notebook -> section -> language -> Markdown.
 TEXTS: dict[str, dict[str, Text]] = {
     "00_data_audit": AUDIT,
@@ -547,6 +622,7 @@ TEXTS: dict[str, dict[str, Text]] = {
     "20_targets": TARGETS,
     "30_typology": TYPOLOGY,
     "40_robustness": ROBUSTNESS,
+    "50_multiverse": MULTIVERSE,
 }
 
 
