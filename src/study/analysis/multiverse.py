@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from study.analysis.tables import Tables, read_csv
+from study.analysis.tables import Tables, choice_summary_table, read_csv
 from study.models.results import HeadlineResult, headline_result
 from study.parameters import Lang, MultiverseParams
 
@@ -305,22 +305,9 @@ def choice_summary(results: MultiverseResults) -> pd.DataFrame:
         ``choice, option, n_specs, median_estimate, min_estimate, max_estimate`` (unitless),
         ``share_below_one, share_excluding_zero`` (0 to 1).
     """
-    rows = []
-    for col in CHOICES:
-        for opt, g in results.specs.groupby(col, sort=True):
-            rows.append(
-                dict(
-                    choice=col,
-                    option=str(opt),
-                    n_specs=len(g),
-                    median_estimate=float(g["estimate"].median()),
-                    min_estimate=float(g["estimate"].min()),
-                    max_estimate=float(g["estimate"].max()),
-                    share_below_one=float(g["below_one"].mean()),
-                    share_excluding_zero=float(g["excludes_zero"].mean()),
-                )
-            )
-    return pd.DataFrame(rows)
+    return choice_summary_table(
+        results.specs, CHOICES, {"share_below_one": "below_one", "share_excluding_zero": "excludes_zero"}
+    )
 
 
 def multiverse_headline(results: MultiverseResults) -> list[HeadlineResult]:

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from study.analysis.plotting import text
-from study.analysis.tables import Tables
+from study.analysis.tables import Tables, choice_summary_table
 from study.models.results import HeadlineResult, headline_result
 from study.models.speccurve import COVARIATE_SETS, SpecCurve
 from study.parameters import Lang, RobustnessParams
@@ -103,23 +103,7 @@ def choice_summary(results: RobustnessResults) -> pd.DataFrame:
         ``choice, option, n_specs``, median / min / max β (unitless), share whose interval excludes
         zero (0 to 1), ``n_min`` and ``n_max`` (plans).
     """
-    rows = []
-    for col in SPEC_CHOICES:
-        for opt, g in results.specs.groupby(col, sort=True):
-            rows.append(
-                dict(
-                    choice=col,
-                    option=str(opt),
-                    n_specs=len(g),
-                    median_estimate=float(g["estimate"].median()),
-                    min_estimate=float(g["estimate"].min()),
-                    max_estimate=float(g["estimate"].max()),
-                    share_excluding_zero=float(g["significant"].mean()),
-                    n_min=int(g["n"].min()),
-                    n_max=int(g["n"].max()),
-                )
-            )
-    return pd.DataFrame(rows)
+    return choice_summary_table(results.specs, SPEC_CHOICES, {"share_excluding_zero": "significant"}, n_range=True)
 
 
 def robustness_headline(results: RobustnessResults) -> list[HeadlineResult]:

@@ -7,7 +7,7 @@ The folder of the cleaned tables is a plain value: the notebook passes the one i
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -177,3 +177,42 @@ def rounded(df: pd.DataFrame, digits: int = 6) -> pd.DataFrame:
         if pd.api.types.is_float_dtype(out[c]):
             out[c] = [float(f"{v:.{digits}g}") if np.isfinite(v) else v for v in out[c].to_numpy()]
     return out
+
+
+def choice_summary_table(
+    specs: pd.DataFrame, choices: Sequence[str], shares: Mapping[str, str], n_range: bool = False
+) -> pd.DataFrame:
+    """Per analysis choice and option: number of specifications and the median, smallest and largest estimate.
+
+    Parameters
+    ----------
+    specs : pandas.DataFrame
+        One row per specification with ``estimate`` and one column per choice.
+    choices : sequence of str
+        The choice columns, in the order of the table.
+    shares : mapping of str to str
+        Output column -> boolean column of ``specs`` whose mean (0 to 1) it reports.
+    n_range : bool
+        Also report ``n_min``/``n_max`` (plans, from the ``n`` column).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``choice, option, n_specs, median_estimate, min_estimate, max_estimate``, the shares, then the n range.
+    """
+    rows = []
+    for col in choices:
+        for opt, g in specs.groupby(col, sort=True):
+            row = dict(
+                choice=col,
+                option=str(opt),
+                n_specs=len(g),
+                median_estimate=float(g["estimate"].median()),
+                min_estimate=float(g["estimate"].min()),
+                max_estimate=float(g["estimate"].max()),
+            )
+            row.update({out: float(g[src].mean()) for out, src in shares.items()})
+            if n_range:
+                row.update(n_min=int(g["n"].min()), n_max=int(g["n"].max()))
+            rows.append(row)
+    return pd.DataFrame(rows)
