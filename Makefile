@@ -52,8 +52,8 @@ multiverse: $(VENV)/.synced  ## the heavy multiverse set (left out of `make repo
 clean-data: $(VENV)/.synced  ## only the clean: bundled raw data -> data/processed/
 	$(BIN)/study clean
 
-test: $(VENV)/.synced  ## the quick test suite (every test not marked slow)
-	$(BIN)/python -m pytest -m "not slow"
+test: $(VENV)/.synced  ## the quick test suite (every test not marked slow), on every core (pytest-xdist)
+	$(BIN)/python -m pytest -m "not slow" -n auto
 
 test-slow: $(VENV)/.synced  ## only the tests marked slow
 	@$(BIN)/python -m pytest -m slow; rc=$$?; \

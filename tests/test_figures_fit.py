@@ -24,7 +24,6 @@ from matplotlib.text import Text
 from study.analysis import (
     audit,
     plotting,
-    registry,
     robustness,
     staffing,
     targets,
@@ -43,8 +42,8 @@ def tables():
 
 
 @pytest.fixture(scope="module")
-def analyses(tables):
-    return {nb: registry.question(nb).analyse(tables, registry.parameters(nb)) for nb in registry.QUESTIONS}
+def analyses(tables, quick_analyses):
+    return quick_analyses
 
 
 def _audit_figures(lang: str) -> dict[str, Callable[[], object]]:

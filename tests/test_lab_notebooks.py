@@ -23,6 +23,8 @@ ROOT = Path(__file__).resolve().parents[1]
 #: through `study report` with a small grid.
 HEAVY = {"50_multiverse"}
 NOTEBOOKS = sorted(p for p in (ROOT / "notebooks").glob("*.ipynb") if p.stem not in HEAVY)
+#: Real kernels (one process per notebook, 5–15 s each): `make test-slow`.
+pytestmark = pytest.mark.slow
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])

@@ -8,7 +8,7 @@ import re
 import pandas as pd
 import pytest
 
-from study.analysis import prose, registry
+from study.analysis import prose
 
 
 def test_numbers():
@@ -48,11 +48,8 @@ def test_an_interval_including_1_is_never_an_effect(lang):
 
 
 @pytest.fixture(scope="module")
-def headlines():
-    return {
-        nb: registry.headline(nb, {"bootstrap_draws": 200} if nb != "40_robustness" else {"permutations": 50})
-        for nb in registry.QUESTIONS
-    }
+def headlines(quick_headlines):
+    return quick_headlines
 
 
 @pytest.mark.parametrize("lang", ["en", "ja"])

@@ -84,6 +84,7 @@ def hijack(tmp_path, monkeypatch):
     return jp
 
 
+@pytest.mark.slow  # starts real kernels through the fork server and as subprocesses
 @pytest.mark.parametrize("fork", [True, False], ids=["fork-server", "subprocess"])
 def test_kernel_runs_this_interpreter(probe, hijack, tmp_path, monkeypatch, fork):
     monkeypatch.setenv("STUDY_KERNEL_FORK", "1" if fork else "0")
