@@ -790,30 +790,21 @@ def headline_results(
             method="count",
         ),
     ]
+    # (name suffix and interval columns' prefix, estimate column, label) of the two summaries of the sample
+    stats = (("median", "median", "sample median"), ("pop_weighted", "pop_weighted_mean", "population-weighted"))
     for _, r in comparison.iterrows():
         short = "welfare" if r["quantity"].startswith("welfare") else "aging"
-        out.append(
+        out.extend(
             result(
-                f"{short}_median",
-                r["median"],
+                f"{short}_{stat}",
+                r[column],
                 n=int(r["n"]),
-                interval=(r["median_low"], r["median_high"]),
+                interval=(r[f"{stat}_low"], r[f"{stat}_high"]),
                 unit=r["unit"],
                 reference=r["national"],
-                label=f"sample median {r['quantity']}",
+                label=f"{label} {r['quantity']}",
                 method=f"percentile bootstrap {pct} interval",
             )
-        )
-        out.append(
-            result(
-                f"{short}_pop_weighted",
-                r["pop_weighted_mean"],
-                n=int(r["n"]),
-                interval=(r["pop_weighted_low"], r["pop_weighted_high"]),
-                unit=r["unit"],
-                reference=r["national"],
-                label=f"population-weighted {r['quantity']}",
-                method=f"percentile bootstrap {pct} interval",
-            )
+            for stat, column, label in stats
         )
     return out
