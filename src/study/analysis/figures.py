@@ -7,7 +7,7 @@ Labels come from :func:`study.analysis.plotting.text` (one table, with units, in
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -106,6 +106,33 @@ def fig_forest(
     return fig
 
 
+class CurveMarks(NamedTuple):
+    """Size of a specification-curve figure and of its marks (:func:`fig_specification_curve`).
+
+    Attributes
+    ----------
+    width, row_height : float
+        Figure width, and height per row of the choices panel, in inches (the top panel adds 4 inches).
+    line_width, line_alpha : float
+        Width (points) and opacity (0 to 1) of the interval lines.
+    point_size, choice_point_size : float
+        Marker sizes (points²) of the estimates and of the choices panel's dots.
+    """
+
+    width: float
+    row_height: float
+    line_width: float
+    line_alpha: float
+    point_size: float
+    choice_point_size: float
+
+
+#: Marks for tens of specifications (the robustness notebook's curve).
+FEW_SPECS = CurveMarks(10.0, 0.22, 0.8, 0.6, 8.0, 4.0)
+#: Smaller marks for thousands of specifications (the multiverse).
+MANY_SPECS = CurveMarks(11.0, 0.2, 0.4, 0.5, 3.0, 1.0)
+
+
 def fig_specification_curve(
     specs: pd.DataFrame,
     summary: pd.Series,
@@ -116,12 +143,7 @@ def fig_specification_curve(
     null_curve: pd.DataFrame | None = None,
     reference: float | None = None,
     choice_labels: bool = False,
-    width: float = 10.0,
-    row_height: float = 0.22,
-    line_width: float = 0.8,
-    line_alpha: float = 0.6,
-    point_size: float = 8.0,
-    choice_point_size: float = 4.0,
+    marks: CurveMarks = FEW_SPECS,
 ) -> Figure:
     """Ranked estimates with their intervals (top) and the choices of each specification (bottom).
 
@@ -149,11 +171,8 @@ def fig_specification_curve(
     choice_labels : bool
         Label the bottom rows with the figure texts (``choice_<choice>: opt_<option>``) instead of the raw
         ``choice: option``.
-    width, row_height : float
-        Figure width and height per bottom row, in inches (the top panel adds 4 inches).
-    line_width, line_alpha, point_size, choice_point_size : float
-        Interval line width (points) and opacity (0 to 1), marker sizes (points²) of the estimates and
-        of the bottom panel's dots (smaller for thousands of specifications).
+    marks : CurveMarks
+        Figure size and marks: :data:`FEW_SPECS` (tens of specifications) or :data:`MANY_SPECS` (thousands).
 
     Returns
     -------
@@ -167,14 +186,14 @@ def fig_specification_curve(
         2,
         1,
         sharex=True,
-        figsize=(width, 4 + row_height * len(rows)),
+        figsize=(marks.width, 4 + marks.row_height * len(rows)),
         layout="constrained",
         gridspec_kw={"height_ratios": [3, max(1.5, 0.12 * len(rows))]},
     )
     x = specs["rank"].to_numpy()
     col = np.where(specs[highlight], "#4c72b0", "#8c8c8c")
-    a1.vlines(x, specs["ci_low"], specs["ci_high"], colors=col, lw=line_width, alpha=line_alpha)
-    a1.scatter(x, specs["estimate"], s=point_size, c=col, zorder=3, label=text("estimate_ci", lang))
+    a1.vlines(x, specs["ci_low"], specs["ci_high"], colors=col, lw=marks.line_width, alpha=marks.line_alpha)
+    a1.scatter(x, specs["estimate"], s=marks.point_size, c=col, zorder=3, label=text("estimate_ci", lang))
     if null_curve is not None and "null_low" in null_curve:
         nc = null_curve
         a1.fill_between(
@@ -190,7 +209,7 @@ def fig_specification_curve(
     a1.legend(fontsize=8, loc="upper left")
     for i, (c, o) in enumerate(rows):
         m = (specs[c].astype(str) == o).to_numpy()
-        a2.scatter(x[m], np.full(m.sum(), i), s=choice_point_size, color="#333333")
+        a2.scatter(x[m], np.full(m.sum(), i), s=marks.choice_point_size, color="#333333")
     if choice_labels:
         ticks = [f"{text('choice_' + c, lang)}: {text('opt_' + o, lang)}" for c, o in rows]
     else:

@@ -400,19 +400,8 @@ def fig_multiverse(results: MultiverseResults, lang: Lang = "ja") -> Figure:
     matplotlib.figure.Figure
         Top: elasticity (unitless) by rank; bottom: the choices of each specification.
     """
-    from study.analysis.figures import fig_specification_curve
+    from study.analysis.figures import MANY_SPECS, fig_specification_curve
 
     return fig_specification_curve(
-        results.specs,
-        results.summary.iloc[0],
-        CHOICES,
-        "below_one",
-        lang,
-        reference=1.0,
-        width=11.0,
-        row_height=0.2,
-        line_width=0.4,
-        line_alpha=0.5,
-        point_size=3.0,
-        choice_point_size=1.0,
+        results.specs, results.summary.iloc[0], CHOICES, "below_one", lang, reference=1.0, marks=MANY_SPECS
     )
