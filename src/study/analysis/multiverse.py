@@ -117,19 +117,8 @@ def multiverse_grid(params: MultiverseParams) -> pd.DataFrame:
     ):
         welfare = params.welfare_readings if "welfare_rate_permille" in COVARIATE_SETS[cs] else ["n/a"]
         hubs = params.hub_codings if EXCLUSIONS[exc][1] else ["n/a"]
-        for wf, hub in itertools.product(welfare, hubs):
-            rows.append(
-                dict(
-                    exposure=ex,
-                    family=fam,
-                    covariates=cs,
-                    welfare=wf,
-                    staffing=st,
-                    ambiguous=amb,
-                    exclusion=exc,
-                    hub_coding=hub,
-                )
-            )
+        # one value per choice, in the order of CHOICES
+        rows.extend((ex, fam, cs, wf, st, amb, exc, hub) for wf, hub in itertools.product(welfare, hubs))
     grid = pd.DataFrame(rows, columns=list(CHOICES))
     grid.insert(0, "spec", np.arange(1, len(grid) + 1))
     return grid
