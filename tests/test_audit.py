@@ -57,8 +57,8 @@ def test_glossary_from_codebook():
 
 @pytest.mark.parametrize("lang", ["ja", "en"])
 def test_corrections_and_issues_by_field(tables, lang):
-    c = audit.corrections_by_rule_field(tables.corrections, lang)
-    i = audit.issues_by_check_field(tables.issues, lang)
+    c = audit.counts_by_field(tables.corrections, "rule", lang)
+    i = audit.counts_by_field(tables.issues, "check", lang)
     assert c["n"].sum() == len(tables.corrections) and i["n"].sum() == len(tables.issues)
     assert c["n"].is_monotonic_decreasing and i["n"].is_monotonic_decreasing
     top = c.iloc[0]
@@ -133,7 +133,7 @@ def test_tables_are_byte_stable(munis, tables):
         out = [
             csv(audit.reference_comparison(munis, 200, 1, 0.9, "ja")),
             csv(audit.missingness(munis, "ja")),
-            csv(audit.corrections_by_rule_field(tables.corrections, "ja")),
+            csv(audit.counts_by_field(tables.corrections, "rule", "ja")),
             csv(audit.glossary()),
         ]
         if _ == 0:
@@ -164,8 +164,8 @@ def test_headline_results(tables, munis):
 
 
 def _render_all(tables, munis, lang, only_first=False):
-    c = audit.corrections_by_rule_field(tables.corrections, lang)
-    i = audit.issues_by_check_field(tables.issues, lang)
+    c = audit.counts_by_field(tables.corrections, "rule", lang)
+    i = audit.counts_by_field(tables.issues, "check", lang)
     m = audit.missingness(munis, lang)
     comp = audit.reference_comparison(munis, 200, 1, 0.95, lang)
     with warnings.catch_warnings(record=True) as caught:

@@ -49,7 +49,7 @@ def analyses(tables, quick_analyses):
 def _audit_figures(lang: str) -> dict[str, Callable[[], object]]:
     t = audit.load_tables()
     ent = audit.select_entities(t.entities, False)
-    corr, iss = audit.corrections_by_rule_field(t.corrections, lang), audit.issues_by_check_field(t.issues, lang)
+    corr, iss = audit.counts_by_field(t.corrections, "rule", lang), audit.counts_by_field(t.issues, "check", lang)
     comp = audit.reference_comparison(ent, 200, 20190401, 0.95, lang)
     return {
         "cleaning_by_field": lambda: audit.fig_cleaning(corr, iss, len(t.entities), lang),

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -277,15 +277,15 @@ def check_label(check: str, lang: Lang = "ja") -> str:
     return CHECK_LABELS.get(check, {}).get(lang, check)
 
 
-def counts_by_field(table: pd.DataFrame, by: str, lang: Lang = "ja") -> pd.DataFrame:
+def counts_by_field(table: pd.DataFrame, by: Literal["rule", "check"], lang: Lang = "ja") -> pd.DataFrame:
     """Number of rows of a cleaning log per (``by``, field), most frequent first.
 
     Parameters
     ----------
     table : pandas.DataFrame
         A log with columns ``by`` and ``field`` (the corrections or the issues).
-    by : str
-        The grouping column: ``"rule"`` (corrections) or ``"check"`` (issues).
+    by : {"rule", "check"}
+        The grouping column: ``"rule"`` for the corrections log, ``"check"`` for the issues log.
     lang : {"ja", "en"}
         Language of the field labels.
 
@@ -305,42 +305,6 @@ def counts_by_field(table: pd.DataFrame, by: str, lang: Lang = "ja") -> pd.DataF
         drop=True
     )
     return counts[[by, f"{by}_label", "field", "field_label", "n"]]
-
-
-def corrections_by_rule_field(corrections: pd.DataFrame, lang: Lang = "ja") -> pd.DataFrame:
-    """Number of corrected values per (rule, field), most frequent first (:func:`counts_by_field`).
-
-    Parameters
-    ----------
-    corrections : pandas.DataFrame
-        The corrections log.
-    lang : {"ja", "en"}
-        Language of the field labels.
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``rule, rule_label, field, field_label, n`` (corrections).
-    """
-    return counts_by_field(corrections, "rule", lang)
-
-
-def issues_by_check_field(issues: pd.DataFrame, lang: Lang = "ja") -> pd.DataFrame:
-    """Number of issues per (check, field), most frequent first (:func:`counts_by_field`).
-
-    Parameters
-    ----------
-    issues : pandas.DataFrame
-        The issues log.
-    lang : {"ja", "en"}
-        Language of the field labels.
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``check, check_label, field, field_label, n`` (issues).
-    """
-    return counts_by_field(issues, "check", lang)
 
 
 def share_corrected(corrections: pd.DataFrame, provenance: pd.DataFrame) -> tuple[int, int]:
@@ -650,9 +614,9 @@ def fig_cleaning(corr: pd.DataFrame, iss: pd.DataFrame, n_entities: int, lang: L
     Parameters
     ----------
     corr : pandas.DataFrame
-        :func:`corrections_by_rule_field`.
+        :func:`counts_by_field` of the corrections (``by="rule"``).
     iss : pandas.DataFrame
-        :func:`issues_by_check_field`.
+        :func:`counts_by_field` of the issues (``by="check"``).
     n_entities : int
         Entities cleaned (shown in the title).
     lang : {"ja", "en"}
@@ -826,30 +790,21 @@ def headline_results(
             method="count",
         ),
     ]
+    # (name suffix and interval columns' prefix, estimate column, label) of the two summaries of the sample
+    stats = (("median", "median", "sample median"), ("pop_weighted", "pop_weighted_mean", "population-weighted"))
     for _, r in comparison.iterrows():
         short = "welfare" if r["quantity"].startswith("welfare") else "aging"
-        out.append(
+        out.extend(
             result(
-                f"{short}_median",
-                r["median"],
+                f"{short}_{stat}",
+                r[column],
                 n=int(r["n"]),
-                interval=(r["median_low"], r["median_high"]),
+                interval=(r[f"{stat}_low"], r[f"{stat}_high"]),
                 unit=r["unit"],
                 reference=r["national"],
-                label=f"sample median {r['quantity']}",
+                label=f"{label} {r['quantity']}",
                 method=f"percentile bootstrap {pct} interval",
             )
-        )
-        out.append(
-            result(
-                f"{short}_pop_weighted",
-                r["pop_weighted_mean"],
-                n=int(r["n"]),
-                interval=(r["pop_weighted_low"], r["pop_weighted_high"]),
-                unit=r["unit"],
-                reference=r["national"],
-                label=f"population-weighted {r['quantity']}",
-                method=f"percentile bootstrap {pct} interval",
-            )
+            for stat, column, label in stats
         )
     return out

@@ -117,19 +117,8 @@ def multiverse_grid(params: MultiverseParams) -> pd.DataFrame:
     ):
         welfare = params.welfare_readings if "welfare_rate_permille" in COVARIATE_SETS[cs] else ["n/a"]
         hubs = params.hub_codings if EXCLUSIONS[exc][1] else ["n/a"]
-        for wf, hub in itertools.product(welfare, hubs):
-            rows.append(
-                dict(
-                    exposure=ex,
-                    family=fam,
-                    covariates=cs,
-                    welfare=wf,
-                    staffing=st,
-                    ambiguous=amb,
-                    exclusion=exc,
-                    hub_coding=hub,
-                )
-            )
+        # one value per choice, in the order of CHOICES
+        rows.extend((ex, fam, cs, wf, st, amb, exc, hub) for wf, hub in itertools.product(welfare, hubs))
     grid = pd.DataFrame(rows, columns=list(CHOICES))
     grid.insert(0, "spec", np.arange(1, len(grid) + 1))
     return grid
@@ -400,34 +389,8 @@ def fig_multiverse(results: MultiverseResults, lang: Lang = "ja") -> Figure:
     matplotlib.figure.Figure
         Top: elasticity (unitless) by rank; bottom: the choices of each specification.
     """
-    import matplotlib.pyplot as plt
+    from study.analysis.figures import MANY_SPECS, fig_specification_curve
 
-    from study.analysis.plotting import text
-
-    sp = results.specs
-    rows = [(c, o) for c in CHOICES for o in sorted(sp[c].astype(str).unique())]
-    fig, (a1, a2) = plt.subplots(
-        2,
-        1,
-        sharex=True,
-        figsize=(11, 4 + 0.2 * len(rows)),
-        layout="constrained",
-        gridspec_kw={"height_ratios": [3, max(1.5, 0.12 * len(rows))]},
+    return fig_specification_curve(
+        results.specs, results.summary.iloc[0], CHOICES, "below_one", lang, reference=1.0, marks=MANY_SPECS
     )
-    x = sp["rank"].to_numpy()
-    col = np.where(sp["below_one"], "#4c72b0", "#8c8c8c")
-    a1.vlines(x, sp["ci_low"], sp["ci_high"], colors=col, lw=0.4, alpha=0.5)
-    a1.scatter(x, sp["estimate"], s=3, c=col, zorder=3, label=text("estimate_ci", lang))
-    a1.axhline(1, color="k", lw=0.8, ls="--")
-    a1.axhline(0, color="k", lw=0.8)
-    a1.set_ylabel(text("elasticity_short", lang))
-    s0 = results.summary.iloc[0]
-    a1.set_title(f"{int(s0['n_specs'])} {text('specs', lang)}; n = {int(s0['n_min'])}–{int(s0['n'])}", fontsize=10)
-    a1.legend(fontsize=8, loc="upper left")
-    for i, (c, o) in enumerate(rows):
-        m = (sp[c].astype(str) == o).to_numpy()
-        a2.scatter(x[m], np.full(m.sum(), i), s=1, color="#333333")
-    a2.set_yticks(range(len(rows)), [f"{c}: {o}" for c, o in rows], fontsize=7)
-    a2.invert_yaxis()
-    a2.set_xlabel(text("rank", lang))
-    return fig

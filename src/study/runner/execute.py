@@ -374,6 +374,45 @@ def execute_param_set(
 # runs that did not finish (interrupted or killed): rerun by the next report
 
 
+#: A run's folder and its manifest.
+RunRecord = tuple[Path, dict[str, Any]]
+
+
+def run_manifests(out_root: Path) -> tuple[dict[str, RunRecord], dict[str, RunRecord]]:
+    """The runs of a reports folder with their manifests: the installed successful ones and the failed attempts.
+
+    Parameters
+    ----------
+    out_root : pathlib.Path
+        Reports folder (``study report --out``).
+
+    Returns
+    -------
+    ok : dict
+        By run name (sorted), the folders of ``out_root`` whose ``manifest.json`` says ``status: ok``; the
+        runner's own folders (names starting with ``.`` or ``_``) are skipped.
+    failed : dict
+        By run name (sorted), the attempts kept in ``out_root/_failed/`` that have a manifest.
+    """
+    ok: dict[str, RunRecord] = {}
+    failed: dict[str, RunRecord] = {}
+    if not out_root.is_dir():
+        return ok, failed
+    for folder in sorted(out_root.iterdir()):
+        if not folder.is_dir() or folder.name.startswith((".", "_")):
+            continue
+        m = read_json(folder / "manifest.json")
+        if m and m.get("status") == "ok":
+            ok[folder.name] = (folder, m)
+    failed_root = out_root / FAILED_DIR
+    if failed_root.is_dir():
+        for folder in sorted(failed_root.iterdir()):
+            m = read_json(folder / "manifest.json")
+            if m:
+                failed[folder.name] = (folder, m)
+    return ok, failed
+
+
 def _unfinished_path(out_root: Path) -> Path:
     return Path(out_root) / STATE_DIR / "unfinished.json"
 

@@ -13,7 +13,16 @@ from pathlib import Path
 from typing import Any
 
 from study.atomic import write_atomic
-from study.runner.execute import DATA_PREFIX, FAILED_DIR, OLD_PREFIX, STATE_DIR, TMP_PREFIX, RunOutcome, read_unfinished
+from study.runner.execute import (
+    DATA_PREFIX,
+    FAILED_DIR,
+    OLD_PREFIX,
+    STATE_DIR,
+    TMP_PREFIX,
+    RunOutcome,
+    read_unfinished,
+    run_manifests,
+)
 from study.runner.manifest import now, read_json
 
 #: The index page of the reports folder.
@@ -66,21 +75,10 @@ def format_result(r: dict[str, Any]) -> str:
 
 
 def _entries(out_root: Path) -> dict[str, dict[str, Any]]:
-    entries: dict[str, dict[str, Any]] = {}
-    if not out_root.is_dir():
-        return entries
-    for folder in sorted(out_root.iterdir()):
-        if not folder.is_dir() or folder.name.startswith((".", "_")):
-            continue
-        m = read_json(folder / "manifest.json")
-        if m and m.get("status") == "ok":
-            entries[folder.name] = {"ok": (folder, m)}
-    failed_root = out_root / FAILED_DIR
-    if failed_root.is_dir():
-        for folder in sorted(failed_root.iterdir()):
-            m = read_json(folder / "manifest.json")
-            if m:
-                entries.setdefault(folder.name, {})["failed"] = (folder, m)
+    ok, failed = run_manifests(out_root)
+    entries: dict[str, dict[str, Any]] = {name: {"ok": run} for name, run in ok.items()}
+    for name, run in failed.items():
+        entries.setdefault(name, {})["failed"] = run
     return entries
 
 

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from study.atomic import write_atomic
+from study.runner.execute import run_manifests
 from study.runner.manifest import read_json
 
 #: Assets folder of the site (the font), inside the reports folder.
@@ -263,26 +264,15 @@ nav ol { padding-left: 1.3em; }
 def _runs(out_root: Path) -> dict[str, dict[str, Any]]:
     """Successful runs by name: manifest, results and folder (the last successful one, even if a later attempt
     failed). Override runs (``study run --set``) are left out: the study reports the parameter sets as written."""
+    ok, failed = run_manifests(out_root)
     runs: dict[str, dict[str, Any]] = {}
-    if not out_root.is_dir():
-        return runs
-    for folder in sorted(out_root.iterdir()):
-        if not folder.is_dir() or folder.name.startswith((".", "_")):
-            continue
-        m = read_json(folder / "manifest.json")
+    for name, (folder, m) in ok.items():
         res = read_json(folder / "results.json")
-        if m and m.get("status") == "ok" and res and not m.get("override_of"):  # override runs stay out of the study
-            runs[folder.name] = {"manifest": m, "results": res.get("results", []), "folder": folder}
-    failed = out_root / "_failed"
-    if failed.is_dir():
-        for folder in failed.iterdir():
-            m = read_json(folder / "manifest.json")
-            if (
-                m
-                and folder.name in runs
-                and str(m.get("started", "")) > str(runs[folder.name]["manifest"].get("started", ""))
-            ):
-                runs[folder.name]["failed_after"] = True
+        if res and not m.get("override_of"):  # override runs stay out of the study
+            runs[name] = {"manifest": m, "results": res.get("results", []), "folder": folder}
+    for name, (_, m) in failed.items():
+        if name in runs and str(m.get("started", "")) > str(runs[name]["manifest"].get("started", "")):
+            runs[name]["failed_after"] = True
     return runs
 
 

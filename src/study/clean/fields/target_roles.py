@@ -47,6 +47,7 @@ class Role(NamedTuple):
     rule: str
 
 
+#: Units that count areas (地区, 圏域, 校区…): such a count is the scope of an activity, not its size.
 AREA_UNITS = frozenset(
     (
         "地区",

@@ -65,7 +65,7 @@ from study.clean.numbers import MONTHS, NUMBER, PLACE_COUNTERS, find_kanji_numbe
 from study.clean.rules import RULES
 from study.clean.structure import PROJECT_SECTIONS, Block, Line, find_sections
 from study.clean.textnorm import clean_cell, compact, split_cells, squeeze
-from study.clean.fields.target_roles import ROLE_COLUMNS, assign_roles, value_pct
+from study.clean.fields.target_roles import AREA_UNITS, ROLE_COLUMNS, assign_roles, value_pct
 
 # --- table specs -------------------------------------------------------------
 
@@ -543,9 +543,6 @@ _EACH_RE = re.compile(
 #: A period word right before a number that has no unit (``月1程度の訪問``), and what may follow it.
 _BARE_PERIOD_BEFORE_RE = re.compile(r"(?<![\d元かヶカヵケ年])(?:毎月|月に|月|毎週|週に|週)\s*$")
 _BARE_PERIOD_AFTER_RE = re.compile(r"\s*(?:程度|以上|ほど|程|の|を|、|。|\)|$)")
-_AREA_UNITS = frozenset(
-    ("地区", "圏域", "区域", "地域", "行政区", "自治会", "市町村", "区市町村", "市区町村", *PLACE_COUNTERS, "拠点")
-)
 
 
 @dataclass
@@ -797,7 +794,13 @@ _GROUP = {
 }
 _PERSON_UNITS = frozenset(("人", "名", "組"))
 _CASE_UNITS = frozenset(("件", "世帯", "ケース"))
-_PLACE_UNITS = _AREA_UNITS | {"サロン"}
+#: Units of places an activity opens or covers: the role rules' area units (:data:`AREA_UNITS`) except the
+#: community and school-district ones and 市町, plus the place counters (か所…), 拠点 and サロン.
+_PLACE_UNITS = (AREA_UNITS - {"自治区", "町内会", "中学校区", "小学校区", "校区", "市町"}) | {
+    *PLACE_COUNTERS,
+    "拠点",
+    "サロン",
+}
 _MEETING_UNITS = frozenset(("回", "度", "講座", "コース", "教室"))
 
 
