@@ -387,10 +387,34 @@ class RobustnessParams(NotebookParams):
         min_length=1,
         description="Readings of the public-assistance rate crossed (only where it is a covariate).",
     )
-    exclusions: list[Literal["none", "zero_staff", "hub_plans", "zero_and_hub"]] = Field(
-        ["none", "zero_staff", "hub_plans", "zero_and_hub"],
+    exclusions: list[Literal["none", "zero_staff"]] = Field(
+        ["none", "zero_staff"],
         min_length=1,
-        description="Exclusions crossed: none, the plan placing no 推進員, the 4 hub plans, both.",
+        description="Exclusions crossed: none, the plan placing no 推進員.",
+    )
+    designs: list[Literal["all", "all_unclear_out", "single_team_unclear_in", "single_team_unclear_out"]] = Field(
+        ["all", "all_unclear_out", "single_team_unclear_in", "single_team_unclear_out"],
+        min_length=1,
+        description=(
+            "Staffing-design codings crossed (the clean's staffing_design): all plans, or single-team plans only "
+            "(plans that designate existing staff or place one per site left out), each with the unclear "
+            "plans in or out."
+        ),
+    )
+    exposures: list[Literal["population", "catchment"]] = Field(
+        ["population", "catchment"],
+        min_length=1,
+        description=(
+            "Exposures crossed: whole population, or the population of the multi-agency project's catchment "
+            "(plans without one left out)."
+        ),
+    )
+    weighting: Literal["balanced", "equal"] = Field(
+        "balanced",
+        description=(
+            "Weights of the specifications in the median and the same-sign share: balanced (each choice "
+            "equally weighted) or equal (each specification)."
+        ),
     )
     covariate_sets: list[CovariateSet] = Field(
         list(SPEC_SET_NAMES),

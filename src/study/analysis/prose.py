@@ -665,51 +665,63 @@ def _robustness(rec: dict[str, Record], lang: Lang) -> dict[str, list[str]]:
     out: list[str] = []
     med, nspec = rec.get("spec_median_beta"), rec.get("spec_n_specs")
     same, excl = rec.get("spec_share_same_sign"), rec.get("spec_share_excluding_zero")
-    pmed, pshare = rec.get("spec_p_median"), rec.get("spec_p_share_significant")
-    if med is not None:
-        lo, hi = med["interval"]
-        n_specs = int(nspec["estimate"]) if nspec else "?"
-        if lang == "ja":
-            s = f"{n_specs} 通りの仕様で、β の中央値は {num(med['estimate'], 2)}(最小 {num(lo, 2)}、最大 {num(hi, 2)})"
-            if same is not None and excl is not None:
-                s += (
-                    f"。{percent(same['estimate'])} が同じ符号だが、区間が0を含まないのは {percent(excl['estimate'])} "
-                    "にとどまる"
-                )
-            robust = same is not None and excl is not None and same["estimate"] >= 0.9
-            out.append(
-                s + ("。符号は頑健だが、大きさは選択に左右される。" if robust and excl["estimate"] < 0.5 else "。")
+    pmed, psame, pshare = rec.get("spec_p_median"), rec.get("spec_p_same_sign"), rec.get("spec_p_share_significant")
+    if med is None:
+        return {}
+    lo, hi = med["interval"]
+    n_specs = int(nspec["estimate"]) if nspec else "?"
+    balanced = med.get("weighting") == "balanced"
+    if lang == "ja":
+        w = "各選択の選択肢を等しく重み付けした" if balanced else "各仕様を等しく重み付けした"
+        s = (
+            f"{n_specs} 通りの仕様(各仕様の n = {med.get('n_min', '–')}〜{med['n']})で、{w} β の中央値は "
+            f"{num(med['estimate'], 2)}(最小 {num(lo, 2)}、最大 {num(hi, 2)})"
+        )
+        if same is not None and excl is not None:
+            sg = "正" if same.get("sign", 1) > 0 else "負"
+            s += f"。{percent(same['estimate'])} が多数派の符号({sg})で、区間が0を含まないのは {percent(excl['estimate'])}"
+        out.append(s + "。")
+        if pmed is not None:
+            s = f"並べ替え帰無曲線(すべての仕様で同時に β = 0)に対して、中央値の両側 {_test_p(pmed, lang)}"
+            s += (
+                "で、β がゼロと異なるという根拠になる。"
+                if _significant(pmed)
+                else "で、β がゼロと異なるという根拠はない。"
             )
-            if pmed is not None:
-                s = f"並べ替え帰無曲線に対して、中央値の {p_text(pmed['estimate'])}"
-                if pshare is not None:
-                    s += f"、有意な仕様の割合の {p_text(pshare['estimate'])}"
-                out.append(s + "。")
-        else:
-            s = (
-                f"Over {n_specs} specifications the median β is {num(med['estimate'], 2)} (smallest {num(lo, 2)}, "
-                f"largest {num(hi, 2)})"
+            out.append(s)
+        extra = []
+        if psame is not None:
+            extra.append(f"多数派の符号の割合の帰無確率は {_test_p(psame, lang)}")
+        if pshare is not None:
+            extra.append(f"中央値と同符号で有意な仕様の割合は {_test_p(pshare, lang)}")
+        if extra:
+            out.append("、".join(extra) + "。")
+    else:
+        w = "each option of each choice weighted equally" if balanced else "each specification weighted equally"
+        s = (
+            f"Over {n_specs} specifications (n = {med.get('n_min', '–')}–{med['n']} plans each; {w}), the median β "
+            f"is {num(med['estimate'], 2)} (smallest {num(lo, 2)}, largest {num(hi, 2)})"
+        )
+        if same is not None and excl is not None:
+            sg = "positive" if same.get("sign", 1) > 0 else "negative"
+            s += (
+                f"; {percent(same['estimate'])} have the majority ({sg}) sign and {percent(excl['estimate'])} have an "
+                "interval excluding 0"
             )
-            if same is not None and excl is not None:
-                s += (
-                    f"; {percent(same['estimate'])} share its sign, but only {percent(excl['estimate'])} have an "
-                    "interval excluding 0"
-                )
-            robust = same is not None and excl is not None and same["estimate"] >= 0.9
-            out.append(
-                s
-                + (
-                    ". The sign is robust; the size depends on the choices."
-                    if robust and excl["estimate"] < 0.5
-                    else "."
-                )
-            )
-            if pmed is not None:
-                s = f"Against the permutation null curve, the median has {p_text(pmed['estimate'])}"
-                if pshare is not None:
-                    s += f" and the share of significant specifications {p_text(pshare['estimate'])}"
-                out.append(s + ".")
-    return {"Q6": out} if out else {}
+        out.append(s + ".")
+        if pmed is not None:
+            s = f"Against the permutation null curve (β = 0 in every specification at once) the median has two-sided "
+            s += f"{_test_p(pmed, lang)}: "
+            s += "evidence that β differs from zero." if _significant(pmed) else "no evidence that β differs from zero."
+            out.append(s)
+        extra = []
+        if psame is not None:
+            extra.append(f"the share with the majority sign has null probability {_test_p(psame, lang)}")
+        if pshare is not None:
+            extra.append(f"the share of significant specifications with the median's sign has {_test_p(pshare, lang)}")
+        if extra:
+            out.append(extra[0][0].upper() + "; ".join(extra)[1:] + ".")
+    return {"Q6": out}
 
 
 def _audit(rec: dict[str, Record], lang: Lang) -> dict[str, list[str]]:
@@ -1360,7 +1372,17 @@ def headline_label(name: str, lang: Lang) -> str:
         "spec_n_specs": ("仕様の数", "specifications"),
         "spec_share_same_sign": ("中央値と同符号の割合", "share with the median's sign"),
         "spec_share_excluding_zero": ("区間が0を含まない割合", "share excluding 0"),
-        "spec_p_median": ("中央値の並べ替えp値", "permutation p of the median"),
+        "spec_p_median": ("中央値の両側並べ替えp値", "two-sided permutation p of the median"),
+        "spec_p_same_sign": ("多数派の符号の割合の帰無確率", "null probability of the share with the majority sign"),
+        "clusters_beyond_population_lr": (
+            "人口を所与としたクラスターの尤度比(推進員数)",
+            "likelihood ratio of the clusters given population (planned staff)",
+        ),
+        "median_rate_target_pct": ("割合で示された目標の中央値(%)", "median rate target (%)"),
+        "p_auc_difference_conditional": (
+            "AUC の差の条件付きp値(人口を所与)",
+            "conditional p of the AUC difference (given population)",
+        ),
         "spec_p_share_significant": ("有意な仕様の割合の並べ替えp値", "permutation p of the share significant"),
         "multiverse_median_beta": (
             "多元宇宙の弾力性の中央値(範囲: 最小〜最大)",
@@ -1401,6 +1423,8 @@ def headline_label(name: str, lang: Lang) -> str:
         return f"{w(m[1])}{step}あたりの率比" if ja else f"rate ratio per {step} of {w(m[1])}"
     if m := re.fullmatch(r"p_perm_(\w+)", name):
         return f"{w(m[1])}: 並べ替えp値" if ja else f"{w(m[1])}: permutation p"
+    if m := re.fullmatch(r"median_log_pop_cluster(\d+)", name):
+        return f"人口(対数)の中央値(クラスター{m[1]})" if ja else f"median log population (cluster {m[1]})"
     if m := re.fullmatch(r"median_(\w+)", name):
         return f"{w(m[1])}の中央値" if ja else f"median {w(m[1])}"
     if m := re.fullmatch(r"share_implementer_(\w+)", name):
@@ -1444,6 +1468,8 @@ def headline_frame(records: Sequence[Record], lang: Lang) -> Any:
     pandas.DataFrame
         Strings only (shares in %, p-values as ``< 0.001``), ``–`` for missing.
     """
+    import re
+
     import pandas as pd
 
     rows = []
@@ -1461,9 +1487,13 @@ def headline_frame(records: Sequence[Record], lang: Lang) -> Any:
         else:
             value = num(r["estimate"])
         ref = r.get("reference")
+        quantity = headline_label(r["name"], lang)
+        if r.get(f"cluster_name_{lang}"):  # clusters by their descriptive names, not by number
+            cname = f"「{r[f'cluster_name_{lang}']}」" if lang == "ja" else f"'{r[f'cluster_name_{lang}']}'"
+            quantity = re.sub(r"クラスター\d+|cluster \d+", cname, quantity)
         rows.append(
             {
-                "quantity": headline_label(r["name"], lang),
+                "quantity": quantity,
                 "interval": value,
                 "n": num(r.get("n")),
                 "reference": "–" if ref is None else (percent(ref) if unit == "share" else num(ref)),
