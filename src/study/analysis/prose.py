@@ -679,7 +679,8 @@ def _robustness(rec: dict[str, Record], lang: Lang) -> dict[str, list[str]]:
         )
         if same is not None and excl is not None:
             sg = "正" if same.get("sign", 1) > 0 else "負"
-            s += f"。{percent(same['estimate'])} が多数派の符号({sg})で、区間が0を含まないのは {percent(excl['estimate'])}"
+            s += f"。{percent(same['estimate'])} が多数派の符号({sg})で、"
+            s += f"区間が0を含まないのは {percent(excl['estimate'])}"
         out.append(s + "。")
         if pmed is not None:
             s = f"並べ替え帰無曲線(すべての仕様で同時に β = 0)に対して、中央値の両側 {_test_p(pmed, lang)}"
@@ -710,7 +711,7 @@ def _robustness(rec: dict[str, Record], lang: Lang) -> dict[str, list[str]]:
             )
         out.append(s + ".")
         if pmed is not None:
-            s = f"Against the permutation null curve (β = 0 in every specification at once) the median has two-sided "
+            s = "Against the permutation null curve (β = 0 in every specification at once) the median has two-sided "
             s += f"{_test_p(pmed, lang)}: "
             s += "evidence that β differs from zero." if _significant(pmed) else "no evidence that β differs from zero."
             out.append(s)
