@@ -395,7 +395,9 @@ def fig_pca_map(results: TypologyResults, lang: Lang = "ja", label_top: int = 8)
     a = results.typology.assignments
     for c in sorted(a["cluster"].unique()):
         m = a["cluster"] == c
-        ax.scatter(a.loc[m, "PC1"], a.loc[m, "PC2"], s=30, label=f"{text('cluster', lang)} {c} (n = {int(m.sum())})")
+        ax.scatter(
+            a.loc[m, "PC1"], a.loc[m, "PC2"], s=30, label=f"{cluster_label(results, c, lang)} (n = {int(m.sum())})"
+        )
     big = a.assign(d=a["PC1"] ** 2 + a["PC2"] ** 2).nlargest(label_top, "d")
     for _, row in big.iterrows():
         ax.annotate(str(row["name"]), (row["PC1"], row["PC2"]), xytext=(4, 3), textcoords="offset points", fontsize=7)
@@ -447,8 +449,14 @@ def fig_cluster_outcomes(results: TypologyResults, lang: Lang = "ja") -> Figure:
             capsize=4,
             color="#4c72b0",
         )
-        ax.set_xticks(x, [f"{c}\n(n = {int(n)})" for c, n in zip(x, rows["n"], strict=True)])
+        ax.set_xticks(
+            x,
+            [f"{wrap(cluster_label(results, c, lang), 14)}\n(n = {int(n)})" for c, n in zip(x, rows["n"], strict=True)],
+            fontsize=7,
+        )
         ax.set_xlabel(text("cluster", lang))
         ax.set_ylabel(wrap(text(outcome, lang), 34))
-        ax.set_title(p_text(tests.loc[f"kruskal:{outcome}", "p_value"]), fontsize=9)
+        t = tests.loc[f"kruskal:{outcome}"]
+        floor = 1.0 / (int(t["n_perm"]) + 1)
+        ax.set_title(f"p < {floor:.2g}" if t["p_value"] <= floor else p_text(t["p_value"]), fontsize=9)
     return fig
