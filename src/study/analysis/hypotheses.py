@@ -1,14 +1,14 @@
 """Declared tests of a question notebook: one primary test, the secondary tests Holm-adjusted.
 
 A headline record (:func:`study.models.results.headline_result`) that carries a test gets these keys
-in ``results.json`` (:func:`tested`):
+in ``results.json`` (:func:`with_test`):
 
 * ``p_value`` -- the test's p (two-sided unless ``test`` says otherwise);
 * ``test_role`` -- ``"primary"`` (the one test declared per question in ``params/README.md`` and in the
   notebook) or ``"secondary"``;
 * ``p_holm`` -- secondary tests only: the Holm-adjusted p over the notebook's secondary tests
   (:func:`adjust_secondary`, :func:`study.models.multiplicity.holm`); the primary test is not adjusted;
-* ``test`` -- what was tested, in words;
+* ``test`` -- what was with_test, in words;
 * ``p_floor``, ``n_draws`` and ``p_mc_se`` -- resampling tests only: the smallest p the test can
   give, 1/(B+1), B, and the Monte Carlo SE of p, √(p(1−p)/B); a p at its floor is printed
   ``< 1/(B+1)`` (:func:`study.models.montecarlo.format_p`);
@@ -28,7 +28,7 @@ from study.models.results import HeadlineResult, round_number
 Role = Literal["primary", "secondary"]
 
 
-def tested(
+def with_test(
     record: HeadlineResult,
     p: float,
     *,
@@ -48,7 +48,7 @@ def tested(
     role : {"primary", "secondary"}
         Whether this is the question's declared primary test.
     test : str
-        What was tested (null hypothesis, statistic, sidedness, how p was found).
+        What was with_test (null hypothesis, statistic, sidedness, how p was found).
     n_draws : int, optional
         Resamples B behind a resampling p; adds ``p_floor`` = 1/(B+1), ``n_draws``, ``p_mc_se`` =
         √(p(1−p)/B) and, when the record's estimate is that p (unit ``p``), ``mc_se`` = ``p_mc_se``.
@@ -102,7 +102,7 @@ def adjust_secondary(records: Sequence[HeadlineResult]) -> list[HeadlineResult]:
     Parameters
     ----------
     records : sequence of HeadlineResult
-        The notebook's headline records, some made by :func:`tested`.
+        The notebook's headline records, some made by :func:`with_test`.
 
     Returns
     -------

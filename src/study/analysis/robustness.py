@@ -1,5 +1,5 @@
 """Question 6 (notebook ``40_robustness``): the specification curve of the staffing elasticity β with
-its permutation null curve, tested two-sided under balanced weights, and n per specification.
+its permutation null curve, with_test two-sided under balanced weights, and n per specification.
 
 :func:`analyse_robustness` takes the notebook's parameters (:class:`study.parameters.RobustnessParams`)
 and returns :class:`RobustnessResults`; every number comes from :mod:`study.models.speccurve` and
@@ -237,7 +237,7 @@ def robustness_headline(results: RobustnessResults) -> list[HeadlineResult]:
         (0 to 1) with the majority sign and excluding zero, and (with a null curve) the primary
         two-sided p of the median and the secondary p-values (Holm-adjusted).
     """
-    from study.analysis.hypotheses import adjust_secondary, tested
+    from study.analysis.hypotheses import adjust_secondary, with_test
 
     result = headline_result
     row = results.summary.iloc[0]
@@ -299,7 +299,7 @@ def robustness_headline(results: RobustnessResults) -> list[HeadlineResult]:
         B = int(m["n_perm"])
         out.append(
             {
-                **tested(
+                **with_test(
                     result(
                         "spec_p_median",
                         m["p_value"],
@@ -319,7 +319,7 @@ def robustness_headline(results: RobustnessResults) -> list[HeadlineResult]:
         )
         out.append(
             {
-                **tested(
+                **with_test(
                     result(
                         "spec_p_same_sign",
                         ss["p_value"],
@@ -338,7 +338,7 @@ def robustness_headline(results: RobustnessResults) -> list[HeadlineResult]:
             }  # type: ignore[arg-type]
         )
         out.append(
-            tested(
+            with_test(
                 result(
                     "spec_p_share_significant",
                     row["p_share_significant"],

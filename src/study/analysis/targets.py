@@ -432,7 +432,7 @@ def targets_headline(results: TargetsResults) -> list[HeadlineResult]:
         points) with permutation p-values and Monte Carlo SEs, the conditional p of the difference,
         the median rate target (%) and the median consultation target (per 1,000 residents per year).
     """
-    from study.analysis.hypotheses import adjust_secondary, tested, with_mc_se
+    from study.analysis.hypotheses import adjust_secondary, with_test, with_mc_se
 
     result = headline_result
     out = []
@@ -462,7 +462,7 @@ def targets_headline(results: TargetsResults) -> list[HeadlineResult]:
     )
     lp = results.count_model.set_index("name").loc["log_pop"]
     out.append(
-        tested(
+        with_test(
             result(
                 "targets_rate_ratio_per_doubling",
                 lp["rate_ratio"],
@@ -480,7 +480,7 @@ def targets_headline(results: TargetsResults) -> list[HeadlineResult]:
     )
     for _, row in results.outcome_model.iterrows():
         out.append(
-            tested(
+            with_test(
                 result(
                     f"outcome_target_or_{row['name']}",
                     row["odds_ratio"],
@@ -524,7 +524,7 @@ def targets_headline(results: TargetsResults) -> list[HeadlineResult]:
         if nm == "baseline":
             rec = with_mc_se(rec, row["split_mc_se"])
         else:
-            rec = tested(
+            rec = with_test(
                 rec,
                 row["p_value"],
                 role="primary" if f"outcome_target_auc_{nm}" == PRIMARY_TEST else "secondary",
@@ -542,7 +542,7 @@ def targets_headline(results: TargetsResults) -> list[HeadlineResult]:
     if np.isfinite(diff["p_conditional"]):
         pc = float(diff["p_conditional"])
         out.append(
-            tested(
+            with_test(
                 result(
                     "p_auc_difference_conditional",
                     pc,

@@ -210,7 +210,7 @@ def typology_headline(results: TypologyResults) -> list[HeadlineResult]:
         names), the primary test (clusters beyond population: parametric-bootstrap p), each
         outcome's mean per cluster and the permutation p per outcome (secondary, Holm-adjusted).
     """
-    from study.analysis.hypotheses import adjust_secondary, tested, with_mc_se
+    from study.analysis.hypotheses import adjust_secondary, with_test, with_mc_se
 
     result = headline_result
     ck = results.choice.set_index("k").loc[results.k]
@@ -281,7 +281,7 @@ def typology_headline(results: TypologyResults) -> list[HeadlineResult]:
     b = results.beyond.iloc[0]
     out.append(
         {
-            **tested(
+            **with_test(
                 result(
                     "clusters_beyond_population_lr",
                     b["statistic"],
@@ -318,7 +318,7 @@ def typology_headline(results: TypologyResults) -> list[HeadlineResult]:
         )
     for _, row in results.tests.iterrows():
         out.append(
-            tested(
+            with_test(
                 result(
                     f"p_perm_{row['name'].split(':', 1)[1]}",
                     row["p_value"],

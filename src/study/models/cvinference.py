@@ -602,6 +602,7 @@ def null_calibration(
     permutation p-values from ``n_perm`` further permutations of the
     simulated outcome, and (``n_boot`` > 0) the whole-procedure bootstrap SD
     and interval. All simulations are batched through the same kernels.
+    ``n_splits=0`` runs leave-one-out (as :func:`cv_auc_inference`).
     ``outcomes`` (n_sim, n) replaces the permuted outcomes by given 0/1
     outcomes (rows of the complete-case design, e.g. simulated from a
     non-null model, to check the interval's coverage away from the null).
@@ -617,6 +618,9 @@ def null_calibration(
         ``se_model, se_difference``, ``lo_model, hi_model, lo_difference, hi_difference``.
     """
     d, yy, Xm, Xb = _designs(frame, y, covariates, baseline)
+    loo = n_splits == 0
+    if loo:  # leave-one-out, as in cv_auc_inference
+        n_splits, n_repeats = d.n, 1
     proc = CVProcedure(n_splits, n_repeats)
     r_sim, r_perm, r_folds, r_boot, r_cond = seed_streams(seed, 5)
     if outcomes is None:
@@ -639,7 +643,9 @@ def null_calibration(
     out["p_model"] = [perm_p(am[s, 0], am[s, 1:])[0] for s in range(n_sim)]
     out["p_difference"] = [perm_p(dm[s, 0], dm[s, 1:])[0] for s in range(n_sim)]
     if conditional and n_perm:
-        Yc = np.vstack([baseline_null_outcomes(Xb, Ys[s], n_perm, r_cond, n_splits) for s in range(n_sim)])
+        Yc = np.vstack(
+            [baseline_null_outcomes(Xb, Ys[s], n_perm, r_cond, 2 if loo else n_splits) for s in range(n_sim)]
+        )
         cm, cb, *_ = proc.run([Xm, Xb], Yc, r_cond)
         dc = (cm - cb).reshape(n_sim, n_perm)
         out["p_difference_conditional"] = [perm_p(dm[s, 0], dc[s])[0] for s in range(n_sim)]
