@@ -319,8 +319,9 @@ def test_typology_fixed_k_and_results(tables, typ):
     assert by["k"]["estimate"] == typ.k and by["stability_ari"]["interval"][0] <= by["stability_ari"]["estimate"]
     assert by["p_perm_staff_per_100k"]["n"] == 49 and len(by) == len(res)
     assert by["clusters_beyond_population_lr"]["test_role"] == "primary"
-    assert by["p_perm_staff_per_100k"]["test_role"] == "secondary" and by["p_perm_staff_per_100k"]["p_holm"] >= (
-        by["p_perm_staff_per_100k"]["p_value"]
+    assert (
+        by["p_perm_staff_per_100k"]["test_role"] == "secondary"
+        and by["p_perm_staff_per_100k"]["p_holm"] >= (by["p_perm_staff_per_100k"]["p_value"])
     )
     txt = registry.question("30_typology").text(typ)
     assert txt.startswith("**Q5 —") and f"fall into {typ.k} clusters" in txt and "permutation p" in txt
@@ -351,7 +352,11 @@ def spec(tables):
         tables,
         registry.parameters(
             "40_robustness",
-            {"permutations": 50, "covariate_sets": ["population", "need"], "designs": ["all", "single_team_unclear_in"]},
+            {
+                "permutations": 50,
+                "covariate_sets": ["population", "need"],
+                "designs": ["all", "single_team_unclear_in"],
+            },
         ),
     )
 
