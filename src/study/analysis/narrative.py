@@ -327,7 +327,7 @@ TARGETS: dict[str, Text] = {
         "At this n a cross-validated AUC sits below 0.5 even for an uninformative model, so the yardstick is "
         "that null distribution, not 0.5.",
     },
-    "tests": {
+    "declared_tests": {
         "ja": "## 検定の宣言\n\n"
         "**主要検定(Q4)**: 交差検証 AUC の差(モデル − 人口だけ)、結果を手順全体に通して並べ替えた片側の p 値。"
         "これが帰無分布を生き残ったときだけ、本文は「改善」と書く。**副次検定**(`Holm` 法で調整): モデルの AUC、"
@@ -461,7 +461,7 @@ TYPOLOGY: dict[str, Text] = {
         "secondary tests, Holm-adjusted. Staffing per capita is only defined where the plan prints a staff "
         "figure, so its `n` is smaller.",
     },
-    "tests": {
+    "declared_tests": {
         "ja": "## 検定の宣言\n\n"
         "**主要検定(Q5)**: 人口を所与としてクラスターが推進員数を説明するか(NB2 の尤度比、パラメトリック・"
         "ブートストラップ)。**副次検定**(`Holm` 法で調整): 住民あたりの推進員数、目標数、成果目標の有無の、"
@@ -570,7 +570,7 @@ ROBUSTNESS: dict[str, Text] = {
         "specifications with the median's sign. Then, per choice and option, the median β, the share "
         "excluding zero and the weight.",
     },
-    "tests": {
+    "declared_tests": {
         "ja": "## 検定の宣言\n\n"
         "**主要検定(Q6)**: 重み付き中央値 β の両側並べ替え p 値(帰無曲線)。**副次検定**(`Holm` 法で調整): "
         "多数派の符号の割合の帰無確率、有意な同符号の仕様の割合。p 値の下限は 1/(B+1)。",
