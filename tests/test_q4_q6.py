@@ -208,3 +208,10 @@ def test_n_per_specification_and_fujisawa(tables, q6):
     no_catch = set(e.loc[(e["level"] == "municipality") & e["catchment_population"].isna(), "municipality"])
     catch = d[d["reason"] == "log_catchment missing"]
     assert set(catch["plan"]) <= no_catch and len(catch)
+
+
+def test_size_tables_for_readers(q6):
+    per_spec, reasons = q_robustness.size_tables(q6)
+    assert len(per_spec) == 288 and per_spec["n"].is_monotonic_increasing
+    fuj = reasons[(reasons["plan"] == "藤沢市") & (reasons["stage"] == "missing")].iloc[0]
+    assert fuj["n_specs"] == 24 and fuj["share_specs"] == pytest.approx(24 / 288)

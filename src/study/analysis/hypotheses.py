@@ -127,3 +127,46 @@ def adjust_secondary(records: Sequence[HeadlineResult]) -> list[HeadlineResult]:
     for i, a in zip(idx, adj, strict=True):
         out[i]["p_holm"] = round_number(a)
     return out  # type: ignore[return-value]
+
+
+def p_result(
+    name: str,
+    p: float,
+    *,
+    n: int | None,
+    label: str,
+    method: str,
+    role: Role,
+    test: str,
+    n_draws: int | None = None,
+    **extra: Any,
+) -> HeadlineResult:
+    """A headline record whose estimate is a test's p-value (unit ``p``), with its test (:func:`with_test`).
+
+    Parameters
+    ----------
+    name, label, method : str
+        As in :func:`study.models.results.headline_result`.
+    p : float
+        The p-value (0 to 1).
+    n : int or None
+        Units behind the test.
+    role : {"primary", "secondary"}
+        Whether this is the question's declared primary test.
+    test : str
+        What was tested.
+    n_draws : int, optional
+        Resamples B behind a resampling p (floor 1/(B+1) and Monte Carlo SE added).
+    **extra
+        Further keys of the record (numbers rounded as in results.json).
+
+    Returns
+    -------
+    HeadlineResult
+        The record.
+    """
+    from study.models.results import headline_result
+
+    rec = headline_result(name, p, n=n, label=label, unit="p", method=method)
+    out = with_test(rec, p, role=role, test=test, n_draws=n_draws)
+    return {**out, **{k: round_number(v) for k, v in extra.items()}}  # type: ignore[return-value]

@@ -24,7 +24,7 @@ import pandas as pd
 
 from study.analysis.plotting import text
 from study.analysis.tables import Tables, choice_summary_table
-from study.models.results import HeadlineResult, headline_result, round_number
+from study.models.results import HeadlineResult, headline_result
 from study.models.speccurve import COVARIATE_SETS, SpecCurve
 from study.models.speccurve_inference import SampleSizes
 from study.parameters import Lang, RobustnessParams
@@ -184,8 +184,8 @@ def choice_summary(results: RobustnessResults) -> pd.DataFrame:
     return table.assign(weight=weight)
 
 
-def sample_sizes(results: RobustnessResults) -> pd.DataFrame:
-    """n per specification and why plans drop, as a reader's table.
+def size_tables(results: RobustnessResults) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """n per specification, and every plan left out of some specification with why, as readers' tables.
 
     Parameters
     ----------
@@ -194,32 +194,21 @@ def sample_sizes(results: RobustnessResults) -> pd.DataFrame:
 
     Returns
     -------
-    pandas.DataFrame
+    per_spec : pandas.DataFrame
         One row per specification: ``name, n`` (plans), ``n_frame`` (plans in its frame),
-        ``n_missing`` (plans dropped for a missing value), ``note`` (who and why), and the choices.
-    """
-    cols = ["name", "n", "n_frame", "n_missing", "note", *[c for c in SPEC_CHOICES if c in results.sizes.per_spec]]
-    return results.sizes.per_spec[cols].sort_values(["n", "name"]).reset_index(drop=True)
-
-
-def drop_reasons(results: RobustnessResults) -> pd.DataFrame:
-    """Every plan left out of some specification, why, and from how many specifications.
-
-    Parameters
-    ----------
-    results : RobustnessResults
-        :func:`analyse_robustness`.
-
-    Returns
-    -------
-    pandas.DataFrame
+        ``n_missing`` (plans dropped for a missing value), ``note`` (who and why), and the choices;
+        smallest n first.
+    reasons : pandas.DataFrame
         ``plan, entity_id, stage`` (``frame``: the frame's rules; ``missing``: a value missing),
         ``reason``, ``n_specs`` (specifications it is left out of) and ``share_specs`` (0 to 1).
     """
-    d = results.sizes.dropped
-    g = d.groupby(["plan", "entity_id", "stage", "reason"]).size().rename("n_specs").reset_index()
-    g["share_specs"] = g["n_specs"] / len(results.sizes.per_spec)
-    return g.sort_values(["n_specs", "entity_id", "reason"], ascending=[False, True, True]).reset_index(drop=True)
+    ps = results.sizes.per_spec
+    cols = ["name", "n", "n_frame", "n_missing", "note", *[c for c in SPEC_CHOICES if c in ps]]
+    per_spec = ps[cols].sort_values(["n", "name"]).reset_index(drop=True)
+    g = results.sizes.dropped.groupby(["plan", "entity_id", "stage", "reason"]).size().rename("n_specs").reset_index()
+    g["share_specs"] = g["n_specs"] / len(ps)
+    reasons = g.sort_values(["n_specs", "entity_id", "reason"], ascending=[False, True, True]).reset_index(drop=True)
+    return per_spec, reasons
 
 
 def robustness_headline(results: RobustnessResults) -> list[HeadlineResult]:
@@ -237,7 +226,7 @@ def robustness_headline(results: RobustnessResults) -> list[HeadlineResult]:
         (0 to 1) with the majority sign and excluding zero, and (with a null curve) the primary
         two-sided p of the median and the secondary p-values (Holm-adjusted).
     """
-    from study.analysis.hypotheses import adjust_secondary, with_test
+    from study.analysis.hypotheses import adjust_secondary, p_result
 
     result = headline_result
     row = results.summary.iloc[0]
@@ -298,56 +287,40 @@ def robustness_headline(results: RobustnessResults) -> list[HeadlineResult]:
         m, ss = inf.loc["median"], inf.loc["share_same_sign"]
         B = int(m["n_perm"])
         out.append(
-            {
-                **with_test(
-                    result(
-                        "spec_p_median",
-                        m["p_value"],
-                        n=n,
-                        label=f"two-sided permutation p of the weighted median β ({B} permutations)",
-                        unit="p",
-                        method=f"null curve (β = 0 in every specification at once); {wlabel}",
-                    ),
-                    m["p_value"],
-                    role="primary",
-                    test="weighted median β = 0 against the permutation null curve (two-sided)",
-                    n_draws=B,
-                ),
-                "p_one_sided": round_number(m["p_one_sided"]),
-                "null_mean": round_number(m["null_mean"]),
-            }  # type: ignore[arg-type]
+            p_result(
+                "spec_p_median",
+                m["p_value"],
+                n=n,
+                label=f"two-sided permutation p of the weighted median β ({B} permutations)",
+                method=f"null curve (β = 0 in every specification at once); {wlabel}",
+                role="primary",
+                test="weighted median β = 0 against the permutation null curve (two-sided)",
+                n_draws=B,
+                p_one_sided=m["p_one_sided"],
+                null_mean=m["null_mean"],
+            )
         )
         out.append(
-            {
-                **with_test(
-                    result(
-                        "spec_p_same_sign",
-                        ss["p_value"],
-                        n=n,
-                        label="null probability of the weighted share with the majority sign",
-                        unit="p",
-                        method=f"null curve; {wlabel}",
-                    ),
-                    ss["p_value"],
-                    role="secondary",
-                    test="share with the majority sign no larger than under the null curve (majority sign "
-                    "chosen after seeing the data, so two-sided)",
-                    n_draws=int(ss["n_perm"]),
-                ),
-                "null_mean": round_number(ss["null_mean"]),
-            }  # type: ignore[arg-type]
+            p_result(
+                "spec_p_same_sign",
+                ss["p_value"],
+                n=n,
+                label="null probability of the weighted share with the majority sign",
+                method=f"null curve; {wlabel}",
+                role="secondary",
+                test="share with the majority sign no larger than under the null curve (majority sign "
+                "chosen after seeing the data, so two-sided)",
+                n_draws=int(ss["n_perm"]),
+                null_mean=ss["null_mean"],
+            )
         )
         out.append(
-            with_test(
-                result(
-                    "spec_p_share_significant",
-                    row["p_share_significant"],
-                    n=n,
-                    label="permutation p of the share of significant same-sign specifications (unweighted)",
-                    unit="p",
-                    method="null curve",
-                ),
+            p_result(
+                "spec_p_share_significant",
                 row["p_share_significant"],
+                n=n,
+                label="permutation p of the share of significant same-sign specifications (unweighted)",
+                method="null curve",
                 role="secondary",
                 test="share of specifications significant with the median's sign no larger than under the null "
                 "curve (one-sided)",

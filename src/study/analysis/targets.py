@@ -432,7 +432,7 @@ def targets_headline(results: TargetsResults) -> list[HeadlineResult]:
         points) with permutation p-values and Monte Carlo SEs, the conditional p of the difference,
         the median rate target (%) and the median consultation target (per 1,000 residents per year).
     """
-    from study.analysis.hypotheses import adjust_secondary, with_test, with_mc_se
+    from study.analysis.hypotheses import adjust_secondary, p_result, with_mc_se, with_test
 
     result = headline_result
     out = []
@@ -540,18 +540,13 @@ def targets_headline(results: TargetsResults) -> list[HeadlineResult]:
         out.append({**rec, **extra})  # type: ignore[arg-type]
     diff = auc.loc["difference"]
     if np.isfinite(diff["p_conditional"]):
-        pc = float(diff["p_conditional"])
         out.append(
-            with_test(
-                result(
-                    "p_auc_difference_conditional",
-                    pc,
-                    n=diff["n"],
-                    label="p of the AUC difference given population (outcomes drawn from the population-only fit)",
-                    unit="p",
-                    method=f"parametric bootstrap through the whole CV procedure ({int(diff['n_perm'])} draws)",
-                ),
-                pc,
+            p_result(
+                "p_auc_difference_conditional",
+                float(diff["p_conditional"]),
+                n=diff["n"],
+                label="p of the AUC difference given population (outcomes drawn from the population-only fit)",
+                method=f"parametric bootstrap through the whole CV procedure ({int(diff['n_perm'])} draws)",
                 role="secondary",
                 test="the added covariates add nothing beyond population (one-sided)",
                 n_draws=int(diff["n_perm"]),

@@ -210,7 +210,7 @@ def typology_headline(results: TypologyResults) -> list[HeadlineResult]:
         names), the primary test (clusters beyond population: parametric-bootstrap p), each
         outcome's mean per cluster and the permutation p per outcome (secondary, Holm-adjusted).
     """
-    from study.analysis.hypotheses import adjust_secondary, with_test, with_mc_se
+    from study.analysis.hypotheses import adjust_secondary, p_result, with_mc_se, with_test
 
     result = headline_result
     ck = results.choice.set_index("k").loc[results.k]
@@ -262,22 +262,28 @@ def typology_headline(results: TypologyResults) -> list[HeadlineResult]:
             unit="share",
         ),
     ]
-    for _, row in results.profile.iterrows():
-        c = int(row["cluster"])
-        out.append(
-            named(
-                result(
-                    f"median_log_pop_cluster{c}",
-                    row["median_log_pop"],
-                    n=row["n"],
-                    interval=(row["q25_log_pop"], row["q75_log_pop"]),
-                    label=f"median log population of the cluster {row['name_en']!r} (interval: quartiles)",
-                    unit="log persons",
-                    method="descriptive",
-                ),
-                c,
+    pop = results.profile.assign(
+        outcome="median_log_pop", estimate=results.profile["median_log_pop"], ci_low=results.profile["q25_log_pop"]
+    )
+    per_cluster = [
+        (pop.assign(ci_high=pop["q75_log_pop"]), "median log population of", "log persons", "descriptive (quartiles)"),
+        (results.comparisons, "mean {outcome} in", "", "percentile bootstrap"),
+    ]
+    cluster_rows = []
+    for table, what, unit, method in per_cluster:
+        for _, row in table.iterrows():
+            c = int(row["cluster"])
+            rec = result(
+                f"{row['outcome']}_cluster{c}",
+                row["estimate"],
+                n=row["n"],
+                interval=(row["ci_low"], row["ci_high"]),
+                label=f"{what.format(outcome=row['outcome'])} the cluster {names.loc[c, 'name_en']!r}",
+                unit=unit,
+                method=method,
             )
-        )
+            cluster_rows.append(named(rec, c))
+    out += [r for r in cluster_rows if r["name"].startswith("median_log_pop")]
     b = results.beyond.iloc[0]
     out.append(
         {
@@ -301,33 +307,15 @@ def typology_headline(results: TypologyResults) -> list[HeadlineResult]:
             "p_chi2": round_number(b["p_chi2"]),
         }  # type: ignore[arg-type]
     )
-    for _, row in results.comparisons.iterrows():
-        c = int(row["cluster"])
-        out.append(
-            named(
-                result(
-                    f"{row['outcome']}_cluster{c}",
-                    row["estimate"],
-                    n=row["n"],
-                    interval=(row["ci_low"], row["ci_high"]),
-                    label=f"mean {row['outcome']} in the cluster {names.loc[c, 'name_en']!r}",
-                    method="percentile bootstrap",
-                ),
-                c,
-            )
-        )
+    out += [r for r in cluster_rows if not r["name"].startswith("median_log_pop")]
     for _, row in results.tests.iterrows():
         out.append(
-            with_test(
-                result(
-                    f"p_perm_{row['name'].split(':', 1)[1]}",
-                    row["p_value"],
-                    n=row["n"],
-                    label=f"permutation p of no difference between clusters ({row['name']})",
-                    unit="p",
-                    method=f"{int(row['n_perm'])} permutations",
-                ),
+            p_result(
+                f"p_perm_{row['name'].split(':', 1)[1]}",
                 row["p_value"],
+                n=row["n"],
+                label=f"permutation p of no difference between clusters ({row['name']})",
+                method=f"{int(row['n_perm'])} permutations",
                 role="secondary",
                 test="no difference between clusters (Kruskal–Wallis H, cluster labels permuted)",
                 n_draws=int(row["n_perm"]),
