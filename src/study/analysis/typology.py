@@ -423,7 +423,7 @@ def fig_cluster_outcomes(results: TypologyResults, lang: Lang = "ja") -> Figure:
     import matplotlib.pyplot as plt
 
     outcomes = list(dict.fromkeys(results.comparisons["outcome"]))
-    fig, axes = plt.subplots(1, len(outcomes), figsize=(3.4 * len(outcomes), 3.6), layout="constrained")
+    fig, axes = plt.subplots(1, len(outcomes), figsize=(3.6 * len(outcomes), 4.6), layout="constrained")
     tests = results.tests.set_index("name")
     for ax, outcome in zip(np.atleast_1d(axes), outcomes, strict=True):
         rows = results.comparisons[results.comparisons["outcome"] == outcome]
