@@ -168,7 +168,8 @@ def test_headline_matches_staffing_results(tables):
 
 @pytest.fixture(scope="module")
 def targets(tables):
-    return q_targets.analyse_targets(tables, registry.parameters("20_targets", {"bootstrap_draws": 200}))
+    fast = {"bootstrap_draws": 200, "cv_repeats": 5, "auc_permutations": 99, "auc_bootstrap": 20}
+    return q_targets.analyse_targets(tables, registry.parameters("20_targets", fast))
 
 
 def test_target_shares_by_hand(tables):
@@ -220,6 +221,10 @@ def test_targets_tables(targets):
         t.outcome_model["n_events"] == 31
     ).all()
     assert list(t.auc["name"]) == ["model", "baseline", "difference"]
+    a = t.auc.set_index("name")
+    assert a.loc["difference", "estimate"] == pytest.approx(a.loc["model", "estimate"] - a.loc["baseline", "estimate"])
+    assert (a["n_perm"] == 99).all() and (a["p_floor"] == 0.01).all() and (a["n"] == 56).all()
+    assert (a["ci_low"] <= a["estimate"]).all() and (a["estimate"] <= a["ci_high"]).all()
     assert (t.consultations["rate"] > 0).all() and t.consultations["rate"].is_monotonic_increasing
     assert t.consultation_median["n"].iloc[0] == len(t.consultations)
 
@@ -230,8 +235,14 @@ def test_targets_results_and_text(targets):
     assert len(by) == len(res) and all(r["n"] for r in res)
     assert by["share_takikan_any_target"]["reference"] == 0.2 and by["share_outcome_target"]["reference"] is None
     assert by["outcome_target_auc_model"]["n"] == 56
+    d = by["outcome_target_auc_difference"]
+    assert d["test_role"] == "primary" and d["n_draws"] == 99 and d["p_floor"] == 0.01 and d["mc_se"] >= 0
+    assert [r["name"] for r in res if r.get("test_role") == "primary"] == ["outcome_target_auc_difference"]
+    assert all(r.get("p_holm") is not None for r in res if r.get("test_role") == "secondary")
     txt = registry.question("20_targets").text(targets)
-    assert txt.startswith("**Q4 —") and "national ~20%" in txt and "outcome target" in txt
+    assert txt.startswith("**Q4 —") and "about 20% set one" in txt and "outcome target" in txt
+    assert "重層的支援体制整備事業" in txt and "事業の成果目標" in txt and "the primary test" in txt
+    assert ("an improvement over population alone" in txt) == (d["p_value"] < 0.05)
 
 
 @pytest.mark.parametrize("lang", ["ja", "en"])
@@ -259,11 +270,14 @@ def test_targets_options(tables):
             "count_covariates": ["aging_rate_pct"],
             "exclude_hub_plans": True,
             "cv_method": "loo",
+            "auc_permutations": 19,
+            "auc_bootstrap": 0,
         },
     )
     t = q_targets.analyse_targets(tables, p)
     assert t.frame.n == 53 and list(t.count_model["name"]) == ["log_pop", "aging_rate_pct"]
-    assert t.count_model["per"].tolist() == ["doubling", "unit"] and (t.auc["method"] == "loo").all()
+    assert t.count_model["per"].tolist() == ["doubling", "unit"]
+    assert t.auc["method"].str.startswith("leave-one-out").all() and (t.auc["split_mc_se"] == 0).all()
 
 
 # --- 30_typology ----------------------------------------------------------------
@@ -285,8 +299,11 @@ def test_typology_tables(typ):
     assert (r.comparisons["ci_low"] <= r.comparisons["estimate"]).all()
     assert r.comparisons.loc[r.comparisons["outcome"] == "staff_per_100k", "n"].sum() == 49
     assert list(r.tests["n_perm"]) == [199] * 3 and (r.tests["p_value"] > 0).all()
-    # clusters are numbered from the smallest places
-    assert r.profile["population"].is_monotonic_increasing
+    # size-free features; each cluster named in both languages (never a number) with its median log population
+    assert "log_pop" not in r.typology.features and r.profile["median_log_pop"].notna().all()
+    assert r.profile["name_ja"].is_unique and r.profile["name_en"].is_unique
+    assert not r.profile["name_en"].str.contains(r"\d").any()
+    assert r.beyond["n"].iloc[0] == 49 and r.beyond["df"].iloc[0] == r.k - 1
 
 
 def test_typology_fixed_k_and_results(tables, typ):
@@ -301,8 +318,14 @@ def test_typology_fixed_k_and_results(tables, typ):
     by = {x["name"]: x for x in res}
     assert by["k"]["estimate"] == typ.k and by["stability_ari"]["interval"][0] <= by["stability_ari"]["estimate"]
     assert by["p_perm_staff_per_100k"]["n"] == 49 and len(by) == len(res)
+    assert by["clusters_beyond_population_lr"]["test_role"] == "primary"
+    assert (
+        by["p_perm_staff_per_100k"]["test_role"] == "secondary"
+        and by["p_perm_staff_per_100k"]["p_holm"] >= (by["p_perm_staff_per_100k"]["p_value"])
+    )
     txt = registry.question("30_typology").text(typ)
     assert txt.startswith("**Q5 —") and f"fall into {typ.k} clusters" in txt and "permutation p" in txt
+    assert "median population" in txt and "the primary test" in txt and "cluster 1" not in txt
 
 
 @pytest.mark.parametrize("lang", ["ja", "en"])
@@ -326,15 +349,25 @@ def test_typology_figures(typ, lang):
 @pytest.fixture(scope="module")
 def spec(tables):
     return q_robustness.analyse_robustness(
-        tables, registry.parameters("40_robustness", {"permutations": 50, "covariate_sets": ["population", "need"]})
+        tables,
+        registry.parameters(
+            "40_robustness",
+            {
+                "permutations": 50,
+                "covariate_sets": ["population", "need"],
+                "designs": ["all", "single_team_unclear_in"],
+            },
+        ),
     )
 
 
 def test_robustness_curve(spec):
     sp = spec.specs
-    assert len(sp) == 3 * 4 * (1 + 2)  # staffing × exclusions × (population + need × 2 welfare readings)
+    # staffing × exclusions × designs × exposures × (population + need × 2 welfare readings)
+    assert len(sp) == 3 * 2 * 2 * 2 * (1 + 2)
     assert sp["estimate"].is_monotonic_increasing and sp["rank"].tolist() == list(range(1, len(sp) + 1))
-    assert set(sp["family"]) == {"poisson_ql"} and sp["n"].between(40, 49).all()
+    assert set(sp["family"]) == {"poisson_ql"} and sp["n"].between(32, 49).all()
+    assert sp["weight"].sum() == pytest.approx(1.0) and len(spec.sizes.per_spec) == len(sp)
     assert {"null_low", "null_median", "null_high"} <= set(spec.null_curve.columns)
     cs = q_robustness.choice_summary(spec)
     assert set(cs["choice"]) == set(q_robustness.SPEC_CHOICES)
@@ -346,9 +379,10 @@ def test_robustness_results_and_text(spec, tables):
     res = q_robustness.robustness_headline(spec)
     by = {r["name"]: r for r in res}
     s = spec.summary.iloc[0]
-    assert by["spec_median_beta"]["estimate"] == pytest.approx(s["estimate"], rel=1e-5)
+    assert by["spec_median_beta"]["estimate"] == pytest.approx(spec.inference["estimate"].iloc[0], rel=1e-5)
+    assert by["spec_median_beta"]["interval"] == pytest.approx([s["ci_low"], s["ci_high"]], rel=1e-5)
     assert by["spec_n_specs"]["estimate"] == len(spec.specs) and 0 <= by["spec_share_excluding_zero"]["estimate"] <= 1
-    assert "spec_p_median" in by
+    assert by["spec_p_median"]["test_role"] == "primary" and by["spec_p_same_sign"]["test_role"] == "secondary"
     txt = registry.question("40_robustness").text(spec)
     assert txt.startswith("**Q6 —") and f"Over {len(spec.specs)} specifications" in txt and "null curve" in txt
     none = q_robustness.analyse_robustness(
@@ -360,6 +394,8 @@ def test_robustness_results_and_text(spec, tables):
                 "staffing_measures": ["as_printed"],
                 "exclusions": ["none"],
                 "covariate_sets": ["population"],
+                "designs": ["all"],
+                "exposures": ["population"],
             },
         ),
     )

@@ -10,6 +10,7 @@ from study import covariates
 from study.analysis.plotting import text
 from study.models.speccurve import COVARIATE_SETS
 from study.models.typology import FEATURES
+from study.models.typology_features import SIZE_FREE_FEATURES
 from study.parameters import RobustnessParams, StaffingParams, TargetsParams, TypologyParams
 
 
@@ -45,18 +46,17 @@ def test_parameter_literals_come_from_the_table():
     )
     assert _choices(TargetsParams, "outcome_covariates") == covariates.names("targets")
     assert _choices(TypologyParams, "features") == covariates.names("typology") == FEATURES
-    assert (
-        TypologyParams().features
-        == list(FEATURES)
-        == [
-            "log_pop",
-            "aging_rate_pct",
-            "welfare_rate_permille",
-            "log_density",
-            "log_hokatsu_per_10k_older",
-            "hokatsu_outsourced_share",
-        ]
-    )
+    # the typology notebook clusters on the size-free features only (issue 11)
+    assert TypologyParams().features == list(SIZE_FREE_FEATURES)
+    assert set(SIZE_FREE_FEATURES) < set(FEATURES) and "log_pop" not in SIZE_FREE_FEATURES
+    assert list(FEATURES) == [
+        "log_pop",
+        "aging_rate_pct",
+        "welfare_rate_permille",
+        "log_density",
+        "log_hokatsu_per_10k_older",
+        "hokatsu_outsourced_share",
+    ]
     assert (
         _choices(RobustnessParams, "covariate_sets")
         == covariates.SPEC_SET_NAMES

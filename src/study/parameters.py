@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, ClassVar, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
 from study.covariates import SPEC_SET_NAMES
@@ -237,9 +237,27 @@ class TargetsParams(NotebookParams):
     cv_method: Literal["repeated", "loo"] = Field(
         "repeated",
         description=(
-            "Cross-validation of the AUC: repeated stratified 5-fold (20 repeats) or "
-            "leave-one-out (pessimistic when there is little signal)."
+            "Cross-validation of the AUC: repeated stratified 5-fold (cv_repeats repeats) or "
+            "leave-one-out (pessimistic when there is little signal; the permutation null allows for it)."
         ),
+    )
+    cv_repeats: int = Field(
+        20, ge=1, le=200, description="Repeats of the stratified 5-fold CV (the AUC is the mean over repeats)."
+    )
+    auc_permutations: int = Field(
+        499,
+        ge=0,
+        le=20_000,
+        description=(
+            "Outcome permutations through the whole CV procedure behind the AUC p-values (the primary "
+            "test of Q4: model minus population-only AUC); the p floor is 1/(B+1)."
+        ),
+    )
+    auc_bootstrap: int = Field(
+        200,
+        ge=0,
+        le=5_000,
+        description="Whole-procedure bootstrap resamples behind the AUC intervals (0: no interval).",
     )
     exclude_hub_plans: bool = Field(False, description="Drop the 4 hub plans (one 推進員 per centre or hub).")
     include_prefectures: bool = Field(
@@ -248,7 +266,9 @@ class TargetsParams(NotebookParams):
     bootstrap_draws: int = Field(
         2000, ge=100, le=100_000, description="Bootstrap resamples behind the interval of the median consultation rate."
     )
-    seed: int = Field(20190401, ge=0, le=2**32 - 1, description="Seed of every random draw (bootstrap, CV splits).")
+    seed: int = Field(
+        20190401, ge=0, le=2**32 - 1, description="Seed of every random draw (bootstrap, CV splits, permutations)."
+    )
     confidence: float = Field(0.95, ge=0.5, le=0.999, description="Confidence level of the intervals.")
 
     warm_imports = (
@@ -271,9 +291,12 @@ class TypologyParams(NotebookParams):
 
     label_language: Lang = Field("ja", description="Language of figure labels: 'ja' (Japanese) or 'en' (English).")
     features: list[Feature] = Field(
-        list(covariate_names("typology")),
+        ["aging_rate_pct", "welfare_rate_permille", "hokatsu_outsourced_share", "log_hokatsu_per_10k_older"],
         min_length=2,
-        description="Structural features clustered (standardised; missing values imputed by the median).",
+        description=(
+            "Structural features clustered: shares and rates only, never population or counts "
+            "(standardised; missing values imputed by the median)."
+        ),
     )
     method: Literal["kmeans", "ward"] = Field(
         "kmeans", description="Clustering: k-means (50 starts) or Ward hierarchical clustering."
@@ -296,8 +319,29 @@ class TypologyParams(NotebookParams):
         2000, ge=100, le=100_000, description="Bootstrap resamples behind the interval of each cluster mean."
     )
     permutations: int = Field(
-        4999, ge=99, le=100_000, description="Permutations behind the test of no difference between clusters."
+        4999,
+        ge=99,
+        le=100_000,
+        description="Permutations behind the (secondary) tests of no difference between clusters, per outcome.",
     )
+    beyond_draws: int = Field(
+        999,
+        ge=99,
+        le=20_000,
+        description=(
+            "Parametric-bootstrap draws behind the primary test of Q5: do the clusters add to log population "
+            "in an NB2 model of planned staff?"
+        ),
+    )
+
+    @field_validator("features")
+    @classmethod
+    def _size_free(cls, v: list[str]) -> list[str]:
+        size = [f for f in v if f in ("log_pop", "population")]
+        if size:
+            raise ValueError(f"typology features must be size-free (shares and rates), not {', '.join(size)}")
+        return v
+
     seed: int = Field(
         20190401,
         ge=0,
@@ -343,10 +387,34 @@ class RobustnessParams(NotebookParams):
         min_length=1,
         description="Readings of the public-assistance rate crossed (only where it is a covariate).",
     )
-    exclusions: list[Literal["none", "zero_staff", "hub_plans", "zero_and_hub"]] = Field(
-        ["none", "zero_staff", "hub_plans", "zero_and_hub"],
+    exclusions: list[Literal["none", "zero_staff"]] = Field(
+        ["none", "zero_staff"],
         min_length=1,
-        description="Exclusions crossed: none, the plan placing no 推進員, the 4 hub plans, both.",
+        description="Exclusions crossed: none, the plan placing no 推進員.",
+    )
+    designs: list[Literal["all", "all_unclear_out", "single_team_unclear_in", "single_team_unclear_out"]] = Field(
+        ["all", "all_unclear_out", "single_team_unclear_in", "single_team_unclear_out"],
+        min_length=1,
+        description=(
+            "Staffing-design codings crossed (the clean's staffing_design): all plans, or single-team plans only "
+            "(plans that designate existing staff or place one per site left out), each with the unclear "
+            "plans in or out."
+        ),
+    )
+    exposures: list[Literal["population", "catchment"]] = Field(
+        ["population", "catchment"],
+        min_length=1,
+        description=(
+            "Exposures crossed: whole population, or the population of the multi-agency project's catchment "
+            "(plans without one left out)."
+        ),
+    )
+    weighting: Literal["balanced", "equal"] = Field(
+        "balanced",
+        description=(
+            "Weights of the specifications in the median and the same-sign share: balanced (each choice "
+            "equally weighted) or equal (each specification)."
+        ),
     )
     covariate_sets: list[CovariateSet] = Field(
         list(SPEC_SET_NAMES),

@@ -309,15 +309,37 @@ TARGETS: dict[str, Text] = {
     "models": {
         "ja": "## 目標の多さ、成果目標の有無と関係するもの\n\n"
         "数値目標の数を log(人口) のカウントモデル(パラメータ `family`)で表す(人口が2倍になったときの率比)。"
-        "成果目標の有無は Firth のロジスティック回帰(小さな n でも有限の推定値、プロファイル尤度区間)で表し、"
-        "交差検証した AUC を人口だけの基準モデルと比べる。自治体のニーズを知れば、成果を約束するかどうかを"
-        "予測できるか。",
+        "成果目標の有無は Firth のロジスティック回帰(小さな n でも有限の推定値、プロファイル尤度区間)で表す。"
+        "自治体のニーズを知れば、成果を約束するかどうかを人口だけより良く予測できるか。それを交差検証した AUC の"
+        "**差**(モデル − 人口だけの基準モデル)で問う。推定量は交差検証の*手順全体*(`cv_repeats` 回繰り返す"
+        "層化5分割、または一つ抜き)であり、その期待 AUC を推定する。p 値は結果を並べ替えて手順全体をやり直した"
+        "帰無分布から(片側、下限は 1/(B+1))、区間は手順全体のブートストラップの標準偏差から求める。"
+        "少ない n の交差検証 AUC は情報のないモデルでも0.5を下回るので、比べる基準は0.5ではなくこの帰無分布である。",
         "en": "## What goes with more targets, and with an outcome target\n\n"
         "The number of quantified targets as a count model (`family` parameter) of log population (rate "
         "ratio per doubling of the population). Having an outcome target by Firth logistic regression "
-        "(finite estimates at small n; profile-likelihood intervals) and its cross-validated AUC against a "
-        "population-only baseline: does knowing the municipality's need help predict whether it commits to "
-        "an outcome?",
+        "(finite estimates at small n; profile-likelihood intervals). Does knowing the municipality's need "
+        "predict whether it commits to an outcome better than population alone? We ask it of the "
+        "*difference* in cross-validated AUC (model − population-only baseline). The estimator is the "
+        "*whole* cross-validation procedure (`cv_repeats` repeats of stratified 5-fold, or leave-one-out) and "
+        "its estimand the procedure's expected AUC; the p-value comes from the outcome permuted through the "
+        "whole procedure (one-sided; floor 1/(B+1)), the interval from a bootstrap of the whole procedure. "
+        "At this n a cross-validated AUC sits below 0.5 even for an uninformative model, so the yardstick is "
+        "that null distribution, not 0.5.",
+    },
+    "declared_tests": {
+        "ja": "## 検定の宣言\n\n"
+        "**主要検定(Q4)**: 交差検証 AUC の差(モデル − 人口だけ)、結果を手順全体に通して並べ替えた片側の p 値。"
+        "これが帰無分布を生き残ったときだけ、本文は「改善」と書く。**副次検定**(`Holm` 法で調整): モデルの AUC、"
+        "人口を所与とした条件付きの AUC の差、目標数の率比、Firth のオッズ比。並べ替えの p 値の下限は 1/(B+1) で、"
+        "下限にあるときは「p < 1/(B+1)」と表示する。乱数による量はすべて `results.json` にモンテカルロ誤差を持つ。",
+        "en": "## Declared tests\n\n"
+        "**Primary test (Q4)**: the difference in cross-validated AUC (model − population only), one-sided p "
+        "from the outcome permuted through the whole procedure; the text calls it an improvement only when "
+        "it survives that null. **Secondary tests** (Holm-adjusted): the model's AUC, the conditional test of "
+        "the AUC difference given population, the rate ratio of the number of targets, the Firth odds "
+        'ratios. A permutation p cannot go below 1/(B+1) and is printed "p < 1/(B+1)" there; every random '
+        "quantity carries its Monte Carlo error in `results.json`.",
     },
     "consultations": {
         "ja": "## 住民1,000人あたりの相談件数の目標\n\n"
@@ -332,60 +354,62 @@ TARGETS: dict[str, Text] = {
     },
     "limits": {
         "ja": "## 限界\n\n"
-        "- **対象も事業も異なる。** 全国の「約8割が定量的な目標なし」(財務省 2024)は、後の重層的支援体制整備事業"
-        "の多機関協働事業についての数値である。ここにあるのは目標を書く様式で書かれた2019年度のモデル事業の計画で"
-        "あり、差は意欲と同じくらい様式と選択について語っている。\n"
-        "- **数値は成果ではない。** ほとんどの計画は何らかの数値を記載しているが、"
-        "成果の目標を記載したのは約半数で"
-        "ある。多くの数値は活動の回数(会議、参加者)である。重要なのは目標の有無ではなく種類である。\n"
-        "- **n ≈ 50。** Firth のオッズ比のプロファイル区間は広く、交差検証した AUC は偶然と変わらない。"
-        "この n では、"
-        "ここで測ったどの変数も成果を約束する自治体を予測しない。人口だけの基準モデルの AUC は交差検証で0.5を"
-        "下回るが、情報を持たないモデルではそうなるのが普通である。\n"
+        "- **対象も事業も様式も異なる。** 全国の「約8割が定量的な目標なし」(財務省 2024 予算執行調査)は、"
+        "後の重層的支援体制整備事業の多機関協働事業についての数値である。ここにあるのは2019年度のモデル事業の"
+        "計画で、その様式には「事業の成果目標」の欄があった。差は意欲と同じくらい様式と選択について語っている。\n"
+        "- **数値は成果ではない。** ほとんどの計画は何らかの数値を記載しているが、成果の目標はその一部で、"
+        "多くの数値は活動の回数(会議、参加者)である。重要なのは目標の有無ではなく種類である。\n"
+        "- **n ≈ 56、事象 31。** オッズ比のプロファイル区間は広い。AUC の差の検定は並べ替えの回数 B に応じた"
+        "モンテカルロ誤差を持つ(`results.json` の `p_mc_se`)。結果の並べ替えは「結果がどの共変量とも無関係」"
+        "を帰無仮説とする。「人口以外は何も加えない」を問う条件付きの検定は副次検定として併記する。\n"
         "- **相談件数の率は少数の計画による。** 年換算できる相談の目標がある計画だけが入る。そのばらつき(2桁)は、"
         "自治体全体の目標と一つの窓口の目標を混ぜている。\n"
-        "- **目標は本文から読み取っている**(クリーニング、`targets.csv`)。"
-        "範囲は下限で読み、修飾語(以上、程度、約)"
-        "は記録するがモデルには入れない。",
+        "- **目標は本文から読み取っている**(クリーニング、`targets.csv`)。目標でない数値(定員、増分、範囲)は"
+        "役割(`role`)で除き、割合は `value_pct` に正規化している(7割 → 70%)。範囲は下限で読み、修飾語"
+        "(以上、程度、約)は記録するがモデルには入れない。",
         "en": "## Limits\n\n"
-        "- **Different populations, different projects.** The national ~80% without a quantitative target "
-        "(MOF 2024) is about the multi-agency collaboration project of the later multi-layered support system "
-        "programme (重層的支援体制整備事業) across "
-        "participating municipalities; these are the FY2019 model-project plans, written to a form that asks "
-        "for targets. The gap says as much about the form and the selection as about ambition.\n"
-        "- **A number is not an outcome.** Most plans state some number, but about half state an outcome "
+        "- **Different populations, projects and forms.** The national ~80% without a quantitative target "
+        "(MOF 2024 budget-execution survey) is about the multi-agency collaboration project of the later "
+        "multi-layered support system programmes (重層的支援体制整備事業); these are the FY2019 model-project "
+        "plans, written to a form with a field for the project's targets (事業の成果目標). The gap says as much "
+        "about the form and the selection as about ambition.\n"
+        "- **A number is not an outcome.** Most plans state some number, but only some state an outcome "
         "target; many numbers are activity counts (meetings, participants). The comparison that matters is "
         "the kind of target, not whether there is one.\n"
-        "- **n ≈ 50.** The Firth odds ratios have wide profile intervals and the cross-validated AUC is close "
-        "to a coin toss: with this n, nothing measured here predicts who commits to outcomes. The "
-        "population-only baseline sits below 0.5 under cross-validation, as expected when it carries no "
-        "signal.\n"
+        "- **n ≈ 56 with 31 events.** The odds ratios have wide profile intervals. The test of the AUC "
+        "difference carries a Monte Carlo error that depends on the permutations B (`p_mc_se` in "
+        '`results.json`). Permuting the outcome tests "the outcome is independent of every covariate"; the '
+        'conditional test of "nothing beyond population" is reported beside it as a secondary test.\n'
         "- **Consultation rates rest on few plans.** Only plans whose consultation target can be annualised "
         "enter; their spread (two orders of magnitude) mixes targets for the whole municipality with targets "
         "for one office.\n"
-        "- **Targets are read from the text** by the cleaning (`targets.csv`); ranges are read at their low "
-        "end and qualifiers (以上 'or more', 程度 'about', 約 'approximately') are kept but not modelled.",
+        "- **Targets are read from the text** by the cleaning (`targets.csv`): numbers that are not "
+        "commitments (capacities, increments, scopes) are left out by their `role`, and rates are normalised "
+        "in `value_pct` (7割 'seven tenths' → 70%); ranges are read at their low end and qualifiers (以上 "
+        "'or more', 程度 'about', 約 'approximately') are kept but not modelled.",
     },
 }
 
 TYPOLOGY: dict[str, Text] = {
     "intro": {
-        "ja": "**問い。** 2019年度のモデル事業を実施した市区町村には、いくつかの見分けられる*類型*(たとえば高齢化の"
-        "進んだ小さな町村と大都市の区)があるか。類型によって、住民あたりの相談支援包括化推進員の配置予定数や、"
-        "測定できる目標(成果目標)を立てるかどうかが違うか。\n\n"
-        "標準化した構造指標(log 人口、高齢化率、生活保護受給率、log 人口密度、65歳以上人口1万人あたりの"
-        "地域包括支援センター数の log、委託のセンターの割合)で計画をクラスターに分ける。クラスター数 k は"
-        "シルエット係数*と*リサンプリングへの安定性で選び、計画を二つの主成分の上に描き、推進員の配置と目標を"
-        "クラスター間で並べ替え検定により比べる。",
+        "ja": "**問い。** 2019年度のモデル事業を実施した市区町村には、いくつかの見分けられる*類型*があるか。"
+        "その類型は、人口の大きさ(Q1)で言えること以上に、住民あたりの相談支援包括化推進員の配置予定数や、"
+        "測定できる目標(成果目標)を立てるかどうかについて何かを語るか。\n\n"
+        "規模を含まない指標、つまり割合と率だけ(高齢化率、生活保護受給率、委託の地域包括支援センターの割合、"
+        "65歳以上人口1万人あたりのセンター数の log)で計画をクラスターに分ける。人口や件数は使わない。"
+        "クラスター数 k はシルエット係数*と*リサンプリングへの安定性で選び、各クラスターにはプロフィールから"
+        "名前を付け(番号では呼ばない)、人口の中央値を示して規模が戻ってきていないかを見る。"
+        "クラスターが人口を超えて何を加えるかを、人口を所与とした推進員数のモデルで検定する。",
         "en": "**The question.** Are there a few recognisable *types* among the municipalities that ran the FY2019 "
-        "model projects — say, small aging towns and large urban wards — and do the types differ in how many "
-        "comprehensive-consultation coordinators (相談支援包括化推進員) they plan per resident and in whether "
+        "model projects, and do the types tell us more than population size (Q1) does about how many "
+        "comprehensive-consultation coordinators (相談支援包括化推進員) they plan per resident and whether "
         "they set measurable targets (成果目標)?\n\n"
-        "We cluster the plans on standardised structure (log population, aging rate, public-assistance rate, "
-        "log density, log community general support centres per 10,000 older residents, outsourced share of "
-        "those centres), choose the number of clusters k by silhouette *and* by stability under resampling, "
-        "map the plans on two principal components, and compare staffing and targets across the clusters "
-        "with permutation tests.",
+        "We cluster the plans on size-free features only — shares and rates (aging rate, public-assistance "
+        "rate, outsourced share of community general support centres, log centres per 10,000 older "
+        "residents), never population or counts — choose the number of clusters k by silhouette *and* by "
+        "stability under resampling, name each cluster from its profile (never by a number), report each "
+        "cluster's median population so a reader sees whether size comes back in, and test what the "
+        "clusters add beyond population in a model of planned staff.",
     },
     "sample": {
         "ja": "{n} 計画を {n_features} 個の指標でクラスターに分けた。k = {k}。",
@@ -393,11 +417,11 @@ TYPOLOGY: dict[str, Text] = {
     },
     "glossary": {
         "ja": "## 用語\n\n用語、英語名、単位はコードブック(`study.clean.schema.codebook()`)から取った。"
-        "クラスター化の指標はそこから作る。人口密度 = 人口 ÷ 面積、65歳以上人口1万人あたりのセンター数、"
+        "クラスター化の指標はそこから作る。65歳以上人口1万人あたりのセンター数、"
         "委託の割合 = 委託のセンター数 ÷ 全センター数。",
         "en": "## Glossary\n\nTerms, English names and units from the codebook (`study.clean.schema.codebook()`). The "
-        "features are derived from them: density = population / area, centres per 10,000 residents aged "
-        "65+, outsourced share = outsourced (委託) centres / all centres.",
+        "features are derived from them: centres per 10,000 residents aged 65+, outsourced share = outsourced "
+        "(委託) centres / all centres.",
     },
     "choose_k": {
         "ja": "## クラスターはいくつか\n\n各 k について、シルエット係数の平均(クラスターがどれだけ分かれているか)と"
@@ -411,50 +435,70 @@ TYPOLOGY: dict[str, Text] = {
         "`min_stability` (or is set by `k`).",
     },
     "map": {
-        "ja": "## 地図とプロフィール\n\n標準化した指標の第1・第2主成分の上の計画(矢印は負荷量)をクラスターで色分け"
-        "した。クラスターは小さな自治体の側から番号を付けている。プロフィールの表は各クラスターの大きさ"
-        "(n、割合)と、元の尺度での指標の平均である。",
-        "en": "## The map and the profiles\n\nThe plans on the first two principal components of the standardised "
-        "features (arrows: loadings), coloured by cluster; clusters are numbered from the smallest places. "
-        "The profile table gives each cluster's size (`n`, `share`) and feature means on the original "
-        "scale.",
+        "ja": "## 地図、名前、プロフィール\n\n標準化した指標の第1・第2主成分の上の計画(矢印は負荷量)をクラスターで"
+        "色分けした。名前は標準化したクラスター平均のうち絶対値の大きい指標から付ける(表「名前」に z を示す)。"
+        "プロフィールの表は各クラスターの大きさ(n、割合)、元の尺度での指標の平均、人口(対数)の中央値と"
+        "四分位である。規模の漏れの表は、各指標が log 人口とどれだけ連動するか(スピアマンの順位相関)を示す。",
+        "en": "## The map, the names and the profiles\n\nThe plans on the first two principal components of the "
+        "standardised features (arrows: loadings), coloured by cluster. Each name comes from the features "
+        "with the largest standardised cluster means (the names table gives the z-scores). The profile table "
+        "gives each cluster's size (`n`, `share`), feature means on the original scale, and median log "
+        "population with its quartiles. The size-leakage table shows how closely each feature still tracks "
+        "log population (Spearman rank correlation).",
     },
     "outcomes": {
-        "ja": "## クラスター間の推進員配置と目標\n\nクラスターごとの平均とパーセンタイル・ブートストラップ区間、"
-        "クラスター間では差がないことの並べ替え検定(Kruskal–Wallis の H、クラスターのラベルを並べ替える)。"
-        "住民あたりの推進員数は人数を記載した計画でしか定義できないので、その n は小さい。",
-        "en": "## Staffing and targets across the clusters\n\nPer cluster: the mean with a percentile bootstrap "
-        "interval; across clusters: a permutation test of no difference (Kruskal–Wallis H, cluster labels "
-        "permuted). Staffing per capita is only defined where the plan prints a staff figure, so its `n` is "
-        "smaller.",
+        "ja": "## 人口を超えて、そしてクラスター間の推進員配置と目標\n\n"
+        "**主要検定**: 推進員数の NB2 モデルで、log 人口にクラスターを加えたときの尤度比。p 値は人口だけの"
+        "モデルから生成したデータによるパラメトリック・ブートストラップ(パラメータ `beyond_draws`)。"
+        "続いてクラスターごとの平均とパーセンタイル・ブートストラップ区間、クラスター間で差がないことの"
+        "並べ替え検定(Kruskal–Wallis の H、クラスターのラベルを並べ替える)。これらは副次検定で、`Holm` 法で"
+        "調整する。住民あたりの推進員数は人数を記載した計画でしか定義できないので、その n は小さい。",
+        "en": "## Beyond population, then staffing and targets across the clusters\n\n"
+        "**Primary test**: the likelihood ratio of the clusters added to log population in an NB2 model of "
+        "planned staff, its p from a parametric bootstrap under the population-only fit (parameter "
+        "`beyond_draws`). Then, per cluster, the mean with a percentile bootstrap interval, and across "
+        "clusters a permutation test of no difference (Kruskal–Wallis H, cluster labels permuted): "
+        "secondary tests, Holm-adjusted. Staffing per capita is only defined where the plan prints a staff "
+        "figure, so its `n` is smaller.",
+    },
+    "declared_tests": {
+        "ja": "## 検定の宣言\n\n"
+        "**主要検定(Q5)**: 人口を所与としてクラスターが推進員数を説明するか(NB2 の尤度比、パラメトリック・"
+        "ブートストラップ)。**副次検定**(`Holm` 法で調整): 住民あたりの推進員数、目標数、成果目標の有無の、"
+        "クラスター間の並べ替え検定。p 値の下限は 1/(B+1)。",
+        "en": "## Declared tests\n\n"
+        "**Primary test (Q5)**: do the clusters explain planned staff given population (NB2 likelihood "
+        "ratio, parametric bootstrap)? **Secondary tests** (Holm-adjusted): the permutation tests across "
+        "clusters of staff per capita, the number of targets and having an outcome target. p floors are "
+        "1/(B+1).",
     },
     "limits": {
         "ja": "## 限界\n\n"
-        "- **n ≈ 57、指標は六つ。** これほど少ない計画から見つけたクラスターは記述であって発見ではない。"
+        "- **n ≈ 57、指標は四つ。** これほど少ない計画から見つけたクラスターは記述であって発見ではない。"
         "指標、方法(`method`)、k が違えば分け方も違う。安定性の確認は、分け方が*これらの計画の中で*どれだけ"
         "再現するかを示すだけで、類型が日本に実在することは示さない。\n"
-        "- **規模が支配する。** 人口、人口密度、高齢者あたりのセンター数は一緒に動くので、第1主成分はほぼ"
-        "「どれだけ都市的か」であり、クラスターは主に小さな町村と市を分けている。\n"
+        "- **規模は率を通じて戻ってくる。** 人口を指標に入れなくても、高齢化率や高齢者あたりのセンター数は"
+        "規模と強く連動する(規模の漏れの表)。クラスターの人口の中央値が違えば、クラスター間の差は規模の差を"
+        "言い直しているだけかもしれない。だから主要検定は人口を所与としている。\n"
         "- **住民あたりの推進員数は小さな自治体で機械的に大きくなる。** 人口5,000人の町が推進員を1人置けば"
-        "10万人あたり20人である。これは Q1 の小さな弾力性を住民あたりで見たもので、"
-        "小さな町村の努力の表れではない。\n"
-        "- **目標の比較は粗い指標による**(成果目標の有無、目標の数)。並べ替え p 値が0から遠いことは差の根拠が"
-        "ないことを意味し、差がないことの根拠ではない。\n"
-        "- **補完。** 欠けた指標の値は中央値で補完する(該当する計画はライブラリが記録する)。そのため、それらの"
-        "計画は地図の中心に寄る。",
+        "10万人あたり20人である。\n"
+        "- **目標の比較は粗い指標による**(成果目標の有無、目標の数)。p 値が大きいことは差の根拠がない"
+        "ことを意味し、差がないことの根拠ではない。\n"
+        "- **補完。** 欠けた指標の値は中央値で補完する。そのため、それらの計画は地図の中心に寄る。",
         "en": "## Limits\n\n"
-        "- **n ≈ 57 and six features.** Clusters found in so few plans are a description, not a discovery: a "
+        "- **n ≈ 57 and four features.** Clusters found in so few plans are a description, not a discovery: a "
         "different feature set, method (`method`) or k gives a different split. The stability check says how "
         "reproducible the split is *within these plans*, not that the types exist in Japan.\n"
-        "- **Size dominates.** Population, density and centres per older resident move together, so the "
-        'first component is essentially "how urban"; the clusters mostly sort small towns from cities.\n'
+        "- **Size comes back through the rates.** Population is not a feature, but the aging rate and centres "
+        "per older resident track size closely (the size-leakage table). Where the clusters' median "
+        "populations differ, a difference between clusters may only restate a difference in size; that is why "
+        "the primary test holds population fixed.\n"
         "- **Staffing per capita is mechanically larger in small places.** A town of 5,000 with one "
-        "coordinator has 20 per 100,000; this is the small elasticity of Q1 seen per capita, not extra effort "
-        "by small towns.\n"
+        "coordinator has 20 per 100,000.\n"
         "- **Target-setting is compared with a coarse outcome** (any outcome target, number of targets); a "
-        "permutation p-value far from zero means no evidence of a difference, not evidence of none.\n"
-        "- **Imputation.** Missing feature values are imputed by the median (the plans affected are flagged "
-        "by the library), which pulls them toward the centre of the map.",
+        "large p-value means no evidence of a difference, not evidence of none.\n"
+        "- **Imputation.** Missing feature values are imputed by the median, which pulls those plans toward "
+        "the centre of the map.",
     },
 }
 
@@ -462,18 +506,22 @@ ROBUSTNESS: dict[str, Text] = {
     "intro": {
         "ja": "**問い。** 相談支援包括化推進員の人口に対する弾力性 β(Q1、ノートブック `10_staffing`)は、誠実な分析者"
         "なら別様にもできた選択に依存している。小数の人数をどう読むか、生活保護受給率の単位の修正を信じるか、"
-        "推進員を置かない計画や拠点型の4計画を除くか、どの共変量を加えるか、どのカウントモデルを使うか。"
-        "**仕様曲線**はすべての組み合わせを推定して並べ、推定値の符号はそろうか、いくつがゼロを含まないか、"
-        "曲線全体が人口に効果がない場合に見られるもの(**並べ替えの帰無曲線**: すべての仕様で同時に β = 0 を"
-        "課したもの)を超えるかを問う。",
+        "推進員を置かない計画を除くか、配置の型(クリーニングの `staffing_design`: 既存職員の兼務や拠点ごとの配置を"
+        "除くか、型が不明な計画を含めるか)、曝露を総人口とするか多機関協働事業の対象人口とするか、どの共変量を"
+        "加えるか、どのカウントモデルを使うか。**仕様曲線**はすべての組み合わせを推定して並べ、推定値の符号はそろうか、"
+        "いくつがゼロを含まないか、曲線全体が人口に効果がない場合に見られるもの(**並べ替えの帰無曲線**: すべての"
+        "仕様で同時に β = 0 を課したもの)を超えるかを問う。",
         "en": "**The question.** The elasticity β of planned comprehensive-consultation coordinators "
         "(相談支援包括化推進員) on population (Q1, notebook `10_staffing`) rests on choices an honest analyst "
         "could make differently: how to read a fractional staff figure, whether to trust the unit "
-        "corrections of the public-assistance rate, whether to drop the plan placing no coordinator or the "
-        "four hub plans, which covariates to add, and which count model to fit. A **specification curve** "
-        "fits every combination, ranks the estimates, and asks: do they agree in sign, how many exclude zero, "
-        "and is the whole curve more than what we would see if population had no effect at all (the "
-        "**permutation null curve**: β = 0 imposed in every specification at once)?",
+        "corrections of the public-assistance rate, whether to drop the plan placing no coordinator, the "
+        "staffing design (the cleaning's `staffing_design`: leave out plans that designate existing staff or "
+        "place one per site, and keep or leave out plans whose design is unclear), the exposure (whole "
+        "population or the population of the multi-agency project's catchment), which covariates to add, and "
+        "which count model to fit. A **specification curve** fits every combination, ranks the estimates, and "
+        "asks: do they agree in sign, how many exclude zero, and is the whole curve more than what we would "
+        "see if population had no effect at all (the **permutation null curve**: β = 0 imposed in every "
+        "specification at once)?",
     },
     "sample": {
         "ja": "仕様は {n_specs} 通り、各仕様の計画数は {n_min}〜{n_max}。",
@@ -482,15 +530,18 @@ ROBUSTNESS: dict[str, Text] = {
     "glossary": {
         "ja": "## 用語\n\n用語、英語名、単位はコードブック(`study.clean.schema.codebook()`)から取った。組み合わせる"
         "選択は次のとおり。推進員数(記載どおり/小数の常勤換算を切り上げた人数/小数の記載がある計画を除く)、"
-        "保護率(修正後/記載どおり。共変量にないときは該当なし)、除外(なし/推進員を置かない計画/拠点型の4計画/"
-        "両方)、共変量(人口のみ/+高齢化率と保護率/+log 人口密度/+65歳以上人口1万人あたりの"
+        "保護率(修正後/記載どおり。共変量にないときは該当なし)、除外(なし/推進員を置かない計画)、"
+        "配置の型(全計画/単一チームのみ。それぞれ型が不明な計画を含む・除く)、曝露(総人口/多機関協働事業の"
+        "対象人口)、共変量(人口のみ/+高齢化率と保護率/+log 人口密度/+65歳以上人口1万人あたりの"
         "地域包括支援センター数の log)、モデル(ポアソン準尤度/NB2)。",
         "en": "## Glossary\n\nTerms, English names and units from the codebook (`study.clean.schema.codebook()`). The "
         "choices crossed: staffing (as printed / head count = fractional FTE rounded up / fractional figures "
         "dropped), welfare (public-assistance rate as corrected / as printed; n/a where it is not a "
-        "covariate), exclusion (none / the plan placing no coordinator / the four hub plans / both), "
-        "covariates (population only / + aging and public assistance / + log density / + log community "
-        "general support centres per 10,000 older residents), family (Poisson QL / NB2).",
+        "covariate), exclusion (none / the plan placing no coordinator), staffing design (all plans / "
+        "single-team plans only, each with the plans of unclear design in or out), exposure (whole "
+        "population / catchment population of the multi-agency project), covariates (population only / + "
+        "aging and public assistance / + log density / + log community general support centres per 10,000 "
+        "older residents), family (Poisson QL / NB2).",
     },
     "curve": {
         "ja": "## 仕様曲線\n\n上段: 各仕様の β とモデルに基づく区間(ゼロを含まないものは青)を順に並べ、"
@@ -501,42 +552,68 @@ ROBUSTNESS: dict[str, Text] = {
         "choices each specification makes. The table lists every specification with its n.",
     },
     "summary": {
-        "ja": "## 要約と、効いてくる選択\n\n要約の行: β の中央値(最小と最大の推定値を範囲として)、中央値と同じ符号の"
-        "仕様の割合、区間がゼロを含まない仕様の割合、中央値と「同じ符号で有意な仕様の割合」の並べ替え p 値。"
-        "続いて、選択と選択肢ごとの β の中央値とゼロを含まない割合。",
-        "en": "## Summary and the choices that matter\n\nThe summary row: median β (with the smallest and largest "
-        "estimate as its range), the share of specifications with the median's sign, the share whose "
-        "interval excludes zero, and the permutation p-values of the median and of the share of significant "
-        "same-sign specifications. Then, per choice and option, the median β and the share excluding zero.",
+        "ja": "## 要約、検定、効いてくる選択\n\n"
+        "**重み。** 既定(`weighting`)では各選択の各選択肢が同じ重みを持つ。保護率の読み方は保護率を含む"
+        "共変量の組でしか変わらないので、その組の中で二つの読み方が重みを分け合う(そうしないと保護率を含む組が"
+        "二倍に数えられる)。各仕様の重みは仕様の表にある。\n\n"
+        "**主要検定**: 重み付き中央値 β の、帰無曲線に対する**両側**の並べ替え p 値(下限 1/(B+1))。"
+        "副次検定(`Holm` 法で調整): 多数派の符号をもつ仕様の重み付き割合の帰無確率、中央値と同じ符号で有意な仕様の"
+        "割合の並べ替え p 値。続いて、選択と選択肢ごとの β の中央値、ゼロを含まない割合、重み。",
+        "en": "## Summary, tests and the choices that matter\n\n"
+        "**Weights.** By default (`weighting`) each option of each choice carries the same weight. The welfare "
+        "reading only varies in covariate sets that contain the public-assistance rate, so within such a set "
+        "its two readings share the set's weight (otherwise the sets with welfare would count twice). Each "
+        "specification's weight is in the specifications table.\n\n"
+        "**Primary test**: the **two-sided** permutation p of the weighted median β against the null curve "
+        "(floor 1/(B+1)). Secondary tests (Holm-adjusted): the null probability of the weighted share of "
+        "specifications with the majority sign, and the permutation p of the share of significant "
+        "specifications with the median's sign. Then, per choice and option, the median β, the share "
+        "excluding zero and the weight.",
+    },
+    "declared_tests": {
+        "ja": "## 検定の宣言\n\n"
+        "**主要検定(Q6)**: 重み付き中央値 β の両側並べ替え p 値(帰無曲線)。**副次検定**(`Holm` 法で調整): "
+        "多数派の符号の割合の帰無確率、有意な同符号の仕様の割合。p 値の下限は 1/(B+1)。",
+        "en": "## Declared tests\n\n"
+        "**Primary test (Q6)**: the two-sided permutation p of the weighted median β (null curve). "
+        "**Secondary tests** (Holm-adjusted): the null probability of the share with the majority sign, and "
+        "of the share of significant same-sign specifications. p floors are 1/(B+1).",
+    },
+    "sizes": {
+        "ja": "## 仕様ごとの n と、計画が抜ける理由\n\n"
+        "どの計画も黙って抜けることはない。表は各仕様の n(枠の n と、値が欠けて抜けた計画)と、抜けた計画ごとの"
+        "理由とその仕様の数である(たとえば藤沢市は地域包括支援センター数の記載がないので、センターを共変量に含む"
+        "仕様から抜ける)。",
+        "en": "## n per specification, and why plans drop\n\n"
+        "No plan drops silently. The tables give each specification's n (the n of its frame and the plans "
+        "dropped for a missing value) and, per plan left out, the reason and the number of specifications "
+        "(e.g. 藤沢市 (Fujisawa) gives no count of community general support centres, so it drops from the "
+        "specifications with the centres as a covariate).",
     },
     "limits": {
         "ja": "## 限界\n\n"
-        "- **符号は頑健だが、大きさはそうではない。** ほとんどすべての仕様で β は正で、1(比例的な配置)を大きく"
-        "下回る。しかしゼロを含まないのは少数で、どれがそうなるかは主に拠点型の計画で決まる。それらを除くと β は"
-        "ほぼゼロである。\n"
-        "- **各仕様の n ≈ 45。** 区間はどれも広い。仕様は互いに独立ではない(同じ計画、重なる選択)ので、割合は"
+        "- **配置の型が大きさを決める。** 既存職員の兼務や拠点ごとの配置の計画を含めると β は正になり、"
+        "除くとほぼゼロになる(選択ごとの表)。これらの計画の人数は拠点の数を数えている。\n"
+        "- **各仕様の n は32〜49。** 区間はどれも広い。仕様は互いに独立ではない(同じ計画、重なる選択)ので、割合は"
         "記述であって独立な根拠の数ではない。その依存関係を保つ並べ替えの帰無曲線が公平な物差しである。\n"
         "- **モデルに基づく区間。** 各仕様は Wald / t 区間を使う(`10_staffing` の BCa 区間はすべての仕様で"
         "繰り返すには遅すぎる)。過分散のもとでは準尤度の区間のほうが安全である。\n"
-        "- **組み合わせの格子は私たちが決めた。** 他の妥当な選択(他の共変量、別の拠点型計画の一覧)を加えれば"
-        "仕様は"
-        "増える。曲線が示すのは*これらの*選択への感度だけである。"
-        "NB2 は変種 `params/robustness_both_families.yaml`"
-        "で組み合わせる(並べ替えごとの再推定が反復計算なので遅い)。",
+        "- **組み合わせの格子は私たちが決めた。** 他の妥当な選択を加えれば仕様は増える。曲線が示すのは"
+        "*これらの*選択への感度だけである。NB2 は変種 `params/robustness_both_families.yaml` で組み合わせる。",
         "en": "## Limits\n\n"
-        "- **The sign is robust, the size is not.** Nearly every specification gives a positive β, far below "
-        "1 (proportional staffing); but only a minority exclude zero, and which ones do depends mostly on the "
-        "hub plans: without them β is close to zero.\n"
-        "- **n ≈ 45 per specification.** Each interval is wide; the specifications are not independent (same "
-        "plans, overlapping choices), so the shares are descriptions, not counts of independent evidence. "
-        "The permutation null curve is the fair yardstick because it keeps that dependence.\n"
+        "- **The staffing design sets the size.** With the plans that designate existing staff or place one "
+        "per site, β is positive; without them it is close to zero (the by-choice table). Those plans' "
+        "figures count sites.\n"
+        "- **n from 32 to 49 per specification.** Each interval is wide; the specifications are not "
+        "independent (same plans, overlapping choices), so the shares are descriptions, not counts of "
+        "independent evidence. The permutation null curve is the fair yardstick because it keeps that "
+        "dependence.\n"
         "- **Model-based intervals.** Each specification uses its Wald / t interval (the BCa intervals of "
         "`10_staffing` are too slow to repeat for every specification); under overdispersion the QL "
         "intervals are the safer ones.\n"
-        "- **The grid is ours.** Other defensible choices (other covariates, a different hub-plan list) would "
-        "add specifications; the curve shows sensitivity to *these* choices only. The NB2 family is crossed "
-        "in the variant `params/robustness_both_families.yaml` (slower: its permutation refits are "
-        "iterative).",
+        "- **The grid is ours.** Other defensible choices would add specifications; the curve shows "
+        "sensitivity to *these* choices only. The NB2 family is crossed in the variant "
+        "`params/robustness_both_families.yaml`.",
     },
 }
 

@@ -403,6 +403,34 @@ _TARGET_KINDS = {
 }
 
 
+def _p_of(r: Record, key: str = "p_value") -> str:
+    """``p = 0.08`` or, for a resampling p at its floor 1/(B+1), ``p < 0.002``."""
+    p = r.get(key)
+    floor = r.get("p_floor")
+    if p is not None and floor is not None and key == "p_value" and p <= floor * (1 + 1e-9):
+        return f"p < {num(floor, 1)}"
+    return p_text(p)
+
+
+def _test_p(r: Record, lang: Lang) -> str:
+    """A declared test's p in words: the primary test as is, a secondary one with its Holm-adjusted p."""
+    if r.get("test_role") == "primary":
+        return f"{_p_of(r)}、主要検定" if lang == "ja" else f"{_p_of(r)}, the primary test"
+    if r.get("p_holm") is not None:
+        return (
+            f"{_p_of(r)}、副次検定、Holm 調整後 {_p_of(r, 'p_holm')}"
+            if lang == "ja"
+            else f"{_p_of(r)}; secondary test, Holm-adjusted {_p_of(r, 'p_holm')}"
+        )
+    return _p_of(r)
+
+
+def _significant(r: Record, alpha: float = 0.05) -> bool:
+    """Whether a declared test rejects at ``alpha``: the primary by its p, a secondary by its Holm p."""
+    p = r.get("p_holm") if r.get("test_role") == "secondary" else r.get("p_value")
+    return p is not None and math.isfinite(float(p)) and float(p) < alpha
+
+
 def _targets(rec: dict[str, Record], lang: Lang) -> dict[str, list[str]]:
     out: list[str] = []
     parts = [(k, rec[f"share_{k}"]) for k in _TARGET_KINDS if f"share_{k}" in rec]
@@ -427,13 +455,19 @@ def _targets(rec: dict[str, Record], lang: Lang) -> dict[str, list[str]]:
             if lang == "ja":
                 rel = "を大きく上回る" if above else ("を下回る" if below else "と区別できない")
                 out.append(
-                    f"多機関協働事業に数値目標を置く割合は、全国調査の約{percent(ref)}{rel}。ただし対象も年度も異なる。"
+                    f"多機関協働事業に数値目標を置く割合は、全国調査(財務省 2024 予算執行調査: 約8割が定量的な目標を"
+                    f"設定していない、つまり設定は約{percent(ref)}){rel}。ただし比べているものが違う。ここにあるのは"
+                    "2019年度のモデル事業の計画で、調査は後の重層的支援体制整備事業の多機関協働事業を対象とする。"
+                    "また2019年度の様式には「事業の成果目標」の欄があり、目標を書くよう促していた。"
                 )
             else:
                 rel = "well above" if above else ("below" if below else "not distinguishable from")
                 out.append(
-                    f"The share with a number for the 多機関協働事業 is {rel} the national ~{percent(ref)} of a later "
-                    "survey, which covers different municipalities and years."
+                    f"The share with a number for the 多機関協働事業 is {rel} the national figure (MOF 2024 "
+                    f"budget-execution survey: about 80% set no quantitative target, i.e. about {percent(ref)} set "
+                    "one). The two measure different things: these are FY2019 model-project plans, the survey covers "
+                    "the multi-agency projects of the later 重層的支援体制整備事業 programmes, and the FY2019 form "
+                    "had a field for the project's targets (事業の成果目標) that prompted a target."
                 )
     ors = [(n.removeprefix("outcome_target_or_"), r) for n, r in rec.items() if n.startswith("outcome_target_or_")]
     if ors:
@@ -455,19 +489,50 @@ def _targets(rec: dict[str, Record], lang: Lang) -> dict[str, list[str]]:
                 else f". Only {', '.join(_noun(c, 'en') for c, _ in clear)} has an interval excluding 1."
             )
         out.append(s)
-    auc = rec.get("outcome_target_auc_model")
-    if auc is not None:
-        chance = includes(auc, 0.5)
+    am, ab, ad = (rec.get(f"outcome_target_auc_{k}") for k in ("model", "baseline", "difference"))
+    if am is not None and ab is not None and ad is not None:
+        better = _significant(ad)
+        B = ad.get("n_draws")
         if lang == "ja":
             out.append(
-                f"交差検証した AUC は {_iv(auc)} で、"
-                + ("偶然(0.5)と区別できない。" if chance else "偶然(0.5)を上回る。")
+                f"交差検証の手順全体の期待 AUC は、モデルで {_iv(am)}、人口だけの基準モデルで {_iv(ab)}、"
+                f"差は {_iv(ad)} である(区間は手順全体のブートストラップ、{_n(ad, lang)})。"
+                f"結果を手順全体に通して {B} 回並べ替えた帰無分布に対して、差の {_test_p(ad, lang)}。"
+                + (
+                    "差はこの帰無仮説を棄却し、人口だけの予測を改善する。"
+                    if better
+                    else "差はこの帰無仮説を棄却せず、人口だけの予測の改善とは言えない。"
+                )
             )
         else:
             out.append(
-                f"The cross-validated AUC is {_iv(auc)}: "
-                + ("no better than chance (0.5)." if chance else "better than chance (0.5).")
+                f"The expected AUC of the whole cross-validation procedure is {_iv(am)} for the model and "
+                f"{_iv(ab)} for population alone; the difference is {_iv(ad)} AUC points (intervals from a "
+                f"bootstrap of the whole procedure; {_n(ad, lang)}). Against the outcome permuted {B} times "
+                f"through the whole procedure, the difference has {_test_p(ad, lang)}: "
+                + (
+                    "it survives that null, an improvement over population alone."
+                    if better
+                    else "it does not survive that null, so it is not shown to improve on population alone."
+                )
             )
+        pc = rec.get("p_auc_difference_conditional")
+        if pc is not None:
+            out.append(
+                f"人口を所与とした条件付きの検定(人口だけのモデルから結果を生成)では {_test_p(pc, lang)}。"
+                if lang == "ja"
+                else f"Tested given population (outcomes drawn from the population-only fit): {_test_p(pc, lang)}."
+            )
+    rate = rec.get("median_rate_target_pct")
+    if rate is not None:
+        lo, hi = rate["interval"]
+        out.append(
+            f"割合で示された目標(割は%に換算)は {rate['n']} 計画にあり、中央値 {num(rate['estimate'], 2)}%"
+            f"(最小 {num(lo, 2)}%、最大 {num(hi, 2)}%)。"
+            if lang == "ja"
+            else f"Targets stated as a rate (割 converted to %) appear in {rate['n']} plans: median "
+            f"{num(rate['estimate'], 2)}% (smallest {num(lo, 2)}%, largest {num(hi, 2)}%)."
+        )
     cons = rec.get("consultations_per_1000_median")
     if cons is not None:
         if lang == "ja":
@@ -483,43 +548,116 @@ def _targets(rec: dict[str, Record], lang: Lang) -> dict[str, list[str]]:
     return {"Q4": out} if out else {}
 
 
+def _about(x: float) -> str:
+    """A number rounded to two significant figures, printed whole (185,387 -> 190,000)."""
+    return num(float(f"{x:.2g}"))
+
+
+def _cluster_name(r: Record, lang: Lang) -> str:
+    """A cluster's descriptive name from a record (``cluster_name_ja`` / ``cluster_name_en``)."""
+    name = r.get(f"cluster_name_{lang}")
+    if name:
+        return f"「{name}」" if lang == "ja" else f"'{name}'"
+    return "–"
+
+
 def _typology(rec: dict[str, Record], lang: Lang) -> dict[str, list[str]]:
     out: list[str] = []
     k, stab, sil = rec.get("k"), rec.get("stability_ari"), rec.get("silhouette")
     if k is not None:
         kk = int(k["estimate"])
         if lang == "ja":
-            s = f"{k['n']} 計画は {kk} つのクラスターに分かれる"
+            s = f"規模を含まない指標(割合と率のみ)で、{k['n']} 計画は {kk} つのクラスターに分かれる"
             if sil is not None:
                 s += f"(平均シルエット幅 {num(sil['estimate'], 2)}"
                 s += f"、ブートストラップ安定性 ARI {_iv(stab)})" if stab else ")"
             out.append(s + "。")
         else:
-            s = f"The {k['n']} plans fall into {kk} clusters"
+            s = f"On size-free features (shares and rates only), the {k['n']} plans fall into {kk} clusters"
             if sil is not None:
                 s += f" (mean silhouette {num(sil['estimate'], 2)}"
                 s += f"; bootstrap stability ARI {_iv(stab)})" if stab else ")"
             out.append(s + ".")
+    pops = sorted((r for n, r in rec.items() if n.startswith("median_log_pop_cluster")), key=lambda r: r["name"])
+    if pops:
+        spread = max(r["estimate"] for r in pops) - min(r["estimate"] for r in pops)
+        if lang == "ja":
+            listed = "、".join(
+                f"{_cluster_name(r, 'ja')} {num(r['n'])} 計画(人口の中央値 約{_about(math.exp(r['estimate']))}人、"
+                f"log {num(r['estimate'], 3)})"
+                for r in pops
+            )
+            out.append(
+                f"クラスターは {listed}。"
+                + (
+                    "規模は特徴に入れていないが、クラスター間で人口の中央値が大きく違い、規模が戻ってきている。"
+                    if spread >= 1.0
+                    else "クラスター間で人口の中央値はあまり違わない。"
+                )
+            )
+        else:
+            listed = "; ".join(
+                f"{_cluster_name(r, 'en')}, {num(r['n'])} plans (median population about "
+                f"{_about(math.exp(r['estimate']))}, log {num(r['estimate'], 3)})"
+                for r in pops
+            )
+            out.append(
+                f"The clusters: {listed}. "
+                + (
+                    "Size is not among the features, yet the clusters' median populations differ widely: size "
+                    "comes back in through the rates."
+                    if spread >= 1.0
+                    else "Their median populations are similar."
+                )
+            )
+    b = rec.get("clusters_beyond_population_lr")
+    if b is not None:
+        adds = _significant(b)
+        if lang == "ja":
+            out.append(
+                f"人口を所与とした推進員数の NB2 モデルにクラスターを加えると、尤度比 {num(b['estimate'], 2)}"
+                f"(自由度 {b.get('df', '–')}、パラメトリック・ブートストラップ {_test_p(b, lang)}、n = {b['n']})で、"
+                + (
+                    "クラスターは人口を超えて推進員数を説明する。"
+                    if adds
+                    else "クラスターが人口を超えて推進員数を説明するという根拠はない。"
+                )
+            )
+        else:
+            out.append(
+                f"Added to log population in an NB2 model of planned staff, the clusters give a likelihood ratio of "
+                f"{num(b['estimate'], 2)} ({b.get('df', '–')} df; parametric bootstrap {_test_p(b, lang)}; "
+                f"n = {b['n']}): "
+                + (
+                    "the clusters explain staffing beyond population."
+                    if adds
+                    else "no evidence that the clusters explain staffing beyond population."
+                )
+            )
     for var in ("staff_per_100k", "n_quantified_targets", "has_outcome_target"):
         means = sorted((r for n, r in rec.items() if n.startswith(f"{var}_cluster")), key=lambda r: r["name"])
         pp = rec.get(f"p_perm_{var}")
         if not means or pp is None:
             continue
-        differ = pp["estimate"] < 0.05
+        differ = _significant(pp)
         share = var == "has_outcome_target"
         noun = _noun("mean_" + var if var == "staff_per_100k" else var, lang)
         if lang == "ja":
-            listed = "、".join(f"クラスター{r['name'].rsplit('cluster', 1)[1]} {_iv(r, share=share)}" for r in means)
-            out.append(
-                f"{noun}は {listed}(並べ替え {p_text(pp['estimate'])})で、"
-                + ("クラスター間で差がある。" if differ else "差の根拠はない。")
+            listed = "、".join(f"{_cluster_name(r, 'ja')} {_iv(r, share=share)}" for r in means)
+            s = f"{noun}は {listed}(並べ替え {_test_p(pp, lang)})で、" + (
+                "クラスター間で差がある。" if differ else "差の根拠はない。"
             )
+            if differ and var == "staff_per_100k" and b is not None and not _significant(b):
+                s += "ただし人口を所与とすると差は残らず、規模の違いを言い直したものである。"
+            out.append(s)
         else:
-            listed = "; ".join(f"cluster {r['name'].rsplit('cluster', 1)[1]} {_iv(r, share=share)}" for r in means)
-            out.append(
-                f"{noun[0].upper() + noun[1:]}: {listed} (permutation {p_text(pp['estimate'])}): "
-                + ("the clusters differ." if differ else "no evidence of a difference.")
+            listed = "; ".join(f"{_cluster_name(r, 'en')} {_iv(r, share=share)}" for r in means)
+            s = f"{noun[0].upper() + noun[1:]}: {listed} (permutation {_test_p(pp, lang)}): " + (
+                "the clusters differ." if differ else "no evidence of a difference."
             )
+            if differ and var == "staff_per_100k" and b is not None and not _significant(b):
+                s += " Given population the difference does not remain: it restates the difference in size."
+            out.append(s)
     return {"Q5": out} if out else {}
 
 
@@ -527,51 +665,64 @@ def _robustness(rec: dict[str, Record], lang: Lang) -> dict[str, list[str]]:
     out: list[str] = []
     med, nspec = rec.get("spec_median_beta"), rec.get("spec_n_specs")
     same, excl = rec.get("spec_share_same_sign"), rec.get("spec_share_excluding_zero")
-    pmed, pshare = rec.get("spec_p_median"), rec.get("spec_p_share_significant")
-    if med is not None:
-        lo, hi = med["interval"]
-        n_specs = int(nspec["estimate"]) if nspec else "?"
-        if lang == "ja":
-            s = f"{n_specs} 通りの仕様で、β の中央値は {num(med['estimate'], 2)}(最小 {num(lo, 2)}、最大 {num(hi, 2)})"
-            if same is not None and excl is not None:
-                s += (
-                    f"。{percent(same['estimate'])} が同じ符号だが、区間が0を含まないのは {percent(excl['estimate'])} "
-                    "にとどまる"
-                )
-            robust = same is not None and excl is not None and same["estimate"] >= 0.9
-            out.append(
-                s + ("。符号は頑健だが、大きさは選択に左右される。" if robust and excl["estimate"] < 0.5 else "。")
+    pmed, psame, pshare = rec.get("spec_p_median"), rec.get("spec_p_same_sign"), rec.get("spec_p_share_significant")
+    if med is None:
+        return {}
+    lo, hi = med["interval"]
+    n_specs = int(nspec["estimate"]) if nspec else "?"
+    balanced = med.get("weighting") == "balanced"
+    if lang == "ja":
+        w = "各選択の選択肢を等しく重み付けした" if balanced else "各仕様を等しく重み付けした"
+        s = (
+            f"{n_specs} 通りの仕様(各仕様の n = {med.get('n_min', '–')}〜{med['n']})で、{w} β の中央値は "
+            f"{num(med['estimate'], 2)}(最小 {num(lo, 2)}、最大 {num(hi, 2)})"
+        )
+        if same is not None and excl is not None:
+            sg = "正" if same.get("sign", 1) > 0 else "負"
+            s += f"。{percent(same['estimate'])} が多数派の符号({sg})で、"
+            s += f"区間が0を含まないのは {percent(excl['estimate'])}"
+        out.append(s + "。")
+        if pmed is not None:
+            s = f"並べ替え帰無曲線(すべての仕様で同時に β = 0)に対して、中央値の両側 {_test_p(pmed, lang)}"
+            s += (
+                "で、β がゼロと異なるという根拠になる。"
+                if _significant(pmed)
+                else "で、β がゼロと異なるという根拠はない。"
             )
-            if pmed is not None:
-                s = f"並べ替え帰無曲線に対して、中央値の {p_text(pmed['estimate'])}"
-                if pshare is not None:
-                    s += f"、有意な仕様の割合の {p_text(pshare['estimate'])}"
-                out.append(s + "。")
-        else:
-            s = (
-                f"Over {n_specs} specifications the median β is {num(med['estimate'], 2)} (smallest {num(lo, 2)}, "
-                f"largest {num(hi, 2)})"
+            out.append(s)
+        extra = []
+        if psame is not None:
+            extra.append(f"多数派の符号の割合の帰無確率は {_test_p(psame, lang)}")
+        if pshare is not None:
+            extra.append(f"中央値と同符号で有意な仕様の割合は {_test_p(pshare, lang)}")
+        if extra:
+            out.append("、".join(extra) + "。")
+    else:
+        w = "each option of each choice weighted equally" if balanced else "each specification weighted equally"
+        s = (
+            f"Over {n_specs} specifications (n = {med.get('n_min', '–')}–{med['n']} plans each; {w}), the median β "
+            f"is {num(med['estimate'], 2)} (smallest {num(lo, 2)}, largest {num(hi, 2)})"
+        )
+        if same is not None and excl is not None:
+            sg = "positive" if same.get("sign", 1) > 0 else "negative"
+            s += (
+                f"; {percent(same['estimate'])} have the majority ({sg}) sign and {percent(excl['estimate'])} have an "
+                "interval excluding 0"
             )
-            if same is not None and excl is not None:
-                s += (
-                    f"; {percent(same['estimate'])} share its sign, but only {percent(excl['estimate'])} have an "
-                    "interval excluding 0"
-                )
-            robust = same is not None and excl is not None and same["estimate"] >= 0.9
-            out.append(
-                s
-                + (
-                    ". The sign is robust; the size depends on the choices."
-                    if robust and excl["estimate"] < 0.5
-                    else "."
-                )
-            )
-            if pmed is not None:
-                s = f"Against the permutation null curve, the median has {p_text(pmed['estimate'])}"
-                if pshare is not None:
-                    s += f" and the share of significant specifications {p_text(pshare['estimate'])}"
-                out.append(s + ".")
-    return {"Q6": out} if out else {}
+        out.append(s + ".")
+        if pmed is not None:
+            s = "Against the permutation null curve (β = 0 in every specification at once) the median has two-sided "
+            s += f"{_test_p(pmed, lang)}: "
+            s += "evidence that β differs from zero." if _significant(pmed) else "no evidence that β differs from zero."
+            out.append(s)
+        extra = []
+        if psame is not None:
+            extra.append(f"the share with the majority sign has null probability {_test_p(psame, lang)}")
+        if pshare is not None:
+            extra.append(f"the share of significant specifications with the median's sign has {_test_p(pshare, lang)}")
+        if extra:
+            out.append(extra[0][0].upper() + "; ".join(extra)[1:] + ".")
+    return {"Q6": out}
 
 
 def _audit(rec: dict[str, Record], lang: Lang) -> dict[str, list[str]]:
@@ -1222,7 +1373,17 @@ def headline_label(name: str, lang: Lang) -> str:
         "spec_n_specs": ("仕様の数", "specifications"),
         "spec_share_same_sign": ("中央値と同符号の割合", "share with the median's sign"),
         "spec_share_excluding_zero": ("区間が0を含まない割合", "share excluding 0"),
-        "spec_p_median": ("中央値の並べ替えp値", "permutation p of the median"),
+        "spec_p_median": ("中央値の両側並べ替えp値", "two-sided permutation p of the median"),
+        "spec_p_same_sign": ("多数派の符号の割合の帰無確率", "null probability of the share with the majority sign"),
+        "clusters_beyond_population_lr": (
+            "人口を所与としたクラスターの尤度比(推進員数)",
+            "likelihood ratio of the clusters given population (planned staff)",
+        ),
+        "median_rate_target_pct": ("割合で示された目標の中央値(%)", "median rate target (%)"),
+        "p_auc_difference_conditional": (
+            "AUC の差の条件付きp値(人口を所与)",
+            "conditional p of the AUC difference (given population)",
+        ),
         "spec_p_share_significant": ("有意な仕様の割合の並べ替えp値", "permutation p of the share significant"),
         "multiverse_median_beta": (
             "多元宇宙の弾力性の中央値(範囲: 最小〜最大)",
@@ -1263,6 +1424,8 @@ def headline_label(name: str, lang: Lang) -> str:
         return f"{w(m[1])}{step}あたりの率比" if ja else f"rate ratio per {step} of {w(m[1])}"
     if m := re.fullmatch(r"p_perm_(\w+)", name):
         return f"{w(m[1])}: 並べ替えp値" if ja else f"{w(m[1])}: permutation p"
+    if m := re.fullmatch(r"median_log_pop_cluster(\d+)", name):
+        return f"人口(対数)の中央値(クラスター{m[1]})" if ja else f"median log population (cluster {m[1]})"
     if m := re.fullmatch(r"median_(\w+)", name):
         return f"{w(m[1])}の中央値" if ja else f"median {w(m[1])}"
     if m := re.fullmatch(r"share_implementer_(\w+)", name):
@@ -1306,6 +1469,8 @@ def headline_frame(records: Sequence[Record], lang: Lang) -> Any:
     pandas.DataFrame
         Strings only (shares in %, p-values as ``< 0.001``), ``–`` for missing.
     """
+    import re
+
     import pandas as pd
 
     rows = []
@@ -1323,9 +1488,13 @@ def headline_frame(records: Sequence[Record], lang: Lang) -> Any:
         else:
             value = num(r["estimate"])
         ref = r.get("reference")
+        quantity = headline_label(r["name"], lang)
+        if r.get(f"cluster_name_{lang}"):  # clusters by their descriptive names, not by number
+            cname = f"「{r[f'cluster_name_{lang}']}」" if lang == "ja" else f"'{r[f'cluster_name_{lang}']}'"
+            quantity = re.sub(r"クラスター\d+|cluster \d+", cname, quantity)
         rows.append(
             {
-                "quantity": headline_label(r["name"], lang),
+                "quantity": quantity,
                 "interval": value,
                 "n": num(r.get("n")),
                 "reference": "–" if ref is None else (percent(ref) if unit == "share" else num(ref)),

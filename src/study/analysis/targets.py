@@ -13,13 +13,14 @@ from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
 from study.analysis.figures import fig_forest, new_figure
 from study.analysis.plotting import text
 from study.analysis.tables import Tables, load_frame
 from study.models import fit_count, summarise
 from study.models.frame import AnalysisFrame
-from study.models.results import HeadlineResult, headline_result
+from study.models.results import HeadlineResult, headline_result, round_number
 from study.parameters import Family, Lang, TargetsParams
 
 if TYPE_CHECKING:
@@ -29,10 +30,17 @@ if TYPE_CHECKING:
 #: about 80% of municipalities set no quantitative target, i.e. about 20% set one.
 NATIONAL_SHARE_WITH_TARGET = 0.20
 NATIONAL_SOURCE = "MOF 2024 survey: about 80% of municipalities set no quantitative target for the 多機関協働事業"
+#: What differs between the national figure and these plans (shown with the comparison).
+NATIONAL_DIFFERENCES = (
+    "FY2019 model-project plans, not the later 重層的支援体制整備事業 programmes of the survey",
+    "the FY2019 plan form had a 事業の成果目標 field that prompted targets",
+)
+#: The primary test of Q4 (params/README.md): the cross-validated AUC difference, model − population only.
+PRIMARY_TEST = "outcome_target_auc_difference"
 
 
 def commitments(targets: pd.DataFrame) -> pd.DataFrame:
-    """The rows of the targets table that are targets: ``is_target`` true (``role == "target"``).
+    """The rows of the targets table that are targets: ``role == "target"`` (``is_target`` true).
 
     The cleaned table also keeps the numbers printed beside a target that are not commitments
     (scope, capacity, increment, current value, breakdown); the analysis counts targets only.
@@ -40,15 +48,18 @@ def commitments(targets: pd.DataFrame) -> pd.DataFrame:
     Parameters
     ----------
     targets : pandas.DataFrame
-        The cleaned targets table (``is_target`` as booleans, or as the ``True``/``False`` text of
-        ``targets.csv``).
+        The cleaned targets table (``role`` from :mod:`study.clean.fields.target_roles`; a table without
+        it is read by ``is_target``, as booleans or the ``True``/``False`` text of ``targets.csv``).
 
     Returns
     -------
     pandas.DataFrame
-        The rows with ``is_target`` true, in their order.
+        The rows with role ``target``, in their order.
     """
-    keep = targets["is_target"].astype("string").str.lower().eq("true").fillna(False).to_numpy(dtype=bool)
+    if "role" in targets.columns:
+        keep = targets["role"].astype("string").eq("target").fillna(False).to_numpy(dtype=bool)
+    else:
+        keep = targets["is_target"].astype("string").str.lower().eq("true").fillna(False).to_numpy(dtype=bool)
     return targets[keep]
 
 
@@ -186,8 +197,13 @@ def q4_outcome_model(
     level: float = 0.95,
     cv: Literal["repeated", "loo"] = "repeated",
     seed: int = 0,
+    *,
+    n_repeats: int = 20,
+    n_perm: int = 499,
+    n_boot: int = 200,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """``has_outcome_target`` ~ ``covariates`` by Firth logistic regression, and its cross-validated AUC.
+    """``has_outcome_target`` ~ ``covariates`` by Firth logistic regression, and its cross-validated AUC
+    with whole-procedure inference.
 
     Parameters
     ----------
@@ -198,9 +214,15 @@ def q4_outcome_model(
     level : float
         Confidence level of the profile intervals and the AUC intervals.
     cv : {"repeated", "loo"}
-        Cross-validation: repeated stratified 5-fold or leave-one-out.
+        Cross-validation: ``n_repeats`` × stratified 5-fold, or leave-one-out.
     seed : int
-        Seed of the CV splits.
+        Seed of the CV splits, permutations and bootstrap.
+    n_repeats : int
+        Repeats of the 5-fold CV (ignored for leave-one-out).
+    n_perm : int
+        Outcome permutations through the whole CV procedure behind the p-values.
+    n_boot : int
+        Whole-procedure bootstrap resamples behind the intervals.
 
     Returns
     -------
@@ -208,10 +230,15 @@ def q4_outcome_model(
         One row per term: coefficient with profile interval, ``n`` (plans), odds ratio per unit (×)
         with interval, ``n_events`` (plans with an outcome target) (:func:`study.models.firth_logistic`).
     auc : pandas.DataFrame
-        Rows ``model``, ``baseline`` (population only) and ``difference``: cross-validated AUC
-        (0 to 1) with DeLong intervals (:func:`study.models.cv_auc`).
+        Rows ``model``, ``baseline`` (population only) and ``difference`` (model − baseline, AUC
+        points): the expected AUC of the CV procedure (0 to 1) with the whole-procedure bootstrap
+        interval, the one-sided outcome-permutation p through the whole procedure (``p_value``), its
+        Monte Carlo SE and floor, the conditional p of the difference (outcomes drawn from the
+        population-only fit, ``p_conditional``), the null mean and the split Monte Carlo SE
+        (:func:`study.models.cvinference.cv_auc_inference`).
     """
-    from study.models import cv_auc, firth_logistic
+    from study.models import firth_logistic
+    from study.models.cvinference import cv_auc_inference
 
     cov = list(covariates)
     fit = firth_logistic(frame, "has_outcome_target", cov, level)
@@ -219,8 +246,44 @@ def q4_outcome_model(
     table = table[["name", "estimate", "ci_low", "ci_high", "n", "p_value", "odds_ratio", "or_low", "or_high"]].assign(
         n_events=fit.n_events
     )
-    auc = cv_auc(frame, "has_outcome_target", cov, ("log_pop",), method=cv, seed=seed, level=level)
+    auc = cv_auc_inference(
+        frame,
+        "has_outcome_target",
+        cov,
+        ("log_pop",),
+        n_splits=0 if cv == "loo" else 5,
+        n_repeats=n_repeats,
+        n_perm=n_perm,
+        n_boot=n_boot,
+        seed=seed,
+        level=level,
+    ).table
     return table, auc
+
+
+def rate_targets(frame: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFrame:
+    """Targets stated as a rate to reach (kind ``rate_percent``; %), normalised by the clean (``value_pct``: 7割 → 70).
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The analysis frame's data.
+    targets : pandas.DataFrame
+        The cleaned targets table (only role ``target`` rows count, :func:`commitments`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per rate target of a plan in ``frame``: ``entity_id, name, kind, target_group,
+        value_pct`` (%) and ``raw``, largest first; ``n`` (plans in ``frame``).
+    """
+    tg = commitments(targets)
+    tg = tg.assign(entity_id=tg["entity_id"].astype(str), value_pct=pd.to_numeric(tg["value_pct"], errors="coerce"))
+    names = dict(zip(frame["entity_id"].astype(str), frame["name"], strict=True))
+    tg = tg[tg["entity_id"].isin(names) & tg["value_pct"].notna() & (tg["kind"] == "rate_percent")]
+    out = tg.assign(name=tg["entity_id"].map(names))[["entity_id", "name", "kind", "target_group", "value_pct", "raw"]]
+    out = out.sort_values(["value_pct", "entity_id"], ascending=[False, True]).reset_index(drop=True)
+    return out.assign(n=len(frame))
 
 
 def q4_consultations(
@@ -278,6 +341,8 @@ class TargetsResults:
         :func:`q4_outcome_model`.
     consultations, consultation_median : pandas.DataFrame
         :func:`q4_consultations`.
+    rates : pandas.DataFrame
+        :func:`rate_targets`.
     level : float
         Confidence level of the intervals.
     """
@@ -292,6 +357,7 @@ class TargetsResults:
     auc: pd.DataFrame
     consultations: pd.DataFrame
     consultation_median: pd.DataFrame
+    rates: pd.DataFrame
     level: float = 0.95
 
 
@@ -325,6 +391,9 @@ def analyse_targets(tables: Tables, params: TargetsParams) -> TargetsResults:
         level,
         params.cv_method,
         seed,
+        n_repeats=params.cv_repeats,
+        n_perm=params.auc_permutations,
+        n_boot=params.auc_bootstrap,
     )
     per_plan, med = q4_consultations(frame.data, tg, params.bootstrap_draws, seed, level)
     return TargetsResults(
@@ -338,12 +407,17 @@ def analyse_targets(tables: Tables, params: TargetsParams) -> TargetsResults:
         auc,
         per_plan,
         med,
+        rate_targets(frame.data, tg),
         level,
     )
 
 
 def targets_headline(results: TargetsResults) -> list[HeadlineResult]:
-    """The targets notebook's headline numbers.
+    """The targets notebook's headline numbers, with the declared tests.
+
+    The primary test of Q4 (:data:`PRIMARY_TEST`) is the cross-validated AUC difference, model −
+    population only, against the outcome permuted through the whole CV procedure (one-sided); every
+    other p is a secondary test, Holm-adjusted over the notebook (:mod:`study.analysis.hypotheses`).
 
     Parameters
     ----------
@@ -354,24 +428,29 @@ def targets_headline(results: TargetsResults) -> list[HeadlineResult]:
     -------
     list of HeadlineResult
         Shares of plans (share), median number of targets, rate ratio per doubling of population (×),
-        Firth odds ratios (×), cross-validated AUCs and the median consultation target (per 1,000
-        residents per year).
+        Firth odds ratios (×), the expected cross-validated AUCs (model, baseline, difference in AUC
+        points) with permutation p-values and Monte Carlo SEs, the conditional p of the difference,
+        the median rate target (%) and the median consultation target (per 1,000 residents per year).
     """
+    from study.analysis.hypotheses import adjust_secondary, p_result, with_mc_se, with_test
+
     result = headline_result
     out = []
     for _, row in results.shares.iterrows():
-        out.append(
-            result(
-                f"share_{row['name']}",
-                row["estimate"],
-                n=row["n"],
-                interval=(row["ci_low"], row["ci_high"]),
-                unit="share",
-                label=f"share of plans: {row['name']}",
-                method="wilson",
-                reference=None if not np.isfinite(row["reference"]) else row["reference"],
-            )
+        ref = None if not np.isfinite(row["reference"]) else row["reference"]
+        rec = result(
+            f"share_{row['name']}",
+            row["estimate"],
+            n=row["n"],
+            interval=(row["ci_low"], row["ci_high"]),
+            unit="share",
+            label=f"share of plans: {row['name']}",
+            method="wilson",
+            reference=ref,
         )
+        if ref is not None:
+            rec = {**rec, "reference_source": NATIONAL_SOURCE, "reference_differs": list(NATIONAL_DIFFERENCES)}  # type: ignore[assignment]
+        out.append(rec)
     out.append(
         result(
             "median_quantified_targets",
@@ -383,40 +462,107 @@ def targets_headline(results: TargetsResults) -> list[HeadlineResult]:
     )
     lp = results.count_model.set_index("name").loc["log_pop"]
     out.append(
-        result(
-            "targets_rate_ratio_per_doubling",
-            lp["rate_ratio"],
-            n=lp["n"],
-            interval=(lp["rr_low"], lp["rr_high"]),
-            label=f"rate ratio of the number of targets per doubling of population ({results.family})",
-            unit="ratio",
-            reference=1.0,
+        with_test(
+            result(
+                "targets_rate_ratio_per_doubling",
+                lp["rate_ratio"],
+                n=lp["n"],
+                interval=(lp["rr_low"], lp["rr_high"]),
+                label=f"rate ratio of the number of targets per doubling of population ({results.family})",
+                unit="ratio",
+                method=f"{results.family}, Wald",
+                reference=1.0,
+            ),
+            lp["p_value"],
+            role="secondary",
+            test="rate ratio per doubling = 1 (Wald, two-sided)",
         )
     )
     for _, row in results.outcome_model.iterrows():
         out.append(
-            result(
-                f"outcome_target_or_{row['name']}",
-                row["odds_ratio"],
-                n=row["n"],
-                interval=(row["or_low"], row["or_high"]),
-                label=f"Firth odds ratio of an outcome target per unit of {row['name']}",
-                unit="odds ratio",
-                method="profile penalised likelihood",
-                reference=1.0,
+            with_test(
+                result(
+                    f"outcome_target_or_{row['name']}",
+                    row["odds_ratio"],
+                    n=row["n"],
+                    interval=(row["or_low"], row["or_high"]),
+                    label=f"Firth odds ratio of an outcome target per unit of {row['name']}",
+                    unit="odds ratio",
+                    method="profile penalised likelihood",
+                    reference=1.0,
+                ),
+                row["p_value"],
+                role="secondary",
+                test="odds ratio = 1 (penalised likelihood ratio, two-sided)",
             )
         )
     auc = results.auc.set_index("name")
+    z = float(np.sqrt(2.0))  # bootstrap SD's relative MC SE is 1/sqrt(2(B-1))
     for nm in ("model", "baseline", "difference"):
+        row = auc.loc[nm]
+        rec = result(
+            f"outcome_target_auc_{nm}",
+            row["estimate"],
+            n=row["n"],
+            interval=(row["ci_low"], row["ci_high"]),
+            unit="AUC" if nm != "difference" else "AUC points",
+            label=f"expected cross-validated AUC of the procedure ({nm}: {row['terms']})",
+            method=str(row["method"]),
+            reference=0.0 if nm == "difference" else None,
+        )
+        nb = int(row["n_boot"])
+        extra = {
+            "null_mean": round_number(row["null_mean"]),
+            "n_events": int(row["n_events"]),
+            "n_boot": nb,
+            "interval_mc_se": round_number(
+                stats.norm.ppf(0.5 + results.level / 2) * row["se"] / (z * np.sqrt(max(nb - 1, 1)))
+                if nb > 1
+                else np.nan
+            ),
+        }
+        if nm == "baseline":
+            rec = with_mc_se(rec, row["split_mc_se"])
+        else:
+            rec = with_test(
+                rec,
+                row["p_value"],
+                role="primary" if f"outcome_target_auc_{nm}" == PRIMARY_TEST else "secondary",
+                test=(
+                    "model AUC − population-only AUC: the outcome permuted through the whole CV procedure "
+                    "(one-sided, above the null)"
+                    if nm == "difference"
+                    else "model AUC: the outcome permuted through the whole CV procedure (one-sided, above the null)"
+                ),
+                n_draws=int(row["n_perm"]),
+                mc_se=row["split_mc_se"],
+            )
+        out.append({**rec, **extra})  # type: ignore[arg-type]
+    diff = auc.loc["difference"]
+    if np.isfinite(diff["p_conditional"]):
+        out.append(
+            p_result(
+                "p_auc_difference_conditional",
+                float(diff["p_conditional"]),
+                n=diff["n"],
+                label="p of the AUC difference given population (outcomes drawn from the population-only fit)",
+                method=f"parametric bootstrap through the whole CV procedure ({int(diff['n_perm'])} draws)",
+                role="secondary",
+                test="the added covariates add nothing beyond population (one-sided)",
+                n_draws=int(diff["n_perm"]),
+            )
+        )
+    if len(results.rates):
+        v = results.rates["value_pct"]
         out.append(
             result(
-                f"outcome_target_auc_{nm}",
-                auc.loc[nm, "estimate"],
-                n=auc.loc[nm, "n"],
-                interval=(auc.loc[nm, "ci_low"], auc.loc[nm, "ci_high"]),
-                unit="AUC",
-                label=f"cross-validated AUC ({nm}: {auc.loc[nm, 'terms']})",
-                method=f"{auc.loc[nm, 'method']} CV, DeLong",
+                "median_rate_target_pct",
+                float(v.median()),
+                n=int(results.rates["entity_id"].nunique()),
+                interval=(float(v.min()), float(v.max())),
+                label=f"median rate target (%; interval: smallest to largest; {len(v)} targets)",
+                unit="%",
+                method="value_pct of the clean (role target)",
             )
         )
     if len(results.consultation_median):
@@ -429,10 +575,10 @@ def targets_headline(results: TargetsResults) -> list[HeadlineResult]:
                 interval=(med["ci_low"], med["ci_high"]),
                 label="median annual consultation target per 1,000 residents (plans giving one)",
                 unit="per 1,000 residents per year",
-                method="percentile bootstrap",
+                method=f"percentile bootstrap ({int(med['n_boot'])} resamples)",
             )
         )
-    return out
+    return adjust_secondary(out)
 
 
 def fig_target_counts(counts: pd.DataFrame, lang: Lang = "ja") -> Figure:

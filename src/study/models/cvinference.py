@@ -330,7 +330,8 @@ def cv_auc_inference(
     covariates, baseline : sequence of str
         Terms of the model and of the baseline (an intercept is added to both).
     n_splits, n_repeats : int
-        K and R of the repeated stratified K-fold CV.
+        K and R of the repeated stratified K-fold CV; ``n_splits=0`` is leave-one-out
+        (K = n, one repeat: the held-out predictions of the n fits pooled into one AUC).
     n_perm : int
         Outcome permutations through the whole procedure (0: no test).
     n_boot : int
@@ -356,7 +357,10 @@ def cv_auc_inference(
         permutation p-values and whole-procedure intervals (module doc).
     """
     d, yy, Xm, Xb = _designs(frame, y, covariates, baseline)
-    if min(yy.sum(), (1 - yy).sum()) < n_splits:
+    loo = n_splits == 0
+    if loo:
+        n_splits, n_repeats = d.n, 1
+    elif min(yy.sum(), (1 - yy).sum()) < n_splits:
         raise ValueError(f"{y!r}: each class needs at least n_splits={n_splits} plans")
     proc = CVProcedure(n_splits, n_repeats)
     r_obs, r_perm, r_boot, r_pfold, r_cond = seed_streams(seed, 5)
@@ -370,7 +374,7 @@ def cv_auc_inference(
         nm, nb, *_ = proc.run([Xm, Xb], Yp, r_pfold)
         null = pd.DataFrame({"model": nm, "baseline": nb, "difference": nm - nb})
         if conditional_null:
-            Yc = baseline_null_outcomes(Xb, yy, n_perm, r_cond, n_splits)
+            Yc = baseline_null_outcomes(Xb, yy, n_perm, r_cond, 2 if loo else n_splits)
             cm, cb, *_ = proc.run([Xm, Xb], Yc, r_cond)
             null["difference_conditional"] = cm - cb
     boot = pd.DataFrame(columns=list(est))
@@ -420,14 +424,18 @@ def cv_auc_inference(
                 p_conditional=np.nan,
             )
         row.update(
-            split_mc_se=float(np.std(per[name], ddof=1) / np.sqrt(n_repeats)) if n_repeats > 1 else np.nan,
+            split_mc_se=0.0  # leave-one-out folds are not random
+            if loo
+            else float(np.std(per[name], ddof=1) / np.sqrt(n_repeats))
+            if n_repeats > 1
+            else np.nan,
             n_perm=int(n_perm),
             n_boot=int(n_boot),
             n_splits=n_splits,
             n_repeats=n_repeats,
             level=level,
-            method=f"{n_repeats}x stratified {n_splits}-fold CV (Firth), outcome-permutation p through the whole "
-            f"procedure, whole-procedure bootstrap SD interval",
+            method=f"{'leave-one-out' if loo else f'{n_repeats}x stratified {n_splits}-fold'} CV (Firth), "
+            "outcome-permutation p through the whole procedure, whole-procedure bootstrap SD interval",
             terms=" + ".join(baseline)
             if name == "baseline"
             else " + ".join(covariates)
@@ -594,6 +602,7 @@ def null_calibration(
     permutation p-values from ``n_perm`` further permutations of the
     simulated outcome, and (``n_boot`` > 0) the whole-procedure bootstrap SD
     and interval. All simulations are batched through the same kernels.
+    ``n_splits=0`` runs leave-one-out (as :func:`cv_auc_inference`).
     ``outcomes`` (n_sim, n) replaces the permuted outcomes by given 0/1
     outcomes (rows of the complete-case design, e.g. simulated from a
     non-null model, to check the interval's coverage away from the null).
@@ -609,6 +618,9 @@ def null_calibration(
         ``se_model, se_difference``, ``lo_model, hi_model, lo_difference, hi_difference``.
     """
     d, yy, Xm, Xb = _designs(frame, y, covariates, baseline)
+    loo = n_splits == 0
+    if loo:  # leave-one-out, as in cv_auc_inference
+        n_splits, n_repeats = d.n, 1
     proc = CVProcedure(n_splits, n_repeats)
     r_sim, r_perm, r_folds, r_boot, r_cond = seed_streams(seed, 5)
     if outcomes is None:
@@ -631,7 +643,9 @@ def null_calibration(
     out["p_model"] = [perm_p(am[s, 0], am[s, 1:])[0] for s in range(n_sim)]
     out["p_difference"] = [perm_p(dm[s, 0], dm[s, 1:])[0] for s in range(n_sim)]
     if conditional and n_perm:
-        Yc = np.vstack([baseline_null_outcomes(Xb, Ys[s], n_perm, r_cond, n_splits) for s in range(n_sim)])
+        Yc = np.vstack(
+            [baseline_null_outcomes(Xb, Ys[s], n_perm, r_cond, 2 if loo else n_splits) for s in range(n_sim)]
+        )
         cm, cb, *_ = proc.run([Xm, Xb], Yc, r_cond)
         dc = (cm - cb).reshape(n_sim, n_perm)
         out["p_difference_conditional"] = [perm_p(dm[s, 0], dc[s])[0] for s in range(n_sim)]

@@ -12,7 +12,16 @@ choices the staffing models depend on and fits each count model:
   ``hub_plans`` (one 推進員 per centre or hub) / ``zero_and_hub``;
 * **covariate set** -- named lists of covariates added to the focal term
   (:data:`COVARIATE_SETS`);
-* **family** -- ``poisson_ql`` / ``negbin``.
+* **family** -- ``poisson_ql`` / ``negbin``;
+* **staffing design** (:data:`DESIGN_CODINGS`, from the clean's ``staffing_design``) -- ``all`` plans
+  or ``single_team`` plans only (plans that designate existing staff or place one per site left
+  out), each with the ``unclear`` plans in or out (``all``, ``all_unclear_out``,
+  ``single_team_unclear_in``, ``single_team_unclear_out``);
+* **exposure** (:data:`EXPOSURES`) -- whole ``population`` (``log_pop``) or the population of the
+  multi-agency project's ``catchment`` (``log_catchment`` = log ``catchment_population`` of the clean;
+  plans without one left out).
+
+Every plan a specification leaves out is logged with its reason (:func:`specification_frame`).
 
 Each specification gives the focal estimate with its model-based interval
 (QL: t with n−p df; NB2: Wald z at the ML α; the kernels of
@@ -47,7 +56,7 @@ from scipy import stats
 
 from study.covariates import spec_sets as covariate_spec_sets
 from study.models import kernels
-from study.models.frame import STAFFING_MEASURES, WELFARE_READINGS, analysis_frame
+from study.models.frame import STAFFING_MEASURES, WELFARE_READINGS, AnalysisFrame, analysis_frame
 from study.models.design import design
 from study.models.parallel import block_bounds, block_rng, map_items, n_blocks, root_entropy
 from study.models.resample import KERNEL_FAMILIES, kernel_fit
@@ -63,6 +72,82 @@ EXCLUSIONS: dict[str, tuple[bool, bool]] = {
     "zero_and_hub": (True, True),
 }
 FAMILIES = ("poisson_ql", "negbin")
+#: Staffing-design codings: the ``staffing_design`` codes each one leaves out (``all``: none).
+DESIGN_CODINGS: dict[str, tuple[str, ...]] = {
+    "all": (),
+    "all_unclear_out": ("unclear",),
+    "single_team_unclear_in": ("designated_existing", "per_site"),
+    "single_team_unclear_out": ("designated_existing", "per_site", "unclear"),
+}
+#: Exposures: the focal term of each (log persons); ``population`` uses the curve's ``focal``.
+EXPOSURES: dict[str, str] = {"population": "log_pop", "catchment": "log_catchment"}
+
+
+def specification_frame(
+    entities: pd.DataFrame,
+    corrections: pd.DataFrame,
+    staffing: str,
+    welfare: str,
+    exclusion: str,
+    design: str = "all",
+    hub_plans: Sequence[str] | None = None,
+) -> AnalysisFrame:
+    """The analysis frame of one cell of the grid, every plan left out logged with its reason.
+
+    Parameters
+    ----------
+    entities, corrections : pandas.DataFrame
+        The cleaned entity table and corrections log.
+    staffing : str
+        Staffing measure (:data:`study.models.frame.STAFFING_MEASURES`).
+    welfare : str
+        Welfare reading (``n/a`` reads as ``corrected``).
+    exclusion : str
+        Key of :data:`EXCLUSIONS`.
+    design : str
+        Key of :data:`DESIGN_CODINGS`: plans whose ``staffing_design`` is one of its codes are left out
+        (reason ``staffing_design = <code> (design coding <design>)``).
+    hub_plans : sequence of str, optional
+        Hub registry override (only for the ``hub_plans`` exclusions).
+
+    Returns
+    -------
+    study.models.frame.AnalysisFrame
+        ``data`` with ``log_catchment`` (log persons; NaN without a catchment population), ``excluded``.
+    """
+    if design not in DESIGN_CODINGS:
+        raise ValueError(f"design must be one of {tuple(DESIGN_CODINGS)}, not {design!r}")
+    z, h = EXCLUSIONS[exclusion]
+    kw = dict(exclude_hub_plans=True, hub_plans=hub_plans) if h else {}
+    af = analysis_frame(
+        entities,
+        corrections,
+        staffing=staffing,
+        welfare=welfare if welfare != "n/a" else "corrected",
+        exclude_zero_staff=z,
+        **kw,
+    )
+    data = af.data
+    cp = pd.to_numeric(data["catchment_population"], errors="coerce") if "catchment_population" in data else np.nan
+    data = data.assign(log_catchment=np.log(pd.Series(cp, index=data.index).where(lambda v: v > 0)))
+    codes = DESIGN_CODINGS[design]
+    if not codes:
+        return AnalysisFrame(data=data, excluded=af.excluded, options={**af.options, "design": design})
+    code = data["staffing_design"].astype("string")
+    drop = code.isin(codes).fillna(False).to_numpy(dtype=bool)
+    extra = pd.DataFrame(
+        {
+            "entity_id": data.loc[drop, "entity_id"],
+            "name": data.loc[drop, "name"],
+            "level": data.loc[drop, "level"],
+            "reason": [f"staffing_design = {c} (design coding {design})" for c in code[drop]],
+        }
+    )
+    return AnalysisFrame(
+        data=data[~drop].reset_index(drop=True),
+        excluded=pd.concat([af.excluded, extra], ignore_index=True),
+        options={**af.options, "design": design},
+    )
 
 
 @dataclass(frozen=True)
@@ -90,6 +175,8 @@ def specification_grid(
     covariate_sets: Mapping[str, Sequence[str]] | None = None,
     families: Sequence[str] = FAMILIES,
     focal: str = "log_pop",
+    designs: Sequence[str] = ("all",),
+    exposures: Sequence[str] = ("population",),
 ) -> pd.DataFrame:
     """The crossed specifications (welfare reading only varied where welfare is a covariate).
 
@@ -106,25 +193,48 @@ def specification_grid(
     families : sequence of str
         Count models.
     focal : str
-        The focal term (added to every set).
+        The focal term of the ``population`` exposure (added to every set).
+    designs : sequence of str
+        Staffing-design codings (:data:`DESIGN_CODINGS`).
+    exposures : sequence of str
+        Exposures (:data:`EXPOSURES`).
 
     Returns
     -------
     pandas.DataFrame
         One row per specification: ``staffing, welfare`` (``n/a`` where welfare is not a covariate),
-        ``exclusion, covariates, family`` and the covariate list.
+        ``exclusion, covariates, terms, family, design, exposure`` and ``focal`` (the exposure's term).
     """
     sets = dict(COVARIATE_SETS if covariate_sets is None else covariate_sets)
     rows = []
-    for st, ex, (cname, cov), fam in itertools.product(staffing, exclusions, sets.items(), families):
-        cov = tuple(c for c in cov if c != focal)
-        for wf in welfare if _uses_welfare((focal, *cov)) else ("n/a",):
+    for st, ex, (cname, cov), fam, dz, xp in itertools.product(
+        staffing, exclusions, sets.items(), families, designs, exposures
+    ):
+        fx = focal if xp == "population" else EXPOSURES[xp]
+        cov = tuple(c for c in cov if c not in (focal, fx))
+        for wf in welfare if _uses_welfare((fx, *cov)) else ("n/a",):
             rows.append(
                 dict(
-                    staffing=st, welfare=wf, exclusion=ex, covariates=cname, terms=" + ".join((focal, *cov)), family=fam
+                    staffing=st,
+                    welfare=wf,
+                    exclusion=ex,
+                    covariates=cname,
+                    terms=" + ".join((fx, *cov)),
+                    family=fam,
+                    design=dz,
+                    exposure=xp,
+                    focal=fx,
                 )
             )
     return pd.DataFrame(rows)
+
+
+def specification_name(spec: Mapping[str, object]) -> str:
+    """A specification's name: its choices joined by ``|`` (design and exposure only when not the default)."""
+    parts = [spec["family"], spec["staffing"], spec["welfare"], spec["exclusion"], spec["covariates"]]
+    if spec.get("design", "all") != "all" or spec.get("exposure", "population") != "population":
+        parts += [spec.get("design", "all"), spec.get("exposure", "population")]
+    return "|".join(str(p) for p in parts)
 
 
 def _fit_specification(shared, item) -> tuple[dict, np.ndarray, np.ndarray]:
@@ -145,7 +255,7 @@ def _fit_specification(shared, item) -> tuple[dict, np.ndarray, np.ndarray]:
     dfree = n - X.shape[1]
     q = stats.t.ppf(0.5 + level / 2, dfree) if fam == "poisson_ql" else stats.norm.ppf(0.5 + level / 2)
     row = dict(
-        name=f"{spec['family']}|{spec['staffing']}|{spec['welfare']}|{spec['exclusion']}|{spec['covariates']}",
+        name=specification_name(spec),
         estimate=est,
         ci_low=est - q * se,
         ci_high=est + q * se,
@@ -191,6 +301,8 @@ def specification_curve(
     null_level: float = 0.95,
     hub_plans: Sequence[str] | None = None,
     executor=None,
+    designs: Sequence[str] = ("all",),
+    exposures: Sequence[str] = ("population",),
 ) -> SpecCurve:
     """Fit every specification of :func:`specification_grid` and the permutation null curve (module doc).
 
@@ -217,9 +329,13 @@ def specification_curve(
     null_level : float
         Coverage of the null band.
     hub_plans : sequence of str, optional
-        Overrides the registry of hub plans (see :mod:`study.models.frame`).
+        Overrides the registry of hub plans (see :mod:`study.models.frame`; only for the ``hub_plans``
+        exclusions).
     executor : optional
         Where the specifications run (:func:`study.models.parallel.get_executor`; results do not depend on it).
+    designs, exposures : sequence of str
+        Staffing-design codings and exposures crossed (:func:`specification_grid`); the estimate is the
+        elasticity with respect to each specification's exposure.
 
     Returns
     -------
@@ -227,30 +343,22 @@ def specification_curve(
         ``specs`` (ranked β with intervals and ``n``, plans), ``null_curve`` and a one-row ``summary``.
     """
     sets = dict(COVARIATE_SETS if covariate_sets is None else covariate_sets)
-    grid = specification_grid(staffing, welfare, exclusions, sets, families, focal)
+    grid = specification_grid(staffing, welfare, exclusions, sets, families, focal, designs, exposures)
     entropy = root_entropy(seed)
     all_ids = entities["entity_id"].astype(str).to_numpy()
     position = {eid: k for k, eid in enumerate(all_ids)}
     frames: dict[tuple, pd.DataFrame] = {}
     items = []
-    for spec in grid.itertuples(index=False):
-        wf = spec.welfare if spec.welfare != "n/a" else "corrected"
-        fkey = (spec.staffing, wf, spec.exclusion)
+    for spec in grid.to_dict("records"):
+        wf = spec["welfare"] if spec["welfare"] != "n/a" else "corrected"
+        fkey = (spec["staffing"], wf, spec["exclusion"], spec["design"])
         if fkey not in frames:
-            z, h = EXCLUSIONS[spec.exclusion]
-            frames[fkey] = analysis_frame(
-                entities,
-                corrections,
-                staffing=spec.staffing,
-                welfare=wf,
-                exclude_zero_staff=z,
-                exclude_hub_plans=h,
-                hub_plans=hub_plans,
-            ).data
-        cov = [c for c in sets[spec.covariates] if c != focal]
-        d = design(frames[fkey], y, [focal, *cov])
+            frames[fkey] = specification_frame(entities, corrections, *fkey, hub_plans=hub_plans).data
+        fx = spec.pop("focal")
+        cov = [c for c in sets[spec["covariates"]] if c not in (focal, fx)]
+        d = design(frames[fkey], y, [fx, *cov])
         cols = np.array([position[str(e)] for e in d.entity_id])
-        items.append((spec._asdict(), d.X, d.y, d.col(focal), cols))
+        items.append((spec, d.X, d.y, d.col(fx), cols))
     shared = (entropy, n_perm, len(all_ids), null, level)
     results = map_items(_fit_specification, shared, items, executor=executor)
     rows = [r[0] for r in results]

@@ -41,11 +41,18 @@ import numpy as np
 import pandas as pd
 
 from study.models.design import numeric
-from study.models.frame import STAFFING_MEASURES, WELFARE_READINGS, analysis_frame
-from study.models.speccurve import COVARIATE_SETS, EXCLUSIONS, FAMILIES, specification_grid
+from study.models.frame import STAFFING_MEASURES, WELFARE_READINGS
+from study.models.speccurve import (
+    COVARIATE_SETS,
+    EXCLUSIONS,
+    FAMILIES,
+    specification_frame,
+    specification_grid,
+    specification_name,
+)
 
 #: The choice columns of :func:`study.models.speccurve.specification_grid`.
-CHOICES = ("staffing", "welfare", "exclusion", "covariates", "family")
+CHOICES = ("staffing", "welfare", "exclusion", "covariates", "family", "design", "exposure")
 
 
 # --- weights ----------------------------------------------------------------------------------
@@ -305,6 +312,8 @@ def specification_sample_sizes(
     covariate_sets: Mapping[str, Sequence[str]] | None = None,
     families: Sequence[str] = FAMILIES,
     hub_plans: Sequence[str] | None = None,
+    designs: Sequence[str] = ("all",),
+    exposures: Sequence[str] = ("population",),
 ) -> SampleSizes:
     """n per specification of :func:`study.models.speccurve.specification_grid` and why each plan drops.
 
@@ -315,30 +324,22 @@ def specification_sample_sizes(
     every missing column listed).
     """
     sets = dict(COVARIATE_SETS if covariate_sets is None else covariate_sets)
-    grid = specification_grid(staffing, welfare, exclusions, sets, families, focal)
+    grid = specification_grid(staffing, welfare, exclusions, sets, families, focal, designs, exposures)
     frames: dict[tuple, object] = {}
     rows, drops = [], []
-    for spec in grid.itertuples(index=False):
-        wf = spec.welfare if spec.welfare != "n/a" else "corrected"
-        fkey = (spec.staffing, wf, spec.exclusion)
+    for spec in grid.to_dict("records"):
+        wf = spec["welfare"] if spec["welfare"] != "n/a" else "corrected"
+        fkey = (spec["staffing"], wf, spec["exclusion"], spec["design"])
         if fkey not in frames:
-            z, h = EXCLUSIONS[spec.exclusion]
-            frames[fkey] = analysis_frame(
-                entities,
-                corrections,
-                staffing=spec.staffing,
-                welfare=wf,
-                exclude_zero_staff=z,
-                exclude_hub_plans=h,
-                hub_plans=hub_plans,
-            )
+            frames[fkey] = specification_frame(entities, corrections, *fkey, hub_plans=hub_plans)
+        fx = spec.pop("focal")
         af = frames[fkey]
-        name = f"{spec.family}|{spec.staffing}|{spec.welfare}|{spec.exclusion}|{spec.covariates}"
+        name = specification_name(spec)
         for r in af.excluded.itertuples(index=False):
             if r.level != "municipality":
                 continue  # prefecture plans are outside every specification's population
             drops.append(dict(spec=name, entity_id=r.entity_id, plan=r.name, stage="frame", reason=r.reason))
-        cols = list(dict.fromkeys([y, focal, *[c for c in sets[spec.covariates] if c != focal]]))
+        cols = list(dict.fromkeys([y, fx, *[c for c in sets[spec["covariates"]] if c not in (focal, fx)]]))
         data = af.data
         miss = pd.DataFrame({c: ~np.isfinite(numeric(data, c)) for c in cols})
         anym = miss.any(axis=1).to_numpy()
@@ -367,7 +368,7 @@ def specification_sample_sizes(
                 n_missing=int(anym.sum()),
                 missing_names="; ".join(names),
                 note=note,
-                **spec._asdict(),
+                **spec,
             )
         )
     return SampleSizes(

@@ -187,7 +187,8 @@ def choose_k(
     pandas.DataFrame
         One row per k: ``name`` (``k=…``), ``estimate`` (mean adjusted Rand index, 0 to 1),
         ``ci_low``/``ci_high`` (percentile range of the ARIs), ``n`` (plans), ``k``, ``silhouette``
-        (−1 to 1), ``min_cluster_size`` (plans).
+        (−1 to 1), ``min_cluster_size`` (plans), ``n_boot`` (resamples used) and ``mc_se`` (Monte
+        Carlo SE of the mean ARI: SD of the ARIs / √n_boot).
     """
     rng = as_rng(seed)
     n = len(Z)
@@ -215,6 +216,7 @@ def choose_k(
                 silhouette=sil,
                 min_cluster_size=int(np.bincount(lab).min()),
                 n_boot=int(aris.size),
+                mc_se=float(aris.std(ddof=1) / np.sqrt(aris.size)) if aris.size > 1 else np.nan,
                 method=method,
             )
         )
