@@ -13,6 +13,7 @@ import pytest
 from matplotlib.colors import to_hex
 
 from study.analysis.figures import fig_specification_curve
+from study.analysis.plotting import text
 
 #: Four specifications over two choices (family: 2 options, exclusion: 3 options), ranked by estimate.
 SPECS = pd.DataFrame(
@@ -58,9 +59,13 @@ def test_rows_title_and_colours():
     assert len(top.collections) == 2 and [ln.get_ydata()[0] for ln in top.lines] == [0]
 
 
+def _figure_texts(choice: str, option: str | None, lang: str) -> str:
+    return text(f"choice_{choice}" if option is None else f"opt_{option}", lang)
+
+
 def test_null_band_reference_and_labels():
     fig = fig_specification_curve(
-        SPECS, SUMMARY, ("family",), "significant", "ja", null_curve=NULL, reference=1.0, choice_labels=True
+        SPECS, SUMMARY, ("family",), "significant", "ja", null_curve=NULL, reference=1.0, choice_label=_figure_texts
     )
     top, bottom = fig.axes
     assert len(top.collections) == 3  # intervals, estimates, null band

@@ -6,7 +6,7 @@ Labels come from :func:`study.analysis.plotting.text` (one table, with units, in
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
@@ -142,7 +142,7 @@ def fig_specification_curve(
     *,
     null_curve: pd.DataFrame | None = None,
     reference: float | None = None,
-    choice_labels: bool = False,
+    choice_label: Callable[[str, str | None, Lang], str] | None = None,
     marks: CurveMarks = FEW_SPECS,
 ) -> Figure:
     """Ranked estimates with their intervals (top) and the choices of each specification (bottom).
@@ -168,9 +168,9 @@ def fig_specification_curve(
         has ``null_low``.
     reference : float, optional
         A dashed reference line (e.g. 1: proportional scaling), drawn under the line at 0.
-    choice_labels : bool
-        Label the bottom rows with the figure texts (``choice_<choice>: opt_<option>``) instead of the raw
-        ``choice: option``.
+    choice_label : callable, optional
+        ``choice_label(choice, option, lang)`` gives the reader's label of a choice (``option`` None) or of
+        one of its options; without it the bottom rows show the raw ``choice: option``.
     marks : CurveMarks
         Figure size and marks: :data:`FEW_SPECS` (tens of specifications) or :data:`MANY_SPECS` (thousands).
 
@@ -210,8 +210,8 @@ def fig_specification_curve(
     for i, (c, o) in enumerate(rows):
         m = (specs[c].astype(str) == o).to_numpy()
         a2.scatter(x[m], np.full(m.sum(), i), s=marks.choice_point_size, color="#333333")
-    if choice_labels:
-        ticks = [f"{text('choice_' + c, lang)}: {text('opt_' + o, lang)}" for c, o in rows]
+    if choice_label is not None:
+        ticks = [f"{choice_label(c, None, lang)}: {choice_label(c, o, lang)}" for c, o in rows]
     else:
         ticks = [f"{c}: {o}" for c, o in rows]
     a2.set_yticks(range(len(rows)), ticks, fontsize=7)

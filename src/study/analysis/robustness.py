@@ -345,38 +345,14 @@ def fig_spec_curve(results: RobustnessResults, lang: Lang = "ja") -> Figure:
     matplotlib.figure.Figure
         Top: β (unitless) by rank; bottom: the choices of each specification.
     """
-    import matplotlib.pyplot as plt
+    from study.analysis.figures import fig_specification_curve
 
-    sp, nc = results.specs, results.null_curve
-    rows = [(c, o) for c in SPEC_CHOICES for o in sorted(sp[c].astype(str).unique())]
-    fig, (a1, a2) = plt.subplots(
-        2,
-        1,
-        sharex=True,
-        figsize=(10, 4 + 0.22 * len(rows)),
-        layout="constrained",
-        gridspec_kw={"height_ratios": [3, max(1.5, 0.12 * len(rows))]},
+    return fig_specification_curve(
+        results.specs,
+        results.summary.iloc[0],
+        SPEC_CHOICES,
+        "significant",
+        lang,
+        null_curve=results.null_curve,
+        choice_label=choice_text,
     )
-    x = sp["rank"].to_numpy()
-    col = np.where(sp["significant"], "#4c72b0", "#8c8c8c")
-    a1.vlines(x, sp["ci_low"], sp["ci_high"], colors=col, lw=0.8, alpha=0.6)
-    a1.scatter(x, sp["estimate"], s=8, c=col, zorder=3, label=text("estimate_ci", lang))
-    if "null_low" in nc:
-        a1.fill_between(
-            nc["rank"], nc["null_low"], nc["null_high"], color="#c44e52", alpha=0.18, label=text("null_band", lang)
-        )
-        a1.plot(nc["rank"], nc["null_median"], color="#c44e52", lw=1)
-    a1.axhline(0, color="k", lw=0.8)
-    a1.set_ylabel(text("elasticity_short", lang))
-    s0 = results.summary.iloc[0]
-    a1.set_title(f"{int(s0['n_specs'])} {text('specs', lang)}; n = {int(s0['n_min'])}–{int(s0['n'])}", fontsize=10)
-    a1.legend(fontsize=8, loc="upper left")
-    for i, (c, o) in enumerate(rows):
-        m = sp[c].astype(str) == o
-        a2.scatter(x[m], np.full(m.sum(), i), s=4, color="#333333")
-    a2.set_yticks(
-        range(len(rows)), [f"{choice_text(c, None, lang)}: {choice_text(c, o, lang)}" for c, o in rows], fontsize=7
-    )
-    a2.invert_yaxis()
-    a2.set_xlabel(text("rank", lang))
-    return fig
