@@ -217,11 +217,22 @@ class StaffingParams(NotebookParams):
         ),
     )
     bootstrap_draws: int = Field(
-        2000, ge=100, le=100_000, description="Pairs-bootstrap resamples behind the BCa and percentile intervals."
+        2000,
+        ge=100,
+        le=100_000,
+        description=(
+            "Pairs-bootstrap resamples behind the BCa and percentile intervals (the first pass of Q2: more are "
+            "drawn when the Monte Carlo SE of a printed bound is not below half a unit of its last digit)."
+        ),
     )
-    permutations: int = Field(4999, ge=99, le=100_000, description="Permutations behind the Q2 permutation p-values.")
+    permutations: int = Field(
+        4999,
+        ge=99,
+        le=100_000,
+        description="Permutations behind the Q2 permutation p-values (first pass; more by the same rule).",
+    )
     power_simulations: int = Field(
-        200,
+        500,
         ge=50,
         le=20_000,
         description="Simulated data sets per point of the power curves behind the minimum detectable effects.",

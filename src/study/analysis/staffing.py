@@ -617,7 +617,8 @@ def q2_need(
     printed number (rate-ratio bounds at :data:`PRINTED_DECIMALS` decimals, permutation p at the decimals
     :func:`study.analysis.prose.pvalue` prints) is not below half a unit of its last digit, the whole
     question is redrawn (up to :data:`MAX_PASSES` passes in all) with 1.3 × the draws
-    :func:`study.models.montecarlo.draws_needed` asks for (at most :data:`MAX_DRAWS`). Parameters and returns as :func:`q2_pass`, plus ``rule_met`` (bool).
+    :func:`study.models.montecarlo.draws_needed` asks for (at most :data:`MAX_DRAWS`). Parameters and
+    returns as :func:`q2_pass`, plus ``rule_met`` (bool).
     """
     nb, npm = n_boot, n_perm
     for _ in range(MAX_PASSES):
