@@ -235,92 +235,131 @@ def _level(r: Record) -> str:
     return "95%"
 
 
+def _claim(r: Record, reference: float) -> str:
+    """How an interval stands against ``reference``: ``excludes``, ``includes`` or ``borderline`` (a bound
+    within two Monte Carlo SEs of it; ``mc_se`` of the record, 0 for a deterministic interval)."""
+    iv = r.get("interval")
+    if not iv or iv[0] is None or iv[1] is None:
+        return "includes"
+    mc = float(r.get("mc_se") or 0.0)
+    near = min(abs(iv[0] - reference), abs(iv[1] - reference))
+    if near <= 2 * mc:
+        return "borderline"
+    return "includes" if iv[0] <= reference <= iv[1] else "excludes"
+
+
+def _perm_p_text(r: Record | None) -> str:
+    """``p = 0.54``, or the floor ``p < 1/(B+1)`` (with its value) for a permutation p at its floor; B is read
+    from the record's method (``..., B = 4999``)."""
+    import re
+
+    if r is None:
+        return p_text(None)
+    m = re.search(r"B = (\d+)", str(r.get("method") or ""))
+    if m and r["estimate"] is not None and r["estimate"] <= (1 + 1e-9) / (int(m[1]) + 1):
+        return f"p < 1/(B+1) = {num(1 / (int(m[1]) + 1), 2)}"
+    return p_text(r["estimate"])
+
+
 def _staffing(rec: dict[str, Record], lang: Lang) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {"Q1": [], "Q2": [], "Q3": []}
-    loo = rec.get("beta_leave_one_out_range")
-    family = str(loo["method"]) if loo and loo.get("method") in NOUNS else "poisson_ql"
-    head = rec.get(f"beta_{family}_bca")
+    head = rec.get("beta_hc3")
     if head is not None:
         lo, hi = head["interval"]
         b = head["estimate"]
         more = 100 * (2**b - 1)
-        p1 = rec.get("p_beta_lt_1")
-        fam = _noun(family, lang)
+        ptest = rec.get("test_beta_eq_1_hc3")
         if lang == "ja":
             if hi < 1 and lo > 0:
-                verdict = "人口とともに増えるが、人口に比例するよりはるかに緩やかである"
+                verdict = "対象人口とともに増えるが、比例するよりはるかに緩やかである"
             elif hi < 1:
-                verdict = "人口に比例して増えるとはいえず、人口との関連もはっきりしない(区間が0を含む)"
+                verdict = "対象人口に比例して増えるとはいえず、人口との関連もはっきりしない(区間が0を含む)"
             elif lo > 1:
-                verdict = "人口の増加以上に増える"
+                verdict = "対象人口の増加以上に増える"
             else:
-                verdict = "人口に比例するという見方と矛盾しない(区間が1を含む)"
+                verdict = "対象人口に比例するという見方と矛盾しない(区間が1を含む)"
             s = (
-                f"計画された推進員の数は{verdict}。人口弾力性 β は {_iv(head)}"
-                f"({fam}、BCaブートストラップ95%区間、{_n(head, lang)} 計画)。"
+                f"配置の型を所与とすると、計画された推進員の数は{verdict}。弾力性 β は {_iv(head)}"
+                f"(主たる区間: 準尤度の点推定と HC3 サンドイッチ t 区間、{_n(head, lang)} 計画)。"
             )
+            if ptest:
+                s += f"比例配置 β = 1 の主たる検定は {p_text(ptest['estimate'])}。"
             if lo > 0:
-                s += f"人口が2倍の自治体は推進員を約{num(more, 2)}%多く計画する(比例なら100%)"
-                s += f"。β < 1 の片側 {p_text(p1['estimate'])}。" if p1 else "。"
-            out["Q1"].append(s)
+                s += f"対象人口が2倍の自治体は推進員を約{num(more, 2)}%多く計画する(比例なら100%)。"
         else:
             if hi < 1 and lo > 0:
-                verdict = "grow with population, but far less than in proportion"
+                verdict = "grow with the population covered, but far less than in proportion"
             elif hi < 1:
                 verdict = (
-                    "do not grow in proportion to population, and their relation to population is unclear (the "
-                    "interval includes 0)"
+                    "do not grow in proportion to the population covered, and their relation to it is unclear "
+                    "(the interval includes 0)"
                 )
             elif lo > 1:
-                verdict = "grow faster than population"
+                verdict = "grow faster than the population covered"
             else:
                 verdict = "are consistent with proportional growth (the interval includes 1)"
             s = (
-                f"Planned coordinators {verdict}: the population elasticity β is {_iv(head)} ({fam}, BCa bootstrap "
-                f"95% interval; {_n(head, lang)} plans)."
+                f"Given the deployment design, planned coordinators {verdict}: the elasticity β is {_iv(head)} "
+                f"(primary interval: quasi-likelihood estimate with the HC3 sandwich t interval; {_n(head, lang)} "
+                "plans)."
             )
+            if ptest:
+                s += f" The primary test of proportional staffing (β = 1) gives {p_text(ptest['estimate'])}."
             if lo > 0:
                 s += (
-                    f" A municipality twice as large plans about {num(more, 2)}% more coordinators, against 100% "
-                    "under proportional staffing"
+                    f" A municipality covering twice the population plans about {num(more, 2)}% more "
+                    "coordinators, against 100% under proportional staffing."
                 )
-                s += f" (one-sided {p_text(p1['estimate'])} for β < 1)." if p1 else "."
-            out["Q1"].append(s)
-    flagged, excluded = rec.get("beta_hubs_flagged"), rec.get("beta_hubs_excluded")
-    if flagged is not None and excluded is not None:
-        both_zero = includes(flagged, 0.0) and includes(excluded, 0.0)
-        slope = head is not None and not includes(head, 0.0)
-        if lang == "ja":
-            s = "この傾きは、拠点ごとに推進員を置く4計画によるところが大きい。" if slope and both_zero else ""
-            s += f"拠点計画を指標で区別すると β は {_iv(flagged)}、除くと {_iv(excluded)}({_n(excluded, lang)})"
-            s += "で、いずれの区間も0を含む。" if both_zero else "である。"
-        else:
-            s = (
-                "Much of the slope comes from the four hub plans (one coordinator per centre): "
-                if slope and both_zero
-                else "For the four hub plans (one coordinator per centre): "
-            )
-            s += f"with them flagged β is {_iv(flagged)}, without them {_iv(excluded)} ({_n(excluded, lang)})"
-            s += ", and both intervals include 0." if both_zero else "."
         out["Q1"].append(s)
-    disp = rec.get("overdispersion_pearson_dispersion")
-    if disp is not None:
-        over = not includes(disp, 1.0) and disp["interval"][0] > 1
+    ql, f = rec.get("beta_ql"), rec.get("proportional_f")
+    if ql is not None and f is not None:
         if lang == "ja":
-            s = f"ピアソンの分散比は {_iv(disp)}(ポアソンなら1)"
-            s += (
-                "で、件数は過分散であり、通常のポアソンの標準誤差は小さすぎる。"
-                if over
-                else "で、明確な過分散は見られない。"
+            out["Q1"].append(
+                f"副次的な準尤度 t 区間は {_iv(ql)} と狭い。β = 1 に固定したモデルとの準尤度 F 検定は "
+                f"F = {num(f['estimate'])}(副次的)。"
             )
         else:
-            s = f"The Pearson dispersion is {_iv(disp)} (1 under a Poisson model)"
-            s += (
-                ": the counts are overdispersed, so plain Poisson standard errors would be too small."
-                if over
-                else ": no clear overdispersion."
+            out["Q1"].append(
+                f"The secondary, model-based quasi-likelihood t interval is narrower, {_iv(ql)}; the "
+                f"quasi-likelihood F test against β fixed at 1 gives F = {num(f['estimate'])} (secondary)."
             )
+    nodes, whole = rec.get("beta_sensitivity_no_design_terms"), rec.get("beta_sensitivity_exposure_whole")
+    if nodes is not None:
+        if lang == "ja":
+            s = f"配置の型で調整しないと β は {_iv(nodes)} になる"
+            s += f"。市区町村全体の人口を使うと {_iv(whole)}。" if whole else "。"
+        else:
+            s = f"Without the design indicators β is {_iv(nodes)}"
+            s += f"; with the whole municipality's population, {_iv(whole)}." if whole else "."
         out["Q1"].append(s)
+    g0, g1 = rec.get("beta_glmm_prefecture"), rec.get("beta_glmm_prefecture_olre")
+    sd0 = rec.get("sd_prefecture_glmm_prefecture")
+    if g0 is not None and g1 is not None and sd0 is not None:
+        if lang == "ja":
+            out["Q1"].append(
+                f"都道府県の変量切片をもつポアソン GLMM では β は {_iv(g0)}(都道府県の SD {num(sd0['estimate'], 2)})、"
+                f"観測単位の変量効果を加えると {_iv(g1)}。"
+            )
+        else:
+            out["Q1"].append(
+                f"A Poisson GLMM with a prefecture random intercept gives β {_iv(g0)} (prefecture SD "
+                f"{num(sd0['estimate'], 2)}); with an observation-level effect, {_iv(g1)}."
+            )
+    ncook = rec.get("n_cooks_over_4_n")
+    if ncook is not None:
+        loo = [r for n, r in rec.items() if n.startswith("beta_without_")]
+        if loo:
+            lo_, hi_ = min(r["estimate"] for r in loo), max(r["estimate"] for r in loo)
+            if lang == "ja":
+                out["Q1"].append(
+                    f"Cook 距離が 4/n を超える計画は {ncook['estimate']} 件で、それぞれを除いた β は "
+                    f"{num(lo_, 2)}〜{num(hi_, 2)}。"
+                )
+            else:
+                out["Q1"].append(
+                    f"{ncook['estimate']} plans have Cook's D > 4/n; β without each of them ranges from "
+                    f"{num(lo_, 2)} to {num(hi_, 2)}."
+                )
     # Q2
     for cov in ("aging_rate_pct", "welfare_rate_permille"):
         rr, pp = rec.get(f"rate_ratio_{cov}_per10"), rec.get(f"p_perm_{cov}")
@@ -328,33 +367,59 @@ def _staffing(rec: dict[str, Record], lang: Lang) -> dict[str, list[str]]:
             continue
         step = STEPS[cov][lang]
         p = pp["estimate"] if pp else None
-        clear = not includes(rr, 1.0) and p is not None and p < 0.05
+        role = rec.get(f"test_perm_{cov}")
+        primary = role is not None and str(role.get("method", "")).startswith("primary")
+        claim = _claim(rr, 1.0)
+        eq = rec.get(f"equivalence_{cov}")
         if lang == "ja":
+            kind = "主たる検定" if primary else "副次的な検定"
             s = (
-                f"人口を所与として、{_noun(cov, 'ja')}が{step}高いときの推進員の率比は {_iv(rr)}(BCa区間、並べ替え "
-                f"{p_text(p)}、{_n(rr, lang)})"
+                f"人口と配置の型を所与として、{_noun(cov, 'ja')}が{step}高いときの推進員の率比は {_iv(rr)}"
+                f"(BCa区間、{kind}: 並べ替え {_perm_p_text(pp)}、{_n(rr, lang)})"
             )
-            if clear:
+            if claim == "borderline":
+                s += "。区間の端はモンテカルロ誤差の範囲で1に接しており、境界的である。"
+            elif claim == "excludes" and p is not None and p < 0.05:
                 s += "で、関連が認められる。"
-            elif not includes(rr, 1.0):
+            elif claim == "excludes":
                 s += "。BCa区間は1を含まないが、並べ替え検定は支持せず、明確な根拠はない。"
             else:
                 s += "で、区間が1を含み、明確な関連はない。"
+            if eq and eq.get("interval"):
+                s += f"90%区間({_iv(eq)})の外にある効果は否定される。"
         else:
+            kind = "primary test" if primary else "secondary test"
             s = (
-                f"Given population, the rate ratio of planned coordinators per {step} of {_noun(cov, 'en')} is "
-                f"{_iv(rr)} (BCa interval; permutation {p_text(p)}; {_n(rr, lang)})"
+                f"Given population and design, the rate ratio of planned coordinators per {step} of "
+                f"{_noun(cov, 'en')} is {_iv(rr)} (BCa interval; {kind}: permutation {_perm_p_text(pp)}; "
+                f"{_n(rr, lang)})"
             )
-            if clear:
+            if claim == "borderline":
+                s += ": a bound lies within Monte Carlo error of 1, so the result is borderline."
+            elif claim == "excludes" and p is not None and p < 0.05:
                 s += ": an association."
-            elif not includes(rr, 1.0):
+            elif claim == "excludes":
                 s += (
-                    ": the BCa interval excludes 1 but the permutation test does not support it, so there is no clear "
-                    "evidence."
+                    ": the BCa interval excludes 1 but the permutation test does not support it, so there is no "
+                    "clear evidence."
                 )
             else:
                 s += ": the interval includes 1, so there is no clear association."
+            if eq and eq.get("interval"):
+                s += f" Effects outside the 90% interval {_iv(eq)} are ruled out."
         out["Q2"].append(s)
+    mde = [rec.get(f"mde_aging_rate_pct_{d}") for d in ("down", "up")]
+    if all(m is not None for m in mde):
+        if lang == "ja":
+            out["Q2"].append(
+                f"この n で80%の検出力をもつ最小の効果は、高齢化率10ポイントあたり率比 {num(mde[0]['estimate'], 2)} "
+                f"または {num(mde[1]['estimate'], 2)} である。"
+            )
+        else:
+            out["Q2"].append(
+                "At this n the smallest effects with 80% power are rate ratios of "
+                f"{num(mde[0]['estimate'], 2)} or {num(mde[1]['estimate'], 2)} per 10 points of the aging rate."
+            )
     # Q3
     med = rec.get("median_hokatsu_per_10k_older")
     share = rec.get("median_hokatsu_outsourced_share")
@@ -1246,18 +1311,37 @@ def headline_label(name: str, lang: Lang) -> str:
     }
     if name in fixed:
         return fixed[name][0 if ja else 1]
-    if m := re.fullmatch(r"beta_(poisson_ql|negbin)_(wald|bca)", name):
-        return f"人口弾力性 β({w(m[1])}、{w(m[2])})" if ja else f"population elasticity β ({w(m[1])}, {w(m[2])})"
-    if name == "p_beta_lt_1":
-        return "β < 1 の片側p値(ブートストラップ)" if ja else "one-sided p of β < 1 (bootstrap)"
+    staffing_fixed = {
+        "beta_hc3": ("弾力性 β(主: HC3 サンドイッチ t 区間)", "elasticity β (primary: HC3 sandwich t interval)"),
+        "beta_ql": ("弾力性 β(副: 準尤度 t 区間)", "elasticity β (secondary: quasi-likelihood t interval)"),
+        "beta_negbin": ("弾力性 β(副: NB2 Wald 区間)", "elasticity β (secondary: NB2 Wald interval)"),
+        "proportional_f": ("比例配置の F 検定", "F test of proportional staffing"),
+        "beta_glmm_prefecture": ("β(都道府県 GLMM)", "β (prefecture GLMM)"),
+        "beta_glmm_prefecture_olre": ("β(都道府県 GLMM + 観測単位効果)", "β (prefecture GLMM + observation effect)"),
+    }
+    if name in staffing_fixed:
+        return staffing_fixed[name][0 if ja else 1]
+    if m := re.fullmatch(r"beta_sensitivity_(\w+)", name):
+        return f"β(感度分析: {m[1]})" if ja else f"β (sensitivity: {m[1]})"
+    if m := re.fullmatch(r"beta_without_(\w+)", name):
+        return f"β({m[1]} を除く)" if ja else f"β without {m[1]}"
+    if m := re.fullmatch(r"model_(\w+)_aic", name):
+        return f"AIC({m[1]})" if ja else f"AIC ({m[1]})"
+    if m := re.fullmatch(r"sd_(prefecture|observation)_(\w+)", name):
+        what = {"prefecture": ("都道府県の SD", "prefecture SD"), "observation": ("観測単位の SD", "observation SD")}
+        return f"{what[m[1]][0]}({m[2]})" if ja else f"{what[m[1]][1]} ({m[2]})"
+    if m := re.fullmatch(r"mde_(\w+?)_(up|down)", name):
+        return f"検出可能な最小効果: {w(m[1])}({m[2]})" if ja else f"minimum detectable effect: {w(m[1])} ({m[2]})"
+    if m := re.fullmatch(r"equivalence_(\w+)", name):
+        return f"同等性の90%区間: {w(m[1])}" if ja else f"equivalence 90% interval: {w(m[1])}"
+    if m := re.fullmatch(r"test_(\w+)", name):
+        return f"検定: {m[1]}" if ja else f"test: {m[1]}"
     if m := re.fullmatch(r"overdispersion_(\w+)", name):
         return f"過分散: {w(m[1])}" if ja else f"overdispersion: {w(m[1])}"
     if name == "beta_leave_one_out_range":
         return "β と1計画除外時の範囲" if ja else "β and its leave-one-out range"
     if name == "n_cooks_over_4_n":
         return "クックの距離が4/nを超える計画(件)" if ja else "plans with Cook's distance > 4/n"
-    if m := re.fullmatch(r"beta_hubs_(\w+)", name):
-        return f"拠点計画を{w(m[1])}ときの β" if ja else f"β with the hub plans {w(m[1])}"
     if m := re.fullmatch(r"rate_ratio_(\w+?)_per10", name):
         step = STEPS.get(m[1], {}).get(lang, "10")
         return f"{w(m[1])}{step}あたりの率比" if ja else f"rate ratio per {step} of {w(m[1])}"
@@ -1354,9 +1438,9 @@ def question_of(notebook: str, name: str) -> str:
     if notebook == "00_data_audit":
         return "audit"
     if notebook == "10_staffing":
-        if name.startswith(("rate_ratio_", "p_perm_")):
+        if name.startswith(("rate_ratio_", "p_perm_", "mde_aging", "mde_welfare", "equivalence_", "test_perm_")):
             return "Q2"
-        if name.startswith(("median_", "share_implementer_")):
+        if name.startswith(("median_", "share_implementer_", "test_binom_", "test_sign_")):
             return "Q3"
         return "Q1"
     return next((k for k, q in QUESTIONS.items() if q["notebook"] == notebook), "audit")
