@@ -312,16 +312,18 @@ def _staffing(rec: dict[str, Record], lang: Lang) -> dict[str, list[str]]:
                 )
         out["Q1"].append(s)
     ql, f = rec.get("beta_ql"), rec.get("proportional_f")
-    if ql is not None and f is not None:
+    if ql is not None and f is not None and head is not None:
+        narrower = (ql["interval"][1] - ql["interval"][0]) < (head["interval"][1] - head["interval"][0])
         if lang == "ja":
             out["Q1"].append(
-                f"副次的な準尤度 t 区間は {_iv(ql)} と狭い。β = 1 に固定したモデルとの準尤度 F 検定は "
-                f"F = {num(f['estimate'])}(副次的)。"
+                f"副次的な準尤度 t 区間は {_iv(ql)}{'で、主たる区間より狭い' if narrower else ''}。β = 1 に固定した"
+                f"モデルとの準尤度 F 検定は F = {num(f['estimate'])}(副次的)。"
             )
         else:
             out["Q1"].append(
-                f"The secondary, model-based quasi-likelihood t interval is narrower, {_iv(ql)}; the "
-                f"quasi-likelihood F test against β fixed at 1 gives F = {num(f['estimate'])} (secondary)."
+                f"The secondary, model-based quasi-likelihood t interval is {_iv(ql)}"
+                f"{', narrower than the primary one' if narrower else ''}; the quasi-likelihood F test against β "
+                f"fixed at 1 gives F = {num(f['estimate'])} (secondary)."
             )
     nodes, whole = rec.get("beta_sensitivity_no_design_terms"), rec.get("beta_sensitivity_exposure_whole")
     if nodes is not None:
