@@ -73,7 +73,7 @@ def test_staffing_tables(staffing):
     assert (s.scale["n"] == 49).all() and (s.scale["ci_low"] < s.scale["estimate"]).all()
     assert s.terms == ["log_exposure", "design_per_site", "design_designated_existing"]
     hc3, ql = s.scale.iloc[0], s.scale.iloc[1]
-    assert hc3["estimate"] == ql["estimate"] and hc3["ci_high"] - hc3["ci_low"] > ql["ci_high"] - ql["ci_low"]
+    assert hc3["estimate"] == pytest.approx(ql["estimate"]) and hc3["ci_high"] - hc3["ci_low"] > ql["ci_high"] - ql["ci_low"]
     assert s.influence["cooks_d"].is_monotonic_decreasing and s.influence["over_cutoff"].sum() == 5
     assert list(s.need["name"]) == ["aging_rate_pct", "welfare_rate_permille"] and (s.need["n"] == 49).all()
     assert (s.need["rr_low"] <= s.need["rate_ratio"]).all() and (s.need["per"] == 10).all()
@@ -129,13 +129,16 @@ def test_staffing_figures(staffing, lang):
     s = staffing
     f1 = q_staffing.fig_scale(s.frame.data, s.scale, lang)
     ax = f1.axes[0]
-    assert ax.get_xlabel() == text("population", lang) and "n = 49" in ax.get_title()
-    assert any("n = 4" in t.get_text() for t in ax.get_legend().get_texts())
+    assert ax.get_xlabel() == q_staffing.label("exposure_population", lang) and "n = 49" in ax.get_title()
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert [x.rsplit("(n = ", 1)[1] for x in legend] == ["37)", "8)", "4)"]  # one entry per design
     f2 = fig_forest(s.scale, lang, text("elasticity", lang), 1.0, "ref", q_staffing.scale_labels(s.scale, lang))
     assert all("(n = 49)" in " ".join(t.get_text().split()) for t in f2.axes[0].get_yticklabels())  # labels wrap
     f3 = q_staffing.fig_influence(s.influence, float(s.influence_summary["estimate"].iloc[0]), lang)
     assert f3.axes[0].get_xlabel() == text("cooks_d", lang) and "n = 49" in f3._suptitle.get_text()
-    for f in (f1, f2, f3):
+    f4 = q_staffing.fig_rootogram(s.models, lang)
+    assert len(f4.axes) == 5 and "n = 49" in f4._suptitle.get_text()
+    for f in (f1, f2, f3, f4):
         plt.close(f)
 
 
