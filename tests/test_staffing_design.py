@@ -157,3 +157,21 @@ def test_removed_parameter_names_its_replacement(tmp_path):
         load_param_set(f)
     msg = str(e.value)
     assert "\n" not in msg and "exclude_hub_plans" in msg and "replaced by" in msg and "staffing_design" in msg
+
+
+def test_kaken_comparison_by_hand_and_scipy():
+    from study.analysis import audit, prose
+
+    t = audit.load_tables()
+    e = audit.select_entities(t.entities, False)
+    row = audit.staffing_published_comparison(e).iloc[0]
+    x = pd.to_numeric(e.loc[e["level"] == "municipality", "staff_planned"]).dropna().to_numpy(float)
+    assert row["n"] == 49 == len(x)
+    assert row["mean"] == pytest.approx(x.sum() / 49) and row["mean"] == pytest.approx(3.9367, abs=1e-4)
+    assert row["sd"] == pytest.approx(5.2970, abs=1e-4)
+    welch = stats.ttest_ind_from_stats(row["mean"], row["sd"], 49, 3.39, 4.99, 91, equal_var=False)
+    assert row["welch_p"] == pytest.approx(welch.pvalue, rel=1e-9)
+    res = audit.headline_results(t, e, audit.reference_comparison(e, 200, 1, 0.95), 0.95)
+    for lang, words in (("en", ("FY2021–22", "programme", "3.39")), ("ja", ("2021–22年度", "重層的支援体制整備事業"))):
+        txt = " ".join(prose.findings("00_data_audit", res, lang)["audit"])
+        assert all(w in txt for w in words) and "3.94" in txt

@@ -685,6 +685,27 @@ def _audit(rec: dict[str, Record], lang: Lang) -> dict[str, list[str]]:
                 f"{noun[0].upper() + noun[1:]}: median {_iv(m)}{unit} ({rel(m)}), population-weighted {_iv(w)}{unit} "
                 f"({rel(w)}); national {num(ref)}{unit}."
             )
+    kk = rec.get("staff_per_municipality_vs_kaken")
+    if kk is not None and kk.get("reference") is not None:
+        ref = float(kk["reference"])
+        same = includes(kk, ref)
+        if lang == "ja":
+            out.append(
+                f"推進員の配置予定は1自治体あたり平均 {num(kk['estimate'], 3)} 人({_n(kk, lang)})で、科研費調査"
+                f"(21H00793/23K20655、重層的支援体制整備事業の {num(91)} 自治体、2021–22年度)の {num(ref, 3)} ± 4.99 人"
+                + ("と区別できない" if same else "と異なる")
+                + "。年度(2019年度の計画と2021–22年度の調査)、事業(包括的支援体制構築事業のモデル事業と重層的支援"
+                "体制整備事業)、対象(自ら応募したモデル事業の計画と重層事業の実施自治体)が異なる。"
+            )
+        else:
+            out.append(
+                f"The plans place on average {num(kk['estimate'], 3)} coordinators per municipality ({_n(kk, lang)}), "
+                + ("not distinguishable from" if same else "unlike")
+                + f" the {num(ref, 3)} ± 4.99 of the KAKEN survey (21H00793/23K20655; {num(91)} municipalities of "
+                "the 重層 programme, FY2021–22). The year (FY2019 plans against a FY2021–22 survey), the programme "
+                "(the 包括的支援体制構築事業 model projects against the 重層的支援体制整備事業) and the sample "
+                "(self-selected model-project plans against the 重層 municipalities) differ."
+            )
     return {"audit": out} if out else {}
 
 
