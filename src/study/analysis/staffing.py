@@ -1093,6 +1093,42 @@ def printed_decimals(mc_se: float, most: int = 3) -> int:
     return 0
 
 
+def _records(
+    table: pd.DataFrame,
+    name: str,
+    label: str,
+    method: str,
+    *,
+    estimate: str = "estimate",
+    n: str = "n",
+    interval: tuple[str, str] | None = ("ci_low", "ci_high"),
+    unit: str = "",
+    reference: float | None = None,
+    mc_se: str | None = None,
+) -> list[HeadlineResult]:
+    """One headline record per row of ``table``: ``name``, ``label`` and ``method`` are format strings over
+    the row's columns (e.g. ``"beta_{name}"``); the other arguments name columns (``mc_se`` a column whose
+    positive values are the record's Monte Carlo SE)."""
+    out = []
+    for _, r in table.iterrows():
+        row = r.to_dict()
+        mc = row[mc_se] if mc_se is not None and row[mc_se] > 0 else None
+        out.append(
+            headline_result(
+                name.format(**row),
+                row[estimate],
+                n=row[n],
+                interval=None if interval is None else (row[interval[0]], row[interval[1]]),
+                label=label.format(**row),
+                unit=unit,
+                method=method.format(**row),
+                reference=reference,
+                mc_se=mc,
+            )
+        )
+    return out
+
+
 def staffing_headline(results: StaffingResults) -> list[HeadlineResult]:
     """The staffing notebook's headline numbers (for ``context.record_results``).
 
@@ -1109,203 +1145,168 @@ def staffing_headline(results: StaffingResults) -> list[HeadlineResult]:
         minimum detectable effects and equivalence bounds, Q3 medians and shares, and the tests with their
         role (primary / Holm-adjusted secondary). Random quantities carry ``mc_se``.
     """
-    result = headline_result
-    out: list[HeadlineResult] = []
-    for _, row in results.scale.iterrows():
-        out.append(
-            result(
-                f"beta_{row['name']}",
-                row["estimate"],
-                n=row["n"],
-                interval=(row["ci_low"], row["ci_high"]),
-                label=f"elasticity of planned staff on catchment population given design ({row['role']} interval)",
-                unit="elasticity",
-                method=f"{row['role']}: {row['method']}",
-                reference=1.0,
-            )
-        )
-    pr = results.proportional.iloc[0]
-    out.append(
-        result(
+    el = "elasticity"
+    inf = results.influence
+    over = inf[inf["over_cutoff"]].assign(n=len(inf) - 1)
+    need = results.need.assign(
+        rr_mc_se=results.need[["rr_mc_se_low", "rr_mc_se_high"]].max(axis=1),
+        n_boot=results.need["n_boot"].astype(int),
+        n_perm=results.need["n_perm"].astype(int),
+    )
+    power = results.power
+    eq = power["name"].str.startswith("equivalence_")
+    glmm = results.glmm.assign(
+        extra=np.where(results.glmm["name"].str.endswith("olre"), " and an observation-level effect", "")
+    )
+    tests = results.tests.assign(
+        reported=np.where(results.tests["role"] == "primary", results.tests["p_value"], results.tests["p_holm"]),
+        adjusted=[
+            "" if r == "primary" else f" (Holm-adjusted; unadjusted p = {p:.3g})"
+            for r, p in zip(results.tests["role"], results.tests["p_value"], strict=True)
+        ],
+    )
+    design_label = "elasticity of planned staff on catchment population given design ({role} interval)"
+    out = [
+        *_records(results.scale, "beta_{name}", design_label, "{role}: {method}", unit=el, reference=1.0),
+        *_records(
+            results.proportional,
             "proportional_f",
-            pr["estimate"],
-            n=pr["n"],
-            label=f"F test of proportional staffing (F(1, {int(pr['df_den'])}), p = {pr['p_value']:.2g})",
+            "F test of proportional staffing (F(1, {df_den}), p = {p_value:.2g})",
+            "{method}",
+            interval=None,
             unit="F",
-            method=pr["method"],
-        )
-    )
-    isum = results.influence_summary.iloc[0]
-    out.append(
-        result(
+        ),
+        *_records(
+            results.influence_summary,
             "beta_leave_one_out_range",
-            isum["estimate"],
-            n=isum["n"],
-            interval=(isum["ci_low"], isum["ci_high"]),
-            label=f"β and the range of its leave-one-out estimates (most influential: {isum['most_influential']})",
-            unit="elasticity",
-            method=results.family,
-        )
-    )
-    over = results.influence[results.influence["over_cutoff"]]
-    out.append(
-        result("n_cooks_over_4_n", len(over), n=len(results.influence), label="plans with Cook's D > 4/n", unit="plans")
-    )
-    for _, r in over.iterrows():
-        out.append(
-            result(
-                f"beta_without_{r['entity_id']}",
-                r["loo_estimate"],
-                n=len(results.influence) - 1,
-                label=f"β without {r['name']} (Cook's D = {r['cooks_d']:.2g})",
-                unit="elasticity",
-                method=f"{results.family}, exact leave-one-out",
-            )
-        )
-    for _, r in results.sensitivity.iterrows():
-        out.append(
-            result(
-                f"beta_sensitivity_{r['name']}",
-                r["estimate"],
-                n=r["n"],
-                interval=(r["ci_low"], r["ci_high"]),
-                label=f"β, sensitivity {r['name']} ({r['n_changed']} plans coded or weighted differently)",
-                unit="elasticity",
-                method=r["method"],
-                reference=1.0,
-            )
-        )
-    for _, r in results.models.table.iterrows():
-        out.append(
-            result(
-                f"model_{r['name']}_aic",
-                r["aic"],
-                n=r["n"],
-                label=f"AIC of {r['family']} (head counts; β = {r['beta']:.3f}, zeros expected "
-                f"{r['expected_zeros']:.2f} vs {r['observed_zeros']} observed)",
-                unit="AIC",
-                method="maximum likelihood",
-            )
-        )
-    for _, r in results.glmm.iterrows():
-        out.append(
-            result(
-                f"beta_{r['name']}",
-                r["estimate"],
-                n=r["n"],
-                interval=(r["ci_low"], r["ci_high"]),
-                label="β in a Poisson GLMM with a prefecture random intercept"
-                + (" and an observation-level effect" if "olre" in r["name"] else ""),
-                unit="elasticity",
-                method=r["method"] + ", Wald z",
-                reference=1.0,
-            )
-        )
-        out.append(
-            result(
-                f"sd_prefecture_{r['name']}",
-                r["sd_prefecture"],
-                n=r["n_groups"],
-                label="SD of the prefecture random intercept (log-rate scale)",
-                unit="SD",
-                method=r["method"],
-            )
-        )
-        if np.isfinite(r["sd_observation"]):
-            out.append(
-                result(
-                    f"sd_observation_{r['name']}",
-                    r["sd_observation"],
-                    n=r["n"],
-                    label="SD of the observation-level random effect (log-rate scale)",
-                    unit="SD",
-                    method=r["method"],
-                )
-            )
-    for _, row in results.need.iterrows():
-        mc = max(row["rr_mc_se_low"], row["rr_mc_se_high"])
-        out.append(
-            result(
-                f"rate_ratio_{row['name']}_per10",
-                row["rate_ratio"],
-                n=row["n"],
-                interval=(row["rr_low"], row["rr_high"]),
-                label=f"rate ratio of planned staff per 10 points of {row['name']} given population and design "
-                f"(BCa; claim vs 1: {row['claim']}; permutation p {row['p_perm_text']})",
-                unit="ratio",
-                method=f"bca, B = {int(row['n_boot'])}",
-                reference=1.0,
-                mc_se=mc,
-            )
-        )
-        out.append(
-            result(
-                f"p_perm_{row['name']}",
-                row["p_perm"],
-                n=row["n"],
-                label=f"permutation p of {row['name']} given population and design ({row['p_perm_text']})",
-                unit="p",
-                method=f"regressor-residual permutation, B = {int(row['n_perm'])}",
-                mc_se=row["p_perm_mc_se"],
-            )
-        )
-    for _, r in results.power.iterrows():
-        eq = r["name"].startswith("equivalence_")
-        out.append(
-            result(
-                r["name"],
-                r["estimate"],
-                n=r["n"],
-                interval=(r["ci_low"], r["ci_high"]) if eq else None,
-                label=(
-                    f"equivalence: effects beyond rate ratio {r['delta_rr_low']:.2f}–{r['delta_rr_high']:.2f} "
-                    "per 10 points excluded"
-                    if eq
-                    else "minimum detectable effect at 80% power"
-                ),
-                unit="ratio" if "rate" in r["name"] else "elasticity",
-                method=r["method"],
-                reference=1.0,
-                mc_se=None if eq else r["mc_se"],
-            )
-        )
-    for _, row in results.medians.iterrows():
-        out.append(
-            result(
-                f"median_{row['name']}",
-                row["estimate"],
-                n=row["n"],
-                interval=(row["ci_low"], row["ci_high"]),
-                label=f"median {row['name']}",
-                method="percentile bootstrap",
-            )
-        )
-    if len(results.implementers):
-        top = results.implementers.iloc[0]
-        out.append(
-            result(
-                f"share_implementer_{top['name']}",
-                top["estimate"],
-                n=top["n"],
-                interval=(top["ci_low"], top["ci_high"]),
-                label=f"share of 多機関協働事業 run by {top['name']}",
-                unit="share",
-                method="wilson",
-            )
-        )
-    for _, t in results.tests.iterrows():
-        out.append(
-            result(
-                f"test_{t['name']}",
-                t["p_value"] if t["role"] == "primary" else t["p_holm"],
-                n=t["n"],
-                label=f"{t['question']} {t['role']} test: {t['method']}"
-                + ("" if t["role"] == "primary" else f" (Holm-adjusted; unadjusted p = {t['p_value']:.3g})"),
-                unit="p",
-                method=f"{t['role']} ({t['question']})",
-                mc_se=t["mc_se"] if t["mc_se"] > 0 else None,
-            )
-        )
+            "β and the range of its leave-one-out estimates (most influential: {most_influential})",
+            results.family,
+            unit=el,
+        ),
+        headline_result("n_cooks_over_4_n", len(over), n=len(inf), label="plans with Cook's D > 4/n", unit="plans"),
+        *_records(
+            over,
+            "beta_without_{entity_id}",
+            "β without {name} (Cook's D = {cooks_d:.2g})",
+            f"{results.family}, exact leave-one-out",
+            estimate="loo_estimate",
+            interval=None,
+            unit=el,
+        ),
+        *_records(
+            results.sensitivity,
+            "beta_sensitivity_{name}",
+            "β, sensitivity {name} ({n_changed} plans coded or weighted differently)",
+            "{method}",
+            unit=el,
+            reference=1.0,
+        ),
+        *_records(
+            results.models.table,
+            "model_{name}_aic",
+            "AIC of {family} (head counts; β = {beta:.3f}, zeros expected {expected_zeros:.2f} vs "
+            "{observed_zeros} observed)",
+            "maximum likelihood",
+            estimate="aic",
+            interval=None,
+            unit="AIC",
+        ),
+        *_records(
+            glmm,
+            "beta_{name}",
+            "β in a Poisson GLMM with a prefecture random intercept{extra}",
+            "{method}, Wald z",
+            unit=el,
+            reference=1.0,
+        ),
+        *_records(
+            glmm,
+            "sd_prefecture_{name}",
+            "SD of the prefecture random intercept (log-rate scale)",
+            "{method}",
+            estimate="sd_prefecture",
+            n="n_groups",
+            interval=None,
+            unit="SD",
+        ),
+        *_records(
+            glmm[np.isfinite(glmm["sd_observation"])],
+            "sd_observation_{name}",
+            "SD of the observation-level random effect (log-rate scale)",
+            "{method}",
+            estimate="sd_observation",
+            interval=None,
+            unit="SD",
+        ),
+        *_records(
+            need,
+            "rate_ratio_{name}_per10",
+            "rate ratio of planned staff per 10 points of {name} given population and design (BCa; claim vs 1: "
+            "{claim}; permutation p {p_perm_text})",
+            "bca, B = {n_boot}",
+            estimate="rate_ratio",
+            interval=("rr_low", "rr_high"),
+            unit="ratio",
+            reference=1.0,
+            mc_se="rr_mc_se",
+        ),
+        *_records(
+            need,
+            "p_perm_{name}",
+            "permutation p of {name} given population and design ({p_perm_text})",
+            "regressor-residual permutation, B = {n_perm}",
+            estimate="p_perm",
+            interval=None,
+            unit="p",
+            mc_se="p_perm_mc_se",
+        ),
+        *_records(
+            power[~eq & power["name"].str.contains("log_exposure")],
+            "{name}",
+            "minimum detectable β at 80% power",
+            "{method}",
+            interval=None,
+            unit=el,
+            reference=1.0,
+            mc_se="mc_se",
+        ),
+        *_records(
+            power[~eq & ~power["name"].str.contains("log_exposure")],
+            "{name}",
+            "minimum detectable rate ratio per 10 points at 80% power",
+            "{method}",
+            interval=None,
+            unit="ratio",
+            reference=1.0,
+            mc_se="mc_se",
+        ),
+        *_records(
+            power[eq],
+            "{name}",
+            "equivalence: effects beyond rate ratio {delta_rr_low:.2f}–{delta_rr_high:.2f} per 10 points excluded",
+            "{method}",
+            unit="ratio",
+            reference=1.0,
+        ),
+        *_records(results.medians, "median_{name}", "median {name}", "percentile bootstrap"),
+        *_records(
+            results.implementers.head(1),
+            "share_implementer_{name}",
+            "share of 多機関協働事業 run by {name}",
+            "wilson",
+            unit="share",
+        ),
+        *_records(
+            tests,
+            "test_{name}",
+            "{question} {role} test: {method}{adjusted}",
+            "{role} ({question})",
+            estimate="reported",
+            interval=None,
+            unit="p",
+            mc_se="mc_se",
+        ),
+    ]
     return out
 
 
