@@ -1331,19 +1331,19 @@ def headline_label(name: str, lang: Lang) -> str:
         "welfare_pop_weighted": ("生活保護受給率の人口加重平均(‰)", "population-weighted public-assistance rate (‰)"),
         "aging_median": ("高齢化率の中央値(%)", "median aging rate (%)"),
         "aging_pop_weighted": ("高齢化率の人口加重平均(%)", "population-weighted aging rate (%)"),
-    }
-    if name in fixed:
-        return fixed[name][0 if ja else 1]
-    staffing_fixed = {
         "beta_hc3": ("弾力性 β(主: HC3 サンドイッチ t 区間)", "elasticity β (primary: HC3 sandwich t interval)"),
         "beta_ql": ("弾力性 β(副: 準尤度 t 区間)", "elasticity β (secondary: quasi-likelihood t interval)"),
         "beta_negbin": ("弾力性 β(副: NB2 Wald 区間)", "elasticity β (secondary: NB2 Wald interval)"),
         "proportional_f": ("比例配置の F 検定", "F test of proportional staffing"),
         "beta_glmm_prefecture": ("β(都道府県 GLMM)", "β (prefecture GLMM)"),
         "beta_glmm_prefecture_olre": ("β(都道府県 GLMM + 観測単位効果)", "β (prefecture GLMM + observation effect)"),
+        "staff_per_municipality_vs_kaken": (
+            "1自治体あたりの推進員(科研費調査との比較)",
+            "coordinators per municipality (against the KAKEN survey)",
+        ),
     }
-    if name in staffing_fixed:
-        return staffing_fixed[name][0 if ja else 1]
+    if name in fixed:
+        return fixed[name][0 if ja else 1]
     if m := re.fullmatch(r"beta_sensitivity_(\w+)", name):
         return f"β(感度分析: {m[1]})" if ja else f"β (sensitivity: {m[1]})"
     if m := re.fullmatch(r"beta_without_(\w+)", name):

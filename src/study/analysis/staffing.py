@@ -639,13 +639,7 @@ def q2_need(
 
 
 def q2_pass(
-    frame: pd.DataFrame,
-    terms: Sequence[str],
-    family: Family = "poisson_ql",
-    n_boot: int = 2000,
-    n_perm: int = 4999,
-    seed: int = 0,
-    level: float = 0.95,
+    frame: pd.DataFrame, terms: Sequence[str], family: Family, n_boot: int, n_perm: int, seed: int, level: float
 ) -> pd.DataFrame:
     """Q2: aging and public-assistance rates given log exposure and design, with Monte Carlo errors.
 
