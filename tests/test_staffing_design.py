@@ -175,3 +175,13 @@ def test_kaken_comparison_by_hand_and_scipy():
     for lang, words in (("en", ("FY2021–22", "programme", "3.39")), ("ja", ("2021–22年度", "重層的支援体制整備事業"))):
         txt = " ".join(prose.findings("00_data_audit", res, lang)["audit"])
         assert all(w in txt for w in words) and "3.94" in txt
+
+
+def test_random_numbers_print_only_the_digits_their_monte_carlo_error_allows():
+    from study.analysis.prose import headline_frame, mc_num
+
+    assert mc_num(0.53006, 0.00765, 2) == "0.5"  # 0.00765 ≥ half a unit of the 2nd decimal (0.005)
+    assert mc_num(0.53006, 0.004, 2) == "0.53" and mc_num(1.79667, 0.0209, 2) == "1.8"
+    assert mc_num(0.53006, None, 2) == "0.53"
+    rec = {"name": "mde_aging_rate_pct_down", "estimate": 0.53006, "interval": None, "n": 49, "unit": "ratio"}
+    assert headline_frame([{**rec, "mc_se": 0.00765}], "en").iloc[0, 1] == "0.5"

@@ -136,6 +136,32 @@ def num(x: Any, sig: int = 3) -> str:
     return _fixed(v, _decimals(v, sig))
 
 
+def mc_num(x: Any, mc_se: Any, sig: int = 3) -> str:
+    """A random number printed with no more decimals than its Monte Carlo error allows.
+
+    Parameters
+    ----------
+    x : float
+        The number.
+    mc_se : float or None
+        Its Monte Carlo SE (same unit); ``None`` or 0 for a deterministic number.
+    sig : int
+        Significant figures wanted.
+
+    Returns
+    -------
+    str
+        ``x`` with min(the decimals of ``sig`` figures, the most decimals d with MC SE < 0.5·10^−d).
+    """
+    if x is None or not mc_se or not math.isfinite(float(x)):
+        return num(x, sig)
+    v, se = float(x), float(mc_se)
+    d = _decimals(v, sig)
+    while d > 0 and se >= 0.5 * 10.0 ** (-d):
+        d -= 1
+    return _fixed(v, d)
+
+
 def pvalue(p: Any) -> str:
     """A p-value as a reader expects it: ``< 0.001``, ``0.004`` below 0.01, else two decimals (``0.03``).
 
@@ -414,13 +440,17 @@ def _staffing(rec: dict[str, Record], lang: Lang) -> dict[str, list[str]]:
     if all(m is not None for m in mde):
         if lang == "ja":
             out["Q2"].append(
-                f"この n で80%の検出力をもつ最小の効果は、高齢化率10ポイントあたり率比 {num(mde[0]['estimate'], 2)} "
-                f"または {num(mde[1]['estimate'], 2)} である。"
+                "この n で80%の検出力をもつ最小の効果は、高齢化率10ポイントあたり率比 "
+                f"{mc_num(mde[0]['estimate'], mde[0].get('mc_se'), 2)} または "
+                f"{mc_num(mde[1]['estimate'], mde[1].get('mc_se'), 2)} である"
+                "(模擬によるため、桁はモンテカルロ誤差まで)。"
             )
         else:
             out["Q2"].append(
                 "At this n the smallest effects with 80% power are rate ratios of "
-                f"{num(mde[0]['estimate'], 2)} or {num(mde[1]['estimate'], 2)} per 10 points of the aging rate."
+                f"{mc_num(mde[0]['estimate'], mde[0].get('mc_se'), 2)} or "
+                f"{mc_num(mde[1]['estimate'], mde[1].get('mc_se'), 2)} per 10 points of the aging rate (simulated: "
+                "digits only as far as the Monte Carlo error allows)."
             )
     # Q3
     med = rec.get("median_hokatsu_per_10k_older")
@@ -1428,7 +1458,7 @@ def headline_frame(records: Sequence[Record], lang: Lang) -> Any:
         elif iv:
             value = interval(r["estimate"], iv[0], iv[1], 2)
         else:
-            value = num(r["estimate"])
+            value = mc_num(r["estimate"], r.get("mc_se"))
         ref = r.get("reference")
         rows.append(
             {
