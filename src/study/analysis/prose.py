@@ -360,6 +360,30 @@ def _staffing(rec: dict[str, Record], lang: Lang) -> dict[str, list[str]]:
             s = f"Without the design indicators β is {_iv(nodes)}"
             s += f"; with the whole municipality's population, {_iv(whole)}." if whole else "."
         out["Q1"].append(s)
+    unclear = [r for n, r in rec.items() if n.startswith("beta_sensitivity_unclear_as_")]
+    drop = rec.get("beta_sensitivity_missing_catchment_drop")
+    if head is not None and (unclear or drop is not None):
+        same = all(r["estimate"] == head["estimate"] and r["n"] == head["n"] for r in unclear)
+        if lang == "ja":
+            s = (
+                "`unclear` の計画を別の型としても β は変わらない(該当する計画がない)。"
+                if same
+                else "`unclear` の計画を別の型とすると β は " + "、".join(_iv(r) for r in unclear) + "。"
+            )
+            if drop is not None:
+                s += f"対象人口の記載がない計画を除くと β は {_iv(drop)}({_n(drop, lang)})。"
+        else:
+            s = (
+                "Coding the `unclear` plans as another design leaves β unchanged (no plan in the sample is unclear)."
+                if same
+                else "Coding the `unclear` plans as another design gives β " + ", ".join(_iv(r) for r in unclear) + "."
+            )
+            if drop is not None:
+                s += (
+                    f" Dropping the plans without a printed catchment population gives β {_iv(drop)} "
+                    f"({_n(drop, lang)})."
+                )
+        out["Q1"].append(s)
     g0, g1 = rec.get("beta_glmm_prefecture"), rec.get("beta_glmm_prefecture_olre")
     sd0 = rec.get("sd_prefecture_glmm_prefecture")
     if g0 is not None and g1 is not None and sd0 is not None:
