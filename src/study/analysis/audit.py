@@ -915,25 +915,6 @@ def headline_results(
             method="count",
         ),
     ]
-    if "staff_planned" in entities.columns:
-        kk = staffing_published_comparison(entities, confidence).iloc[0]
-        out.append(
-            result(
-                "staff_per_municipality_vs_kaken",
-                kk["mean"],
-                n=int(kk["n"]),
-                interval=(
-                    kk["mean"] + kk["diff_low"] - kk["difference"],
-                    kk["mean"] + kk["diff_high"] - kk["difference"],
-                ),
-                unit="persons",
-                reference=kk["published_mean"],
-                label=f"planned 推進員 per municipality (SD {kk['sd']:.2f}) against {kk['source']} "
-                f"{kk['published_mean']} ± {kk['published_sd']} (n = {kk['published_n']}, {KAKEN_STAFFING.year}); "
-                f"Welch p = {kk['welch_p']:.2g}",
-                method=f"mean; interval: our mean ± the half-width of the Welch {pct} interval of the difference",
-            )
-        )
     for _, r in comparison.iterrows():
         short = "welfare" if r["quantity"].startswith("welfare") else "aging"
         out.append(
@@ -958,6 +939,25 @@ def headline_results(
                 reference=r["national"],
                 label=f"population-weighted {r['quantity']}",
                 method=f"percentile bootstrap {pct} interval",
+            )
+        )
+    if "staff_planned" in entities.columns:
+        kk = staffing_published_comparison(entities, confidence).iloc[0]
+        out.append(
+            result(
+                "staff_per_municipality_vs_kaken",
+                kk["mean"],
+                n=int(kk["n"]),
+                interval=(
+                    kk["mean"] + kk["diff_low"] - kk["difference"],
+                    kk["mean"] + kk["diff_high"] - kk["difference"],
+                ),
+                unit="persons",
+                reference=kk["published_mean"],
+                label=f"planned 推進員 per municipality (SD {kk['sd']:.2f}) against {kk['source']} "
+                f"{kk['published_mean']} ± {kk['published_sd']} (n = {kk['published_n']}, {KAKEN_STAFFING.year}); "
+                f"Welch p = {kk['welch_p']:.2g}",
+                method=f"mean; interval: our mean ± the half-width of the Welch {pct} interval of the difference",
             )
         )
     return out
