@@ -162,6 +162,17 @@ def mc_num(x: Any, mc_se: Any, sig: int = 3) -> str:
     return _fixed(v, d)
 
 
+def mc_interval(est: Any, lo: Any, hi: Any, mc_se: Any, sig: int = 2) -> str:
+    """:func:`interval` with no more decimals than the bounds' Monte Carlo SE allows (see :func:`mc_num`)."""
+    text = interval(est, lo, hi, sig)
+    if not mc_se or text == "–" or any(v is None for v in (lo, hi)):
+        return text
+    d = len(text.split(" [")[0].split(".")[1]) if "." in text.split(" [")[0] else 0
+    while d > 0 and float(mc_se) >= 0.5 * 10.0 ** (-d):
+        d -= 1
+    return f"{_fixed(float(est), d)} [{_fixed(float(lo), d)}, {_fixed(float(hi), d)}]"
+
+
 def pvalue(p: Any) -> str:
     """A p-value as a reader expects it: ``< 0.001``, ``0.004`` below 0.01, else two decimals (``0.03``).
 
@@ -1480,7 +1491,7 @@ def headline_frame(records: Sequence[Record], lang: Lang) -> Any:
         elif unit == "share":
             value = percent(r["estimate"])
         elif iv:
-            value = interval(r["estimate"], iv[0], iv[1], 2)
+            value = mc_interval(r["estimate"], iv[0], iv[1], r.get("mc_se"))
         else:
             value = mc_num(r["estimate"], r.get("mc_se"))
         ref = r.get("reference")
