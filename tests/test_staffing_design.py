@@ -185,3 +185,30 @@ def test_random_numbers_print_only_the_digits_their_monte_carlo_error_allows():
     assert mc_num(0.53006, None, 2) == "0.53"
     rec = {"name": "mde_aging_rate_pct_down", "estimate": 0.53006, "interval": None, "n": 49, "unit": "ratio"}
     assert headline_frame([{**rec, "mc_se": 0.00765}], "en").iloc[0, 1] == "0.5"
+
+
+def _q2_records(lo: float, hi: float, mc: float, p: float, b: int) -> list[dict]:
+    return [
+        {"name": "rate_ratio_aging_rate_pct_per10", "estimate": (lo + hi) / 2, "interval": [lo, hi], "n": 49,
+         "unit": "ratio", "method": "bca, B = 50000", "reference": 1.0, "mc_se": mc},
+        {"name": "p_perm_aging_rate_pct", "estimate": p, "interval": None, "n": 49, "unit": "p",
+         "method": f"regressor-residual permutation, B = {b}", "reference": None, "mc_se": 0.001},
+        {"name": "test_perm_aging_rate_pct", "estimate": p, "interval": None, "n": 49, "unit": "p",
+         "method": "primary (Q2)", "reference": None},
+    ]  # fmt: skip
+
+
+def test_q2_wording_is_generated_from_the_interval_and_its_monte_carlo_error():
+    from study.analysis import prose
+
+    def q2(recs, lang="en"):
+        return prose.findings("10_staffing", recs, lang)["Q2"][0]
+
+    near = q2(_q2_records(1.004, 1.9, 0.003, 0.04, 4999))  # low bound 1.3 MC SEs above 1
+    assert "borderline" in near and "primary test" in near
+    assert "境界的" in q2(_q2_records(1.004, 1.9, 0.003, 0.04, 4999), "ja")
+    clear = q2(_q2_records(1.2, 1.9, 0.003, 0.01, 4999))
+    assert ": an association." in clear
+    floor = q2(_q2_records(1.2, 1.9, 0.003, 1 / 5000, 4999))
+    assert "p < 1/(B+1) = 0.0002" in floor
+    assert "no clear association" in q2(_q2_records(0.6, 1.9, 0.003, 0.5, 4999))
