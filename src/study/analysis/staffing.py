@@ -1204,10 +1204,19 @@ def staffing_headline(results: StaffingResults) -> list[HeadlineResult]:
             reference=1.0,
         ),
         *_records(
-            results.models.table,
+            results.models.table.assign(
+                binary=[
+                    (
+                        "; binary part intercept-only: log exposure separates the zeros"
+                        if f.startswith("hurdle") and results.models.separated
+                        else ""
+                    )
+                    for f in results.models.table["family"]
+                ]
+            ),
             "model_{name}_aic",
             "AIC of {family} (head counts; β = {beta:.3f}, zeros expected {expected_zeros:.2f} vs "
-            "{observed_zeros} observed)",
+            "{observed_zeros} observed{binary})",
             "maximum likelihood",
             estimate="aic",
             interval=None,
