@@ -147,7 +147,7 @@ class AuditParams(NotebookParams):
 
 Family = Literal["poisson_ql", "negbin"]
 #: Covariates of each notebook, from the covariate table (:mod:`study.covariates`, column ``roles``).
-StaffingCovariate = Literal[tuple(c for c in covariate_names("staffing") if c != "hub_plan")]  # type: ignore[valid-type]
+StaffingCovariate = Literal[covariate_names("staffing")]  # type: ignore[valid-type]
 
 
 class StaffingParams(NotebookParams):

@@ -179,7 +179,7 @@ STAFFING: dict[str, Text] = {
         "**主たる区間と検定。** 主たる区間は HC3 サンドイッチ標準誤差による t 区間である。準尤度と NB2 の"
         "モデルに基づく区間は副次的なものとして示す。主たる検定は問いごとに一つ。Q1 は比例配置 β = 1 の HC3 t 検定、"
         "Q2 は人口と配置の型を所与とした高齢化率の並べ替え検定、Q3 は多機関協働事業の最多の実施主体の割合が"
-        "0.5 かの二項検定である。その他の検定は副次的で、問いごとに Holm 法で調整する。\n\n"
+        "0.5 かの二項検定である。その他の検定は副次的で、問いごとにホルム法で調整する。\n\n"
         "分析に用いた行と列は `analysis_frame` の表として書き出す(列の説明は `analysis_frame_columns`)。",
         "en": "## The design, declared before fitting\n\n"
         "**Exposure.** The models use the population the multi-agency project covers (the clean's "
@@ -194,7 +194,8 @@ STAFFING: dict[str, Text] = {
         "**Primary interval and tests.** The primary interval is the HC3 sandwich t interval; the model-based "
         "quasi-likelihood and NB2 intervals are secondary. One primary test per question: Q1, the HC3 t test of "
         "proportional staffing (β = 1); Q2, the permutation test of the aging rate given population and design; "
-        "Q3, the binomial test that the most frequent implementer of the 多機関協働事業 runs half of them. Every "
+        "Q3, the binomial test that the most frequent implementer of the multi-agency collaboration project "
+        "(多機関協働事業) runs half of them. Every "
         "other test is secondary and Holm-adjusted within its question.\n\n"
         "The rows and columns the models used are exported as the table `analysis_frame` (its columns described "
         "in `analysis_frame_columns`).",
@@ -239,7 +240,7 @@ STAFFING: dict[str, Text] = {
         "モデル(ポアソン・NB2)を対数尤度と AIC で比べる。推進員を置かない計画(札幌市)も除かず、ハードル"
         "モデルの二値部分が受け持つ。対数人口がゼロを完全に分離するときは、二値部分を切片のみとする。"
         "図はハンギング・ルートグラムで、棒が0より下で終わる件数はモデルがその件数を少なく予測している。"
-        "最後の表は、都道府県の変量切片(と観測単位の変量効果)をもつポアソン GLMM(ラプラス近似の最尤)である。",
+        "最後の表は、都道府県の変量切片(と観測単位の変量効果)をもつポアソン一般化線形混合モデル(ラプラス近似の最尤)である。",
         "en": "### Model comparison and fit\n\n"
         "On head counts (fractional FTE rounded up): Poisson (the quasi-likelihood fit's mean model), NB2, NB1 "
         "and hurdle models (Poisson, NB2), by log-likelihood and AIC. The plan placing nobody (札幌市) stays in: "
@@ -285,9 +286,9 @@ STAFFING: dict[str, Text] = {
         "self-reliance consultation sites (自立相談支援) and those sites per 100,000 residents. Then who runs "
         "the multi-agency collaboration project (implementer type), with Wilson intervals.",
     },
-    "tests": {
+    "all_tests": {
         "ja": "## 検定の一覧\n\n"
-        "問いごとの主たる検定(`primary`)と、Holm 法で調整した副次的な検定(`secondary`、`p_holm`)。並べ替え"
+        "問いごとの主たる検定(`primary`)と、ホルム法で調整した副次的な検定(`secondary`、`p_holm`)。並べ替え"
         "p 値にはモンテカルロ標準誤差を付ける。",
         "en": "## All tests\n\n"
         "The primary test of each question (`primary`) and the secondary tests, Holm-adjusted within their "
