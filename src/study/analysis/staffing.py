@@ -594,6 +594,8 @@ def q1_glmm(frame: pd.DataFrame, terms: Sequence[str], level: float = 0.95) -> p
 # --- Q2 -----------------------------------------------------------------------------------------
 
 
+#: Monte Carlo SE of a deterministic quantity (no draws behind it).
+NA = float("nan")
 #: Most draws the Monte Carlo rule may ask for (bootstrap resamples or permutations).
 MAX_DRAWS = 200_000
 #: Factor on the draws the pilot asks for.
@@ -815,7 +817,7 @@ def power_table(
                 ci_low=math.exp(u * lo),
                 ci_high=math.exp(u * hi),
                 n=n,
-                mc_se=0.0,
+                mc_se=NA,
                 effect_log=delta,
                 delta_rr_low=math.exp(-u * delta),
                 delta_rr_high=math.exp(u * delta),
@@ -903,11 +905,11 @@ def tests_table(
     """
     rows = []
     head = scale.iloc[0]
-    rows.append(("Q1", "beta_eq_1_hc3", head["statistic"], head["p_value"], 0.0, head["n"], "HC3 t test of β = 1"))
+    rows.append(("Q1", "beta_eq_1_hc3", head["statistic"], head["p_value"], NA, head["n"], "HC3 t test of β = 1"))
     pr = proportional.iloc[0]
-    rows.append(("Q1", "proportional_f", pr["estimate"], pr["p_value"], 0.0, pr["n"], pr["method"]))
+    rows.append(("Q1", "proportional_f", pr["estimate"], pr["p_value"], NA, pr["n"], pr["method"]))
     for _, r in design_tests.iterrows():
-        rows.append(("Q1", f"design_{r['name']}", r["statistic"], r["p_value"], 0.0, r["n"], "HC3 t test of 0"))
+        rows.append(("Q1", f"design_{r['name']}", r["statistic"], r["p_value"], NA, r["n"], "HC3 t test of 0"))
     for _, r in need.iterrows():
         rows.append(
             ("Q2", f"perm_{r['name']}", r["estimate"], r["p_perm"], r["p_perm_mc_se"], r["n"],
@@ -917,7 +919,7 @@ def tests_table(
         top = implementers.iloc[0]
         k, n = int(top["count"]), int(top["n"])
         rows.append(
-            ("Q3", "binom_top_implementer", top["estimate"], stats.binomtest(k, n, 0.5).pvalue, 0.0, n,
+            ("Q3", "binom_top_implementer", top["estimate"], stats.binomtest(k, n, 0.5).pvalue, NA, n,
              f"exact binomial test of share = 0.5 ({top['name']})")
         )  # fmt: skip
     share = inst_frame["hokatsu_outsourced_share"].dropna().to_numpy()
@@ -925,7 +927,7 @@ def tests_table(
     if above + below:
         rows.append(
             ("Q3", "sign_outsourced_share", float(np.median(share)), stats.binomtest(above, above + below).pvalue,
-             0.0, len(share), "sign test of median outsourced share = 0.5")
+             NA, len(share), "sign test of median outsourced share = 0.5")
         )  # fmt: skip
     out = pd.DataFrame(rows, columns=["question", "name", "statistic", "p_value", "mc_se", "n", "method"])
     out.insert(
@@ -1110,11 +1112,11 @@ def _records(
 ) -> list[HeadlineResult]:
     """One headline record per row of ``table``: ``name``, ``label`` and ``method`` are format strings over
     the row's columns (e.g. ``"beta_{name}"``); the other arguments name columns (``mc_se`` a column whose
-    positive values are the record's Monte Carlo SE)."""
+    finite values are the record's Monte Carlo SE; NaN for a deterministic row)."""
     out = []
     for _, r in table.iterrows():
         row = r.to_dict()
-        mc = row[mc_se] if mc_se is not None and row[mc_se] > 0 else None
+        mc = row[mc_se] if mc_se is not None and np.isfinite(row[mc_se]) else None
         out.append(
             headline_result(
                 name.format(**row),
