@@ -73,7 +73,8 @@ def test_staffing_tables(staffing):
     assert (s.scale["n"] == 49).all() and (s.scale["ci_low"] < s.scale["estimate"]).all()
     assert s.terms == ["log_exposure", "design_per_site", "design_designated_existing"]
     hc3, ql = s.scale.iloc[0], s.scale.iloc[1]
-    assert hc3["estimate"] == pytest.approx(ql["estimate"]) and hc3["ci_high"] - hc3["ci_low"] > ql["ci_high"] - ql["ci_low"]
+    assert hc3["estimate"] == pytest.approx(ql["estimate"])
+    assert hc3["ci_high"] - hc3["ci_low"] > ql["ci_high"] - ql["ci_low"]  # the robust interval is the wider here
     assert s.influence["cooks_d"].is_monotonic_decreasing and s.influence["over_cutoff"].sum() == 5
     assert list(s.need["name"]) == ["aging_rate_pct", "welfare_rate_permille"] and (s.need["n"] == 49).all()
     assert (s.need["rr_low"] <= s.need["rate_ratio"]).all() and (s.need["per"] == 10).all()
