@@ -1480,7 +1480,7 @@ def fig_rootogram(models: ModelComparison, lang: Lang = "ja") -> Figure:
     -------
     matplotlib.figure.Figure
         One panel per model: bars of √observed hanging from the √expected curve (a bar ending below 0
-        means the model predicts too few plans with that count), counts 0–10 and the tail summed above.
+        means the model predicts too few plans with that count), counts 0–10 (larger counts are not drawn).
     """
     import matplotlib.pyplot as plt
 
@@ -1494,6 +1494,7 @@ def fig_rootogram(models: ModelComparison, lang: Lang = "ja") -> Figure:
         ax.plot(r["count"], top, color="#c44e52", marker=".", lw=1.5)
         ax.axhline(0, color="k", lw=0.8)
         ax.set_title(name, fontsize=9)
+        ax.set_xticks(range(0, 11, 2))
         ax.set_xlabel(label("staff_headcount", lang))
     np.atleast_1d(axes)[0].set_ylabel(label("sqrt_frequency", lang))
     fig.suptitle(f"n = {int(models.table['n'].iloc[0])}", fontsize=10)
