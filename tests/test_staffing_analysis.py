@@ -1,4 +1,4 @@
-"""The staffing analysis on the declared design, on the real data, checked by independent computations
+"""The staffing analysis (notebook 10) on the declared design, on the real data, checked by independent computations
 (statsmodels fitted directly here, HC3 by the textbook formula, Holm by statsmodels, values read off the
 processed entities by hand)."""
 
