@@ -57,7 +57,7 @@ def test_load_frame_and_exclusions(tables):
     assert af.n == 49 and af.data["level"].eq("municipality").all()
     ex = exclusions_table(af)
     assert set(ex["n_analysed"]) == {49} and ex["n_excluded"].sum() == len(af.excluded)
-    no_hubs = load_frame(tables, exclude_hub_plans=True)
+    no_hubs = load_frame(tables, exclude_hub_plans=True)  # the other notebooks' option (staffing uses the design)
     assert no_hubs.n == 45 and not set(no_hubs.data["entity_id"]) & set(HUB_PLANS)
     assert load_frame(tables, require=("population",)).n == 57
 
@@ -67,25 +67,20 @@ def test_rounded_keeps_nan_and_ints():
     assert df["a"].iloc[0] == 1.23457 and np.isnan(df["a"].iloc[1]) and df["b"].tolist() == [1, 2]
 
 
-def test_staffing_covariates():
-    assert q_staffing.staffing_covariates([], False) == []
-    assert q_staffing.staffing_covariates(["log_pop", "aging_rate_pct"], True) == ["aging_rate_pct", "hub_plan"]
-
-
 def test_staffing_tables(staffing):
     s = staffing
-    assert list(s.scale["name"]) == ["poisson_ql:wald", "poisson_ql:bca", "negbin:wald", "negbin:bca"]
+    assert list(s.scale["name"]) == ["hc3", "ql", "negbin"] and s.scale["role"].iloc[0] == "primary"
     assert (s.scale["n"] == 49).all() and (s.scale["ci_low"] < s.scale["estimate"]).all()
-    assert (s.scale["estimate"] < s.scale["ci_high"]).all() and (s.scale["p_beta_lt_1"] < 0.01).all()
-    assert 0.2 < s.scale["estimate"].iloc[0] < 0.3
-    assert set(s.overdispersion["name"]) == {"pearson_dispersion", "cameron_trivedi", "lr_alpha"}
-    assert s.influence["cooks_d"].is_monotonic_decreasing and s.influence["name"].iloc[0] == "世田谷区"
-    assert s.influence["hub_plan"].iloc[0] and s.influence["hub_plan"].sum() == 4
-    assert list(s.hubs["handling"]) == ["as_is", "flagged", "excluded"] and list(s.hubs["n"]) == [49, 49, 45]
+    assert s.terms == ["log_exposure", "design_per_site", "design_designated_existing"]
+    hc3, ql = s.scale.iloc[0], s.scale.iloc[1]
+    assert hc3["estimate"] == pytest.approx(ql["estimate"])
+    assert hc3["ci_high"] - hc3["ci_low"] > ql["ci_high"] - ql["ci_low"]  # the robust interval is the wider here
+    assert s.influence["cooks_d"].is_monotonic_decreasing and s.influence["over_cutoff"].sum() == 5
     assert list(s.need["name"]) == ["aging_rate_pct", "welfare_rate_permille"] and (s.need["n"] == 49).all()
     assert (s.need["rr_low"] <= s.need["rate_ratio"]).all() and (s.need["per"] == 10).all()
     assert list(s.medians["name"]) == list(q_staffing.Q3_COLUMNS) and (s.medians["n"] > 40).all()
     assert s.implementers["estimate"].sum() == pytest.approx(1.0) and s.implementers["estimate"].is_monotonic_decreasing
+    assert set(s.analysis_table["entity_id"]) == set(s.frame.data["entity_id"]) and len(s.analysis_table) == 49
 
 
 def test_staffing_options(tables):
@@ -94,21 +89,17 @@ def test_staffing_options(tables):
         {
             "bootstrap_draws": 100,
             "permutations": 99,
-            "exclude_hub_plans": True,
+            "design": "single_team_only",
             "family": "negbin",
             "covariates": ["log_density"],
+            "power_simulations": 50,
         },
     )
     s = q_staffing.analyse_staffing(tables, p)
-    assert s.frame.n == 45 and s.hubs.empty and s.covariates == ["log_density"]
-    assert s.scale["covariates"].iloc[0] == "log_pop + log_density"
+    assert s.frame.n == 37 and s.terms == ["log_exposure", "log_density"]
+    assert (s.frame.data["design"] == "single_team").all()
     assert "log_density" in s.need["covariates"].iloc[0]
-    flagged = q_staffing.analyse_staffing(
-        tables,
-        registry.parameters("10_staffing", {"bootstrap_draws": 100, "permutations": 99, "covariates": ["hub_plan"]}),
-    )
-    assert flagged.frame.n == 49 and flagged.covariates == ["hub_plan"]
-    assert flagged.scale["covariates"].iloc[0] == "log_pop + hub_plan" and len(flagged.hubs) == 3
+    assert s.institutions_frame.n == 57  # Q3 describes every plan whatever the stratification
 
 
 def test_staffing_results_and_text(staffing):
@@ -116,15 +107,18 @@ def test_staffing_results_and_text(staffing):
     names = [r["name"] for r in res]
     assert len(names) == len(set(names))
     by = {r["name"]: r for r in res}
-    assert by["beta_poisson_ql_bca"]["n"] == 49 and by["beta_poisson_ql_bca"]["reference"] == 1.0
-    assert by["beta_hubs_excluded"]["n"] == 45
+    assert by["beta_hc3"]["n"] == 49 and by["beta_hc3"]["reference"] == 1.0
+    assert by["beta_hc3"]["method"].startswith("primary") and by["beta_ql"]["method"].startswith("secondary")
     assert all(r["n"] is not None for r in res)
+    assert by["rate_ratio_aging_rate_pct_per10"]["mc_se"] > 0 and by["p_perm_aging_rate_pct"]["mc_se"] > 0
     lo, hi = by["rate_ratio_aging_rate_pct_per10"]["interval"]
     assert lo <= by["rate_ratio_aging_rate_pct_per10"]["estimate"] <= hi
+    primaries = [r["name"] for r in res if r["name"].startswith("test_") and r["method"].startswith("primary")]
+    assert primaries == ["test_beta_eq_1_hc3", "test_perm_aging_rate_pct", "test_binom_top_implementer"]
     found = prose.findings("10_staffing", res, "en")
     txt = " ".join(s for v in found.values() for s in v)
-    assert set(found) == {"Q1", "Q2", "Q3"} and "β is 0.26 [" in txt and "n = 49 plans" in txt
-    assert "both intervals include 0" in txt  # hub plans flagged or excluded: no slope left
+    assert set(found) == {"Q1", "Q2", "Q3"} and "β is 0.064 [" in txt and "n = 49 plans" in txt
+    assert "Without the design indicators β is 0.26 [" in txt
     ja = prose.findings_markdown("10_staffing", res, "ja")
     assert "分析結果からわかること" in ja and "aging_rate_pct" not in ja and "welfare_rate_permille" not in ja
 
@@ -136,13 +130,16 @@ def test_staffing_figures(staffing, lang):
     s = staffing
     f1 = q_staffing.fig_scale(s.frame.data, s.scale, lang)
     ax = f1.axes[0]
-    assert ax.get_xlabel() == text("population", lang) and "n = 49" in ax.get_title()
-    assert any("n = 4" in t.get_text() for t in ax.get_legend().get_texts())
+    assert ax.get_xlabel() == q_staffing.label("exposure_population", lang) and "n = 49" in ax.get_title()
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert [x.rsplit("(n = ", 1)[1] for x in legend] == ["37)", "8)", "4)"]  # one entry per design
     f2 = fig_forest(s.scale, lang, text("elasticity", lang), 1.0, "ref", q_staffing.scale_labels(s.scale, lang))
     assert all("(n = 49)" in " ".join(t.get_text().split()) for t in f2.axes[0].get_yticklabels())  # labels wrap
     f3 = q_staffing.fig_influence(s.influence, float(s.influence_summary["estimate"].iloc[0]), lang)
     assert f3.axes[0].get_xlabel() == text("cooks_d", lang) and "n = 49" in f3._suptitle.get_text()
-    for f in (f1, f2, f3):
+    f4 = q_staffing.fig_rootogram(s.models, lang)
+    assert len(f4.axes) == 5 and "n = 49" in f4._suptitle.get_text()
+    for f in (f1, f2, f3, f4):
         plt.close(f)
 
 

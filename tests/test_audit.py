@@ -153,6 +153,7 @@ def test_headline_results(tables, munis):
         "welfare_pop_weighted",
         "aging_median",
         "aging_pop_weighted",
+        "staff_per_municipality_vs_kaken",
     ]
     for r in res:
         assert {"name", "estimate", "interval", "n"} <= set(r)

@@ -31,7 +31,6 @@ def test_table_is_well_formed():
 def test_parameter_literals_come_from_the_table():
     # the choices (and their order: parameter help and defaults follow it) of each parameter model
     assert _choices(StaffingParams, "covariates") == (
-        "hub_plan",
         "aging_rate_pct",
         "welfare_rate_permille",
         "log_density",

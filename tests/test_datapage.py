@@ -27,7 +27,7 @@ def _run(nb: str, **params):
 def test_study_figures_come_from_the_twin_in_the_documents_language():
     runs = {
         "staffing": _run("10_staffing", label_language="ja", family="poisson_ql"),
-        "staffing_negbin_no_hubs": _run("10_staffing", label_language="en", family="negbin"),
+        "staffing_negbin_design_en": _run("10_staffing", label_language="en", family="negbin"),
         "staffing_en": _run("10_staffing", label_language="en", family="poisson_ql"),
     }
     assert _figure_run(runs, "10_staffing", "ja") == "staffing"

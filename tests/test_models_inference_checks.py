@@ -96,22 +96,11 @@ def test_percentile_interval_reads_the_level_it_is_given():
     assert percentile_interval(d, 0.80) == pytest.approx((101.0, 901.0))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "resample.permutation_design accepts method='raw' with other covariates in the model silently; permuting "
-        "the focal column breaks its correlation with them, so the test is invalid (its size is wrong). It should "
-        "be refused or warned about; resample.py belongs to another helper this session, so it is reported."
-    ),
-)
-def test_raw_permutation_with_covariates_is_refused_or_flagged(real):
-    with warnings.catch_warnings(record=True) as w:
-        warnings.simplefilter("always")
-        try:
-            permutation_test(real, "aging_rate_pct", ["log_pop"], y="staff", method="raw", n_perm=19, seed=0)
-        except ValueError:
-            return
-    assert any("raw" in str(x.message) for x in w)
+def test_raw_permutation_with_covariates_is_refused(real):
+    """Permuting the focal column itself breaks its correlation with the other covariates (wrong size):
+    refused with a one-line error that names the valid method."""
+    with pytest.raises(ValueError, match="regressor_residuals"):
+        permutation_test(real, "aging_rate_pct", ["log_pop"], y="staff", method="raw", n_perm=19, seed=0)
 
 
 def test_raw_permutation_without_covariates_is_allowed(real):

@@ -65,14 +65,6 @@ class Covariate:
 COVARIATES: tuple[Covariate, ...] = (
     Covariate("log_pop", "log(population)", "人口(対数)", "log population", "log residents", roles=("typology",)),
     Covariate(
-        "hub_plan",
-        "1.0 for a plan in study.models.frame.HUB_PLANS (one 推進員 per centre or hub), else 0.0",
-        "拠点ごとに推進員を置く計画(0/1)",
-        "hub plan (0/1)",
-        "indicator",
-        roles=("staffing",),
-    ),
-    Covariate(
         "aging_rate_pct",
         "aging_rate_pct as cleaned (share of residents aged 65+)",
         "高齢化率(%)",

@@ -29,6 +29,8 @@ class NotebookParams(BaseModel):
     #: Modules the kernel fork server pre-imports for this notebook (no import-time side effects
     #: on global settings allowed: see :mod:`study.runner.zygote`). Not a parameter.
     warm_imports: ClassVar[tuple[str, ...]] = ()
+    #: Removed parameters and what replaced each (named in the one-line unknown-key error). Not a parameter.
+    replaced_parameters: ClassVar[dict[str, str]] = {}
 
 
 def resolve_path(value: str | Path) -> Path:
@@ -152,34 +154,60 @@ class StaffingParams(NotebookParams):
     """Staffing: how planned 推進員 scale with population (Q1), aging and welfare given population (Q2),
     institutions (Q3)."""
 
+    replaced_parameters: ClassVar[dict[str, str]] = {
+        "exclude_hub_plans": (
+            "the clean's staffing_design, adjusted for in every model (parameters 'design' and "
+            "'unclear_design'); the hand list of hub plans is gone"
+        ),
+    }
+
     label_language: Lang = Field("ja", description="Language of figure labels: 'ja' (Japanese) or 'en' (English).")
     family: Family = Field(
         "poisson_ql",
         description=(
-            "Count model of the influence diagnostics, hub handling and Q2: 'poisson_ql' "
-            "(Poisson quasi-likelihood) or 'negbin' (NB2, alpha by ML). Q1 reports both."
+            "Count model of the influence diagnostics and Q2: 'poisson_ql' (Poisson quasi-likelihood) or "
+            "'negbin' (NB2, alpha by ML). Q1 reports both; its primary interval is the HC3 sandwich."
         ),
     )
     covariates: list[StaffingCovariate] = Field(
         [],
         description=(
-            "Covariates added to log population in Q1 (none for the headline; 'hub_plan' "
-            "flags the 4 hub plans). Q2 always adds the aging and public-assistance rates."
+            "Covariates added to log population and the design indicators in Q1 (none for the headline). "
+            "Q2 always adds the aging and public-assistance rates."
         ),
     )
     staffing_measure: Literal["as_printed", "headcount", "exclude_fractional"] = Field(
         "as_printed",
         description=(
             "Outcome: planned 推進員 as printed (fractional FTE kept), rounded up to a head "
-            "count, or plans with fractional figures dropped."
+            "count, or plans with fractional figures dropped (the likelihood models and the GLMM always "
+            "use the head count)."
         ),
     )
-    exclude_hub_plans: bool = Field(
-        False,
+    exposure: Literal["catchment", "whole"] = Field(
+        "catchment",
         description=(
-            "Drop the 4 hub plans (one 推進員 per centre or hub: 世田谷区, 盛岡市, 豊島区, 江戸川区). Kept "
-            "(and shown) by default; 'hub_plan' in covariates flags them instead."
+            "Population of the models: the multi-agency project's catchment where the clean has it "
+            "(catchment_population), or the whole municipality's (reported as a sensitivity either way)."
         ),
+    )
+    missing_catchment: Literal["whole", "drop"] = Field(
+        "whole",
+        description=(
+            "A part-area or unclear catchment with no printed population: kept with the whole population "
+            "and flagged (the declared rule), or dropped (the other choice is reported as a sensitivity)."
+        ),
+    )
+    design: Literal["adjusted", "single_team_only"] = Field(
+        "adjusted",
+        description=(
+            "How the clean's staffing_design enters: indicators of per_site and designated_existing "
+            "(reference single_team) on all plans, or a model stratified to single-team plans."
+        ),
+    )
+    unclear_design: Literal["single_team", "per_site", "designated_existing"] = Field(
+        "single_team",
+        description="Design an 'unclear' plan is coded as (the other codings are reported as sensitivities).",
     )
     include_prefectures: bool = Field(
         False,
@@ -189,9 +217,26 @@ class StaffingParams(NotebookParams):
         ),
     )
     bootstrap_draws: int = Field(
-        2000, ge=100, le=100_000, description="Pairs-bootstrap resamples behind the BCa and percentile intervals."
+        2000,
+        ge=100,
+        le=100_000,
+        description=(
+            "Pairs-bootstrap resamples behind the BCa and percentile intervals (the first pass of Q2: more are "
+            "drawn when the Monte Carlo SE of a printed bound is not below half a unit of its last digit)."
+        ),
     )
-    permutations: int = Field(4999, ge=99, le=100_000, description="Permutations behind the Q2 permutation p-values.")
+    permutations: int = Field(
+        4999,
+        ge=99,
+        le=100_000,
+        description="Permutations behind the Q2 permutation p-values (first pass; more by the same rule).",
+    )
+    power_simulations: int = Field(
+        500,
+        ge=50,
+        le=20_000,
+        description="Simulated data sets per point of the power curves behind the minimum detectable effects.",
+    )
     seed: int = Field(
         20190401,
         ge=0,

@@ -80,6 +80,95 @@ NATIONAL: dict[str, Reference] = {
     ),
 }
 
+
+@dataclass(frozen=True)
+class PublishedStaffing:
+    """A published figure of 推進員 per municipality, and how its survey differs from our plans.
+
+    Attributes
+    ----------
+    mean, sd : float
+        Coordinators per municipality (persons): mean and standard deviation.
+    n : int
+        Municipalities surveyed.
+    source : str
+        The study (grant numbers).
+    year, programme, sample : str
+        When, under which programme and among whom it was surveyed (English).
+    """
+
+    mean: float
+    sd: float
+    n: int
+    source: str
+    year: str
+    programme: str
+    sample: str
+
+
+#: KAKEN survey of 重層的支援体制整備事業 municipalities: 推進員 per municipality 3.39 ± 4.99.
+KAKEN_STAFFING = PublishedStaffing(
+    mean=3.39,
+    sd=4.99,
+    n=91,
+    source="KAKEN 21H00793 / 23K20655",
+    year="FY2021–22",
+    programme="重層的支援体制整備事業 (multi-layered support system programme)",
+    sample="survey of the municipalities implementing the 重層 programme",
+)
+
+
+def staffing_published_comparison(entities: pd.DataFrame, confidence: float = 0.95) -> pd.DataFrame:
+    """Our planned 推進員 per municipality against the published KAKEN figure (:data:`KAKEN_STAFFING`).
+
+    Parameters
+    ----------
+    entities : pandas.DataFrame
+        The audited entities (municipal rows with ``staff_planned``, persons, as printed).
+    confidence : float
+        Confidence level of the Welch interval of the difference.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row: ``n``, ``mean``, ``sd`` (ours, municipal plans with a staff figure; FY2019 plans of the
+        包括的支援体制構築事業 model projects), the published ``published_mean``, ``published_sd``,
+        ``published_n``, the difference of means (persons) with its Welch ``diff_low``/``diff_high`` and
+        ``welch_p``, and what differs (``year``, ``programme``, ``sample``).
+    """
+    x = pd.to_numeric(entities.loc[entities["level"] == "municipality", "staff_planned"], errors="coerce").dropna()
+    x = x.to_numpy(float)
+    n, m, sd = len(x), float(np.mean(x)), float(np.std(x, ddof=1))
+    k = KAKEN_STAFFING
+    v1, v2 = sd**2 / n, k.sd**2 / k.n
+    se = float(np.sqrt(v1 + v2))
+    dof = (v1 + v2) ** 2 / (v1**2 / (n - 1) + v2**2 / (k.n - 1))
+    from scipy import stats
+
+    q = stats.t.ppf(0.5 + confidence / 2, dof)
+    diff = m - k.mean
+    return pd.DataFrame(
+        [
+            {
+                "n": n,
+                "mean": m,
+                "sd": sd,
+                "published_mean": k.mean,
+                "published_sd": k.sd,
+                "published_n": k.n,
+                "difference": diff,
+                "diff_low": diff - q * se,
+                "diff_high": diff + q * se,
+                "welch_p": float(2 * stats.t.sf(abs(diff) / se, dof)),
+                "source": k.source,
+                "year": f"ours FY2019 plans; published {k.year}",
+                "programme": f"ours 包括的支援体制構築事業 model projects; published {k.programme}",
+                "sample": f"ours {n} municipal plans with a staff figure; published {k.sample} (n = {k.n})",
+            }
+        ]
+    )
+
+
 #: Entity columns that identify a row rather than measure something (left out of missingness).
 ID_COLUMNS = ("entity_id", "source_line", "level", "prefecture", "municipality", "municipality_raw")
 
@@ -806,5 +895,24 @@ def headline_results(
                 method=f"percentile bootstrap {pct} interval",
             )
             for stat, column, label in stats
+        )
+    if "staff_planned" in entities.columns:
+        kk = staffing_published_comparison(entities, confidence).iloc[0]
+        out.append(
+            result(
+                "staff_per_municipality_vs_kaken",
+                kk["mean"],
+                n=int(kk["n"]),
+                interval=(
+                    kk["mean"] + kk["diff_low"] - kk["difference"],
+                    kk["mean"] + kk["diff_high"] - kk["difference"],
+                ),
+                unit="persons",
+                reference=kk["published_mean"],
+                label=f"planned 推進員 per municipality (SD {kk['sd']:.2f}) against {kk['source']} "
+                f"{kk['published_mean']} ± {kk['published_sd']} (n = {kk['published_n']}, {KAKEN_STAFFING.year}); "
+                f"Welch p = {kk['welch_p']:.2g}",
+                method=f"mean; interval: our mean ± the half-width of the Welch {pct} interval of the difference",
+            )
         )
     return out

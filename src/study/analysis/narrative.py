@@ -166,39 +166,88 @@ STAFFING: dict[str, Text] = {
         "Prefecture plans (都道府県事業) place no coordinators and are left out; so are plans that print no "
         "staff figure. The number analysed is the n of every model below.",
     },
+    "design": {
+        "ja": "## 分析の設計(当てはめる前に宣言)\n\n"
+        "**対象人口。** モデルの人口は、多機関協働事業が対象とする区域の人口(クリーニング済みの "
+        "`catchment_population`)である。区域が市区町村の一部または不明で人口の記載がない計画は、市区町村全体の"
+        "人口で残し、印を付ける(`exposure_imputed`)。除いた場合と、全計画で市区町村全体の人口を使った場合を"
+        "感度分析として示す。\n\n"
+        "**配置の型。** クリーニング済みの `staffing_design` を一度だけコード化する。拠点ごとの配置"
+        "(`per_site`)と既存職員の指定(`designated_existing`)の指標を、単一の窓口・チーム(`single_team`)に"
+        "対して入れる。推進員を置かない計画は `single_team` として、`unclear` はパラメータ `unclear_design` の型"
+        "として扱い、他のコード化は感度分析で示す。人数の多い計画を結果を見て除くことはしない。\n\n"
+        "**主たる区間と検定。** 主たる区間は HC3 サンドイッチ標準誤差による t 区間である。準尤度と NB2 の"
+        "モデルに基づく区間は副次的なものとして示す。主たる検定は問いごとに一つ。Q1 は比例配置 β = 1 の HC3 t 検定、"
+        "Q2 は人口と配置の型を所与とした高齢化率の並べ替え検定、Q3 は多機関協働事業の最多の実施主体の割合が"
+        "0.5 かの二項検定である。その他の検定は副次的で、問いごとにホルム法で調整する。\n\n"
+        "分析に用いた行と列は `analysis_frame` の表として書き出す(列の説明は `analysis_frame_columns`)。",
+        "en": "## The design, declared before fitting\n\n"
+        "**Exposure.** The models use the population the multi-agency project covers (the clean's "
+        "`catchment_population`). A plan whose catchment is part of the municipality or unclear and prints no "
+        "population is kept with the whole population and flagged (`exposure_imputed`); dropping those plans, and "
+        "the whole population for every plan, are sensitivities.\n\n"
+        "**Deployment design.** The clean's `staffing_design`, coded once: indicators of placing coordinators "
+        "per site (`per_site`) and of designating existing staff (`designated_existing`), against a single "
+        "team (`single_team`). A plan placing nobody enters as `single_team`; `unclear` plans as the "
+        "`unclear_design` parameter says, with the other codings as sensitivities. No plan is dropped for its "
+        "count.\n\n"
+        "**Primary interval and tests.** The primary interval is the HC3 sandwich t interval; the model-based "
+        "quasi-likelihood and NB2 intervals are secondary. One primary test per question: Q1, the HC3 t test of "
+        "proportional staffing (β = 1); Q2, the permutation test of the aging rate given population and design; "
+        "Q3, the binomial test that the most frequent implementer of the multi-agency collaboration project "
+        "(多機関協働事業) runs half of them. Every "
+        "other test is secondary and Holm-adjusted within its question.\n\n"
+        "The rows and columns the models used are exported as the table `analysis_frame` (its columns described "
+        "in `analysis_frame_columns`).",
+    },
     "q1": {
         "ja": "## Q1 人口規模と推進員の配置\n\n"
-        "二つのカウントモデルを当てはめる。ポアソン準尤度(分散 φ·μ)と、α を最尤推定する負の二項分布 NB2 "
-        "である。それぞれについてモデルに基づく区間(準尤度は t、NB2 は Wald z)と、ペア・ブートストラップの"
-        "BCa 区間を示す。「β < 1 の片側p値」は、`wald` の行ではモデルに基づく値、`bca` の行ではブートストラップの"
-        "値である。2^β は、人口が2倍の自治体が何倍の推進員を計画するかを表す。",
+        "log E[推進員] = a + β log(対象人口) + 配置の型。準尤度ポアソンの点推定に、主たる HC3 サンドイッチ区間と、"
+        "副次的な準尤度 t 区間・NB2 Wald 区間を並べる。p 値は β = 1(比例配置)の両側検定、2^β は対象人口が"
+        "2倍の自治体が何倍の推進員を計画するかである。続く表は、β を1に固定した(対数人口をオフセットにした)"
+        "モデルと β を自由にしたモデルの準尤度 F 検定である。",
         "en": "## Q1 — How staffing scales with population\n\n"
-        "Both count models: Poisson quasi-likelihood (variance φ·μ) and the negative binomial NB2 with α by "
-        "maximum likelihood. For each, the model-based interval (QL: t; NB: Wald z) and the pairs-bootstrap "
-        "BCa interval. The one-sided p-value of β < 1 is model-based in the `wald` rows and from the "
-        "bootstrap in the `bca` rows; 2^β is how many times more coordinators a municipality twice as large "
-        "plans.",
+        "log E[staff] = a + β log(population covered) + design. Poisson quasi-likelihood estimates with the "
+        "primary HC3 sandwich interval, next to the secondary quasi-likelihood t and NB2 Wald intervals. The "
+        "p-values test β = 1 (proportional staffing), two-sided; 2^β is how many times more coordinators a "
+        "municipality covering twice the population plans. The next table is the quasi-likelihood F test of "
+        "β fixed at 1 (log population as an offset) against β free.",
     },
-    "overdispersion": {
-        "ja": "**過分散。** ポアソン分布の分散で足りるか。ピアソンの分散パラメータ φ(ポアソンなら1)、"
-        "α > 0 についての Cameron–Trivedi の回帰検定、NB2 とポアソンの尤度比検定(最尤の α と区間)を示す。",
-        "en": "**Overdispersion.** Is a Poisson variance enough? Pearson dispersion φ (1 under Poisson), the "
-        "Cameron–Trivedi regression test of α > 0, and the likelihood-ratio test of NB2 against Poisson "
-        "(with the ML α and its interval).",
+    "sensitivity": {
+        "ja": "### 感度分析\n\n"
+        "同じ主たる区間で、対象人口の取り方、人口の記載がない区域の扱い、`unclear` のコード化、配置の型の扱い"
+        "(指標で調整、単一チームの計画のみ、調整なし)を変えたときの β。`n_changed` は宣言した設計とコードや"
+        "人口が異なる計画の数である。",
+        "en": "### Sensitivity\n\n"
+        "β with the same primary interval when the exposure, the rule for catchments without a printed "
+        "population, the coding of `unclear` plans or the handling of design (indicators, single-team plans "
+        "only, none) change. `n_changed` counts the plans coded or weighted differently from the declared "
+        "design.",
     },
     "influence": {
         "ja": "### 影響分析: β を動かしているのはどの計画か\n\n"
-        "当てはめたモデル(パラメータ `family`)による β の Cook 距離と DFBETA(S)、そして各計画を除いて"
-        "モデルを推定し直した**厳密な** leave-one-out の β を示す。**拠点型の4計画**(世田谷区、盛岡市、豊島区、"
-        "江戸川区)はセンターや拠点ごとに推進員を1人ずつ指定しているため、人数は配置の手厚さよりも拠点の数を"
-        "反映する。図では赤で示す。パラメータ `exclude_hub_plans` はこれらを除き、`covariates: [hub_plan]` は"
-        "指標で区別する。図の後の表で三つの扱いを比べる。",
+        "当てはめたモデル(パラメータ `family`)による β の Cook 距離と DFBETA(S)、そして各計画を除いて推定し"
+        "直した**厳密な** leave-one-out の β。宣言した基準は Cook 距離 > 4/n で、これを超える計画を赤で示し、"
+        "それぞれを除いたときの β を結果に記録する。",
         "en": "### Influence: which plans drive β?\n\n"
         "Cook's distance and DFBETA(S) of β from the fitted model (`family` parameter), and the *exact* "
-        "leave-one-out β (the model refitted without the plan). The four **hub plans** (世田谷区, 盛岡市, "
-        "豊島区, 江戸川区) name one coordinator per centre or hub, so their count tracks sites rather than "
-        "staffing effort; they are shown in red. The parameter `exclude_hub_plans` drops them and "
-        "`covariates: [hub_plan]` flags them; the table after the figure compares the three choices.",
+        "leave-one-out β (the model refitted without the plan). The declared rule is Cook's D > 4/n: the "
+        "plans above it are shown in red, and β without each of them is in the results.",
+    },
+    "models": {
+        "ja": "### モデルの比較と当てはまり\n\n"
+        "人数(小数の常勤換算は切り上げ)について、ポアソン(準尤度と同じ平均モデル)、NB2、NB1、ハードル"
+        "モデル(ポアソン・NB2)を対数尤度と AIC で比べる。推進員を置かない計画(札幌市)も除かず、ハードル"
+        "モデルの二値部分が受け持つ。対数人口がゼロを完全に分離するときは、二値部分を切片のみとする。"
+        "図はハンギング・ルートグラムで、棒が0より下で終わる件数はモデルがその件数を少なく予測している。"
+        "最後の表は、都道府県の変量切片(と観測単位の変量効果)をもつポアソン一般化線形混合モデル(ラプラス近似の最尤)である。",
+        "en": "### Model comparison and fit\n\n"
+        "On head counts (fractional FTE rounded up): Poisson (the quasi-likelihood fit's mean model), NB2, NB1 "
+        "and hurdle models (Poisson, NB2), by log-likelihood and AIC. The plan placing nobody (札幌市) stays in: "
+        "the hurdle's binary part takes it. When log population separates the zeros, the binary part is "
+        "intercept-only. The figure is a hanging rootogram: a bar ending below 0 marks a count the model "
+        "predicts too rarely. The last table is the Poisson GLMM with a prefecture random intercept (and an "
+        "observation-level effect), fitted by Laplace maximum likelihood.",
     },
     "q2": {
         "ja": "## Q2 人口が同じなら、高齢化と生活保護はどう効くか\n\n"
@@ -210,6 +259,19 @@ STAFFING: dict[str, Text] = {
         "the coefficient with its BCa bootstrap interval, the rate ratio per 10 points (10 percentage points "
         "of the aging rate; 10‰ of the public-assistance rate), and a permutation p-value (the rate's "
         "residual given the other covariates permuted), next to the model-based Wald p.",
+    },
+    "power": {
+        "ja": "### 検出力と同等性\n\n"
+        "この n でどれだけの効果なら見つけられたか。実際の計画の設計で NB2 から人数を模擬し、準尤度 Wald 検定"
+        "(両側5%)の検出力が80%になる最小の効果を求める(β は1からの差、率は10単位あたりの率比)。続いて、"
+        "「効果なし」と言う代わりに、HC3 の90%区間から、どの大きさの効果が否定されるか(同等性の境界)を示す。"
+        "模擬の数はモンテカルロ誤差とともに記録する。",
+        "en": "### Power and equivalence\n\n"
+        "Which effects could this n have found? Counts simulated from NB2 at the plans' real design give the "
+        "smallest effect with 80% power for the quasi-likelihood Wald test (two-sided 5%): for β as a departure "
+        'from 1, for the rates as rate ratios per 10 points. Then, instead of "no effect", the effects the HC3 '
+        "90% interval rules out (equivalence bounds). Simulation counts are recorded with their Monte Carlo "
+        "error.",
     },
     "q3": {
         "ja": "## Q3 計画が土台にする機関\n\n"
@@ -224,33 +286,39 @@ STAFFING: dict[str, Text] = {
         "self-reliance consultation sites (自立相談支援) and those sites per 100,000 residents. Then who runs "
         "the multi-agency collaboration project (implementer type), with Wilson intervals.",
     },
+    "all_tests": {
+        "ja": "## 検定の一覧\n\n"
+        "問いごとの主たる検定(`primary`)と、ホルム法で調整した副次的な検定(`secondary`、`p_holm`)。並べ替え"
+        "p 値にはモンテカルロ標準誤差を付ける。",
+        "en": "## All tests\n\n"
+        "The primary test of each question (`primary`) and the secondary tests, Holm-adjusted within their "
+        "question (`secondary`, `p_holm`). Permutation p-values carry their Monte Carlo SE.",
+    },
     "limits": {
         "ja": "## 限界\n\n"
-        "- **n ≈ 50。** モデル事業に自ら応募した約50の計画である。区間は広く、信頼できるのはブートストラップと"
-        "並べ替えの p 値である。全国約1,700市区町村には一般化できない。\n"
+        "- **n ≈ 50。** モデル事業に自ら応募した約50の計画である。区間は広く、全国約1,700市区町村には一般化できない。\n"
         "- **予定であって実績ではない。** 人数は計画に記載された配置予定であり(既定では小数の常勤換算をそのまま"
         "使う。`staffing_measure` で変えられる)、実際に採用された人数ではない。\n"
-        "- **β の大きさは拠点型の計画で決まる。** 拠点型の4計画を記載どおりに扱うと β ≈ 0.25、指標で区別するか"
-        "除くとほぼ0になる。センターごとに1人を指定する計画を除けば、推進員数は人口とともにほとんど増えない。"
-        "どちらの読み方が正しいかは、センター職員の指定を推進員の配置と数えるかによる。両方を示す。\n"
-        "- **Q2 は不安定である。** この n では BCa 区間と並べ替え検定の結果が食い違うことがある。率比は"
-        "「明確な根拠はない」と読み、効果とは読まない。\n"
-        "- **Q3 は記述である。** 機関数の中央値は計画が何を土台にしているかを示すだけで、機関が配置の原因である"
-        "ことは示さない。",
+        "- **配置の型は文言から読んだコードである。** 拠点ごとの配置や既存職員の指定は、計画の文言から規則で"
+        "コード化した(`staffing_design`)。型の指標は、配置の仕方による人数の違いを吸収する一方、その違いが"
+        "人口と関連する部分も吸収する。調整しない β は感度分析の表にある。\n"
+        "- **対象人口の一部は分からない。** 区域が一部で人口の記載がない計画は、宣言した規則で市区町村全体の"
+        "人口を使う。除いた場合を感度分析に示す。\n"
+        "- **Q2 と Q3 は記述に近い。** 率比は検出力の表と合わせて読む。機関数の中央値は計画が何を土台にしているかを"
+        "示すだけで、機関が配置の原因であることは示さない。",
         "en": "## Limits\n\n"
-        "- **n ≈ 50.** About fifty plans, self-selected into the model projects: intervals are wide, the "
-        "bootstrap and permutation p-values are the honest ones, and nothing here generalises to Japan's "
-        "~1,700 municipalities.\n"
+        "- **n ≈ 50.** About fifty plans, self-selected into the model projects: intervals are wide, and nothing "
+        "here generalises to Japan's ~1,700 municipalities.\n"
         "- **Planned, not actual, staff.** The count is what the plan says the municipality will place "
         "(fractional FTE kept by default; `staffing_measure` changes that), not who was hired.\n"
-        "- **Hub plans decide the size of β.** With the four hub plans as printed, β ≈ 0.25; flagged or "
-        "excluded it is close to zero: apart from plans that designate one coordinator per centre, staffing "
-        "barely grows with population. Which reading is right depends on whether a designated centre worker "
-        "counts as a coordinator; both are reported.\n"
-        "- **Q2 is fragile.** The BCa interval and the permutation test can disagree at this n; read the rate "
-        'ratios as "no clear evidence", not as effects.\n'
-        "- **Q3 is descriptive.** Medians of institution counts say what the plans build on, not that "
-        "institutions cause staffing.",
+        "- **The design is coded from wording.** Per-site placement and designated existing staff are coded by "
+        "rule from the plans' text (`staffing_design`). The design indicators absorb the difference the way of "
+        "deploying makes, and with it any part of that difference that goes with population; β without them is "
+        "in the sensitivity table.\n"
+        "- **Some catchments are unknown.** Plans covering part of the municipality without a printed population "
+        "use the whole population by the declared rule; dropping them is a sensitivity.\n"
+        "- **Q2 and Q3 are close to descriptive.** Read the rate ratios with the power table. Medians of "
+        "institution counts say what the plans build on, not that institutions cause staffing.",
     },
 }
 

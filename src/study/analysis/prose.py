@@ -136,6 +136,43 @@ def num(x: Any, sig: int = 3) -> str:
     return _fixed(v, _decimals(v, sig))
 
 
+def mc_num(x: Any, mc_se: Any, sig: int = 3) -> str:
+    """A random number printed with no more decimals than its Monte Carlo error allows.
+
+    Parameters
+    ----------
+    x : float
+        The number.
+    mc_se : float or None
+        Its Monte Carlo SE (same unit); ``None`` or 0 for a deterministic number.
+    sig : int
+        Significant figures wanted.
+
+    Returns
+    -------
+    str
+        ``x`` with min(the decimals of ``sig`` figures, the most decimals d with MC SE < 0.5·10^−d).
+    """
+    if x is None or not mc_se or not math.isfinite(float(x)):
+        return num(x, sig)
+    v, se = float(x), float(mc_se)
+    d = _decimals(v, sig)
+    while d > 0 and se >= 0.5 * 10.0 ** (-d):
+        d -= 1
+    return _fixed(v, d)
+
+
+def mc_interval(est: Any, lo: Any, hi: Any, mc_se: Any, sig: int = 2) -> str:
+    """:func:`interval` with no more decimals than the bounds' Monte Carlo SE allows (see :func:`mc_num`)."""
+    text = interval(est, lo, hi, sig)
+    if not mc_se or text == "–" or any(v is None for v in (lo, hi)):
+        return text
+    d = len(text.split(" [")[0].split(".")[1]) if "." in text.split(" [")[0] else 0
+    while d > 0 and float(mc_se) >= 0.5 * 10.0 ** (-d):
+        d -= 1
+    return f"{_fixed(float(est), d)} [{_fixed(float(lo), d)}, {_fixed(float(hi), d)}]"
+
+
 def pvalue(p: Any) -> str:
     """A p-value as a reader expects it: ``< 0.001``, ``0.004`` below 0.01, else two decimals (``0.03``).
 
@@ -235,92 +272,179 @@ def _level(r: Record) -> str:
     return "95%"
 
 
+def _claim(r: Record, reference: float) -> str:
+    """How an interval stands against ``reference``: ``excludes``, ``includes`` or ``borderline`` (a bound
+    within two Monte Carlo SEs of it; ``mc_se`` of the record, 0 for a deterministic interval)."""
+    iv = r.get("interval")
+    if not iv or iv[0] is None or iv[1] is None:
+        return "includes"
+    mc = float(r.get("mc_se") or 0.0)
+    near = min(abs(iv[0] - reference), abs(iv[1] - reference))
+    if near <= 2 * mc:
+        return "borderline"
+    return "includes" if iv[0] <= reference <= iv[1] else "excludes"
+
+
+def _perm_p_text(r: Record | None) -> str:
+    """``p = 0.54``, or the floor ``p < 1/(B+1)`` (with its value) for a permutation p at its floor; B is read
+    from the record's method (``..., B = 4999``)."""
+    import re
+
+    if r is None:
+        return p_text(None)
+    m = re.search(r"B = (\d+)", str(r.get("method") or ""))
+    if m and r["estimate"] is not None and r["estimate"] <= (1 + 1e-9) / (int(m[1]) + 1):
+        return f"p < 1/(B+1) = {num(1 / (int(m[1]) + 1), 2)}"
+    return p_text(r["estimate"])
+
+
 def _staffing(rec: dict[str, Record], lang: Lang) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {"Q1": [], "Q2": [], "Q3": []}
-    loo = rec.get("beta_leave_one_out_range")
-    family = str(loo["method"]) if loo and loo.get("method") in NOUNS else "poisson_ql"
-    head = rec.get(f"beta_{family}_bca")
+    head = rec.get("beta_hc3")
     if head is not None:
         lo, hi = head["interval"]
         b = head["estimate"]
         more = 100 * (2**b - 1)
-        p1 = rec.get("p_beta_lt_1")
-        fam = _noun(family, lang)
+        ptest = rec.get("test_beta_eq_1_hc3")
         if lang == "ja":
             if hi < 1 and lo > 0:
-                verdict = "人口とともに増えるが、人口に比例するよりはるかに緩やかである"
+                verdict = "対象人口とともに増えるが、比例するよりはるかに緩やかである"
             elif hi < 1:
-                verdict = "人口に比例して増えるとはいえず、人口との関連もはっきりしない(区間が0を含む)"
+                verdict = "対象人口に比例して増えるとはいえず、人口との関連もはっきりしない(区間が0を含む)"
             elif lo > 1:
-                verdict = "人口の増加以上に増える"
+                verdict = "対象人口の増加以上に増える"
             else:
-                verdict = "人口に比例するという見方と矛盾しない(区間が1を含む)"
+                verdict = "対象人口に比例するという見方と矛盾しない(区間が1を含む)"
             s = (
-                f"計画された推進員の数は{verdict}。人口弾力性 β は {_iv(head)}"
-                f"({fam}、BCaブートストラップ95%区間、{_n(head, lang)} 計画)。"
+                f"配置の型を所与とすると、計画された推進員の数は{verdict}。弾力性 β は {_iv(head)}"
+                f"(主たる区間: 準尤度の点推定と HC3 サンドイッチ t 区間、{_n(head, lang)} 計画)。"
             )
+            if ptest:
+                s += f"比例配置 β = 1 の主たる検定は {p_text(ptest['estimate'])}。"
             if lo > 0:
-                s += f"人口が2倍の自治体は推進員を約{num(more, 2)}%多く計画する(比例なら100%)"
-                s += f"。β < 1 の片側 {p_text(p1['estimate'])}。" if p1 else "。"
-            out["Q1"].append(s)
+                s += f"対象人口が2倍の自治体は推進員を約{num(more, 2)}%多く計画する(比例なら100%)。"
         else:
             if hi < 1 and lo > 0:
-                verdict = "grow with population, but far less than in proportion"
+                verdict = "grow with the population covered, but far less than in proportion"
             elif hi < 1:
                 verdict = (
-                    "do not grow in proportion to population, and their relation to population is unclear (the "
-                    "interval includes 0)"
+                    "do not grow in proportion to the population covered, and their relation to it is unclear "
+                    "(the interval includes 0)"
                 )
             elif lo > 1:
-                verdict = "grow faster than population"
+                verdict = "grow faster than the population covered"
             else:
                 verdict = "are consistent with proportional growth (the interval includes 1)"
             s = (
-                f"Planned coordinators {verdict}: the population elasticity β is {_iv(head)} ({fam}, BCa bootstrap "
-                f"95% interval; {_n(head, lang)} plans)."
+                f"Given the deployment design, planned coordinators {verdict}: the elasticity β is {_iv(head)} "
+                f"(primary interval: quasi-likelihood estimate with the HC3 sandwich t interval; {_n(head, lang)} "
+                "plans)."
             )
+            if ptest:
+                s += f" The primary test of proportional staffing (β = 1) gives {p_text(ptest['estimate'])}."
             if lo > 0:
                 s += (
-                    f" A municipality twice as large plans about {num(more, 2)}% more coordinators, against 100% "
-                    "under proportional staffing"
+                    f" A municipality covering twice the population plans about {num(more, 2)}% more "
+                    "coordinators, against 100% under proportional staffing."
                 )
-                s += f" (one-sided {p_text(p1['estimate'])} for β < 1)." if p1 else "."
-            out["Q1"].append(s)
-    flagged, excluded = rec.get("beta_hubs_flagged"), rec.get("beta_hubs_excluded")
-    if flagged is not None and excluded is not None:
-        both_zero = includes(flagged, 0.0) and includes(excluded, 0.0)
-        slope = head is not None and not includes(head, 0.0)
+        out["Q1"].append(s)
+    ql, f = rec.get("beta_ql"), rec.get("proportional_f")
+    if ql is not None and f is not None and head is not None:
+        narrower = (ql["interval"][1] - ql["interval"][0]) < (head["interval"][1] - head["interval"][0])
         if lang == "ja":
-            s = "この傾きは、拠点ごとに推進員を置く4計画によるところが大きい。" if slope and both_zero else ""
-            s += f"拠点計画を指標で区別すると β は {_iv(flagged)}、除くと {_iv(excluded)}({_n(excluded, lang)})"
-            s += "で、いずれの区間も0を含む。" if both_zero else "である。"
+            out["Q1"].append(
+                f"副次的な準尤度 t 区間は {_iv(ql)}{'で、主たる区間より狭い' if narrower else ''}。β = 1 に固定した"
+                f"モデルとの準尤度 F 検定は F = {num(f['estimate'])}(副次的)。"
+            )
+        else:
+            out["Q1"].append(
+                f"The secondary, model-based quasi-likelihood t interval is {_iv(ql)}"
+                f"{', narrower than the primary one' if narrower else ''}; the quasi-likelihood F test against β "
+                f"fixed at 1 gives F = {num(f['estimate'])} (secondary)."
+            )
+    nodes, whole = rec.get("beta_sensitivity_no_design_terms"), rec.get("beta_sensitivity_exposure_whole")
+    if nodes is not None:
+        if lang == "ja":
+            s = f"配置の型で調整しないと β は {_iv(nodes)} になる"
+            s += f"。市区町村全体の人口を使うと {_iv(whole)}。" if whole else "。"
+        else:
+            s = f"Without the design indicators β is {_iv(nodes)}"
+            s += f"; with the whole municipality's population, {_iv(whole)}." if whole else "."
+        out["Q1"].append(s)
+    aics = {n.removeprefix("model_").removesuffix("_aic"): r for n, r in rec.items() if n.startswith("model_")}
+    if aics:
+        best = min(aics, key=lambda k: aics[k]["estimate"])
+        others = ", ".join(f"{k} {num(r['estimate'], 4)}" for k, r in aics.items() if k != best)
+        sep = any("intercept-only" in str(r.get("label", "")) for r in aics.values())
+        if lang == "ja":
+            s = f"人数のモデルを AIC で比べると最小は {best}({num(aics[best]['estimate'], 4)}; {others})。"
+            s += (
+                "推進員を置かない計画はハードルモデルの二値部分に入り、対数人口がゼロを分離するため二値部分は切片のみとした。"
+                if sep
+                else ""
+            )
+        else:
+            s = f"Among the head-count models the smallest AIC is {best}'s ({num(aics[best]['estimate'], 4)}; "
+            s += f"{others})."
+            s += (
+                " The plan placing nobody stays in through the hurdle's binary part, intercept-only because log "
+                "population separates the zero."
+                if sep
+                else ""
+            )
+        out["Q1"].append(s)
+    unclear = [r for n, r in rec.items() if n.startswith("beta_sensitivity_unclear_as_")]
+    drop = rec.get("beta_sensitivity_missing_catchment_drop")
+    if head is not None and (unclear or drop is not None):
+        same = all(r["estimate"] == head["estimate"] and r["n"] == head["n"] for r in unclear)
+        if lang == "ja":
+            s = (
+                "`unclear` の計画を別の型としても β は変わらない(該当する計画がない)。"
+                if same
+                else "`unclear` の計画を別の型とすると β は " + "、".join(_iv(r) for r in unclear) + "。"
+            )
+            if drop is not None:
+                s += f"対象人口の記載がない計画を除くと β は {_iv(drop)}({_n(drop, lang)})。"
         else:
             s = (
-                "Much of the slope comes from the four hub plans (one coordinator per centre): "
-                if slope and both_zero
-                else "For the four hub plans (one coordinator per centre): "
+                "Coding the `unclear` plans as another design leaves β unchanged (no plan in the sample is unclear)."
+                if same
+                else "Coding the `unclear` plans as another design gives β " + ", ".join(_iv(r) for r in unclear) + "."
             )
-            s += f"with them flagged β is {_iv(flagged)}, without them {_iv(excluded)} ({_n(excluded, lang)})"
-            s += ", and both intervals include 0." if both_zero else "."
+            if drop is not None:
+                s += (
+                    f" Dropping the plans without a printed catchment population gives β {_iv(drop)} "
+                    f"({_n(drop, lang)})."
+                )
         out["Q1"].append(s)
-    disp = rec.get("overdispersion_pearson_dispersion")
-    if disp is not None:
-        over = not includes(disp, 1.0) and disp["interval"][0] > 1
+    g0, g1 = rec.get("beta_glmm_prefecture"), rec.get("beta_glmm_prefecture_olre")
+    sd0 = rec.get("sd_prefecture_glmm_prefecture")
+    if g0 is not None and g1 is not None and sd0 is not None:
         if lang == "ja":
-            s = f"ピアソンの分散比は {_iv(disp)}(ポアソンなら1)"
-            s += (
-                "で、件数は過分散であり、通常のポアソンの標準誤差は小さすぎる。"
-                if over
-                else "で、明確な過分散は見られない。"
+            out["Q1"].append(
+                f"都道府県の変量切片をもつポアソン GLMM では β は {_iv(g0)}(都道府県の SD {num(sd0['estimate'], 2)})、"
+                f"観測単位の変量効果を加えると {_iv(g1)}。"
             )
         else:
-            s = f"The Pearson dispersion is {_iv(disp)} (1 under a Poisson model)"
-            s += (
-                ": the counts are overdispersed, so plain Poisson standard errors would be too small."
-                if over
-                else ": no clear overdispersion."
+            out["Q1"].append(
+                f"A Poisson GLMM with a prefecture random intercept gives β {_iv(g0)} (prefecture SD "
+                f"{num(sd0['estimate'], 2)}); with an observation-level effect, {_iv(g1)}."
             )
-        out["Q1"].append(s)
+    ncook = rec.get("n_cooks_over_4_n")
+    if ncook is not None:
+        loo = [r for n, r in rec.items() if n.startswith("beta_without_")]
+        if loo:
+            lo_, hi_ = min(r["estimate"] for r in loo), max(r["estimate"] for r in loo)
+            if lang == "ja":
+                out["Q1"].append(
+                    f"Cook 距離が 4/n を超える計画は {ncook['estimate']} 件で、それぞれを除いた β は "
+                    f"{num(lo_, 2)}〜{num(hi_, 2)}。"
+                )
+            else:
+                out["Q1"].append(
+                    f"{ncook['estimate']} plans have Cook's D > 4/n; β without each of them ranges from "
+                    f"{num(lo_, 2)} to {num(hi_, 2)}."
+                )
     # Q2
     for cov in ("aging_rate_pct", "welfare_rate_permille"):
         rr, pp = rec.get(f"rate_ratio_{cov}_per10"), rec.get(f"p_perm_{cov}")
@@ -328,33 +452,63 @@ def _staffing(rec: dict[str, Record], lang: Lang) -> dict[str, list[str]]:
             continue
         step = STEPS[cov][lang]
         p = pp["estimate"] if pp else None
-        clear = not includes(rr, 1.0) and p is not None and p < 0.05
+        role = rec.get(f"test_perm_{cov}")
+        primary = role is not None and str(role.get("method", "")).startswith("primary")
+        claim = _claim(rr, 1.0)
+        eq = rec.get(f"equivalence_{cov}")
         if lang == "ja":
+            kind = "主たる検定" if primary else "副次的な検定"
             s = (
-                f"人口を所与として、{_noun(cov, 'ja')}が{step}高いときの推進員の率比は {_iv(rr)}(BCa区間、並べ替え "
-                f"{p_text(p)}、{_n(rr, lang)})"
+                f"人口と配置の型を所与として、{_noun(cov, 'ja')}が{step}高いときの推進員の率比は {_iv(rr)}"
+                f"(BCa区間、{kind}: 並べ替え {_perm_p_text(pp)}、{_n(rr, lang)})"
             )
-            if clear:
+            if claim == "borderline":
+                s += "。区間の端はモンテカルロ誤差の範囲で1に接しており、境界的である。"
+            elif claim == "excludes" and p is not None and p < 0.05:
                 s += "で、関連が認められる。"
-            elif not includes(rr, 1.0):
+            elif claim == "excludes":
                 s += "。BCa区間は1を含まないが、並べ替え検定は支持せず、明確な根拠はない。"
             else:
                 s += "で、区間が1を含み、明確な関連はない。"
+            if eq and eq.get("interval"):
+                s += f"90%区間({_iv(eq)})の外にある効果は否定される。"
         else:
+            kind = "primary test" if primary else "secondary test"
             s = (
-                f"Given population, the rate ratio of planned coordinators per {step} of {_noun(cov, 'en')} is "
-                f"{_iv(rr)} (BCa interval; permutation {p_text(p)}; {_n(rr, lang)})"
+                f"Given population and design, the rate ratio of planned coordinators per {step} of "
+                f"{_noun(cov, 'en')} is {_iv(rr)} (BCa interval; {kind}: permutation {_perm_p_text(pp)}; "
+                f"{_n(rr, lang)})"
             )
-            if clear:
+            if claim == "borderline":
+                s += ": a bound lies within Monte Carlo error of 1, so the result is borderline."
+            elif claim == "excludes" and p is not None and p < 0.05:
                 s += ": an association."
-            elif not includes(rr, 1.0):
+            elif claim == "excludes":
                 s += (
-                    ": the BCa interval excludes 1 but the permutation test does not support it, so there is no clear "
-                    "evidence."
+                    ": the BCa interval excludes 1 but the permutation test does not support it, so there is no "
+                    "clear evidence."
                 )
             else:
                 s += ": the interval includes 1, so there is no clear association."
+            if eq and eq.get("interval"):
+                s += f" Effects outside the 90% interval {_iv(eq)} are ruled out."
         out["Q2"].append(s)
+    mde = [rec.get(f"mde_aging_rate_pct_{d}") for d in ("down", "up")]
+    if all(m is not None for m in mde):
+        if lang == "ja":
+            out["Q2"].append(
+                "この n で80%の検出力をもつ最小の効果は、高齢化率10ポイントあたり率比 "
+                f"{mc_num(mde[0]['estimate'], mde[0].get('mc_se'), 2)} または "
+                f"{mc_num(mde[1]['estimate'], mde[1].get('mc_se'), 2)} である"
+                "(模擬によるため、桁はモンテカルロ誤差まで)。"
+            )
+        else:
+            out["Q2"].append(
+                "At this n the smallest effects with 80% power are rate ratios of "
+                f"{mc_num(mde[0]['estimate'], mde[0].get('mc_se'), 2)} or "
+                f"{mc_num(mde[1]['estimate'], mde[1].get('mc_se'), 2)} per 10 points of the aging rate (simulated: "
+                "digits only as far as the Monte Carlo error allows)."
+            )
     # Q3
     med = rec.get("median_hokatsu_per_10k_older")
     share = rec.get("median_hokatsu_outsourced_share")
@@ -768,6 +922,27 @@ def _audit(rec: dict[str, Record], lang: Lang) -> dict[str, list[str]]:
             out.append(
                 f"{noun[0].upper() + noun[1:]}: median {_iv(m)}{unit} ({rel(m)}), population-weighted {_iv(w)}{unit} "
                 f"({rel(w)}); national {num(ref)}{unit}."
+            )
+    kk = rec.get("staff_per_municipality_vs_kaken")
+    if kk is not None and kk.get("reference") is not None:
+        ref = float(kk["reference"])
+        same = includes(kk, ref)
+        if lang == "ja":
+            out.append(
+                f"推進員の配置予定は1自治体あたり平均 {num(kk['estimate'], 3)} 人({_n(kk, lang)})で、科研費調査"
+                f"(21H00793/23K20655、重層的支援体制整備事業の {num(91)} 自治体、2021–22年度)の {num(ref, 3)} ± 4.99 人"
+                + ("と区別できない" if same else "と異なる")
+                + "。年度(2019年度の計画と2021–22年度の調査)、事業(包括的支援体制構築事業のモデル事業と重層的支援"
+                "体制整備事業)、対象(自ら応募したモデル事業の計画と重層事業の実施自治体)が異なる。"
+            )
+        else:
+            out.append(
+                f"The plans place on average {num(kk['estimate'], 3)} coordinators per municipality ({_n(kk, lang)}), "
+                + ("not distinguishable from" if same else "unlike")
+                + f" the {num(ref, 3)} ± 4.99 of the KAKEN survey (21H00793/23K20655; {num(91)} municipalities of "
+                "the 重層 programme, FY2021–22). The year (FY2019 plans against a FY2021–22 survey), the programme "
+                "(the 包括的支援体制構築事業 model projects against the 重層的支援体制整備事業) and the sample "
+                "(self-selected model-project plans against the 重層 municipalities) differ."
             )
     return {"audit": out} if out else {}
 
@@ -1404,21 +1579,40 @@ def headline_label(name: str, lang: Lang) -> str:
         "welfare_pop_weighted": ("生活保護受給率の人口加重平均(‰)", "population-weighted public-assistance rate (‰)"),
         "aging_median": ("高齢化率の中央値(%)", "median aging rate (%)"),
         "aging_pop_weighted": ("高齢化率の人口加重平均(%)", "population-weighted aging rate (%)"),
+        "beta_hc3": ("弾力性 β(主: HC3 サンドイッチ t 区間)", "elasticity β (primary: HC3 sandwich t interval)"),
+        "beta_ql": ("弾力性 β(副: 準尤度 t 区間)", "elasticity β (secondary: quasi-likelihood t interval)"),
+        "beta_negbin": ("弾力性 β(副: NB2 Wald 区間)", "elasticity β (secondary: NB2 Wald interval)"),
+        "proportional_f": ("比例配置の F 検定", "F test of proportional staffing"),
+        "beta_glmm_prefecture": ("β(都道府県 GLMM)", "β (prefecture GLMM)"),
+        "beta_glmm_prefecture_olre": ("β(都道府県 GLMM + 観測単位効果)", "β (prefecture GLMM + observation effect)"),
+        "staff_per_municipality_vs_kaken": (
+            "1自治体あたりの推進員(科研費調査との比較)",
+            "coordinators per municipality (against the KAKEN survey)",
+        ),
     }
     if name in fixed:
         return fixed[name][0 if ja else 1]
-    if m := re.fullmatch(r"beta_(poisson_ql|negbin)_(wald|bca)", name):
-        return f"人口弾力性 β({w(m[1])}、{w(m[2])})" if ja else f"population elasticity β ({w(m[1])}, {w(m[2])})"
-    if name == "p_beta_lt_1":
-        return "β < 1 の片側p値(ブートストラップ)" if ja else "one-sided p of β < 1 (bootstrap)"
+    if m := re.fullmatch(r"beta_sensitivity_(\w+)", name):
+        return f"β(感度分析: {m[1]})" if ja else f"β (sensitivity: {m[1]})"
+    if m := re.fullmatch(r"beta_without_(\w+)", name):
+        return f"β({m[1]} を除く)" if ja else f"β without {m[1]}"
+    if m := re.fullmatch(r"model_(\w+)_aic", name):
+        return f"AIC({m[1]})" if ja else f"AIC ({m[1]})"
+    if m := re.fullmatch(r"sd_(prefecture|observation)_(\w+)", name):
+        what = {"prefecture": ("都道府県の SD", "prefecture SD"), "observation": ("観測単位の SD", "observation SD")}
+        return f"{what[m[1]][0]}({m[2]})" if ja else f"{what[m[1]][1]} ({m[2]})"
+    if m := re.fullmatch(r"mde_(\w+?)_(up|down)", name):
+        return f"検出可能な最小効果: {w(m[1])}({m[2]})" if ja else f"minimum detectable effect: {w(m[1])} ({m[2]})"
+    if m := re.fullmatch(r"equivalence_(\w+)", name):
+        return f"同等性の90%区間: {w(m[1])}" if ja else f"equivalence 90% interval: {w(m[1])}"
+    if m := re.fullmatch(r"test_(\w+)", name):
+        return f"検定: {m[1]}" if ja else f"test: {m[1]}"
     if m := re.fullmatch(r"overdispersion_(\w+)", name):
         return f"過分散: {w(m[1])}" if ja else f"overdispersion: {w(m[1])}"
     if name == "beta_leave_one_out_range":
         return "β と1計画除外時の範囲" if ja else "β and its leave-one-out range"
     if name == "n_cooks_over_4_n":
         return "クックの距離が4/nを超える計画(件)" if ja else "plans with Cook's distance > 4/n"
-    if m := re.fullmatch(r"beta_hubs_(\w+)", name):
-        return f"拠点計画を{w(m[1])}ときの β" if ja else f"β with the hub plans {w(m[1])}"
     if m := re.fullmatch(r"rate_ratio_(\w+?)_per10", name):
         step = STEPS.get(m[1], {}).get(lang, "10")
         return f"{w(m[1])}{step}あたりの率比" if ja else f"rate ratio per {step} of {w(m[1])}"
@@ -1484,9 +1678,9 @@ def headline_frame(records: Sequence[Record], lang: Lang) -> Any:
         elif unit == "share":
             value = percent(r["estimate"])
         elif iv:
-            value = interval(r["estimate"], iv[0], iv[1], 2)
+            value = mc_interval(r["estimate"], iv[0], iv[1], r.get("mc_se"))
         else:
-            value = num(r["estimate"])
+            value = mc_num(r["estimate"], r.get("mc_se"))
         ref = r.get("reference")
         quantity = headline_label(r["name"], lang)
         if r.get(f"cluster_name_{lang}"):  # clusters by their descriptive names, not by number
@@ -1523,9 +1717,9 @@ def question_of(notebook: str, name: str) -> str:
     if notebook == "00_data_audit":
         return "audit"
     if notebook == "10_staffing":
-        if name.startswith(("rate_ratio_", "p_perm_")):
+        if name.startswith(("rate_ratio_", "p_perm_", "mde_aging", "mde_welfare", "equivalence_", "test_perm_")):
             return "Q2"
-        if name.startswith(("median_", "share_implementer_")):
+        if name.startswith(("median_", "share_implementer_", "test_binom_", "test_sign_")):
             return "Q3"
         return "Q1"
     return next((k for k, q in QUESTIONS.items() if q["notebook"] == notebook), "audit")

@@ -22,6 +22,7 @@ from scipy import stats
 
 from study.models.count import fit_count
 from study.models.design import numeric
+from study.models.montecarlo import bca_bounds_mc_se, quantile_mc_se
 from study.models.resample import bca_interval, percentile_interval
 from study.models.results import RESULT_COLUMNS, as_rng
 
@@ -66,7 +67,8 @@ def summarise(
     Returns
     -------
     pandas.DataFrame
-        ``name, estimate, ci_low, ci_high, n, q1, q3, min, max, mean, stat, method``, one row per
+        ``name, estimate, ci_low, ci_high, n, q1, q3, min, max, mean, stat, method, n_boot`` and the Monte
+        Carlo SEs of the bounds ``mc_se_low``, ``mc_se_high`` (:mod:`study.models.montecarlo`), one row per
         column, in the column's unit (``n``: rows with a value).
     """
     if stat not in ("median", "mean"):
@@ -82,8 +84,10 @@ def summarise(
         if method == "bca":
             jk = np.array([f(np.delete(v, i)) for i in range(v.size)])
             lo, hi, *_ = bca_interval(est, draws, jk, level)
+            se_lo, se_hi = bca_bounds_mc_se(est, draws, jk, level)
         elif method == "percentile":
             lo, hi = percentile_interval(draws, level)
+            se_lo, se_hi = quantile_mc_se(draws, (1 - level) / 2), quantile_mc_se(draws, (1 + level) / 2)
         else:
             raise ValueError("method must be 'percentile' or 'bca'")
         rows.append(
@@ -101,9 +105,12 @@ def summarise(
                 stat=stat,
                 method=method,
                 n_boot=n_boot,
+                mc_se_low=se_lo,
+                mc_se_high=se_hi,
             )
         )
-    return pd.DataFrame(rows, columns=[*RESULT_COLUMNS, "q1", "q3", "min", "max", "mean", "stat", "method", "n_boot"])
+    cols = [*RESULT_COLUMNS, "q1", "q3", "min", "max", "mean", "stat", "method", "n_boot", "mc_se_low", "mc_se_high"]
+    return pd.DataFrame(rows, columns=cols)
 
 
 def wilson(k: int, n: int, level: float = 0.95) -> tuple[float, float]:

@@ -35,10 +35,29 @@ in order:
    ``staff_fractional`` (1.0 when staff_planned is not whole),
    ``zero_staff`` (1.0 when staff_planned == 0) and ``hub_plan`` (1.0 for a plan
    in ``hub_plans``, see :data:`HUB_PLANS`).
-6. **Exclusions**, each logged in ``AnalysisFrame.excluded`` with a reason:
+6. **Exposure and deployment design** (fixed by the clean before any model is fitted):
+   ``exposure_population`` (residents) is the population the multi-agency
+   project covers under ``exposure="catchment"``: the clean's
+   ``catchment_population`` (the 1-1 population for a whole-municipality
+   project, the printed population of the named area for a part-area one);
+   under ``exposure="whole"`` it is ``population``. A plan whose catchment is
+   part of the municipality or unclear and prints no population
+   (``exposure_imputed`` = 1.0) is, by the rule declared here before fitting,
+   **kept with the whole population and flagged**
+   (``missing_catchment="whole"``); ``missing_catchment="drop"`` drops it
+   instead (the sensitivity). ``log_exposure = log(exposure_population)``.
+   ``design`` is the clean's ``staffing_design`` with two fixed codings: a plan
+   placing no 推進員 (the clean leaves its design null) enters as
+   ``single_team`` (the reference: it deploys nobody over several sites), and
+   ``unclear`` is read as ``unclear_design`` (``single_team`` by default; the
+   other readings are sensitivities). ``design_per_site`` and
+   ``design_designated_existing`` are its indicators (reference
+   ``single_team``).
+7. **Exclusions**, each logged in ``AnalysisFrame.excluded`` with a reason:
    ``exclude_zero_staff`` (plans placing no 推進員), ``exclude_hub_plans``
    (plans naming one 推進員 per centre or hub), fractional figures under
-   ``"exclude_fractional"``, and rows missing a ``require``\\ d column.
+   ``"exclude_fractional"``, plans without a printed catchment population under
+   ``missing_catchment="drop"``, and rows missing a ``require``\\ d column.
 
 Hub plans. A few plans designate existing staff at each centre / partner
 agency as 推進員 instead of placing dedicated coordinators, so their count
@@ -64,6 +83,12 @@ import pandas as pd
 
 STAFFING_MEASURES = ("as_printed", "headcount", "exclude_fractional")
 WELFARE_READINGS = ("corrected", "printed")
+EXPOSURES = ("catchment", "whole")
+MISSING_CATCHMENT = ("whole", "drop")
+#: Deployment designs of the clean (``staffing_design``) a model distinguishes; ``single_team`` is the reference.
+DESIGNS = ("single_team", "per_site", "designated_existing")
+#: Indicator columns of the non-reference designs.
+DESIGN_COLUMNS = ("design_per_site", "design_designated_existing")
 #: Correction rules whose printed number is *not* the % reading the 'printed' variant uses.
 WELFARE_UNIT_RULES = ("percent_sign_on_permille_value", "fraction_to_permille")
 
@@ -179,6 +204,9 @@ def analysis_frame(
     exclude_hub_plans: bool = False,
     hub_plans: Iterable[str] | None = None,
     require: Sequence[str] = ("staff", "population"),
+    exposure: str = "whole",
+    missing_catchment: str = "whole",
+    unclear_design: str = "single_team",
 ) -> AnalysisFrame:
     """Build the analysis frame from the entity table (see the module doc for every step).
 
@@ -203,6 +231,14 @@ def analysis_frame(
     require : sequence of str
         Columns that must be non-missing (default: the staffing measure and population, i.e. the
         staffing models' sample; pass ``("population",)`` for all plans).
+    exposure : {"whole", "catchment"}
+        Population in ``exposure_population`` / ``log_exposure`` (residents): the municipality's, or the
+        project's catchment (see the module doc, step 6).
+    missing_catchment : {"whole", "drop"}
+        A part-area or unclear catchment with no printed population: kept with the whole population and
+        flagged (``exposure_imputed``), or dropped (only under ``exposure="catchment"``).
+    unclear_design : {"single_team", "per_site", "designated_existing"}
+        Design an ``unclear`` plan is coded as.
 
     Returns
     -------
@@ -214,6 +250,12 @@ def analysis_frame(
         raise ValueError(f"staffing must be one of {STAFFING_MEASURES}, not {staffing!r}")
     if welfare not in WELFARE_READINGS:
         raise ValueError(f"welfare must be one of {WELFARE_READINGS}, not {welfare!r}")
+    if exposure not in EXPOSURES:
+        raise ValueError(f"exposure must be one of {EXPOSURES}, not {exposure!r}")
+    if missing_catchment not in MISSING_CATCHMENT:
+        raise ValueError(f"missing_catchment must be one of {MISSING_CATCHMENT}, not {missing_catchment!r}")
+    if unclear_design not in DESIGNS:
+        raise ValueError(f"unclear_design must be one of {DESIGNS}, not {unclear_design!r}")
     hubs = set(HUB_PLANS) if hub_plans is None else {str(h) for h in hub_plans}
     df = _to_plain(entities.reset_index(drop=True))
     df["entity_id"] = df["entity_id"].astype(str)
@@ -251,6 +293,7 @@ def analysis_frame(
     df["staff_per_100k"] = df["staff"] / pop * 1e5
     df["zero_staff"] = (sp == 0).astype(float).where(sp.notna())
     df["hub_plan"] = df["entity_id"].isin(hubs).astype(float)
+    _exposure_and_design(df, exposure, unclear_design)
 
     reasons: list[tuple[int, str]] = []
     keep = pd.Series(True, index=df.index)
@@ -269,6 +312,8 @@ def analysis_frame(
         drop(df["hub_plan"] == 1.0, "one 推進員 per centre or hub (exclude_hub_plans)")
     if staffing == "exclude_fractional":
         drop(frac, "fractional FTE (staffing='exclude_fractional')")
+    if exposure == "catchment" and missing_catchment == "drop":
+        drop(df["exposure_imputed"] == 1.0, "catchment population not printed (missing_catchment='drop')")
     for col in require:
         if col not in df.columns:
             raise KeyError(f"required column {col!r} not in the frame")
@@ -287,8 +332,33 @@ def analysis_frame(
         exclude_hub_plans=exclude_hub_plans,
         hub_plans=sorted(hubs),
         require=list(require),
+        exposure=exposure,
+        missing_catchment=missing_catchment,
+        unclear_design=unclear_design,
     )
     return AnalysisFrame(data=data, excluded=excluded, options=options)
+
+
+def _exposure_and_design(df: pd.DataFrame, exposure: str, unclear_design: str) -> None:
+    """Add ``exposure_population``, ``exposure_imputed``, ``log_exposure``, ``design`` and its indicators
+    (module doc, step 6) to ``df`` in place."""
+    pop = df["population"]
+    catch = df["catchment_population"] if "catchment_population" in df else pd.Series(np.nan, index=df.index)
+    scope = df["catchment_scope"] if "catchment_scope" in df else pd.Series(None, index=df.index, dtype=object)
+    unknown = scope.isin(["part", "unclear"]) & catch.isna() & pop.notna()
+    if exposure == "catchment":
+        df["exposure_population"] = catch.where(catch.notna(), pop)
+        df["exposure_imputed"] = unknown.astype(float)
+    else:
+        df["exposure_population"] = pop
+        df["exposure_imputed"] = 0.0
+    df["log_exposure"] = _safe_log(df["exposure_population"])
+    raw = df["staffing_design"] if "staffing_design" in df else pd.Series(None, index=df.index, dtype=object)
+    design = raw.where(raw != "unclear", unclear_design)
+    design = design.where(design.notna() | (df["staff_planned"] != 0), "single_team")
+    df["design"] = design
+    for col, level in zip(DESIGN_COLUMNS, DESIGNS[1:], strict=True):
+        df[col] = (design == level).astype(float).where(design.notna())
 
 
 def from_clean(result: Any = None, **kwargs: Any) -> AnalysisFrame:

@@ -160,6 +160,7 @@ class HeadlineResult(TypedDict):
     unit: str
     method: str
     reference: float | int | None
+    mc_se: NotRequired[float | None]
     notebook: NotRequired[str]
 
 
@@ -205,6 +206,7 @@ def headline_result(
     unit: str = "",
     method: str = "",
     reference: object = None,
+    mc_se: object = None,
 ) -> HeadlineResult:
     """One headline number: its name, estimate, interval (or null), n, and how to read it.
 
@@ -226,6 +228,9 @@ def headline_result(
         How the estimate or its interval was made.
     reference : number, optional
         A value to read the estimate against (e.g. 1.0 for β, a national value).
+    mc_se : number, optional
+        Monte Carlo SE of a random estimate (bootstrap, permutation, simulation), in ``unit`` (the largest
+        of the interval bounds' for an interval); the key is left out when not given.
 
     Returns
     -------
@@ -233,7 +238,7 @@ def headline_result(
         The record, numbers rounded by :func:`round_number` (without the ``notebook`` key).
     """
     rounded = None if interval is None else [round_number(interval[0]), round_number(interval[1])]
-    return {
+    out: HeadlineResult = {
         "name": name,
         "label": label,
         "estimate": round_number(estimate),  # type: ignore[typeddict-item]
@@ -243,3 +248,6 @@ def headline_result(
         "method": method,
         "reference": round_number(reference),  # type: ignore[typeddict-item]
     }
+    if mc_se is not None:
+        out["mc_se"] = round_number(mc_se)  # type: ignore[typeddict-item]
+    return out
