@@ -20,7 +20,6 @@ from study.analysis.codebook import glossary
 from study.analysis.figures import fig_forest
 from study.analysis.plotting import text
 from study.analysis.tables import exclusions_table, load_frame, load_tables, rounded
-from study.models import HUB_PLANS
 
 
 @pytest.fixture(scope="module")
@@ -57,8 +56,6 @@ def test_load_frame_and_exclusions(tables):
     assert af.n == 49 and af.data["level"].eq("municipality").all()
     ex = exclusions_table(af)
     assert set(ex["n_analysed"]) == {49} and ex["n_excluded"].sum() == len(af.excluded)
-    no_hubs = load_frame(tables, exclude_hub_plans=True)  # the other notebooks' option (staffing uses the design)
-    assert no_hubs.n == 45 and not set(no_hubs.data["entity_id"]) & set(HUB_PLANS)
     assert load_frame(tables, require=("population",)).n == 57
 
 
@@ -265,14 +262,13 @@ def test_targets_options(tables):
             "bootstrap_draws": 100,
             "family": "poisson_ql",
             "count_covariates": ["aging_rate_pct"],
-            "exclude_hub_plans": True,
             "cv_method": "loo",
             "auc_permutations": 19,
             "auc_bootstrap": 0,
         },
     )
     t = q_targets.analyse_targets(tables, p)
-    assert t.frame.n == 53 and list(t.count_model["name"]) == ["log_pop", "aging_rate_pct"]
+    assert t.frame.n == 57 and list(t.count_model["name"]) == ["log_pop", "aging_rate_pct"]
     assert t.count_model["per"].tolist() == ["doubling", "unit"]
     assert t.auc["method"].str.startswith("leave-one-out").all() and (t.auc["split_mc_se"] == 0).all()
 

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from study.models.frame import HUB_PLANS, analysis_frame, from_clean, headcount, printed_welfare_permille
+from study.models.frame import analysis_frame, from_clean, headcount, printed_welfare_permille
 
 
 @pytest.fixture(scope="module")
@@ -42,26 +42,30 @@ def test_all_municipal_plans_when_only_population_required(clean):
     assert set(g.data.loc[g.data["level"] == "prefecture", "name"]) >= {"東京都", "埼玉県"}
 
 
-def test_hub_registry_matches_the_data(clean):
-    f = analysis_frame(clean.entities, clean.corrections)
-    for eid, hub in HUB_PLANS.items():
-        r = f.data[f.data["entity_id"] == eid].iloc[0]
-        assert r["name"] == hub.name
-        assert r["staff_planned"] == hub.staff_planned
-        assert r["hub_plan"] == 1.0
-    assert f.data["hub_plan"].sum() == len(HUB_PLANS)
-    # the examples 28, 20, 20 are in the registry
-    assert sorted(h.staff_planned for h in HUB_PLANS.values())[-3:] == [20, 20, 28]
+def test_design_exclusions_follow_the_clean_coding(clean):
+    # the plans the data issue's hand reading codes designated_existing (盛岡 ④ 専任1名・兼任19人,
+    # ひたちなか, 世田谷 28 = one per centre, 調布); all four print staff and population
+    f = analysis_frame(clean.entities, clean.corrections, exclude_designs=["designated_existing"])
+    ex = f.excluded
+    hit = ex["reason"] == "staffing design designated_existing (exclude_designs)"
+    assert set(ex.loc[hit, "name"]) == {"盛岡市", "ひたちなか市", "世田谷区", "調布市"}
+    assert f.n == 49 - 4 and "hub_plan" not in f.data.columns
+    assert f.options["exclude_designs"] == ["designated_existing"]
+    with pytest.raises(ValueError, match="exclude_designs"):
+        analysis_frame(clean.entities, clean.corrections, exclude_designs=["hub"])
 
 
 def test_exclusions_are_logged(clean):
-    f = analysis_frame(clean.entities, clean.corrections, exclude_zero_staff=True, exclude_hub_plans=True)
-    assert f.n == 49 - 1 - 4
+    f = analysis_frame(
+        clean.entities, clean.corrections, exclude_zero_staff=True, exclude_designs=("designated_existing", "per_site")
+    )
     ex = f.excluded
-    assert set(ex.loc[ex["reason"].str.contains("hub"), "name"]) == {"世田谷区", "盛岡市", "豊島区", "江戸川区"}
+    # 12 plans of the staffing sample staff by site or designate existing staff (千葉市 is per_site but prints no
+    # staff figure: it drops for its design, the first rule it meets)
+    by_design = ex.loc[ex["reason"].str.contains("exclude_designs"), "name"]
+    assert len(by_design) == 13 and {"江戸川区", "豊島区", "千葉市", "世田谷区"} <= set(by_design)
+    assert f.n == 49 - 1 - 12
     assert list(ex.loc[ex["reason"].str.contains("no 推進員"), "name"]) == ["札幌市"]
-    custom = analysis_frame(clean.entities, clean.corrections, exclude_hub_plans=True, hub_plans=["131121"])
-    assert custom.n == 48
 
 
 def test_staffing_measures(clean):

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from study.models.frame import analysis_frame
-from study.models.describe import consultation_rate, hub_sensitivity, summarise, tabulate, wilson
+from study.models.describe import consultation_rate, summarise, tabulate, wilson
 
 
 @pytest.fixture(scope="module")
@@ -60,16 +60,6 @@ def test_consultation_rate(frames):
     r = consultation_rate(f, targets)
     assert list(r["entity_id"]) == ["012068"]
     assert r.loc[0, "rate"] == pytest.approx(168.73 / 168730 * 1000)
-
-
-def test_hub_sensitivity(frames):
-    f, _ = frames
-    h = hub_sensitivity(f).set_index("handling")
-    assert list(h.index) == ["as_is", "flagged", "excluded"]
-    assert h.loc["as_is", "n"] == 49 and h.loc["excluded", "n"] == 45 and h.loc["flagged", "n"] == 49
-    # flagging the hub plans and dropping them give nearly the same elasticity
-    assert h.loc["flagged", "estimate"] == pytest.approx(h.loc["excluded", "estimate"], abs=0.01)
-    assert h.loc["as_is", "estimate"] > h.loc["excluded", "estimate"]
 
 
 def test_consultation_rate_on_the_clean_targets(bundled, frames):

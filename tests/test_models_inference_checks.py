@@ -4,7 +4,6 @@ determinism) that the planted-error check (scripts/mutants.py) relies on, plus k
 from __future__ import annotations
 
 import json
-import warnings
 from pathlib import Path
 
 import numpy as np

@@ -309,7 +309,6 @@ def test_specification_curve_recovers_the_focal_effect():
             covariate_sets={"population": (), "need": ("aging_rate_pct",)},
             n_perm=19,
             seed=r,
-            hub_plans=(),
         )
         meds.append(sc.summary.loc[0, "estimate"])
         shares.append(sc.summary.loc[0, "share_same_sign"])

@@ -52,7 +52,8 @@ def test_specs_are_ranked_with_intervals(curve, bundled):
         & (s["covariates"] == "population")
         & (s["staffing"] == "as_printed")
     ].iloc[0]
-    assert nb["n"] == 45
+    # the hub exclusion drops the 4 designated_existing and 8 per_site plans of the 49 (the 37 single-team plans stay)
+    assert nb["n"] == 37
 
 
 def test_summary_and_null_curve(curve):

@@ -124,21 +124,22 @@ def test_multiverse_grid_is_the_full_factorial_without_copies():
     p = MultiverseParams()
     g = multiverse_grid(p)
     # welfare crossed only in the two sets holding the public-assistance rate: 2 + 2×2 = 6 covariate/welfare cells;
-    # the hub coding only with the two hub exclusions: 2 + 2×3 = 8 exclusion/coding cells
-    assert len(g) == 3 * 2 * 6 * 3 * 3 * 8 == 2592
+    # the hub coding only with the two hub exclusions: 2 + 2×2 = 6 exclusion/coding cells
+    assert len(g) == 3 * 2 * 6 * 3 * 3 * 6 == 1944
     assert not g.drop(columns="spec").duplicated().any()
     assert set(g.loc[g["covariates"].isin(["population", "institutions"]), "welfare"]) == {"n/a"}
     assert set(g.loc[g["exclusion"].isin(["none", "zero_staff"]), "hub_coding"]) == {"n/a"}
 
 
-def test_hub_codings_from_the_staffing_design_column(tables):
-    from study.analysis.multiverse import hub_plans
+def test_hub_codings_are_designs_of_the_clean():
+    from study.analysis.multiverse import HUB_CODINGS
+    from study.models.frame import DESIGNS
 
-    assert hub_plans(tables.entities, "registry") is None  # the hand-checked registry of study.models.frame
-    designated = hub_plans(tables.entities, "designated_existing")
-    assert {"131121", "032018"} <= set(designated)  # 世田谷区, 盛岡市
-    assert set(designated) < set(hub_plans(tables.entities, "multi_site"))
-    assert "131237" in hub_plans(tables.entities, "multi_site")  # 江戸川区: per_site
+    assert HUB_CODINGS == {
+        "designated_existing": ("designated_existing",),
+        "multi_site": ("designated_existing", "per_site"),
+    }
+    assert {d for codes in HUB_CODINGS.values() for d in codes} <= set(DESIGNS)
 
 
 def test_ambiguous_cell_readings_from_the_issues_log(tables):
@@ -152,7 +153,8 @@ def test_ambiguous_cell_readings_from_the_issues_log(tables):
 def test_multiverse_identical_for_any_grouping(tables):
     p = MultiverseParams(**SMALL)
     ref = analyse_multiverse(tables, p)
-    assert len(ref.specs) == 1 * 1 * 3 * 1 * 3 * (1 + 3) == 36
+    # exclusions none and hub_plans, the latter under the 2 hub codings: 1 + 2
+    assert len(ref.specs) == 1 * 1 * 3 * 1 * 3 * (1 + 2) == 27
     n = ref.specs.set_index(["ambiguous", "exclusion", "covariates", "welfare"])["n"]
     # 墨田区's ambiguous cell is out under "null" and in under either reading
     assert n.loc[("one_each", "none", "population", "n/a")] == n.loc[("null", "none", "population", "n/a")] + 1

@@ -156,7 +156,7 @@ class StaffingParams(NotebookParams):
 
     replaced_parameters: ClassVar[dict[str, str]] = {
         "exclude_hub_plans": (
-            "the clean's staffing_design, adjusted for in every model (parameters 'design' and "
+            "replaced by the clean's staffing_design, adjusted for in every model (parameters 'design' and "
             "'unclear_design'); the hand list of hub plans is gone"
         ),
     }
@@ -264,6 +264,10 @@ class TargetsParams(NotebookParams):
     """Measurable targets (Q4): how many quantified targets the plans set, which are outcomes, and what
     predicts them."""
 
+    replaced_parameters: ClassVar[dict[str, str]] = {
+        "exclude_hub_plans": "the hand list of hub plans is gone; deployment design is the clean's staffing_design",
+    }
+
     label_language: Lang = Field("ja", description="Language of figure labels: 'ja' (Japanese) or 'en' (English).")
     family: Family = Field(
         "negbin",
@@ -304,7 +308,6 @@ class TargetsParams(NotebookParams):
         le=5_000,
         description="Whole-procedure bootstrap resamples behind the AUC intervals (0: no interval).",
     )
-    exclude_hub_plans: bool = Field(False, description="Drop the 4 hub plans (one 推進員 per centre or hub).")
     include_prefectures: bool = Field(
         False, description="Also use the 6 prefecture plans (their targets are prefecture-wide)."
     )
@@ -334,6 +337,10 @@ Feature = Literal[covariate_names("typology")]  # type: ignore[valid-type]
 class TypologyParams(NotebookParams):
     """Typology (Q5): clusters of municipalities on standardised structure, and staffing and targets across them."""
 
+    replaced_parameters: ClassVar[dict[str, str]] = {
+        "exclude_hub_plans": "the hand list of hub plans is gone; deployment design is the clean's staffing_design",
+    }
+
     label_language: Lang = Field("ja", description="Language of figure labels: 'ja' (Japanese) or 'en' (English).")
     features: list[Feature] = Field(
         ["aging_rate_pct", "welfare_rate_permille", "hokatsu_outsourced_share", "log_hokatsu_per_10k_older"],
@@ -356,7 +363,6 @@ class TypologyParams(NotebookParams):
         ),
     )
     stability_draws: int = Field(100, ge=20, le=2000, description="Bootstrap resamples behind the stability of each k.")
-    exclude_hub_plans: bool = Field(False, description="Drop the 4 hub plans (one 推進員 per centre or hub).")
     include_prefectures: bool = Field(
         False, description="Also cluster the 6 prefecture plans (prefecture-wide figures)."
     )
@@ -543,14 +549,13 @@ class MultiverseParams(NotebookParams):
         min_length=1,
         description="Exclusions crossed: none, the plan placing no 推進員, the hub plans, both.",
     )
-    hub_codings: list[Literal["registry", "designated_existing", "multi_site"]] = Field(
-        ["registry", "designated_existing", "multi_site"],
+    hub_codings: list[Literal["designated_existing", "multi_site"]] = Field(
+        ["designated_existing", "multi_site"],
         min_length=1,
         description=(
             "Which plans are hub plans (one 推進員 per site) where an exclusion drops them: the "
-            "4 hand-checked plans, the plans the clean codes staffing_design = "
-            "designated_existing, or designated_existing and per_site. Only crossed with the "
-            "hub exclusions."
+            "plans the clean codes staffing_design = designated_existing, or designated_existing "
+            "and per_site. Only crossed with the hub exclusions."
         ),
     )
     bootstrap_draws: int = Field(

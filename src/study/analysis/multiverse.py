@@ -17,9 +17,8 @@ The choices crossed (:class:`study.parameters.MultiverseParams`), all declared e
   ``ambiguous``): left out, ``one_in_total`` (M) or ``one_each`` (N × M);
 * **exclusions** -- none, the plan placing no 推進員, the hub plans, both;
 * **hub coding** (staffing design) -- which plans are hub plans when an exclusion drops them: the
-  hand-checked registry (:data:`study.models.frame.HUB_PLANS`), the plans the clean codes
-  ``staffing_design = designated_existing``, or those and the ``per_site`` plans; crossed only with
-  the hub exclusions (elsewhere ``n/a``).
+  plans the clean codes ``staffing_design = designated_existing``, or those and the ``per_site``
+  plans; crossed only with the hub exclusions (elsewhere ``n/a``).
 
 Every specification's bootstrap uses the same block streams (child b of
 ``SeedSequence(seed)`` for draws 256·b…; :mod:`study.models.parallel`), and the specifications run
@@ -47,9 +46,8 @@ if TYPE_CHECKING:
 
 #: The exposure term of each exposure choice (log persons).
 EXPOSURES = {"population": "log_pop", "older_population": "log_older", "catchment_population": "log_catchment"}
-#: staffing_design codes counted as hub plans by each hub coding ("registry": the hand-checked list).
+#: Coded deployment designs (:data:`study.models.frame.DESIGNS`) counted as hub plans by each hub coding.
 HUB_CODINGS = {
-    "registry": (),
     "designated_existing": ("designated_existing",),
     "multi_site": ("designated_existing", "per_site"),
 }
@@ -133,23 +131,6 @@ def _entities_with_reading(entities: pd.DataFrame, readings: pd.DataFrame, readi
     hit = ids.isin(value) & out["staff_planned"].isna()
     out.loc[hit, "staff_planned"] = ids[hit].map(value).astype(float)
     return out
-
-
-def hub_plans(entities: pd.DataFrame, coding: str) -> list[str] | None:
-    """The entity_ids counted as hub plans under a hub coding (None: the registry of :mod:`study.models.frame`).
-
-    Parameters
-    ----------
-    entities : pandas.DataFrame
-        The entity table (column ``staffing_design``).
-    coding : {"registry", "designated_existing", "multi_site", "n/a"}
-        Hub coding (:data:`HUB_CODINGS`; ``n/a``: the registry, unused).
-    """
-    codes = HUB_CODINGS.get(coding, ())
-    if not codes:
-        return None
-    design = entities["staffing_design"].astype("string")
-    return sorted(entities.loc[design.isin(codes).fillna(False).to_numpy(), "entity_id"].astype(str))
 
 
 def _fit_spec(shared: tuple, item: tuple) -> dict[str, Any]:
@@ -239,8 +220,7 @@ def analyse_multiverse(
                 staffing=spec["staffing"],
                 welfare=wf,
                 exclude_zero_staff=z,
-                exclude_hub_plans=h,
-                hub_plans=hub_plans(tables.entities, spec["hub_coding"]),
+                exclude_designs=HUB_CODINGS[spec["hub_coding"]] if h else (),
             ).data
             data["log_catchment"] = np.log(pd.to_numeric(data["catchment_population"]).where(lambda v: v > 0))
             frames[key] = data

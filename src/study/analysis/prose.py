@@ -1133,7 +1133,6 @@ COLUMN_LABELS: dict[str, dict[str, str]] = {
     "share": {"ja": "割合", "en": "share"},
     "handling": {"ja": "拠点型計画の扱い", "en": "hub plans"},
     "entity_id": {"ja": "団体ID", "en": "entity id"},
-    "hub_plan": {"ja": "拠点型計画", "en": "hub plan"},
     "y": {"ja": "推進員数(人)", "en": "staff (persons)"},
     "fitted": {"ja": "予測値", "en": "fitted"},
     "hat": {"ja": "てこ比", "en": "leverage"},
@@ -1250,9 +1249,17 @@ VALUE_LABELS: dict[str, dict[str, str]] = {
         "ja": "推進員を置かない計画(exclude_zero_staff)",
         "en": "places no coordinator (exclude_zero_staff)",
     },
-    "one 推進員 per centre or hub (exclude_hub_plans)": {
-        "ja": "拠点ごとに推進員を置く計画(exclude_hub_plans)",
-        "en": "one coordinator per centre or hub (exclude_hub_plans)",
+    "staffing design designated_existing (exclude_designs)": {
+        "ja": "既存職員を推進員に指定する計画(exclude_designs)",
+        "en": "existing staff designated as coordinators (exclude_designs)",
+    },
+    "staffing design per_site (exclude_designs)": {
+        "ja": "拠点ごとに推進員を置く計画(exclude_designs)",
+        "en": "one coordinator per site (exclude_designs)",
+    },
+    "staffing design single_team (exclude_designs)": {
+        "ja": "単一の窓口・チームの計画(exclude_designs)",
+        "en": "a single team (exclude_designs)",
     },
     "fractional FTE (staffing='exclude_fractional')": {
         "ja": "小数の常勤換算(staffing='exclude_fractional')",

@@ -93,7 +93,6 @@ def load_frame(
     tables: Tables,
     *,
     include_prefectures: bool = False,
-    exclude_hub_plans: bool = False,
     exclude_zero_staff: bool = False,
     staffing: StaffingMeasure = "as_printed",
     welfare: WelfareReading = "corrected",
@@ -107,8 +106,6 @@ def load_frame(
         The cleaned tables (:func:`load_tables`).
     include_prefectures : bool
         Keep the prefecture plans.
-    exclude_hub_plans : bool
-        Drop the plans that name one 推進員 per centre or hub (:data:`study.models.HUB_PLANS`).
     exclude_zero_staff : bool
         Drop plans placing no 推進員.
     staffing : {"as_printed", "headcount", "exclude_fractional"}
@@ -127,7 +124,6 @@ def load_frame(
         tables.entities,
         tables.corrections,
         include_prefectures=include_prefectures,
-        exclude_hub_plans=exclude_hub_plans,
         exclude_zero_staff=exclude_zero_staff,
         staffing=staffing,
         welfare=welfare,

@@ -379,7 +379,6 @@ def analyse_targets(tables: Tables, params: TargetsParams) -> TargetsResults:
     frame = load_frame(
         tables,
         include_prefectures=params.include_prefectures,
-        exclude_hub_plans=params.exclude_hub_plans,
         require=("population", "n_quantified_targets"),
     )
     level, seed = params.confidence, params.seed

@@ -118,7 +118,6 @@ def analyse_typology(tables: Tables, params: TypologyParams) -> TypologyResults:
     frame = load_frame(
         tables,
         include_prefectures=params.include_prefectures,
-        exclude_hub_plans=params.exclude_hub_plans,
         require=("population",),
     )
     feats = tuple(params.features)

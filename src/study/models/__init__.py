@@ -3,14 +3,14 @@
 Modules (each small, each with a simulation test in ``tests/test_models_*.py``):
 
 * :mod:`~study.models.frame` -- the municipal analysis frame (exclusions, staffing
-  measure, welfare reading, hub-plan flag, derived columns).
+  measure, welfare reading, exposure, deployment design, derived columns).
 * :mod:`~study.models.count` -- Poisson quasi-likelihood and NB2 (α by ML) fits,
   elasticity with the test of β < 1, overdispersion tests (Q1);
   :mod:`~study.models.headline` puts Q1 in one table.
 * :mod:`~study.models.resample` -- pairs bootstrap with BCa intervals,
   permutation tests (regressor residuals / Freedman–Lane), the Q2 table.
 * :mod:`~study.models.influence` -- Cook's distance, DFBETA(S), exact leave-one-out.
-* :mod:`~study.models.describe` -- medians, shares (Wilson), rates, hub-plan handling (Q3, Q4).
+* :mod:`~study.models.describe` -- medians, shares (Wilson), rates (Q3, Q4).
 * :mod:`~study.models.binary` -- Firth logistic regression, cross-validated AUC (Q4).
 * :mod:`~study.models.typology` -- standardised structure, k by silhouette and
   bootstrap stability, PCA map, cluster comparisons (Q5).
@@ -24,9 +24,9 @@ ci_high, n``; everything random takes a ``seed`` (numpy Generator).
 
 from study.models.binary import FirthLogisticRegression, cv_auc, firth_bootstrap, firth_logistic
 from study.models.count import CountFit, elasticity, fit_count, negbin_ml, overdispersion, poisson_ql
-from study.models.frame import HUB_PLANS, AnalysisFrame, analysis_frame, from_clean
+from study.models.frame import AnalysisFrame, analysis_frame, from_clean
 from study.models.headline import staffing_elasticity
-from study.models.describe import consultation_rate, hub_sensitivity, summarise, tabulate
+from study.models.describe import consultation_rate, summarise, tabulate
 from study.models.influence import influence, influence_summary
 from study.models.resample import (
     BootstrapResult,
@@ -42,7 +42,6 @@ from study.models.speccurve import SpecCurve, specification_curve, specification
 from study.models.typology import Typology, best_k, choose_k, compare_clusters, fit_typology, structure_matrix
 
 __all__ = [
-    "HUB_PLANS",
     "AnalysisFrame",
     "BootstrapResult",
     "CountFit",
@@ -67,7 +66,6 @@ __all__ = [
     "fit_count",
     "fit_typology",
     "from_clean",
-    "hub_sensitivity",
     "influence",
     "influence_summary",
     "negbin_ml",

@@ -7,9 +7,6 @@
 * :func:`consultation_rate` -- a per-plan annual consultation target per
   1,000 residents from a targets table (``targets.csv``: ``entity_id, kind,
   annual_value``), summed over a plan's consultation targets.
-* :func:`hub_sensitivity` -- the focal coefficient of a count model with
-  hub plans (one 推進員 per centre/hub, see :mod:`study.models.frame`) kept,
-  flagged by a ``hub_plan`` covariate, or excluded.
 """
 
 from __future__ import annotations
@@ -20,7 +17,6 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from study.models.count import fit_count
 from study.models.design import numeric
 from study.models.montecarlo import bca_bounds_mc_se, quantile_mc_se
 from study.models.resample import bca_interval, percentile_interval
@@ -218,60 +214,3 @@ def consultation_rate(
     out = f.merge(tot, left_on="entity_id", right_index=True, how="inner")
     out["rate"] = out["annual_target"] / out["population"] * per
     return out.reset_index(drop=True)
-
-
-def hub_sensitivity(
-    frame: pd.DataFrame,
-    y: str = "staff",
-    covariates: Sequence[str] = ("log_pop",),
-    term: str = "log_pop",
-    family: str = "poisson_ql",
-    flag: str = "hub_plan",
-) -> pd.DataFrame:
-    """The ``term`` coefficient with hub plans kept, flagged or excluded.
-
-    Parameters
-    ----------
-    frame : pandas.DataFrame
-        The analysis frame's data (hub plans included, ``flag`` column 0/1).
-    y : str
-        Count outcome.
-    covariates : sequence of str
-        Terms of the model (``term`` among them).
-    term : str
-        The coefficient reported.
-    family : {"poisson_ql", "negbin"}
-        Count model.
-    flag : str
-        The hub-plan indicator.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per ``handling``: ``as_is`` (kept), ``flagged`` (``flag`` added as a covariate: the
-        hub plans get their own level) and ``excluded`` (rows with ``flag == 1`` dropped), each with
-        the coefficient and its model-based interval (``term``'s units) and ``n`` (plans).
-    """
-    rows = []
-    specs = [
-        ("as_is", frame, list(covariates)),
-        ("flagged", frame, [*covariates, flag]),
-        ("excluded", frame[numeric(frame, flag) != 1.0], list(covariates)),
-    ]
-    for label, df, cov in specs:
-        fit = fit_count(df, family, y, cov)
-        c = fit.coef(term)
-        rows.append(
-            dict(
-                name=f"{label}:{term}",
-                estimate=c.estimate,
-                ci_low=c.ci_low,
-                ci_high=c.ci_high,
-                n=fit.n,
-                se=c.se,
-                p_value=c.p_value,
-                handling=label,
-                family=family,
-            )
-        )
-    return pd.DataFrame(rows)

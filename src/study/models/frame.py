@@ -33,8 +33,7 @@ in order:
    ``hokatsu_outsourced_share = hokatsu_outsourced / hokatsu_total`` (when the
    split is known and the total > 0), ``konkyu_per_100k``, ``staff_per_100k``,
    ``staff_fractional`` (1.0 when staff_planned is not whole),
-   ``zero_staff`` (1.0 when staff_planned == 0) and ``hub_plan`` (1.0 for a plan
-   in ``hub_plans``, see :data:`HUB_PLANS`).
+   ``zero_staff`` (1.0 when staff_planned == 0).
 6. **Exposure and deployment design** (fixed by the clean before any model is fitted):
    ``exposure_population`` (residents) is the population the multi-agency
    project covers under ``exposure="catchment"``: the clean's
@@ -54,19 +53,17 @@ in order:
    ``design_designated_existing`` are its indicators (reference
    ``single_team``).
 7. **Exclusions**, each logged in ``AnalysisFrame.excluded`` with a reason:
-   ``exclude_zero_staff`` (plans placing no 推進員), ``exclude_hub_plans``
-   (plans naming one 推進員 per centre or hub), fractional figures under
+   ``exclude_zero_staff`` (plans placing no 推進員), ``exclude_designs``
+   (plans whose coded ``design`` is one of those named), fractional figures under
    ``"exclude_fractional"``, plans without a printed catchment population under
    ``missing_catchment="drop"``, and rows missing a ``require``\\ d column.
 
-Hub plans. A few plans designate existing staff at each centre / partner
-agency as 推進員 instead of placing dedicated coordinators, so their count
-tracks the number of sites rather than staffing effort (世田谷区 28 = one per
-地域包括支援センター; 盛岡市 20 = 1 dedicated + 19 concurrent; 豊島区 20 spread
-over the agencies listed in item ⑥; 江戸川区 9 = one per なごみの家). The models
-handle them in two ways: the ``hub_plan`` flag can enter a model as a
-covariate, and ``exclude_hub_plans=True`` drops them (the specification
-curve crosses both). ``hub_plans=`` overrides the default registry.
+Deployment designs. A few plans designate existing staff at each centre or
+partner agency as 推進員, or place one per site, instead of one team, so their
+count tracks the number of sites rather than staffing effort. Which plans do
+so is the clean's rule-based ``staffing_design`` (never a hand list of plans
+picked for their counts): the models adjust for it (the design indicators) or,
+as a sensitivity, drop designs with ``exclude_designs``.
 """
 
 from __future__ import annotations
@@ -91,43 +88,6 @@ DESIGNS = ("single_team", "per_site", "designated_existing")
 DESIGN_COLUMNS = ("design_per_site", "design_designated_existing")
 #: Correction rules whose printed number is *not* the % reading the 'printed' variant uses.
 WELFARE_UNIT_RULES = ("percent_sign_on_permille_value", "fraction_to_permille")
-
-
-@dataclass(frozen=True)
-class HubPlan:
-    """A plan that places one 推進員 per centre or hub (see module doc)."""
-
-    entity_id: str
-    name: str
-    staff_planned: float
-    evidence: str
-
-
-#: Default registry of hub plans, keyed by entity_id (checked against the data by the tests).
-HUB_PLANS: dict[str, HubPlan] = {
-    p.entity_id: p
-    for p in (
-        HubPlan(
-            "131121",
-            "世田谷区",
-            28,
-            "④ 28人(各地域包括支援センターの既存業務に追加して…): one per 地域包括支援センター (28 centres)",
-        ),
-        HubPlan(
-            "032018",
-            "盛岡市",
-            20,
-            "④ 20人(専任1名, 兼任19人): one dedicated plus 19 staff of partner agencies holding the role concurrently",
-        ),
-        HubPlan(
-            "131164",
-            "豊島区",
-            20,
-            "④ 20人 placed in the agencies listed in ⑥ (社協 CSW, 高齢者総合相談センター, 保健所, 窓口…)",
-        ),
-        HubPlan("131237", "江戸川区", 9, "④ 9人(各なごみの家1名): one per なごみの家 hub"),
-    )
-}
 
 
 @dataclass(frozen=True)
@@ -201,8 +161,7 @@ def analysis_frame(
     staffing: str = "as_printed",
     welfare: str = "corrected",
     exclude_zero_staff: bool = False,
-    exclude_hub_plans: bool = False,
-    hub_plans: Iterable[str] | None = None,
+    exclude_designs: Iterable[str] = (),
     require: Sequence[str] = ("staff", "population"),
     exposure: str = "whole",
     missing_catchment: str = "whole",
@@ -224,10 +183,8 @@ def analysis_frame(
         Reading of ``welfare_rate_permille`` (‰).
     exclude_zero_staff : bool
         Drop plans placing no 推進員.
-    exclude_hub_plans : bool
-        Drop the hub plans.
-    hub_plans : iterable of str, optional
-        entity_ids of the hub plans (default :data:`HUB_PLANS`).
+    exclude_designs : iterable of str
+        Drop the plans whose coded ``design`` (step 6) is one of these (:data:`DESIGNS`).
     require : sequence of str
         Columns that must be non-missing (default: the staffing measure and population, i.e. the
         staffing models' sample; pass ``("population",)`` for all plans).
@@ -256,7 +213,9 @@ def analysis_frame(
         raise ValueError(f"missing_catchment must be one of {MISSING_CATCHMENT}, not {missing_catchment!r}")
     if unclear_design not in DESIGNS:
         raise ValueError(f"unclear_design must be one of {DESIGNS}, not {unclear_design!r}")
-    hubs = set(HUB_PLANS) if hub_plans is None else {str(h) for h in hub_plans}
+    dropped_designs = sorted({str(d) for d in exclude_designs})
+    if unknown := [d for d in dropped_designs if d not in DESIGNS]:
+        raise ValueError(f"exclude_designs must name designs of {DESIGNS}, not {unknown}")
     df = _to_plain(entities.reset_index(drop=True))
     df["entity_id"] = df["entity_id"].astype(str)
 
@@ -292,7 +251,6 @@ def analysis_frame(
     df["staff"] = np.ceil(sp - 1e-9) if staffing == "headcount" else sp
     df["staff_per_100k"] = df["staff"] / pop * 1e5
     df["zero_staff"] = (sp == 0).astype(float).where(sp.notna())
-    df["hub_plan"] = df["entity_id"].isin(hubs).astype(float)
     _exposure_and_design(df, exposure, unclear_design)
 
     reasons: list[tuple[int, str]] = []
@@ -308,8 +266,8 @@ def analysis_frame(
         drop(df["level"] != "municipality", "prefecture plan (include_prefectures=False)")
     if exclude_zero_staff:
         drop(df["zero_staff"] == 1.0, "places no 推進員 (exclude_zero_staff)")
-    if exclude_hub_plans:
-        drop(df["hub_plan"] == 1.0, "one 推進員 per centre or hub (exclude_hub_plans)")
+    for d in dropped_designs:
+        drop(df["design"] == d, f"staffing design {d} (exclude_designs)")
     if staffing == "exclude_fractional":
         drop(frac, "fractional FTE (staffing='exclude_fractional')")
     if exposure == "catchment" and missing_catchment == "drop":
@@ -329,8 +287,7 @@ def analysis_frame(
         staffing=staffing,
         welfare=welfare,
         exclude_zero_staff=exclude_zero_staff,
-        exclude_hub_plans=exclude_hub_plans,
-        hub_plans=sorted(hubs),
+        exclude_designs=dropped_designs,
         require=list(require),
         exposure=exposure,
         missing_catchment=missing_catchment,

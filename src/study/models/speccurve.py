@@ -9,7 +9,7 @@ choices the staffing models depend on and fits each count model:
   only varied in covariate sets that contain ``welfare_rate_permille``
   (elsewhere the column reads ``n/a``);
 * **exclusions** -- ``none`` / ``zero_staff`` (the plan placing no 推進員) /
-  ``hub_plans`` (one 推進員 per centre or hub) / ``zero_and_hub``;
+  ``hub_plans`` (the plans of :data:`HUB_DESIGNS`, from the clean's ``staffing_design``) / ``zero_and_hub``;
 * **covariate set** -- named lists of covariates added to the focal term
   (:data:`COVARIATE_SETS`);
 * **family** -- ``poisson_ql`` / ``negbin``;
@@ -65,6 +65,7 @@ from study.models.resample import KERNEL_FAMILIES, kernel_fit
 #: column ``spec_sets``): population (), need (aging, public assistance), need_density (+ log density),
 #: institutions (log centres per 10,000 older residents).
 COVARIATE_SETS: dict[str, tuple[str, ...]] = covariate_spec_sets()
+#: Exclusions: (drop the plans placing no 推進員, drop the plans of the ``hub_designs``).
 EXCLUSIONS: dict[str, tuple[bool, bool]] = {
     "none": (False, False),
     "zero_staff": (True, False),
@@ -79,6 +80,9 @@ DESIGN_CODINGS: dict[str, tuple[str, ...]] = {
     "single_team_unclear_in": ("designated_existing", "per_site"),
     "single_team_unclear_out": ("designated_existing", "per_site", "unclear"),
 }
+#: Deployment designs whose plans the ``hub_plans`` exclusions drop by default (the clean's
+#: ``staffing_design``: one 推進員 per site, or existing staff designated at each site).
+HUB_DESIGNS = ("designated_existing", "per_site")
 #: Exposures: the focal term of each (log persons); ``population`` uses the curve's ``focal``.
 EXPOSURES: dict[str, str] = {"population": "log_pop", "catchment": "log_catchment"}
 
@@ -90,7 +94,7 @@ def specification_frame(
     welfare: str,
     exclusion: str,
     design: str = "all",
-    hub_plans: Sequence[str] | None = None,
+    hub_designs: Sequence[str] = HUB_DESIGNS,
 ) -> AnalysisFrame:
     """The analysis frame of one cell of the grid, every plan left out logged with its reason.
 
@@ -107,8 +111,8 @@ def specification_frame(
     design : str
         Key of :data:`DESIGN_CODINGS`: plans whose ``staffing_design`` is one of its codes are left out
         (reason ``staffing_design = <code> (design coding <design>)``).
-    hub_plans : sequence of str, optional
-        Hub registry override (only for the ``hub_plans`` exclusions).
+    hub_designs : sequence of str
+        The coded designs (:data:`study.models.frame.DESIGNS`) the ``hub_plans`` exclusions drop.
 
     Returns
     -------
@@ -118,14 +122,13 @@ def specification_frame(
     if design not in DESIGN_CODINGS:
         raise ValueError(f"design must be one of {tuple(DESIGN_CODINGS)}, not {design!r}")
     z, h = EXCLUSIONS[exclusion]
-    kw = dict(exclude_hub_plans=True, hub_plans=hub_plans) if h else {}
     af = analysis_frame(
         entities,
         corrections,
         staffing=staffing,
         welfare=welfare if welfare != "n/a" else "corrected",
         exclude_zero_staff=z,
-        **kw,
+        exclude_designs=tuple(hub_designs) if h else (),
     )
     data = af.data
     cp = pd.to_numeric(data["catchment_population"], errors="coerce") if "catchment_population" in data else np.nan
@@ -299,7 +302,7 @@ def specification_curve(
     n_perm: int = 500,
     seed: int = 0,
     null_level: float = 0.95,
-    hub_plans: Sequence[str] | None = None,
+    hub_designs: Sequence[str] = HUB_DESIGNS,
     executor=None,
     designs: Sequence[str] = ("all",),
     exposures: Sequence[str] = ("population",),
@@ -328,9 +331,8 @@ def specification_curve(
         Seed of the permutations.
     null_level : float
         Coverage of the null band.
-    hub_plans : sequence of str, optional
-        Overrides the registry of hub plans (see :mod:`study.models.frame`; only for the ``hub_plans``
-        exclusions).
+    hub_designs : sequence of str
+        The coded designs the ``hub_plans`` exclusions drop (:func:`specification_frame`).
     executor : optional
         Where the specifications run (:func:`study.models.parallel.get_executor`; results do not depend on it).
     designs, exposures : sequence of str
@@ -353,7 +355,7 @@ def specification_curve(
         wf = spec["welfare"] if spec["welfare"] != "n/a" else "corrected"
         fkey = (spec["staffing"], wf, spec["exclusion"], spec["design"])
         if fkey not in frames:
-            frames[fkey] = specification_frame(entities, corrections, *fkey, hub_plans=hub_plans).data
+            frames[fkey] = specification_frame(entities, corrections, *fkey, hub_designs=hub_designs).data
         fx = spec.pop("focal")
         cov = [c for c in sets[spec["covariates"]] if c not in (focal, fx)]
         d = design(frames[fkey], y, [fx, *cov])

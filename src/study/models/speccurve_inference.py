@@ -25,8 +25,8 @@ summarises them:
   probability, P(max(share +, share −) under the null ≥ observed): a
   two-sided statistic, because the majority sign is chosen after seeing the data.
 * :func:`specification_sample_sizes` -- n per specification and, for every
-  plan left out, why: the analysis-frame exclusions (prefecture plans, hub
-  plans, zero staff, fractional FTE, missing staff/population) and, per
+  plan left out, why: the analysis-frame exclusions (prefecture plans, the
+  hub designs, zero staff, fractional FTE, missing staff/population) and, per
   covariate, the plans whose value is missing (e.g. 藤沢市, whose
   地域包括支援センター count is not given, drops from the ``institutions``
   specifications). Nothing drops silently: ``note`` says it in words.
@@ -46,6 +46,7 @@ from study.models.speccurve import (
     COVARIATE_SETS,
     EXCLUSIONS,
     FAMILIES,
+    HUB_DESIGNS,
     specification_frame,
     specification_grid,
     specification_name,
@@ -311,7 +312,7 @@ def specification_sample_sizes(
     exclusions: Sequence[str] = tuple(EXCLUSIONS),
     covariate_sets: Mapping[str, Sequence[str]] | None = None,
     families: Sequence[str] = FAMILIES,
-    hub_plans: Sequence[str] | None = None,
+    hub_designs: Sequence[str] = HUB_DESIGNS,
     designs: Sequence[str] = ("all",),
     exposures: Sequence[str] = ("population",),
 ) -> SampleSizes:
@@ -331,7 +332,7 @@ def specification_sample_sizes(
         wf = spec["welfare"] if spec["welfare"] != "n/a" else "corrected"
         fkey = (spec["staffing"], wf, spec["exclusion"], spec["design"])
         if fkey not in frames:
-            frames[fkey] = specification_frame(entities, corrections, *fkey, hub_plans=hub_plans)
+            frames[fkey] = specification_frame(entities, corrections, *fkey, hub_designs=hub_designs)
         fx = spec.pop("focal")
         af = frames[fkey]
         name = specification_name(spec)

@@ -212,7 +212,7 @@ def format_errors(exc: ValidationError, model: type[NotebookParams], notebook: s
             close = difflib.get_close_matches(name, valid, n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
             if name in model.replaced_parameters:
-                hint = f" (removed; replaced by {model.replaced_parameters[name]})"
+                hint = f" (removed; {model.replaced_parameters[name]})"
             parts.append(
                 f"unknown parameter {short(repr(name), 60)} for notebook "
                 f"{notebook}{hint}; valid parameters: {', '.join(valid)}"
