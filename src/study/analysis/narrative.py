@@ -691,9 +691,9 @@ MULTIVERSE: dict[str, Text] = {
         "*データ整備*の両方の選択に依存している。曝露(総人口、65歳以上人口、多機関協働事業の対象地域の人口)、"
         "カウントモデル、共変量、生活保護受給率の単位の読み方、小数の人数をそのまま使うか切り上げるか、"
         "整備で欠測とした曖昧な人数の記載(`2拠点に1名配置`: 全体で1人か、各拠点に1人か)の読み方、除外する計画、"
-        "拠点型とみなす計画(手で確かめた4計画か、整備で符号化した配置の型か)。**多元宇宙**はこれらの選択の"
+        "拠点型とみなす計画(整備で符号化した配置の型のうち、既存職員の指定型か、それに拠点ごとの配置を加えるか)。**多元宇宙**はこれらの選択の"
         "すべての組み合わせを推定し、各仕様に計画単位のブートストラップ区間を付ける。\n\n"
-        "計算は**重い**(2,592 仕様、約67万回の推定)。`study report` は既定では実行せず、`make multiverse` または "
+        "計算は**重い**(1,944 仕様、約50万回の推定)。`study report` は既定では実行せず、`make multiverse` または "
         "`study report --heavy` で、手元でも分散計算のクラスタ(`dask`)でも実行できる(`docs/scale_out.md`)。"
         "ブートストラップの乱数は256回ずつの固定ブロックごとに決まるので、どこで実行しても数値は同じである。",
         "en": "**The question.** The elasticity β of planned comprehensive-consultation coordinators "
@@ -702,10 +702,10 @@ MULTIVERSE: dict[str, Text] = {
         "the multi-agency project's catchment), the count model, the covariates, the reading of the "
         "public-assistance rate's unit, whether a fractional staff figure is kept or rounded up, how to read the "
         "staffing cell the cleaning left null as ambiguous (one in total, or one at each site?), which plans to "
-        "exclude, and which plans count as hub plans (the hand-checked four, or the clean's staffing-design "
-        "coding). The **multiverse** fits the full factorial of these choices and gives every specification its "
+        "exclude, and which plans count as hub plans (of the clean's staffing-design coding: the plans designating "
+        "existing staff, or those and the plans placing one per site). The **multiverse** fits the full factorial of these choices and gives every specification its "
         "own pairs-bootstrap interval.\n\n"
-        "It is **heavy** (2,592 specifications, about 670,000 fits): `study report` leaves it out; run it with "
+        "It is **heavy** (1,944 specifications, about 500,000 fits): `study report` leaves it out; run it with "
         "`make multiverse` or `study report --heavy`, locally or on a Dask cluster (`docs/scale_out.md`). The "
         "numbers do not depend on where it runs: the bootstrap draws come in fixed blocks of 256, each with its "
         "own random stream.",
@@ -720,7 +720,7 @@ MULTIVERSE: dict[str, Text] = {
         "+高齢化率と保護率/+log 人口密度/+65歳以上人口1万人あたりの地域包括支援センター数の log)、保護率(修正後/"
         "記載どおり。共変量にないときは該当なし)、推進員数(記載どおり/切り上げた人数/小数の記載がある計画を除く)、"
         "曖昧な記載(除く/全体で1人/各拠点に1人)、除外(なし/推進員を置かない計画/拠点型の計画/両方)、"
-        "拠点型の判定(手で確かめた4計画/既存職員の指定型/指定型または拠点ごとの配置。拠点型を除かないときは"
+        "拠点型の判定(既存職員の指定型/指定型または拠点ごとの配置。拠点型を除かないときは"
         "該当なし)。",
         "en": "## Glossary\n\nTerms, English names and units from the codebook. The choices crossed: exposure (log "
         "population / log population aged 65+ / log population of the multi-agency catchment), family (Poisson "
@@ -728,7 +728,7 @@ MULTIVERSE: dict[str, Text] = {
         "support centres per 10,000 older residents), welfare (public-assistance rate as corrected / as printed; "
         "n/a where it is not a covariate), staffing (as printed / head count / fractional figures dropped), the "
         "ambiguous cell (left out / one in total / one at each site), exclusion (none / the plan placing no "
-        "coordinator / the hub plans / both), hub coding (the four hand-checked plans / staff of existing bodies "
+        "coordinator / the hub plans / both), hub coding (staff of existing bodies "
         "designated / designated or one per site; n/a where no hub exclusion).",
     },
     "multiverse": {

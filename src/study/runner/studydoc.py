@@ -57,8 +57,8 @@ FIGURES: dict[str, list[tuple[str, str, str, str]]] = {
         (
             "10_staffing",
             "q1_staff_vs_population",
-            "人口と計画された推進員の数(両対数、菱形は拠点ごとに推進員を置く計画)と2つのモデルの当てはめ",
-            "Planned coordinators against population (log–log; diamonds: hub plans) with the fits of both count models",
+            "対象地域の人口と計画された推進員の数(両対数、記号は配置の型)と配置の型ごとの当てはめ",
+            "Planned coordinators against catchment population (log–log; markers: deployment design) with the fit for each design",
         ),
         (
             "10_staffing",
@@ -167,10 +167,10 @@ LIMITS: dict[str, dict[str, str]] = {
         "figures are those printed in each plan, with reference dates that vary.",
     },
     "Q1": {
-        "ja": "n は約50。推進員は計画上の人数であり、実際の配置ではない。拠点ごとに推進員を置く4計画の扱いで β "
-        "の大きさが変わる。",
-        "en": "About fifty plans; planned, not actual, staff; the size of β depends on how the four hub plans are "
-        "read.",
+        "ja": "n は約50。推進員は計画上の人数であり、実際の配置ではない。β の大きさは配置の型(既存職員の指定、"
+        "拠点ごとの配置)を調整するかどうかで大きく変わる。",
+        "en": "About fifty plans; planned, not actual, staff; the size of β depends on whether the deployment "
+        "design (existing staff designated, one coordinator per site) is adjusted for.",
     },
     "Q2": {
         "ja": "この n ではBCa区間と並べ替え検定が食い違うことがある。率比は「明確な根拠なし」と読む。",
