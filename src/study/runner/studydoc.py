@@ -58,7 +58,8 @@ FIGURES: dict[str, list[tuple[str, str, str, str]]] = {
             "10_staffing",
             "q1_staff_vs_population",
             "対象地域の人口と計画された推進員の数(両対数、記号は配置の型)と配置の型ごとの当てはめ",
-            "Planned coordinators against catchment population (log–log; markers: deployment design) with the fit for each design",
+            "Planned coordinators against catchment population (log–log; markers: deployment design) "
+            "with the fit for each design",
         ),
         (
             "10_staffing",
