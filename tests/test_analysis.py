@@ -29,7 +29,7 @@ def tables():
 
 @pytest.fixture(scope="module")
 def staffing(tables):
-    p = registry.parameters("10_staffing", {"bootstrap_draws": 200, "permutations": 199})
+    p = registry.parameters("10_staffing", {"bootstrap_draws": 200, "permutations": 199, "max_draws": 400})
     return q_staffing.analyse_staffing(tables, p)
 
 
@@ -90,6 +90,7 @@ def test_staffing_options(tables):
             "family": "negbin",
             "covariates": ["log_density"],
             "power_simulations": 50,
+            "max_draws": 200,
         },
     )
     s = q_staffing.analyse_staffing(tables, p)
@@ -149,7 +150,7 @@ def test_notebook_params_validates():
 
 
 def test_headline_matches_staffing_results(tables):
-    p = {"bootstrap_draws": 200, "permutations": 199}
+    p = {"bootstrap_draws": 200, "permutations": 199, "max_draws": 400, "power_simulations": 50}
     a = registry.headline("10_staffing", p)
     b = q_staffing.staffing_headline(q_staffing.analyse_staffing(tables, registry.parameters("10_staffing", p)))
     assert a == b

@@ -3,6 +3,9 @@ notebooks call (not by running the notebooks), equal to tests/golden/results.jso
 
 When a change of data or method moves a headline number on purpose, update the snapshot deliberately:
 ``python scripts/update_golden.py``, and review the diff.
+
+Marked ``slow``: it recomputes every parameter set at its defaults (the Monte Carlo rule draws up to
+200,000 resamples), a few minutes of CPU; `make test-slow` and CI run it.
 """
 
 from __future__ import annotations
@@ -25,11 +28,13 @@ def golden():
     return json.loads(GOLDEN.read_text(encoding="utf-8"))
 
 
+@pytest.mark.slow
 def test_every_analysis_params_file_has_a_snapshot(current, golden):
     assert set(current) == set(golden), "params files changed: run `python scripts/update_golden.py`"
     assert current, "no analysis parameter sets found"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(json.loads(GOLDEN.read_text(encoding="utf-8"))))
 def test_headline_numbers_match_golden(current, golden, name):
     for notebook, expected in golden[name].items():

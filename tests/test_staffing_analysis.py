@@ -24,7 +24,8 @@ def tables():
 
 @pytest.fixture(scope="module")
 def params():
-    return registry.parameters("10_staffing", {"bootstrap_draws": 200, "permutations": 199, "power_simulations": 50})
+    cheap = {"bootstrap_draws": 200, "permutations": 199, "power_simulations": 50, "max_draws": 2000}
+    return registry.parameters("10_staffing", cheap)
 
 
 @pytest.fixture(scope="module")

@@ -237,6 +237,15 @@ class StaffingParams(NotebookParams):
         le=20_000,
         description="Simulated data sets per point of the power curves behind the minimum detectable effects.",
     )
+    max_draws: int = Field(
+        200_000,
+        ge=100,
+        le=1_000_000,
+        description=(
+            "Most bootstrap resamples or permutations the Monte Carlo rule may ask for in Q2 (Q3 medians: at "
+            "most 20,000); a number still noisier at the cap is printed with fewer digits."
+        ),
+    )
     seed: int = Field(
         20190401,
         ge=0,

@@ -596,7 +596,8 @@ def q1_glmm(frame: pd.DataFrame, terms: Sequence[str], level: float = 0.95) -> p
 
 #: Monte Carlo SE of a deterministic quantity (no draws behind it).
 NA = float("nan")
-#: Most draws the Monte Carlo rule may ask for (bootstrap resamples or permutations).
+#: Most draws the Monte Carlo rule may ask for by default (bootstrap resamples or permutations; the
+#: parameter ``max_draws``).
 MAX_DRAWS = 200_000
 #: Factor on the draws the pilot asks for.
 DRAWS_MARGIN = 1.3
@@ -614,6 +615,7 @@ def q2_need(
     n_perm: int = 4999,
     seed: int = 0,
     level: float = 0.95,
+    max_draws: int = MAX_DRAWS,
 ) -> pd.DataFrame:
     """Q2 with the number of draws chosen by the Monte Carlo rule.
 
@@ -621,7 +623,7 @@ def q2_need(
     printed number (rate-ratio bounds at :data:`PRINTED_DECIMALS` decimals, permutation p at the decimals
     :func:`study.analysis.prose.pvalue` prints) is not below half a unit of its last digit, the whole
     question is redrawn (up to :data:`MAX_PASSES` passes in all) with 1.3 × the draws
-    :func:`study.models.montecarlo.draws_needed` asks for (at most :data:`MAX_DRAWS`). Parameters and
+    :func:`study.models.montecarlo.draws_needed` asks for (at most ``max_draws``). Parameters and
     returns as :func:`q2_pass`, plus ``rule_met`` (bool).
     """
     nb, npm = n_boot, n_perm
@@ -634,11 +636,11 @@ def q2_need(
         ).to_numpy()
         need_boot = int(out["draws_needed"].max())
         need_perm = max(pvalue_draws_needed(p, d) for p, d in zip(out["p_perm"], dec_p, strict=True))
-        if out["rule_met"].all() or (nb >= MAX_DRAWS and npm >= MAX_DRAWS):
+        if out["rule_met"].all() or (nb >= max_draws and npm >= max_draws):
             break
         # 30% margin: the SE measured on the previous pass is itself noisy
-        nb = min(max(math.ceil(DRAWS_MARGIN * need_boot), nb), MAX_DRAWS)
-        npm = min(max(math.ceil(DRAWS_MARGIN * need_perm), npm), MAX_DRAWS)
+        nb = min(max(math.ceil(DRAWS_MARGIN * need_boot), nb), max_draws)
+        npm = min(max(math.ceil(DRAWS_MARGIN * need_perm), npm), max_draws)
     return out
 
 
@@ -832,7 +834,7 @@ def power_table(
 
 
 def q3_institutions(
-    frame: pd.DataFrame, n_boot: int = 2000, seed: int = 0, level: float = 0.95
+    frame: pd.DataFrame, n_boot: int = 2000, seed: int = 0, level: float = 0.95, max_draws: int = MAX_MEDIAN_DRAWS
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Q3: the institutions the plans build on.
 
@@ -846,6 +848,8 @@ def q3_institutions(
         Seed of the bootstrap.
     level : float
         Confidence level of the intervals.
+    max_draws : int
+        Most bootstrap medians the Monte Carlo rule may ask for.
 
     Returns
     -------
@@ -853,7 +857,8 @@ def q3_institutions(
         Medians of :data:`Q3_COLUMNS` (centres per 10,000 residents aged 65+, outsourced share,
         centres, sites, sites per 100,000 residents) with percentile bootstrap intervals and the Monte Carlo
         SEs of their bounds (:func:`study.models.summarise`); redrawn with more resamples (at most
-        :data:`MAX_MEDIAN_DRAWS`) when a bound's SE is not below half a unit of its second decimal.
+        ``max_draws``, by default :data:`MAX_MEDIAN_DRAWS`) when a bound's SE is not below half a unit of its
+        second decimal.
     implementers : pandas.DataFrame
         Shares (0 to 1) of implementer types of the 多機関協働事業 with Wilson intervals
         (:func:`study.models.tabulate`), largest first.
@@ -861,7 +866,7 @@ def q3_institutions(
     med = summarise(frame, Q3_COLUMNS, "median", n_boot, seed, level)
     mc = med[["mc_se_low", "mc_se_high"]].to_numpy().max()
     if mc >= half_unit(PRINTED_DECIMALS):  # the Monte Carlo rule, once, within an affordable number of medians
-        need = min(math.ceil(DRAWS_MARGIN * draws_needed(mc, n_boot, PRINTED_DECIMALS)), MAX_MEDIAN_DRAWS)
+        need = min(math.ceil(DRAWS_MARGIN * draws_needed(mc, n_boot, PRINTED_DECIMALS)), max_draws)
         if need > n_boot:
             med = summarise(frame, Q3_COLUMNS, "median", need, seed, level)
     imp = tabulate(frame, "implementer_type_takikan", level).sort_values(["estimate", "name"], ascending=[False, True])
@@ -1070,9 +1075,9 @@ def analyse_staffing(tables: Tables, params: StaffingParams) -> StaffingResults:
     sens = q1_sensitivity(tables, params, level)
     models = q1_models(df, terms)
     glmm = q1_glmm(df, terms, level)
-    need = q2_need(df, terms, params.family, params.bootstrap_draws, params.permutations, seed, level)
+    need = q2_need(df, terms, params.family, params.bootstrap_draws, params.permutations, seed, level, params.max_draws)
     power = power_table(df, terms, params.power_simulations, seed)
-    med, imp = q3_institutions(inst.data, params.bootstrap_draws, seed, level)
+    med, imp = q3_institutions(inst.data, params.bootstrap_draws, seed, level, min(params.max_draws, MAX_MEDIAN_DRAWS))
     tests = tests_table(scale, prop, design_tests(df, terms), need, imp, inst.data)
     return StaffingResults(
         frame, inst, terms, params.family, scale, prop, inf, inf_sum, sens, models, glmm, need, power, med, imp,
