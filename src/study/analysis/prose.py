@@ -1285,6 +1285,12 @@ COLUMN_LABELS: dict[str, dict[str, str]] = {
     "one_in_total": {"ja": "合計で1人", "en": "one in total"},
     "one_each": {"ja": "各1人", "en": "one each"},
     "raw": {"ja": "原文", "en": "as printed"},
+    # rootograms (study.models)
+    "observed": {"ja": "観測度数", "en": "observed"},
+    "expected": {"ja": "期待度数", "en": "expected"},
+    "sqrt_observed": {"ja": "√観測度数", "en": "√observed"},
+    "sqrt_expected": {"ja": "√期待度数", "en": "√expected"},
+    "hanging_low": {"ja": "吊り下げた棒の下端", "en": "bottom of the hanging bar"},
     # the analysis frame (study.models.frame)
     "staff": {"ja": "推進員(分析に用いた値)", "en": "coordinators as modelled"},
     "staff_headcount": {"ja": "推進員(切り上げた人数)", "en": "coordinators (head count)"},
