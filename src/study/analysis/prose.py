@@ -1189,6 +1189,17 @@ COLUMN_LABELS: dict[str, dict[str, str]] = {
     "min_estimate": {"ja": "β の最小", "en": "smallest β"},
     "max_estimate": {"ja": "β の最大", "en": "largest β"},
     "share_same_sign": {"ja": "同じ符号の割合", "en": "share with the same sign"},
+    "proportional_f": {"ja": "比例配置の F 検定", "en": "F test of proportional staffing"},
+    # the data audit's counts (study.analysis.audit.cleaning_summary)
+    "entities": {"ja": "団体数", "en": "entities"},
+    "municipalities": {"ja": "市区町村", "en": "municipalities"},
+    "prefecture_plans": {"ja": "都道府県", "en": "prefecture plans"},
+    "values_read": {"ja": "読み取った値", "en": "values read"},
+    "values_corrected": {"ja": "修正した値", "en": "values corrected"},
+    "corrections": {"ja": "修正の記録", "en": "corrections logged"},
+    "issues": {"ja": "問題の記録", "en": "issues logged"},
+    "entities_with_correction": {"ja": "修正のある団体", "en": "entities with a correction"},
+    "rules_used": {"ja": "使われた修正ルール", "en": "correction rules used"},
     "share_same_sign_zero": {"ja": "同じ符号でゼロを含まない割合", "en": "share same sign, excluding zero"},
     "share_excluding_zero": {"ja": "ゼロを含まない割合", "en": "share excluding zero"},
     "share_excluding_null": {"ja": "帰無を含まない割合", "en": "share excluding the null"},
@@ -1374,8 +1385,6 @@ VALUE_LABELS: dict[str, dict[str, str]] = {
     "design_designated_existing": {"ja": "既存職員を指定(指標)", "en": "existing staff designated (indicator)"},
     "design_design_per_site": {"ja": "配置の型: 拠点ごとに配置", "en": "design: one per site"},
     "design_design_designated_existing": {"ja": "配置の型: 既存職員を指定", "en": "design: existing staff designated"},
-    # exposures (the population a model is scaled by)
-    "population": {"ja": "自治体の人口", "en": "whole population"},
     "catchment": {"ja": "事業の対象人口", "en": "catchment population"},
     "log_exposure": {"ja": "人口(対数、対象範囲)", "en": "log exposure population"},
     "log_catchment": {"ja": "対象人口(対数)", "en": "log catchment population"},
@@ -1402,6 +1411,17 @@ VALUE_LABELS: dict[str, dict[str, str]] = {
         "en": "permutation test of the public-assistance rate",
     },
     "share_same_sign": {"ja": "同じ符号の割合", "en": "share with the same sign"},
+    "proportional_f": {"ja": "比例配置の F 検定", "en": "F test of proportional staffing"},
+    # the data audit's counts (study.analysis.audit.cleaning_summary)
+    "entities": {"ja": "団体数", "en": "entities"},
+    "municipalities": {"ja": "市区町村", "en": "municipalities"},
+    "prefecture_plans": {"ja": "都道府県", "en": "prefecture plans"},
+    "values_read": {"ja": "読み取った値", "en": "values read"},
+    "values_corrected": {"ja": "修正した値", "en": "values corrected"},
+    "corrections": {"ja": "修正の記録", "en": "corrections logged"},
+    "issues": {"ja": "問題の記録", "en": "issues logged"},
+    "entities_with_correction": {"ja": "修正のある団体", "en": "entities with a correction"},
+    "rules_used": {"ja": "使われた修正ルール", "en": "correction rules used"},
     "log_pop": {"ja": "人口(対数)", "en": "log population"},
     # reasons a plan is left out of a model (study.models.frame)
     "prefecture plan (include_prefectures=False)": {
@@ -1453,8 +1473,28 @@ VALUE_COLUMNS = frozenset(
         "hub_coding",
         "ambiguous",
         "staffing_design",
+        "quantity",
     }
 )
+#: Names of values that mean different things in different columns, by column (then as in :data:`VALUE_LABELS`).
+_COLUMN_VALUES: dict[str, dict[str, dict[str, str]]] = {
+    "exposure": {
+        "population": {"ja": "自治体の人口", "en": "whole population"},
+        "catchment": {"ja": "事業の対象人口", "en": "catchment population"},
+    },
+}
+
+
+def _column_value(col: str, value: str, lang: Lang) -> str:
+    """A value's readers' name in its column: the column's own names, a covariate set's choice name
+    (``covariates``), else :func:`value_label`."""
+    from study.analysis.plotting import TEXTS
+
+    if value in _COLUMN_VALUES.get(col, {}):
+        return _COLUMN_VALUES[col][value][lang]
+    if col == "covariates" and f"opt_{value}" in TEXTS:
+        return TEXTS[f"opt_{value}"][lang]
+    return value_label(value, lang)
 
 
 #: Table columns of sentences in which ``(column missing)`` names a variable (a plan's missing value).
@@ -1633,15 +1673,8 @@ def reader_frame(df: Any, lang: Lang) -> Any:
         df = df.drop(columns=[c for c in ("column", "quantity") if c in df.columns])
     # a rule, check or field with its readable label beside it: show the label only
     df = df.drop(columns=[c for c in ("rule", "check", "field") if c in df.columns and f"{c}_label" in df.columns])
-    pairs = [
-        ("estimate", "ci_low", "ci_high"),
-        ("rate_ratio", "rr_low", "rr_high"),
-        ("odds_ratio", "or_low", "or_high"),
-        ("median", "median_low", "median_high"),
-        ("pop_weighted_mean", "pop_weighted_low", "pop_weighted_high"),
-    ]
     merged: dict[str, str] = {}
-    for est, lo, hi in pairs:
+    for est, lo, hi in _INTERVALS:
         if {est, lo, hi} <= set(df.columns):
             df[est] = [interval(e, a, b, 2) for e, a, b in zip(df[est], df[lo], df[hi], strict=True)]
             df = df.drop(columns=[lo, hi])
@@ -1663,8 +1696,10 @@ def reader_frame(df: Any, lang: Lang) -> Any:
         {c: [_cell(v, c, lang) if c not in merged else v for v in df[c]] for c in df.columns}, index=df.index
     )
     for c in out.columns:
-        if str(c) in VALUE_COLUMNS:  # identifiers as values (model families, choices…): their readers' names
-            out[c] = [x if x == "–" else value_label(x, lang) for x in out[c]]
+        glossary = "term_ja" in df.columns  # the glossary's column names are what it explains: kept
+        if str(c) in VALUE_COLUMNS or (str(c) == "column" and not glossary):
+            # identifiers as values (model families, choices, the column a row counts): their readers' names
+            out[c] = [x if x == "–" else _column_value(str(c), x, lang) for x in out[c]]
         elif str(c) in TEXT_COLUMNS:  # sentences that name a missing variable: its reader's name
             out[c] = [_MISSING_IN_TEXT.sub(lambda m: "(" + value_label(m[1], lang) + ")", x) for x in out[c]]
     headers = {
@@ -1687,6 +1722,17 @@ def reader_frame(df: Any, lang: Lang) -> Any:
     return out.rename(columns=headers)
 
 
+#: Estimates shown with their interval: (estimate, lower bound, upper bound) columns.
+_INTERVALS = (
+    ("estimate", "ci_low", "ci_high"),
+    ("rate_ratio", "rr_low", "rr_high"),
+    ("odds_ratio", "or_low", "or_high"),
+    ("median", "median_low", "median_high"),
+    ("pop_weighted_mean", "pop_weighted_low", "pop_weighted_high"),
+)
+_INTERVAL_PARTS = frozenset(c for _, lo, hi in _INTERVALS for c in (lo, hi))
+
+
 def _transposed(df: Any) -> bool:
     """Whether a table is another turned on its side: row numbers as columns, column names as rows."""
     index = [str(i) for i in df.index]
@@ -1694,7 +1740,7 @@ def _transposed(df: Any) -> bool:
         _row_numbers(df.columns)
         and not _row_numbers(df.index)
         and bool(index)
-        and all(column_label(i, "en") is not None for i in index)
+        and all(column_label(i, "en") is not None or i in _INTERVAL_PARTS for i in index)
     )
 
 
