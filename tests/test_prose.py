@@ -106,8 +106,13 @@ def test_identifiers_in_table_cells_get_readers_names():
     assert prose.value_label("k=3", "en") == "k = 3"
     assert prose.value_label("世田谷区", "en") == "世田谷区"  # names are not identifiers: kept as they are
     assert prose.value_label("no_such_thing:wald", "ja") == "no_such_thing:wald"  # one part unknown: unchanged
-    frame = prose.reader_frame(pd.DataFrame({"column": ["aging_rate_pct"], "family": ["negbin"]}), "ja")
-    assert frame.iloc[0].tolist() == ["aging_rate_pct", "負の二項(αは最尤)"]  # the glossary's column names stay
+    glossary = pd.DataFrame({"english": ["aging rate"], "column": ["aging_rate_pct"], "family": ["negbin"]})
+    frame = prose.reader_frame(glossary, "ja")
+    # the glossary's column names stay
+    assert frame.iloc[0].tolist() == ["aging rate", "aging_rate_pct", "負の二項(αは最尤)"]
+    # elsewhere a column named as a value (the column a table counts) is shown by its codebook label
+    counted = prose.reader_frame(pd.DataFrame({"count": [25], "column": ["implementer_type_takikan"]}), "ja")
+    assert counted.iloc[0].tolist() == ["25", "多機関の協働による包括的支援体制構築事業 ①実施主体"]
 
 
 def test_exclusion_reasons_in_the_chosen_language():

@@ -1696,7 +1696,7 @@ def reader_frame(df: Any, lang: Lang) -> Any:
         {c: [_cell(v, c, lang) if c not in merged else v for v in df[c]] for c in df.columns}, index=df.index
     )
     for c in out.columns:
-        glossary = "term_ja" in df.columns  # the glossary's column names are what it explains: kept
+        glossary = bool({"term_ja", "english"} & set(df.columns))  # a glossary's column names are what it explains
         if str(c) in VALUE_COLUMNS or (str(c) == "column" and not glossary):
             # identifiers as values (model families, choices, the column a row counts): their readers' names
             out[c] = [x if x == "–" else _column_value(str(c), x, lang) for x in out[c]]
