@@ -1189,17 +1189,6 @@ COLUMN_LABELS: dict[str, dict[str, str]] = {
     "min_estimate": {"ja": "β の最小", "en": "smallest β"},
     "max_estimate": {"ja": "β の最大", "en": "largest β"},
     "share_same_sign": {"ja": "同じ符号の割合", "en": "share with the same sign"},
-    "proportional_f": {"ja": "比例配置の F 検定", "en": "F test of proportional staffing"},
-    # the data audit's counts (study.analysis.audit.cleaning_summary)
-    "entities": {"ja": "団体数", "en": "entities"},
-    "municipalities": {"ja": "市区町村", "en": "municipalities"},
-    "prefecture_plans": {"ja": "都道府県", "en": "prefecture plans"},
-    "values_read": {"ja": "読み取った値", "en": "values read"},
-    "values_corrected": {"ja": "修正した値", "en": "values corrected"},
-    "corrections": {"ja": "修正の記録", "en": "corrections logged"},
-    "issues": {"ja": "問題の記録", "en": "issues logged"},
-    "entities_with_correction": {"ja": "修正のある団体", "en": "entities with a correction"},
-    "rules_used": {"ja": "使われた修正ルール", "en": "correction rules used"},
     "share_same_sign_zero": {"ja": "同じ符号でゼロを含まない割合", "en": "share same sign, excluding zero"},
     "share_excluding_zero": {"ja": "ゼロを含まない割合", "en": "share excluding zero"},
     "share_excluding_null": {"ja": "帰無を含まない割合", "en": "share excluding the null"},
@@ -1412,6 +1401,29 @@ VALUE_LABELS: dict[str, dict[str, str]] = {
     },
     "share_same_sign": {"ja": "同じ符号の割合", "en": "share with the same sign"},
     "proportional_f": {"ja": "比例配置の F 検定", "en": "F test of proportional staffing"},
+    "clusters beyond population: staff": {
+        "ja": "人口を所与としたクラスターの効果(推進員数)",
+        "en": "clusters beyond population: staff",
+    },
+    # Q1's estimates and the roles of the declared tests (study.analysis.staffing)
+    "hc3": {"ja": "HC3 サンドイッチ", "en": "HC3 sandwich"},
+    "ql": {"ja": "準尤度", "en": "quasi-likelihood"},
+    "headline": {"ja": "主分析", "en": "headline"},
+    "nb1": {"ja": "NB1", "en": "NB1"},
+    "nb2": {"ja": "NB2", "en": "NB2"},
+    "primary": {"ja": "主", "en": "primary"},
+    "secondary": {"ja": "副", "en": "secondary"},
+    # whether an interval decides against its reference, given its Monte Carlo error (study.models.montecarlo)
+    "includes": {"ja": "基準値を含む", "en": "includes the reference"},
+    "excludes": {"ja": "基準値を含まない", "en": "excludes the reference"},
+    "borderline": {"ja": "境界(MC誤差の範囲内)", "en": "borderline (within Monte Carlo error)"},
+    # the specification curve's weighting, stages at which a plan leaves a specification, its choices
+    "balanced": {"ja": "選択ごとに均等", "en": "balanced"},
+    "equal": {"ja": "仕様ごとに均等", "en": "equal"},
+    "frame": {"ja": "分析フレーム", "en": "analysis frame"},
+    "missing": {"ja": "欠損", "en": "missing value"},
+    "exposure": {"ja": "人口の範囲", "en": "exposure"},
+    "design": {"ja": "推進員の配置の型", "en": "staffing design"},
     # the data audit's counts (study.analysis.audit.cleaning_summary)
     "entities": {"ja": "団体数", "en": "entities"},
     "municipalities": {"ja": "市区町村", "en": "municipalities"},
@@ -1556,6 +1568,9 @@ def _value_name(v: str, lang: Lang) -> str | None:
             return TEXTS[key][lang]
     if v in (covs := labels()):
         return covs[v][lang]
+    if ", " in v:  # several reasons ("a missing, b missing")
+        parts = [_value_name(x, lang) for x in v.split(", ")]
+        return None if None in parts else ("、" if lang == "ja" else ", ").join(p for p in parts if p is not None)
     if (headline := headline_label(v, lang)) != v and not re.search(r"\b[a-z]+(_[a-z0-9]+)+\b", headline):
         return headline  # a headline record's name (proportional_f, mde_aging_rate_pct_up…)
     return field_labels(lang).get(v)
@@ -1631,7 +1646,7 @@ def _cell(v: Any, col: Any, lang: Lang = "en") -> str:
             f = float(v)
         except (TypeError, ValueError):
             return str(v)
-        if col.startswith("p_") or col in ("p", "p_value"):
+        if (col.startswith("p_") or col in ("p", "p_value")) and not col.endswith("_mc_se"):
             return pvalue(f)
         return num(f, 3)
     return str(v)
@@ -1695,7 +1710,14 @@ def reader_frame(df: Any, lang: Lang) -> Any:
     out = pd.DataFrame(
         {c: [_cell(v, c, lang) if c not in merged else v for v in df[c]] for c in df.columns}, index=df.index
     )
+    if {"choice", "option"} <= set(map(str, df.columns)):  # an option is named within its choice
+        out["option"] = [
+            x if x == "–" else _column_value(str(ch), x, lang)
+            for ch, x in zip(df["choice"], out["option"], strict=True)
+        ]
     for c in out.columns:
+        if str(c) == "option" and "choice" in out.columns:
+            continue
         glossary = bool({"term_ja", "english"} & set(df.columns))  # a glossary's column names are what it explains
         if str(c) in VALUE_COLUMNS or (str(c) == "column" and not glossary):
             # identifiers as values (model families, choices, the column a row counts): their readers' names
@@ -1921,7 +1943,8 @@ def headline_label(name: str, lang: Lang) -> str:
         what = {"prefecture": ("都道府県の SD", "prefecture SD"), "observation": ("観測単位の SD", "observation SD")}
         return f"{what[m[1]][0]}({w(m[2])})" if ja else f"{what[m[1]][1]} ({w(m[2])})"
     if m := re.fullmatch(r"mde_(\w+?)_(up|down)", name):
-        return f"検出可能な最小効果: {w(m[1])}({m[2]})" if ja else f"minimum detectable effect: {w(m[1])} ({m[2]})"
+        way = {"up": "増加", "down": "減少"}[m[2]] if ja else m[2]
+        return f"検出可能な最小効果: {w(m[1])}({way})" if ja else f"minimum detectable effect: {w(m[1])} ({way})"
     if m := re.fullmatch(r"equivalence_(\w+)", name):
         return f"同等性の90%区間: {w(m[1])}" if ja else f"equivalence 90% interval: {w(m[1])}"
     if m := re.fullmatch(r"test_(\w+)", name):
