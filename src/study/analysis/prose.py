@@ -1486,6 +1486,7 @@ VALUE_COLUMNS = frozenset(
         "ambiguous",
         "staffing_design",
         "quantity",
+        "claim",
     }
 )
 #: Names of values that mean different things in different columns, by column (then as in :data:`VALUE_LABELS`).
