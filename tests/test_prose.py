@@ -106,8 +106,13 @@ def test_identifiers_in_table_cells_get_readers_names():
     assert prose.value_label("k=3", "en") == "k = 3"
     assert prose.value_label("世田谷区", "en") == "世田谷区"  # names are not identifiers: kept as they are
     assert prose.value_label("no_such_thing:wald", "ja") == "no_such_thing:wald"  # one part unknown: unchanged
-    frame = prose.reader_frame(pd.DataFrame({"column": ["aging_rate_pct"], "family": ["negbin"]}), "ja")
-    assert frame.iloc[0].tolist() == ["aging_rate_pct", "負の二項(αは最尤)"]  # the glossary's column names stay
+    glossary = pd.DataFrame({"english": ["aging rate"], "column": ["aging_rate_pct"], "family": ["negbin"]})
+    frame = prose.reader_frame(glossary, "ja")
+    # the glossary's column names stay
+    assert frame.iloc[0].tolist() == ["aging rate", "aging_rate_pct", "負の二項(αは最尤)"]
+    # elsewhere a column named as a value (the column a table counts) is shown by its codebook label
+    counted = prose.reader_frame(pd.DataFrame({"count": [25], "column": ["implementer_type_takikan"]}), "ja")
+    assert counted.iloc[0].tolist() == ["25", "多機関の協働による包括的支援体制構築事業 ①実施主体"]
 
 
 def test_exclusion_reasons_in_the_chosen_language():
@@ -115,3 +120,110 @@ def test_exclusion_reasons_in_the_chosen_language():
     assert prose.value_label("staff_planned missing", "en") == "no planned comprehensive-consultation coordinators"
     assert prose.value_label("staffing design per_site (exclude_designs)", "en").startswith("one coordinator per site")
     assert prose.value_label("staffing design designated_existing (exclude_designs)", "ja").startswith("既存職員")
+
+
+def test_reader_frame_names_columns_and_values_for_readers():
+    """Headers from the covariate table and the codebook (z_<covariate> from its covariate), identifier
+    values by their names, booleans as yes/no, machine-only columns left out, in both languages."""
+    df = pd.DataFrame(
+        {
+            "name_ja": ["若い地域"],
+            "name_en": ["younger"],
+            "terms": ["aging_rate_pct z=-0.62; welfare_rate_permille z=+0.59"],
+            "z_aging_rate_pct": [-0.62],
+            "design": ["single_team_unclear_in"],
+            "exposure": ["catchment"],
+            "size": ["log_pop"],
+            "p_floor": [0.05],
+            "p_at_floor": [True],
+            "excludes_zero": [True],
+        }
+    )
+    expected = {
+        "ja": {
+            "名前": "若い地域",
+            "説明変数": "高齢化率(%) z = −0.62; 生活保護受給率(‰) z = +0.59",
+            "高齢化率(%)(z)": "−0.620",
+            "推進員の配置の型": "単一チームのみ(不明を含む)",
+            "人口の範囲": "事業の対象人口",
+            "規模の指標": "人口(対数)",
+            "ゼロを含まない": "はい",
+        },
+        "en": {
+            "name": "younger",
+            "terms": "aging rate, share aged 65+ (%) z = −0.62; public-assistance rate (‰) z = +0.59",
+            "aging rate (%) (z)": "−0.620",
+            "staffing design": "single-team plans, unclear kept",
+            "exposure": "catchment population",
+            "size measure": "log population",
+            "excludes zero": "yes",
+        },
+    }
+    for lang, row in expected.items():  # the headers in order (p_floor, p_at_floor and name_<other> left out)
+        out = prose.reader_frame(df, lang)
+        assert list(out.columns) == list(row) and out.iloc[0].tolist() == list(row.values())
+    # a difference of two models' terms (the AUC table)
+    assert (
+        prose.value_label("(log_pop + aging_rate_pct + welfare_rate_permille) - (log_pop)", "ja")
+        == "(人口(対数) + 高齢化率(%) + 生活保護受給率(‰)) − (人口(対数))"
+    )
+    # the statistic and the test's name no longer share a header; p_floor etc. stay in the CSV only
+    tests = pd.DataFrame({"statistic": [28.1], "p_value": [0.01], "stat": ["kruskal"]})
+    assert list(prose.reader_frame(tests, "en").columns) == ["statistic", "p", "test"]
+    assert prose.reader_frame(tests, "ja").iloc[0].tolist() == ["28.1", "0.01", "Kruskal–Wallis 検定"]
+
+
+def test_a_turned_table_is_labelled_like_the_table():
+    """``summary.T`` (a one-row table shown on its side): its rows are named like the columns were."""
+    turned = pd.DataFrame({"name": ["speccurve:log_pop"], "n_specs": [288], "p_median": [0.0004]}).T
+    out = prose.reader_frame(turned, "ja")
+    assert list(out.index) == ["項目", "仕様の数", "中央値の並べ替えp値"] and list(out.columns) == ["値"]
+    assert out["値"].tolist() == ["仕様曲線 · 人口(対数)", "288", "< 0.001"]
+
+
+#: A variable name in a reader's table.
+_SNAKE = re.compile(r"\b[a-z]+(_[a-z0-9]+)+\b")
+#: Columns whose values are meant for machines (the glossary's column names, entity ids).
+_IDENTIFIER_COLUMNS = {"column", "entity_id"}
+#: A parameter quoted in an exclusion reason ("(include_prefectures=False)", "(exclude_zero_staff)"): the
+#: reader sets it under that name in params/*.yaml.
+_SETTING = re.compile(r"\((?:[^()]*=[^()]*|[a-z]+(?:_[a-z]+)+)\)")
+
+
+def _shown_tables(obj, path=""):
+    """The DataFrames of an analysis result (nested results too), but not the entity-level analysis
+    frames (``frame``, ``institutions_frame``, ``analysis_table``: published as CSV, not shown)."""
+    import dataclasses
+
+    if isinstance(obj, pd.DataFrame):
+        yield path, obj
+    elif dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        for f in dataclasses.fields(obj):
+            if f.name in ("frame", "institutions_frame", "analysis_table", "data"):
+                continue
+            yield from _shown_tables(getattr(obj, f.name), f"{path}.{f.name}")
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_no_variable_names_in_the_reader_tables_of_the_analyses(quick_analyses, lang):
+    seen, bad = 0, []
+    for nb, res in quick_analyses.items():
+        for path, df in _shown_tables(res, nb):
+            out = prose.reader_frame(df, lang)
+            seen += 1
+            keep = {prose._header(c, lang) for c in _IDENTIFIER_COLUMNS}
+            shown = set(map(str, out.columns))
+            for c in map(str, df.columns):  # a column shown under its name with the underscores replaced
+                if "_" in c and c.replace("_", " ") in shown and prose.column_label(c, lang) is None:
+                    bad.append(f"{path}: header of {c!r}")
+            for h in out.columns:
+                if _SNAKE.search(str(h)):
+                    bad.append(f"{path}: header {h!r}")
+                if h in keep:
+                    continue
+                for v in set(map(str, out[h])):
+                    v = _SETTING.sub("", v)
+                    if _SNAKE.search(v) or v in ("True", "False"):
+                        bad.append(f"{path} [{h}]: {v!r}")
+    assert seen > 20
+    assert not bad, "\n".join(bad)

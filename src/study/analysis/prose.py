@@ -15,9 +15,13 @@ for a slope, the national value for a rate) is never described as an effect.
 
 from __future__ import annotations
 
+import functools
 import math
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
+
+import numpy as np
 
 from study.parameters import Lang
 
@@ -1127,7 +1131,7 @@ COLUMN_LABELS: dict[str, dict[str, str]] = {
     "odds_ratio": {"ja": "オッズ比", "en": "odds ratio"},
     "per": {"ja": "単位", "en": "per"},
     "statistic": {"ja": "統計量", "en": "statistic"},
-    "stat": {"ja": "統計量", "en": "statistic"},
+    "stat": {"ja": "検定", "en": "test"},
     "df": {"ja": "自由度", "en": "df"},
     "count": {"ja": "件数", "en": "count"},
     "share": {"ja": "割合", "en": "share"},
@@ -1197,6 +1201,122 @@ COLUMN_LABELS: dict[str, dict[str, str]] = {
     "repeats_high": {"ja": "繰り返しの上限", "en": "highest repeat"},
     "PC1": {"ja": "第1主成分", "en": "PC1"},
     "PC2": {"ja": "第2主成分", "en": "PC2"},
+    # resampling tests and their Monte Carlo error
+    "p_chi2": {"ja": "χ² p値", "en": "χ² p"},
+    "p_boot": {"ja": "ブートストラップp値", "en": "bootstrap p"},
+    "p_boot_mc_se": {"ja": "ブートストラップp値のMC標準誤差", "en": "MC SE of the bootstrap p"},
+    "p_mc_se": {"ja": "p値のMC標準誤差", "en": "MC SE of p"},
+    "p_perm_mc_se": {"ja": "並べ替えp値のMC標準誤差", "en": "MC SE of the permutation p"},
+    "p_one_sided": {"ja": "片側p値", "en": "one-sided p"},
+    "p_conditional": {"ja": "条件付きp値(人口を所与)", "en": "conditional p (given population)"},
+    "p_holm": {"ja": "Holm 補正p値", "en": "Holm-adjusted p"},
+    "mc_se": {"ja": "MC標準誤差", "en": "MC SE"},
+    "mc_se_low": {"ja": "下限のMC標準誤差", "en": "MC SE of the lower bound"},
+    "mc_se_high": {"ja": "上限のMC標準誤差", "en": "MC SE of the upper bound"},
+    "rr_mc_se_low": {"ja": "率比の下限のMC標準誤差", "en": "MC SE of the rate ratio's lower bound"},
+    "rr_mc_se_high": {"ja": "率比の上限のMC標準誤差", "en": "MC SE of the rate ratio's upper bound"},
+    "split_mc_se": {"ja": "分割によるMC標準誤差", "en": "MC SE over CV splits"},
+    "null_mean": {"ja": "帰無分布の平均", "en": "null mean"},
+    "null_sd": {"ja": "帰無分布の標準偏差", "en": "null SD"},
+    "alpha0": {"ja": "α(人口のみのNB2)", "en": "α (NB2, population only)"},
+    "alpha_nb2": {"ja": "α(NB2)", "en": "α (NB2)"},
+    "n_splits": {"ja": "分割数", "en": "CV folds"},
+    "n_repeats": {"ja": "繰り返し回数", "en": "CV repeats"},
+    "n_sim": {"ja": "シミュレーション回数", "en": "simulations"},
+    "n_failed": {"ja": "収束しなかった回数", "en": "failed fits"},
+    "n_failed_boot": {"ja": "収束しなかったブートストラップ", "en": "failed bootstrap fits"},
+    "bootstrap_draws": {"ja": "ブートストラップ回数", "en": "bootstrap draws"},
+    "draws_needed": {"ja": "必要な回数", "en": "draws needed"},
+    "rule_met": {"ja": "精度の基準を満たす", "en": "precision rule met"},
+    "se_boot": {"ja": "ブートストラップ標準誤差", "en": "bootstrap SE"},
+    "level": {"ja": "水準", "en": "level"},
+    "claim": {"ja": "主張", "en": "claim"},
+    "role": {"ja": "役割", "en": "role"},
+    "question": {"ja": "問い", "en": "question"},
+    "weighting": {"ja": "重み付け", "en": "weighting"},
+    "weight": {"ja": "重み", "en": "weight"},
+    "sign": {"ja": "符号", "en": "sign"},
+    # models and their comparison
+    "df_num": {"ja": "分子の自由度", "en": "numerator df"},
+    "df_den": {"ja": "分母の自由度", "en": "denominator df"},
+    "deviance_offset": {"ja": "逸脱度(比例: β = 1)", "en": "deviance (proportional: β = 1)"},
+    "deviance_free": {"ja": "逸脱度(β 推定)", "en": "deviance (β estimated)"},
+    "n_changed": {"ja": "扱いが変わる計画", "en": "plans recoded"},
+    "over_cutoff": {"ja": "基準を超える", "en": "over the cutoff"},
+    "loglik": {"ja": "対数尤度", "en": "log-likelihood"},
+    "n_params": {"ja": "パラメータ数", "en": "parameters"},
+    "aic": {"ja": "AIC", "en": "AIC"},
+    "bic": {"ja": "BIC", "en": "BIC"},
+    "delta_aic": {"ja": "ΔAIC", "en": "ΔAIC"},
+    "observed_zeros": {"ja": "0人の計画(観測)", "en": "zeros observed"},
+    "expected_zeros": {"ja": "0人の計画(期待値)", "en": "zeros expected"},
+    "beta": {"ja": "β", "en": "β"},
+    "beta_se": {"ja": "β の標準誤差", "en": "standard error of β"},
+    "sd_prefecture": {"ja": "都道府県の標準偏差", "en": "prefecture SD"},
+    "sd_observation": {"ja": "観測単位の標準偏差", "en": "observation SD"},
+    "n_groups": {"ja": "都道府県の数", "en": "prefectures"},
+    "converged": {"ja": "収束した", "en": "converged"},
+    "singular": {"ja": "特異", "en": "singular"},
+    "effect_log": {"ja": "効果(対数)", "en": "effect (log)"},
+    "power_at": {"ja": "検出力", "en": "power"},
+    "delta_rr_low": {"ja": "同等性の下限(率比)", "en": "equivalence bound, low (rate ratio)"},
+    "delta_rr_high": {"ja": "同等性の上限(率比)", "en": "equivalence bound, high (rate ratio)"},
+    "design": {"ja": "推進員の配置の型", "en": "staffing design"},
+    "exposure": {"ja": "人口の範囲", "en": "exposure"},
+    "size": {"ja": "規模の指標", "en": "size measure"},
+    "term": {"ja": "説明変数", "en": "term"},
+    # the specification curve and the multiverse
+    "spec": {"ja": "仕様", "en": "specification"},
+    "plan": {"ja": "計画", "en": "plan"},
+    "stage": {"ja": "段階", "en": "stage"},
+    "share_specs": {"ja": "仕様の割合", "en": "share of specifications"},
+    "n_frame": {"ja": "分析フレーム(件)", "en": "frame (plans)"},
+    "missing_names": {"ja": "欠損のある団体", "en": "plans with a missing value"},
+    "note": {"ja": "注", "en": "note"},
+    "hub_coding": {"ja": "拠点型計画の扱い", "en": "hub plans"},
+    "ambiguous": {"ja": "曖昧な記載の扱い", "en": "ambiguous figures"},
+    "excludes_zero": {"ja": "ゼロを含まない", "en": "excludes zero"},
+    "below_one": {"ja": "1未満", "en": "below one"},
+    "share_below_one": {"ja": "1未満の割合", "en": "share below one"},
+    "median_ci_low": {"ja": "区間の下限の中央値", "en": "median lower bound"},
+    "median_ci_high": {"ja": "区間の上限の中央値", "en": "median upper bound"},
+    "fits": {"ja": "推定できた仕様", "en": "fits"},
+    "one_in_total": {"ja": "合計で1人", "en": "one in total"},
+    "one_each": {"ja": "各1人", "en": "one each"},
+    "raw": {"ja": "原文", "en": "as printed"},
+    # rootograms (study.models)
+    "observed": {"ja": "観測度数", "en": "observed"},
+    "expected": {"ja": "期待度数", "en": "expected"},
+    "sqrt_observed": {"ja": "√観測度数", "en": "√observed"},
+    "sqrt_expected": {"ja": "√期待度数", "en": "√expected"},
+    "hanging_low": {"ja": "吊り下げた棒の下端", "en": "bottom of the hanging bar"},
+    # the analysis frame (study.models.frame)
+    "staff": {"ja": "推進員(分析に用いた値)", "en": "coordinators as modelled"},
+    "staff_headcount": {"ja": "推進員(切り上げた人数)", "en": "coordinators (head count)"},
+    "exposure_population": {"ja": "モデルの人口(人)", "en": "exposure population (persons)"},
+    "exposure_imputed": {"ja": "人口を補った", "en": "exposure imputed"},
+    "log_exposure": {"ja": "モデルの人口(対数)", "en": "log exposure population"},
+    "design_per_site": {"ja": "拠点ごとに配置(指標)", "en": "one per site (indicator)"},
+    "design_designated_existing": {"ja": "既存職員を指定(指標)", "en": "existing staff designated (indicator)"},
+    "value_pct": {"ja": "目標の割合(%)", "en": "target rate (%)"},
+    # the typology's profile
+    "name_ja": {"ja": "名前", "en": "name (Japanese)"},
+    "name_en": {"ja": "名前(英語)", "en": "name"},
+    "median_population": {"ja": "人口の中央値(人)", "en": "median population (persons)"},
+    "median_log_pop": {"ja": "人口(対数)の中央値", "en": "median log population"},
+    "q25_log_pop": {"ja": "人口(対数)の第1四分位", "en": "log population, 1st quartile"},
+    "q75_log_pop": {"ja": "人口(対数)の第3四分位", "en": "log population, 3rd quartile"},
+}
+
+#: Columns the CSV keeps for machines and the reader's view leaves out: the floor of a resampling
+#: p-value and whether it was reached (the p-value itself is shown, as ``< 0.05`` at the floor), a
+#: p-value already shown as text.
+MACHINE_COLUMNS = frozenset({"p_floor", "p_at_floor", "p_perm_text"})
+
+#: Prefixes of a column built from another (``z_aging_rate_pct``): header = the part's name around the label.
+_COLUMN_PREFIXES: dict[str, dict[str, str]] = {
+    "z_": {"ja": "{}(z)", "en": "{} (z)"},
+    "median_": {"ja": "{}の中央値", "en": "median {}"},
 }
 
 
@@ -1240,6 +1360,80 @@ VALUE_LABELS: dict[str, dict[str, str]] = {
     "staffing": {"ja": "推進員数の読み方", "en": "staffing measure"},
     "welfare": {"ja": "保護率の読み方", "en": "welfare reading"},
     "speccurve": {"ja": "仕様曲線", "en": "specification curve"},
+    # staffing designs (the clean's staffing_design) and their codings in the specification curve
+    "single_team": {"ja": "単一チーム", "en": "single team"},
+    "per_site": {"ja": "拠点ごとに配置", "en": "one per site"},
+    "designated_existing": {"ja": "既存職員を指定", "en": "existing staff designated"},
+    "unclear": {"ja": "不明", "en": "unclear"},
+    "all": {"ja": "全計画", "en": "all plans"},
+    "all_unclear_out": {"ja": "全計画(不明を除く)", "en": "all plans, unclear left out"},
+    "single_team_unclear_in": {"ja": "単一チームのみ(不明を含む)", "en": "single-team plans, unclear kept"},
+    "single_team_unclear_out": {"ja": "単一チームのみ(不明を除く)", "en": "single-team plans, unclear left out"},
+    "design_per_site": {"ja": "拠点ごとに配置(指標)", "en": "one per site (indicator)"},
+    "design_designated_existing": {"ja": "既存職員を指定(指標)", "en": "existing staff designated (indicator)"},
+    "design_design_per_site": {"ja": "配置の型: 拠点ごとに配置", "en": "design: one per site"},
+    "design_design_designated_existing": {"ja": "配置の型: 既存職員を指定", "en": "design: existing staff designated"},
+    "catchment": {"ja": "事業の対象人口", "en": "catchment population"},
+    "log_exposure": {"ja": "人口(対数、対象範囲)", "en": "log exposure population"},
+    "log_catchment": {"ja": "対象人口(対数)", "en": "log catchment population"},
+    # the sensitivity analyses of Q1 (study.analysis.staffing)
+    "exposure_whole": {"ja": "自治体全体の人口", "en": "whole-municipality population"},
+    "missing_catchment_drop": {"ja": "対象人口不明の計画を除外", "en": "plans without a catchment population dropped"},
+    "design_single_team_only": {"ja": "単一チームの計画のみ", "en": "single-team plans only"},
+    "no_design_terms": {"ja": "配置の型の指標なし", "en": "no design indicators"},
+    "unclear_as_designated_existing": {"ja": "不明を既存職員の指定とみなす", "en": "unclear coded as existing staff"},
+    "unclear_as_per_site": {"ja": "不明を拠点ごとの配置とみなす", "en": "unclear coded as one per site"},
+    # count models compared (study.models)
+    "poisson": {"ja": "ポアソン", "en": "Poisson"},
+    "hurdle_poisson": {"ja": "ハードル・ポアソン", "en": "hurdle Poisson"},
+    "hurdle_negbin": {"ja": "ハードル・負の二項", "en": "hurdle negative binomial"},
+    "glmm_prefecture": {"ja": "都道府県 GLMM", "en": "prefecture GLMM"},
+    "glmm_prefecture_olre": {"ja": "都道府県 GLMM + 観測単位効果", "en": "prefecture GLMM + observation effect"},
+    # the declared tests (study.analysis.staffing)
+    "beta_eq_1_hc3": {"ja": "β = 1(HC3)", "en": "β = 1 (HC3)"},
+    "binom_top_implementer": {"ja": "最多の実施主体の二項検定", "en": "binomial test of the commonest implementer"},
+    "sign_outsourced_share": {"ja": "委託割合の符号検定", "en": "sign test of the outsourced share"},
+    "perm_aging_rate_pct": {"ja": "高齢化率の並べ替え検定", "en": "permutation test of the aging rate"},
+    "perm_welfare_rate_permille": {
+        "ja": "生活保護受給率の並べ替え検定",
+        "en": "permutation test of the public-assistance rate",
+    },
+    "share_same_sign": {"ja": "同じ符号の割合", "en": "share with the same sign"},
+    "proportional_f": {"ja": "比例配置の F 検定", "en": "F test of proportional staffing"},
+    "clusters beyond population: staff": {
+        "ja": "人口を所与としたクラスターの効果(推進員数)",
+        "en": "clusters beyond population: staff",
+    },
+    # Q1's estimates and the roles of the declared tests (study.analysis.staffing)
+    "hc3": {"ja": "HC3 サンドイッチ", "en": "HC3 sandwich"},
+    "ql": {"ja": "準尤度", "en": "quasi-likelihood"},
+    "headline": {"ja": "主分析", "en": "headline"},
+    "nb1": {"ja": "NB1", "en": "NB1"},
+    "nb2": {"ja": "NB2", "en": "NB2"},
+    "primary": {"ja": "主", "en": "primary"},
+    "secondary": {"ja": "副", "en": "secondary"},
+    # whether an interval decides against its reference, given its Monte Carlo error (study.models.montecarlo)
+    "includes": {"ja": "基準値を含む", "en": "includes the reference"},
+    "excludes": {"ja": "基準値を含まない", "en": "excludes the reference"},
+    "borderline": {"ja": "境界(MC誤差の範囲内)", "en": "borderline (within Monte Carlo error)"},
+    # the specification curve's weighting, stages at which a plan leaves a specification, its choices
+    "balanced": {"ja": "選択ごとに均等", "en": "balanced"},
+    "equal": {"ja": "仕様ごとに均等", "en": "equal"},
+    "frame": {"ja": "分析フレーム", "en": "analysis frame"},
+    "missing": {"ja": "欠損", "en": "missing value"},
+    "exposure": {"ja": "人口の範囲", "en": "exposure"},
+    "design": {"ja": "推進員の配置の型", "en": "staffing design"},
+    # the data audit's counts (study.analysis.audit.cleaning_summary)
+    "entities": {"ja": "団体数", "en": "entities"},
+    "municipalities": {"ja": "市区町村", "en": "municipalities"},
+    "prefecture_plans": {"ja": "都道府県", "en": "prefecture plans"},
+    "values_read": {"ja": "読み取った値", "en": "values read"},
+    "values_corrected": {"ja": "修正した値", "en": "values corrected"},
+    "corrections": {"ja": "修正の記録", "en": "corrections logged"},
+    "issues": {"ja": "問題の記録", "en": "issues logged"},
+    "entities_with_correction": {"ja": "修正のある団体", "en": "entities with a correction"},
+    "rules_used": {"ja": "使われた修正ルール", "en": "correction rules used"},
+    "log_pop": {"ja": "人口(対数)", "en": "log population"},
     # reasons a plan is left out of a model (study.models.frame)
     "prefecture plan (include_prefectures=False)": {
         "ja": "都道府県の計画(include_prefectures=False)",
@@ -1287,8 +1481,45 @@ VALUE_COLUMNS = frozenset(
         "model",
         "terms",
         "covariates",
+        "design",
+        "exposure",
+        "size",
+        "sign",
+        "spec",
+        "stage",
+        "role",
+        "weighting",
+        "hub_coding",
+        "ambiguous",
+        "staffing_design",
+        "quantity",
+        "claim",
     }
 )
+#: Names of values that mean different things in different columns, by column (then as in :data:`VALUE_LABELS`).
+_COLUMN_VALUES: dict[str, dict[str, dict[str, str]]] = {
+    "exposure": {
+        "population": {"ja": "自治体の人口", "en": "whole population"},
+        "catchment": {"ja": "事業の対象人口", "en": "catchment population"},
+    },
+}
+
+
+def _column_value(col: str, value: str, lang: Lang) -> str:
+    """A value's readers' name in its column: the column's own names, a covariate set's choice name
+    (``covariates``), else :func:`value_label`."""
+    from study.analysis.plotting import TEXTS
+
+    if value in _COLUMN_VALUES.get(col, {}):
+        return _COLUMN_VALUES[col][value][lang]
+    if col == "covariates" and f"opt_{value}" in TEXTS:
+        return TEXTS[f"opt_{value}"][lang]
+    return value_label(value, lang)
+
+
+#: Table columns of sentences in which ``(column missing)`` names a variable (a plan's missing value).
+TEXT_COLUMNS = frozenset({"note", "missing_names"})
+_MISSING_IN_TEXT = re.compile(r"\((\w+ missing)\)")
 
 
 def value_label(value: str, lang: Lang) -> str:
@@ -1308,7 +1539,22 @@ def _value_name(v: str, lang: Lang) -> str | None:
 
     from study.analysis.codebook import field_labels
     from study.analysis.plotting import TEXTS
+    from study.covariates import labels
 
+    if "; " in v:  # a list ("a z=-0.62; b z=+0.59")
+        parts = [_value_name(x, lang) for x in v.split("; ")]
+        return None if None in parts else "; ".join(p for p in parts if p is not None)
+    if m := re.fullmatch(r"(\w+) z=([-+]?[\d.]+)", v):  # a cluster's standardised mean of a feature
+        label = _value_name(m[1], lang)
+        return None if label is None else f"{label} z = {m[2].replace('-', '−')}"
+    if m := re.fullmatch(r"\((.+)\) - \((.+)\)", v):  # the difference of two models' terms
+        a, b = _value_name(m[1], lang), _value_name(m[2], lang)
+        return None if a is None or b is None else f"({a}) − ({b})"
+    if m := re.fullmatch(r"(\w+) = (\w+) \(design coding (\w+)\)", v):  # a plan a design coding leaves out
+        field, value, coding = (_value_name(x, lang) for x in m.groups())
+        if None in (field, value, coding):
+            return None
+        return f"{field}: {value}(配置の扱い: {coding})" if lang == "ja" else f"{field}: {value} (coding: {coding})"
     if m := re.fullmatch(r"k=(\d+)", v):
         return f"k = {m.group(1)}"
     if m := re.fullmatch(r"(\w+) missing", v):  # a plan without a required value
@@ -1328,18 +1574,72 @@ def _value_name(v: str, lang: Lang) -> str | None:
     for key in (v, f"opt_{v}"):
         if key in TEXTS:
             return TEXTS[key][lang]
+    if v in (covs := labels()):
+        return covs[v][lang]
+    if ", " in v:  # several reasons ("a missing, b missing")
+        parts = [_value_name(x, lang) for x in v.split(", ")]
+        return None if None in parts else ("、" if lang == "ja" else ", ").join(p for p in parts if p is not None)
+    if (headline := headline_label(v, lang)) != v and not re.search(r"\b[a-z]+(_[a-z0-9]+)+\b", headline):
+        return headline  # a headline record's name (proportional_f, mde_aging_rate_pct_up…)
     return field_labels(lang).get(v)
+
+
+def column_label(col: str, lang: Lang) -> str | None:
+    """A readers' header for a table column, in ``lang``; ``None`` when the column has none.
+
+    Headers come from :data:`COLUMN_LABELS`, then the covariate table (:func:`study.covariates.labels`),
+    then the codebook's field labels (:func:`study.analysis.codebook.field_labels`); a column built from
+    another (``z_aging_rate_pct``, ``median_log_pop``) is named from its part (:data:`_COLUMN_PREFIXES`).
+
+    Parameters
+    ----------
+    col : str
+        Column name (as in the CSV).
+    lang : {"ja", "en"}
+        Language of the header.
+
+    Returns
+    -------
+    str or None
+        The header (units in it where the label carries them).
+    """
+    from study.covariates import labels
+
+    if col in COLUMN_LABELS:
+        return COLUMN_LABELS[col][lang]
+    if col in (covs := labels()):
+        return covs[col][lang]
+    if col in (fields := _field_labels(lang)):
+        return fields[col]
+    for prefix, form in _COLUMN_PREFIXES.items():
+        if col.startswith(prefix) and (part := column_label(col.removeprefix(prefix), lang)) is not None:
+            return form[lang].format(part)
+    return None
+
+
+@functools.cache
+def _field_labels(lang: Lang) -> dict[str, str]:
+    """The codebook's field labels (read once per language)."""
+    from study.analysis.codebook import field_labels
+
+    return field_labels(lang)
 
 
 def _header(col: Any, lang: Lang) -> str:
     col = str(col)
-    return COLUMN_LABELS.get(col, {}).get(lang) or col.replace("_", " ")
+    return column_label(col, lang) or col.replace("_", " ")
 
 
-def _cell(v: Any, col: Any) -> str:
+#: Readers' words for true and false in a table cell, by language.
+_YES_NO = {"ja": ("はい", "いいえ"), "en": ("yes", "no")}
+
+
+def _cell(v: Any, col: Any, lang: Lang = "en") -> str:
     col = str(col)
     if v is None or (isinstance(v, float) and not math.isfinite(v)):
         return "–"
+    if isinstance(v, (bool, np.bool_)):
+        return _YES_NO[lang][0 if v else 1]
     try:
         import pandas as pd
 
@@ -1348,15 +1648,13 @@ def _cell(v: Any, col: Any) -> str:
     except (TypeError, ValueError):
         pass
     if isinstance(v, (list, tuple)):
-        return "[" + ", ".join(_cell(x, col) for x in v) + "]"
-    if isinstance(v, bool):
-        return str(v)
+        return "[" + ", ".join(_cell(x, col, lang) for x in v) + "]"
     if isinstance(v, (int, float)) or hasattr(v, "dtype"):
         try:
             f = float(v)
         except (TypeError, ValueError):
             return str(v)
-        if col.startswith("p_") or col in ("p", "p_value"):
+        if (col.startswith("p_") or col in ("p", "p_value")) and not col.endswith("_mc_se"):
             return pvalue(f)
         return num(f, 3)
     return str(v)
@@ -1381,21 +1679,25 @@ def reader_frame(df: Any, lang: Lang) -> Any:
     """
     import pandas as pd
 
+    if _transposed(df):  # a one-row table shown turned (``summary.T``): format it as the table it is
+        turned = reader_frame(df.T, lang).T
+        return (
+            turned.rename(columns={turned.columns[0]: _header("value", lang)}) if len(turned.columns) == 1 else turned
+        )
     df = df.copy()
+    df = df.drop(columns=[c for c in df.columns if str(c) in MACHINE_COLUMNS])
+    for c in list(df.columns):  # a name in both languages (name_ja, name_en): the reader's language only
+        base, _, suffix = str(c).rpartition("_")
+        other = {"ja": "en", "en": "ja"}.get(suffix)
+        if other == lang and f"{base}_{lang}" in df.columns:
+            df = df.drop(columns=[c])
     if "label" in df.columns or (lang == "ja" and "label_ja" in df.columns):
         # a readable label is there: the identifier columns beside it are for machines (the CSV keeps them)
         df = df.drop(columns=[c for c in ("column", "quantity") if c in df.columns])
     # a rule, check or field with its readable label beside it: show the label only
     df = df.drop(columns=[c for c in ("rule", "check", "field") if c in df.columns and f"{c}_label" in df.columns])
-    pairs = [
-        ("estimate", "ci_low", "ci_high"),
-        ("rate_ratio", "rr_low", "rr_high"),
-        ("odds_ratio", "or_low", "or_high"),
-        ("median", "median_low", "median_high"),
-        ("pop_weighted_mean", "pop_weighted_low", "pop_weighted_high"),
-    ]
     merged: dict[str, str] = {}
-    for est, lo, hi in pairs:
+    for est, lo, hi in _INTERVALS:
         if {est, lo, hi} <= set(df.columns):
             df[est] = [interval(e, a, b, 2) for e, a, b in zip(df[est], df[lo], df[hi], strict=True)]
             df = df.drop(columns=[lo, hi])
@@ -1413,10 +1715,23 @@ def reader_frame(df: Any, lang: Lang) -> Any:
     if "unit" in df.columns and "estimate" in df.columns and "estimate" not in merged:
         df["estimate"] = [pvalue(e) if u == "p" else num(e) for e, u in zip(df["estimate"], df["unit"], strict=True)]
         merged["estimate"] = "formatted"
-    out = pd.DataFrame({c: [_cell(v, c) if c not in merged else v for v in df[c]] for c in df.columns}, index=df.index)
+    out = pd.DataFrame(
+        {c: [_cell(v, c, lang) if c not in merged else v for v in df[c]] for c in df.columns}, index=df.index
+    )
+    if {"choice", "option"} <= set(map(str, df.columns)):  # an option is named within its choice
+        out["option"] = [
+            x if x == "–" else _column_value(str(ch), x, lang)
+            for ch, x in zip(df["choice"], out["option"], strict=True)
+        ]
     for c in out.columns:
-        if str(c) in VALUE_COLUMNS:  # identifiers as values (model families, choices…): their readers' names
-            out[c] = [x if x == "–" else value_label(x, lang) for x in out[c]]
+        if str(c) == "option" and "choice" in out.columns:
+            continue
+        glossary = bool({"term_ja", "english"} & set(df.columns))  # a glossary's column names are what it explains
+        if str(c) in VALUE_COLUMNS or (str(c) == "column" and not glossary):
+            # identifiers as values (model families, choices, the column a row counts): their readers' names
+            out[c] = [x if x == "–" else _column_value(str(c), x, lang) for x in out[c]]
+        elif str(c) in TEXT_COLUMNS:  # sentences that name a missing variable: its reader's name
+            out[c] = [_MISSING_IN_TEXT.sub(lambda m: "(" + value_label(m[1], lang) + ")", x) for x in out[c]]
     headers = {
         c: (
             _header("interval", lang)
@@ -1425,13 +1740,38 @@ def reader_frame(df: Any, lang: Lang) -> Any:
         )
         for c in out.columns
     }
-    seen: dict[str, int] = {}
-    for h in headers.values():
-        seen[h] = seen.get(h, 0) + 1
-    # two columns with one header (e.g. name and label): keep the column name visible for both, so
-    # the table stays unambiguous (and Styler gets unique columns)
-    headers = {c: (f"{h} ({str(c).replace('_', ' ')})" if seen[h] > 1 else h) for c, h in headers.items()}
+    # two columns with one header (e.g. name and label): the same values are shown once; different
+    # ones are numbered, so the table stays unambiguous (and Styler gets unique columns)
+    kept: dict[str, list[Any]] = {}
+    for c, h in headers.items():
+        if any(out[k].tolist() == out[c].tolist() for k in kept.get(h, [])):
+            out = out.drop(columns=[c])
+            continue
+        kept.setdefault(h, []).append(c)
+    headers = {c: (h if i == 0 else f"{h} ({i + 1})") for h, cols in kept.items() for i, c in enumerate(cols)}
     return out.rename(columns=headers)
+
+
+#: Estimates shown with their interval: (estimate, lower bound, upper bound) columns.
+_INTERVALS = (
+    ("estimate", "ci_low", "ci_high"),
+    ("rate_ratio", "rr_low", "rr_high"),
+    ("odds_ratio", "or_low", "or_high"),
+    ("median", "median_low", "median_high"),
+    ("pop_weighted_mean", "pop_weighted_low", "pop_weighted_high"),
+)
+_INTERVAL_PARTS = frozenset(c for _, lo, hi in _INTERVALS for c in (lo, hi))
+
+
+def _transposed(df: Any) -> bool:
+    """Whether a table is another turned on its side: row numbers as columns, column names as rows."""
+    index = [str(i) for i in df.index]
+    return (
+        _row_numbers(df.columns)
+        and not _row_numbers(df.index)
+        and bool(index)
+        and all(column_label(i, "en") is not None or i in _INTERVAL_PARTS for i in index)
+    )
 
 
 def reader_table(df: Any, lang: Lang) -> Any:
@@ -1534,7 +1874,9 @@ def headline_label(name: str, lang: Lang) -> str:
     import re
 
     def w(key: str) -> str:
-        return _WHAT.get(key, {}).get(lang) or NOUNS.get(key, {}).get(lang) or key
+        return (
+            _WHAT.get(key, {}).get(lang) or NOUNS.get(key, {}).get(lang) or VALUE_LABELS.get(key, {}).get(lang) or key
+        )
 
     ja = lang == "ja"
     fixed = {
@@ -1600,20 +1942,21 @@ def headline_label(name: str, lang: Lang) -> str:
     if name in fixed:
         return fixed[name][0 if ja else 1]
     if m := re.fullmatch(r"beta_sensitivity_(\w+)", name):
-        return f"β(感度分析: {m[1]})" if ja else f"β (sensitivity: {m[1]})"
+        return f"β(感度分析: {w(m[1])})" if ja else f"β (sensitivity: {w(m[1])})"
     if m := re.fullmatch(r"beta_without_(\w+)", name):
-        return f"β({m[1]} を除く)" if ja else f"β without {m[1]}"
+        return f"β({w(m[1])} を除く)" if ja else f"β without {w(m[1])}"
     if m := re.fullmatch(r"model_(\w+)_aic", name):
-        return f"AIC({m[1]})" if ja else f"AIC ({m[1]})"
+        return f"AIC({w(m[1])})" if ja else f"AIC ({w(m[1])})"
     if m := re.fullmatch(r"sd_(prefecture|observation)_(\w+)", name):
         what = {"prefecture": ("都道府県の SD", "prefecture SD"), "observation": ("観測単位の SD", "observation SD")}
-        return f"{what[m[1]][0]}({m[2]})" if ja else f"{what[m[1]][1]} ({m[2]})"
+        return f"{what[m[1]][0]}({w(m[2])})" if ja else f"{what[m[1]][1]} ({w(m[2])})"
     if m := re.fullmatch(r"mde_(\w+?)_(up|down)", name):
-        return f"検出可能な最小効果: {w(m[1])}({m[2]})" if ja else f"minimum detectable effect: {w(m[1])} ({m[2]})"
+        way = {"up": "増加", "down": "減少"}[m[2]] if ja else m[2]
+        return f"検出可能な最小効果: {w(m[1])}({way})" if ja else f"minimum detectable effect: {w(m[1])} ({way})"
     if m := re.fullmatch(r"equivalence_(\w+)", name):
         return f"同等性の90%区間: {w(m[1])}" if ja else f"equivalence 90% interval: {w(m[1])}"
     if m := re.fullmatch(r"test_(\w+)", name):
-        return f"検定: {m[1]}" if ja else f"test: {m[1]}"
+        return f"検定: {w(m[1])}" if ja else f"test: {w(m[1])}"
     if m := re.fullmatch(r"overdispersion_(\w+)", name):
         return f"過分散: {w(m[1])}" if ja else f"overdispersion: {w(m[1])}"
     if name == "beta_leave_one_out_range":
