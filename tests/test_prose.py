@@ -61,6 +61,7 @@ def test_findings_of_the_real_numbers(headlines, lang):
         assert md.startswith("## " + prose.FINDINGS_HEADING[lang])
         assert not re.search(r"\d[eE][-+]?\d", md), md  # no scientific notation
         assert not re.search(r"\b(aging_rate_pct|welfare_rate_permille|shakyo|kruskal|poisson_ql|negbin)\b", md), md
+        assert not re.search(r"\b[a-z]+(_[a-z0-9]+)+\b", md), md  # no identifier (e.g. a model key) in the prose
         assert "NaN" not in md and "None" not in md
     assert keys == {"Q1", "Q2", "Q3", "Q4", "Q5", "Q6"}
 

@@ -377,19 +377,20 @@ def _staffing(rec: dict[str, Record], lang: Lang) -> dict[str, list[str]]:
         out["Q1"].append(s)
     aics = {n.removeprefix("model_").removesuffix("_aic"): r for n, r in rec.items() if n.startswith("model_")}
     if aics:
-        best = min(aics, key=lambda k: aics[k]["estimate"])
-        others = ", ".join(f"{k} {num(r['estimate'], 4)}" for k, r in aics.items() if k != best)
+        best_key = min(aics, key=lambda k: aics[k]["estimate"])
+        best = value_label(best_key, lang)
+        others = ", ".join(f"{value_label(k, lang)} {num(r['estimate'], 4)}" for k, r in aics.items() if k != best_key)
         sep = any("intercept-only" in str(r.get("label", "")) for r in aics.values())
         if lang == "ja":
-            s = f"人数のモデルを AIC で比べると最小は {best}({num(aics[best]['estimate'], 4)}; {others})。"
+            s = f"人数のモデルを AIC で比べると最小は {best}({num(aics[best_key]['estimate'], 4)}; {others})。"
             s += (
                 "推進員を置かない計画はハードルモデルの二値部分に入り、対数人口がゼロを分離するため二値部分は切片のみとした。"
                 if sep
                 else ""
             )
         else:
-            s = f"Among the head-count models the smallest AIC is {best}'s ({num(aics[best]['estimate'], 4)}; "
-            s += f"{others})."
+            aic = num(aics[best_key]["estimate"], 4)
+            s = f"Among the head-count models the smallest AIC is the {best} model's ({aic}; {others})."
             s += (
                 " The plan placing nobody stays in through the hurdle's binary part, intercept-only because log "
                 "population separates the zero."
