@@ -747,14 +747,17 @@ MULTIVERSE: dict[str, Text] = {
         "- **仕様は互いに独立ではない**(同じ計画、重なる選択)。割合は多元宇宙の記述であって、独立な根拠の数では"
         "ない。\n"
         "- **各仕様の n ≈ 45**、区間は仕様ごとに256回のパーセンタイル区間である(`bootstrap_draws` と "
-        "`interval: bca` で増やせる)。\n"
+        "`interval: bca` で増やせる)。区間が0や1を除く仕様の割合にはモンテカルロ誤差が付いていない。"
+        "境界が基準値に近い仕様は、乱数の系列が変わると分類が変わりうる。\n"
         "- **対象地域の人口を曝露とする仕様**は、その人口が記載されていない、または範囲が不明な計画を除く。"
         "曝露によって標本が異なる。",
         "en": "## Limits\n\n"
         "- **The specifications are not independent** (same plans, overlapping choices): the shares describe "
         "the multiverse, they do not count independent evidence.\n"
         "- **n ≈ 45 per specification**, and a 256-draw percentile interval per specification (set "
-        "`bootstrap_draws`, `interval: bca` for more).\n"
+        "`bootstrap_draws`, `interval: bca` for more). The shares of specifications whose interval excludes "
+        "0 or lies below 1 carry no Monte Carlo error: a specification whose bound is close to the reference "
+        "may change sides with another random stream.\n"
         "- **The catchment exposure** leaves out plans whose catchment population is not printed or unclear; "
         "the exposures' samples differ.",
     },

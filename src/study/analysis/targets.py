@@ -575,6 +575,7 @@ def targets_headline(results: TargetsResults) -> list[HeadlineResult]:
                 label="median annual consultation target per 1,000 residents (plans giving one)",
                 unit="per 1,000 residents per year",
                 method=f"percentile bootstrap ({int(med['n_boot'])} resamples)",
+                mc_se=max(float(med["mc_se_low"]), float(med["mc_se_high"])),  # of the interval's bounds
             )
         )
     return adjust_secondary(out)

@@ -280,6 +280,8 @@ def typology_headline(results: TypologyResults) -> list[HeadlineResult]:
                 label=f"{what.format(outcome=row['outcome'])} the cluster {names.loc[c, 'name_en']!r}",
                 unit=unit,
                 method=method,
+                # Monte Carlo SE of the bootstrap bounds (the quartiles of log population are not random)
+                mc_se=max(row["mc_se_low"], row["mc_se_high"]) if "mc_se_low" in row else None,
             )
             cluster_rows.append(named(rec, c))
     out += [r for r in cluster_rows if r["name"].startswith("median_log_pop")]

@@ -36,6 +36,7 @@ from sklearn.preprocessing import StandardScaler
 
 from study.models.design import numeric
 from study.covariates import names as covariate_names
+from study.models.montecarlo import quantile_mc_se
 from study.models.resample import percentile_interval
 from study.models.results import RESULT_COLUMNS, as_rng
 
@@ -395,7 +396,8 @@ def compare_clusters(
     -------
     table : pandas.DataFrame
         One row per cluster: ``name, estimate`` (mean, outcome's unit), ``ci_low, ci_high``
-        (percentile bootstrap), ``n`` (plans with a value), ``median``.
+        (percentile bootstrap), ``n`` (plans with a value), ``median``, and ``mc_se_low, mc_se_high``
+        (Monte Carlo SEs of the bounds, outcome's unit).
     test : dict
         ``{"name": "<stat>:<outcome>", "statistic", "p_value", "n", "n_perm", "stat"}``.
     """
@@ -419,6 +421,8 @@ def compare_clusters(
                 median=float(np.median(v)),
                 cluster=int(g),
                 outcome=outcome,
+                mc_se_low=quantile_mc_se(draws, (1 - level) / 2),
+                mc_se_high=quantile_mc_se(draws, (1 + level) / 2),
             )
         )
     obs = float(_group_stats(y, lab, stat)[0])
@@ -427,4 +431,5 @@ def compare_clusters(
     null = null[np.isfinite(null)]
     p = float((1 + np.sum(null >= obs * (1 - 1e-12))) / (1 + null.size))
     test = dict(name=f"{stat}:{outcome}", statistic=obs, p_value=p, n=int(y.size), n_perm=int(null.size), stat=stat)
-    return pd.DataFrame(rows, columns=[*RESULT_COLUMNS, "median", "cluster", "outcome"]), test
+    columns = [*RESULT_COLUMNS, "median", "cluster", "outcome", "mc_se_low", "mc_se_high"]
+    return pd.DataFrame(rows, columns=columns), test
