@@ -109,7 +109,7 @@ ENTITY_CATCHMENT_COLUMNS: tuple[Col, ...] = (
     Col(
         "catchment_scope",
         "string",
-        "4. 多機関の協働による包括的支援体制構築事業",
+        "4. 多機関の協働による包括的支援体制構築事業 対象地域の範囲",
         "Area the multi-agency project covers: whole (default where section 4 names no area; rule "
         "catchment_default_whole), part (section 4 names part of the municipality: 1行政区においてモデル実施), unclear "
         "(joint with neighbouring municipalities…; see issues); null without section 4",
@@ -118,7 +118,7 @@ ENTITY_CATCHMENT_COLUMNS: tuple[Col, ...] = (
     Col(
         "catchment_population",
         "integer",
-        "4. 多機関の協働による包括的支援体制構築事業",
+        "4. 多機関の協働による包括的支援体制構築事業 対象地域の人口",
         "Population the multi-agency project covers: the 1-1 population for whole; for part the printed (人口) of the "
         "same named area, else null (never the whole municipality's)",
         "persons",

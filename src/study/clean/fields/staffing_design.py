@@ -356,7 +356,7 @@ DESIGN_COLUMNS: tuple = (
     Col(
         "staffing_design",
         "string",
-        "④⑤⑥ 相談支援包括化推進員",
+        "④⑤⑥ 相談支援包括化推進員 配置の型",
         "How the planned 推進員 are deployed, coded by rule from ④ 配置予定人数, ⑤ 経歴等, ⑥ "
         "配置する相談支援機関 and the section's sentences on the 推進員: single_team (all at one body or desk), "
         "per_site (one or more at each of several sites, centres or districts), designated_existing (staff of "
@@ -367,10 +367,18 @@ DESIGN_COLUMNS: tuple = (
     Col(
         "staffing_design_evidence",
         "string",
-        "④⑤⑥ 相談支援包括化推進員",
+        "④⑤⑥ 相談支援包括化推進員 配置の型の根拠",
         "The printed span that decided staffing_design",
     ),
-    Col("staffing_design_line", "integer", "—", "1-based raw line of staffing_design_evidence", "line", 1, None),
+    Col(
+        "staffing_design_line",
+        "integer",
+        "④⑤⑥ 相談支援包括化推進員 配置の型の根拠の行",
+        "1-based raw line of the printed span that decided the staffing design",
+        "line",
+        1,
+        None,
+    ),
     Col(
         "staff_sites",
         "integer",
