@@ -4,6 +4,7 @@ OS-level failures, bounded parameter files, run names, the skip check and the da
 from __future__ import annotations
 
 import json
+import re
 import os
 import subprocess
 import sys
@@ -606,3 +607,13 @@ def test_params_entries_that_are_not_files_are_reported(tmp_path):
     res = run_report(tmp_path / "reports", files=files, stream=io.StringIO(), progress=False)
     assert [(o.name, o.status) for o in res.outcomes] == [("dir", "invalid"), ("fifo", "invalid"), ("zero", "invalid")]
     assert all("not a regular file" in o.message for o in res.outcomes)
+
+
+def test_index_lists_the_first_headline_numbers_and_points_to_the_rest(fake_report):
+    out, folder = fake_report
+    records = [{"name": f"q{i}", "estimate": float(i), "interval": None, "n": 10, "unit": ""} for i in range(20)]
+    (folder / "results.json").write_text(json.dumps({"results": records}))
+    index = build_index(out).read_text(encoding="utf-8")
+    items = re.findall(r"<li>(.*?)</li>", re.search(r'<ul class="results">(.*?)</ul>', index, re.S)[1])
+    assert len(items) == 12 and items[0].endswith("(n = 10)")
+    assert "… 8 more in the" in index and 'href="demo/results.json">results.json</a> and the report' in index

@@ -1193,14 +1193,22 @@ def staffing_headline(results: StaffingResults) -> list[HeadlineResult]:
             unit=el,
         ),
         headline_result("n_cooks_over_4_n", len(over), n=len(inf), label="plans with Cook's D > 4/n", unit="plans"),
-        *_records(
-            over,
-            "beta_without_{entity_id}",
-            "β without {name} (Cook's D = {cooks_d:.2g})",
-            f"{results.family}, exact leave-one-out",
-            estimate="loo_estimate",
-            interval=None,
-            unit=el,
+        *(
+            {**rec, "entity_id": str(eid), "entity_name": str(name)}  # readers see the plan's name
+            for rec, eid, name in zip(
+                _records(
+                    over,
+                    "beta_without_{entity_id}",
+                    "β without {name} (Cook's D = {cooks_d:.2g})",
+                    f"{results.family}, exact leave-one-out",
+                    estimate="loo_estimate",
+                    interval=None,
+                    unit=el,
+                ),
+                over["entity_id"],
+                over["name"],
+                strict=True,
+            )
         ),
         *_records(
             results.sensitivity,

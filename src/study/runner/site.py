@@ -60,6 +60,11 @@ def _fmt(x: Any) -> str:
     return str(x)
 
 
+#: Headline numbers listed per run in the index (the first ones, in the notebook's order; the rest are in
+#: each run's results.json and report).
+INDEX_RESULTS = 12
+
+
 def format_result(r: dict[str, Any]) -> str:
     """One headline number as text: quantity in words: estimate [lo, hi] (n = …), formatted by
     :func:`study.analysis.prose.headline_frame` (2–3 significant figures, p as ``< 0.001``)."""
@@ -114,7 +119,13 @@ def build_index(out_root: Path, outcomes: list[RunOutcome] | None = None) -> Pat
             links.append(f'<a href="{_esc(name)}/results.json">results.json</a>')
             links.append(f'<a href="{_esc(name)}/manifest.json">manifest.json</a>')
             res = (read_json(folder / "results.json") or {}).get("results", [])
-            results_html = '<ul class="results">' + "".join(f"<li>{_esc(format_result(r))}</li>" for r in res) + "</ul>"
+            shown = "".join(f"<li>{_esc(format_result(r))}</li>" for r in res[:INDEX_RESULTS])
+            if len(res) > INDEX_RESULTS:  # the rest in the run's report and results.json, not in the overview
+                shown += (
+                    f'<li class="more">… {len(res) - INDEX_RESULTS} more in the '
+                    f'<a href="{_esc(name)}/results.json">results.json</a> and the report</li>'
+                )
+            results_html = f'<ul class="results">{shown}</ul>'
         # the latest attempt decides the status
         status, when, secs, note = "ok", "", "", ""
         if ok is not None:
