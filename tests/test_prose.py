@@ -228,3 +228,8 @@ def test_no_variable_names_in_the_reader_tables_of_the_analyses(quick_analyses, 
                         bad.append(f"{path} [{h}]: {v!r}")
     assert seen > 20
     assert not bad, "\n".join(bad)
+
+
+def test_an_estimate_without_interval_is_shown_alone():
+    assert prose.interval(209.26, float("nan"), float("nan")) == "209"  # an F statistic: no "[–, –]"
+    assert prose.interval(0.26, 0.09, None) == "0.26 [0.09, –]"  # one bound missing stays visible

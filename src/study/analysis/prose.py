@@ -221,7 +221,7 @@ def interval(est: Any, lo: Any, hi: Any, sig: int = 2, scale: float = 1.0, suffi
     Returns
     -------
     str
-        ``est [lo, hi]``; ``–`` parts for missing values.
+        ``est [lo, hi]``; ``–`` for a missing bound; the estimate alone when both bounds are missing.
     """
     vals = [None if v is None or not math.isfinite(float(v)) else float(v) * scale for v in (est, lo, hi)]
     if vals[0] is None:
@@ -230,6 +230,8 @@ def interval(est: Any, lo: Any, hi: Any, sig: int = 2, scale: float = 1.0, suffi
     if all(v is not None and abs(v) >= 100 for v in vals):
         d = 0
     e, a, b = (("–" if v is None else _fixed(v, d) + suffix) for v in vals)
+    if vals[1] is None and vals[2] is None:  # no interval (a test statistic): the number alone
+        return num(vals[0], 3) + suffix
     return f"{e} [{a}, {b}]"
 
 
