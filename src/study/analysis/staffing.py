@@ -28,7 +28,7 @@ parameters (:class:`study.parameters.StaffingParams`) and returns :class:`Staffi
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -1114,11 +1114,13 @@ def _records(
     unit: str = "",
     reference: float | None = None,
     mc_se: str | None = None,
+    keep: Mapping[str, str] | None = None,
 ) -> list[HeadlineResult]:
     """One headline record per row of ``table``: ``name``, ``label`` and ``method`` are format strings over
     the row's columns (e.g. ``"beta_{name}"``); the other arguments name columns (``mc_se`` a column whose
-    finite values are the record's Monte Carlo SE; NaN for a deterministic row)."""
-    out = []
+    finite values are the record's Monte Carlo SE; NaN for a deterministic row; ``keep`` maps extra record
+    keys to the columns they copy, as strings)."""
+    out: list[HeadlineResult] = []
     for _, r in table.iterrows():
         row = r.to_dict()
         mc = row[mc_se] if mc_se is not None and np.isfinite(row[mc_se]) else None
@@ -1135,6 +1137,7 @@ def _records(
                 mc_se=mc,
             )
         )
+        out[-1].update({k: str(row[c]) for k, c in (keep or {}).items()})  # type: ignore[typeddict-item]
     return out
 
 
@@ -1193,22 +1196,15 @@ def staffing_headline(results: StaffingResults) -> list[HeadlineResult]:
             unit=el,
         ),
         headline_result("n_cooks_over_4_n", len(over), n=len(inf), label="plans with Cook's D > 4/n", unit="plans"),
-        *(
-            {**rec, "entity_id": str(eid), "entity_name": str(name)}  # readers see the plan's name
-            for rec, eid, name in zip(
-                _records(
-                    over,
-                    "beta_without_{entity_id}",
-                    "β without {name} (Cook's D = {cooks_d:.2g})",
-                    f"{results.family}, exact leave-one-out",
-                    estimate="loo_estimate",
-                    interval=None,
-                    unit=el,
-                ),
-                over["entity_id"],
-                over["name"],
-                strict=True,
-            )
+        *_records(
+            over,
+            "beta_without_{entity_id}",
+            "β without {name} (Cook's D = {cooks_d:.2g})",
+            f"{results.family}, exact leave-one-out",
+            estimate="loo_estimate",
+            interval=None,
+            unit=el,
+            keep={"entity_id": "entity_id", "entity_name": "name"},  # readers see the plan's name
         ),
         *_records(
             results.sensitivity,
