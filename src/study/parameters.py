@@ -367,7 +367,7 @@ class TypologyParams(NotebookParams):
         ge=2,
         le=8,
         description=(
-            "Number of clusters; None chooses it (from 2 to 6) by silhouette among those "
+            "Number of clusters; left empty (null), it is chosen (from 2 to 6) by silhouette among those "
             "whose bootstrap stability (mean adjusted Rand index) reaches 0.6."
         ),
     )
