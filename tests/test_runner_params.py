@@ -189,3 +189,24 @@ def test_real_command_line_typo_exit_code(tmp_path):
     assert r.returncode == 2
     assert r.stdout == "" and "Traceback" not in r.stderr and len(r.stderr.strip().splitlines()) == 1
     assert "unknown parameter 'label_languages'" in r.stderr and "did you mean 'label_language'?" in r.stderr
+
+
+@pytest.mark.parametrize("name", sorted(NOTEBOOKS))
+def test_papermill_reads_every_parameter(name, caplog):
+    """papermill's own parser (the one behind its 'Passed unknown parameter' warning) finds every field.
+
+    It gives up on a line with more than one '=', so a parameter's meaning must not contain one.
+    """
+    from papermill.translators import PythonTranslator
+
+    with caplog.at_level("WARNING", logger="papermill"):
+        found = [p.name for p in PythonTranslator.inspect(_parameters_cell_of(name))]
+    assert found == list(get_model(name).model_fields), caplog.text
+    assert "Unable to parse" not in caplog.text
+
+
+def _parameters_cell_of(name: str):
+    import nbformat
+
+    nb = nbformat.read(notebook_path(name), as_version=4)
+    return next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))

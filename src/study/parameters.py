@@ -563,8 +563,8 @@ class MultiverseParams(NotebookParams):
         min_length=1,
         description=(
             "Which plans are hub plans (one 推進員 per site) where an exclusion drops them: the "
-            "plans the clean codes staffing_design = designated_existing, or designated_existing "
-            "and per_site. Only crossed with the hub exclusions."
+            "plans whose staffing_design the clean codes as designated_existing, or as designated_existing "
+            "or per_site. Only crossed with the hub exclusions."
         ),
     )
     bootstrap_draws: int = Field(
