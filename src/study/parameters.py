@@ -6,12 +6,15 @@ runner can validate before it imports anything heavy or starts any kernel.
 Each model is registered by notebook name in :mod:`study.runner.registry`.
 Field descriptions are the parameters' meanings (shown by ``study params``);
 ``Field(ge=…, le=…)`` gives allowed ranges; :data:`ExistingFile` a path that must exist.
+A parameter several notebooks share (``seed``, ``confidence``, ``bootstrap_draws``…) has its type's
+default and range defined once, in a small field factory (``_seed`` …) that takes the notebook's own
+description; a choice crossed by the specification curve or the multiverse is a :func:`_crossed` list.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal, get_args
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
@@ -31,6 +34,26 @@ class NotebookParams(BaseModel):
     warm_imports: ClassVar[tuple[str, ...]] = ()
     #: Removed parameters and what replaced each (named in the one-line unknown-key error). Not a parameter.
     replaced_parameters: ClassVar[dict[str, str]] = {}
+
+
+def _warm_modules(libraries: tuple[str, ...], study: tuple[str, ...]) -> tuple[str, ...]:
+    """A notebook's :attr:`NotebookParams.warm_imports`: what every notebook uses (scipy.stats, seaborn,
+    pyarrow.parquet, :mod:`study.analysis.plotting`) and its own modules, in a fixed order.
+
+    Parameters
+    ----------
+    libraries : tuple of str
+        Third-party modules of this notebook (imported after scipy.stats).
+    study : tuple of str
+        Modules of this package the notebook calls (imported before :mod:`study.analysis.plotting`).
+
+    Returns
+    -------
+    tuple of str
+        ``scipy.stats``, ``libraries``, ``seaborn``, ``pyarrow.parquet``, ``study``,
+        ``study.analysis.plotting``.
+    """
+    return ("scipy.stats", *libraries, "seaborn", "pyarrow.parquet", *study, "study.analysis.plotting")
 
 
 def resolve_path(value: str | Path) -> Path:
@@ -95,24 +118,67 @@ class ExistingFileMarker:
 ExistingFile = Annotated[str, Field(strict=True), AfterValidator(_must_exist), ExistingFileMarker()]
 
 Lang = Literal["ja", "en"]
+#: The reading of the staffing outcome: as printed, rounded up to a head count, or fractional figures dropped.
+StaffingMeasure = Literal["as_printed", "headcount", "exclude_fractional"]
+#: The reading of the public-assistance rate's unit: the cleaning's corrections kept, or the printed number.
+WelfareReading = Literal["corrected", "printed"]
+
+# ---------------------------------------------------------------------------
+# Parameters that several notebooks share: each one's type, default and bounds are defined once here;
+# each notebook gives its own description (what the parameter drives there).
+
+#: Seed of every notebook's random draws, unless a parameter set sets another.
+DEFAULT_SEED = 20190401
+_FIGURE_LABELS = "Language of figure labels: 'ja' (Japanese) or 'en' (English)."
+_INTERVALS = "Confidence level of the intervals."
+
+
+def _label_language(description: str = _FIGURE_LABELS) -> Any:
+    """The ``label_language`` parameter (:data:`Lang`): ``'ja'`` by default."""
+    return Field("ja", description=description)
+
+
+def _include_prefectures(description: str) -> Any:
+    """The ``include_prefectures`` parameter (true/false): municipalities only (false) by default."""
+    return Field(False, description=description)
+
+
+def _bootstrap_draws(description: str, default: int = 2000) -> Any:
+    """The ``bootstrap_draws`` parameter: bootstrap resamples, from 100 to 100,000 (2,000 by default)."""
+    return Field(default, ge=100, le=100_000, description=description)
+
+
+def _permutations(description: str) -> Any:
+    """The ``permutations`` parameter of the permutation tests: 4,999 by default, from 99 to 100,000."""
+    return Field(4999, ge=99, le=100_000, description=description)
+
+
+def _seed(description: str) -> Any:
+    """The ``seed`` parameter: :data:`DEFAULT_SEED` by default, from 0 to 2**32 - 1 (a NumPy seed)."""
+    return Field(DEFAULT_SEED, ge=0, le=2**32 - 1, description=description)
+
+
+def _confidence(description: str = _INTERVALS) -> Any:
+    """The ``confidence`` parameter: the level of the intervals, 0.95 by default, from 0.5 to 0.999."""
+    return Field(0.95, ge=0.5, le=0.999, description=description)
+
+
+def _crossed(choices: Any, description: str) -> Any:
+    """A list of the analysis choices ``choices`` (a ``Literal``) crossed in a specification curve or the
+    multiverse: at least one; by default every choice, in the ``Literal``'s order."""
+    return Field(list(get_args(choices)), min_length=1, description=description)
 
 
 class AuditParams(NotebookParams):
     """Data audit: what the cleaning corrected and flagged, missingness per column, and the sample against
     national reference values."""
 
-    label_language: Lang = Field(
-        "ja",
-        description=(
-            "Language of figure labels and table headers: 'ja' (the form's Japanese labels) or 'en' (English names)."
-        ),
+    label_language: Lang = _label_language(
+        "Language of figure labels and table headers: 'ja' (the form's Japanese labels) or 'en' (English names)."
     )
-    include_prefectures: bool = Field(
-        False,
-        description=(
-            "Also count the 6 prefecture plans (prefecture-wide figures) in missingness and "
-            "the national comparison. Municipalities only when false."
-        ),
+    include_prefectures: bool = _include_prefectures(
+        "Also count the 6 prefecture plans (prefecture-wide figures) in missingness and "
+        "the national comparison. Municipalities only when false."
     )
     raw_path: ExistingFile | None = Field(
         None,
@@ -121,28 +187,13 @@ class AuditParams(NotebookParams):
             "data/raw/hokatsu_plans.txt. Relative to the project root; must exist."
         ),
     )
-    bootstrap_draws: int = Field(
-        2000,
-        ge=100,
-        le=100_000,
-        description="Bootstrap resamples behind each interval of a sample median or weighted mean.",
+    bootstrap_draws: int = _bootstrap_draws(
+        "Bootstrap resamples behind each interval of a sample median or weighted mean."
     )
-    seed: int = Field(
-        20190401,
-        ge=0,
-        le=2**32 - 1,
-        description="Seed of the bootstrap. Fixed, so the same parameters give the same intervals.",
-    )
-    confidence: float = Field(0.95, ge=0.5, le=0.999, description="Confidence level of the intervals.")
+    seed: int = _seed("Seed of the bootstrap. Fixed, so the same parameters give the same intervals.")
+    confidence: float = _confidence()
 
-    warm_imports = (
-        "scipy.stats",
-        "seaborn",
-        "pyarrow.parquet",
-        "study.clean.schema",
-        "study.analysis.audit",
-        "study.analysis.plotting",
-    )
+    warm_imports = _warm_modules((), ("study.clean.schema", "study.analysis.audit"))
 
 
 Family = Literal["poisson_ql", "negbin"]
@@ -161,7 +212,7 @@ class StaffingParams(NotebookParams):
         ),
     }
 
-    label_language: Lang = Field("ja", description="Language of figure labels: 'ja' (Japanese) or 'en' (English).")
+    label_language: Lang = _label_language()
     family: Family = Field(
         "poisson_ql",
         description=(
@@ -176,7 +227,7 @@ class StaffingParams(NotebookParams):
             "Q2 always adds the aging and public-assistance rates."
         ),
     )
-    staffing_measure: Literal["as_printed", "headcount", "exclude_fractional"] = Field(
+    staffing_measure: StaffingMeasure = Field(
         "as_printed",
         description=(
             "Outcome: planned 推進員 as printed (fractional FTE kept), rounded up to a head "
@@ -209,27 +260,16 @@ class StaffingParams(NotebookParams):
         "single_team",
         description="Design an 'unclear' plan is coded as (the other codings are reported as sensitivities).",
     )
-    include_prefectures: bool = Field(
-        False,
-        description=(
-            "Also use the 6 prefecture plans where they have the numbers (they have no 推進員 "
-            "count, so Q1 and Q2 are unchanged)."
-        ),
+    include_prefectures: bool = _include_prefectures(
+        "Also use the 6 prefecture plans where they have the numbers (they have no 推進員 "
+        "count, so Q1 and Q2 are unchanged)."
     )
-    bootstrap_draws: int = Field(
-        2000,
-        ge=100,
-        le=100_000,
-        description=(
-            "Pairs-bootstrap resamples behind the BCa and percentile intervals (the first pass of Q2: more are "
-            "drawn when the Monte Carlo SE of a printed bound is not below half a unit of its last digit)."
-        ),
+    bootstrap_draws: int = _bootstrap_draws(
+        "Pairs-bootstrap resamples behind the BCa and percentile intervals (the first pass of Q2: more are "
+        "drawn when the Monte Carlo SE of a printed bound is not below half a unit of its last digit)."
     )
-    permutations: int = Field(
-        4999,
-        ge=99,
-        le=100_000,
-        description="Permutations behind the Q2 permutation p-values (first pass; more by the same rule).",
+    permutations: int = _permutations(
+        "Permutations behind the Q2 permutation p-values (first pass; more by the same rule)."
     )
     power_simulations: int = Field(
         500,
@@ -246,23 +286,10 @@ class StaffingParams(NotebookParams):
             "most 20,000); a number still noisier at the cap is printed with fewer digits."
         ),
     )
-    seed: int = Field(
-        20190401,
-        ge=0,
-        le=2**32 - 1,
-        description="Seed of every random draw. Fixed, so the same parameters give the same numbers.",
-    )
-    confidence: float = Field(0.95, ge=0.5, le=0.999, description="Confidence level of the intervals.")
+    seed: int = _seed("Seed of every random draw. Fixed, so the same parameters give the same numbers.")
+    confidence: float = _confidence()
 
-    warm_imports = (
-        "scipy.stats",
-        "statsmodels.api",
-        "seaborn",
-        "pyarrow.parquet",
-        "study.models",
-        "study.analysis.staffing",
-        "study.analysis.plotting",
-    )
+    warm_imports = _warm_modules(("statsmodels.api",), ("study.models", "study.analysis.staffing"))
 
 
 #: Covariates of the targets models.
@@ -277,7 +304,7 @@ class TargetsParams(NotebookParams):
         "exclude_hub_plans": "the hand list of hub plans is gone; deployment design is the clean's staffing_design",
     }
 
-    label_language: Lang = Field("ja", description="Language of figure labels: 'ja' (Japanese) or 'en' (English).")
+    label_language: Lang = _label_language()
     family: Family = Field(
         "negbin",
         description="Count model of the number of quantified targets: 'negbin' (NB2, alpha by ML) or 'poisson_ql'.",
@@ -317,26 +344,15 @@ class TargetsParams(NotebookParams):
         le=5_000,
         description="Whole-procedure bootstrap resamples behind the AUC intervals (0: no interval).",
     )
-    include_prefectures: bool = Field(
-        False, description="Also use the 6 prefecture plans (their targets are prefecture-wide)."
+    include_prefectures: bool = _include_prefectures(
+        "Also use the 6 prefecture plans (their targets are prefecture-wide)."
     )
-    bootstrap_draws: int = Field(
-        2000, ge=100, le=100_000, description="Bootstrap resamples behind the interval of the median consultation rate."
-    )
-    seed: int = Field(
-        20190401, ge=0, le=2**32 - 1, description="Seed of every random draw (bootstrap, CV splits, permutations)."
-    )
-    confidence: float = Field(0.95, ge=0.5, le=0.999, description="Confidence level of the intervals.")
+    bootstrap_draws: int = _bootstrap_draws("Bootstrap resamples behind the interval of the median consultation rate.")
+    seed: int = _seed("Seed of every random draw (bootstrap, CV splits, permutations).")
+    confidence: float = _confidence()
 
-    warm_imports = (
-        "scipy.stats",
-        "statsmodels.api",
-        "sklearn.model_selection",
-        "seaborn",
-        "pyarrow.parquet",
-        "study.models",
-        "study.analysis.targets",
-        "study.analysis.plotting",
+    warm_imports = _warm_modules(
+        ("statsmodels.api", "sklearn.model_selection"), ("study.models", "study.analysis.targets")
     )
 
 
@@ -350,7 +366,7 @@ class TypologyParams(NotebookParams):
         "exclude_hub_plans": "the hand list of hub plans is gone; deployment design is the clean's staffing_design",
     }
 
-    label_language: Lang = Field("ja", description="Language of figure labels: 'ja' (Japanese) or 'en' (English).")
+    label_language: Lang = _label_language()
     features: list[Feature] = Field(
         ["aging_rate_pct", "welfare_rate_permille", "hokatsu_outsourced_share", "log_hokatsu_per_10k_older"],
         min_length=2,
@@ -372,17 +388,10 @@ class TypologyParams(NotebookParams):
         ),
     )
     stability_draws: int = Field(100, ge=20, le=2000, description="Bootstrap resamples behind the stability of each k.")
-    include_prefectures: bool = Field(
-        False, description="Also cluster the 6 prefecture plans (prefecture-wide figures)."
-    )
-    bootstrap_draws: int = Field(
-        2000, ge=100, le=100_000, description="Bootstrap resamples behind the interval of each cluster mean."
-    )
-    permutations: int = Field(
-        4999,
-        ge=99,
-        le=100_000,
-        description="Permutations behind the (secondary) tests of no difference between clusters, per outcome.",
+    include_prefectures: bool = _include_prefectures("Also cluster the 6 prefecture plans (prefecture-wide figures).")
+    bootstrap_draws: int = _bootstrap_draws("Bootstrap resamples behind the interval of each cluster mean.")
+    permutations: int = _permutations(
+        "Permutations behind the (secondary) tests of no difference between clusters, per outcome."
     )
     beyond_draws: int = Field(
         999,
@@ -402,33 +411,25 @@ class TypologyParams(NotebookParams):
             raise ValueError(f"typology features must be size-free (shares and rates), not {', '.join(size)}")
         return v
 
-    seed: int = Field(
-        20190401,
-        ge=0,
-        le=2**32 - 1,
-        description="Seed of every random draw (clustering starts, bootstrap, permutations).",
-    )
+    seed: int = _seed("Seed of every random draw (clustering starts, bootstrap, permutations).")
 
-    warm_imports = (
-        "scipy.stats",
-        "sklearn.cluster",
-        "sklearn.decomposition",
-        "seaborn",
-        "pyarrow.parquet",
-        "study.models",
-        "study.analysis.typology",
-        "study.analysis.plotting",
+    warm_imports = _warm_modules(
+        ("sklearn.cluster", "sklearn.decomposition"), ("study.models", "study.analysis.typology")
     )
 
 
 #: Named covariate sets of the specification curve (:func:`study.covariates.spec_sets`).
 CovariateSet = Literal[SPEC_SET_NAMES]  # type: ignore[valid-type]
+#: Choices of the specification curve (Q6): exclusions, staffing-design codings, exposures.
+SpecExclusion = Literal["none", "zero_staff"]
+SpecDesign = Literal["all", "all_unclear_out", "single_team_unclear_in", "single_team_unclear_out"]
+SpecExposure = Literal["population", "catchment"]
 
 
 class RobustnessParams(NotebookParams):
     """Robustness (Q6): the specification curve of the staffing elasticity with a permutation null curve."""
 
-    label_language: Lang = Field("ja", description="Language of figure labels: 'ja' (Japanese) or 'en' (English).")
+    label_language: Lang = _label_language()
     families: list[Family] = Field(
         ["poisson_ql"],
         min_length=1,
@@ -437,37 +438,24 @@ class RobustnessParams(NotebookParams):
             "10_staffing, and its permutation refits are slow)."
         ),
     )
-    staffing_measures: list[Literal["as_printed", "headcount", "exclude_fractional"]] = Field(
-        ["as_printed", "headcount", "exclude_fractional"],
-        min_length=1,
-        description="Staffing measures crossed: as printed, rounded up to a head count, fractional figures dropped.",
+    staffing_measures: list[StaffingMeasure] = _crossed(
+        StaffingMeasure,
+        "Staffing measures crossed: as printed, rounded up to a head count, fractional figures dropped.",
     )
-    welfare_readings: list[Literal["corrected", "printed"]] = Field(
-        ["corrected", "printed"],
-        min_length=1,
-        description="Readings of the public-assistance rate crossed (only where it is a covariate).",
+    welfare_readings: list[WelfareReading] = _crossed(
+        WelfareReading, "Readings of the public-assistance rate crossed (only where it is a covariate)."
     )
-    exclusions: list[Literal["none", "zero_staff"]] = Field(
-        ["none", "zero_staff"],
-        min_length=1,
-        description="Exclusions crossed: none, the plan placing no 推進員.",
+    exclusions: list[SpecExclusion] = _crossed(SpecExclusion, "Exclusions crossed: none, the plan placing no 推進員.")
+    designs: list[SpecDesign] = _crossed(
+        SpecDesign,
+        "Staffing-design codings crossed (the clean's staffing_design): all plans, or single-team plans only "
+        "(plans that designate existing staff or place one per site left out), each with the unclear "
+        "plans in or out.",
     )
-    designs: list[Literal["all", "all_unclear_out", "single_team_unclear_in", "single_team_unclear_out"]] = Field(
-        ["all", "all_unclear_out", "single_team_unclear_in", "single_team_unclear_out"],
-        min_length=1,
-        description=(
-            "Staffing-design codings crossed (the clean's staffing_design): all plans, or single-team plans only "
-            "(plans that designate existing staff or place one per site left out), each with the unclear "
-            "plans in or out."
-        ),
-    )
-    exposures: list[Literal["population", "catchment"]] = Field(
-        ["population", "catchment"],
-        min_length=1,
-        description=(
-            "Exposures crossed: whole population, or the population of the multi-agency project's catchment "
-            "(plans without one left out)."
-        ),
+    exposures: list[SpecExposure] = _crossed(
+        SpecExposure,
+        "Exposures crossed: whole population, or the population of the multi-agency project's catchment "
+        "(plans without one left out).",
     )
     weighting: Literal["balanced", "equal"] = Field(
         "balanced",
@@ -476,102 +464,73 @@ class RobustnessParams(NotebookParams):
             "equally weighted) or equal (each specification)."
         ),
     )
-    covariate_sets: list[CovariateSet] = Field(
-        list(SPEC_SET_NAMES),
-        min_length=1,
-        description=(
-            "Covariate sets crossed (log population always in): none, aging + public "
-            "assistance, plus log density, log centres per 10,000 older residents."
-        ),
+    covariate_sets: list[CovariateSet] = _crossed(
+        CovariateSet,
+        "Covariate sets crossed (log population always in): none, aging + public "
+        "assistance, plus log density, log centres per 10,000 older residents.",
     )
     permutations: int = Field(
         1000, ge=0, le=20_000, description="Permutations behind the null curve (0: no null curve)."
     )
-    seed: int = Field(20190401, ge=0, le=2**32 - 1, description="Seed of the permutations.")
-    confidence: float = Field(0.95, ge=0.5, le=0.999, description="Confidence level of each specification's interval.")
+    seed: int = _seed("Seed of the permutations.")
+    confidence: float = _confidence("Confidence level of each specification's interval.")
 
-    warm_imports = (
-        "scipy.stats",
-        "statsmodels.api",
-        "seaborn",
-        "pyarrow.parquet",
-        "study.models",
-        "study.analysis.robustness",
-        "study.analysis.plotting",
-    )
+    warm_imports = _warm_modules(("statsmodels.api",), ("study.models", "study.analysis.robustness"))
+
+
+#: Choices of the multiverse: exposures, readings of ambiguous staffing cells, exclusions, hub plans.
+MultiverseExposure = Literal["population", "older_population", "catchment_population"]
+AmbiguousReading = Literal["null", "one_in_total", "one_each"]
+MultiverseExclusion = Literal["none", "zero_staff", "hub_plans", "zero_and_hub"]
+HubCoding = Literal["designated_existing", "multi_site"]
 
 
 class MultiverseParams(NotebookParams):
     """Multiverse (heavy): the staffing elasticity in every combination of the declared analysis choices,
     each with a bootstrap interval."""
 
-    label_language: Lang = Field("ja", description="Language of figure labels: 'ja' (Japanese) or 'en' (English).")
-    exposures: list[Literal["population", "older_population", "catchment_population"]] = Field(
-        ["population", "older_population", "catchment_population"],
-        min_length=1,
-        description=(
-            "Exposure whose elasticity is estimated: log total population, log population "
-            "aged 65+ (population × aging rate), or log population of the multi-agency "
-            "project's catchment (catchment_population; plans without one are left out)."
-        ),
+    label_language: Lang = _label_language()
+    exposures: list[MultiverseExposure] = _crossed(
+        MultiverseExposure,
+        "Exposure whose elasticity is estimated: log total population, log population "
+        "aged 65+ (population × aging rate), or log population of the multi-agency "
+        "project's catchment (catchment_population; plans without one are left out).",
     )
-    families: list[Family] = Field(
-        ["poisson_ql", "negbin"],
-        min_length=1,
-        description="Count models crossed: Poisson quasi-likelihood and NB2 (alpha by ML in every resample).",
+    families: list[Family] = _crossed(
+        Family, "Count models crossed: Poisson quasi-likelihood and NB2 (alpha by ML in every resample)."
     )
-    covariate_sets: list[CovariateSet] = Field(
-        list(SPEC_SET_NAMES),
-        min_length=1,
-        description=(
-            "Covariate sets crossed (the exposure always in): none, aging + public "
-            "assistance, plus log density, log centres per 10,000 older residents."
-        ),
+    covariate_sets: list[CovariateSet] = _crossed(
+        CovariateSet,
+        "Covariate sets crossed (the exposure always in): none, aging + public "
+        "assistance, plus log density, log centres per 10,000 older residents.",
     )
-    welfare_readings: list[Literal["corrected", "printed"]] = Field(
-        ["corrected", "printed"],
-        min_length=1,
-        description=(
-            "Readings of the public-assistance rate's unit (the cleaning's unit corrections "
-            "kept, or the printed number read as %); only crossed where the rate is a "
-            "covariate."
-        ),
+    welfare_readings: list[WelfareReading] = _crossed(
+        WelfareReading,
+        "Readings of the public-assistance rate's unit (the cleaning's unit corrections "
+        "kept, or the printed number read as %); only crossed where the rate is a "
+        "covariate.",
     )
-    staffing_measures: list[Literal["as_printed", "headcount", "exclude_fractional"]] = Field(
-        ["as_printed", "headcount", "exclude_fractional"],
-        min_length=1,
-        description=(
-            "Staffing as printed (fractional FTE kept), rounded up to a head count, or plans "
-            "with fractional figures dropped."
-        ),
+    staffing_measures: list[StaffingMeasure] = _crossed(
+        StaffingMeasure,
+        "Staffing as printed (fractional FTE kept), rounded up to a head count, or plans "
+        "with fractional figures dropped.",
     )
-    ambiguous_readings: list[Literal["null", "one_in_total", "one_each"]] = Field(
-        ["null", "one_in_total", "one_each"],
-        min_length=1,
-        description=(
-            "Staffing cells the cleaning left null as ambiguous ('2拠点に1名配置'): left out, read "
-            "as M persons in total, or M at each of the N sites."
-        ),
+    ambiguous_readings: list[AmbiguousReading] = _crossed(
+        AmbiguousReading,
+        "Staffing cells the cleaning left null as ambiguous ('2拠点に1名配置'): left out, read "
+        "as M persons in total, or M at each of the N sites.",
     )
-    exclusions: list[Literal["none", "zero_staff", "hub_plans", "zero_and_hub"]] = Field(
-        ["none", "zero_staff", "hub_plans", "zero_and_hub"],
-        min_length=1,
-        description="Exclusions crossed: none, the plan placing no 推進員, the hub plans, both.",
+    exclusions: list[MultiverseExclusion] = _crossed(
+        MultiverseExclusion, "Exclusions crossed: none, the plan placing no 推進員, the hub plans, both."
     )
-    hub_codings: list[Literal["designated_existing", "multi_site"]] = Field(
-        ["designated_existing", "multi_site"],
-        min_length=1,
-        description=(
-            "Which plans are hub plans (one 推進員 per site) where an exclusion drops them: the "
-            "plans whose staffing_design the clean codes as designated_existing, or as designated_existing "
-            "or per_site. Only crossed with the hub exclusions."
-        ),
+    hub_codings: list[HubCoding] = _crossed(
+        HubCoding,
+        "Which plans are hub plans (one 推進員 per site) where an exclusion drops them: the "
+        "plans whose staffing_design the clean codes as designated_existing, or as designated_existing "
+        "or per_site. Only crossed with the hub exclusions.",
     )
-    bootstrap_draws: int = Field(
-        256,
-        ge=100,
-        le=100_000,
-        description="Pairs-bootstrap resamples behind each specification's interval (in blocks of 256 draws).",
+    bootstrap_draws: int = _bootstrap_draws(
+        "Pairs-bootstrap resamples behind each specification's interval (in blocks of 256 draws).", default=256
     )
     interval: Literal["percentile", "bca"] = Field(
         "percentile",
@@ -580,13 +539,8 @@ class MultiverseParams(NotebookParams):
             "n more fits per specification)."
         ),
     )
-    seed: int = Field(
-        20190401,
-        ge=0,
-        le=2**32 - 1,
-        description="Seed of the bootstrap (the same block streams in every specification).",
-    )
-    confidence: float = Field(0.95, ge=0.5, le=0.999, description="Confidence level of the intervals.")
+    seed: int = _seed("Seed of the bootstrap (the same block streams in every specification).")
+    confidence: float = _confidence()
     scheduler: str | None = Field(
         None,
         description=(
@@ -605,11 +559,4 @@ class MultiverseParams(NotebookParams):
         ),
     )
 
-    warm_imports = (
-        "scipy.stats",
-        "seaborn",
-        "pyarrow.parquet",
-        "study.models",
-        "study.analysis.multiverse",
-        "study.analysis.plotting",
-    )
+    warm_imports = _warm_modules((), ("study.models", "study.analysis.multiverse"))
