@@ -325,15 +325,8 @@ def execute_param_set(
             _install(tmp, final)  # tmp now holds the previous report, if any (removed below)
             shutil.rmtree(out_root / FAILED_DIR / ps.name, ignore_errors=True)
             return RunOutcome(ps.name, "ok", time.perf_counter() - t0, final, results=results)
-        except Interrupted:
-            return RunOutcome(
-                ps.name,
-                "interrupted",
-                time.perf_counter() - t0,
-                message=f"interrupted{f' in {current}.ipynb' if current else ''}; nothing installed",
-            )
         except Exception as exc:
-            if STOP.is_set():
+            if isinstance(exc, Interrupted) or STOP.is_set():
                 return RunOutcome(
                     ps.name,
                     "interrupted",
