@@ -107,7 +107,8 @@ def target_shares(frame: pd.DataFrame, targets: pd.DataFrame, level: float = 0.9
     frame : pandas.DataFrame
         The analysis frame's data (``n_quantified_targets``, ``has_outcome_target``, ``implements_takikan``).
     targets : pandas.DataFrame
-        The cleaned targets table (one row per number read; only ``is_target`` rows count, :func:`commitments`).
+        The cleaned targets table (one row per number read; only the target rows of plans in ``frame`` count,
+        :func:`plan_commitments`).
     level : float
         Confidence level of the Wilson intervals (:func:`study.models.describe.wilson`).
 
@@ -173,7 +174,7 @@ def target_kinds(frame: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFrame:
     frame : pandas.DataFrame
         The analysis frame's data.
     targets : pandas.DataFrame
-        The cleaned targets table (only ``is_target`` rows count, :func:`commitments`).
+        The cleaned targets table (only the target rows of plans in ``frame`` count, :func:`plan_commitments`).
 
     Returns
     -------
@@ -301,7 +302,7 @@ def rate_targets(frame: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFrame:
     frame : pandas.DataFrame
         The analysis frame's data.
     targets : pandas.DataFrame
-        The cleaned targets table (only role ``target`` rows count, :func:`commitments`).
+        The cleaned targets table (only the target rows of plans in ``frame`` count, :func:`plan_commitments`).
 
     Returns
     -------
