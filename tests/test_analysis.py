@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from study.analysis import prose, registry
+from study.analysis import multiverse, prose, registry
 from study.analysis import robustness as q_robustness
 from study.analysis import staffing as q_staffing
 from study.analysis import targets as q_targets
@@ -165,6 +165,27 @@ def test_headline_matches_staffing_results(tables):
 def targets(tables):
     fast = {"bootstrap_draws": 200, "cv_repeats": 5, "auc_permutations": 99, "auc_bootstrap": 20}
     return q_targets.analyse_targets(tables, registry.parameters("20_targets", fast))
+
+
+def test_plan_commitments_keeps_the_targets_of_the_frame_plans():
+    frame = pd.DataFrame({"entity_id": [12, 34]})  # ids as numbers: compared as text
+    tg = pd.DataFrame(
+        {
+            "entity_id": ["12", "56", "34", "12", "34"],
+            "role": ["target", "target", "target", "scope", None],
+            "kind": ["a", "b", "c", "d", "e"],
+        }
+    )
+    out = q_targets.plan_commitments(frame, tg)
+    assert list(out["kind"]) == ["a", "c"]  # 56 is not in the frame; scope and unknown roles are not targets
+    assert list(out["entity_id"]) == ["12", "34"] and all(isinstance(v, str) for v in out["entity_id"])
+    assert q_targets.plan_commitments(frame.iloc[:0], tg).empty
+
+
+def test_log_pop_first():
+    assert q_targets.log_pop_first(["a", "log_pop", "b"]) == ["log_pop", "a", "b"]
+    assert q_targets.log_pop_first(("a",)) == ["log_pop", "a"]
+    assert q_targets.log_pop_first([]) == ["log_pop"]
 
 
 def test_target_shares_by_hand(tables):
@@ -430,6 +451,18 @@ def test_registry_matches_the_runner():
         assert q.notebook == name
     with pytest.raises(KeyError):
         registry.parameters("00_data_audit")
+    assert registry.question("50_multiverse").text is multiverse.multiverse_text  # its own summary lines
+
+
+def test_a_question_without_its_own_text_says_its_headline_in_words(monkeypatch):
+    calls = []
+    monkeypatch.setattr(prose, "findings_markdown", lambda *a, **k: calls.append((a, k)) or "words")
+    head = [{"name": "x", "estimate": 1.0}]
+    q = registry._question("20_targets", registry.TargetsParams, lambda t, p: "results", lambda r: head)
+    assert q.text("results") == "words"
+    assert calls == [(("20_targets", head, "en"), {"heading": False})]  # English, no heading
+    own = registry._question("20_targets", registry.TargetsParams, lambda t, p: 0, lambda r: head, lambda r: "own")
+    assert own.text(0) == "own" and len(calls) == 1
 
 
 def test_analysis_never_imports_the_runner():

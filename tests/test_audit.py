@@ -102,6 +102,26 @@ def test_missingness(munis):
     assert row["n_missing"] == munis["welfare_rate_permille"].isna().sum() == 1
 
 
+def test_missingness_figure_draws_the_readers_rows_least_missing_at_the_bottom(munis):
+    from study.analysis.audit import short_label
+    from study.analysis.codebook import distinct_labels
+
+    n = len(munis)
+    counts = {c: int(munis[c].isna().sum()) for c in munis.columns if c not in audit.ID_COLUMNS}
+    # bottom-up: smallest share first, ties by column name
+    cols = sorted((c for c, k in counts.items() if k), key=lambda c: (round(100 * counts[c] / n, 2), c))
+    labels = distinct_labels(cols, "en")
+    fig = audit.fig_missingness(audit.missingness(munis, "en"), "en")
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == [short_label(labels[c], 44) for c in cols]
+    assert [p.get_width() for p in ax.patches] == [round(100 * counts[c] / n, 2) for c in cols]
+    assert [t.get_text() for t in ax.texts] == [f"{counts[c]}/{n}" for c in cols]
+    readers = audit.missing_for_readers(audit.missingness(munis, "en"), "en")  # most missing first, ties by column
+    top_down = sorted(cols, key=lambda c: (-counts[c], c))
+    assert list(readers["label"]) == [labels[c] for c in top_down]
+    plt.close(fig)
+
+
 def test_bootstrap_is_seeded_and_covers_estimate():
     x = np.arange(1.0, 60.0)
     a = audit.bootstrap(x, np.median, 500, [1, 0], 0.95)

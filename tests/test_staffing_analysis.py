@@ -136,6 +136,12 @@ def test_tests_table_holm_by_statsmodels(frame, params, tables):
     assert t.set_index("name").loc["binom_top_implementer", "p_value"] == pytest.approx(p)
 
 
+def test_q2_terms_add_the_two_rates_once():
+    rates = ["aging_rate_pct", "welfare_rate_permille"]
+    assert q.q2_terms(["log_exposure", "design_per_site"]) == ["log_exposure", "design_per_site", *rates]
+    assert q.q2_terms(["log_exposure", "welfare_rate_permille"]) == ["log_exposure", *rates[::-1]]
+
+
 def test_power_rows(frame):
     pw = q.power_table(frame, q.design_terms(frame), n_sim=60, seed=3).set_index("name")
     assert pw.loc["mde_log_exposure_up", "estimate"] > 1 > pw.loc["mde_log_exposure_down", "estimate"]

@@ -758,15 +758,15 @@ def fig_missingness(miss: pd.DataFrame, lang: Lang = "ja") -> Figure:
     """
     import matplotlib.pyplot as plt
 
-    m = miss[miss["n_missing"] > 0].sort_values(["share_missing_pct", "column"], kind="mergesort")
+    # the readers' table (most missing first, ties by column) drawn bottom-up: least missing at the bottom
+    m = missing_for_readers(miss, lang).sort_values("share_missing_pct", kind="mergesort")
     n = int(miss["n"].iloc[0]) if len(miss) else 0
     fig, ax = plt.subplots(figsize=(10, 0.3 * max(len(m), 3) + 1.5), constrained_layout=True)
     y = np.arange(len(m))
     ax.barh(y, m["share_missing_pct"], color="#4c72b0")
     for yy, (pct, k) in zip(y, zip(m["share_missing_pct"], m["n_missing"], strict=True), strict=True):
         ax.text(pct + 1, yy, f"{k}/{n}", va="center", fontsize=8)
-    labels = distinct_labels(list(m["column"]), lang)  # the table's label column keeps column names for shared labels
-    ax.set_yticks(y, [short_label(labels[c], 44) for c in m["column"]])
+    ax.set_yticks(y, [short_label(lab, 44) for lab in m["label"]])
     ax.set_ylim(-0.7, len(m) - 0.3)
     ax.set_xlim(0, 112)
     ax.set_xlabel(text("share_missing_pct", lang))

@@ -314,21 +314,19 @@ def multiverse_headline(results: MultiverseResults) -> list[HeadlineResult]:
             unit="specifications",
             label=f"specifications fitted ({int(row['fits'])} fits with the bootstrap)",
         ),
-        headline_result(
-            "multiverse_share_excluding_zero",
-            row["share_excluding_zero"],
-            n=n,
-            unit="share",
-            method=f"{row['interval']} bootstrap, {int(row['bootstrap_draws'])} draws",
-            label="share of specifications whose bootstrap interval excludes 0",
-        ),
-        headline_result(
-            "multiverse_share_below_one",
-            row["share_below_one"],
-            n=n,
-            unit="share",
-            method=f"{row['interval']} bootstrap, {int(row['bootstrap_draws'])} draws",
-            label="share of specifications whose bootstrap interval lies below 1 (staff grow less than proportionally)",
+        *(
+            headline_result(
+                f"multiverse_share_{share}",
+                row[f"share_{share}"],
+                n=n,
+                unit="share",
+                method=f"{row['interval']} bootstrap, {int(row['bootstrap_draws'])} draws",
+                label=f"share of specifications whose bootstrap interval {where}",
+            )
+            for share, where in (
+                ("excluding_zero", "excludes 0"),
+                ("below_one", "lies below 1 (staff grow less than proportionally)"),
+            )
         ),
     ]
 

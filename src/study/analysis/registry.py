@@ -57,45 +57,32 @@ def _findings(notebook: str, head: Callable[[object], list[HeadlineResult]]) -> 
     return lambda results: prose.findings_markdown(notebook, head(results), "en", heading=False)
 
 
+def _question(
+    notebook: str,
+    params: type[NotebookParams],
+    analyse: Callable[..., object],
+    head: Callable[..., list[HeadlineResult]],
+    text: Callable[..., str] | None = None,
+) -> Question:
+    """A :class:`Question` whose text is, unless ``text`` is given, its headline numbers in words."""
+    return Question(notebook, params, analyse, head, text or _findings(notebook, head))
+
+
 #: The question notebooks, by name.
 QUESTIONS: dict[str, Question] = {
     q.notebook: q
     for q in (
-        Question(
-            "10_staffing",
-            StaffingParams,
-            staffing.analyse_staffing,
-            staffing.staffing_headline,  # type: ignore[arg-type]
-            _findings("10_staffing", staffing.staffing_headline),
-        ),  # type: ignore[arg-type]
-        Question(
-            "20_targets",
-            TargetsParams,
-            targets.analyse_targets,
-            targets.targets_headline,  # type: ignore[arg-type]
-            _findings("20_targets", targets.targets_headline),
-        ),  # type: ignore[arg-type]
-        Question(
-            "30_typology",
-            TypologyParams,
-            typology.analyse_typology,
-            typology.typology_headline,  # type: ignore[arg-type]
-            _findings("30_typology", typology.typology_headline),
-        ),  # type: ignore[arg-type]
-        Question(
-            "40_robustness",
-            RobustnessParams,
-            robustness.analyse_robustness,  # type: ignore[arg-type]
-            robustness.robustness_headline,
-            _findings("40_robustness", robustness.robustness_headline),
-        ),  # type: ignore[arg-type]
-        Question(
+        _question("10_staffing", StaffingParams, staffing.analyse_staffing, staffing.staffing_headline),
+        _question("20_targets", TargetsParams, targets.analyse_targets, targets.targets_headline),
+        _question("30_typology", TypologyParams, typology.analyse_typology, typology.typology_headline),
+        _question("40_robustness", RobustnessParams, robustness.analyse_robustness, robustness.robustness_headline),
+        _question(
             "50_multiverse",
             MultiverseParams,
-            multiverse.analyse_multiverse,  # type: ignore[arg-type]
+            multiverse.analyse_multiverse,
             multiverse.multiverse_headline,
             multiverse.multiverse_text,
-        ),  # type: ignore[arg-type]
+        ),
     )
 }
 

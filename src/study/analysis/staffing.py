@@ -268,6 +268,22 @@ def frame_glossary(columns: Sequence[str]) -> pd.DataFrame:
 # --- Q1 -----------------------------------------------------------------------------------------
 
 
+def q2_terms(terms: Sequence[str]) -> list[str]:
+    """The terms of the Q2 models: the adjustment terms, then the two need rates (:data:`Q2_FOCI`) once each.
+
+    Parameters
+    ----------
+    terms : sequence of str
+        Adjustment terms (:func:`design_terms`).
+
+    Returns
+    -------
+    list of str
+        ``terms`` in their order, then the rates (aging %, public assistance ‰) not already among them.
+    """
+    return list(dict.fromkeys([*terms, *Q2_FOCI]))
+
+
 def _xy(frame: pd.DataFrame, terms: Sequence[str], y: str = "staff") -> tuple[np.ndarray, np.ndarray, list[str]]:
     d = make_design(frame, y, list(terms))
     return d.X, d.y, list(d.names)
@@ -675,7 +691,7 @@ def q2_pass(
         ``draws_needed`` for the printed decimals, ``p_perm`` with ``p_perm_mc_se`` and ``p_perm_text``
         (floor as ``< 1/(B+1)``), ``p_wald``, the rate ratio per 10 points and its interval, ``n``.
     """
-    covs = list(dict.fromkeys([*terms, *Q2_FOCI]))
+    covs = q2_terms(terms)
     d = make_design(frame, "staff", covs)
     rng = np.random.default_rng(seed)
     strata = frame["design"].astype(str).to_numpy() if "design" in frame else None
@@ -775,7 +791,7 @@ def power_table(
         ``effect_log`` (log-rate per unit), ``n``, ``n_sim``; plus ``equivalence_<rate>`` rows: the HC3 90%
         interval as rate ratios per 10 points and ``delta`` (effects beyond exp(±10Δ) excluded).
     """
-    covs = list(dict.fromkeys([*terms, *Q2_FOCI]))
+    covs = q2_terms(terms)
     d = make_design(frame, "staff_headcount", covs)
     nb = fit_count_model(d.X, d.y, "nb2", names=list(d.names))
     alpha = float(nb.alpha)

@@ -63,6 +63,42 @@ def commitments(targets: pd.DataFrame) -> pd.DataFrame:
     return targets[keep]
 
 
+def plan_commitments(frame: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFrame:
+    """The targets (:func:`commitments`) of the plans in ``frame``, with ``entity_id`` as text.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The analysis frame's data (``entity_id``).
+    targets : pandas.DataFrame
+        The cleaned targets table.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows with role ``target`` whose plan is in ``frame``, in their order; ``entity_id`` as str.
+    """
+    tg = commitments(targets)
+    tg = tg.assign(entity_id=tg["entity_id"].astype(str))
+    return tg[tg["entity_id"].isin(set(frame["entity_id"].astype(str)))]
+
+
+def log_pop_first(covariates: Sequence[str]) -> list[str]:
+    """The model terms of a target model: log population first, then the other covariates in their order.
+
+    Parameters
+    ----------
+    covariates : sequence of str
+        Covariate names (``log_pop``, log persons, may be among them).
+
+    Returns
+    -------
+    list of str
+        ``log_pop`` and the covariates other than ``log_pop``.
+    """
+    return ["log_pop", *[c for c in covariates if c != "log_pop"]]
+
+
 def target_shares(frame: pd.DataFrame, targets: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
     """Shares of plans that state targets, with Wilson intervals.
 
@@ -71,7 +107,8 @@ def target_shares(frame: pd.DataFrame, targets: pd.DataFrame, level: float = 0.9
     frame : pandas.DataFrame
         The analysis frame's data (``n_quantified_targets``, ``has_outcome_target``, ``implements_takikan``).
     targets : pandas.DataFrame
-        The cleaned targets table (one row per number read; only ``is_target`` rows count, :func:`commitments`).
+        The cleaned targets table (one row per number read; only the target rows of plans in ``frame`` count,
+        :func:`plan_commitments`).
     level : float
         Confidence level of the Wilson intervals (:func:`study.models.describe.wilson`).
 
@@ -86,8 +123,7 @@ def target_shares(frame: pd.DataFrame, targets: pd.DataFrame, level: float = 0.9
     from study.models.describe import wilson
 
     ids = frame["entity_id"].astype(str)
-    tg = commitments(targets)
-    tg = tg.assign(entity_id=tg["entity_id"].astype(str))
+    tg = plan_commitments(frame, targets)
     tak = tg[tg["project"] == "takikan"]
     runs_tak = frame["implements_takikan"].to_numpy(float) == 1.0
     rows = []
@@ -138,7 +174,7 @@ def target_kinds(frame: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFrame:
     frame : pandas.DataFrame
         The analysis frame's data.
     targets : pandas.DataFrame
-        The cleaned targets table (only ``is_target`` rows count, :func:`commitments`).
+        The cleaned targets table (only the target rows of plans in ``frame`` count, :func:`plan_commitments`).
 
     Returns
     -------
@@ -146,8 +182,7 @@ def target_kinds(frame: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFrame:
         ``kind, target_group, targets`` (count), ``plans`` (plans stating one) and ``n`` (plans), most
         frequent first.
     """
-    tg = commitments(targets)
-    tg = tg[tg["entity_id"].astype(str).isin(set(frame["entity_id"].astype(str)))]
+    tg = plan_commitments(frame, targets)
     g = (
         tg.groupby(["kind", "target_group"])
         .agg(targets=("entity_id", "size"), plans=("entity_id", "nunique"))
@@ -177,9 +212,7 @@ def q4_count_model(frame: pd.DataFrame, family: Family, covariates: Sequence[str
         One row per term (no constant): coefficient with interval, ``n`` (plans), and the rate ratio
         (×) with its interval per unit of the covariate (``log_pop``: per doubling of the population).
     """
-    fit = fit_count(
-        frame, family, "n_quantified_targets", ["log_pop", *[c for c in covariates if c != "log_pop"]], level=level
-    )
+    fit = fit_count(frame, family, "n_quantified_targets", log_pop_first(covariates), level=level)
     table = fit.params[["name", "estimate", "ci_low", "ci_high", "n", "se", "p_value"]].copy()
     table = table[table["name"] != "const"].reset_index(drop=True)
     step = np.where(table["name"] == "log_pop", np.log(2.0), 1.0)
@@ -269,7 +302,7 @@ def rate_targets(frame: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFrame:
     frame : pandas.DataFrame
         The analysis frame's data.
     targets : pandas.DataFrame
-        The cleaned targets table (only role ``target`` rows count, :func:`commitments`).
+        The cleaned targets table (only the target rows of plans in ``frame`` count, :func:`plan_commitments`).
 
     Returns
     -------
@@ -277,10 +310,10 @@ def rate_targets(frame: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFrame:
         One row per rate target of a plan in ``frame``: ``entity_id, name, kind, target_group,
         value_pct`` (%) and ``raw``, largest first; ``n`` (plans in ``frame``).
     """
-    tg = commitments(targets)
-    tg = tg.assign(entity_id=tg["entity_id"].astype(str), value_pct=pd.to_numeric(tg["value_pct"], errors="coerce"))
+    tg = plan_commitments(frame, targets)
+    tg = tg.assign(value_pct=pd.to_numeric(tg["value_pct"], errors="coerce"))
     names = dict(zip(frame["entity_id"].astype(str), frame["name"], strict=True))
-    tg = tg[tg["entity_id"].isin(names) & tg["value_pct"].notna() & (tg["kind"] == "rate_percent")]
+    tg = tg[tg["value_pct"].notna() & (tg["kind"] == "rate_percent")]
     out = tg.assign(name=tg["entity_id"].map(names))[["entity_id", "name", "kind", "target_group", "value_pct", "raw"]]
     out = out.sort_values(["value_pct", "entity_id"], ascending=[False, True]).reset_index(drop=True)
     return out.assign(n=len(frame))
@@ -386,7 +419,7 @@ def analyse_targets(tables: Tables, params: TargetsParams) -> TargetsResults:
     count_model = q4_count_model(frame.data, params.family, params.count_covariates, level)
     odds, auc = q4_outcome_model(
         frame.data,
-        ["log_pop", *[c for c in params.outcome_covariates if c != "log_pop"]],
+        log_pop_first(params.outcome_covariates),
         level,
         params.cv_method,
         seed,
