@@ -38,6 +38,7 @@ from sklearn.model_selection import LeaveOneOut, RepeatedStratifiedKFold
 from study.models import kernels
 from study.models.design import design
 from study.models.results import RESULT_COLUMNS, as_rng
+from study.models.wald import wald
 
 
 @dataclass(frozen=True)
@@ -119,18 +120,17 @@ def firth_logistic(
     pr = expit(X @ beta)
     cov = np.linalg.inv((X.T * (pr * (1 - pr))) @ X)
     se = np.sqrt(np.diag(cov))
-    z = stats.norm.ppf(0.5 + level / 2)
     crit = stats.chi2.ppf(level, 1)
     rows = []
     for j, name in enumerate(d.names):
+        w_low, w_high, w_p = wald(beta[j], se[j], level)
         if profile:
             lo = _profile_bound(X, yy, j, beta, pl_max, crit, -1, se[j])
             hi = _profile_bound(X, yy, j, beta, pl_max, crit, +1, se[j])
             _, pl0 = _fit_core(X, yy, fixed={j: 0.0}, start=beta)
             p = float(stats.chi2.sf(max(2 * (pl_max - pl0), 0.0), 1))
         else:
-            lo, hi = beta[j] - z * se[j], beta[j] + z * se[j]
-            p = float(2 * stats.norm.sf(abs(beta[j] / se[j])))
+            lo, hi, p = w_low, w_high, float(w_p)
         rows.append(
             dict(
                 name=name,
@@ -140,8 +140,8 @@ def firth_logistic(
                 n=d.n,
                 se=float(se[j]),
                 p_value=p,
-                wald_low=float(beta[j] - z * se[j]),
-                wald_high=float(beta[j] + z * se[j]),
+                wald_low=float(w_low),
+                wald_high=float(w_high),
                 odds_ratio=float(np.exp(beta[j])),
                 or_low=float(np.exp(lo)),
                 or_high=float(np.exp(hi)),

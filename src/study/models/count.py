@@ -38,6 +38,7 @@ from scipy import stats
 from study.models import kernels
 from study.models.design import Design, design
 from study.models.results import RESULT_COLUMNS, Estimate
+from study.models.wald import wald
 
 FAMILIES = ("poisson_ql", "negbin")
 #: Below this ML α the NB2 fit is at the Poisson limit (reported as such, no statsmodels polish).
@@ -97,15 +98,13 @@ class CountFit:
 
 
 def _table(names, est, se, n, level, df=None, extra=None) -> pd.DataFrame:
-    q = stats.t.ppf(0.5 + level / 2, df) if df else stats.norm.ppf(0.5 + level / 2)
-    z = est / se
-    p = 2 * (stats.t.sf(np.abs(z), df) if df else stats.norm.sf(np.abs(z)))
+    lo, hi, p = wald(est, se, level, df)
     out = pd.DataFrame(
         {
             "name": names,
             "estimate": est,
-            "ci_low": est - q * se,
-            "ci_high": est + q * se,
+            "ci_low": lo,
+            "ci_high": hi,
             "n": n,
             "se": se,
             "p_value": p,
@@ -114,6 +113,51 @@ def _table(names, est, se, n, level, df=None, extra=None) -> pd.DataFrame:
     for k, v in (extra or {}).items():
         out[k] = v
     return out
+
+
+def _count_fit(
+    family: str,
+    d: Design,
+    y: str,
+    covariates: Sequence[str],
+    offset: str | None,
+    level: float,
+    params: pd.DataFrame,
+    mu: np.ndarray,
+    llf: float,
+    df_resid: int,
+    result: Any,
+    *,
+    dispersion: float = np.nan,
+    alpha: float = np.nan,
+    alpha_ci: tuple[float, float] = (np.nan, np.nan),
+    theta: float = np.nan,
+    theta_se: float = np.nan,
+) -> CountFit:
+    """The :class:`CountFit` of a model fitted on design ``d``: the call's inputs, the design's rows
+    (n, entity ids, observed y) and the fit's own numbers (QL: ``dispersion``; NB2: ``alpha``, its
+    interval, ``theta`` and ``theta_se``; the others NaN)."""
+    return CountFit(
+        family=family,
+        y=y,
+        covariates=tuple(covariates),
+        offset=offset,
+        n=d.n,
+        params=params,
+        dispersion=dispersion,
+        alpha=alpha,
+        alpha_ci=alpha_ci,
+        theta=theta,
+        theta_se=theta_se,
+        llf=llf,
+        df_resid=df_resid,
+        level=level,
+        entity_id=d.entity_id,
+        fitted=mu,
+        y_obs=d.y,
+        result=result,
+        design=d,
+    )
 
 
 def poisson_ql(
@@ -150,26 +194,8 @@ def poisson_ql(
     params = _table(d.names, np.asarray(res.params), np.asarray(res.bse), d.n, level, df=df)
     mu = np.asarray(res.fittedvalues)
     llf = float(kernels.poisson_loglik(d.y, mu, np.ones(d.n)))
-    return CountFit(
-        family="poisson_ql",
-        y=y,
-        covariates=tuple(covariates),
-        offset=offset,
-        n=d.n,
-        params=params,
-        dispersion=float(res.scale),
-        alpha=np.nan,
-        alpha_ci=(np.nan, np.nan),
-        theta=np.nan,
-        theta_se=np.nan,
-        llf=llf,
-        df_resid=df,
-        level=level,
-        entity_id=d.entity_id,
-        fitted=mu,
-        y_obs=d.y,
-        result=res,
-        design=d,
+    return _count_fit(
+        "poisson_ql", d, y, covariates, offset, level, params, mu, llf, df, res, dispersion=float(res.scale)
     )
 
 
@@ -230,26 +256,22 @@ def negbin_ml(
         lse = theta_se / theta  # SE of log θ = SE of log α
         alpha_ci = (float(alpha * np.exp(-z * lse)), float(alpha * np.exp(z * lse)))
     llf = float(kernels.nb2_loglik(d.y[None, :], mu[None, :], np.array([theta]), np.ones((1, d.n)))[0])
-    return CountFit(
-        family="negbin",
-        y=y,
-        covariates=tuple(covariates),
-        offset=offset,
-        n=d.n,
-        params=params,
-        dispersion=np.nan,
+    return _count_fit(
+        "negbin",
+        d,
+        y,
+        covariates,
+        offset,
+        level,
+        params,
+        mu,
+        llf,
+        d.n - len(beta),
+        res,
         alpha=alpha,
         alpha_ci=alpha_ci,
         theta=theta,
         theta_se=theta_se,
-        llf=llf,
-        df_resid=d.n - len(beta),
-        level=level,
-        entity_id=d.entity_id,
-        fitted=mu,
-        y_obs=d.y,
-        result=res,
-        design=d,
     )
 
 

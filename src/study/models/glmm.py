@@ -42,8 +42,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.polynomial.hermite_e import hermegauss
-from scipy import optimize, stats
+from scipy import optimize
 from scipy.special import gammaln
+
+from study.models.wald import wald
 
 #: Boundary below which an SD is reported as 0 (singular fit).
 SD_BOUNDARY = 1e-6
@@ -88,20 +90,22 @@ class GLMMFit:
 
     def coef_table(self, level: float = 0.95) -> list[dict[str, float | str]]:
         """Rows ``name, estimate, se, ci_low, ci_high, p_value`` (Wald z, as glmer's summary)."""
-        z = stats.norm.ppf(0.5 + level / 2)
-        return [
-            {
-                "name": nm,
-                "estimate": float(b),
-                "se": float(s),
-                "ci_low": float(b - z * s),
-                "ci_high": float(b + z * s),
-                "p_value": float(2 * stats.norm.sf(abs(b / s))),
-                "n": self.n,
-            }
-            # names are the caller's, not checked against len(beta) by fit_glmm: zip as before
-            for nm, b, s in zip(self.names, self.beta, self.se, strict=False)
-        ]
+        rows = []
+        # names are the caller's, not checked against len(beta) by fit_glmm: zip as before
+        for nm, b, s in zip(self.names, self.beta, self.se, strict=False):
+            lo, hi, p = wald(b, s, level)
+            rows.append(
+                {
+                    "name": nm,
+                    "estimate": float(b),
+                    "se": float(s),
+                    "ci_low": float(lo),
+                    "ci_high": float(hi),
+                    "p_value": float(p),
+                    "n": self.n,
+                }
+            )
+        return rows
 
 
 class _Problem:

@@ -50,6 +50,7 @@ from study.models import kernels
 from study.models.design import Design, design
 from study.models.parallel import map_blocks
 from study.models.results import RESULT_COLUMNS, Estimate, as_rng
+from study.models.wald import wald
 
 KERNEL_FAMILIES = {"poisson_ql": "poisson_ql", "poisson": "poisson", "negbin": "nb2", "ols": "ols"}
 PERM_METHODS = ("regressor_residuals", "freedman_lane", "raw")
@@ -788,10 +789,7 @@ def conditional_association(
         j = d.col(f)
         perm = permutation_design(d, f, family, perm_method, n_perm, rng, executor=executor)
         b = boot.row(f)
-        z = fit.beta[j] / se[j]
-        p_wald = 2 * (
-            stats.t.sf(abs(z), d.n - d.X.shape[1]) if family in ("poisson_ql", "ols") else stats.norm.sf(abs(z))
-        )
+        *_, p_wald = wald(fit.beta[j], se[j], level, d.n - d.X.shape[1] if family in ("poisson_ql", "ols") else None)
         u = per.get(f, 1.0)
         rows.append(
             dict(
