@@ -16,6 +16,7 @@ from study.models.montecarlo import (
     draws_needed,
     format_p,
     half_unit,
+    permutation_p,
     pvalue_draws_needed,
     pvalue_mc_se,
     quantile_mc_se,
@@ -30,6 +31,19 @@ def test_pvalue_mc_se_and_draws():
     assert math.sqrt(0.05 * 0.95 / b) < 0.005 <= math.sqrt(0.05 * 0.95 / (b - 1))
     with pytest.raises(ValueError):
         pvalue_mc_se(0.5, 0)
+
+
+def test_permutation_p_floor_mc_error_and_failed_draws():
+    # 99 draws all below the observed: p = 1/100, the floor; MC SE √(0.01·0.99/99)
+    p, mc, floor, b = permutation_p(10.0, np.zeros(99))
+    assert p == floor == 0.01 and b == 99 and mc == pytest.approx(math.sqrt(0.01 * 0.99 / 99))
+    assert permutation_p(0.0, np.zeros(99))[0] == 1.0  # ties count against the observed value
+    # draws 0.0 … 0.9 and one failed (NaN): 5 draws ≥ 0.5, B = 10 → p = 6/11
+    p, mc, floor, b = permutation_p(0.5, np.r_[np.arange(10) / 10, np.nan])
+    assert (p, floor, b) == (pytest.approx(6 / 11), pytest.approx(1 / 11), 10)
+    assert mc == pytest.approx(math.sqrt(6 / 11 * 5 / 11 / 10))
+    p, mc, floor, b = permutation_p(np.nan, np.zeros(4))
+    assert np.isnan(p) and np.isnan(mc) and floor == 0.2 and b == 4
 
 
 def test_draws_needed_meets_the_target():
