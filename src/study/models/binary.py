@@ -387,17 +387,6 @@ def firth_bootstrap(
     study.models.resample.BootstrapResult
         One row per coefficient (log-odds per unit of the covariate), with the draws.
     """
-    from study.models.resample import summarise_draws, bootstrap_draws, jackknife_weights, BootstrapResult
+    from study.models.resample import bootstrap_design
 
-    d = design(frame, y, covariates)
-    full = kernels.firth_logistic(d.X, d.y)
-    draws = bootstrap_draws("firth", d.X, d.y, None, n_boot, seed, executor=executor)
-    jack = kernels.firth_logistic(d.X, d.y, jackknife_weights(d.n)) if method == "bca" else None
-    jk = jack.beta if jack is not None else np.full((d.n, len(d.names)), np.nan)
-    table = summarise_draws(d.names, full.beta, draws, jk, d.n, level, method, extra={"family": "firth"})
-    return BootstrapResult(
-        table=table,
-        draws=pd.DataFrame(draws, columns=d.names),
-        jackknife=pd.DataFrame(jk, columns=d.names),
-        seed=seed if isinstance(seed, int) else None,
-    )
+    return bootstrap_design(design(frame, y, covariates), "firth", n_boot, seed, level, method, executor=executor)

@@ -265,8 +265,9 @@ def kernel_fit(family: str, X, y, w=None, offset=None) -> kernels.BatchFit:
 
     Parameters
     ----------
-    family : {"poisson_ql", "poisson", "negbin", "ols"}
-        Model family (Poisson IRLS for ``poisson_ql``/``poisson``, NB2 with α by ML, least squares).
+    family : {"poisson_ql", "poisson", "negbin", "ols", "firth"}
+        Model family (Poisson IRLS for ``poisson_ql``/``poisson``, NB2 with α by ML, least squares,
+        Firth-penalised logistic regression of a 0/1 outcome).
     X : numpy.ndarray
         Design matrix (n × p).
     y : numpy.ndarray
@@ -287,14 +288,16 @@ def kernel_fit(family: str, X, y, w=None, offset=None) -> kernels.BatchFit:
         return kernels.nb2_ml(X, y, w, offset)
     if family == "ols":
         return kernels.ols(X, y, w, offset)
-    raise ValueError(f"family must be one of {tuple(KERNEL_FAMILIES)}, not {family!r}")
+    if family == "firth":
+        return kernels.firth_logistic(X, y, w, offset)
+    raise ValueError(f"family must be one of {(*KERNEL_FAMILIES, 'firth')}, not {family!r}")
 
 
 def _boot_block(data, rng: np.random.Generator, start: int, stop: int) -> np.ndarray:
     """One block of pairs-bootstrap refits: (stop−start) × (p [+ α]) coefficients (NaN: failed)."""
     family, X, y, offset, strata, with_alpha = data
     W = bootstrap_weights(len(y), stop - start, rng, strata)
-    fit = kernels.firth_logistic(X, y, W) if family == "firth" else kernel_fit(family, X, y, W, offset)
+    fit = kernel_fit(family, X, y, W, offset)
     beta = np.asarray(fit.beta, float).reshape(stop - start, X.shape[1])
     return np.column_stack([beta, np.asarray(fit.alpha, float)]) if with_alpha else beta
 
@@ -354,8 +357,8 @@ def bootstrap_design(
     ----------
     d : Design
         Outcome, design matrix and offset (:func:`study.models.design.design`).
-    family : {"poisson_ql", "negbin", "ols"}
-        Model.
+    family : {"poisson_ql", "negbin", "ols", "firth"}
+        Model (``firth``: Firth logistic regression of a 0/1 outcome, :func:`study.models.binary.firth_bootstrap`).
     n_boot : int
         Resamples.
     seed : int or numpy.random.Generator or None
@@ -429,18 +432,10 @@ def bootstrap_count(
         every resample; α gets a row too) or ``"ols"``.
     offset : str, optional
         Offset column (log scale).
-    n_boot : int
-        Resamples.
-    seed : int or numpy.random.Generator or None
-        Seed (or generator) of the draws.
-    level : float
-        Confidence level.
-    method : {"bca", "percentile"}
-        Interval.
     strata : str, optional
         A column to resample within (e.g. a flag).
-    executor : optional
-        Where the blocks of draws run (:mod:`study.models.parallel`).
+    n_boot, seed, level, method, executor
+        As in :func:`bootstrap_design`.
 
     Returns
     -------
@@ -698,20 +693,10 @@ def permutation_test(
         The other terms.
     y : str
         Outcome.
-    family : {"poisson_ql", "negbin", "ols"}
-        Model.
-    method : {"regressor_residuals", "freedman_lane", "raw"}
-        What is permuted.
-    n_perm : int
-        Permutations.
-    seed : int or numpy.random.Generator or None
-        Seed (or generator) of the draws.
-    null : float
-        β_focal under H0 (``focal``'s units).
     offset : str, optional
         Offset column (log scale).
-    executor : optional
-        Where the blocks of permutations run (:mod:`study.models.parallel`).
+    family, method, n_perm, seed, null, executor
+        As in :func:`permutation_design` (``null`` in ``focal``'s units).
 
     Returns
     -------
