@@ -16,6 +16,7 @@ from study.models.montecarlo import (
     draws_needed,
     format_p,
     half_unit,
+    percentile_bounds_mc_se,
     permutation_p,
     pvalue_draws_needed,
     pvalue_mc_se,
@@ -44,6 +45,16 @@ def test_permutation_p_floor_mc_error_and_failed_draws():
     assert mc == pytest.approx(math.sqrt(6 / 11 * 5 / 11 / 10))
     p, mc, floor, b = permutation_p(np.nan, np.zeros(4))
     assert np.isnan(p) and np.isnan(mc) and floor == 0.2 and b == 4
+
+
+def test_percentile_bounds_mc_se_is_the_rank_sd_times_the_spacing():
+    # draws 0, 0.5, 1, …: evenly spaced by 0.5; the 5% and 95% quantiles of B = 1000 draws move by one
+    # binomial SD of their rank, √(1000·0.05·0.95) = 6.8920 ranks, i.e. 3.4460 in the draws' unit
+    draws = np.random.default_rng(0).permutation(np.arange(1000) * 0.5)
+    lo, hi = percentile_bounds_mc_se(draws, 0.90)
+    assert lo == pytest.approx(0.5 * math.sqrt(1000 * 0.05 * 0.95), rel=1e-12)
+    assert hi == pytest.approx(0.5 * math.sqrt(1000 * 0.05 * 0.95), rel=1e-12)
+    assert lo == pytest.approx(3.4460, abs=1e-4)
 
 
 def test_draws_needed_meets_the_target():

@@ -365,22 +365,10 @@ def firth_bootstrap(
 
     Parameters
     ----------
-    frame : pandas.DataFrame
-        The analysis frame's data.
-    y : str
-        A 0/1 outcome.
-    covariates : sequence of str
-        Terms.
-    n_boot : int
-        Resamples.
-    seed : int or numpy.random.Generator or None
-        Seed of the draws.
-    level : float
-        Confidence level.
-    method : {"bca", "percentile"}
-        Interval.
-    executor : optional
-        Where the blocks of draws run (:mod:`study.models.parallel`; results do not depend on it).
+    frame, y, covariates
+        As in :func:`firth_logistic`.
+    n_boot, seed, level, method, executor
+        As in :func:`study.models.resample.bootstrap_design`.
 
     Returns
     -------

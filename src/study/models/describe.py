@@ -18,7 +18,7 @@ import pandas as pd
 from scipy import stats
 
 from study.models.design import numeric
-from study.models.montecarlo import bca_bounds_mc_se, quantile_mc_se
+from study.models.montecarlo import bca_bounds_mc_se, percentile_bounds_mc_se
 from study.models.resample import bca_interval, percentile_interval
 from study.models.results import RESULT_COLUMNS, as_rng
 
@@ -83,7 +83,7 @@ def summarise(
             se_lo, se_hi = bca_bounds_mc_se(est, draws, jk, level)
         elif method == "percentile":
             lo, hi = percentile_interval(draws, level)
-            se_lo, se_hi = quantile_mc_se(draws, (1 - level) / 2), quantile_mc_se(draws, (1 + level) / 2)
+            se_lo, se_hi = percentile_bounds_mc_se(draws, level)
         else:
             raise ValueError("method must be 'percentile' or 'bca'")
         rows.append(

@@ -150,6 +150,24 @@ def bca_adjusted_levels(z0: float, acceleration: float, level: float = 0.95) -> 
     return out[0], out[1]
 
 
+def percentile_bounds_mc_se(draws: np.ndarray, level: float = 0.95) -> tuple[float, float]:
+    """Monte Carlo SEs of the two bounds of a percentile interval (:func:`quantile_mc_se` at each level).
+
+    Parameters
+    ----------
+    draws : numpy.ndarray
+        Bootstrap replicates (B,), in the statistic's unit.
+    level : float
+        Confidence level of the interval (0–1): the bounds are the (1 − level)/2 and (1 + level)/2 quantiles.
+
+    Returns
+    -------
+    tuple of float
+        (SE of the lower bound, SE of the upper bound), in the units of the statistic.
+    """
+    return quantile_mc_se(draws, (1 - level) / 2), quantile_mc_se(draws, (1 + level) / 2)
+
+
 def bca_bounds_mc_se(
     estimate: float,
     draws: np.ndarray,

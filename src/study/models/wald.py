@@ -38,10 +38,8 @@ def wald(estimate, se, level: float = 0.95, df: float | None = None):
         Point estimate(s), in the parameter's unit (e.g. log-rate per unit of the covariate).
     se : float or numpy.ndarray
         Standard error(s), same unit and shape as ``estimate``.
-    level : float
-        Confidence level (0–1).
-    df : float, optional
-        Degrees of freedom of the t reference; None (or 0) uses the standard normal.
+    level, df
+        As in :func:`critical_value`.
 
     Returns
     -------
