@@ -45,6 +45,7 @@ from numpy.polynomial.hermite_e import hermegauss
 from scipy import optimize
 from scipy.special import gammaln
 
+from study.models.results import information_criteria
 from study.models.wald import wald
 
 #: Boundary below which an SD is reported as 0 (singular fit).
@@ -330,6 +331,7 @@ def poisson_glmm(
     sat = float(np.sum(np.where(y > 0, y * np.log(np.where(y > 0, y, 1.0)), 0.0) - y - gammaln(y + 1)))
     ll_lme4 = ll if nAGQ == 1 else ll - sat
     n_par = k
+    aic, bic = information_criteria(ll, n_par, n)  # −2·ll is the deviance fx
     eff = {str(lab): float(sds[0] * uu) for lab, uu in zip(labels, prob.u, strict=True)}
     return GLMMFit(
         names=names or [f"x{i}" for i in range(p)],
@@ -345,8 +347,8 @@ def poisson_glmm(
         n=n,
         n_groups=len(labels),
         n_params=n_par,
-        aic=float(fx + 2 * n_par),
-        bic=float(fx + np.log(n) * n_par),
+        aic=aic,
+        bic=bic,
         converged=converged,
         singular=singular,
         message=str(res.message),
