@@ -492,14 +492,8 @@ def pairs_bootstrap(
     statistic : callable
         ``statistic(frame)`` returns a number, a sequence or a Series (its index names the rows of
         the table). Resamples on which it raises or returns NaN count as failed.
-    n_boot : int
-        Resamples.
-    seed : int or numpy.random.Generator or None
-        Seed (or generator) of the draws.
-    level : float
-        Confidence level.
-    method : {"bca", "percentile"}
-        Interval.
+    n_boot, seed, level, method
+        As in :func:`bootstrap_design`.
     names : sequence of str, optional
         Names of the statistic's values (default: the Series index, ``statistic`` or ``statistic_0``…).
     executor : optional
