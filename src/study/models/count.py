@@ -115,6 +115,17 @@ def _table(names, est, se, n, level, df=None, extra=None) -> pd.DataFrame:
     return out
 
 
+#: The numbers of :class:`CountFit` that belong to one family: NaN in the other's fit (Poisson QL:
+#: ``dispersion``; NB2: ``alpha``, its interval ``alpha_ci``, ``theta``, ``theta_se``).
+FAMILY_NUMBERS: dict[str, Any] = {
+    "dispersion": np.nan,
+    "alpha": np.nan,
+    "alpha_ci": (np.nan, np.nan),
+    "theta": np.nan,
+    "theta_se": np.nan,
+}
+
+
 def _count_fit(
     family: str,
     d: Design,
@@ -127,16 +138,11 @@ def _count_fit(
     llf: float,
     df_resid: int,
     result: Any,
-    *,
-    dispersion: float = np.nan,
-    alpha: float = np.nan,
-    alpha_ci: tuple[float, float] = (np.nan, np.nan),
-    theta: float = np.nan,
-    theta_se: float = np.nan,
+    **numbers: Any,
 ) -> CountFit:
     """The :class:`CountFit` of a model fitted on design ``d``: the call's inputs, the design's rows
-    (n, entity ids, observed y) and the fit's own numbers (QL: ``dispersion``; NB2: ``alpha``, its
-    interval, ``theta`` and ``theta_se``; the others NaN)."""
+    (n, entity ids, observed y), the fit and the family's own ``numbers`` (keys of
+    :data:`FAMILY_NUMBERS`; the others stay NaN)."""
     return CountFit(
         family=family,
         y=y,
@@ -144,11 +150,6 @@ def _count_fit(
         offset=offset,
         n=d.n,
         params=params,
-        dispersion=dispersion,
-        alpha=alpha,
-        alpha_ci=alpha_ci,
-        theta=theta,
-        theta_se=theta_se,
         llf=llf,
         df_resid=df_resid,
         level=level,
@@ -157,6 +158,7 @@ def _count_fit(
         y_obs=d.y,
         result=result,
         design=d,
+        **(FAMILY_NUMBERS | numbers),
     )
 
 
