@@ -25,7 +25,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -37,6 +36,7 @@ from sklearn.model_selection import LeaveOneOut, RepeatedStratifiedKFold
 
 from study.models import kernels
 from study.models.design import design
+from study.models.resample import BootstrapResult, bootstrap_design
 from study.models.results import RESULT_COLUMNS, as_rng
 from study.models.wald import wald
 
@@ -360,7 +360,7 @@ def firth_bootstrap(
     level: float = 0.95,
     method: str = "bca",
     executor=None,
-) -> Any:
+) -> BootstrapResult:
     """Pairs bootstrap (BCa) of the Firth coefficients.
 
     Parameters
@@ -375,6 +375,4 @@ def firth_bootstrap(
     study.models.resample.BootstrapResult
         One row per coefficient (log-odds per unit of the covariate), with the draws.
     """
-    from study.models.resample import bootstrap_design
-
     return bootstrap_design(design(frame, y, covariates), "firth", n_boot, seed, level, method, executor=executor)
