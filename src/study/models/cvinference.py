@@ -599,6 +599,17 @@ def null_calibration(
     set's difference tested against ``n_perm`` outcomes drawn from its own
     baseline fit (see ``conditional_null`` of :func:`cv_auc_inference`).
 
+    Parameters
+    ----------
+    frame, y, covariates, baseline, n_perm, n_boot, n_splits, n_repeats, seed, level
+        As in :func:`cv_auc_inference` (``n_perm`` and ``n_boot`` per simulated outcome).
+    n_sim : int
+        Simulated outcomes.
+    outcomes : numpy.ndarray, optional
+        Given 0/1 outcomes (n_sim × n, rows of the complete-case design) instead of permutations.
+    conditional : bool
+        Also the conditional p of the difference (parametric null from each simulated baseline fit).
+
     Returns
     -------
     DataFrame
