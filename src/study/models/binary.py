@@ -38,7 +38,7 @@ from study.models import kernels
 from study.models.design import design
 from study.models.resample import BootstrapResult, bootstrap_design
 from study.models.results import RESULT_COLUMNS, as_rng
-from study.models.wald import wald
+from study.models.wald import critical_value, wald
 
 
 @dataclass(frozen=True)
@@ -316,7 +316,7 @@ def cv_auc(
     auc_m = np.array([roc_auc_score(yy, p) for p in pm])
     auc_b = np.array([roc_auc_score(yy, p) for p in pb])
     aucs, cov = delong(yy, [pm[0], pb[0]])
-    z = stats.norm.ppf(0.5 + level / 2)
+    z = critical_value(level)
     se_m, se_b = np.sqrt(cov[0, 0]), np.sqrt(cov[1, 1])
     se_d = np.sqrt(max(cov[0, 0] + cov[1, 1] - 2 * cov[0, 1], 0.0))
     a = (1 - level) / 2

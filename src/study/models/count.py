@@ -38,7 +38,7 @@ from scipy import stats
 from study.models import kernels
 from study.models.design import Design, design
 from study.models.results import RESULT_COLUMNS, Estimate
-from study.models.wald import wald
+from study.models.wald import critical_value, wald
 
 FAMILIES = ("poisson_ql", "negbin")
 #: Below this ML α the NB2 fit is at the Poisson limit (reported as such, no statsmodels polish).
@@ -250,7 +250,7 @@ def negbin_ml(
     eta = d.X @ beta + (d.offset if d.offset is not None else 0)
     mu = np.exp(eta)
     theta = 1 / alpha
-    z = stats.norm.ppf(0.5 + level / 2)
+    z = critical_value(level)
     if boundary:  # α̂ ≈ 0: the Poisson limit; no Wald interval on the log scale
         theta_se, alpha_ci = np.nan, (0.0, np.nan)
     else:

@@ -70,13 +70,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from study.models import kernels
 from study.models.design import design
 from study.models.montecarlo import permutation_p
 from study.models.resample import bootstrap_weights
 from study.models.results import RESULT_COLUMNS
+from study.models.wald import critical_value
 
 #: Fits per batched kernel call (memory: chunk × n × p floats several times over).
 CHUNK = 20_000
@@ -372,7 +372,7 @@ def cv_auc_inference(
         bm, bb, *_ = proc.run([Xm, Xb], np.broadcast_to(yy, (n_boot, d.n)), r_boot, counts=C)
         boot = pd.DataFrame({"model": bm, "baseline": bb, "difference": bm - bb})
 
-    z = stats.norm.ppf(0.5 + level / 2)
+    z = critical_value(level)
     rows = []
     for name, e in est.items():
         lo_b, hi_b = (-1.0, 1.0) if name == "difference" else (0.0, 1.0)
@@ -650,7 +650,7 @@ def null_calibration(
         dc = (cm - cb).reshape(n_sim, n_perm)
         out["p_difference_conditional"] = [permutation_p(dm[s, 0], dc[s])[0] for s in range(n_sim)]
     if n_boot:
-        z = stats.norm.ppf(0.5 + level / 2)
+        z = critical_value(level)
         C = np.vstack([bootstrap_weights(d.n, n_boot, r_boot, strata=Ys[s]) for s in range(n_sim)])
         Yb = np.repeat(Ys, n_boot, axis=0)
         bm, bb, *_ = proc.run([Xm, Xb], Yb, r_boot, counts=C)
