@@ -16,6 +16,8 @@ from study.models.montecarlo import (
     draws_needed,
     format_p,
     half_unit,
+    percentile_bounds_mc_se,
+    permutation_p,
     pvalue_draws_needed,
     pvalue_mc_se,
     quantile_mc_se,
@@ -30,6 +32,29 @@ def test_pvalue_mc_se_and_draws():
     assert math.sqrt(0.05 * 0.95 / b) < 0.005 <= math.sqrt(0.05 * 0.95 / (b - 1))
     with pytest.raises(ValueError):
         pvalue_mc_se(0.5, 0)
+
+
+def test_permutation_p_floor_mc_error_and_failed_draws():
+    # 99 draws all below the observed: p = 1/100, the floor; MC SE √(0.01·0.99/99)
+    p, mc, floor, b = permutation_p(10.0, np.zeros(99))
+    assert p == floor == 0.01 and b == 99 and mc == pytest.approx(math.sqrt(0.01 * 0.99 / 99))
+    assert permutation_p(0.0, np.zeros(99))[0] == 1.0  # ties count against the observed value
+    # draws 0.0 … 0.9 and one failed (NaN): 5 draws ≥ 0.5, B = 10 → p = 6/11
+    p, mc, floor, b = permutation_p(0.5, np.r_[np.arange(10) / 10, np.nan])
+    assert (p, floor, b) == (pytest.approx(6 / 11), pytest.approx(1 / 11), 10)
+    assert mc == pytest.approx(math.sqrt(6 / 11 * 5 / 11 / 10))
+    p, mc, floor, b = permutation_p(np.nan, np.zeros(4))
+    assert np.isnan(p) and np.isnan(mc) and floor == 0.2 and b == 4
+
+
+def test_percentile_bounds_mc_se_is_the_rank_sd_times_the_spacing():
+    # draws 0, 0.5, 1, …: evenly spaced by 0.5; the 5% and 95% quantiles of B = 1000 draws move by one
+    # binomial SD of their rank, √(1000·0.05·0.95) = 6.8920 ranks, i.e. 3.4460 in the draws' unit
+    draws = np.random.default_rng(0).permutation(np.arange(1000) * 0.5)
+    lo, hi = percentile_bounds_mc_se(draws, 0.90)
+    assert lo == pytest.approx(0.5 * math.sqrt(1000 * 0.05 * 0.95), rel=1e-12)
+    assert hi == pytest.approx(0.5 * math.sqrt(1000 * 0.05 * 0.95), rel=1e-12)
+    assert lo == pytest.approx(3.4460, abs=1e-4)
 
 
 def test_draws_needed_meets_the_target():

@@ -16,7 +16,9 @@ Modules (each small, each with a simulation test in ``tests/test_models_*.py``):
   bootstrap stability, PCA map, cluster comparisons (Q5).
 * :mod:`~study.models.speccurve` -- specification curve with a permutation null (Q6).
 * :mod:`~study.models.kernels` -- batched numpy fitters used for resampling.
-* :mod:`~study.models.results` -- the result containers (``Estimate``) and ``to_records``.
+* :mod:`~study.models.results` -- the result containers (``Estimate``) and ``to_records``;
+  :mod:`~study.models.wald` -- Wald intervals and p-values from an estimate and its SE;
+  :mod:`~study.models.montecarlo` -- permutation p's and the Monte Carlo error of resampling.
 
 Every result is a dataclass or DataFrame with ``name, estimate, ci_low,
 ci_high, n``; everything random takes a ``seed`` (numpy Generator).

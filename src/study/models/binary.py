@@ -25,7 +25,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -37,7 +36,9 @@ from sklearn.model_selection import LeaveOneOut, RepeatedStratifiedKFold
 
 from study.models import kernels
 from study.models.design import design
+from study.models.resample import BootstrapResult, bootstrap_design
 from study.models.results import RESULT_COLUMNS, as_rng
+from study.models.wald import critical_value, wald
 
 
 @dataclass(frozen=True)
@@ -119,18 +120,17 @@ def firth_logistic(
     pr = expit(X @ beta)
     cov = np.linalg.inv((X.T * (pr * (1 - pr))) @ X)
     se = np.sqrt(np.diag(cov))
-    z = stats.norm.ppf(0.5 + level / 2)
     crit = stats.chi2.ppf(level, 1)
     rows = []
     for j, name in enumerate(d.names):
+        w_low, w_high, w_p = wald(beta[j], se[j], level)
         if profile:
             lo = _profile_bound(X, yy, j, beta, pl_max, crit, -1, se[j])
             hi = _profile_bound(X, yy, j, beta, pl_max, crit, +1, se[j])
             _, pl0 = _fit_core(X, yy, fixed={j: 0.0}, start=beta)
             p = float(stats.chi2.sf(max(2 * (pl_max - pl0), 0.0), 1))
         else:
-            lo, hi = beta[j] - z * se[j], beta[j] + z * se[j]
-            p = float(2 * stats.norm.sf(abs(beta[j] / se[j])))
+            lo, hi, p = w_low, w_high, float(w_p)
         rows.append(
             dict(
                 name=name,
@@ -140,8 +140,8 @@ def firth_logistic(
                 n=d.n,
                 se=float(se[j]),
                 p_value=p,
-                wald_low=float(beta[j] - z * se[j]),
-                wald_high=float(beta[j] + z * se[j]),
+                wald_low=float(w_low),
+                wald_high=float(w_high),
                 odds_ratio=float(np.exp(beta[j])),
                 or_low=float(np.exp(lo)),
                 or_high=float(np.exp(hi)),
@@ -316,7 +316,7 @@ def cv_auc(
     auc_m = np.array([roc_auc_score(yy, p) for p in pm])
     auc_b = np.array([roc_auc_score(yy, p) for p in pb])
     aucs, cov = delong(yy, [pm[0], pb[0]])
-    z = stats.norm.ppf(0.5 + level / 2)
+    z = critical_value(level)
     se_m, se_b = np.sqrt(cov[0, 0]), np.sqrt(cov[1, 1])
     se_d = np.sqrt(max(cov[0, 0] + cov[1, 1] - 2 * cov[0, 1], 0.0))
     a = (1 - level) / 2
@@ -360,44 +360,19 @@ def firth_bootstrap(
     level: float = 0.95,
     method: str = "bca",
     executor=None,
-) -> Any:
+) -> BootstrapResult:
     """Pairs bootstrap (BCa) of the Firth coefficients.
 
     Parameters
     ----------
-    frame : pandas.DataFrame
-        The analysis frame's data.
-    y : str
-        A 0/1 outcome.
-    covariates : sequence of str
-        Terms.
-    n_boot : int
-        Resamples.
-    seed : int or numpy.random.Generator or None
-        Seed of the draws.
-    level : float
-        Confidence level.
-    method : {"bca", "percentile"}
-        Interval.
-    executor : optional
-        Where the blocks of draws run (:mod:`study.models.parallel`; results do not depend on it).
+    frame, y, covariates
+        As in :func:`firth_logistic`.
+    n_boot, seed, level, method, executor
+        As in :func:`study.models.resample.bootstrap_design`.
 
     Returns
     -------
     study.models.resample.BootstrapResult
         One row per coefficient (log-odds per unit of the covariate), with the draws.
     """
-    from study.models.resample import summarise_draws, bootstrap_draws, jackknife_weights, BootstrapResult
-
-    d = design(frame, y, covariates)
-    full = kernels.firth_logistic(d.X, d.y)
-    draws = bootstrap_draws("firth", d.X, d.y, None, n_boot, seed, executor=executor)
-    jack = kernels.firth_logistic(d.X, d.y, jackknife_weights(d.n)) if method == "bca" else None
-    jk = jack.beta if jack is not None else np.full((d.n, len(d.names)), np.nan)
-    table = summarise_draws(d.names, full.beta, draws, jk, d.n, level, method, extra={"family": "firth"})
-    return BootstrapResult(
-        table=table,
-        draws=pd.DataFrame(draws, columns=d.names),
-        jackknife=pd.DataFrame(jk, columns=d.names),
-        seed=seed if isinstance(seed, int) else None,
-    )
+    return bootstrap_design(design(frame, y, covariates), "firth", n_boot, seed, level, method, executor=executor)

@@ -38,6 +38,7 @@ from scipy import stats
 from study.models import kernels
 from study.models.design import Design, design
 from study.models.results import RESULT_COLUMNS, Estimate
+from study.models.wald import critical_value, wald
 
 FAMILIES = ("poisson_ql", "negbin")
 #: Below this ML α the NB2 fit is at the Poisson limit (reported as such, no statsmodels polish).
@@ -97,15 +98,13 @@ class CountFit:
 
 
 def _table(names, est, se, n, level, df=None, extra=None) -> pd.DataFrame:
-    q = stats.t.ppf(0.5 + level / 2, df) if df else stats.norm.ppf(0.5 + level / 2)
-    z = est / se
-    p = 2 * (stats.t.sf(np.abs(z), df) if df else stats.norm.sf(np.abs(z)))
+    lo, hi, p = wald(est, se, level, df)
     out = pd.DataFrame(
         {
             "name": names,
             "estimate": est,
-            "ci_low": est - q * se,
-            "ci_high": est + q * se,
+            "ci_low": lo,
+            "ci_high": hi,
             "n": n,
             "se": se,
             "p_value": p,
@@ -114,6 +113,53 @@ def _table(names, est, se, n, level, df=None, extra=None) -> pd.DataFrame:
     for k, v in (extra or {}).items():
         out[k] = v
     return out
+
+
+#: The numbers of :class:`CountFit` that belong to one family: NaN in the other's fit (Poisson QL:
+#: ``dispersion``; NB2: ``alpha``, its interval ``alpha_ci``, ``theta``, ``theta_se``).
+FAMILY_NUMBERS: dict[str, Any] = {
+    "dispersion": np.nan,
+    "alpha": np.nan,
+    "alpha_ci": (np.nan, np.nan),
+    "theta": np.nan,
+    "theta_se": np.nan,
+}
+
+
+def _count_fit(
+    family: str,
+    d: Design,
+    y: str,
+    covariates: Sequence[str],
+    offset: str | None,
+    level: float,
+    params: pd.DataFrame,
+    mu: np.ndarray,
+    llf: float,
+    df_resid: int,
+    result: Any,
+    **numbers: Any,
+) -> CountFit:
+    """The :class:`CountFit` of a model fitted on design ``d``: the call's inputs, the design's rows
+    (n, entity ids, observed y), the fit and the family's own ``numbers`` (keys of
+    :data:`FAMILY_NUMBERS`; the others stay NaN)."""
+    return CountFit(
+        family=family,
+        y=y,
+        covariates=tuple(covariates),
+        offset=offset,
+        n=d.n,
+        params=params,
+        llf=llf,
+        df_resid=df_resid,
+        level=level,
+        entity_id=d.entity_id,
+        fitted=mu,
+        y_obs=d.y,
+        result=result,
+        design=d,
+        **(FAMILY_NUMBERS | numbers),
+    )
 
 
 def poisson_ql(
@@ -150,26 +196,8 @@ def poisson_ql(
     params = _table(d.names, np.asarray(res.params), np.asarray(res.bse), d.n, level, df=df)
     mu = np.asarray(res.fittedvalues)
     llf = float(kernels.poisson_loglik(d.y, mu, np.ones(d.n)))
-    return CountFit(
-        family="poisson_ql",
-        y=y,
-        covariates=tuple(covariates),
-        offset=offset,
-        n=d.n,
-        params=params,
-        dispersion=float(res.scale),
-        alpha=np.nan,
-        alpha_ci=(np.nan, np.nan),
-        theta=np.nan,
-        theta_se=np.nan,
-        llf=llf,
-        df_resid=df,
-        level=level,
-        entity_id=d.entity_id,
-        fitted=mu,
-        y_obs=d.y,
-        result=res,
-        design=d,
+    return _count_fit(
+        "poisson_ql", d, y, covariates, offset, level, params, mu, llf, df, res, dispersion=float(res.scale)
     )
 
 
@@ -222,7 +250,7 @@ def negbin_ml(
     eta = d.X @ beta + (d.offset if d.offset is not None else 0)
     mu = np.exp(eta)
     theta = 1 / alpha
-    z = stats.norm.ppf(0.5 + level / 2)
+    z = critical_value(level)
     if boundary:  # α̂ ≈ 0: the Poisson limit; no Wald interval on the log scale
         theta_se, alpha_ci = np.nan, (0.0, np.nan)
     else:
@@ -230,26 +258,22 @@ def negbin_ml(
         lse = theta_se / theta  # SE of log θ = SE of log α
         alpha_ci = (float(alpha * np.exp(-z * lse)), float(alpha * np.exp(z * lse)))
     llf = float(kernels.nb2_loglik(d.y[None, :], mu[None, :], np.array([theta]), np.ones((1, d.n)))[0])
-    return CountFit(
-        family="negbin",
-        y=y,
-        covariates=tuple(covariates),
-        offset=offset,
-        n=d.n,
-        params=params,
-        dispersion=np.nan,
+    return _count_fit(
+        "negbin",
+        d,
+        y,
+        covariates,
+        offset,
+        level,
+        params,
+        mu,
+        llf,
+        d.n - len(beta),
+        res,
         alpha=alpha,
         alpha_ci=alpha_ci,
         theta=theta,
         theta_se=theta_se,
-        llf=llf,
-        df_resid=d.n - len(beta),
-        level=level,
-        entity_id=d.entity_id,
-        fitted=mu,
-        y_obs=d.y,
-        result=res,
-        design=d,
     )
 
 

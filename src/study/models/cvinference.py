@@ -70,12 +70,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from study.models import kernels
 from study.models.design import design
+from study.models.montecarlo import permutation_p
 from study.models.resample import bootstrap_weights
 from study.models.results import RESULT_COLUMNS
+from study.models.wald import critical_value
 
 #: Fits per batched kernel call (memory: chunk × n × p floats several times over).
 CHUNK = 20_000
@@ -263,18 +264,6 @@ def baseline_null_outcomes(
 # --- inference ------------------------------------------------------------------------------
 
 
-def perm_p(observed: float, null: np.ndarray) -> tuple[float, float, float]:
-    """One-sided permutation p = (1 + #{null ≥ observed}) / (B + 1), its Monte Carlo SE √(p(1−p)/B)
-    and the floor 1/(B + 1). NaN draws (failed fits) are dropped from B."""
-    null = np.asarray(null, float)
-    null = null[np.isfinite(null)]
-    B = null.size
-    if not np.isfinite(observed):
-        return np.nan, np.nan, 1.0 / (B + 1)
-    p = float((1 + np.sum(null >= observed - 1e-12)) / (B + 1))
-    return p, float(np.sqrt(p * (1 - p) / max(B, 1))), 1.0 / (B + 1)
-
-
 @dataclass(frozen=True)
 class CVAUCInference:
     """Result of :func:`cv_auc_inference`.
@@ -383,7 +372,7 @@ def cv_auc_inference(
         bm, bb, *_ = proc.run([Xm, Xb], np.broadcast_to(yy, (n_boot, d.n)), r_boot, counts=C)
         boot = pd.DataFrame({"model": bm, "baseline": bb, "difference": bm - bb})
 
-    z = stats.norm.ppf(0.5 + level / 2)
+    z = critical_value(level)
     rows = []
     for name, e in est.items():
         lo_b, hi_b = (-1.0, 1.0) if name == "difference" else (0.0, 1.0)
@@ -398,7 +387,7 @@ def cv_auc_inference(
             se=se,
         )
         if n_perm:
-            p, mc, floor = perm_p(float(e), null[name].to_numpy(float))
+            p, mc, floor, _ = permutation_p(float(e), null[name].to_numpy(float))
             row.update(
                 p_value=p,
                 p_mc_se=mc,
@@ -408,7 +397,7 @@ def cv_auc_inference(
                 null_sd=float(null[name].std(ddof=1)),
             )
             pc = (
-                perm_p(float(e), null["difference_conditional"].to_numpy(float))[0]
+                permutation_p(float(e), null["difference_conditional"].to_numpy(float))[0]
                 if name == "difference" and "difference_conditional" in null
                 else np.nan
             )
@@ -517,7 +506,7 @@ def lpo_auc(
             method="leave-pair-out (Firth)",
         )
         if null is not None:
-            p, mc, floor = perm_p(float(e), null[name])
+            p, mc, floor, _ = permutation_p(float(e), null[name])
             row.update(p_value=p, p_mc_se=mc, p_floor=floor, null_mean=float(np.mean(null[name])), n_perm=int(n_perm))
         rows.append(row)
     return pd.DataFrame(rows)
@@ -610,6 +599,17 @@ def null_calibration(
     set's difference tested against ``n_perm`` outcomes drawn from its own
     baseline fit (see ``conditional_null`` of :func:`cv_auc_inference`).
 
+    Parameters
+    ----------
+    frame, y, covariates, baseline, n_perm, n_boot, n_splits, n_repeats, seed, level
+        As in :func:`cv_auc_inference` (``n_perm`` and ``n_boot`` per simulated outcome).
+    n_sim : int
+        Simulated outcomes.
+    outcomes : numpy.ndarray, optional
+        Given 0/1 outcomes (n_sim × n, rows of the complete-case design) instead of permutations.
+    conditional : bool
+        Also the conditional p of the difference (parametric null from each simulated baseline fit).
+
     Returns
     -------
     DataFrame
@@ -640,17 +640,17 @@ def null_calibration(
     am, ab = am.reshape(n_sim, n_perm + 1), ab.reshape(n_sim, n_perm + 1)
     dm = am - ab
     out = pd.DataFrame({"auc_model": am[:, 0], "auc_baseline": ab[:, 0], "auc_difference": dm[:, 0]})
-    out["p_model"] = [perm_p(am[s, 0], am[s, 1:])[0] for s in range(n_sim)]
-    out["p_difference"] = [perm_p(dm[s, 0], dm[s, 1:])[0] for s in range(n_sim)]
+    out["p_model"] = [permutation_p(am[s, 0], am[s, 1:])[0] for s in range(n_sim)]
+    out["p_difference"] = [permutation_p(dm[s, 0], dm[s, 1:])[0] for s in range(n_sim)]
     if conditional and n_perm:
         Yc = np.vstack(
             [baseline_null_outcomes(Xb, Ys[s], n_perm, r_cond, 2 if loo else n_splits) for s in range(n_sim)]
         )
         cm, cb, *_ = proc.run([Xm, Xb], Yc, r_cond)
         dc = (cm - cb).reshape(n_sim, n_perm)
-        out["p_difference_conditional"] = [perm_p(dm[s, 0], dc[s])[0] for s in range(n_sim)]
+        out["p_difference_conditional"] = [permutation_p(dm[s, 0], dc[s])[0] for s in range(n_sim)]
     if n_boot:
-        z = stats.norm.ppf(0.5 + level / 2)
+        z = critical_value(level)
         C = np.vstack([bootstrap_weights(d.n, n_boot, r_boot, strata=Ys[s]) for s in range(n_sim)])
         Yb = np.repeat(Ys, n_boot, axis=0)
         bm, bb, *_ = proc.run([Xm, Xb], Yb, r_boot, counts=C)

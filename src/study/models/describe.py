@@ -15,12 +15,12 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from study.models.design import numeric
-from study.models.montecarlo import bca_bounds_mc_se, quantile_mc_se
+from study.models.montecarlo import bca_bounds_mc_se, percentile_bounds_mc_se
 from study.models.resample import bca_interval, percentile_interval
 from study.models.results import RESULT_COLUMNS, as_rng
+from study.models.wald import critical_value
 
 #: Institution indicators of question 3 (columns of the analysis frame).
 INSTITUTION_COLUMNS = (
@@ -83,7 +83,7 @@ def summarise(
             se_lo, se_hi = bca_bounds_mc_se(est, draws, jk, level)
         elif method == "percentile":
             lo, hi = percentile_interval(draws, level)
-            se_lo, se_hi = quantile_mc_se(draws, (1 - level) / 2), quantile_mc_se(draws, (1 + level) / 2)
+            se_lo, se_hi = percentile_bounds_mc_se(draws, level)
         else:
             raise ValueError("method must be 'percentile' or 'bca'")
         rows.append(
@@ -128,7 +128,7 @@ def wilson(k: int, n: int, level: float = 0.95) -> tuple[float, float]:
     """
     if n == 0:
         return (np.nan, np.nan)
-    z = stats.norm.ppf(0.5 + level / 2)
+    z = critical_value(level)
     p = k / n
     c = (p + z**2 / (2 * n)) / (1 + z**2 / n)
     h = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / (1 + z**2 / n)

@@ -46,15 +46,15 @@ class PoissonDist:
 
 
 @dataclass(frozen=True)
-class NB2Dist:
-    """NB2: mean μᵢ, variance μᵢ + αμᵢ² (α > 0, dimensionless)."""
+class _NegBinDist:
+    """A negative binomial with mean ``mu``ᵢ and dispersion ``alpha``; a subclass maps them to scipy's
+    (size n, probability p) in ``_args``."""
 
     mu: np.ndarray
     alpha: float
 
-    def _args(self):
-        n = 1.0 / self.alpha
-        return n, n / (n + np.asarray(self.mu, float))
+    def _args(self) -> tuple[np.ndarray | float, np.ndarray | float]:
+        raise NotImplementedError
 
     def pmf(self, k):
         return stats.nbinom.pmf(k, *self._args())
@@ -64,20 +64,20 @@ class NB2Dist:
 
 
 @dataclass(frozen=True)
-class NB1Dist:
-    """NB1: mean μᵢ, variance μᵢ(1 + α) (α > 0)."""
+class NB2Dist(_NegBinDist):
+    """NB2: mean μᵢ, variance μᵢ + αμᵢ² (α > 0, dimensionless)."""
 
-    mu: np.ndarray
-    alpha: float
+    def _args(self):
+        n = 1.0 / self.alpha
+        return n, n / (n + np.asarray(self.mu, float))
+
+
+@dataclass(frozen=True)
+class NB1Dist(_NegBinDist):
+    """NB1: mean μᵢ, variance μᵢ(1 + α) (α > 0)."""
 
     def _args(self):
         return np.asarray(self.mu, float) / self.alpha, 1.0 / (1.0 + self.alpha)
-
-    def pmf(self, k):
-        return stats.nbinom.pmf(k, *self._args())
-
-    def cdf(self, k):
-        return stats.nbinom.cdf(k, *self._args())
 
 
 @dataclass(frozen=True)

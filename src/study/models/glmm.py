@@ -42,8 +42,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.polynomial.hermite_e import hermegauss
-from scipy import optimize, stats
+from scipy import optimize
 from scipy.special import gammaln
+
+from study.models.results import information_criteria
+from study.models.wald import wald
 
 #: Boundary below which an SD is reported as 0 (singular fit).
 SD_BOUNDARY = 1e-6
@@ -88,20 +91,22 @@ class GLMMFit:
 
     def coef_table(self, level: float = 0.95) -> list[dict[str, float | str]]:
         """Rows ``name, estimate, se, ci_low, ci_high, p_value`` (Wald z, as glmer's summary)."""
-        z = stats.norm.ppf(0.5 + level / 2)
-        return [
-            {
-                "name": nm,
-                "estimate": float(b),
-                "se": float(s),
-                "ci_low": float(b - z * s),
-                "ci_high": float(b + z * s),
-                "p_value": float(2 * stats.norm.sf(abs(b / s))),
-                "n": self.n,
-            }
-            # names are the caller's, not checked against len(beta) by fit_glmm: zip as before
-            for nm, b, s in zip(self.names, self.beta, self.se, strict=False)
-        ]
+        rows = []
+        # names are the caller's, not checked against len(beta) by fit_glmm: zip as before
+        for nm, b, s in zip(self.names, self.beta, self.se, strict=False):
+            lo, hi, p = wald(b, s, level)
+            rows.append(
+                {
+                    "name": nm,
+                    "estimate": float(b),
+                    "se": float(s),
+                    "ci_low": float(lo),
+                    "ci_high": float(hi),
+                    "p_value": float(p),
+                    "n": self.n,
+                }
+            )
+        return rows
 
 
 class _Problem:
@@ -326,6 +331,7 @@ def poisson_glmm(
     sat = float(np.sum(np.where(y > 0, y * np.log(np.where(y > 0, y, 1.0)), 0.0) - y - gammaln(y + 1)))
     ll_lme4 = ll if nAGQ == 1 else ll - sat
     n_par = k
+    aic, bic = information_criteria(ll, n_par, n)  # −2·ll is the deviance fx
     eff = {str(lab): float(sds[0] * uu) for lab, uu in zip(labels, prob.u, strict=True)}
     return GLMMFit(
         names=names or [f"x{i}" for i in range(p)],
@@ -341,8 +347,8 @@ def poisson_glmm(
         n=n,
         n_groups=len(labels),
         n_params=n_par,
-        aic=float(fx + 2 * n_par),
-        bic=float(fx + np.log(n) * n_par),
+        aic=aic,
+        bic=bic,
         converged=converged,
         singular=singular,
         message=str(res.message),

@@ -44,6 +44,7 @@ from study.models.diagnostics import (
     PoissonDist,
     expected_zeros,
 )
+from study.models.results import information_criteria
 
 FAMILIES = ("poisson", "nb2", "nb1", "ztp", "ztnb2")
 #: Below this α the NB fit is at the Poisson limit (flagged ``boundary``).
@@ -271,6 +272,7 @@ def fit_count_model(
     k = len(x)
     se = np.sqrt(np.clip(np.diag(cov), 0, None))
     alpha = float(np.exp(x[p])) if has_alpha else float("nan")
+    aic, bic = information_criteria(llf, k, n)
     return CountModelFit(
         family=family,
         names=names or [f"x{i}" for i in range(p)],
@@ -281,8 +283,8 @@ def fit_count_model(
         loglik=float(llf),
         n=n,
         n_params=k,
-        aic=float(-2 * llf + 2 * k),
-        bic=float(-2 * llf + np.log(n) * k),
+        aic=aic,
+        bic=bic,
         converged=conv,
         boundary=bool(has_alpha and alpha < ALPHA_BOUNDARY),
         mu=np.exp(X @ x[:p] + off),
@@ -388,6 +390,7 @@ def fit_hurdle(
     llf = cf.loglik + llz_val
     n = len(y)
     mu = np.exp(X @ cf.beta + off)
+    aic, bic = information_criteria(llf, k, n)
     return HurdleFit(
         dist=dist,
         count_names=cf.names,
@@ -404,8 +407,8 @@ def fit_hurdle(
         n=n,
         n_zero=int((~pos).sum()),
         n_params=k,
-        aic=float(-2 * llf + 2 * k),
-        bic=float(-2 * llf + np.log(n) * k),
+        aic=aic,
+        bic=bic,
         converged=cf.converged and convz,
         p_pos=p_pos,
         mu=mu,

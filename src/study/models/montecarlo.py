@@ -6,7 +6,7 @@ reference value as *borderline* when the difference is within it.
 
 Methods
 -------
-* **Permutation / Monte Carlo p-value** (:func:`pvalue_mc_se`): the count of
+* **Permutation / Monte Carlo p-value** (:func:`permutation_p`, :func:`pvalue_mc_se`): the count of
   permuted statistics at least as extreme is Binomial(B, p), so the MC SE of
   p̂ is sqrt(p̂(1 − p̂)/B).
 * **Bootstrap quantile or interval bound** (:func:`quantile_mc_se`): the
@@ -63,6 +63,39 @@ def pvalue_mc_se(p: float, n_draws: int) -> float:
     return math.sqrt(p * (1 - p) / n_draws)
 
 
+def permutation_p(observed: float, null: np.ndarray) -> tuple[float, float, float, int]:
+    """One-sided permutation p with its Monte Carlo SE and floor.
+
+    p = (1 + #{null ≥ observed}) / (B + 1), ties within 1e-12 counted as extreme; draws that are not
+    finite (failed refits) are dropped from B.
+
+    Parameters
+    ----------
+    observed : float
+        The observed statistic (large values are extreme; pass −T or |T| for the other tail or two sides).
+    null : numpy.ndarray
+        The statistic's permutation (or Monte Carlo) draws, same unit as ``observed``.
+
+    Returns
+    -------
+    p_value : float
+        The permutation p (0–1); NaN when ``observed`` is not finite.
+    mc_se : float
+        Its Monte Carlo SE √(p(1 − p)/B) (:func:`pvalue_mc_se`, B at least 1), in p-value units; NaN with p.
+    floor : float
+        The smallest p the B draws can give, 1/(B + 1).
+    n_draws : int
+        B, the finite draws used.
+    """
+    null = np.asarray(null, float)
+    null = null[np.isfinite(null)]
+    B = null.size
+    if not np.isfinite(observed):
+        return np.nan, np.nan, 1.0 / (B + 1), B
+    p = float((1 + np.sum(null >= observed - 1e-12)) / (B + 1))
+    return p, pvalue_mc_se(p, max(B, 1)), 1.0 / (B + 1), B
+
+
 def quantile_mc_se(draws: np.ndarray, q: float, z: float = 1.0) -> float:
     """Monte Carlo SE of the empirical ``q``-quantile of bootstrap draws (order-statistic method).
 
@@ -115,6 +148,24 @@ def bca_adjusted_levels(z0: float, acceleration: float, level: float = 0.95) -> 
         zq = stats.norm.ppf(q)
         out.append(float(stats.norm.cdf(z0 + (z0 + zq) / (1 - acceleration * (z0 + zq)))))
     return out[0], out[1]
+
+
+def percentile_bounds_mc_se(draws: np.ndarray, level: float = 0.95) -> tuple[float, float]:
+    """Monte Carlo SEs of the two bounds of a percentile interval (:func:`quantile_mc_se` at each level).
+
+    Parameters
+    ----------
+    draws : numpy.ndarray
+        Bootstrap replicates (B,), in the statistic's unit.
+    level : float
+        Confidence level of the interval (0–1): the bounds are the (1 − level)/2 and (1 + level)/2 quantiles.
+
+    Returns
+    -------
+    tuple of float
+        (SE of the lower bound, SE of the upper bound), in the units of the statistic.
+    """
+    return quantile_mc_se(draws, (1 - level) / 2), quantile_mc_se(draws, (1 + level) / 2)
 
 
 def bca_bounds_mc_se(

@@ -50,6 +50,7 @@ from study.models import kernels
 from study.models.design import Design, design
 from study.models.parallel import map_blocks
 from study.models.results import RESULT_COLUMNS, Estimate, as_rng
+from study.models.wald import wald
 
 KERNEL_FAMILIES = {"poisson_ql": "poisson_ql", "poisson": "poisson", "negbin": "nb2", "ols": "ols"}
 PERM_METHODS = ("regressor_residuals", "freedman_lane", "raw")
@@ -264,8 +265,9 @@ def kernel_fit(family: str, X, y, w=None, offset=None) -> kernels.BatchFit:
 
     Parameters
     ----------
-    family : {"poisson_ql", "poisson", "negbin", "ols"}
-        Model family (Poisson IRLS for ``poisson_ql``/``poisson``, NB2 with α by ML, least squares).
+    family : {"poisson_ql", "poisson", "negbin", "ols", "firth"}
+        Model family (Poisson IRLS for ``poisson_ql``/``poisson``, NB2 with α by ML, least squares,
+        Firth-penalised logistic regression of a 0/1 outcome).
     X : numpy.ndarray
         Design matrix (n × p).
     y : numpy.ndarray
@@ -286,14 +288,16 @@ def kernel_fit(family: str, X, y, w=None, offset=None) -> kernels.BatchFit:
         return kernels.nb2_ml(X, y, w, offset)
     if family == "ols":
         return kernels.ols(X, y, w, offset)
-    raise ValueError(f"family must be one of {tuple(KERNEL_FAMILIES)}, not {family!r}")
+    if family == "firth":
+        return kernels.firth_logistic(X, y, w, offset)
+    raise ValueError(f"family must be one of {(*KERNEL_FAMILIES, 'firth')}, not {family!r}")
 
 
 def _boot_block(data, rng: np.random.Generator, start: int, stop: int) -> np.ndarray:
     """One block of pairs-bootstrap refits: (stop−start) × (p [+ α]) coefficients (NaN: failed)."""
     family, X, y, offset, strata, with_alpha = data
     W = bootstrap_weights(len(y), stop - start, rng, strata)
-    fit = kernels.firth_logistic(X, y, W) if family == "firth" else kernel_fit(family, X, y, W, offset)
+    fit = kernel_fit(family, X, y, W, offset)
     beta = np.asarray(fit.beta, float).reshape(stop - start, X.shape[1])
     return np.column_stack([beta, np.asarray(fit.alpha, float)]) if with_alpha else beta
 
@@ -353,8 +357,8 @@ def bootstrap_design(
     ----------
     d : Design
         Outcome, design matrix and offset (:func:`study.models.design.design`).
-    family : {"poisson_ql", "negbin", "ols"}
-        Model.
+    family : {"poisson_ql", "negbin", "ols", "firth"}
+        Model (``firth``: Firth logistic regression of a 0/1 outcome, :func:`study.models.binary.firth_bootstrap`).
     n_boot : int
         Resamples.
     seed : int or numpy.random.Generator or None
@@ -428,18 +432,10 @@ def bootstrap_count(
         every resample; α gets a row too) or ``"ols"``.
     offset : str, optional
         Offset column (log scale).
-    n_boot : int
-        Resamples.
-    seed : int or numpy.random.Generator or None
-        Seed (or generator) of the draws.
-    level : float
-        Confidence level.
-    method : {"bca", "percentile"}
-        Interval.
     strata : str, optional
         A column to resample within (e.g. a flag).
-    executor : optional
-        Where the blocks of draws run (:mod:`study.models.parallel`).
+    n_boot, seed, level, method, executor
+        As in :func:`bootstrap_design`.
 
     Returns
     -------
@@ -496,14 +492,8 @@ def pairs_bootstrap(
     statistic : callable
         ``statistic(frame)`` returns a number, a sequence or a Series (its index names the rows of
         the table). Resamples on which it raises or returns NaN count as failed.
-    n_boot : int
-        Resamples.
-    seed : int or numpy.random.Generator or None
-        Seed (or generator) of the draws.
-    level : float
-        Confidence level.
-    method : {"bca", "percentile"}
-        Interval.
+    n_boot, seed, level, method
+        As in :func:`bootstrap_design`.
     names : sequence of str, optional
         Names of the statistic's values (default: the Series index, ``statistic`` or ``statistic_0``…).
     executor : optional
@@ -697,20 +687,10 @@ def permutation_test(
         The other terms.
     y : str
         Outcome.
-    family : {"poisson_ql", "negbin", "ols"}
-        Model.
-    method : {"regressor_residuals", "freedman_lane", "raw"}
-        What is permuted.
-    n_perm : int
-        Permutations.
-    seed : int or numpy.random.Generator or None
-        Seed (or generator) of the draws.
-    null : float
-        β_focal under H0 (``focal``'s units).
     offset : str, optional
         Offset column (log scale).
-    executor : optional
-        Where the blocks of permutations run (:mod:`study.models.parallel`).
+    family, method, n_perm, seed, null, executor
+        As in :func:`permutation_design` (``null`` in ``focal``'s units).
 
     Returns
     -------
@@ -788,10 +768,7 @@ def conditional_association(
         j = d.col(f)
         perm = permutation_design(d, f, family, perm_method, n_perm, rng, executor=executor)
         b = boot.row(f)
-        z = fit.beta[j] / se[j]
-        p_wald = 2 * (
-            stats.t.sf(abs(z), d.n - d.X.shape[1]) if family in ("poisson_ql", "ols") else stats.norm.sf(abs(z))
-        )
+        *_, p_wald = wald(fit.beta[j], se[j], level, d.n - d.X.shape[1] if family in ("poisson_ql", "ols") else None)
         u = per.get(f, 1.0)
         rows.append(
             dict(

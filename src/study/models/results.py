@@ -138,6 +138,26 @@ def as_rng(seed: int | np.random.Generator | None) -> np.random.Generator:
     return np.random.default_rng(seed)
 
 
+def information_criteria(loglik: float, n_params: int, n: int) -> tuple[float, float]:
+    """AIC and BIC of a model fitted by maximum likelihood.
+
+    Parameters
+    ----------
+    loglik : float
+        The maximised log-likelihood (nats).
+    n_params : int
+        Estimated parameters k (dispersion and variance parameters included).
+    n : int
+        Observations the likelihood sums over.
+
+    Returns
+    -------
+    aic, bic : float
+        −2·loglik + 2k and −2·loglik + log(n)·k (deviance units; smaller is better).
+    """
+    return float(-2 * loglik + 2 * n_params), float(-2 * loglik + np.log(n) * n_params)
+
+
 # ---------------------------------------------------------------------------
 # headline numbers (results.json)
 

@@ -21,7 +21,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import statsmodels.api as sm
-from scipy import stats
+
+from study.models.wald import wald
 
 HC_TYPES = ("HC0", "HC1", "HC3")
 
@@ -163,15 +164,13 @@ def poisson_sandwich(
     mu = np.asarray(res.fittedvalues)
     cov = sandwich_cov(X, y, mu, 0.0, hc)
     se = np.sqrt(np.diag(cov))
-    q = stats.t.ppf(0.5 + level / 2, df) if df else stats.norm.ppf(0.5 + level / 2)
-    z = beta / se
-    p = 2 * (stats.t.sf(np.abs(z), df) if df else stats.norm.sf(np.abs(z)))
+    lo, hi, p = wald(beta, se, level, df)
     return RobustFit(
         names=names or [f"x{i}" for i in range(X.shape[1])],
         beta=beta,
         se=se,
-        ci_low=beta - q * se,
-        ci_high=beta + q * se,
+        ci_low=lo,
+        ci_high=hi,
         p_value=p,
         cov=cov,
         mu=mu,

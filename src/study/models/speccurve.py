@@ -52,7 +52,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from study.covariates import spec_sets as covariate_spec_sets
 from study.models import kernels
@@ -60,6 +59,7 @@ from study.models.frame import STAFFING_MEASURES, WELFARE_READINGS, AnalysisFram
 from study.models.design import design
 from study.models.parallel import block_bounds, block_rng, map_items, n_blocks, root_entropy
 from study.models.resample import KERNEL_FAMILIES, kernel_fit
+from study.models.wald import critical_value
 
 #: Named covariate sets (the focal term is always added), from the covariate table (:mod:`study.covariates`,
 #: column ``spec_sets``): population (), need (aging, public assistance), need_density (+ log density),
@@ -256,7 +256,7 @@ def _fit_specification(shared, item) -> tuple[dict, np.ndarray, np.ndarray]:
     se = np.atleast_1d(kernels.wald_se(KERNEL_FAMILIES[fam], X, yv, fit, offset=off))[j]
     est = float(np.atleast_1d(fit.beta)[j]) + null
     dfree = n - X.shape[1]
-    q = stats.t.ppf(0.5 + level / 2, dfree) if fam == "poisson_ql" else stats.norm.ppf(0.5 + level / 2)
+    q = critical_value(level, dfree if fam == "poisson_ql" else None)
     row = dict(
         name=specification_name(spec),
         estimate=est,

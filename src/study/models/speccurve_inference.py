@@ -42,6 +42,7 @@ import pandas as pd
 
 from study.models.design import numeric
 from study.models.frame import STAFFING_MEASURES, WELFARE_READINGS
+from study.models.montecarlo import permutation_p
 from study.models.speccurve import (
     COVARIATE_SETS,
     EXCLUSIONS,
@@ -133,16 +134,6 @@ def weighted_median(values: np.ndarray, weights: np.ndarray | None = None, axis:
 # --- tests ------------------------------------------------------------------------------------
 
 
-def _perm_p(stat: float, null: np.ndarray) -> tuple[float, float, float, int]:
-    null = np.asarray(null, float)
-    null = null[np.isfinite(null)]
-    B = null.size
-    if not np.isfinite(stat):
-        return np.nan, np.nan, 1.0 / (B + 1), B
-    p = float((1 + np.sum(null >= stat - 1e-12)) / (B + 1))
-    return p, float(np.sqrt(p * (1 - p) / max(B, 1))), 1.0 / (B + 1), B
-
-
 def median_test(
     estimates: np.ndarray, null_draws: np.ndarray, null: float = 0.0, weights: np.ndarray | None = None
 ) -> dict[str, float]:
@@ -170,9 +161,9 @@ def median_test(
     med = float(weighted_median(est, weights))
     mstar = weighted_median(E, weights, axis=1)
     dev = med - null
-    p2, mc, floor, B = _perm_p(abs(dev), np.abs(mstar - null))
+    p2, mc, floor, B = permutation_p(abs(dev), np.abs(mstar - null))
     sign = 1.0 if dev >= 0 else -1.0
-    p1 = _perm_p(dev * sign, (mstar - null) * sign)[0]
+    p1 = permutation_p(dev * sign, (mstar - null) * sign)[0]
     return dict(
         median=med,
         p_two_sided=p2,
@@ -209,7 +200,7 @@ def same_sign_test(
     w = np.ones(est.size) if weights is None else np.asarray(weights, float)
     share, sign = _majority_share(est[None], null, w)
     nshare, _ = _majority_share(np.asarray(null_draws, float), null, w)
-    p, mc, floor, B = _perm_p(float(share[0]), nshare)
+    p, mc, floor, B = permutation_p(float(share[0]), nshare)
     return dict(
         share_same_sign=float(share[0]),
         sign=float(sign[0]),
@@ -253,38 +244,42 @@ def curve_inference(
     est = specs["estimate"].to_numpy(float)
     m = median_test(est, null_draws, null, w)
     s = same_sign_test(est, null_draws, null, w)
+    n = len(specs)
     return pd.DataFrame(
         [
-            dict(
-                name="median",
-                estimate=m["median"],
-                ci_low=np.nan,
-                ci_high=np.nan,
-                n=len(specs),
-                p_value=m["p_two_sided"],
-                p_one_sided=m["p_one_sided"],
-                p_mc_se=m["p_mc_se"],
-                p_floor=m["p_floor"],
-                n_perm=m["n_perm"],
-                null_mean=m["null_median_mean"],
-                weighting=label,
-            ),
-            dict(
-                name="share_same_sign",
-                estimate=s["share_same_sign"],
-                ci_low=np.nan,
-                ci_high=np.nan,
-                n=len(specs),
-                p_value=s["p_value"],
-                p_one_sided=np.nan,
-                p_mc_se=s["p_mc_se"],
-                p_floor=s["p_floor"],
-                n_perm=s["n_perm"],
-                null_mean=s["null_share_mean"],
-                weighting=label,
+            _test_row("median", m["median"], n, m["p_two_sided"], m["p_one_sided"], m, m["null_median_mean"], label),
+            _test_row(
+                "share_same_sign",
+                s["share_same_sign"],
+                n,
+                s["p_value"],
+                np.nan,
+                s,
+                s["null_share_mean"],
+                label,
                 sign=s["sign"],
             ),
         ]
+    )
+
+
+def _test_row(name, estimate, n, p_value, p_one_sided, test, null_mean, weighting, **extra) -> dict:
+    """One row of :func:`curve_inference`: a curve statistic (no interval), its permutation p's, and the
+    Monte Carlo SE, floor and number of draws of ``test`` (:func:`median_test` or :func:`same_sign_test`)."""
+    return dict(
+        name=name,
+        estimate=estimate,
+        ci_low=np.nan,
+        ci_high=np.nan,
+        n=n,
+        p_value=p_value,
+        p_one_sided=p_one_sided,
+        p_mc_se=test["p_mc_se"],
+        p_floor=test["p_floor"],
+        n_perm=test["n_perm"],
+        null_mean=null_mean,
+        weighting=weighting,
+        **extra,
     )
 
 

@@ -36,7 +36,7 @@ from sklearn.preprocessing import StandardScaler
 
 from study.models.design import numeric
 from study.covariates import names as covariate_names
-from study.models.montecarlo import quantile_mc_se
+from study.models.montecarlo import percentile_bounds_mc_se
 from study.models.resample import percentile_interval
 from study.models.results import RESULT_COLUMNS, as_rng
 
@@ -411,6 +411,7 @@ def compare_clusters(
         v = y[lab == g]
         draws = v[rng.integers(0, v.size, (n_boot, v.size))].mean(axis=1)
         lo, hi = percentile_interval(draws, level)
+        se_lo, se_hi = percentile_bounds_mc_se(draws, level)
         rows.append(
             dict(
                 name=f"cluster {g}",
@@ -421,8 +422,8 @@ def compare_clusters(
                 median=float(np.median(v)),
                 cluster=int(g),
                 outcome=outcome,
-                mc_se_low=quantile_mc_se(draws, (1 - level) / 2),
-                mc_se_high=quantile_mc_se(draws, (1 + level) / 2),
+                mc_se_low=se_lo,
+                mc_se_high=se_hi,
             )
         )
     obs = float(_group_stats(y, lab, stat)[0])
