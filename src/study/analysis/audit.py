@@ -23,6 +23,7 @@ from study.analysis.tables import read_csv
 from study.clean.rules import RULE_BY_ID
 from study.models.describe import wilson
 from study.models.results import HeadlineResult, headline_result
+from study.models.wald import wald
 from study.parameters import AuditParams  # noqa: F401  (the notebook's parameters, re-exported)
 from study.parameters import Lang, resolve_path
 from study.paths import processed_dir
@@ -143,10 +144,8 @@ def staffing_published_comparison(entities: pd.DataFrame, confidence: float = 0.
     v1, v2 = sd**2 / n, k.sd**2 / k.n
     se = float(np.sqrt(v1 + v2))
     dof = (v1 + v2) ** 2 / (v1**2 / (n - 1) + v2**2 / (k.n - 1))
-    from scipy import stats
-
-    q = stats.t.ppf(0.5 + confidence / 2, dof)
     diff = m - k.mean
+    low, high, p = wald(diff, se, confidence, dof)
     return pd.DataFrame(
         [
             {
@@ -157,9 +156,9 @@ def staffing_published_comparison(entities: pd.DataFrame, confidence: float = 0.
                 "published_sd": k.sd,
                 "published_n": k.n,
                 "difference": diff,
-                "diff_low": diff - q * se,
-                "diff_high": diff + q * se,
-                "welch_p": float(2 * stats.t.sf(abs(diff) / se, dof)),
+                "diff_low": low,
+                "diff_high": high,
+                "welch_p": float(p),
                 "source": k.source,
                 "year": f"ours FY2019 plans; published {k.year}",
                 "programme": f"ours 包括的支援体制構築事業 model projects; published {k.programme}",

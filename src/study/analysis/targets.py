@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from study.analysis.figures import fig_forest, new_figure
 from study.analysis.plotting import text
@@ -21,6 +20,7 @@ from study.analysis.tables import Tables, load_frame
 from study.models import fit_count, summarise
 from study.models.frame import AnalysisFrame
 from study.models.results import HeadlineResult, headline_result, round_number
+from study.models.wald import critical_value
 from study.parameters import Family, Lang, TargetsParams
 
 if TYPE_CHECKING:
@@ -548,9 +548,7 @@ def targets_headline(results: TargetsResults) -> list[HeadlineResult]:
             "n_events": int(row["n_events"]),
             "n_boot": nb,
             "interval_mc_se": round_number(
-                stats.norm.ppf(0.5 + results.level / 2) * row["se"] / (z * np.sqrt(max(nb - 1, 1)))
-                if nb > 1
-                else np.nan
+                critical_value(results.level) * row["se"] / (z * np.sqrt(max(nb - 1, 1))) if nb > 1 else np.nan
             ),
         }
         if nm == "baseline":
