@@ -38,6 +38,7 @@ from scipy import stats
 
 from study.analysis.figures import new_figure
 from study.analysis.plotting import text, wrap
+from study.analysis.prose import value_label
 from study.analysis.tables import Tables
 from study.models import fit_count, influence, influence_summary, summarise, tabulate
 from study.models.count import poisson_ql
@@ -45,6 +46,7 @@ from study.models.design import design as make_design
 from study.models.diagnostics import predictive, rootogram
 from study.models.frame import DESIGN_COLUMNS, DESIGNS, AnalysisFrame, analysis_frame
 from study.models.glmm import poisson_glmm
+from study.models.wald import critical_value, wald
 from study.models.hurdle import compare_models, fit_count_model, fit_hurdle
 from study.models.montecarlo import (
     bca_bounds_mc_se,
@@ -316,11 +318,9 @@ def q1_elasticity(frame: pd.DataFrame, terms: Sequence[str], level: float = 0.95
     rob = poisson_sandwich(X, y, names, hc="HC3", level=level, df=n - k)
     j = names.index(TERM)
     rows = []
-    tq = stats.t.ppf(0.5 + level / 2, n - k)
     b, se = float(rob.beta[j]), float(rob.se[j])
-    rows.append(
-        ("hc3", b, b - tq * se, b + tq * se, se, (b - null) / se, n - k, "primary", "QL + HC3 sandwich, t(n−p)")
-    )
+    lo, hi, _ = wald(b, se, level, n - k)
+    rows.append(("hc3", b, lo, hi, se, (b - null) / se, n - k, "primary", "QL + HC3 sandwich, t(n−p)"))
     for fam, how in (("poisson_ql", "ql"), ("negbin", "negbin")):
         fit = fit_count(frame, fam, "staff", list(terms), level=level)
         r = fit.params.set_index("name").loc[TERM]
@@ -332,7 +332,7 @@ def q1_elasticity(frame: pd.DataFrame, terms: Sequence[str], level: float = 0.95
         )  # fmt: skip
     out = []
     for name, est, lo, hi, s, t, dfree, role, method in rows:
-        p = 2 * (stats.t.sf(abs(t), dfree) if dfree else stats.norm.sf(abs(t)))
+        p = wald(est - null, s, level, dfree)[2]  # two-sided test of β = null
         out.append(
             dict(
                 name=name,
@@ -581,7 +581,7 @@ def q1_glmm(frame: pd.DataFrame, terms: Sequence[str], level: float = 0.95) -> p
     X, y, names = _xy(frame, terms, "staff_headcount")
     groups = frame["prefecture"].astype(str).to_numpy()
     j = names.index(TERM)
-    z = stats.norm.ppf(0.5 + level / 2)
+    z = critical_value(level)
     rows = []
     for name, olre in (("glmm_prefecture", False), ("glmm_prefecture_olre", True)):
         g = poisson_glmm(X, y, groups, names=names, nAGQ=1, olre=olre)
@@ -713,9 +713,7 @@ def q2_pass(
             draws_needed(rr_se_hi, int(np.isfinite(draws).sum()), PRINTED_DECIMALS),
         )
         se_wald = _wald_se(d, family, f)
-        z = est / se_wald
-        dfree = d.n - d.X.shape[1]
-        p_wald = 2 * (stats.t.sf(abs(z), dfree) if family == "poisson_ql" else stats.norm.sf(abs(z)))
+        p_wald = wald(est, se_wald, level, d.n - d.X.shape[1] if family == "poisson_ql" else None)[2]
         rows.append(
             dict(
                 name=f,
@@ -1518,7 +1516,7 @@ def fig_rootogram(models: ModelComparison, lang: Lang = "ja") -> Figure:
         ax.bar(r["count"], np.sqrt(r["observed"]), bottom=top - np.sqrt(r["observed"]), color="#999999", width=0.8)
         ax.plot(r["count"], top, color="#c44e52", marker=".", lw=1.5)
         ax.axhline(0, color="k", lw=0.8)
-        ax.set_title(name, fontsize=9)
+        ax.set_title(value_label(name, lang), fontsize=9)
         ax.set_xticks(range(0, 11, 2))
         ax.set_xlabel(label("staff_headcount", lang))
     np.atleast_1d(axes)[0].set_ylabel(label("sqrt_frequency", lang))
