@@ -84,7 +84,7 @@ def field_labels(lang: Lang) -> dict[str, str]:
         if lang == "ja" and r["column"].startswith("has_section_"):
             label = f"{r['label_ja_short']}(計画の節)"
         out[r["column"]] = label
-    out["_block"] = "団体ブロック全体" if lang == "ja" else "whole entity block"
+    out["_block"] = catalogue.table("codebook", "fields")["_block"][lang]
     return out
 
 

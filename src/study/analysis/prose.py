@@ -1476,12 +1476,8 @@ def headline_label(name: str, lang: Lang) -> str:
     if m := re.fullmatch(r"outcome_target_or_(\w+)", name):
         return f"成果目標のオッズ比: {w(m[1])}" if ja else f"odds ratio of an outcome target: {w(m[1])}"
     if m := re.fullmatch(r"outcome_target_auc_(\w+)", name):
-        part = {
-            "model": ("モデル", "model"),
-            "baseline": ("人口のみ", "population only"),
-            "difference": ("差", "difference"),
-        }.get(m[1], (m[1], m[1]))
-        return f"交差検証 AUC({part[0]})" if ja else f"cross-validated AUC ({part[1]})"
+        part = VALUE_LABELS[m[1]][lang] if m[1] in ("model", "baseline", "difference") else m[1]
+        return f"交差検証 AUC({part})" if ja else f"cross-validated AUC ({part})"
     if m := re.fullmatch(r"(staff_per_100k|n_quantified_targets|has_outcome_target)_cluster(\d+)", name):
         noun = w("mean_" + m[1] if m[1] == "staff_per_100k" else m[1])
         return f"{noun}(クラスター{m[2]})" if ja else f"{noun} (cluster {m[2]})"
