@@ -1,6 +1,6 @@
 """The layer contract of the package, checked on the import statements of every module.
 
-base (paths, errors, atomic writing, parameter models, covariates)
+base (paths, errors, atomic writing, parameter models, covariates, the text catalogue)
   → clean → models → analysis → runner / cli
 
 A module may import study modules of its own layer or a lower one, never a
@@ -19,7 +19,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "study"
 
 #: Layer rank by module prefix (longest prefix wins); a higher rank may import a lower one.
 LAYERS: dict[str, int] = {
-    "study": 0,  # the package's own __init__ and base modules (paths, errors, atomic, parameters, covariates)
+    "study": 0,  # the package's __init__ and base modules (paths, errors, atomic, parameters, covariates, catalogue)
     "study.clean": 1,
     "study.models": 2,
     "study.analysis": 3,
@@ -27,7 +27,15 @@ LAYERS: dict[str, int] = {
     "study.cli": 4,
     "study.__main__": 4,
 }
-BASE_MODULES = {"study", "study.paths", "study.errors", "study.atomic", "study.parameters", "study.covariates"}
+BASE_MODULES = {
+    "study",
+    "study.paths",
+    "study.errors",
+    "study.atomic",
+    "study.parameters",
+    "study.covariates",
+    "study.catalogue",
+}
 
 
 def module_name(path: Path) -> str:

@@ -36,3 +36,8 @@ def processed_dir() -> Path:
 def reference_dir() -> Path:
     """Folder of reference tables shipped inside the package."""
     return Path(__file__).resolve().parent / "clean" / "reference"
+
+
+def texts_dir() -> Path:
+    """Folder of the bilingual text catalogues shipped inside the package (:mod:`study.catalogue`)."""
+    return Path(__file__).resolve().parent / "texts"

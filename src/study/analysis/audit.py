@@ -20,6 +20,7 @@ import pandas as pd
 from study.analysis.codebook import distinct_labels, entity_codebook, field_labels
 from study.analysis.plotting import palette, text, wrap
 from study.analysis.tables import read_csv
+from study import catalogue
 from study.clean.rules import RULE_BY_ID
 from study.models.describe import wilson
 from study.models.results import HeadlineResult, headline_result
@@ -301,57 +302,12 @@ def glossary() -> pd.DataFrame:
 # ---------------------------------------------------------------------------
 # what the cleaning did
 
-#: Readers' labels of the issue checks (the ``check`` codes of ``issues.csv``), by language. The rules'
-#: labels live with the rules (:data:`study.clean.rules.RULE_ROWS`, ``rules.csv``).
-CHECK_LABELS: dict[str, dict[str, str]] = {
-    "ambiguous": {"ja": "あいまいな記載", "en": "ambiguous text"},
-    "contractor_not_named": {"ja": "委託先の記載なし", "en": "contractor not named"},
-    "count_missing": {"ja": "か所数の記載なし", "en": "count missing"},
-    "duplicate_entity": {"ja": "同じ団体の様式が重複", "en": "duplicate form"},
-    "employer_not_stated": {"ja": "推進員の所属の記載なし", "en": "employer not stated"},
-    "households_gt_population": {"ja": "世帯数が人口を超える", "en": "households > population"},
-    "implementer_unclear": {"ja": "実施主体が不明確", "en": "implementer unclear"},
-    "joint_project": {"ja": "近隣との共同実施", "en": "joint project"},
-    "label_missing": {"ja": "様式の項目名がない", "en": "form label missing"},
-    "marks_vs_sections": {"ja": "○印と記載内容が食い違う", "en": "marks contradict sections"},
-    "mixed_employers": {"ja": "所属が混在", "en": "mixed employers"},
-    "no_frequency": {"ja": "開催頻度の記載なし", "en": "no frequency"},
-    "no_split": {"ja": "内訳の記載なし", "en": "no breakdown"},
-    "no_unit": {"ja": "目標の単位なし", "en": "target without unit"},
-    "non_numeric": {"ja": "数値でない", "en": "not a number"},
-    "not_a_frequency": {"ja": "頻度として読めない", "en": "not a frequency"},
-    "not_integer": {"ja": "整数でない", "en": "not a whole number"},
-    "not_stated": {"ja": "記載なし", "en": "not stated"},
-    "orphan_header": {"ja": "様式のない見出し", "en": "header without form"},
-    "out_of_range": {"ja": "ありえない値", "en": "out of range"},
-    "part_population_missing": {"ja": "一部地域の人口の記載なし", "en": "area population missing"},
-    "per_unit_or_range": {"ja": "単位あたり・範囲の人口", "en": "per unit or range"},
-    "range_order": {"ja": "範囲の上下が逆", "en": "range reversed"},
-    "run_by_prefecture": {"ja": "都道府県が実施", "en": "run by the prefecture"},
-    "see_attachment": {"ja": "「別紙参照」", "en": "see attachment"},
-    "stated_unknown": {"ja": "「未定」などの記載", "en": "stated as unknown"},
-    "template_text": {"ja": "様式の記入例のまま", "en": "template text"},
-    "truncated": {"ja": "途中で切れた記載", "en": "truncated block"},
-    "two_readings": {"ja": "二通りに読める", "en": "two readings"},
-    "unit_mismatch": {"ja": "単位が合わない", "en": "unit mismatch"},
-    "unknown_place": {"ja": "地名を特定できない", "en": "unknown place"},
-}
-
-
-#: Readers' labels of the log fields that are not entity columns (the targets and project-area tables).
-TABLE_FIELD_LABELS: dict[str, dict[str, str]] = {
-    "targets": {"ja": "成果目標", "en": "targets"},
-    "targets.value": {"ja": "成果目標: 数値", "en": "target: value"},
-    "targets.annual_value": {"ja": "成果目標: 年間の値", "en": "target: annual value"},
-    "targets.unit": {"ja": "成果目標: 単位", "en": "target: unit"},
-    "targets.value_pct": {"ja": "成果目標: 割合(%)", "en": "target: percent"},
-    "targets.role": {"ja": "成果目標: 数値の役割", "en": "target: role of the number"},
-    "targets.kind": {"ja": "成果目標: 種類", "en": "target: kind"},
-    "targets.is_target": {"ja": "成果目標: 目標か", "en": "target: is a target"},
-    "project_areas.target_area_scope": {"ja": "対象地域の範囲", "en": "target area: scope"},
-    "project_areas.target_area_population": {"ja": "対象地域の人口", "en": "target area: population"},
-    "_block": {"ja": "計画全体", "en": "whole plan"},
-}
+#: Readers' labels of the issue checks (the ``check`` codes of ``issues.csv``; ``study/texts/audit.toml``
+#: [checks]). The rules' labels live with the rules (:data:`study.clean.rules.RULE_ROWS`, ``rules.csv``).
+CHECK_LABELS = catalogue.table("audit", "checks")
+#: Readers' labels of the log fields that are not entity columns (the targets and project-area tables;
+#: ``study/texts/audit.toml`` [table_fields]).
+TABLE_FIELD_LABELS = catalogue.table("audit", "table_fields")
 
 
 def rule_label(rule: str, lang: Lang = "ja") -> str:

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from study import catalogue
 from study.parameters import Lang
 
 
@@ -83,7 +84,7 @@ def field_labels(lang: Lang) -> dict[str, str]:
         if lang == "ja" and r["column"].startswith("has_section_"):
             label = f"{r['label_ja_short']}(計画の節)"
         out[r["column"]] = label
-    out["_block"] = "団体ブロック全体" if lang == "ja" else "whole entity block"
+    out["_block"] = catalogue.table("codebook", "fields")["_block"][lang]
     return out
 
 
@@ -117,18 +118,10 @@ def glossary(columns: Sequence[str]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["term_ja", "english", "column", "unit"])
 
 
-#: What tells apart columns that share one label of the form, by language (suffix rules, first match wins).
-_PART_SUFFIXES: tuple[tuple[str, str, str], ...] = (
-    ("_low", "下限", "lower bound"),
-    ("_high", "上限", "upper bound"),
-    ("_existing_name", "既存の会議名", "existing meeting"),
-    ("_per_year", "年間回数", "per year"),
-)
-_PART_PREFIXES: tuple[tuple[str, str, str], ...] = (
-    ("implementer_type_", "種別", "type"),
-    ("implementer_outsourced_", "委託の有無", "outsourced"),
-    ("implementer_raw_", "原文", "as printed"),
-)
+#: What tells apart columns that share one label of the form, by column-name prefix, then suffix (first match
+#: wins; ``study/texts/codebook.toml``).
+_PART_PREFIXES = catalogue.table("codebook", "part_prefixes")
+_PART_SUFFIXES = catalogue.table("codebook", "part_suffixes")
 #: Japanese names of columns whose form label is shared or absent (the qualifications of ⑤, the target counts).
 _JA_NAMES = {
     "municipality_type": "団体の種類",
@@ -183,8 +176,8 @@ def distinct_labels(columns: Sequence[str], lang: Lang) -> dict[str, str]:
     for c in columns:
         if counts[out[c]] < 2:
             continue
-        part = next((ja if lang == "ja" else en for pre, ja, en in _PART_PREFIXES if c.startswith(pre)), None)
-        part = part or next((ja if lang == "ja" else en for suf, ja, en in _PART_SUFFIXES if c.endswith(suf)), None)
+        part = next((t[lang] for pre, t in _PART_PREFIXES.items() if c.startswith(pre)), None)
+        part = part or next((t[lang] for suf, t in _PART_SUFFIXES.items() if c.endswith(suf)), None)
         if part:
             out[c] = f"{out[c]}: {part}" if lang == "en" else f"{out[c]}({part})"
     seen: dict[str, int] = {}

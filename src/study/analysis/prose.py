@@ -23,76 +23,32 @@ from typing import Any
 
 import numpy as np
 
+from study import catalogue
 from study.parameters import Lang
 
 #: A headline record as written to results.json (see :func:`study.models.results.headline_result`).
 Record = Mapping[str, Any]
 
-#: The questions, their notebook and their short title.
+#: The questions and their notebook (their titles: ``study/texts/findings.toml`` [titles]).
 QUESTIONS: dict[str, dict[str, str]] = {
-    "Q1": {
-        "notebook": "10_staffing",
-        "ja": "規模: 推進員は人口に比例して増えるか",
-        "en": "Scale: do coordinators grow in proportion to population?",
-    },
-    "Q2": {
-        "notebook": "10_staffing",
-        "ja": "ニーズ: 人口を所与として、高齢化や生活保護は推進員を増やすか",
-        "en": "Need: given population, do aging and public assistance go with more coordinators?",
-    },
-    "Q3": {
-        "notebook": "10_staffing",
-        "ja": "基盤: 計画はどの機関の上に築かれるか",
-        "en": "Institutions: what do the plans build on?",
-    },
-    "Q4": {
-        "notebook": "20_targets",
-        "ja": "成果目標: 計画は測定可能な目標を立てるか",
-        "en": "Targets: do the plans set measurable targets?",
-    },
-    "Q5": {
-        "notebook": "30_typology",
-        "ja": "類型: 自治体にはいくつかの型があるか",
-        "en": "Types: are there recognisable types of municipalities?",
-    },
-    "Q6": {
-        "notebook": "40_robustness",
-        "ja": "頑健性: 弾力性は分析上の選択にどれだけ左右されるか",
-        "en": "Robustness: how much does the elasticity depend on our choices?",
-    },
+    "Q1": {"notebook": "10_staffing"},
+    "Q2": {"notebook": "10_staffing"},
+    "Q3": {"notebook": "10_staffing"},
+    "Q4": {"notebook": "20_targets"},
+    "Q5": {"notebook": "30_typology"},
+    "Q6": {"notebook": "40_robustness"},
 }
-#: The data audit's section title.
-AUDIT_TITLE = {"ja": "データ監査: 整備した表は信頼できるか", "en": "Data audit: can the cleaned table be trusted?"}
-#: Heading of the findings section, by language.
-FINDINGS_HEADING = {"ja": "分析結果からわかること", "en": "What the evidence shows"}
-
-#: Names of quantities in running text (no units: the sentence gives them), by language.
-NOUNS: dict[str, dict[str, str]] = {
-    "aging_rate_pct": {"ja": "高齢化率", "en": "the aging rate"},
-    "welfare_rate_permille": {"ja": "生活保護受給率", "en": "the public-assistance rate"},
-    "log_pop": {"ja": "人口(対数)", "en": "log population"},
-    "staff_per_100k": {"ja": "人口10万人あたりの推進員", "en": "coordinators per 100,000 residents"},
-    "log_density": {"ja": "人口密度(対数)", "en": "log density"},
-    "log_hokatsu_per_10k_older": {
-        "ja": "高齢者1万人あたりの包括センター(対数)",
-        "en": "log centres per 10,000 older residents",
-    },
-    "n_quantified_targets": {"ja": "数値目標の数の平均", "en": "mean number of quantified targets"},
-    "has_outcome_target": {"ja": "成果目標のある割合", "en": "share with an outcome target"},
-    "mean_staff_per_100k": {"ja": "人口10万人あたりの推進員の平均", "en": "mean coordinators per 100,000 residents"},
-    "poisson_ql": {"ja": "ポアソン準尤度", "en": "Poisson quasi-likelihood"},
-    "negbin": {"ja": "負の二項", "en": "negative binomial"},
-    "direct": {"ja": "自治体の直営", "en": "the municipality itself (直営)"},
-    "shakyo": {"ja": "社会福祉協議会", "en": "the council of social welfare (社会福祉協議会)"},
-    "social_welfare_corp": {"ja": "社会福祉法人", "en": "a social-welfare corporation (社会福祉法人)"},
-    "npo": {"ja": "NPO法人", "en": "an NPO (NPO法人)"},
-    "other": {"ja": "その他の法人", "en": "another body"},
-}
-#: Step of a covariate's rate ratio in words (Q2), by language.
-STEPS = {
-    "aging_rate_pct": {"ja": "10ポイント", "en": "10 percentage points"},
-    "welfare_rate_permille": {"ja": "10‰", "en": "10‰"},
-}
+# The words of the findings, by key and language (study/texts/findings.toml, read by study.catalogue).
+#: Short title of each question and of the data audit (``audit``).
+TITLES = catalogue.table("findings", "titles")
+#: Heading of the findings section.
+FINDINGS_HEADING = catalogue.table("findings", "headings")["findings"]
+#: Names of quantities in running text (no units: the sentence gives them).
+NOUNS = catalogue.table("findings", "nouns")
+#: Step of a covariate's rate ratio in words (Q2).
+STEPS = catalogue.table("findings", "steps")
+#: Kinds of targets as the object of a sentence.
+_TARGET_KINDS = catalogue.table("findings", "target_kinds")
 
 
 # --- numbers -------------------------------------------------------------------
@@ -555,15 +511,6 @@ def _staffing(rec: dict[str, Record], lang: Lang) -> dict[str, list[str]]:
     return {k: v for k, v in out.items() if v}
 
 
-_TARGET_KINDS = {
-    "any_quantified_target": {"ja": "何らかの数値目標", "en": "at least one quantified target"},
-    "outcome_target": {"ja": "成果(アウトカム)目標", "en": "an outcome target"},
-    "takikan_any_target": {"ja": "多機関協働事業の数値目標", "en": "a number for the 多機関協働事業"},
-    "takikan_outcome_target": {"ja": "多機関協働事業の成果目標", "en": "an outcome target for the 多機関協働事業"},
-    "consultation_target": {"ja": "相談件数の目標", "en": "a consultation-count target"},
-}
-
-
 def _p_of(r: Record, key: str = "p_value") -> str:
     """``p = 0.08`` or, for a resampling p at its floor 1/(B+1), ``p < 0.002``."""
     p = r.get(key)
@@ -1018,8 +965,8 @@ def findings(notebook: str, records: Sequence[Record], lang: Lang) -> dict[str, 
 def question_title(key: str, lang: Lang) -> str:
     """``Q1 — Scale: …`` (or the data audit's title)."""
     if key == "audit":
-        return AUDIT_TITLE[lang]
-    return f"{key} — {QUESTIONS[key][lang]}"
+        return TITLES["audit"][lang]
+    return f"{key} — {TITLES[key][lang]}"
 
 
 def findings_markdown(notebook: str, records: Sequence[Record], lang: Lang, heading: bool = True) -> str:
@@ -1075,241 +1022,9 @@ def summary(notebook: str, records: Sequence[Record], lang: Lang, sentences: int
 
 # --- tables for readers --------------------------------------------------------
 
-#: Headers of the columns the study's tables share, by language (units in the header).
-COLUMN_LABELS: dict[str, dict[str, str]] = {
-    "name": {"ja": "項目", "en": "quantity"},
-    "label": {"ja": "項目", "en": "quantity"},
-    "label_ja": {"ja": "項目", "en": "quantity (Japanese)"},
-    "quantity": {"ja": "項目", "en": "quantity"},
-    "value": {"ja": "値", "en": "value"},
-    "estimate": {"ja": "推定値", "en": "estimate"},
-    "interval": {"ja": "推定値 [95%区間]", "en": "estimate [95% interval]"},
-    "n": {"ja": "n(件)", "en": "n (plans)"},
-    "unit": {"ja": "単位", "en": "unit"},
-    "method": {"ja": "方法", "en": "method"},
-    "reference": {"ja": "参照値", "en": "reference"},
-    "p_value": {"ja": "p値", "en": "p"},
-    "p_perm": {"ja": "並べ替えp値", "en": "permutation p"},
-    "p_wald": {"ja": "Wald p値", "en": "Wald p"},
-    "p_beta_lt_1": {"ja": "β < 1 の片側p値", "en": "one-sided p of β < 1"},
-    "term_ja": {"ja": "用語", "en": "term (Japanese)"},
-    "english": {"ja": "英語名", "en": "English"},
-    "column": {"ja": "列名", "en": "column"},
-    "reason": {"ja": "除外の理由", "en": "reason"},
-    "n_excluded": {"ja": "除外(件)", "en": "excluded (plans)"},
-    "names": {"ja": "団体", "en": "entities"},
-    "n_analysed": {"ja": "分析対象(件)", "en": "analysed (plans)"},
-    "n_missing": {"ja": "欠損(件)", "en": "missing (entities)"},
-    "share_missing_pct": {"ja": "欠損率(%)", "en": "missing (%)"},
-    "cluster": {"ja": "クラスター", "en": "cluster"},
-    "rule": {"ja": "修正ルール", "en": "correction rule"},
-    "check": {"ja": "問題の種類", "en": "check"},
-    "rule_label": {"ja": "修正ルール", "en": "correction rule"},
-    "check_label": {"ja": "問題の種類", "en": "check"},
-    "field": {"ja": "列名", "en": "column"},
-    "field_label": {"ja": "項目", "en": "field"},
-    "rank": {"ja": "順位", "en": "rank"},
-    # the questions' tables (tables/*.csv keep the machine names)
-    "median": {"ja": "中央値", "en": "median"},
-    "mean": {"ja": "平均", "en": "mean"},
-    "min": {"ja": "最小", "en": "min"},
-    "max": {"ja": "最大", "en": "max"},
-    "q1": {"ja": "第1四分位", "en": "1st quartile"},
-    "q3": {"ja": "第3四分位", "en": "3rd quartile"},
-    "pop_weighted_mean": {"ja": "人口加重平均", "en": "population-weighted mean"},
-    "national": {"ja": "全国値", "en": "national value"},
-    "national_when": {"ja": "全国値の時点", "en": "national value as of"},
-    "share_above_national_pct": {"ja": "全国値を上回る団体(%)", "en": "above the national value (%)"},
-    "population_covered": {"ja": "対象人口(人)", "en": "population covered (persons)"},
-    "population": {"ja": "人口(人)", "en": "population (persons)"},
-    "alpha": {"ja": "α(NB2)", "en": "α (NB2)"},
-    "se": {"ja": "標準誤差", "en": "standard error"},
-    "dispersion": {"ja": "分散パラメータ φ", "en": "dispersion φ"},
-    "doubling_ratio": {"ja": "人口2倍での比 2^β", "en": "ratio per doubling 2^β"},
-    "covariates": {"ja": "共変量", "en": "covariates"},
-    "family": {"ja": "モデル", "en": "model family"},
-    "n_boot": {"ja": "ブートストラップ回数", "en": "bootstrap draws"},
-    "n_perm": {"ja": "並べ替え回数", "en": "permutations"},
-    "rate_ratio": {"ja": "率比", "en": "rate ratio"},
-    "odds_ratio": {"ja": "オッズ比", "en": "odds ratio"},
-    "per": {"ja": "単位", "en": "per"},
-    "statistic": {"ja": "統計量", "en": "statistic"},
-    "stat": {"ja": "検定", "en": "test"},
-    "df": {"ja": "自由度", "en": "df"},
-    "count": {"ja": "件数", "en": "count"},
-    "share": {"ja": "割合", "en": "share"},
-    "handling": {"ja": "拠点型計画の扱い", "en": "hub plans"},
-    "entity_id": {"ja": "団体ID", "en": "entity id"},
-    "y": {"ja": "推進員数(人)", "en": "staff (persons)"},
-    "fitted": {"ja": "予測値", "en": "fitted"},
-    "hat": {"ja": "てこ比", "en": "leverage"},
-    "pearson_resid": {"ja": "ピアソン残差", "en": "Pearson residual"},
-    "cooks_d": {"ja": "Cook 距離", "en": "Cook's distance"},
-    "cooks_flag": {"ja": "Cook 距離 > 4/n", "en": "Cook's distance > 4/n"},
-    "dfbeta": {"ja": "DFBETA", "en": "DFBETA"},
-    "dfbetas": {"ja": "DFBETAS", "en": "DFBETAS"},
-    "loo_estimate": {"ja": "除外時の β", "en": "β without the plan"},
-    "loo_delta": {"ja": "除外による β の変化", "en": "change in β without the plan"},
-    "max_cooks_d": {"ja": "最大の Cook 距離", "en": "largest Cook's distance"},
-    "max_cooks_entity": {"ja": "最大の Cook 距離の団体", "en": "plan with the largest Cook's distance"},
-    "n_cooks_over_4_n": {"ja": "Cook 距離 > 4/n の計画数", "en": "plans with Cook's distance > 4/n"},
-    "max_abs_loo_delta": {"ja": "除外による β の最大変化", "en": "largest change in β without one plan"},
-    "most_influential": {"ja": "最も影響の大きい計画", "en": "most influential plan"},
-    "kind": {"ja": "種類", "en": "kind"},
-    "target_group": {"ja": "グループ", "en": "group"},
-    "targets": {"ja": "目標(件)", "en": "targets"},
-    "plans": {"ja": "計画(件)", "en": "plans"},
-    "n_quantified_targets": {"ja": "数値目標の数", "en": "quantified targets"},
-    "n_targets": {"ja": "目標(件)", "en": "targets"},
-    "annual_target": {"ja": "年間の目標(件)", "en": "annual target"},
-    "rate": {"ja": "住民1,000人あたり", "en": "per 1,000 residents"},
-    "n_events": {"ja": "該当する計画(件)", "en": "plans with the outcome"},
-    "model": {"ja": "モデル", "en": "model"},
-    "terms": {"ja": "説明変数", "en": "terms"},
-    "k": {"ja": "クラスター数 k", "en": "clusters k"},
-    "silhouette": {"ja": "シルエット係数", "en": "silhouette"},
-    "min_cluster_size": {"ja": "最小クラスターの大きさ", "en": "smallest cluster"},
-    "outcome": {"ja": "結果変数", "en": "outcome"},
-    "staff_per_100k": {"ja": "人口10万人あたり推進員", "en": "staff per 100,000"},
-    "log_pop": {"ja": "log 人口", "en": "log population"},
-    "log_density": {"ja": "log 人口密度", "en": "log density"},
-    "log_hokatsu_per_10k_older": {"ja": "log 高齢者1万人あたりセンター", "en": "log centres per 10,000 aged 65+"},
-    "hokatsu_outsourced_share": {"ja": "委託センターの割合", "en": "outsourced share of centres"},
-    "aging_rate_pct": {"ja": "高齢化率(%)", "en": "aging rate (%)"},
-    "welfare_rate_permille": {"ja": "生活保護受給率(‰)", "en": "public-assistance rate (‰)"},
-    "choice": {"ja": "選択", "en": "choice"},
-    "option": {"ja": "選択肢", "en": "option"},
-    "staffing": {"ja": "推進員数の読み方", "en": "staffing measure"},
-    "welfare": {"ja": "保護率の読み方", "en": "welfare reading"},
-    "exclusion": {"ja": "除外", "en": "exclusion"},
-    "significant": {"ja": "ゼロを含まない", "en": "excludes zero"},
-    "excludes_null": {"ja": "帰無を含まない", "en": "excludes the null"},
-    "n_specs": {"ja": "仕様の数", "en": "specifications"},
-    "n_min": {"ja": "最小の n", "en": "smallest n"},
-    "n_max": {"ja": "最大の n", "en": "largest n"},
-    "median_estimate": {"ja": "β の中央値", "en": "median β"},
-    "min_estimate": {"ja": "β の最小", "en": "smallest β"},
-    "max_estimate": {"ja": "β の最大", "en": "largest β"},
-    "share_same_sign": {"ja": "同じ符号の割合", "en": "share with the same sign"},
-    "share_same_sign_zero": {"ja": "同じ符号でゼロを含まない割合", "en": "share same sign, excluding zero"},
-    "share_excluding_zero": {"ja": "ゼロを含まない割合", "en": "share excluding zero"},
-    "share_excluding_null": {"ja": "帰無を含まない割合", "en": "share excluding the null"},
-    "p_median": {"ja": "中央値の並べ替えp値", "en": "permutation p of the median"},
-    "p_share_significant": {"ja": "有意な割合の並べ替えp値", "en": "permutation p of the share significant"},
-    "null": {"ja": "帰無仮説の値", "en": "null value"},
-    "null_median": {"ja": "帰無分布の中央値", "en": "null median"},
-    "null_low": {"ja": "帰無分布の下限", "en": "null lower bound"},
-    "null_high": {"ja": "帰無分布の上限", "en": "null upper bound"},
-    "repeats_low": {"ja": "繰り返しの下限", "en": "lowest repeat"},
-    "repeats_high": {"ja": "繰り返しの上限", "en": "highest repeat"},
-    "PC1": {"ja": "第1主成分", "en": "PC1"},
-    "PC2": {"ja": "第2主成分", "en": "PC2"},
-    # resampling tests and their Monte Carlo error
-    "p_chi2": {"ja": "χ² p値", "en": "χ² p"},
-    "p_boot": {"ja": "ブートストラップp値", "en": "bootstrap p"},
-    "p_boot_mc_se": {"ja": "ブートストラップp値のMC標準誤差", "en": "MC SE of the bootstrap p"},
-    "p_mc_se": {"ja": "p値のMC標準誤差", "en": "MC SE of p"},
-    "p_perm_mc_se": {"ja": "並べ替えp値のMC標準誤差", "en": "MC SE of the permutation p"},
-    "p_one_sided": {"ja": "片側p値", "en": "one-sided p"},
-    "p_conditional": {"ja": "条件付きp値(人口を所与)", "en": "conditional p (given population)"},
-    "p_holm": {"ja": "Holm 補正p値", "en": "Holm-adjusted p"},
-    "mc_se": {"ja": "MC標準誤差", "en": "MC SE"},
-    "mc_se_low": {"ja": "下限のMC標準誤差", "en": "MC SE of the lower bound"},
-    "mc_se_high": {"ja": "上限のMC標準誤差", "en": "MC SE of the upper bound"},
-    "rr_mc_se_low": {"ja": "率比の下限のMC標準誤差", "en": "MC SE of the rate ratio's lower bound"},
-    "rr_mc_se_high": {"ja": "率比の上限のMC標準誤差", "en": "MC SE of the rate ratio's upper bound"},
-    "split_mc_se": {"ja": "分割によるMC標準誤差", "en": "MC SE over CV splits"},
-    "null_mean": {"ja": "帰無分布の平均", "en": "null mean"},
-    "null_sd": {"ja": "帰無分布の標準偏差", "en": "null SD"},
-    "alpha0": {"ja": "α(人口のみのNB2)", "en": "α (NB2, population only)"},
-    "alpha_nb2": {"ja": "α(NB2)", "en": "α (NB2)"},
-    "n_splits": {"ja": "分割数", "en": "CV folds"},
-    "n_repeats": {"ja": "繰り返し回数", "en": "CV repeats"},
-    "n_sim": {"ja": "シミュレーション回数", "en": "simulations"},
-    "n_failed": {"ja": "収束しなかった回数", "en": "failed fits"},
-    "n_failed_boot": {"ja": "収束しなかったブートストラップ", "en": "failed bootstrap fits"},
-    "bootstrap_draws": {"ja": "ブートストラップ回数", "en": "bootstrap draws"},
-    "draws_needed": {"ja": "必要な回数", "en": "draws needed"},
-    "rule_met": {"ja": "精度の基準を満たす", "en": "precision rule met"},
-    "se_boot": {"ja": "ブートストラップ標準誤差", "en": "bootstrap SE"},
-    "level": {"ja": "水準", "en": "level"},
-    "claim": {"ja": "主張", "en": "claim"},
-    "role": {"ja": "役割", "en": "role"},
-    "question": {"ja": "問い", "en": "question"},
-    "weighting": {"ja": "重み付け", "en": "weighting"},
-    "weight": {"ja": "重み", "en": "weight"},
-    "sign": {"ja": "符号", "en": "sign"},
-    # models and their comparison
-    "df_num": {"ja": "分子の自由度", "en": "numerator df"},
-    "df_den": {"ja": "分母の自由度", "en": "denominator df"},
-    "deviance_offset": {"ja": "逸脱度(比例: β = 1)", "en": "deviance (proportional: β = 1)"},
-    "deviance_free": {"ja": "逸脱度(β 推定)", "en": "deviance (β estimated)"},
-    "n_changed": {"ja": "扱いが変わる計画", "en": "plans recoded"},
-    "over_cutoff": {"ja": "基準を超える", "en": "over the cutoff"},
-    "loglik": {"ja": "対数尤度", "en": "log-likelihood"},
-    "n_params": {"ja": "パラメータ数", "en": "parameters"},
-    "aic": {"ja": "AIC", "en": "AIC"},
-    "bic": {"ja": "BIC", "en": "BIC"},
-    "delta_aic": {"ja": "ΔAIC", "en": "ΔAIC"},
-    "observed_zeros": {"ja": "0人の計画(観測)", "en": "zeros observed"},
-    "expected_zeros": {"ja": "0人の計画(期待値)", "en": "zeros expected"},
-    "beta": {"ja": "β", "en": "β"},
-    "beta_se": {"ja": "β の標準誤差", "en": "standard error of β"},
-    "sd_prefecture": {"ja": "都道府県の標準偏差", "en": "prefecture SD"},
-    "sd_observation": {"ja": "観測単位の標準偏差", "en": "observation SD"},
-    "n_groups": {"ja": "都道府県の数", "en": "prefectures"},
-    "converged": {"ja": "収束した", "en": "converged"},
-    "singular": {"ja": "特異", "en": "singular"},
-    "effect_log": {"ja": "効果(対数)", "en": "effect (log)"},
-    "power_at": {"ja": "検出力", "en": "power"},
-    "delta_rr_low": {"ja": "同等性の下限(率比)", "en": "equivalence bound, low (rate ratio)"},
-    "delta_rr_high": {"ja": "同等性の上限(率比)", "en": "equivalence bound, high (rate ratio)"},
-    "design": {"ja": "推進員の配置の型", "en": "staffing design"},
-    "exposure": {"ja": "人口の範囲", "en": "exposure"},
-    "size": {"ja": "規模の指標", "en": "size measure"},
-    "term": {"ja": "説明変数", "en": "term"},
-    # the specification curve and the multiverse
-    "spec": {"ja": "仕様", "en": "specification"},
-    "plan": {"ja": "計画", "en": "plan"},
-    "stage": {"ja": "段階", "en": "stage"},
-    "share_specs": {"ja": "仕様の割合", "en": "share of specifications"},
-    "n_frame": {"ja": "分析フレーム(件)", "en": "frame (plans)"},
-    "missing_names": {"ja": "欠損のある団体", "en": "plans with a missing value"},
-    "note": {"ja": "注", "en": "note"},
-    "hub_coding": {"ja": "拠点型計画の扱い", "en": "hub plans"},
-    "ambiguous": {"ja": "曖昧な記載の扱い", "en": "ambiguous figures"},
-    "excludes_zero": {"ja": "ゼロを含まない", "en": "excludes zero"},
-    "below_one": {"ja": "1未満", "en": "below one"},
-    "share_below_one": {"ja": "1未満の割合", "en": "share below one"},
-    "median_ci_low": {"ja": "区間の下限の中央値", "en": "median lower bound"},
-    "median_ci_high": {"ja": "区間の上限の中央値", "en": "median upper bound"},
-    "fits": {"ja": "推定できた仕様", "en": "fits"},
-    "one_in_total": {"ja": "合計で1人", "en": "one in total"},
-    "one_each": {"ja": "各1人", "en": "one each"},
-    "raw": {"ja": "原文", "en": "as printed"},
-    # rootograms (study.models)
-    "observed": {"ja": "観測度数", "en": "observed"},
-    "expected": {"ja": "期待度数", "en": "expected"},
-    "sqrt_observed": {"ja": "√観測度数", "en": "√observed"},
-    "sqrt_expected": {"ja": "√期待度数", "en": "√expected"},
-    "hanging_low": {"ja": "吊り下げた棒の下端", "en": "bottom of the hanging bar"},
-    # the analysis frame (study.models.frame)
-    "staff": {"ja": "推進員(分析に用いた値)", "en": "coordinators as modelled"},
-    "staff_headcount": {"ja": "推進員(切り上げた人数)", "en": "coordinators (head count)"},
-    "exposure_population": {"ja": "モデルの人口(人)", "en": "exposure population (persons)"},
-    "exposure_imputed": {"ja": "人口を補った", "en": "exposure imputed"},
-    "log_exposure": {"ja": "モデルの人口(対数)", "en": "log exposure population"},
-    "design_per_site": {"ja": "拠点ごとに配置(指標)", "en": "one per site (indicator)"},
-    "design_designated_existing": {"ja": "既存職員を指定(指標)", "en": "existing staff designated (indicator)"},
-    "value_pct": {"ja": "目標の割合(%)", "en": "target rate (%)"},
-    # the typology's profile
-    "name_ja": {"ja": "名前", "en": "name (Japanese)"},
-    "name_en": {"ja": "名前(英語)", "en": "name"},
-    "median_population": {"ja": "人口の中央値(人)", "en": "median population (persons)"},
-    "median_log_pop": {"ja": "人口(対数)の中央値", "en": "median log population"},
-    "q25_log_pop": {"ja": "人口(対数)の第1四分位", "en": "log population, 1st quartile"},
-    "q75_log_pop": {"ja": "人口(対数)の第3四分位", "en": "log population, 3rd quartile"},
-}
+# The words of the readers' tables, by key and language (study/texts/tables.toml, read by study.catalogue).
+#: Headers of the columns the study's tables share (units in the header).
+COLUMN_LABELS = catalogue.table("tables", "columns")
 
 #: Columns the CSV keeps for machines and the reader's view leaves out: the floor of a resampling
 #: p-value and whether it was reached (the p-value itself is shown, as ``< 0.05`` at the floor), a
@@ -1317,152 +1032,11 @@ COLUMN_LABELS: dict[str, dict[str, str]] = {
 MACHINE_COLUMNS = frozenset({"p_floor", "p_at_floor", "p_perm_text"})
 
 #: Prefixes of a column built from another (``z_aging_rate_pct``): header = the part's name around the label.
-_COLUMN_PREFIXES: dict[str, dict[str, str]] = {
-    "z_": {"ja": "{}(z)", "en": "{} (z)"},
-    "median_": {"ja": "{}の中央値", "en": "median {}"},
-}
-
-
+_COLUMN_PREFIXES = catalogue.table("tables", "column_prefixes")
 #: Readers' names of identifiers that appear as values in the study's tables (model families, methods,
-#: kinds of targets, choices of the specification curve…), by language. Compound identifiers
+#: kinds of targets, choices of the specification curve…). Compound identifiers
 #: (``poisson_ql:wald``, ``log_pop + aging_rate_pct``) are named part by part (:func:`value_label`).
-VALUE_LABELS: dict[str, dict[str, str]] = {
-    "wald-t": {"ja": "モデルに基づく区間(t)", "en": "model-based (t)"},
-    "wald-z": {"ja": "モデルに基づく区間(z)", "en": "model-based (z)"},
-    "percentile": {"ja": "パーセンタイル区間", "en": "percentile"},
-    "median": {"ja": "中央値", "en": "median"},
-    "kruskal": {"ja": "Kruskal–Wallis 検定", "en": "Kruskal–Wallis test"},
-    "kmeans": {"ja": "k平均法", "en": "k-means"},
-    "ward": {"ja": "Ward 法", "en": "Ward"},
-    "repeated": {"ja": "反復5分割交差検証", "en": "repeated 5-fold CV"},
-    "loo": {"ja": "1つ抜き交差検証", "en": "leave-one-out CV"},
-    "firth": {"ja": "Firth ロジスティック回帰", "en": "Firth logistic regression"},
-    "loo_range": {"ja": "1計画を除いたときの β の範囲", "en": "range of β without one plan"},
-    "baseline": {"ja": "人口のみ", "en": "population only"},
-    "model": {"ja": "モデル", "en": "model"},
-    "difference": {"ja": "差", "en": "difference"},
-    "direct": {"ja": "直営", "en": "run directly"},
-    "shakyo": {"ja": "社会福祉協議会", "en": "council of social welfare (社会福祉協議会)"},
-    "social_welfare_corp": {"ja": "社会福祉法人", "en": "social welfare corporation"},
-    "npo": {"ja": "NPO法人", "en": "NPO"},
-    "other": {"ja": "その他", "en": "other"},
-    "none": {"ja": "なし", "en": "none"},
-    "activity": {"ja": "活動", "en": "activity"},
-    "outcome": {"ja": "成果", "en": "outcome"},
-    "cases_plans": {"ja": "事例・プラン", "en": "cases and plans"},
-    "consultations": {"ja": "相談件数", "en": "consultations"},
-    "increase": {"ja": "増加", "en": "increase"},
-    "meetings": {"ja": "会議", "en": "meetings"},
-    "participants": {"ja": "参加者", "en": "participants"},
-    "places_hubs": {"ja": "居場所・拠点", "en": "places and hubs"},
-    "rate_percent": {"ja": "割合(%)", "en": "rate (%)"},
-    "volunteers_supporters": {"ja": "ボランティア・サポーター", "en": "volunteers and supporters"},
-    "covariates": {"ja": "共変量", "en": "covariates"},
-    "exclusion": {"ja": "除外", "en": "exclusion"},
-    "family": {"ja": "モデル", "en": "model family"},
-    "staffing": {"ja": "推進員数の読み方", "en": "staffing measure"},
-    "welfare": {"ja": "保護率の読み方", "en": "welfare reading"},
-    "speccurve": {"ja": "仕様曲線", "en": "specification curve"},
-    # staffing designs (the clean's staffing_design) and their codings in the specification curve
-    "single_team": {"ja": "単一チーム", "en": "single team"},
-    "per_site": {"ja": "拠点ごとに配置", "en": "one per site"},
-    "designated_existing": {"ja": "既存職員を指定", "en": "existing staff designated"},
-    "unclear": {"ja": "不明", "en": "unclear"},
-    "all": {"ja": "全計画", "en": "all plans"},
-    "all_unclear_out": {"ja": "全計画(不明を除く)", "en": "all plans, unclear left out"},
-    "single_team_unclear_in": {"ja": "単一チームのみ(不明を含む)", "en": "single-team plans, unclear kept"},
-    "single_team_unclear_out": {"ja": "単一チームのみ(不明を除く)", "en": "single-team plans, unclear left out"},
-    "design_per_site": {"ja": "拠点ごとに配置(指標)", "en": "one per site (indicator)"},
-    "design_designated_existing": {"ja": "既存職員を指定(指標)", "en": "existing staff designated (indicator)"},
-    "design_design_per_site": {"ja": "配置の型: 拠点ごとに配置", "en": "design: one per site"},
-    "design_design_designated_existing": {"ja": "配置の型: 既存職員を指定", "en": "design: existing staff designated"},
-    "catchment": {"ja": "事業の対象人口", "en": "catchment population"},
-    "log_exposure": {"ja": "人口(対数、対象範囲)", "en": "log exposure population"},
-    "log_catchment": {"ja": "対象人口(対数)", "en": "log catchment population"},
-    # the sensitivity analyses of Q1 (study.analysis.staffing)
-    "exposure_whole": {"ja": "自治体全体の人口", "en": "whole-municipality population"},
-    "missing_catchment_drop": {"ja": "対象人口不明の計画を除外", "en": "plans without a catchment population dropped"},
-    "design_single_team_only": {"ja": "単一チームの計画のみ", "en": "single-team plans only"},
-    "no_design_terms": {"ja": "配置の型の指標なし", "en": "no design indicators"},
-    "unclear_as_designated_existing": {"ja": "不明を既存職員の指定とみなす", "en": "unclear coded as existing staff"},
-    "unclear_as_per_site": {"ja": "不明を拠点ごとの配置とみなす", "en": "unclear coded as one per site"},
-    # count models compared (study.models)
-    "poisson": {"ja": "ポアソン", "en": "Poisson"},
-    "hurdle_poisson": {"ja": "ハードル・ポアソン", "en": "hurdle Poisson"},
-    "hurdle_negbin": {"ja": "ハードル・負の二項", "en": "hurdle negative binomial"},
-    "glmm_prefecture": {"ja": "都道府県 GLMM", "en": "prefecture GLMM"},
-    "glmm_prefecture_olre": {"ja": "都道府県 GLMM + 観測単位効果", "en": "prefecture GLMM + observation effect"},
-    # the declared tests (study.analysis.staffing)
-    "beta_eq_1_hc3": {"ja": "β = 1(HC3)", "en": "β = 1 (HC3)"},
-    "binom_top_implementer": {"ja": "最多の実施主体の二項検定", "en": "binomial test of the commonest implementer"},
-    "sign_outsourced_share": {"ja": "委託割合の符号検定", "en": "sign test of the outsourced share"},
-    "perm_aging_rate_pct": {"ja": "高齢化率の並べ替え検定", "en": "permutation test of the aging rate"},
-    "perm_welfare_rate_permille": {
-        "ja": "生活保護受給率の並べ替え検定",
-        "en": "permutation test of the public-assistance rate",
-    },
-    "share_same_sign": {"ja": "同じ符号の割合", "en": "share with the same sign"},
-    "proportional_f": {"ja": "比例配置の F 検定", "en": "F test of proportional staffing"},
-    "clusters beyond population: staff": {
-        "ja": "人口を所与としたクラスターの効果(推進員数)",
-        "en": "clusters beyond population: staff",
-    },
-    # Q1's estimates and the roles of the declared tests (study.analysis.staffing)
-    "hc3": {"ja": "HC3 サンドイッチ", "en": "HC3 sandwich"},
-    "ql": {"ja": "準尤度", "en": "quasi-likelihood"},
-    "headline": {"ja": "主分析", "en": "headline"},
-    "nb1": {"ja": "NB1", "en": "NB1"},
-    "nb2": {"ja": "NB2", "en": "NB2"},
-    "primary": {"ja": "主", "en": "primary"},
-    "secondary": {"ja": "副", "en": "secondary"},
-    # whether an interval decides against its reference, given its Monte Carlo error (study.models.montecarlo)
-    "includes": {"ja": "基準値を含む", "en": "includes the reference"},
-    "excludes": {"ja": "基準値を含まない", "en": "excludes the reference"},
-    "borderline": {"ja": "境界(MC誤差の範囲内)", "en": "borderline (within Monte Carlo error)"},
-    # the specification curve's weighting, stages at which a plan leaves a specification, its choices
-    "balanced": {"ja": "選択ごとに均等", "en": "balanced"},
-    "equal": {"ja": "仕様ごとに均等", "en": "equal"},
-    "frame": {"ja": "分析フレーム", "en": "analysis frame"},
-    "missing": {"ja": "欠損", "en": "missing value"},
-    "exposure": {"ja": "人口の範囲", "en": "exposure"},
-    "design": {"ja": "推進員の配置の型", "en": "staffing design"},
-    # the data audit's counts (study.analysis.audit.cleaning_summary)
-    "entities": {"ja": "団体数", "en": "entities"},
-    "municipalities": {"ja": "市区町村", "en": "municipalities"},
-    "prefecture_plans": {"ja": "都道府県", "en": "prefecture plans"},
-    "values_read": {"ja": "読み取った値", "en": "values read"},
-    "values_corrected": {"ja": "修正した値", "en": "values corrected"},
-    "corrections": {"ja": "修正の記録", "en": "corrections logged"},
-    "issues": {"ja": "問題の記録", "en": "issues logged"},
-    "entities_with_correction": {"ja": "修正のある団体", "en": "entities with a correction"},
-    "rules_used": {"ja": "使われた修正ルール", "en": "correction rules used"},
-    "log_pop": {"ja": "人口(対数)", "en": "log population"},
-    # reasons a plan is left out of a model (study.models.frame)
-    "prefecture plan (include_prefectures=False)": {
-        "ja": "都道府県の計画(include_prefectures=False)",
-        "en": "prefecture plan (include_prefectures=False)",
-    },
-    "places no 推進員 (exclude_zero_staff)": {
-        "ja": "推進員を置かない計画(exclude_zero_staff)",
-        "en": "places no coordinator (exclude_zero_staff)",
-    },
-    "staffing design designated_existing (exclude_designs)": {
-        "ja": "既存職員を推進員に指定する計画(exclude_designs)",
-        "en": "existing staff designated as coordinators (exclude_designs)",
-    },
-    "staffing design per_site (exclude_designs)": {
-        "ja": "拠点ごとに推進員を置く計画(exclude_designs)",
-        "en": "one coordinator per site (exclude_designs)",
-    },
-    "staffing design single_team (exclude_designs)": {
-        "ja": "単一の窓口・チームの計画(exclude_designs)",
-        "en": "a single team (exclude_designs)",
-    },
-    "fractional FTE (staffing='exclude_fractional')": {
-        "ja": "小数の常勤換算(staffing='exclude_fractional')",
-        "en": "fractional FTE (staffing='exclude_fractional')",
-    },
-}
+VALUE_LABELS = catalogue.table("tables", "values")
 #: Table columns whose values are identifiers named by :func:`value_label` (others, such as ``column``, keep them).
 VALUE_COLUMNS = frozenset(
     {
@@ -1499,13 +1073,9 @@ VALUE_COLUMNS = frozenset(
         "claim",
     }
 )
-#: Names of values that mean different things in different columns, by column (then as in :data:`VALUE_LABELS`).
-_COLUMN_VALUES: dict[str, dict[str, dict[str, str]]] = {
-    "exposure": {
-        "population": {"ja": "自治体の人口", "en": "whole population"},
-        "catchment": {"ja": "事業の対象人口", "en": "catchment population"},
-    },
-}
+#: Names of values that mean different things in different columns (key ``column:value``; then as in
+#: :data:`VALUE_LABELS`).
+_COLUMN_VALUES = catalogue.table("tables", "column_values")
 
 
 def _column_value(col: str, value: str, lang: Lang) -> str:
@@ -1513,8 +1083,8 @@ def _column_value(col: str, value: str, lang: Lang) -> str:
     (``covariates``), else :func:`value_label`."""
     from study.analysis.plotting import TEXTS
 
-    if value in _COLUMN_VALUES.get(col, {}):
-        return _COLUMN_VALUES[col][value][lang]
+    if (own := _COLUMN_VALUES.get(f"{col}:{value}")) is not None:
+        return own[lang]
     if col == "covariates" and f"opt_{value}" in TEXTS:
         return TEXTS[f"opt_{value}"][lang]
     return value_label(value, lang)
@@ -1633,8 +1203,8 @@ def _header(col: Any, lang: Lang) -> str:
     return column_label(col, lang) or col.replace("_", " ")
 
 
-#: Readers' words for true and false in a table cell, by language.
-_YES_NO = {"ja": ("はい", "いいえ"), "en": ("yes", "no")}
+#: Readers' words for true (``yes``) and false (``no``) in a table cell.
+_YES_NO = catalogue.table("tables", "yes_no")
 
 
 def _cell(v: Any, col: Any, lang: Lang = "en") -> str:
@@ -1642,7 +1212,7 @@ def _cell(v: Any, col: Any, lang: Lang = "en") -> str:
     if v is None or (isinstance(v, float) and not math.isfinite(v)):
         return "–"
     if isinstance(v, (bool, np.bool_)):
-        return _YES_NO[lang][0 if v else 1]
+        return _YES_NO["yes" if v else "no"][lang]
     try:
         import pandas as pd
 
@@ -1830,33 +1400,10 @@ def use_reader_tables(lang: Lang) -> None:
 
 # --- headline numbers in words ---------------------------------------------------
 
-_WHAT = {
-    "wald": {"ja": "モデルに基づく区間", "en": "model-based interval"},
-    "bca": {"ja": "BCa区間", "en": "BCa interval"},
-    "as_is": {"ja": "記載どおりに扱った", "en": "as printed"},
-    "flagged": {"ja": "指標で区別した", "en": "flagged"},
-    "excluded": {"ja": "除外した", "en": "excluded"},
-    "pearson_dispersion": {"ja": "ピアソン分散比", "en": "Pearson dispersion"},
-    "cameron_trivedi": {"ja": "Cameron–Trivedi 検定の α", "en": "Cameron–Trivedi α"},
-    "lr_alpha": {"ja": "尤度比検定の α(負の二項)", "en": "likelihood-ratio α (negative binomial)"},
-    "hokatsu_per_10k_older": {
-        "ja": "地域包括支援センター(高齢者1万人あたり)",
-        "en": "community general support centres (地域包括支援センター) per 10,000 older residents",
-    },
-    "hokatsu_outsourced_share": {
-        "ja": "地域包括支援センターの委託割合",
-        "en": "outsourced share of community general support centres (地域包括支援センター)",
-    },
-    "hokatsu_total": {
-        "ja": "地域包括支援センターの数",
-        "en": "community general support centres (地域包括支援センター; count)",
-    },
-    "konkyu_total": {"ja": "自立相談支援の窓口数", "en": "self-reliance consultation sites (自立相談支援; count)"},
-    "konkyu_per_100k": {
-        "ja": "自立相談支援の窓口(人口10万人あたり)",
-        "en": "self-reliance consultation sites (自立相談支援) per 100,000 residents",
-    },
-}
+#: Words that name part of a headline record's name (``beta_without_<part>``, ``test_<part>``…).
+_WHAT = catalogue.table("tables", "headline_parts")
+#: Headline records named as a whole.
+_HEADLINE_NAMES = catalogue.table("tables", "headline_names")
 
 
 def headline_label(name: str, lang: Lang) -> str:
@@ -1882,68 +1429,8 @@ def headline_label(name: str, lang: Lang) -> str:
         )
 
     ja = lang == "ja"
-    fixed = {
-        "median_quantified_targets": ("数値目標の数の中央値", "median number of quantified targets"),
-        "targets_rate_ratio_per_doubling": (
-            "人口2倍あたりの目標数の率比",
-            "rate ratio of targets per doubling of population",
-        ),
-        "consultations_per_1000_median": (
-            "年間相談件数目標の中央値(人口千人あたり)",
-            "median annual consultation target per 1,000 residents",
-        ),
-        "k": ("クラスター数", "number of clusters"),
-        "silhouette": ("平均シルエット幅", "mean silhouette"),
-        "stability_ari": ("ブートストラップ安定性(ARI)", "bootstrap stability (ARI)"),
-        "pca_explained_2": ("第1・第2主成分の説明割合", "variance explained by PC1 and PC2"),
-        "spec_median_beta": ("β の中央値(範囲: 最小〜最大)", "median β (range: smallest to largest)"),
-        "spec_n_specs": ("仕様の数", "specifications"),
-        "spec_share_same_sign": ("中央値と同符号の割合", "share with the median's sign"),
-        "spec_share_excluding_zero": ("区間が0を含まない割合", "share excluding 0"),
-        "spec_p_median": ("中央値の両側並べ替えp値", "two-sided permutation p of the median"),
-        "spec_p_same_sign": ("多数派の符号の割合の帰無確率", "null probability of the share with the majority sign"),
-        "clusters_beyond_population_lr": (
-            "人口を所与としたクラスターの尤度比(推進員数)",
-            "likelihood ratio of the clusters given population (planned staff)",
-        ),
-        "median_rate_target_pct": ("割合で示された目標の中央値(%)", "median rate target (%)"),
-        "p_auc_difference_conditional": (
-            "AUC の差の条件付きp値(人口を所与)",
-            "conditional p of the AUC difference (given population)",
-        ),
-        "spec_p_share_significant": ("有意な仕様の割合の並べ替えp値", "permutation p of the share significant"),
-        "multiverse_median_beta": (
-            "多元宇宙の弾力性の中央値(範囲: 最小〜最大)",
-            "multiverse median elasticity (range: smallest to largest)",
-        ),
-        "multiverse_n_specs": ("多元宇宙の仕様の数", "multiverse specifications"),
-        "multiverse_share_excluding_zero": (
-            "ブートストラップ区間が0を含まない割合",
-            "share whose bootstrap interval excludes 0",
-        ),
-        "multiverse_share_below_one": (
-            "ブートストラップ区間が1未満の割合",
-            "share whose bootstrap interval lies below 1",
-        ),
-        "n_entities": ("監査した団体", "entities audited"),
-        "n_issues": ("記録した問題(件)", "issues logged"),
-        "welfare_median": ("生活保護受給率の中央値(‰)", "median public-assistance rate (‰)"),
-        "welfare_pop_weighted": ("生活保護受給率の人口加重平均(‰)", "population-weighted public-assistance rate (‰)"),
-        "aging_median": ("高齢化率の中央値(%)", "median aging rate (%)"),
-        "aging_pop_weighted": ("高齢化率の人口加重平均(%)", "population-weighted aging rate (%)"),
-        "beta_hc3": ("弾力性 β(主: HC3 サンドイッチ t 区間)", "elasticity β (primary: HC3 sandwich t interval)"),
-        "beta_ql": ("弾力性 β(副: 準尤度 t 区間)", "elasticity β (secondary: quasi-likelihood t interval)"),
-        "beta_negbin": ("弾力性 β(副: NB2 Wald 区間)", "elasticity β (secondary: NB2 Wald interval)"),
-        "proportional_f": ("比例配置の F 検定", "F test of proportional staffing"),
-        "beta_glmm_prefecture": ("β(都道府県 GLMM)", "β (prefecture GLMM)"),
-        "beta_glmm_prefecture_olre": ("β(都道府県 GLMM + 観測単位効果)", "β (prefecture GLMM + observation effect)"),
-        "staff_per_municipality_vs_kaken": (
-            "1自治体あたりの推進員(科研費調査との比較)",
-            "coordinators per municipality (against the KAKEN survey)",
-        ),
-    }
-    if name in fixed:
-        return fixed[name][0 if ja else 1]
+    if name in _HEADLINE_NAMES:
+        return _HEADLINE_NAMES[name]["ja" if ja else "en"]
     if m := re.fullmatch(r"beta_sensitivity_(\w+)", name):
         return f"β(感度分析: {w(m[1])})" if ja else f"β (sensitivity: {w(m[1])})"
     if m := re.fullmatch(r"beta_without_(\w+)", name):
@@ -1989,12 +1476,8 @@ def headline_label(name: str, lang: Lang) -> str:
     if m := re.fullmatch(r"outcome_target_or_(\w+)", name):
         return f"成果目標のオッズ比: {w(m[1])}" if ja else f"odds ratio of an outcome target: {w(m[1])}"
     if m := re.fullmatch(r"outcome_target_auc_(\w+)", name):
-        part = {
-            "model": ("モデル", "model"),
-            "baseline": ("人口のみ", "population only"),
-            "difference": ("差", "difference"),
-        }.get(m[1], (m[1], m[1]))
-        return f"交差検証 AUC({part[0]})" if ja else f"cross-validated AUC ({part[1]})"
+        part = VALUE_LABELS[m[1]][lang] if m[1] in ("model", "baseline", "difference") else m[1]
+        return f"交差検証 AUC({part})" if ja else f"cross-validated AUC ({part})"
     if m := re.fullmatch(r"(staff_per_100k|n_quantified_targets|has_outcome_target)_cluster(\d+)", name):
         noun = w("mean_" + m[1] if m[1] == "staff_per_100k" else m[1])
         return f"{noun}(クラスター{m[2]})" if ja else f"{noun} (cluster {m[2]})"

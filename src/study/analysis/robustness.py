@@ -24,6 +24,7 @@ import pandas as pd
 
 from study.analysis.plotting import text
 from study.analysis.tables import Tables, choice_summary_table
+from study import catalogue
 from study.models.results import HeadlineResult, headline_result
 from study.models.speccurve import COVARIATE_SETS, SpecCurve
 from study.models.speccurve_inference import SampleSizes
@@ -34,17 +35,9 @@ if TYPE_CHECKING:
 
 #: Choice columns of the specification grid, in the order of the indicator panel.
 SPEC_CHOICES = ("family", "exposure", "design", "staffing", "welfare", "exclusion", "covariates")
-#: Labels of the choices and options that only the specification curve has ((choice, option) -> language -> text).
-CHOICE_TEXTS: dict[tuple[str, str], dict[str, str]] = {
-    ("exposure", ""): {"ja": "曝露(人口)", "en": "exposure"},
-    ("exposure", "population"): {"ja": "総人口", "en": "whole population"},
-    ("exposure", "catchment"): {"ja": "多機関協働事業の対象人口", "en": "catchment population"},
-    ("design", ""): {"ja": "配置の型", "en": "staffing design"},
-    ("design", "all"): {"ja": "全計画", "en": "all plans"},
-    ("design", "all_unclear_out"): {"ja": "全計画(不明を除く)", "en": "all plans, unclear out"},
-    ("design", "single_team_unclear_in"): {"ja": "単一チームのみ(不明を含む)", "en": "single team, unclear in"},
-    ("design", "single_team_unclear_out"): {"ja": "単一チームのみ(不明を除く)", "en": "single team, unclear out"},
-}
+#: Labels of the choices (``choice``) and options (``choice:option``) that only the specification curve has
+#: (``study/texts/figures.toml`` [spec_choices]).
+CHOICE_TEXTS = catalogue.table("figures", "spec_choices")
 
 
 def choice_text(choice: str, option: str | None, lang: Lang) -> str:
@@ -64,7 +57,7 @@ def choice_text(choice: str, option: str | None, lang: Lang) -> str:
     str
         From :data:`CHOICE_TEXTS`, else from the figure labels (:func:`study.analysis.plotting.text`).
     """
-    own = CHOICE_TEXTS.get((choice, option or ""))
+    own = CHOICE_TEXTS.get(f"{choice}:{option}" if option else choice)
     if own is not None:
         return own[lang]
     return text(f"choice_{choice}" if option is None else f"opt_{option}", lang)

@@ -40,6 +40,7 @@ from study.analysis.figures import new_figure
 from study.analysis.plotting import text, wrap
 from study.analysis.prose import value_label
 from study.analysis.tables import Tables
+from study import catalogue
 from study.models import fit_count, influence, influence_summary, summarise, tabulate
 from study.models.count import poisson_ql
 from study.models.design import design as make_design
@@ -103,20 +104,9 @@ FRAME_COLUMNS: dict[str, tuple[str, str, str]] = {
 }
 
 
-#: Figure labels of this notebook that :data:`study.analysis.plotting.TEXTS` does not have.
-_LABELS: dict[str, dict[str, str]] = {
-    "design_single_team": {"ja": "単一の窓口・チーム", "en": "single team"},
-    "design_per_site": {"ja": "拠点ごとに配置", "en": "per site"},
-    "design_designated_existing": {"ja": "既存職員を指定", "en": "existing staff designated"},
-    "exposure_population": {"ja": "事業の対象人口(人、対数目盛)", "en": "population covered (residents, log scale)"},
-    "iv_hc3": {"ja": "HC3 サンドイッチ t 区間", "en": "HC3 sandwich t interval"},
-    "iv_ql": {"ja": "準尤度 t 区間", "en": "quasi-likelihood t interval"},
-    "iv_negbin": {"ja": "NB2 Wald 区間", "en": "NB2 Wald interval"},
-    "primary": {"ja": "主", "en": "primary"},
-    "secondary": {"ja": "副", "en": "secondary"},
-    "staff_headcount": {"ja": "推進員数(人)", "en": "coordinators (persons)"},
-    "sqrt_frequency": {"ja": "√ 計画数", "en": "√ plans"},
-}
+#: Figure labels of this notebook that :data:`study.analysis.plotting.TEXTS` does not have
+#: (``study/texts/figures.toml`` [staffing]).
+_LABELS = catalogue.table("figures", "staffing")
 
 
 def label(key: str, lang: Lang) -> str:

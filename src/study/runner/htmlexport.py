@@ -14,6 +14,8 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from study import catalogue
+
 _IMPORT_LOCK = threading.Lock()
 
 
@@ -71,41 +73,9 @@ def _esc(x: Any) -> str:
     return html.escape(str(x), quote=True)
 
 
-#: The header's fixed words in each label language (parameter meanings are the models' own descriptions).
-HEADER_WORDS: dict[str, dict[str, str]] = {
-    "ja": {
-        "all": "← すべてのレポート",
-        "run": "実行",
-        "notebook": "ノートブック",
-        "started": "開始",
-        "parameters": "パラメータ",
-        "name": "名前",
-        "value": "値",
-        "meaning": "意味（英語）",
-        "reproduce": "このレポートを再現するコマンド",
-        "raw": "元データ SHA-256",
-        "no_git": "git のチェックアウトではない",
-        "dirty": "（未コミットの変更あり）",
-        "params_hash": "パラメータのハッシュ",
-        "files": "ファイル",
-    },
-    "en": {
-        "all": "← all reports",
-        "run": "Run",
-        "notebook": "notebook",
-        "started": "started",
-        "parameters": "Parameters",
-        "name": "name",
-        "value": "value",
-        "meaning": "meaning",
-        "reproduce": "Reproduce",
-        "raw": "Raw data SHA-256",
-        "no_git": "not a git checkout",
-        "dirty": " (uncommitted changes)",
-        "params_hash": "parameters hash",
-        "files": "files",
-    },
-}
+#: The header's fixed words, by key and language (``study/texts/report_header.toml``; parameter meanings are
+#: the models' own descriptions).
+HEADER_WORDS = catalogue.table("report_header", "words")
 
 
 def header_html(
@@ -124,7 +94,7 @@ def header_html(
 
     Its fixed words follow ``lang`` (the run's label language, ``"ja"`` or ``"en"``).
     """
-    w = HEADER_WORDS["ja" if lang == "ja" else "en"]
+    w = {key: word["ja" if lang == "ja" else "en"] for key, word in HEADER_WORDS.items()}
     rows = "".join(
         f"<tr><th><code>{_esc(k)}</code></th><td><code>{_esc(json.dumps(v, ensure_ascii=False))}</code></td>"
         f"<td>{_esc(param_docs.get(k, ''))}</td></tr>"

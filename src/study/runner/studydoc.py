@@ -22,6 +22,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from study import catalogue
 from study.atomic import write_atomic
 from study.runner.execute import run_manifests
 from study.runner.manifest import read_json
@@ -40,183 +41,27 @@ DEFAULT_RUNS = {
 #: Document file per language.
 DOCUMENTS = {"ja": "study.html", "en": "study.en.html"}
 
-#: Figures of each section: (run's notebook, figure stem, caption ja, caption en).
-FIGURES: dict[str, list[tuple[str, str, str, str]]] = {
-    "audit": [
-        (
-            "00_data_audit",
-            "sample_vs_national",
-            "標本と全国値: 生活保護受給率と高齢化率(各点が1団体、菱形は中央値と95%区間、破線は全国値)",
-            (
-                "The sample against national values: public-assistance and aging rates (a dot per entity; diamond: "
-                "median with 95% interval; dashed: national value)"
-            ),
-        )
-    ],
-    "Q1": [
-        (
-            "10_staffing",
-            "q1_staff_vs_population",
-            "対象地域の人口と計画された推進員の数(両対数、記号は配置の型)と配置の型ごとの当てはめ",
-            "Planned coordinators against catchment population (log–log; markers: deployment design) "
-            "with the fit for each design",
-        ),
-        (
-            "10_staffing",
-            "q1_elasticity",
-            "人口弾力性 β: 2つのモデルとモデルに基づく区間・BCa区間(破線は比例 β = 1)",
-            "Population elasticity β: both models, model-based and BCa intervals (dashed: proportional, β = 1)",
-        ),
-    ],
-    "Q2": [
-        (
-            "10_staffing",
-            "q2_need",
-            "人口を所与とした高齢化率と生活保護受給率の率比(10ポイントあたり、BCa区間、破線は関連なし)",
-            "Rate ratios of aging and public assistance given population (per 10 points, BCa intervals; dashed: no "
-            "association)",
-        )
-    ],
-    "Q4": [
-        (
-            "20_targets",
-            "target_shares",
-            "数値目標・成果目標を示す計画の割合(Wilson 95%区間)",
-            "Share of plans with a quantified or an outcome target (Wilson 95% intervals)",
-        ),
-        (
-            "20_targets",
-            "outcome_target_odds_ratios",
-            "成果目標を立てることのオッズ比(Firth、プロファイル区間)",
-            "Odds ratios of setting an outcome target (Firth, profile intervals)",
-        ),
-    ],
-    "Q5": [
-        (
-            "30_typology",
-            "pca_map",
-            "主成分平面上の計画とクラスター(矢印は負荷量)",
-            "The plans on the first two principal components, by cluster (arrows: loadings)",
-        ),
-        (
-            "30_typology",
-            "cluster_outcomes",
-            "クラスター別の推進員・目標(平均と95%区間、並べ替え検定のp値)",
-            "Staffing and targets by cluster (means with 95% intervals, permutation p)",
-        ),
-    ],
-    "Q6": [
-        (
-            "40_robustness",
-            "specification_curve",
-            "仕様曲線: 全仕様の β とその区間、並べ替え帰無曲線の95%帯、各仕様の選択",
-            (
-                "Specification curve: β of every specification with its interval, the 95% band of the permutation "
-                "null, and the choices of each specification"
-            ),
-        )
-    ],
+#: Figures of each section: (run's notebook, figure stem); their captions are in :data:`CAPTIONS`.
+FIGURES: dict[str, list[tuple[str, str]]] = {
+    "audit": [("00_data_audit", "sample_vs_national")],
+    "Q1": [("10_staffing", "q1_staff_vs_population"), ("10_staffing", "q1_elasticity")],
+    "Q2": [("10_staffing", "q2_need")],
+    "Q4": [("20_targets", "target_shares"), ("20_targets", "outcome_target_odds_ratios")],
+    "Q5": [("30_typology", "pca_map"), ("30_typology", "cluster_outcomes")],
+    "Q6": [("40_robustness", "specification_curve")],
 }
 
-#: Fixed text of the document, by language.
-TEXT: dict[str, dict[str, str]] = {
-    "title": {
-        "ja": "包括的支援体制構築事業(2019年度)の計画: 推進員の配置と成果目標",
-        "en": "The FY2019 包括的支援体制 model-project plans: coordinators and targets",
-    },
-    "lead": {
-        "ja": "2019年度の包括的支援体制構築のモデル事業に参加した自治体の計画を整理し、相談支援包括化推進員の配置、"
-        "成果目標、自治体の類型を調べた。"
-        "以下の数値はすべて、各実行の results.json から生成している。",
-        "en": "We cleaned the plans of the municipalities in Japan's FY2019 model projects for a comprehensive support "
-        "system (包括的支援体制) and asked how they staff comprehensive-consultation coordinators "
-        "(相談支援包括化推進員), whether they set measurable targets, and whether they fall into types. "
-        "Every number below is generated from the runs' results.json.",
-    },
-    "cite": {"ja": "引用", "en": "How to cite"},
-    "contents": {"ja": "目次", "en": "Contents"},
-    "data": {"ja": "データ", "en": "Data"},
-    "findings": {"ja": "結果", "en": "Findings"},
-    "limits": {"ja": "限界", "en": "Limits"},
-    "methods": {"ja": "方法", "en": "Methods"},
-    "reproduce": {"ja": "再現", "en": "Reproduce"},
-    "figure": {"ja": "図", "en": "Figure"},
-    "table": {"ja": "表", "en": "Table"},
-    "headline": {"ja": "主な数値", "en": "Headline numbers"},
-    "report": {"ja": "詳しい報告", "en": "Full report"},
-    "missing": {
-        "ja": "この問いの実行結果がない(study report を実行してください)。",
-        "en": "No run of this question yet (run study report).",
-    },
-    "failed": {
-        "ja": "最後の実行は失敗した。以下は最後に成功した実行の数値である。",
-        "en": "The last run failed; the numbers below are those of the last successful run.",
-    },
-    "other_lang": {"ja": "English version", "en": "日本語版"},
-    "index": {"ja": "すべての報告", "en": "All reports"},
-    "other_labels": {
-        "ja": "(図のラベルは英語: この設定の日本語の実行がない)",
-        "en": "(labels in Japanese: there is no English run with these parameters)",
-    },
-}
-
-LIMITS: dict[str, dict[str, str]] = {
-    "audit": {
-        "ja": "標本はモデル事業に参加した自治体であり、全国の無作為標本ではない。数値は計画に記載されたもので、"
-        "基準日は計画ごとに異なる。",
-        "en": "The sample is the municipalities that joined the model projects, not a random sample of Japan; the "
-        "figures are those printed in each plan, with reference dates that vary.",
-    },
-    "Q1": {
-        "ja": "n は約50。推進員は計画上の人数であり、実際の配置ではない。β の大きさは配置の型(既存職員の指定、"
-        "拠点ごとの配置)を調整するかどうかで大きく変わる。",
-        "en": "About fifty plans; planned, not actual, staff; the size of β depends on whether the deployment "
-        "design (existing staff designated, one coordinator per site) is adjusted for.",
-    },
-    "Q2": {
-        "ja": "この n ではBCa区間と並べ替え検定が食い違うことがある。率比は「明確な根拠なし」と読む。",
-        "en": "At this n the BCa interval and the permutation test can disagree; read the rate ratios as no clear "
-        "evidence.",
-    },
-    "Q3": {
-        "ja": "機関数の中央値は記述であり、機関が配置を決めることを示すものではない。",
-        "en": "Medians of institution counts are descriptive; they do not show that institutions cause staffing.",
-    },
-    "Q4": {
-        "ja": "全国調査(約80%が数値目標なし)は後年の別事業が対象である。目標は本文から読み取ったもので、"
-        "範囲は下限で読む。",
-        "en": "The national survey (about 80% without a quantified target) covers a later project; targets are read "
-        "from the text, ranges at their low end.",
-    },
-    "Q5": {
-        "ja": "少数の計画から得たクラスターは記述であり、発見ではない。特徴量・方法・k を変えれば分け方も変わる。",
-        "en": "Clusters from so few plans are a description, not a discovery; other features, methods or k split "
-        "differently.",
-    },
-    "Q6": {
-        "ja": "仕様は独立ではなく(同じ計画・重なる選択)、割合は記述である。格子は著者の選択に限られる。",
-        "en": "The specifications are not independent (same plans, overlapping choices); the grid covers our choices "
-        "only.",
-    },
-}
-
-METHODS: dict[str, str] = {
-    "ja": "生データ(data/raw/hokatsu_plans.txt)を名前のある規則で整備し、修正はすべて原文・行番号とともに "
-    "corrections.csv に残した。"
-    "Q1 は人口の対数に対する推進員数のポアソン準尤度モデルと負の二項モデル(BCaブートストラップ区間、影響診断)、"
-    "Q2 は人口を所与とした率比(BCa区間と回帰子残差の並べ替え検定)、Q3 は中央値(パーセンタイル・ブートストラップ)と "
-    "Wilson 区間、"
-    "Q4 は Wilson 区間、Firth ロジスティック回帰と交差検証 AUC、Q5 は標準化した構造特徴量の "
-    "k-means(シルエットとブートストラップ安定性で k を選択)と並べ替え検定、"
-    "Q6 は分析上の選択を掛け合わせた仕様曲線と並べ替え帰無曲線による。乱数はすべてシードで固定している。",
-    "en": "The raw plans (data/raw/hokatsu_plans.txt) were cleaned by named rules; every correction keeps its raw text "
-    "and source line in corrections.csv. Q1: Poisson quasi-likelihood and negative binomial models of planned "
-    "coordinators on log population (BCa bootstrap intervals, influence diagnostics); Q2: rate ratios given population "
-    "(BCa intervals and regressor-residual permutation tests); Q3: medians (percentile bootstrap) and Wilson "
-    "intervals; Q4: Wilson intervals, Firth logistic regression and cross-validated AUC; Q5: k-means on standardised "
-    "structural features (k chosen by silhouette and bootstrap stability) with permutation tests; Q6: a specification "
-    "curve over the analytic choices against a permutation null curve. Every random draw is seeded.",
-}
+# The fixed text of the document, by key and language (study/texts/studydoc.toml, read by study.catalogue).
+#: Title, lead, headings and notes.
+TEXT = catalogue.table("studydoc", "document")
+#: Limits of each section (``audit``, ``Q1``…``Q6``).
+LIMITS = catalogue.table("studydoc", "limits")
+#: The methods paragraph.
+METHODS = catalogue.table("studydoc", "methods")["summary"]
+#: Caption of each figure, by figure stem.
+CAPTIONS = catalogue.table("studydoc", "figure_captions")
+#: Words of the citation block.
+CITATION = catalogue.table("studydoc", "citation")
 
 
 def _esc(x: Any) -> str:
@@ -321,11 +166,8 @@ def _citation(runs: dict[str, dict[str, Any]], lang: str) -> str:
     shas = sorted({(m.get("data") or {}).get("raw_sha256", "") for m in manifests} - {""})
     ended = max((str(m.get("ended", "")) for m in manifests), default="")
     year = ended[:4] or "—"
-    dirty_note = (" (未コミットの変更あり)" if lang == "ja" else " (with uncommitted changes)") if dirty else ""
-    label = {
-        "ja": ("パッケージ", "コミット", "生データ SHA-256", "実行"),
-        "en": ("package", "commit", "raw data SHA-256", "runs"),
-    }[lang]
+    dirty_note = CITATION["dirty"][lang] if dirty else ""
+    label = [CITATION[k][lang] for k in ("package", "commit", "raw", "runs")]
     return (
         f'<div class="cite"><p><strong>{_esc(TEXT["title"][lang])}</strong> ({_esc(year)}). study '
         f"{_esc(__version__)}.</p>"
@@ -373,16 +215,17 @@ def study_html(out_root: Path, lang: str) -> str:
         sentences = prose.findings(notebook, r["results"], lang).get(key, [])
         body.append('<div class="findings">' + "".join(f"<p>{_esc(s)}</p>" for s in sentences) + "</div>")
         fig_run = _figure_run(runs, notebook, lang) or run
-        for nb, stem, cap_ja, cap_en in FIGURES.get(key, []):
+        for nb, stem in FIGURES.get(key, []):
             png = Path(out_root) / fig_run / "figures" / f"{stem}.png"
             if not png.is_file():
                 continue
             fig_no += 1
-            cap = f"{TEXT['figure'][lang]} {fig_no}. {cap_ja if lang == 'ja' else cap_en}"
+            caption = CAPTIONS[stem]["ja" if lang == "ja" else "en"]
+            cap = f"{TEXT['figure'][lang]} {fig_no}. {caption}"
             fig_lang = runs[fig_run]["manifest"]["parameters"].get(nb, {}).get("label_language", lang)
             if fig_lang != lang:
                 cap += " " + TEXT["other_labels"][lang]
-            alt = cap_ja if lang == "ja" else cap_en
+            alt = caption
             body.append(
                 f'<figure><img src="{_esc(fig_run)}/figures/{_esc(stem)}.png" alt="{_esc(alt)}" loading="eager">'
                 f"<figcaption>{_esc(cap)}</figcaption></figure>"
