@@ -8,6 +8,7 @@ limits. This is what a reader of the PNG sees cut, before ``bbox_inches="tight"`
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import matplotlib
@@ -23,6 +24,7 @@ from matplotlib.text import Text
 
 from study.analysis import (
     audit,
+    multiverse,
     plotting,
     robustness,
     staffing,
@@ -71,6 +73,7 @@ def _question_figures(analyses: dict, lang: str) -> dict[str, Callable[[], objec
             staffing.scale_labels(s.scale, lang),
         ),
         "q1_staff_vs_population": lambda: staffing.fig_scale(s.frame.data, s.scale, lang, s.level),
+        "q1_rootogram": lambda: staffing.fig_rootogram(s.models, lang),
         "q1_influence": lambda: staffing.fig_influence(
             s.influence, float(s.influence_summary["estimate"].iloc[0]), lang
         ),
@@ -105,6 +108,7 @@ def _question_figures(analyses: dict, lang: str) -> dict[str, Callable[[], objec
         "pca_map": lambda: typology.fig_pca_map(y, lang),
         "cluster_outcomes": lambda: typology.fig_cluster_outcomes(y, lang),
         "specification_curve": lambda: robustness.fig_spec_curve(r, lang),
+        "multiverse": lambda: multiverse.fig_multiverse(analyses["50_multiverse"], lang),
     }
 
 
@@ -183,6 +187,36 @@ def test_question_figures_fit(lang, analyses):
             assert problems(fig) == [], name
         finally:
             plt.close(fig)
+
+
+#: A programme identifier in a figure (``hurdle_poisson``, ``aging_rate_pct``): readers see labels, never names.
+IDENTIFIER = re.compile(r"\b[a-z]+(?:_[a-z0-9]+)+\b")
+
+
+def identifiers(fig) -> list[str]:
+    """Visible texts of a drawn figure (titles, axis and tick labels, legends) that hold an identifier."""
+    fig.canvas.draw()
+    return [t.get_text() for t in fig.findobj(Text) if t.get_visible() and IDENTIFIER.search(t.get_text())]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_figures_show_labels_not_identifiers(lang, analyses):
+    makers = {**_audit_figures(lang), **_question_figures(analyses, lang)}
+    for name, make in makers.items():
+        fig = make()
+        try:
+            assert identifiers(fig) == [], name
+        finally:
+            plt.close(fig)
+
+
+def test_the_identifier_check_sees_a_name():
+    fig, ax = plt.subplots()
+    ax.set_title("hurdle_poisson")
+    ax.set_xlabel("planned coordinators (persons)")
+    found = identifiers(fig)
+    plt.close(fig)
+    assert found == ["hurdle_poisson"]
 
 
 def test_the_check_sees_a_cut_label():

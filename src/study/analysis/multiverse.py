@@ -368,7 +368,15 @@ def fig_multiverse(results: MultiverseResults, lang: Lang = "ja") -> Figure:
         Top: elasticity (unitless) by rank; bottom: the choices of each specification.
     """
     from study.analysis.figures import MANY_SPECS, fig_specification_curve
+    from study.analysis.robustness import choice_text
 
     return fig_specification_curve(
-        results.specs, results.summary.iloc[0], CHOICES, "below_one", lang, reference=1.0, marks=MANY_SPECS
+        results.specs,
+        results.summary.iloc[0],
+        CHOICES,
+        "below_one",
+        lang,
+        reference=1.0,
+        choice_label=choice_text,
+        marks=MANY_SPECS,
     )
