@@ -233,3 +233,18 @@ def test_no_variable_names_in_the_reader_tables_of_the_analyses(quick_analyses, 
 def test_an_estimate_without_interval_is_shown_alone():
     assert prose.interval(209.26, float("nan"), float("nan")) == "209"  # an F statistic: no "[–, –]"
     assert prose.interval(0.26, 0.09, None) == "0.26 [0.09, –]"  # one bound missing stays visible
+
+
+def test_a_wide_table_of_few_rows_is_shown_turned(quick_analyses):
+    """Q2's two rate ratios carry ~20 columns: shown as rows (one column per rate), never off the page."""
+    need = quick_analyses["10_staffing"].need
+    shown = prose.reader_frame(need, "en")
+    assert list(shown.columns) == ["aging rate, share aged 65+ (%)", "public-assistance rate (‰)"]
+    assert shown.loc["n (plans)"].tolist() == ["49", "49"]
+    assert len(shown) >= prose.WIDE_COLUMNS and shown.loc["model family"].tolist() == ["Poisson QL"] * 2
+    html = prose.reader_table(need, "ja").to_html()
+    assert "高齢化率" in html and "<th" in html  # row labels shown (not hidden like row numbers)
+    narrow = pd.DataFrame({"name": ["a", "b"], "estimate": [0.5, 1.5], "n": [10, 12]})
+    assert prose.reader_frame(narrow, "en").shape == (2, 3)  # a narrow table stays as it is
+    tall = pd.DataFrame({f"c{i}": range(5) for i in range(prose.WIDE_COLUMNS)})
+    assert prose.reader_frame(tall, "en").shape[0] == 5  # five rows: not turned

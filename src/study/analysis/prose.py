@@ -1322,7 +1322,29 @@ def reader_frame(df: Any, lang: Lang) -> Any:
             continue
         kept.setdefault(h, []).append(c)
     headers = {c: (h if i == 0 else f"{h} ({i + 1})") for h, cols in kept.items() for i, c in enumerate(cols)}
-    return out.rename(columns=headers)
+    return _turn_wide(out.rename(columns=headers))
+
+
+#: A reader table with at least this many columns and at most :data:`FEW_ROWS` rows is shown turned.
+WIDE_COLUMNS = 14
+#: See :data:`WIDE_COLUMNS`.
+FEW_ROWS = 4
+
+
+def _turn_wide(out: Any) -> Any:
+    """A wide table of a few rows, turned: one row per column, one column per row (named by its first cell).
+
+    A page is about 1,100 px wide: a two-row table of 21 columns (Q2's rate ratios with their Monte Carlo
+    errors) would run off it, while its 21 rows of two values read down the page. The CSV is unchanged.
+    """
+    if out.shape[1] < WIDE_COLUMNS or len(out) > FEW_ROWS or not _row_numbers(out.index):
+        return out
+    names = out.iloc[:, 0]
+    if not names.is_unique or (names == "–").any():
+        return out
+    turned = out.set_index(out.columns[0]).T
+    turned.columns.name = None
+    return turned
 
 
 #: Estimates shown with their interval: (estimate, lower bound, upper bound) columns.
@@ -1357,7 +1379,7 @@ def reader_table(df: Any, lang: Lang) -> Any:
 
     frame = reader_frame(df, lang)
     styler = frame.style
-    if _row_numbers(df.index):
+    if _row_numbers(frame.index):
         styler = styler.hide(axis="index")
 
     # text left, numbers right (a column is numeric when every shown value starts like a number)
