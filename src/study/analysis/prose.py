@@ -1107,6 +1107,10 @@ def value_label(value: str, lang: Lang) -> str:
     return str(value) if name is None else name
 
 
+#: A label's closing unit, "(persons)" or "(人)": dropped where the label names a missing value.
+_TRAILING_UNIT = re.compile(r"\s*[(（][^()（）]*[)）]$")
+
+
 def _value_name(v: str, lang: Lang) -> str | None:
     import re
 
@@ -1130,11 +1134,12 @@ def _value_name(v: str, lang: Lang) -> str | None:
         return f"{field}: {value}(配置の扱い: {coding})" if lang == "ja" else f"{field}: {value} (coding: {coding})"
     if m := re.fullmatch(r"k=(\d+)", v):
         return f"k = {m.group(1)}"
-    if m := re.fullmatch(r"(\w+) missing", v):  # a plan without a required value
+    if m := re.fullmatch(r"(\w+) missing", v):  # a plan without a required value: "not stated", not "zero"
         label = _value_name(m.group(1), lang)
-        return (
-            None if label is None else (f"{label}の記載なし" if lang == "ja" else f"no {label[:1].lower()}{label[1:]}")
-        )
+        if label is None:
+            return None
+        label = _TRAILING_UNIT.sub("", label)
+        return f"{label}の記載なし" if lang == "ja" else f"{label[:1].lower()}{label[1:]} not stated"
     if m := re.fullmatch(r"cluster (\d+)", v):
         return f"クラスター{m.group(1)}" if lang == "ja" else v
     for sep, join in ((" + ", " + "), (":", " · "), ("|", " · ")):
