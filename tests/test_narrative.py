@@ -24,6 +24,7 @@ SHARED = {
     "BCa",
     "Firth",
     "Wilson",
+    "Holm",
     "Kruskal",
     "Wallis",
     "AUC",
@@ -84,16 +85,29 @@ def test_sample_sentences_are_filled():
 @pytest.mark.parametrize("stem", sorted(narrative.TEXTS))
 def test_japanese_text_has_no_english_prose(stem):
     for key, text in narrative.TEXTS[stem].items():
-        words = re.findall(r"[A-Za-z][A-Za-z-]{3,}", _outside_code(text["ja"]))
+        words = re.findall(r"[A-Za-z][A-Za-z-]{3,}", _outside_code(narrative.column_headers(text["ja"], "ja")))
         assert not [w for w in words if w not in SHARED and not w.startswith("Kruskal")], (stem, key, words)
 
 
 @pytest.mark.parametrize("stem", sorted(narrative.TEXTS))
 def test_english_text_has_japanese_only_as_a_gloss(stem):
     for key, text in narrative.TEXTS[stem].items():
-        en = _outside_code(text["en"])
+        en = _outside_code(narrative.column_headers(text["en"], "en"))
         assert JAPANESE.search(text["ja"]), (stem, key)  # the Japanese variant is in Japanese
         for m in JAPANESE.finditer(en):
             before = en[: m.start()]
             inside = before.count("(") > before.count(")") or before.count('"') % 2 == 1
             assert inside or m.group() in PLACES, f"{stem}.{key}: unglossed {m.group()!r}"
+
+
+def test_columns_named_in_the_text_are_the_headers_readers_see():
+    sens = narrative.markdown("10_staffing", "sensitivity", "en")
+    assert "“plans recoded” counts the plans" in sens and "n_changed" not in sens
+    assert "「扱いが変わる計画」" in narrative.markdown("10_staffing", "sensitivity", "ja")
+    for stem, sections in narrative.TEXTS.items():  # every reference resolves, in both languages
+        for key in {*sections, *narrative.COMMON}:
+            for lang in ("ja", "en"):
+                text = narrative.column_headers((sections.get(key) or narrative.COMMON[key])[lang], lang)
+                assert "⟦" not in text and "⟧" not in text, (stem, key, lang)
+    with pytest.raises(KeyError, match="n_chagned"):
+        narrative.column_headers("⟦n_chagned⟧ counts", "en")
