@@ -118,7 +118,8 @@ def test_identifiers_in_table_cells_get_readers_names():
 
 def test_exclusion_reasons_in_the_chosen_language():
     assert prose.value_label("staff_planned missing", "ja") == "相談支援包括化推進員の配置予定人数の記載なし"
-    assert prose.value_label("staff_planned missing", "en") == "planned comprehensive-consultation coordinators not stated"
+    en = prose.value_label("staff_planned missing", "en")
+    assert en == "planned comprehensive-consultation coordinators not stated"
     assert prose.value_label("staff missing", "ja") == "相談支援包括化推進員の配置予定人数の記載なし"  # no "(人)"
     assert prose.value_label("staff missing", "en") == "planned coordinators not stated"  # not "(persons)"
     assert prose.value_label("staffing design per_site (exclude_designs)", "en").startswith("one coordinator per site")

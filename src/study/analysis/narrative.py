@@ -4,9 +4,9 @@ and limits, shown in the run's label language.
 A notebook shows its text with a one-line code cell, ``narrative.show("10_staffing", "intro", lang)``
 (code is hidden in the HTML reports, so readers see only the text). Texts may have ``{name}`` fields
 filled from keyword arguments (counts of the sample), and name a table column as ``⟦column⟧``, shown as
-the header readers see on that table (:func:`study.analysis.prose.column_label`), never the CSV name. The findings themselves are generated from the
-results by :mod:`study.analysis.prose`; the fixed text around them is the catalogue
-``study/texts/narrative.toml`` (one table per notebook, read by :mod:`study.catalogue`).
+the header readers see on that table (:func:`study.analysis.prose.column_label`), never the CSV name.
+The findings themselves are generated from the results by :mod:`study.analysis.prose`; the fixed text
+around them is the catalogue ``study/texts/narrative.toml`` (one table per notebook, read by :mod:`study.catalogue`).
 
 The Japanese text uses the terms of the plan form (相談支援包括化推進員, 地域包括支援センター,
 生活困窮者自立相談支援事業, 成果目標…). The English text keeps Japanese only beside a term it glosses;
