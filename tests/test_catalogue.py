@@ -125,3 +125,12 @@ def test_bilingual_texts_live_in_the_catalogues_only() -> None:
         str(p.relative_to(PACKAGE)): lines for p in sorted(PACKAGE.rglob("*.py")) if (lines := _bilingual_literals(p))
     }
     assert not offenders, offenders
+
+
+def test_no_ascii_tilde_for_about() -> None:
+    """'~20%' draws as an overline in the Japanese fonts the reports use (JIS X 0201): write 'about' or 約."""
+    for name in CATALOGUES:
+        for table in catalogue.tables(name).values():
+            for key, entry in table.items():
+                for lang, text in entry.items():
+                    assert "~" not in text, (name, key, lang, text)
