@@ -251,3 +251,11 @@ def test_a_wide_table_of_few_rows_is_shown_turned(quick_analyses):
     assert prose.reader_frame(narrow, "en").shape == (2, 3)  # a narrow table stays as it is
     tall = pd.DataFrame({f"c{i}": range(5) for i in range(prose.WIDE_COLUMNS)})
     assert prose.reader_frame(tall, "en").shape[0] == 5  # five rows: not turned
+
+
+def test_a_value_with_its_own_label_is_not_split():
+    """'clusters beyond population: staff' has a label: it is not read as choice ':' option."""
+    assert prose.value_label("clusters beyond population: staff", "ja") == "人口を所与としたクラスターの効果(推進員数)"
+    en = prose.value_label("clusters beyond population: staff", "en")
+    assert en == "clusters given population (planned coordinators)"
+    assert prose.value_label("family:negbin", "en") == "model family · negative binomial (ML α)"  # split

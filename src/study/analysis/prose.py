@@ -1118,6 +1118,8 @@ def _value_name(v: str, lang: Lang) -> str | None:
     from study.analysis.plotting import TEXTS
     from study.covariates import labels
 
+    if v in VALUE_LABELS:  # a whole value with its own label, before any split on ":" or " + "
+        return VALUE_LABELS[v][lang]
     if "; " in v:  # a list ("a z=-0.62; b z=+0.59")
         parts = [_value_name(x, lang) for x in v.split("; ")]
         return None if None in parts else "; ".join(p for p in parts if p is not None)
