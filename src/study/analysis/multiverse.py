@@ -28,6 +28,9 @@ Monte Carlo error: each bound carries its MC SE (:func:`study.models.montecarlo.
 or :func:`~study.models.montecarlo.bca_bounds_mc_se`), and each share of specifications its MC SE by
 :func:`study.models.montecarlo.share_mc_se` with the ``"comonotone"`` rule: an upper bound, since the
 shared streams make the specifications' errors move together (the independent value would under-state it).
+Checked on the reduced multiverse (648 specifications, 100 draws) over 12 seeds: the share excluding 0 moved
+with SD about 1.4 points, between the independent value (0.7) and the bound reported (5.8); the bound is
+safe for the printed digits, not a measure of the likely error (``tests/test_multiverse_mc.py``).
 """
 
 from __future__ import annotations
