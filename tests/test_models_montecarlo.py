@@ -1,5 +1,6 @@
 """Monte Carlo error (study.models.montecarlo): the MC SEs against the spread over seeds, draws needed,
-p-value floors, and the borderline classification."""
+p-value floors, the borderline classification, and the MC SE of a share of intervals on one side of a
+reference against the spread of the share over simulated reruns."""
 
 from __future__ import annotations
 
@@ -21,6 +22,8 @@ from study.models.montecarlo import (
     pvalue_draws_needed,
     pvalue_mc_se,
     quantile_mc_se,
+    share_mc_se,
+    side_probabilities,
 )
 from study.models.resample import bca_interval
 
@@ -145,3 +148,63 @@ def test_bca_bound_mc_se_matches_the_spread_over_bootstrap_seeds():
         method="batch_means",
     )
     assert np.all(np.array(bm) > 0.5 * sd) and np.all(np.array(bm) < 2.5 * sd)
+
+
+def test_side_probabilities_normal_indicator_and_unknown_error():
+    b = np.array([0.9, 1.1, 1.0, 0.8, np.nan, 0.95])
+    se = np.array([0.1, 0.1, 0.2, 0.0, 0.1, np.nan])
+    q = side_probabilities(b, se, 1.0, "below")
+    # Φ(1) = 0.8413, Φ(−1) = 0.1587, Φ(0) = 1/2; SE 0: the indicator; no bound: 0; unknown SE: 1/2
+    assert q == pytest.approx([0.841345, 0.158655, 0.5, 1.0, 0.0, 0.5], abs=1e-6)
+    assert side_probabilities(np.array([0.2, -0.1]), 0.1, 0.0, "above") == pytest.approx([0.97725, 0.158655], abs=1e-5)
+    assert side_probabilities(np.array([0.0]), 0.0, 0.0, "above")[0] == 0.0  # strict, as the share's indicator
+    with pytest.raises(ValueError):
+        side_probabilities(b, se, 1.0, "left")  # type: ignore[arg-type]
+
+
+def test_share_mc_se_independent_and_comonotone_by_hand():
+    # five intervals at q = 1/2: independent sqrt(5/4)/5; comonotone (one shared shock) the SE of one Bernoulli, 1/2
+    q = np.full(5, 0.5)
+    assert share_mc_se(q, "independent") == pytest.approx(math.sqrt(5 * 0.25) / 5)
+    assert share_mc_se(q, "comonotone") == pytest.approx(0.5)
+    # comonotone = Var(#{q_i > V}) for one uniform V, by brute force over the pairs
+    q = np.array([0.9, 0.1, 0.5, 0.0, 1.0, 0.3])
+    pairs = np.minimum.outer(q, q).sum() - q.sum() ** 2
+    assert share_mc_se(q) == pytest.approx(math.sqrt(pairs) / q.size)
+    ind, cs = share_mc_se(q, "independent"), np.sqrt(q * (1 - q)).sum() / q.size  # Cauchy–Schwarz bound
+    assert ind < share_mc_se(q) < cs
+    assert share_mc_se(np.array([0.0, 1.0, 1.0])) == 0.0  # every indicator certain
+    assert math.isnan(share_mc_se(np.array([])))
+    with pytest.raises(ValueError):
+        share_mc_se(np.array([1.2]))
+
+
+@pytest.mark.parametrize("rho", [0.0, 0.5, 1.0])
+def test_share_mc_se_against_the_spread_over_simulated_reruns(rho):
+    """Known truth: 30 percentile intervals whose bootstrap distributions are N(μ_i, 1), μ_i placing the true
+    upper bounds μ_i + 1.96 evenly from 0.7 to 1.3 around the reference 1. Each rerun draws 200 bootstrap
+    values per interval; the shared part (weight √ρ) of every rerun is one stream for all intervals, as in the
+    multiverse. The share of upper bounds below 1 is recomputed over 800 reruns. Independent streams (ρ = 0):
+    the independent rule matches the spread. Shared streams move the bounds together and widen the spread: at
+    ρ = 1 the comonotone rule matches it and the independent rule under-states it about fourfold; in between
+    the spread lies between the two rules."""
+    n_int, n_boot, reruns = 30, 200, 800
+    mu = 1 + np.linspace(-0.3, 0.3, n_int) - 1.959964
+    rng = np.random.default_rng(20190401)
+    shares, ind, com = [], [], []
+    for _ in range(reruns):
+        shared = rng.standard_normal(n_boot)
+        d = mu[:, None] + math.sqrt(rho) * shared + math.sqrt(1 - rho) * rng.standard_normal((n_int, n_boot))
+        hi = np.quantile(d, 0.975, axis=1)
+        q = side_probabilities(hi, np.array([percentile_bounds_mc_se(x)[1] for x in d]), 1.0, "below")
+        shares.append(np.mean(hi < 1))
+        ind.append(share_mc_se(q, "independent"))
+        com.append(share_mc_se(q, "comonotone"))
+    spread, ind_se, com_se = float(np.std(shares, ddof=1)), float(np.mean(ind)), float(np.mean(com))
+    assert ind_se < com_se
+    if rho == 0.0:
+        assert ind_se == pytest.approx(spread, rel=0.15)
+    elif rho == 1.0:
+        assert com_se == pytest.approx(spread, rel=0.15) and ind_se < spread / 3
+    else:
+        assert 1.3 * ind_se < spread < com_se / 1.3

@@ -191,11 +191,12 @@ def interval(est: Any, lo: Any, hi: Any, sig: int = 2, scale: float = 1.0, suffi
     return f"{e} [{a}, {b}]"
 
 
-def percent(share: Any, sig: int = 2) -> str:
-    """A share (0 to 1) in percent: ``0.49`` -> ``49%``."""
+def percent(share: Any, sig: int = 2, mc_se: Any = None) -> str:
+    """A share (0 to 1) in percent: ``0.49`` -> ``49%``; with its Monte Carlo SE (share units), no more
+    decimals than that allows (:func:`mc_num`)."""
     if share is None or not math.isfinite(float(share)):
         return "–"
-    return num(100 * float(share), sig) + "%"
+    return mc_num(100 * float(share), None if mc_se is None else 100 * float(mc_se), sig) + "%"
 
 
 def includes(rec: Record, value: float) -> bool:
@@ -901,11 +902,22 @@ def _audit(rec: dict[str, Record], lang: Lang) -> dict[str, list[str]]:
     return {"audit": out} if out else {}
 
 
+def _mv_share(r: Record) -> str:
+    """A multiverse share in percent, to the digits its Monte Carlo SE allows."""
+    return percent(r["estimate"], mc_se=r.get("mc_se"))
+
+
+def _mv_points(r: Record) -> str:
+    """A share's Monte Carlo SE in percentage points."""
+    return num(100 * float(r["mc_se"]), 2)
+
+
 def _multiverse(rec: dict[str, Record], lang: Lang) -> dict[str, list[str]]:
     med, nspec = rec.get("multiverse_median_beta"), rec.get("multiverse_n_specs")
     excl, below = rec.get("multiverse_share_excluding_zero"), rec.get("multiverse_share_below_one")
     if med is None:
         return {}
+    se = excl is not None and below is not None and excl.get("mc_se") is not None and below.get("mc_se") is not None
     lo, hi = med["interval"]
     n_specs = int(nspec["estimate"]) if nspec else "?"
     if lang == "ja":
@@ -914,9 +926,8 @@ def _multiverse(rec: dict[str, Record], lang: Lang) -> dict[str, list[str]]:
             f"(最小 {num(lo, 2)}、最大 {num(hi, 2)})"
         )
         if excl is not None and below is not None:
-            s += (
-                f"。ブートストラップ区間が0を含まないのは {percent(excl['estimate'])}、"
-                f"1未満に収まるのは {percent(below['estimate'])}"
+            s += f"。ブートストラップ区間が0を含まないのは {_mv_share(excl)}、1未満に収まるのは {_mv_share(below)}" + (
+                f"(モンテカルロ標準誤差は最大でそれぞれ {_mv_points(excl)}、{_mv_points(below)} ポイント)" if se else ""
             )
         return {"Q6": [s + "。"]}
     s = (
@@ -924,9 +935,8 @@ def _multiverse(rec: dict[str, Record], lang: Lang) -> dict[str, list[str]]:
         f"(smallest {num(lo, 2)}, largest {num(hi, 2)})"
     )
     if excl is not None and below is not None:
-        s += (
-            f"; {percent(excl['estimate'])} of the bootstrap intervals exclude 0 and {percent(below['estimate'])} "
-            "lie below 1"
+        s += f"; {_mv_share(excl)} of the bootstrap intervals exclude 0 and {_mv_share(below)} lie below 1" + (
+            f" (Monte Carlo SE at most {_mv_points(excl)} and {_mv_points(below)} percentage points)" if se else ""
         )
     return {"Q6": [s + "."]}
 
@@ -1541,7 +1551,7 @@ def headline_frame(records: Sequence[Record], lang: Lang) -> Any:
         elif unit == "share" and iv:
             value = interval(r["estimate"], iv[0], iv[1], 1, 100.0, "%")
         elif unit == "share":
-            value = percent(r["estimate"])
+            value = percent(r["estimate"], mc_se=r.get("mc_se"))
         elif iv:
             value = mc_interval(r["estimate"], iv[0], iv[1], r.get("mc_se"))
         else:

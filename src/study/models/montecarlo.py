@@ -22,6 +22,15 @@ Methods
 * **Draws needed** (:func:`draws_needed`): the MC SE falls as 1/sqrt(B), so
   B_needed = the smallest integer above B (SE / target)², with target = half a unit of the last printed
   digit, 0.5·10^(−decimals) (:func:`half_unit`).
+* **Share of intervals on one side of a reference** (:func:`side_probabilities`, :func:`share_mc_se`):
+  each interval's indicator (e.g. upper bound < 1) is Bernoulli with probability
+  q = Φ((reference − bound)/SE) (the bound's Monte Carlo distribution taken as normal, centred at the
+  bound found); the share of N intervals has variance Σᵢ Σⱼ Cov(Iᵢ, Iⱼ)/N². Independent
+  intervals give Σ qᵢ(1 − qᵢ)/N²; intervals whose bootstraps share their random streams (the
+  multiverse) have positively correlated errors, so that value under-states the error. The
+  ``"comonotone"`` rule bounds every covariance by the Fréchet–Hoeffding bound min(qᵢ, qⱼ) − qᵢqⱼ,
+  the largest any dependence allows (attained when one common shock moves every bound): an upper
+  bound on the MC SE.
 * **p-value floor** (:func:`format_p`): a permutation p can be no smaller than
   1/(B + 1); it prints as ``"< 1/(B+1)"`` with the number, e.g. ``"< 0.0002"``
   for B = 4999.
@@ -36,6 +45,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 from scipy import stats
@@ -247,6 +257,96 @@ def batch_means_se(draws: np.ndarray, statistic: Callable[[np.ndarray], float], 
     if vals.size < 2:
         return float("nan")
     return float(np.std(vals, ddof=1) / math.sqrt(vals.size))
+
+
+def side_probabilities(
+    bounds: np.ndarray, mc_se: np.ndarray, reference: float, side: Literal["below", "above"]
+) -> np.ndarray:
+    """Probability that each interval bound, drawn again with fresh random streams, lies on one side of a reference.
+
+    The bound's Monte Carlo distribution is approximated as normal with mean the bound found and SD its
+    MC SE (the order-statistic SE of :func:`quantile_mc_se`), so for ``side="below"``
+    q = Φ((reference − bound)/SE), and for ``"above"`` q = Φ((bound − reference)/SE).
+
+    Parameters
+    ----------
+    bounds : numpy.ndarray
+        Interval bounds (N,), in the statistic's unit; a bound that is not finite is on neither side (q = 0),
+        as in the share itself.
+    mc_se : numpy.ndarray
+        Their Monte Carlo SEs (N,), same unit. 0: a deterministic bound, q is the indicator (strict
+        inequality); not finite (fewer than two finite draws) for a finite bound: the MC error is unknown,
+        and q = 1/2, the most uncertain indicator.
+    reference : float
+        The reference value (0 for a coefficient, 1 for an elasticity against proportional growth).
+    side : {"below", "above"}
+        ``"below"``: the indicator is bound < reference; ``"above"``: bound > reference.
+
+    Returns
+    -------
+    numpy.ndarray
+        q (N,), probabilities (0 to 1).
+    """
+    b = np.asarray(bounds, float)
+    se = np.broadcast_to(np.asarray(mc_se, float), b.shape)
+    if side not in ("below", "above"):
+        raise ValueError("side must be 'below' or 'above'")
+    dist = reference - b if side == "below" else b - reference  # > 0: on the side
+    q = np.where(dist > 0, 1.0, 0.0)
+    random = np.isfinite(se) & (se > 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        q = np.where(random, stats.norm.cdf(dist / np.where(random, se, 1.0)), q)
+    q = np.where(np.isfinite(b) & ~np.isfinite(se), 0.5, q)
+    return np.where(np.isfinite(b), q, 0.0)
+
+
+def share_mc_se(probabilities: np.ndarray, rule: Literal["comonotone", "independent"] = "comonotone") -> float:
+    """Monte Carlo SE of a share of intervals on one side of a reference (a mean of Bernoulli indicators).
+
+    Each interval's indicator Iᵢ is Bernoulli(qᵢ), qᵢ from :func:`side_probabilities`; the share
+    (1/N) Σ Iᵢ has variance (1/N²) Σᵢ Σⱼ Cov(Iᵢ, Iⱼ).
+
+    * ``"independent"``: Cov = 0 off the diagonal, SE = sqrt(Σ qᵢ(1 − qᵢ))/N. Exact when each interval
+      has its own random streams; it **under-states** the error when the intervals' bootstraps share
+      their streams (as the multiverse's specifications do: the same resamples of mostly the same plans,
+      so their bounds err together) — for normal errors with non-negative correlation every covariance
+      is ≥ 0 (Slepian's inequality).
+    * ``"comonotone"`` (default): Cov(Iᵢ, Iⱼ) ≤ min(qᵢ, qⱼ) − qᵢqⱼ, the Fréchet–Hoeffding bound, the
+      largest any dependence allows; attained when one common shock moves every bound (then Iᵢ = 1{V < qᵢ}
+      for one uniform V). SE = sqrt(Σᵢ Σⱼ min(qᵢ, qⱼ) − (Σ qᵢ)²)/N: an **upper bound** on the MC SE
+      whatever the dependence, and never below the independent value. It is sharper than the
+      Cauchy–Schwarz bound Σ sqrt(qᵢ(1 − qᵢ))/N.
+
+    Both rest on the normal approximation of each bound's Monte Carlo distribution and on the plug-in
+    of the bound found for its expectation (:func:`side_probabilities`).
+
+    Parameters
+    ----------
+    probabilities : numpy.ndarray
+        qᵢ (N,), each in [0, 1].
+    rule : {"comonotone", "independent"}
+        How the intervals' errors are taken to depend on each other.
+
+    Returns
+    -------
+    float
+        The MC SE of the share, in share units (0 to 1); NaN for no intervals.
+    """
+    q = np.sort(np.asarray(probabilities, float).ravel())
+    n = q.size
+    if n == 0:
+        return float("nan")
+    if not np.all((q >= 0) & (q <= 1)):
+        raise ValueError("probabilities must lie in [0, 1]")
+    if rule == "independent":
+        var = float(np.sum(q * (1 - q)))
+    elif rule == "comonotone":
+        # Σᵢ Σⱼ min(qᵢ, qⱼ) with q sorted ascending: the k-th smallest (k = 1..N) is the minimum of 2(N − k) + 1 pairs
+        k = np.arange(1, n + 1)
+        var = float(np.sum(q * (2 * (n - k) + 1)) - np.sum(q) ** 2)
+    else:
+        raise ValueError("rule must be 'comonotone' or 'independent'")
+    return math.sqrt(max(var, 0.0)) / n
 
 
 def half_unit(decimals: int) -> float:
