@@ -259,3 +259,34 @@ def test_a_value_with_its_own_label_is_not_split():
     en = prose.value_label("clusters beyond population: staff", "en")
     assert en == "clusters given population (planned coordinators)"
     assert prose.value_label("family:negbin", "en") == "model family · negative binomial (ML α)"  # split
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_every_choice_and_option_of_the_grids_has_a_label(lang):
+    """The per-choice tables name each choice and option as the figures do, for every option a grid can hold."""
+    from study.analysis import multiverse, robustness
+    from study.parameters import MultiverseParams, RobustnessParams
+    from study.models.speccurve import COVARIATE_SETS, specification_grid
+
+    r = RobustnessParams()  # every option of each choice is crossed by default
+    grids = [
+        pd.DataFrame(multiverse.multiverse_grid(MultiverseParams()))[list(multiverse.CHOICES)],
+        specification_grid(
+            staffing=r.staffing_measures,
+            welfare=r.welfare_readings,
+            exclusions=r.exclusions,
+            covariate_sets={k: COVARIATE_SETS[k] for k in r.covariate_sets},
+            families=r.families,
+            designs=r.designs,
+            exposures=r.exposures,
+        )[list(robustness.SPEC_CHOICES)],
+    ]
+    for grid in grids:
+        rows = grid.melt(var_name="choice", value_name="option").drop_duplicates()
+        shown = prose.reader_frame(rows.reset_index(drop=True), lang)
+        cells = shown.to_numpy().ravel().tolist()
+        assert not [c for c in cells if re.search(r"\b[a-z]+(_[a-z0-9]+)+\b", c)], cells
+        assert "–" not in cells
+    assert prose.choice_label("ambiguous", "one_each", "en") == "read as per site"
+    assert prose.choice_label("hub_coding", None, "ja") == "拠点型とみなす計画"
+    assert prose.choice_label("nonexistent", None, "en") is None

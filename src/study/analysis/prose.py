@@ -1310,8 +1310,11 @@ def reader_frame(df: Any, lang: Lang) -> Any:
     )
     if {"choice", "option"} <= set(map(str, df.columns)):  # an option is named within its choice
         out["option"] = [
-            x if x == "–" else _column_value(str(ch), x, lang)
+            x if x == "–" else (choice_label(str(ch), x, lang) or _column_value(str(ch), x, lang))
             for ch, x in zip(df["choice"], out["option"], strict=True)
+        ]
+        out["choice"] = [
+            choice_label(str(ch), None, lang) or x for ch, x in zip(df["choice"], out["choice"], strict=True)
         ]
     for c in out.columns:
         if str(c) == "option" and "choice" in out.columns:
@@ -1346,6 +1349,38 @@ def reader_frame(df: Any, lang: Lang) -> Any:
 WIDE_COLUMNS = 14
 #: See :data:`WIDE_COLUMNS`.
 FEW_ROWS = 4
+
+
+def choice_label(choice: str, option: str | None, lang: Lang) -> str | None:
+    """The label of an analysis choice (``option`` None) or of one of its options, as the specification-curve
+    and multiverse figures show it; ``None`` when the catalogue has none.
+
+    Parameters
+    ----------
+    choice : str
+        Choice column (``exposure``, ``family``, ``ambiguous``…).
+    option : str or None
+        One of its options; None for the choice itself.
+    lang : {"ja", "en"}
+        Language.
+
+    Returns
+    -------
+    str or None
+        From ``figures.toml`` [spec_choices] (``choice`` or ``choice:option``), else [labels]
+        (``choice_<choice>``, ``opt_<option>``).
+    """
+    from study.analysis.plotting import TEXTS
+
+    own = SPEC_CHOICES.get(f"{choice}:{option}" if option else choice)
+    if own is not None:
+        return own[lang]
+    key = f"choice_{choice}" if option is None else f"opt_{option}"
+    return TEXTS[key][lang] if key in TEXTS else None
+
+
+#: Labels of the choices and options only the specification curve and the multiverse have.
+SPEC_CHOICES = catalogue.table("figures", "spec_choices")
 
 
 def _turn_wide(out: Any) -> Any:

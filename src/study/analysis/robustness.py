@@ -23,8 +23,8 @@ import numpy as np
 import pandas as pd
 
 from study.analysis.plotting import text
+from study.analysis.prose import choice_label
 from study.analysis.tables import Tables, choice_summary_table
-from study import catalogue
 from study.models.results import HeadlineResult, headline_result
 from study.models.speccurve import COVARIATE_SETS, SpecCurve
 from study.models.speccurve_inference import SampleSizes
@@ -35,9 +35,6 @@ if TYPE_CHECKING:
 
 #: Choice columns of the specification grid, in the order of the indicator panel.
 SPEC_CHOICES = ("family", "exposure", "design", "staffing", "welfare", "exclusion", "covariates")
-#: Labels of the choices (``choice``) and options (``choice:option``) that only the specification curve has
-#: (``study/texts/figures.toml`` [spec_choices]).
-CHOICE_TEXTS = catalogue.table("figures", "spec_choices")
 
 
 def choice_text(choice: str, option: str | None, lang: Lang) -> str:
@@ -55,12 +52,10 @@ def choice_text(choice: str, option: str | None, lang: Lang) -> str:
     Returns
     -------
     str
-        From :data:`CHOICE_TEXTS`, else from the figure labels (:func:`study.analysis.plotting.text`).
+        :func:`study.analysis.prose.choice_label`, else the figure label of ``choice_<choice>`` / ``opt_<option>``
+        (:func:`study.analysis.plotting.text`, which gives the key itself when it has none).
     """
-    own = CHOICE_TEXTS.get(f"{choice}:{option}" if option else choice)
-    if own is not None:
-        return own[lang]
-    return text(f"choice_{choice}" if option is None else f"opt_{option}", lang)
+    return choice_label(choice, option, lang) or text(f"choice_{choice}" if option is None else f"opt_{option}", lang)
 
 
 @dataclass(frozen=True)
