@@ -6,4 +6,4 @@ Labour and Welfare compilation into tidy, validated tables with provenance
 (:mod:`study.cli`).
 """
 
-__version__ = "0.3.0"
+__version__ = "0.4.0"
