@@ -290,3 +290,40 @@ def test_every_choice_and_option_of_the_grids_has_a_label(lang):
     assert prose.choice_label("ambiguous", "one_each", "en") == "read as per site"
     assert prose.choice_label("hub_coding", None, "ja") == "拠点型とみなす計画"
     assert prose.choice_label("nonexistent", None, "en") is None
+
+
+def test_method_templates_are_consistent():
+    for key, entry in prose.METHODS.items():
+        holes = key.count("#")
+        for lang, text in entry.items():
+            assert sorted(set(re.findall(r"\{(\d+)\}", text))) == [str(i) for i in range(holes)], (key, lang)
+
+
+def test_every_method_of_the_analyses_is_described_in_japanese(quick_analyses):
+    """A Japanese report shows no English method description (numbers kept, in their order)."""
+    import dataclasses
+
+    seen = set()
+    for res in quick_analyses.values():
+        for field in dataclasses.fields(res):
+            value = getattr(res, field.name)
+            frames = (
+                [value] + [getattr(value, f.name) for f in dataclasses.fields(value)]
+                if dataclasses.is_dataclass(value)
+                else [value]
+            )
+            for df in frames:
+                if isinstance(df, pd.DataFrame) and "method" in df.columns:
+                    seen.update(df["method"].dropna().astype(str))
+    assert len(seen) >= 10
+    untranslated = [
+        m
+        for m in seen
+        if not re.search(r"[ぁ-んァ-ン一-龥]", prose.reader_frame(pd.DataFrame({"method": [m]}), "ja").iloc[0, 0])
+    ]
+    assert untranslated == []
+    assert (
+        prose.method_label("permutation (regressor residuals), B = 12932", "ja")
+        == "並べ替え(回帰変数の残差)、B = 12932"
+    )
+    assert prose.method_label("an unknown method, B = 5", "ja") is None

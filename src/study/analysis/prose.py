@@ -1095,9 +1095,37 @@ def _column_value(col: str, value: str, lang: Lang) -> str:
 
     if (own := _COLUMN_VALUES.get(f"{col}:{value}")) is not None:
         return own[lang]
+    if col == "method" and (described := method_label(value, lang)) is not None:
+        return described
     if col == "covariates" and f"opt_{value}" in TEXTS:
         return TEXTS[f"opt_{value}"][lang]
     return value_label(value, lang)
+
+
+#: Method descriptions of the result tables, by template (``study/texts/tables.toml`` [methods]).
+METHODS = catalogue.table("tables", "methods")
+#: A number in a method description that is a value, not part of a name (``B = 12932``, ``two-sided 0.05``;
+#: not the 3 of ``HC3``): the templates of :data:`METHODS` write it ``#``.
+_METHOD_NUMBER = re.compile(r"(?<![A-Za-z\d.])\d+(?:\.\d+)?")
+
+
+def method_label(value: str, lang: Lang) -> str | None:
+    """A table's method description in ``lang``, its numbers kept; ``None`` when :data:`METHODS` has no template.
+
+    Parameters
+    ----------
+    value : str
+        The description as the analysis writes it (English), e.g. ``permutation (regressor residuals), B = 12932``.
+    lang : {"ja", "en"}
+        Language.
+
+    Returns
+    -------
+    str or None
+        The template's text with the numbers filled in (``{0}``, ``{1}``… in their English order).
+    """
+    entry = METHODS.get(_METHOD_NUMBER.sub("#", value))
+    return None if entry is None else entry[lang].format(*_METHOD_NUMBER.findall(value))
 
 
 #: Table columns of sentences in which ``(column missing)`` names a variable (a plan's missing value).
