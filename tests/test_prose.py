@@ -327,3 +327,27 @@ def test_every_method_of_the_analyses_is_described_in_japanese(quick_analyses):
         == "並べ替え(回帰変数の残差)、B = 12932"
     )
     assert prose.method_label("an unknown method, B = 5", "ja") is None
+
+
+def test_every_findings_template_has_both_languages_with_the_same_fields():
+    """A sentence template that lacks a field in one language would drop a number from that language's findings."""
+    import string
+
+    assert {"audit", "common"} <= set(prose.SENTENCES)
+    for question, table in prose.SENTENCES.items():
+        for key, entry in table.items():
+            assert set(entry) == {"ja", "en"}, (question, key)
+            fields = {
+                lang: {name for _, name, _, _ in string.Formatter().parse(entry[lang]) if name is not None}
+                for lang in ("ja", "en")
+            }
+            assert fields["ja"] == fields["en"], (question, key, fields)
+            assert all(f.isidentifier() for f in fields["ja"]), (question, key, fields)
+
+
+def test_a_sentence_template_fills_its_fields():
+    # the audit's national comparison, worded from a hand-made template key with made-up numbers
+    assert prose._say("audit", "national_above", "en") == "above the national value"
+    assert prose._say("common", "end", "ja") == "。"
+    text = prose._say("audit", "issues", "ja", issues="12")
+    assert "12 件" in text

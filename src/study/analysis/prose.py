@@ -49,6 +49,15 @@ NOUNS = catalogue.table("findings", "nouns")
 STEPS = catalogue.table("findings", "steps")
 #: Kinds of targets as the object of a sentence.
 _TARGET_KINDS = catalogue.table("findings", "target_kinds")
+#: The sentences of the findings, by question (``audit``, ``Q1``…, ``multiverse``; ``common`` for the words
+#: every builder shares): key -> language -> a ``str.format`` template with named fields, the same in both
+#: languages (``study/texts/findings.toml`` [sentences_audit], [sentences_Q1]…). The builders compute the values
+#: and choose the claim once; only the words come from here.
+SENTENCES: dict[str, catalogue.Table] = {
+    name.removeprefix("sentences_"): table
+    for name, table in catalogue.tables("findings").items()
+    if name.startswith("sentences_")
+}
 
 
 # --- numbers -------------------------------------------------------------------
@@ -210,6 +219,33 @@ def includes(rec: Record, value: float) -> bool:
 
 def _by_name(records: Sequence[Record]) -> dict[str, Record]:
     return {r["name"]: r for r in records}
+
+
+def _say(question: str, key: str, lang: Lang, **fields: Any) -> str:
+    """One sentence, or part of one, of the findings in ``lang`` with its ``{fields}`` filled in.
+
+    Parameters
+    ----------
+    question : str
+        Table of :data:`SENTENCES` (``audit``, ``Q1``…, ``multiverse``, ``common``).
+    key : str
+        Template key in that table.
+    lang : {"ja", "en"}
+        Language.
+    **fields
+        Values of the template's named fields, already formatted (text, no units added here).
+
+    Returns
+    -------
+    str
+        The filled template.
+    """
+    return SENTENCES[question][key][lang].format(**fields)
+
+
+def _capital(text: str) -> str:
+    """The text with its first letter in capitals, to start an English sentence (Japanese text is unchanged)."""
+    return text[:1].upper() + text[1:]
 
 
 def _iv(r: Record, sig: int = 2, share: bool = False) -> str:
@@ -838,20 +874,15 @@ def _audit(rec: dict[str, Record], lang: Lang) -> dict[str, list[str]]:
     out: list[str] = []
     ent, corr, iss = rec.get("n_entities"), rec.get("share_values_corrected"), rec.get("n_issues")
     if ent is not None and corr is not None:
-        if lang == "ja":
-            s = (
-                f"監査した {num(ent['estimate'])} 団体で、読み取った {num(corr['n'])} 値のうち "
-                f"{_iv(corr, share=True)} を名前のある規則で修正した"
-            )
-            s += (
-                f"。読めない値や妥当性検査に落ちた値は {num(iss['estimate'])} 件の問題として記録した。" if iss else "。"
-            )
-        else:
-            s = (
-                f"Of the {num(corr['n'])} values read from the {num(ent['estimate'])} audited entities, "
-                f"{_iv(corr, share=True)} were corrected by a named rule"
-            )
-            s += f"; {num(iss['estimate'])} unreadable or implausible values are logged as issues." if iss else "."
+        s = _say(
+            "audit",
+            "corrected",
+            lang,
+            values=num(corr["n"]),
+            entities=num(ent["estimate"]),
+            corrected=_iv(corr, share=True),
+        )
+        s += _say("audit", "issues", lang, issues=num(iss["estimate"])) if iss else _say("common", "end", lang)
         out.append(s)
     for var, unit in (("welfare", "‰"), ("aging", "%")):
         m, w = rec.get(f"{var}_median"), rec.get(f"{var}_pop_weighted")
@@ -862,43 +893,39 @@ def _audit(rec: dict[str, Record], lang: Lang) -> dict[str, list[str]]:
 
         def rel(r: Record, ref: float = ref) -> str:
             if includes(r, ref):
-                return "全国値と区別できない" if lang == "ja" else "not distinguishable from the national value"
-            above = r["interval"][0] > ref
-            if lang == "ja":
-                return "全国値より高い" if above else "全国値より低い"
-            return "above the national value" if above else "below the national value"
+                return _say("audit", "national_same", lang)
+            return _say("audit", "national_above" if r["interval"][0] > ref else "national_below", lang)
 
-        if lang == "ja":
-            out.append(
-                f"{noun}: 中央値 {_iv(m)}{unit}({rel(m)})、人口加重 {_iv(w)}{unit}({rel(w)})。"
-                f"全国値は {num(ref)}{unit}。"
+        out.append(
+            _say(
+                "audit",
+                "rates",
+                lang,
+                noun=_capital(noun),
+                median=_iv(m),
+                median_rel=rel(m),
+                weighted=_iv(w),
+                weighted_rel=rel(w),
+                national=num(ref),
+                unit=unit,
             )
-        else:
-            out.append(
-                f"{noun[0].upper() + noun[1:]}: median {_iv(m)}{unit} ({rel(m)}), population-weighted {_iv(w)}{unit} "
-                f"({rel(w)}); national {num(ref)}{unit}."
-            )
+        )
     kk = rec.get("staff_per_municipality_vs_kaken")
     if kk is not None and kk.get("reference") is not None:
         ref = float(kk["reference"])
-        same = includes(kk, ref)
-        if lang == "ja":
-            out.append(
-                f"推進員の配置予定は1自治体あたり平均 {num(kk['estimate'], 3)} 人({_n(kk, lang)})で、科研費調査"
-                f"(21H00793/23K20655、重層的支援体制整備事業の {num(91)} 自治体、2021–22年度)の {num(ref, 3)} ± 4.99 人"
-                + ("と区別できない" if same else "と異なる")
-                + "。年度(2019年度の計画と2021–22年度の調査)、事業(包括的支援体制構築事業のモデル事業と重層的支援"
-                "体制整備事業)、対象(自ら応募したモデル事業の計画と重層事業の実施自治体)が異なる。"
+        relation = _say("audit", "kaken_same" if includes(kk, ref) else "kaken_differs", lang)
+        out.append(
+            _say(
+                "audit",
+                "kaken",
+                lang,
+                mean=num(kk["estimate"], 3),
+                n=_n(kk, lang),
+                survey=num(ref, 3),
+                n_survey=num(91),
+                relation=relation,
             )
-        else:
-            out.append(
-                f"The plans place on average {num(kk['estimate'], 3)} coordinators per municipality ({_n(kk, lang)}), "
-                + ("not distinguishable from" if same else "unlike")
-                + f" the {num(ref, 3)} ± 4.99 of the KAKEN survey (21H00793/23K20655; {num(91)} municipalities of "
-                "the 重層 programme, FY2021–22). The year (FY2019 plans against a FY2021–22 survey), the programme "
-                "(the 包括的支援体制構築事業 model projects against the 重層的支援体制整備事業) and the sample "
-                "(self-selected model-project plans against the 重層 municipalities) differ."
-            )
+        )
     return {"audit": out} if out else {}
 
 
