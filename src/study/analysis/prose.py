@@ -305,70 +305,37 @@ def _staffing(rec: dict[str, Record], lang: Lang) -> dict[str, list[str]]:
         b = head["estimate"]
         more = 100 * (2**b - 1)
         ptest = rec.get("test_beta_eq_1_hc3")
-        if lang == "ja":
-            if hi < 1 and lo > 0:
-                verdict = "対象人口とともに増えるが、比例するよりはるかに緩やかである"
-            elif hi < 1:
-                verdict = "対象人口に比例して増えるとはいえず、人口との関連もはっきりしない(区間が0を含む)"
-            elif lo > 1:
-                verdict = "対象人口の増加以上に増える"
-            else:
-                verdict = "対象人口に比例するという見方と矛盾しない(区間が1を含む)"
-            s = (
-                f"配置の型を所与とすると、計画された推進員の数は{verdict}。弾力性 β は {_iv(head)}"
-                f"(主たる区間: 準尤度の点推定と HC3 サンドイッチ t 区間、{_n(head, lang)} 計画)。"
-            )
-            if ptest:
-                s += f"比例配置 β = 1 の主たる検定は {p_text(ptest['estimate'])}。"
-            if lo > 0:
-                s += f"対象人口が2倍の自治体は推進員を約{num(more, 2)}%多く計画する(比例なら100%)。"
+        if hi < 1 and lo > 0:
+            verdict = "verdict_less"
+        elif hi < 1:
+            verdict = "verdict_unclear"
+        elif lo > 1:
+            verdict = "verdict_faster"
         else:
-            if hi < 1 and lo > 0:
-                verdict = "grow with the population covered, but far less than in proportion"
-            elif hi < 1:
-                verdict = (
-                    "do not grow in proportion to the population covered, and their relation to it is unclear "
-                    "(the interval includes 0)"
-                )
-            elif lo > 1:
-                verdict = "grow faster than the population covered"
-            else:
-                verdict = "are consistent with proportional growth (the interval includes 1)"
-            s = (
-                f"Given the deployment design, planned coordinators {verdict}: the elasticity β is {_iv(head)} "
-                f"(primary interval: quasi-likelihood estimate with the HC3 sandwich t interval; {_n(head, lang)} "
-                "plans)."
-            )
-            if ptest:
-                s += f" The primary test of proportional staffing (β = 1) gives {p_text(ptest['estimate'])}."
-            if lo > 0:
-                s += (
-                    f" A municipality covering twice the population plans about {num(more, 2)}% more "
-                    "coordinators, against 100% under proportional staffing."
-                )
+            verdict = "verdict_proportional"
+        s = _say("Q1", "elasticity", lang, verdict=_say("Q1", verdict, lang), beta=_iv(head), n=_n(head, lang))
+        if ptest:
+            s += _say("Q1", "proportional_test", lang, p=p_text(ptest["estimate"]))
+        if lo > 0:
+            s += _say("Q1", "doubling", lang, more=num(more, 2))
         out["Q1"].append(s)
     ql, f = rec.get("beta_ql"), rec.get("proportional_f")
     if ql is not None and f is not None and head is not None:
         narrower = (ql["interval"][1] - ql["interval"][0]) < (head["interval"][1] - head["interval"][0])
-        if lang == "ja":
-            out["Q1"].append(
-                f"副次的な準尤度 t 区間は {_iv(ql)}{'で、主たる区間より狭い' if narrower else ''}。β = 1 に固定した"
-                f"モデルとの準尤度 F 検定は F = {num(f['estimate'])}(副次的)。"
+        out["Q1"].append(
+            _say(
+                "Q1",
+                "secondary",
+                lang,
+                beta=_iv(ql),
+                narrower=_say("Q1", "narrower", lang) if narrower else "",
+                f=num(f["estimate"]),
             )
-        else:
-            out["Q1"].append(
-                f"The secondary, model-based quasi-likelihood t interval is {_iv(ql)}"
-                f"{', narrower than the primary one' if narrower else ''}; the quasi-likelihood F test against β "
-                f"fixed at 1 gives F = {num(f['estimate'])} (secondary)."
-            )
+        )
     nodes, whole = rec.get("beta_sensitivity_no_design_terms"), rec.get("beta_sensitivity_exposure_whole")
     if nodes is not None:
-        if lang == "ja":
-            s = f"配置の型で調整しないと β は {_iv(nodes)} になる"
-            s += f"。市区町村全体の人口を使うと {_iv(whole)}。" if whole else "。"
-        else:
-            s = f"Without the design indicators β is {_iv(nodes)}"
-            s += f"; with the whole municipality's population, {_iv(whole)}." if whole else "."
+        s = _say("Q1", "no_design", lang, beta=_iv(nodes))
+        s += _say("Q1", "whole_population", lang, beta=_iv(whole)) if whole else _say("common", "end", lang)
         out["Q1"].append(s)
     aics = {n.removeprefix("model_").removesuffix("_aic"): r for n, r in rec.items() if n.startswith("model_")}
     if aics:
@@ -376,75 +343,34 @@ def _staffing(rec: dict[str, Record], lang: Lang) -> dict[str, list[str]]:
         best = value_label(best_key, lang)
         others = ", ".join(f"{value_label(k, lang)} {num(r['estimate'], 4)}" for k, r in aics.items() if k != best_key)
         sep = any("intercept-only" in str(r.get("label", "")) for r in aics.values())
-        if lang == "ja":
-            s = f"人数のモデルを AIC で比べると最小は {best}({num(aics[best_key]['estimate'], 4)}; {others})。"
-            s += (
-                "推進員を置かない計画はハードルモデルの二値部分に入り、対数人口がゼロを分離するため二値部分は切片のみとした。"
-                if sep
-                else ""
-            )
-        else:
-            aic = num(aics[best_key]["estimate"], 4)
-            s = f"Among the head-count models the smallest AIC is the {best} model's ({aic}; {others})."
-            s += (
-                " The plan placing nobody stays in through the hurdle's binary part, intercept-only because log "
-                "population separates the zero."
-                if sep
-                else ""
-            )
+        s = _say("Q1", "aic", lang, best=best, aic=num(aics[best_key]["estimate"], 4), others=others)
+        s += _say("Q1", "aic_separation", lang) if sep else ""
         out["Q1"].append(s)
     unclear = [r for n, r in rec.items() if n.startswith("beta_sensitivity_unclear_as_")]
     drop = rec.get("beta_sensitivity_missing_catchment_drop")
     if head is not None and (unclear or drop is not None):
         same = all(r["estimate"] == head["estimate"] and r["n"] == head["n"] for r in unclear)
-        if lang == "ja":
-            s = (
-                "`unclear` の計画を別の型としても β は変わらない(該当する計画がない)。"
-                if same
-                else "`unclear` の計画を別の型とすると β は " + "、".join(_iv(r) for r in unclear) + "。"
-            )
-            if drop is not None:
-                s += f"対象人口の記載がない計画を除くと β は {_iv(drop)}({_n(drop, lang)})。"
+        if same:
+            s = _say("Q1", "unclear_same", lang)
         else:
-            s = (
-                "Coding the `unclear` plans as another design leaves β unchanged (no plan in the sample is unclear)."
-                if same
-                else "Coding the `unclear` plans as another design gives β " + ", ".join(_iv(r) for r in unclear) + "."
-            )
-            if drop is not None:
-                s += (
-                    f" Dropping the plans without a printed catchment population gives β {_iv(drop)} "
-                    f"({_n(drop, lang)})."
-                )
+            s = _say("Q1", "unclear", lang, betas=_say("common", "comma", lang).join(_iv(r) for r in unclear))
+        if drop is not None:
+            s += _say("Q1", "no_catchment", lang, beta=_iv(drop), n=_n(drop, lang))
         out["Q1"].append(s)
     g0, g1 = rec.get("beta_glmm_prefecture"), rec.get("beta_glmm_prefecture_olre")
     sd0 = rec.get("sd_prefecture_glmm_prefecture")
     if g0 is not None and g1 is not None and sd0 is not None:
-        if lang == "ja":
-            out["Q1"].append(
-                f"都道府県の変量切片をもつポアソン GLMM では β は {_iv(g0)}(都道府県の SD {num(sd0['estimate'], 2)})、"
-                f"観測単位の変量効果を加えると {_iv(g1)}。"
-            )
-        else:
-            out["Q1"].append(
-                f"A Poisson GLMM with a prefecture random intercept gives β {_iv(g0)} (prefecture SD "
-                f"{num(sd0['estimate'], 2)}); with an observation-level effect, {_iv(g1)}."
-            )
+        out["Q1"].append(_say("Q1", "glmm", lang, beta=_iv(g0), sd=num(sd0["estimate"], 2), beta_olre=_iv(g1)))
     ncook = rec.get("n_cooks_over_4_n")
     if ncook is not None:
         loo = [r for n, r in rec.items() if n.startswith("beta_without_")]
         if loo:
             lo_, hi_ = min(r["estimate"] for r in loo), max(r["estimate"] for r in loo)
-            if lang == "ja":
-                out["Q1"].append(
-                    f"Cook 距離が 4/n を超える計画は {ncook['estimate']} 件で、それぞれを除いた β は "
-                    f"{num(lo_, 2)}〜{num(hi_, 2)}。"
+            out["Q1"].append(
+                _say(
+                    "Q1", "influence", lang, n_influential=ncook["estimate"], smallest=num(lo_, 2), largest=num(hi_, 2)
                 )
-            else:
-                out["Q1"].append(
-                    f"{ncook['estimate']} plans have Cook's D > 4/n; β without each of them ranges from "
-                    f"{num(lo_, 2)} to {num(hi_, 2)}."
-                )
+            )
     # Q2
     for cov in ("aging_rate_pct", "welfare_rate_permille"):
         rr, pp = rec.get(f"rate_ratio_{cov}_per10"), rec.get(f"p_perm_{cov}")
