@@ -376,65 +376,44 @@ def _staffing(rec: dict[str, Record], lang: Lang) -> dict[str, list[str]]:
         rr, pp = rec.get(f"rate_ratio_{cov}_per10"), rec.get(f"p_perm_{cov}")
         if rr is None:
             continue
-        step = STEPS[cov][lang]
         p = pp["estimate"] if pp else None
         role = rec.get(f"test_perm_{cov}")
         primary = role is not None and str(role.get("method", "")).startswith("primary")
         claim = _claim(rr, 1.0)
         eq = rec.get(f"equivalence_{cov}")
-        if lang == "ja":
-            kind = "主たる検定" if primary else "副次的な検定"
-            s = (
-                f"人口と配置の型を所与として、{_noun(cov, 'ja')}が{step}高いときの推進員の率比は {_iv(rr)}"
-                f"(BCa区間、{kind}: 並べ替え {_perm_p_text(pp)}、{_n(rr, lang)})"
-            )
-            if claim == "borderline":
-                s += "。区間の端はモンテカルロ誤差の範囲で1に接しており、境界的である。"
-            elif claim == "excludes" and p is not None and p < 0.05:
-                s += "で、関連が認められる。"
-            elif claim == "excludes":
-                s += "。BCa区間は1を含まないが、並べ替え検定は支持せず、明確な根拠はない。"
-            else:
-                s += "で、区間が1を含み、明確な関連はない。"
-            if eq and eq.get("interval"):
-                s += f"90%区間({_iv(eq)})の外にある効果は否定される。"
+        s = _say(
+            "Q2",
+            "rate_ratio",
+            lang,
+            noun=_noun(cov, lang),
+            step=STEPS[cov][lang],
+            ratio=_iv(rr),
+            kind=_say("Q2", "primary" if primary else "secondary", lang),
+            p=_perm_p_text(pp),
+            n=_n(rr, lang),
+        )
+        if claim == "borderline":
+            s += _say("Q2", "borderline", lang)
+        elif claim == "excludes" and p is not None and p < 0.05:
+            s += _say("Q2", "association", lang)
+        elif claim == "excludes":
+            s += _say("Q2", "unsupported", lang)
         else:
-            kind = "primary test" if primary else "secondary test"
-            s = (
-                f"Given population and design, the rate ratio of planned coordinators per {step} of "
-                f"{_noun(cov, 'en')} is {_iv(rr)} (BCa interval; {kind}: permutation {_perm_p_text(pp)}; "
-                f"{_n(rr, lang)})"
-            )
-            if claim == "borderline":
-                s += ": a bound lies within Monte Carlo error of 1, so the result is borderline."
-            elif claim == "excludes" and p is not None and p < 0.05:
-                s += ": an association."
-            elif claim == "excludes":
-                s += (
-                    ": the BCa interval excludes 1 but the permutation test does not support it, so there is no "
-                    "clear evidence."
-                )
-            else:
-                s += ": the interval includes 1, so there is no clear association."
-            if eq and eq.get("interval"):
-                s += f" Effects outside the 90% interval {_iv(eq)} are ruled out."
+            s += _say("Q2", "no_association", lang)
+        if eq and eq.get("interval"):
+            s += _say("Q2", "equivalence", lang, interval=_iv(eq))
         out["Q2"].append(s)
     mde = [rec.get(f"mde_aging_rate_pct_{d}") for d in ("down", "up")]
     if all(m is not None for m in mde):
-        if lang == "ja":
-            out["Q2"].append(
-                "この n で80%の検出力をもつ最小の効果は、高齢化率10ポイントあたり率比 "
-                f"{mc_num(mde[0]['estimate'], mde[0].get('mc_se'), 2)} または "
-                f"{mc_num(mde[1]['estimate'], mde[1].get('mc_se'), 2)} である"
-                "(模擬によるため、桁はモンテカルロ誤差まで)。"
+        out["Q2"].append(
+            _say(
+                "Q2",
+                "detectable",
+                lang,
+                down=mc_num(mde[0]["estimate"], mde[0].get("mc_se"), 2),
+                up=mc_num(mde[1]["estimate"], mde[1].get("mc_se"), 2),
             )
-        else:
-            out["Q2"].append(
-                "At this n the smallest effects with 80% power are rate ratios of "
-                f"{mc_num(mde[0]['estimate'], mde[0].get('mc_se'), 2)} or "
-                f"{mc_num(mde[1]['estimate'], mde[1].get('mc_se'), 2)} per 10 points of the aging rate (simulated: "
-                "digits only as far as the Monte Carlo error allows)."
-            )
+        )
     # Q3
     med = rec.get("median_hokatsu_per_10k_older")
     share = rec.get("median_hokatsu_outsourced_share")
