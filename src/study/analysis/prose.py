@@ -419,37 +419,17 @@ def _staffing(rec: dict[str, Record], lang: Lang) -> dict[str, list[str]]:
     share = rec.get("median_hokatsu_outsourced_share")
     sites = rec.get("median_konkyu_total")
     if med is not None:
-        if lang == "ja":
-            s = f"地域包括支援センターは高齢者1万人あたり中央値 {_iv(med)} か所({_n(med, lang)})"
-            if share is not None:
-                s += f"、委託の割合の中央値は {percent(share['estimate'])}"
-            if sites is not None:
-                s += f"、自立相談支援の窓口は中央値 {num(sites['estimate'])} か所"
-            s += "。"
-        else:
-            s = (
-                f"The median plan has {_iv(med)} 地域包括支援センター (community general support centres) per 10,000 "
-                f"older residents ({_n(med, lang)})"
-            )
-            if share is not None:
-                s += f"; the median share of them outsourced is {percent(share['estimate'])}"
-            if sites is not None:
-                s += (
-                    "; the median number of self-reliance consultation sites (自立相談支援) is "
-                    f"{num(sites['estimate'])}"
-                )
-            s += "."
+        s = _say("Q3", "centres", lang, centres=_iv(med), n=_n(med, lang))
+        if share is not None:
+            s += _say("Q3", "outsourced", lang, share=percent(share["estimate"]))
+        if sites is not None:
+            s += _say("Q3", "sites", lang, sites=num(sites["estimate"]))
+        s += _say("common", "end", lang)
         out["Q3"].append(s)
     imp = next((r for n, r in rec.items() if n.startswith("share_implementer_")), None)
     if imp is not None:
         who = _noun(imp["name"].removeprefix("share_implementer_"), lang)
-        if lang == "ja":
-            out["Q3"].append(f"多機関協働事業を最も多く担うのは{who}で、{_iv(imp, share=True)}({_n(imp, lang)})。")
-        else:
-            out["Q3"].append(
-                f"The 多機関協働事業 (multi-agency collaboration project) is most often run by {who}: "
-                f"{_iv(imp, share=True)} of plans ({_n(imp, lang)})."
-            )
+        out["Q3"].append(_say("Q3", "implementer", lang, who=who, share=_iv(imp, share=True), n=_n(imp, lang)))
     return {k: v for k, v in out.items() if v}
 
 
