@@ -445,13 +445,9 @@ def _p_of(r: Record, key: str = "p_value") -> str:
 def _test_p(r: Record, lang: Lang) -> str:
     """A declared test's p in words: the primary test as is, a secondary one with its Holm-adjusted p."""
     if r.get("test_role") == "primary":
-        return f"{_p_of(r)}、主要検定" if lang == "ja" else f"{_p_of(r)}, the primary test"
+        return _say("common", "test_primary", lang, p=_p_of(r))
     if r.get("p_holm") is not None:
-        return (
-            f"{_p_of(r)}、副次検定、Holm 調整後 {_p_of(r, 'p_holm')}"
-            if lang == "ja"
-            else f"{_p_of(r)}; secondary test, Holm-adjusted {_p_of(r, 'p_holm')}"
-        )
+        return _say("common", "test_secondary", lang, p=_p_of(r), p_holm=_p_of(r, "p_holm"))
     return _p_of(r)
 
 
@@ -465,116 +461,65 @@ def _targets(rec: dict[str, Record], lang: Lang) -> dict[str, list[str]]:
     out: list[str] = []
     parts = [(k, rec[f"share_{k}"]) for k in _TARGET_KINDS if f"share_{k}" in rec]
     if parts:
-        if lang == "ja":
-            out.append(
-                "計画のうち、"
-                + "、".join(f"{_TARGET_KINDS[k]['ja']}を示すのは {_iv(r, share=True)}" for k, r in parts)
-                + f"({_n(parts[0][1], lang)}、Wilson 95%区間)。"
-            )
-        else:
-            out.append(
-                "Of the plans, "
-                + "; ".join(f"{_iv(r, share=True)} state {_TARGET_KINDS[k]['en']}" for k, r in parts)
-                + f" ({_n(parts[0][1], lang)}; Wilson 95% intervals)."
-            )
+        items = _say("common", "list", lang).join(
+            _say("Q4", "share_item", lang, kind=_TARGET_KINDS[k][lang], share=_iv(r, share=True)) for k, r in parts
+        )
+        out.append(_say("Q4", "shares", lang, items=items, n=_n(parts[0][1], lang)))
         tk = rec.get("share_takikan_any_target")
         if tk is not None and tk.get("reference") is not None:
             ref = float(tk["reference"])
             above = tk["interval"][0] > ref
             below = tk["interval"][1] < ref
-            if lang == "ja":
-                rel = "を大きく上回る" if above else ("を下回る" if below else "と区別できない")
-                out.append(
-                    f"多機関協働事業に数値目標を置く割合は、全国調査(財務省 2024 予算執行調査: 約8割が定量的な目標を"
-                    f"設定していない、つまり設定は約{percent(ref)}){rel}。ただし比べているものが違う。ここにあるのは"
-                    "2019年度のモデル事業の計画で、調査は後の重層的支援体制整備事業の多機関協働事業を対象とする。"
-                    "また2019年度の様式には「事業の成果目標」の欄があり、目標を書くよう促していた。"
-                )
-            else:
-                rel = "well above" if above else ("below" if below else "not distinguishable from")
-                out.append(
-                    f"The share with a number for the 多機関協働事業 is {rel} the national figure (MOF 2024 "
-                    f"budget-execution survey: about 80% set no quantitative target, i.e. about {percent(ref)} set "
-                    "one). The two measure different things: these are FY2019 model-project plans, the survey covers "
-                    "the multi-agency projects of the later 重層的支援体制整備事業 programmes, and the FY2019 form "
-                    "had a field for the project's targets (事業の成果目標) that prompted a target."
-                )
+            relation = "national_above" if above else ("national_below" if below else "national_same")
+            out.append(_say("Q4", "takikan", lang, relation=_say("Q4", relation, lang), national=percent(ref)))
     ors = [(n.removeprefix("outcome_target_or_"), r) for n, r in rec.items() if n.startswith("outcome_target_or_")]
     if ors:
         clear = [(c, r) for c, r in ors if not includes(r, 1.0)]
-        if lang == "ja":
-            listed = "、".join(f"{_noun(c, 'ja')} {_iv(r)}" for c, r in ors)
-            s = f"成果目標の有無のオッズ比(Firth、1単位あたり)は {listed}"
-            s += (
-                "で、いずれの区間も1を含み、どの特徴も成果目標を立てるかどうかと明確には関連しない。"
-                if not clear
-                else f"。区間が1を含まないのは {'、'.join(_noun(c, 'ja') for c, _ in clear)} である。"
-            )
+        listed = _say("common", "list", lang).join(f"{_noun(c, lang)} {_iv(r)}" for c, r in ors)
+        s = _say("Q4", "odds_ratios", lang, listed=listed)
+        if not clear:
+            s += _say("Q4", "odds_ratios_none_clear", lang)
         else:
-            listed = "; ".join(f"{_noun(c, 'en')} {_iv(r)}" for c, r in ors)
-            s = f"Firth odds ratios of setting an outcome target, per unit: {listed}"
-            s += (
-                ". Every interval includes 1: no feature is clearly associated with setting an outcome target."
-                if not clear
-                else f". Only {', '.join(_noun(c, 'en') for c, _ in clear)} has an interval excluding 1."
-            )
+            features = _say("common", "comma", lang).join(_noun(c, lang) for c, _ in clear)
+            s += _say("Q4", "odds_ratios_clear", lang, features=features)
         out.append(s)
     am, ab, ad = (rec.get(f"outcome_target_auc_{k}") for k in ("model", "baseline", "difference"))
     if am is not None and ab is not None and ad is not None:
         better = _significant(ad)
-        B = ad.get("n_draws")
-        if lang == "ja":
-            out.append(
-                f"交差検証の手順全体の期待 AUC は、モデルで {_iv(am)}、人口だけの基準モデルで {_iv(ab)}、"
-                f"差は {_iv(ad)} である(区間は手順全体のブートストラップ、{_n(ad, lang)})。"
-                f"結果を手順全体に通して {B} 回並べ替えた帰無分布に対して、差の {_test_p(ad, lang)}。"
-                + (
-                    "差はこの帰無仮説を棄却し、人口だけの予測を改善する。"
-                    if better
-                    else "差はこの帰無仮説を棄却せず、人口だけの予測の改善とは言えない。"
-                )
+        out.append(
+            _say(
+                "Q4",
+                "auc",
+                lang,
+                model=_iv(am),
+                baseline=_iv(ab),
+                difference=_iv(ad),
+                n=_n(ad, lang),
+                draws=ad.get("n_draws"),
+                p=_test_p(ad, lang),
             )
-        else:
-            out.append(
-                f"The expected AUC of the whole cross-validation procedure is {_iv(am)} for the model and "
-                f"{_iv(ab)} for population alone; the difference is {_iv(ad)} AUC points (intervals from a "
-                f"bootstrap of the whole procedure; {_n(ad, lang)}). Against the outcome permuted {B} times "
-                f"through the whole procedure, the difference has {_test_p(ad, lang)}: "
-                + (
-                    "it survives that null, an improvement over population alone."
-                    if better
-                    else "it does not survive that null, so it is not shown to improve on population alone."
-                )
-            )
+            + _say("Q4", "auc_better" if better else "auc_not_better", lang)
+        )
         pc = rec.get("p_auc_difference_conditional")
         if pc is not None:
-            out.append(
-                f"人口を所与とした条件付きの検定(人口だけのモデルから結果を生成)では {_test_p(pc, lang)}。"
-                if lang == "ja"
-                else f"Tested given population (outcomes drawn from the population-only fit): {_test_p(pc, lang)}."
-            )
+            out.append(_say("Q4", "auc_conditional", lang, p=_test_p(pc, lang)))
     rate = rec.get("median_rate_target_pct")
     if rate is not None:
         lo, hi = rate["interval"]
         out.append(
-            f"割合で示された目標(割は%に換算)は {rate['n']} 計画にあり、中央値 {num(rate['estimate'], 2)}%"
-            f"(最小 {num(lo, 2)}%、最大 {num(hi, 2)}%)。"
-            if lang == "ja"
-            else f"Targets stated as a rate (割 converted to %) appear in {rate['n']} plans: median "
-            f"{num(rate['estimate'], 2)}% (smallest {num(lo, 2)}%, largest {num(hi, 2)}%)."
+            _say(
+                "Q4",
+                "rate_targets",
+                lang,
+                n=rate["n"],
+                median=num(rate["estimate"], 2),
+                smallest=num(lo, 2),
+                largest=num(hi, 2),
+            )
         )
     cons = rec.get("consultations_per_1000_median")
     if cons is not None:
-        if lang == "ja":
-            out.append(
-                f"年間の相談件数目標は人口千人あたり中央値 {_iv(cons)} 件で、年換算できるのは {cons['n']} "
-                "計画のみである。"
-            )
-        else:
-            out.append(
-                f"Annual consultation targets have a median of {_iv(cons)} per 1,000 residents, from only {cons['n']} "
-                "plans whose target can be annualised."
-            )
+        out.append(_say("Q4", "consultations", lang, median=_iv(cons), n=cons["n"]))
     return {"Q4": out} if out else {}
 
 
