@@ -531,84 +531,52 @@ def _about(x: float) -> str:
 def _cluster_name(r: Record, lang: Lang) -> str:
     """A cluster's descriptive name from a record (``cluster_name_ja`` / ``cluster_name_en``)."""
     name = r.get(f"cluster_name_{lang}")
-    if name:
-        return f"「{name}」" if lang == "ja" else f"'{name}'"
-    return "–"
+    return _say("Q5", "cluster_name", lang, name=name) if name else "–"
 
 
 def _typology(rec: dict[str, Record], lang: Lang) -> dict[str, list[str]]:
     out: list[str] = []
     k, stab, sil = rec.get("k"), rec.get("stability_ari"), rec.get("silhouette")
     if k is not None:
-        kk = int(k["estimate"])
-        if lang == "ja":
-            s = f"規模を含まない指標(割合と率のみ)で、{k['n']} 計画は {kk} つのクラスターに分かれる"
-            if sil is not None:
-                s += f"(平均シルエット幅 {num(sil['estimate'], 2)}"
-                s += f"、ブートストラップ安定性 ARI {_iv(stab)})" if stab else ")"
-            out.append(s + "。")
-        else:
-            s = f"On size-free features (shares and rates only), the {k['n']} plans fall into {kk} clusters"
-            if sil is not None:
-                s += f" (mean silhouette {num(sil['estimate'], 2)}"
-                s += f"; bootstrap stability ARI {_iv(stab)})" if stab else ")"
-            out.append(s + ".")
+        s = _say("Q5", "clusters", lang, n=k["n"], k=int(k["estimate"]))
+        if sil is not None:
+            s += _say("Q5", "silhouette", lang, silhouette=num(sil["estimate"], 2))
+            s += _say("Q5", "stability", lang, ari=_iv(stab)) if stab else _say("Q5", "close", lang)
+        out.append(s + _say("common", "end", lang))
     pops = sorted((r for n, r in rec.items() if n.startswith("median_log_pop_cluster")), key=lambda r: r["name"])
     if pops:
         spread = max(r["estimate"] for r in pops) - min(r["estimate"] for r in pops)
-        if lang == "ja":
-            listed = "、".join(
-                f"{_cluster_name(r, 'ja')} {num(r['n'])} 計画(人口の中央値 約{_about(math.exp(r['estimate']))}人、"
-                f"log {num(r['estimate'], 3)})"
-                for r in pops
+        listed = _say("common", "list", lang).join(
+            _say(
+                "Q5",
+                "cluster_size",
+                lang,
+                name=_cluster_name(r, lang),
+                n=num(r["n"]),
+                population=_about(math.exp(r["estimate"])),
+                log=num(r["estimate"], 3),
             )
-            out.append(
-                f"クラスターは {listed}。"
-                + (
-                    "規模は特徴に入れていないが、クラスター間で人口の中央値が大きく違い、規模が戻ってきている。"
-                    if spread >= 1.0
-                    else "クラスター間で人口の中央値はあまり違わない。"
-                )
-            )
-        else:
-            listed = "; ".join(
-                f"{_cluster_name(r, 'en')}, {num(r['n'])} plans (median population about "
-                f"{_about(math.exp(r['estimate']))}, log {num(r['estimate'], 3)})"
-                for r in pops
-            )
-            out.append(
-                f"The clusters: {listed}. "
-                + (
-                    "Size is not among the features, yet the clusters' median populations differ widely: size "
-                    "comes back in through the rates."
-                    if spread >= 1.0
-                    else "Their median populations are similar."
-                )
-            )
+            for r in pops
+        )
+        out.append(
+            _say("Q5", "cluster_sizes", lang, listed=listed)
+            + _say("Q5", "size_returns" if spread >= 1.0 else "size_similar", lang)
+        )
     b = rec.get("clusters_beyond_population_lr")
     if b is not None:
         adds = _significant(b)
-        if lang == "ja":
-            out.append(
-                f"人口を所与とした推進員数の NB2 モデルにクラスターを加えると、尤度比 {num(b['estimate'], 2)}"
-                f"(自由度 {b.get('df', '–')}、パラメトリック・ブートストラップ {_test_p(b, lang)}、n = {b['n']})で、"
-                + (
-                    "クラスターは人口を超えて推進員数を説明する。"
-                    if adds
-                    else "クラスターが人口を超えて推進員数を説明するという根拠はない。"
-                )
+        out.append(
+            _say(
+                "Q5",
+                "beyond_population",
+                lang,
+                lr=num(b["estimate"], 2),
+                df=b.get("df", "–"),
+                p=_test_p(b, lang),
+                n=b["n"],
             )
-        else:
-            out.append(
-                f"Added to log population in an NB2 model of planned staff, the clusters give a likelihood ratio of "
-                f"{num(b['estimate'], 2)} ({b.get('df', '–')} df; parametric bootstrap {_test_p(b, lang)}; "
-                f"n = {b['n']}): "
-                + (
-                    "the clusters explain staffing beyond population."
-                    if adds
-                    else "no evidence that the clusters explain staffing beyond population."
-                )
-            )
+            + _say("Q5", "explains" if adds else "does_not_explain", lang)
+        )
     for var in ("staff_per_100k", "n_quantified_targets", "has_outcome_target"):
         means = sorted((r for n, r in rec.items() if n.startswith(f"{var}_cluster")), key=lambda r: r["name"])
         pp = rec.get(f"p_perm_{var}")
@@ -617,22 +585,12 @@ def _typology(rec: dict[str, Record], lang: Lang) -> dict[str, list[str]]:
         differ = _significant(pp)
         share = var == "has_outcome_target"
         noun = _noun("mean_" + var if var == "staff_per_100k" else var, lang)
-        if lang == "ja":
-            listed = "、".join(f"{_cluster_name(r, 'ja')} {_iv(r, share=share)}" for r in means)
-            s = f"{noun}は {listed}(並べ替え {_test_p(pp, lang)})で、" + (
-                "クラスター間で差がある。" if differ else "差の根拠はない。"
-            )
-            if differ and var == "staff_per_100k" and b is not None and not _significant(b):
-                s += "ただし人口を所与とすると差は残らず、規模の違いを言い直したものである。"
-            out.append(s)
-        else:
-            listed = "; ".join(f"{_cluster_name(r, 'en')} {_iv(r, share=share)}" for r in means)
-            s = f"{noun[0].upper() + noun[1:]}: {listed} (permutation {_test_p(pp, lang)}): " + (
-                "the clusters differ." if differ else "no evidence of a difference."
-            )
-            if differ and var == "staff_per_100k" and b is not None and not _significant(b):
-                s += " Given population the difference does not remain: it restates the difference in size."
-            out.append(s)
+        listed = _say("common", "list", lang).join(f"{_cluster_name(r, lang)} {_iv(r, share=share)}" for r in means)
+        s = _say("Q5", "cluster_means", lang, noun=_capital(noun), listed=listed, p=_test_p(pp, lang))
+        s += _say("Q5", "differ" if differ else "no_difference", lang)
+        if differ and var == "staff_per_100k" and b is not None and not _significant(b):
+            s += _say("Q5", "restates_size", lang)
+        out.append(s)
     return {"Q5": out} if out else {}
 
 
