@@ -603,58 +603,34 @@ def _robustness(rec: dict[str, Record], lang: Lang) -> dict[str, list[str]]:
         return {}
     lo, hi = med["interval"]
     n_specs = int(nspec["estimate"]) if nspec else "?"
-    balanced = med.get("weighting") == "balanced"
-    if lang == "ja":
-        w = "各選択の選択肢を等しく重み付けした" if balanced else "各仕様を等しく重み付けした"
-        s = (
-            f"{n_specs} 通りの仕様(各仕様の n = {med.get('n_min', '–')}〜{med['n']})で、{w} β の中央値は "
-            f"{num(med['estimate'], 2)}(最小 {num(lo, 2)}、最大 {num(hi, 2)})"
-        )
-        if same is not None and excl is not None:
-            sg = "正" if same.get("sign", 1) > 0 else "負"
-            s += f"。{percent(same['estimate'])} が多数派の符号({sg})で、"
-            s += f"区間が0を含まないのは {percent(excl['estimate'])}"
-        out.append(s + "。")
-        if pmed is not None:
-            s = f"並べ替え帰無曲線(すべての仕様で同時に β = 0)に対して、中央値の両側 {_test_p(pmed, lang)}"
-            s += (
-                "で、β がゼロと異なるという根拠になる。"
-                if _significant(pmed)
-                else "で、β がゼロと異なるという根拠はない。"
-            )
-            out.append(s)
-        extra = []
-        if psame is not None:
-            extra.append(f"多数派の符号の割合の帰無確率は {_test_p(psame, lang)}")
-        if pshare is not None:
-            extra.append(f"中央値と同符号で有意な仕様の割合は {_test_p(pshare, lang)}")
-        if extra:
-            out.append("、".join(extra) + "。")
-    else:
-        w = "each option of each choice weighted equally" if balanced else "each specification weighted equally"
-        s = (
-            f"Over {n_specs} specifications (n = {med.get('n_min', '–')}–{med['n']} plans each; {w}), the median β "
-            f"is {num(med['estimate'], 2)} (smallest {num(lo, 2)}, largest {num(hi, 2)})"
-        )
-        if same is not None and excl is not None:
-            sg = "positive" if same.get("sign", 1) > 0 else "negative"
-            s += (
-                f"; {percent(same['estimate'])} have the majority ({sg}) sign and {percent(excl['estimate'])} have an "
-                "interval excluding 0"
-            )
-        out.append(s + ".")
-        if pmed is not None:
-            s = "Against the permutation null curve (β = 0 in every specification at once) the median has two-sided "
-            s += f"{_test_p(pmed, lang)}: "
-            s += "evidence that β differs from zero." if _significant(pmed) else "no evidence that β differs from zero."
-            out.append(s)
-        extra = []
-        if psame is not None:
-            extra.append(f"the share with the majority sign has null probability {_test_p(psame, lang)}")
-        if pshare is not None:
-            extra.append(f"the share of significant specifications with the median's sign has {_test_p(pshare, lang)}")
-        if extra:
-            out.append(extra[0][0].upper() + "; ".join(extra)[1:] + ".")
+    weighting = "weighted_by_option" if med.get("weighting") == "balanced" else "weighted_by_specification"
+    s = _say(
+        "Q6",
+        "median",
+        lang,
+        n_specs=n_specs,
+        n_min=med.get("n_min", "–"),
+        n=med["n"],
+        weighting=_say("Q6", weighting, lang),
+        median=num(med["estimate"], 2),
+        smallest=num(lo, 2),
+        largest=num(hi, 2),
+    )
+    if same is not None and excl is not None:
+        sign = _say("Q6", "positive" if same.get("sign", 1) > 0 else "negative", lang)
+        s += _say("Q6", "shares", lang, same=percent(same["estimate"]), sign=sign, excluding=percent(excl["estimate"]))
+    out.append(s + _say("common", "end", lang))
+    if pmed is not None:
+        s = _say("Q6", "null_curve", lang, p=_test_p(pmed, lang))
+        s += _say("Q6", "differs_from_zero" if _significant(pmed) else "not_shown_to_differ", lang)
+        out.append(s)
+    extra = []
+    if psame is not None:
+        extra.append(_say("Q6", "p_same_sign", lang, p=_test_p(psame, lang)))
+    if pshare is not None:
+        extra.append(_say("Q6", "p_share_significant", lang, p=_test_p(pshare, lang)))
+    if extra:
+        out.append(_capital(_say("common", "list", lang).join(extra)) + _say("common", "end", lang))
     return {"Q6": out}
 
 
