@@ -711,25 +711,20 @@ def _multiverse(rec: dict[str, Record], lang: Lang) -> dict[str, list[str]]:
     se = excl is not None and below is not None and excl.get("mc_se") is not None and below.get("mc_se") is not None
     lo, hi = med["interval"]
     n_specs = int(nspec["estimate"]) if nspec else "?"
-    if lang == "ja":
-        s = (
-            f"多元宇宙の {n_specs} 通りの仕様で、弾力性の中央値は {num(med['estimate'], 2)}"
-            f"(最小 {num(lo, 2)}、最大 {num(hi, 2)})"
-        )
-        if excl is not None and below is not None:
-            s += f"。ブートストラップ区間が0を含まないのは {_mv_share(excl)}、1未満に収まるのは {_mv_share(below)}" + (
-                f"(モンテカルロ標準誤差は最大でそれぞれ {_mv_points(excl)}、{_mv_points(below)} ポイント)" if se else ""
-            )
-        return {"Q6": [s + "。"]}
-    s = (
-        f"Over {n_specs} multiverse specifications the median elasticity is {num(med['estimate'], 2)} "
-        f"(smallest {num(lo, 2)}, largest {num(hi, 2)})"
+    s = _say(
+        "multiverse",
+        "median",
+        lang,
+        n_specs=n_specs,
+        median=num(med["estimate"], 2),
+        smallest=num(lo, 2),
+        largest=num(hi, 2),
     )
     if excl is not None and below is not None:
-        s += f"; {_mv_share(excl)} of the bootstrap intervals exclude 0 and {_mv_share(below)} lie below 1" + (
-            f" (Monte Carlo SE at most {_mv_points(excl)} and {_mv_points(below)} percentage points)" if se else ""
-        )
-    return {"Q6": [s + "."]}
+        s += _say("multiverse", "shares", lang, excluding=_mv_share(excl), below=_mv_share(below))
+        if se:
+            s += _say("multiverse", "monte_carlo", lang, excluding=_mv_points(excl), below=_mv_points(below))
+    return {"Q6": [s + _say("common", "end", lang)]}
 
 
 _BUILDERS = {
