@@ -483,23 +483,13 @@ def _targets(rec: dict[str, Record], lang: Lang) -> dict[str, list[str]]:
             features = _say("common", "comma", lang).join(_noun(c, lang) for c, _ in clear)
             s += _say("Q4", "odds_ratios_clear", lang, features=features)
         out.append(s)
-    am, ab, ad = (rec.get(f"outcome_target_auc_{k}") for k in ("model", "baseline", "difference"))
-    if am is not None and ab is not None and ad is not None:
+    aucs = {k: rec.get(f"outcome_target_auc_{k}") for k in ("model", "baseline", "difference")}
+    ad = aucs["difference"]
+    if all(r is not None for r in aucs.values()):
         better = _significant(ad)
-        out.append(
-            _say(
-                "Q4",
-                "auc",
-                lang,
-                model=_iv(am),
-                baseline=_iv(ab),
-                difference=_iv(ad),
-                n=_n(ad, lang),
-                draws=ad.get("n_draws"),
-                p=_test_p(ad, lang),
-            )
-            + _say("Q4", "auc_better" if better else "auc_not_better", lang)
-        )
+        intervals = {k: _iv(r) for k, r in aucs.items()}
+        s = _say("Q4", "auc", lang, **intervals, n=_n(ad, lang), draws=ad.get("n_draws"), p=_test_p(ad, lang))
+        out.append(s + _say("Q4", "auc_better" if better else "auc_not_better", lang))
         pc = rec.get("p_auc_difference_conditional")
         if pc is not None:
             out.append(_say("Q4", "auc_conditional", lang, p=_test_p(pc, lang)))
