@@ -263,14 +263,6 @@ def _noun(key: str, lang: Lang) -> str:
     return NOUNS.get(key, {}).get(lang, key)
 
 
-def _level(r: Record) -> str:
-    method = str(r.get("method") or "")
-    for token in method.split():
-        if token.endswith("%"):
-            return token
-    return "95%"
-
-
 def _claim(r: Record, reference: float) -> str:
     """How an interval stands against ``reference``: ``excludes``, ``includes`` or ``borderline`` (a bound
     within two Monte Carlo SEs of it; ``mc_se`` of the record, 0 for a deterministic interval)."""
