@@ -134,3 +134,12 @@ def test_no_ascii_tilde_for_about() -> None:
             for key, entry in table.items():
                 for lang, text in entry.items():
                     assert "~" not in text, (name, key, lang, text)
+
+
+def test_findings_and_study_document_have_no_code_markup() -> None:
+    """The findings also go into the study document's paragraphs, where Markdown is not rendered: a
+    backtick would show as a backtick (it did: "`unclear` の計画")."""
+    for name in ("findings", "studydoc"):
+        for table in catalogue.tables(name).values():
+            for key, entry in table.items():
+                assert not any("`" in text for text in entry.values()), (name, key)
