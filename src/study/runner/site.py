@@ -42,6 +42,8 @@ th { background: #f2f2f2; }
 .interrupted { color: #9a5b00; font-weight: bold; }
 .meta { color: #555; font-size: 0.9em; }
 ul.results { margin: 0; padding-left: 1.1em; }
+table.runs { table-layout: fixed; } table.runs td { overflow-wrap: anywhere; }
+col.run { width: 19%; } col.status { width: 7%; } col.results { width: 46%; } col.files { width: 12%; } col.when { width: 16%; }
 code { font-size: 0.95em; }
 """  # noqa: E501
 
@@ -181,7 +183,8 @@ def build_index(out_root: Path, outcomes: list[RunOutcome] | None = None) -> Pat
 made by <code>study report</code>. Headline numbers are estimates with their intervals and sample size n.</p>
 {start_here_html(out_root)}
 <h2>Runs</h2>
-<table>
+<table class="runs">
+<colgroup><col class="run"><col class="status"><col class="results"><col class="files"><col class="when"></colgroup>
 <tr><th>run</th><th>status</th><th>headline numbers</th><th>files</th><th>finished (UTC), seconds</th></tr>
 {body}
 </table>
