@@ -859,14 +859,13 @@ _COLUMN_VALUES = catalogue.table("tables", "column_values")
 def _column_value(col: str, value: str, lang: Lang) -> str:
     """A value's readers' name in its column: the column's own names, a covariate set's choice name
     (``covariates``), else :func:`value_label`."""
-    from study.analysis.plotting import TEXTS
 
     if (own := _COLUMN_VALUES.get(f"{col}:{value}")) is not None:
         return own[lang]
     if col == "method" and (described := method_label(value, lang)) is not None:
         return described
-    if col == "covariates" and f"opt_{value}" in TEXTS:
-        return TEXTS[f"opt_{value}"][lang]
+    if col == "covariates" and (option := choice_label("covariates", value, lang)) is not None:
+        return option
     return value_label(value, lang)
 
 
@@ -954,9 +953,8 @@ def _value_name(v: str, lang: Lang) -> str | None:
         if sep in v:
             parts = [_value_name(x, lang) for x in v.split(sep)]
             return None if None in parts else join.join(p for p in parts if p is not None)
-    for table in (VALUE_LABELS, _WHAT):
-        if v in table:
-            return table[v][lang]
+    if v in _WHAT:  # (a value in VALUE_LABELS was named whole at the top)
+        return _WHAT[v][lang]
     for key in (v, f"opt_{v}"):
         if key in TEXTS:
             return TEXTS[key][lang]
