@@ -1390,8 +1390,7 @@ def headline_frame(records: Sequence[Record], lang: Lang) -> Any:
         if r.get("entity_id") and r.get("entity_name"):  # a plan by its name, not by its code
             quantity = quantity.replace(str(r["entity_id"]), str(r["entity_name"]))
         if r.get(f"cluster_name_{lang}"):  # clusters by their descriptive names, not by number
-            cname = f"「{r[f'cluster_name_{lang}']}」" if lang == "ja" else f"'{r[f'cluster_name_{lang}']}'"
-            quantity = re.sub(r"クラスター\d+|cluster \d+", cname, quantity)
+            quantity = re.sub(r"クラスター\d+|cluster \d+", _cluster_name(r, lang), quantity)
         rows.append(
             {
                 "quantity": quantity,
