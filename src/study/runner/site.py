@@ -42,8 +42,8 @@ th { background: #f2f2f2; }
 .interrupted { color: #9a5b00; font-weight: bold; }
 .meta { color: #555; font-size: 0.9em; }
 ul.results { margin: 0; padding-left: 1.1em; }
-table.runs { table-layout: fixed; } table.runs td { overflow-wrap: anywhere; }
-col.run { width: 19%; } col.status { width: 7%; } col.results { width: 46%; } col.files { width: 12%; } col.when { width: 16%; }
+table.runs { table-layout: fixed; } table.runs td { overflow-wrap: break-word; }
+col.run { width: 18%; } col.status { width: 10%; } col.results { width: 44%; } col.files { width: 12%; } col.when { width: 16%; }
 code { font-size: 0.95em; }
 """  # noqa: E501
 
